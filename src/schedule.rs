@@ -1,0 +1,304 @@
+//! Review scheduling (SPEC §3): next due dates on local calendar dates, due-soon window, overdue, snooze.
+
+use chrono::{Days, Months, NaiveDate};
+use serde::Serialize;
+
+use crate::checklist::{Checklist, SectionKind};
+use crate::state::{Account, Review};
+
+/// How many days before the due date a review counts as "due soon".
+pub const SOON_DAYS: i64 = 7;
+/// Longest snooze of a reminder for a review that is already due.
+pub const MAX_OVERDUE_SNOOZE_DAYS: u64 = 7;
+
+/// `from` plus `months` calendar months, clamped to the end of the month (Jan 31 + 1 = Feb 28/29).
+pub fn add_months(from: NaiveDate, months: u32) -> NaiveDate {
+    from.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Where a review stands on `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Due {
+    /// Setup has not started: no reminders yet.
+    NotStarted,
+    /// Next due date in more than `SOON_DAYS` days.
+    Scheduled { next: NaiveDate },
+    /// Due within `SOON_DAYS` days.
+    Soon { next: NaiveDate, days: i64 },
+    /// Due today, never done since setup started, or forced by an incident.
+    Now { next: NaiveDate },
+    /// Past its due date by `days` days.
+    Overdue { next: NaiveDate, days: i64 },
+}
+
+impl Due {
+    pub fn next(&self) -> Option<NaiveDate> {
+        match *self {
+            Due::NotStarted => None,
+            Due::Scheduled { next } | Due::Soon { next, .. } | Due::Now { next } | Due::Overdue { next, .. } => {
+                Some(next)
+            }
+        }
+    }
+
+    /// True when the review should be done now (due today or overdue).
+    pub fn is_due(&self) -> bool {
+        matches!(self, Due::Now { .. } | Due::Overdue { .. })
+    }
+
+    pub fn describe(&self) -> String {
+        match *self {
+            Due::NotStarted => "starts once setup has begun".into(),
+            Due::Scheduled { next } => format!("next {next}"),
+            Due::Soon { next, days: 1 } => format!("due tomorrow ({next})"),
+            Due::Soon { next, days } => format!("due in {days} days ({next})"),
+            Due::Now { .. } => "due now".into(),
+            Due::Overdue { days: 1, .. } => "overdue by 1 day".into(),
+            Due::Overdue { days, .. } => format!("overdue by {days} days"),
+        }
+    }
+}
+
+/// The next due date of a review, if it has one: last completion + `every_months`.
+pub fn next_due(review: Option<&Review>, every_months: u32) -> Option<NaiveDate> {
+    review
+        .and_then(Review::last)
+        .map(|c| add_months(c.date, every_months))
+}
+
+/// Computes where a recurring review stands on `today`.
+pub fn due(review: Option<&Review>, every_months: u32, setup_started: bool, today: NaiveDate) -> Due {
+    if review.is_some_and(|r| r.due_now_since.is_some()) {
+        return Due::Now { next: today };
+    }
+    let Some(next) = next_due(review, every_months) else {
+        return if setup_started {
+            Due::Now { next: today }
+        } else {
+            Due::NotStarted
+        };
+    };
+    let days = (next - today).num_days();
+    if days < 0 {
+        Due::Overdue { next, days: -days }
+    } else if days == 0 {
+        Due::Now { next }
+    } else if days <= SOON_DAYS {
+        Due::Soon { next, days }
+    } else {
+        Due::Scheduled { next }
+    }
+}
+
+/// The latest date a reminder may be snoozed to: the next due date when the review is not yet due,
+/// otherwise a week from today.
+pub fn snooze_cap(state: Due, today: NaiveDate) -> NaiveDate {
+    match state {
+        Due::Scheduled { next } | Due::Soon { next, .. } => next,
+        _ => today + Days::new(MAX_OVERDUE_SNOOZE_DAYS),
+    }
+}
+
+/// Clamps a wanted snooze date to `[today + 1, snooze_cap]`.
+pub fn snooze_until(state: Due, today: NaiveDate, wanted: NaiveDate) -> NaiveDate {
+    wanted
+        .min(snooze_cap(state, today))
+        .max(today + Days::new(1))
+}
+
+/// True when the reminder is hidden on `today` (the schedule is unchanged).
+pub fn is_snoozed(review: Option<&Review>, today: NaiveDate) -> bool {
+    review
+        .and_then(|r| r.snoozed_until)
+        .is_some_and(|until| today < until)
+}
+
+/// One recurring review of an account, with its state on `today`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewStatus {
+    pub section: String,
+    pub title: String,
+    pub every_months: u32,
+    pub last: Option<NaiveDate>,
+    pub due: Due,
+    pub snoozed: bool,
+    /// Items already checked in an unfinished run / applicable items.
+    pub progress: (usize, usize),
+}
+
+impl ReviewStatus {
+    /// Should a reminder be shown (due or overdue and not snoozed)?
+    pub fn remind(&self) -> bool {
+        self.due.is_due() && !self.snoozed
+    }
+}
+
+/// All recurring reviews of an account on `today`.
+pub fn reviews(cl: &Checklist, account: &Account, today: NaiveDate) -> Vec<ReviewStatus> {
+    let started = account.setup_started();
+    cl.sections_of(SectionKind::Recurring)
+        .map(|s| {
+            let every = s.every_months.unwrap_or(1);
+            let r = account.reviews.get(&s.id);
+            let applicable: Vec<_> = s.steps.iter().filter(|t| t.applies_to(&account.personas)).collect();
+            let done = r.map_or(0, |r| {
+                applicable
+                    .iter()
+                    .filter(|t| r.in_progress.contains_key(&t.id))
+                    .count()
+            });
+            ReviewStatus {
+                section: s.id.clone(),
+                title: s.title.clone(),
+                every_months: every,
+                last: r.and_then(Review::last).map(|c| c.date),
+                due: due(r, every, started, today),
+                snoozed: is_snoozed(r, today),
+                progress: (done, applicable.len()),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Completion;
+    use chrono::{TimeZone, Utc};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn done_on(date: NaiveDate) -> Review {
+        Review {
+            completions: vec![Completion {
+                at: Utc.from_utc_datetime(&date.and_hms_opt(12, 0, 0).unwrap()),
+                date,
+            }],
+            ..Review::default()
+        }
+    }
+
+    #[test]
+    fn month_end_clamping_leap_and_non_leap() {
+        assert_eq!(add_months(d(2024, 1, 31), 1), d(2024, 2, 29));
+        assert_eq!(add_months(d(2025, 1, 31), 1), d(2025, 2, 28));
+        assert_eq!(add_months(d(2026, 1, 31), 1), d(2026, 2, 28));
+        assert_eq!(add_months(d(2028, 1, 31), 1), d(2028, 2, 29));
+        assert_eq!(add_months(d(2100, 1, 31), 1), d(2100, 2, 28), "2100 is not a leap year");
+    }
+
+    #[test]
+    fn quarterly_from_november_30() {
+        assert_eq!(add_months(d(2026, 11, 30), 3), d(2027, 2, 28));
+        assert_eq!(add_months(d(2027, 11, 30), 3), d(2028, 2, 29));
+        assert_eq!(next_due(Some(&done_on(d(2026, 11, 30))), 3), Some(d(2027, 2, 28)));
+    }
+
+    #[test]
+    fn no_drift_over_24_steps() {
+        // Always computed from the last completion: completing on each due date from Jan 31
+        // must give Feb 28, Mar 28, ... (the user completed on the 28th), while computing from the
+        // original anchor never drifts: 24 months after Jan 31 is Jan 31.
+        assert_eq!(add_months(d(2026, 1, 31), 24), d(2028, 1, 31));
+        let mut naive = d(2026, 1, 31);
+        for _ in 0..24 {
+            naive = add_months(naive, 1);
+        }
+        assert_eq!(naive, d(2028, 1, 28), "repeated +1 month drifts to the 28th");
+        // Each due date is computed from the completion actually recorded.
+        let mut last = d(2026, 1, 31);
+        for i in 1..=24u32 {
+            let next = next_due(Some(&done_on(last)), 1).unwrap();
+            assert_eq!(next, add_months(last, 1), "step {i}");
+            // The user completes on the due date but, on odd steps, a day late.
+            last = if i % 2 == 1 { next + Days::new(1) } else { next };
+        }
+    }
+
+    #[test]
+    fn states_over_time() {
+        let r = done_on(d(2026, 10, 20));
+        assert_eq!(due(Some(&r), 1, true, d(2026, 11, 1)), Due::Scheduled { next: d(2026, 11, 20) });
+        assert_eq!(due(Some(&r), 1, true, d(2026, 11, 13)), Due::Soon { next: d(2026, 11, 20), days: 7 });
+        assert_eq!(due(Some(&r), 1, true, d(2026, 11, 20)), Due::Now { next: d(2026, 11, 20) });
+        assert_eq!(due(Some(&r), 1, true, d(2026, 11, 25)), Due::Overdue { next: d(2026, 11, 20), days: 5 });
+        assert_eq!(due(Some(&r), 1, true, d(2026, 11, 25)).describe(), "overdue by 5 days");
+        assert_eq!(due(None, 1, false, d(2026, 11, 25)), Due::NotStarted);
+        assert_eq!(due(None, 3, true, d(2026, 11, 25)), Due::Now { next: d(2026, 11, 25) });
+        let mut forced = r.clone();
+        forced.due_now_since = Some(Utc::now());
+        assert!(due(Some(&forced), 1, true, d(2026, 11, 1)).is_due());
+    }
+
+    #[test]
+    fn one_live_instance_no_backlog() {
+        // Missing three months gives one overdue review, not three.
+        let r = done_on(d(2026, 1, 10));
+        let s = due(Some(&r), 1, true, d(2026, 5, 10));
+        assert_eq!(s, Due::Overdue { next: d(2026, 2, 10), days: 89 });
+        // Completing it once schedules from the completion.
+        let r2 = done_on(d(2026, 5, 10));
+        assert_eq!(due(Some(&r2), 1, true, d(2026, 5, 10)), Due::Scheduled { next: d(2026, 6, 10) });
+    }
+
+    #[test]
+    fn snooze_moves_only_the_reminder_and_is_capped() {
+        let mut r = done_on(d(2026, 10, 20));
+        let today = d(2026, 11, 15);
+        let st = due(Some(&r), 1, true, today);
+        assert_eq!(snooze_until(st, today, d(2026, 12, 31)), d(2026, 11, 20), "capped at next due");
+        let today = d(2026, 11, 25);
+        let st = due(Some(&r), 1, true, today);
+        assert_eq!(snooze_until(st, today, d(2027, 1, 1)), d(2026, 12, 2), "a week when overdue");
+        assert_eq!(snooze_until(st, today, today), d(2026, 11, 26), "at least a day");
+        r.snoozed_until = Some(d(2026, 11, 28));
+        assert!(is_snoozed(Some(&r), today));
+        assert!(!is_snoozed(Some(&r), d(2026, 11, 28)));
+        assert_eq!(due(Some(&r), 1, true, today), st, "schedule unchanged");
+    }
+
+    #[test]
+    fn dates_are_local_dates_so_tz_does_not_matter() {
+        // The completion's local date is stored; whatever TZ the process runs in, the schedule is
+        // computed from that date. (tests/cli.rs also runs `lockstep due` under TZ=America/New_York
+        // and TZ=Australia/Lord_Howe across DST changes.)
+        let c = Completion {
+            at: Utc.with_ymd_and_hms(2026, 3, 8, 6, 30, 0).unwrap(), // 01:30 EST on DST day
+            date: d(2026, 3, 8),
+        };
+        let r = Review { completions: vec![c], ..Review::default() };
+        assert_eq!(next_due(Some(&r), 1), Some(d(2026, 4, 8)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn add_months_is_clamped_and_monotonic(y in 1990i32..2200, m in 1u32..=12, day in 1u32..=31, k in 0u32..120) {
+            let Some(start) = NaiveDate::from_ymd_opt(y, m, day) else { return Ok(()); };
+            let next = add_months(start, k);
+            proptest::prop_assert!(next >= start);
+            use chrono::Datelike;
+            let months = (next.year() - start.year()) * 12 + next.month() as i32 - start.month() as i32;
+            proptest::prop_assert_eq!(months, k as i32);
+            proptest::prop_assert!(next.day() <= start.day());
+            if next.day() < start.day() {
+                // clamped: it is the last day of its month
+                proptest::prop_assert_eq!((next + Days::new(1)).day(), 1);
+            }
+        }
+
+        #[test]
+        fn due_is_consistent(offset in -400i64..400, every in 1u32..=12) {
+            let last = d(2026, 1, 31);
+            let r = done_on(last);
+            let today = last + chrono::Duration::days(offset.abs()) ;
+            let st = due(Some(&r), every, true, today);
+            let next = add_months(last, every);
+            proptest::prop_assert_eq!(st.next(), Some(next));
+            proptest::prop_assert_eq!(st.is_due(), today >= next);
+        }
+    }
+}
