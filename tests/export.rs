@@ -1,0 +1,783 @@
+//! Integration tests of `lockstep::export`: iCalendar golden file and parse-back, Markdown, JSON
+//! and incident reports, control-character neutralisation.
+//!
+//! Regenerate the golden file with `UPDATE_GOLDEN=1 cargo test --test export`, then review the diff.
+
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use lockstep::checklist::{self, Checklist};
+use lockstep::export;
+use lockstep::state::Account;
+
+const GOLDEN_ICS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/crypto-com.ics");
+const VERSION_PLACEHOLDER: &str = "{VERSION}";
+
+fn bundled() -> Checklist {
+    checklist::parse("crypto-com.json", checklist::BUNDLED[0].1).unwrap()
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn at(y: i32, mo: u32, day: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, mo, day, h, mi, 0).unwrap()
+}
+
+/// The fixture of the golden file. `today` (2026-11-16) lies before the monthly due date so that
+/// both reviews are dated on their next due date (monthly 2026-11-20, quarterly 2027-02-28); the
+/// quarterly completion date is given explicitly, as the test brief asks.
+fn golden_account(cl: &Checklist) -> Account {
+    let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
+    a.set_personas(vec!["holder".into()], at(2026, 10, 1, 8, 1));
+    a.check(cl, "totp-2fa", at(2026, 10, 1, 8, 5)).unwrap();
+    a.complete_review(cl, "monthly", at(2026, 10, 20, 18, 0), d(2026, 10, 20))
+        .unwrap();
+    a.complete_review(cl, "quarterly", at(2026, 11, 30, 18, 0), d(2026, 11, 30))
+        .unwrap();
+    a.set_note(
+        cl,
+        "m-dust-test",
+        "send 1 USDC first; then check, twice",
+        at(2026, 10, 20, 18, 5),
+    )
+    .unwrap();
+    a
+}
+
+const GOLDEN_TODAY: (i32, u32, u32) = (2026, 11, 16);
+
+fn golden_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 16, 8, 30, 15).unwrap()
+}
+
+fn golden_ics() -> String {
+    let cl = bundled();
+    let a = golden_account(&cl);
+    let (y, m, day) = GOLDEN_TODAY;
+    export::ics(&cl, "Ana's CDC", &a, d(y, m, day), golden_now())
+}
+
+// ----- a small independent iCalendar reader -----------------------------------------------------
+
+/// One unfolded content line: name with parameters (e.g. `DTSTART;VALUE=DATE`) and raw value.
+#[derive(Debug, Clone)]
+struct Prop {
+    name: String,
+    value: String,
+}
+
+/// Checks the physical format (CRLF only, lines <= 75 octets, folds start with one space) and
+/// returns the unfolded content lines.
+fn read_ics(text: &str) -> Vec<Prop> {
+    assert!(text.ends_with("\r\n"), "the file ends with CRLF");
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\n' {
+            assert!(i > 0 && bytes[i - 1] == b'\r', "bare LF at byte {i}");
+        }
+        if *b == b'\r' {
+            assert_eq!(bytes.get(i + 1), Some(&b'\n'), "bare CR at byte {i}");
+        }
+    }
+    let physical: Vec<&str> = text[..text.len() - 2].split("\r\n").collect();
+    let mut logical: Vec<String> = Vec::new();
+    for line in physical {
+        assert!(
+            line.len() <= 75,
+            "physical line of {} octets: {line:?}",
+            line.len()
+        );
+        assert!(!line.is_empty(), "no empty lines");
+        if let Some(rest) = line.strip_prefix(' ') {
+            logical
+                .last_mut()
+                .expect("a fold continues a line")
+                .push_str(rest);
+        } else {
+            logical.push(line.to_string());
+        }
+    }
+    logical
+        .into_iter()
+        .map(|l| {
+            let (name, value) = l.split_once(':').expect("NAME:value");
+            Prop {
+                name: name.to_string(),
+                value: value.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// Reverses RFC 5545 TEXT escaping; panics on an unknown escape or a bare `;`/`,`.
+fn unescape(v: &str) -> String {
+    let mut out = String::new();
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('n' | 'N') => out.push('\n'),
+                Some(c @ ('\\' | ';' | ',')) => out.push(c),
+                other => panic!("bad escape \\{other:?} in {v:?}"),
+            },
+            ';' | ',' => panic!("unescaped {c:?} in TEXT value {v:?}"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Splits the unfolded lines into VEVENTs (each a list of props, VALARM lines included).
+fn events(props: &[Prop]) -> Vec<Vec<Prop>> {
+    let mut out = Vec::new();
+    let mut cur: Option<Vec<Prop>> = None;
+    for p in props {
+        match (p.name.as_str(), p.value.as_str()) {
+            ("BEGIN", "VEVENT") => cur = Some(Vec::new()),
+            ("END", "VEVENT") => out.push(cur.take().expect("END without BEGIN")),
+            _ => {
+                if let Some(c) = cur.as_mut() {
+                    c.push(p.clone());
+                }
+            }
+        }
+    }
+    assert!(cur.is_none(), "unterminated VEVENT");
+    out
+}
+
+fn get<'p>(ev: &'p [Prop], name: &str) -> &'p str {
+    &ev.iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("missing {name}"))
+        .value
+}
+
+fn date(v: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(v, "%Y%m%d").unwrap()
+}
+
+// ----- iCalendar ---------------------------------------------------------------------------------
+
+#[test]
+fn ics_matches_golden_file() {
+    let out = golden_ics().replace(
+        &format!("lockstep {}//EN", env!("CARGO_PKG_VERSION")),
+        &format!("lockstep {VERSION_PLACEHOLDER}//EN"),
+    );
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(GOLDEN_ICS, &out).unwrap();
+    }
+    let golden = std::fs::read_to_string(GOLDEN_ICS).expect("tests/golden/crypto-com.ics");
+    assert!(
+        golden.contains("\r\n"),
+        "the golden file keeps its CRLF line endings"
+    );
+    assert_eq!(
+        out, golden,
+        "run with UPDATE_GOLDEN=1 to regenerate, then review the diff"
+    );
+}
+
+#[test]
+fn ics_parses_back() {
+    let text = golden_ics();
+    let props = read_ics(&text);
+    let head: Vec<(&str, &str)> = props
+        .iter()
+        .take(6)
+        .map(|p| (p.name.as_str(), p.value.as_str()))
+        .collect();
+    let prodid = format!("-//lockstep//lockstep {}//EN", env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        head,
+        vec![
+            ("BEGIN", "VCALENDAR"),
+            ("VERSION", "2.0"),
+            ("PRODID", prodid.as_str()),
+            ("CALSCALE", "GREGORIAN"),
+            ("METHOD", "PUBLISH"),
+            ("X-WR-CALNAME", "lockstep (Ana's CDC)"),
+        ]
+    );
+    let last = props.last().unwrap();
+    assert_eq!(
+        (last.name.as_str(), last.value.as_str()),
+        ("END", "VCALENDAR")
+    );
+
+    let evs = events(&props);
+    assert_eq!(evs.len(), 2, "one event per recurring review");
+    let cl = bundled();
+    let expected = [
+        ("monthly", d(2026, 11, 20), "Crypto.com: Monthly review"),
+        ("quarterly", d(2027, 2, 28), "Crypto.com: Quarterly review"),
+    ];
+    for (ev, (section, due, summary)) in evs.iter().zip(expected) {
+        assert_eq!(
+            get(ev, "UID"),
+            format!("{section}.Ana_s_CDC.crypto-com@lockstep")
+        );
+        assert_eq!(get(ev, "DTSTAMP"), "20261116T083015Z");
+        let start = date(get(ev, "DTSTART;VALUE=DATE"));
+        let end = date(get(ev, "DTEND;VALUE=DATE"));
+        assert_eq!(start, due);
+        assert_eq!(end, start + Days::new(1));
+        assert_eq!(unescape(get(ev, "SUMMARY")), summary);
+        assert_eq!(get(ev, "TRANSP"), "TRANSPARENT");
+        assert_eq!(get(ev, "ACTION"), "DISPLAY");
+        assert_eq!(get(ev, "TRIGGER;RELATED=START"), "PT9H");
+        // The first DESCRIPTION is the event's, the second the alarm's.
+        let descs: Vec<&Prop> = ev.iter().filter(|p| p.name == "DESCRIPTION").collect();
+        assert_eq!(descs.len(), 2);
+        assert_eq!(unescape(&descs[1].value), summary);
+        let desc = unescape(&descs[0].value);
+        for step in &cl.section(section).unwrap().steps {
+            assert!(desc.contains(&format!("- {}\n", step.title)), "{desc}");
+        }
+        assert!(desc.ends_with(export::ICS_HINT), "{desc}");
+    }
+    let monthly = unescape(get(&evs[0], "DESCRIPTION"));
+    assert!(monthly.contains("last done 2026-10-20"), "{monthly}");
+    assert!(
+        monthly.contains(
+            "- Dust-test new whitelisted addresses\n  Note: send 1 USDC first; then check, twice\n"
+        ),
+        "{monthly}"
+    );
+}
+
+/// A minimal checklist with one recurring review whose texts the tests choose.
+fn custom(service: &str, section_title: &str, steps: &[&str]) -> Checklist {
+    let steps: Vec<serde_json::Value> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, t)| serde_json::json!({"id": format!("r{i}"), "title": t, "why": "w", "how": ["h"]}))
+        .collect();
+    let doc = serde_json::json!({
+        "schema": 1, "id": "custom", "title": "Custom", "service": service, "updated": "2026-01-01",
+        "personas": [{"id": "trader", "title": "Trader"}],
+        "sections": [
+            {"id": "setup", "title": "Setup", "kind": "setup", "steps": [
+                {"id": "a", "title": "A", "why": "w", "how": ["h"]}]},
+            {"id": "rev", "title": section_title, "kind": "recurring", "every_months": 1, "steps": steps},
+            {"id": "trade", "title": "Trader review", "kind": "recurring", "every_months": 3, "steps": [
+                {"id": "tr", "title": "Trader only", "why": "w", "how": ["h"], "personas": ["trader"]},
+                {"id": "all", "title": "Everyone", "why": "w", "how": ["h"]}]}
+        ]
+    });
+    checklist::parse("custom.json", &doc.to_string()).unwrap()
+}
+
+#[test]
+fn ics_long_multibyte_description_folds_whole_characters() {
+    let long = "Vérifiez les appareils 🔐 et les clés é🙂é ".repeat(6);
+    let cl = custom(
+        "Échange 🚀",
+        "Revue mensuelle — sécurité 🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒",
+        &[&long, "ß∑"],
+    );
+    let mut a = Account::new("custom", at(2026, 1, 1, 0, 0));
+    a.complete_review(&cl, "rev", at(2026, 1, 10, 9, 0), d(2026, 1, 10))
+        .unwrap();
+    let text = export::ics(&cl, "é", &a, d(2026, 1, 12), at(2026, 1, 12, 7, 0));
+    // `read_ics` checks the 75-octet limit; `&str` guarantees no character was split (a split
+    // would be caught by the byte-level check below too).
+    let props = read_ics(&text);
+    for line in text.split("\r\n") {
+        assert!(std::str::from_utf8(line.as_bytes()).is_ok());
+    }
+    assert!(
+        text.split("\r\n")
+            .any(|l| l.len() < 75 && l.len() > 71 && l.starts_with(' ')),
+        "some folds had to stop early before a multi-byte character"
+    );
+    let evs = events(&props);
+    let rev = &evs[0];
+    let desc = unescape(get(rev, "DESCRIPTION"));
+    assert!(desc.contains(&format!("- {long}\n")), "{desc}");
+    assert!(desc.contains("- ß∑\n"));
+    assert_eq!(
+        unescape(get(rev, "SUMMARY")),
+        "Échange 🚀: Revue mensuelle — sécurité 🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒"
+    );
+    assert_eq!(date(get(rev, "DTSTART;VALUE=DATE")), d(2026, 2, 10));
+}
+
+#[test]
+fn ics_escapes_text_values() {
+    let cl = custom(
+        "Ex;change, Inc\\",
+        "Review; monthly, really",
+        &["Check a\\b; c, d"],
+    );
+    let mut a = Account::new("custom", at(2026, 1, 1, 0, 0));
+    a.set_note(
+        &cl,
+        "r0",
+        "line one;\nline two, \\ three",
+        at(2026, 1, 1, 1, 0),
+    )
+    .unwrap();
+    let text = export::ics(&cl, "x,y;z", &a, d(2026, 1, 12), at(2026, 1, 12, 7, 0));
+    let props = read_ics(&text);
+    let calname = props.iter().find(|p| p.name == "X-WR-CALNAME").unwrap();
+    assert_eq!(calname.value, "lockstep (x\\,y\\;z)");
+    let ev = &events(&props)[0];
+    assert_eq!(
+        get(ev, "SUMMARY"),
+        "Ex\\;change\\, Inc\\\\: Review\\; monthly\\, really"
+    );
+    assert_eq!(
+        unescape(get(ev, "SUMMARY")),
+        "Ex;change, Inc\\: Review; monthly, really"
+    );
+    let raw = get(ev, "DESCRIPTION");
+    assert!(raw.contains("- Check a\\\\b\\; c\\, d\\n"), "{raw}");
+    assert!(!raw.contains('\n'));
+    let desc = unescape(raw);
+    assert!(
+        desc.contains("- Check a\\b; c, d\n  Note: line one;\nline two, \\ three\n"),
+        "{desc}"
+    );
+    assert_eq!(get(ev, "UID"), "rev.x_y_z.custom@lockstep");
+}
+
+#[test]
+fn ics_dates_due_overdue_and_not_started_reviews_today() {
+    let cl = bundled();
+    let today = d(2026, 12, 5);
+    let now = at(2026, 12, 5, 10, 0);
+    let starts = |a: &Account| -> Vec<NaiveDate> {
+        events(&read_ics(&export::ics(&cl, "default", a, today, now)))
+            .iter()
+            .map(|e| date(get(e, "DTSTART;VALUE=DATE")))
+            .collect()
+    };
+    // Nothing done yet: both reviews NotStarted, dated today.
+    let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
+    assert_eq!(starts(&a), vec![today, today]);
+    // Monthly overdue (due 2026-11-20), quarterly never done since setup started: both today.
+    a.complete_review(&cl, "monthly", at(2026, 10, 20, 9, 0), d(2026, 10, 20))
+        .unwrap();
+    assert_eq!(starts(&a), vec![today, today]);
+    // Quarterly done: scheduled three months later; a snooze changes nothing.
+    a.complete_review(&cl, "quarterly", at(2026, 12, 1, 9, 0), d(2026, 12, 1))
+        .unwrap();
+    a.snooze(&cl, "monthly", d(2026, 12, 8), now).unwrap();
+    assert_eq!(starts(&a), vec![today, d(2027, 3, 1)]);
+    // An incident makes every review due now.
+    a.complete_review(&cl, "monthly", at(2026, 12, 2, 9, 0), d(2026, 12, 2))
+        .unwrap();
+    assert_eq!(starts(&a), vec![d(2027, 1, 2), d(2027, 3, 1)]);
+    a.open_compromise(&cl, now);
+    assert_eq!(starts(&a), vec![today, today]);
+}
+
+#[test]
+fn ics_respects_personas() {
+    let cl = custom("S", "R", &["x"]);
+    let mut a = Account::new("custom", at(2026, 1, 1, 0, 0));
+    let desc = |a: &Account| {
+        let evs = events(&read_ics(&export::ics(
+            &cl,
+            "n",
+            a,
+            d(2026, 1, 2),
+            at(2026, 1, 2, 0, 0),
+        )));
+        unescape(get(&evs[1], "DESCRIPTION"))
+    };
+    assert!(!desc(&a).contains("Trader only"));
+    assert!(desc(&a).contains("- Everyone\n"));
+    a.set_personas(vec!["trader".into()], at(2026, 1, 1, 1, 0));
+    assert!(desc(&a).contains("- Trader only\n"));
+}
+
+const EVIL: &str = "red \x1b[31mALERT\u{202E}txt.exe";
+
+#[test]
+fn control_and_bidi_characters_are_neutralised_in_ics() {
+    let cl = custom("S", "R", &["step \u{2066}x\u{2069}"]);
+    let mut a = Account::new("custom", at(2026, 1, 1, 0, 0));
+    a.set_note(&cl, "r0", EVIL, at(2026, 1, 1, 1, 0)).unwrap();
+    let text = export::ics(
+        &cl,
+        "acct\x07\u{202E}",
+        &a,
+        d(2026, 1, 2),
+        at(2026, 1, 2, 0, 0),
+    );
+    assert!(
+        !text
+            .chars()
+            .any(|c| lockstep::guard::is_dangerous(c, false) && c != '\r' && c != '\n'),
+        "no control or bidi characters except the CRLF line ends"
+    );
+    let props = read_ics(&text);
+    let ev = &events(&props)[0];
+    let desc = unescape(get(ev, "DESCRIPTION"));
+    assert!(
+        desc.contains("Note: red \\u{1b}[31mALERT\\u{202e}txt.exe"),
+        "{desc}"
+    );
+    assert!(desc.contains("- step \\u{2066}x\\u{2069}"), "{desc}");
+    let calname = props.iter().find(|p| p.name == "X-WR-CALNAME").unwrap();
+    assert_eq!(unescape(&calname.value), "lockstep (acct\\u{7}\\u{202e})");
+}
+
+// ----- Markdown and JSON -------------------------------------------------------------------------
+
+fn progress_account(cl: &Checklist) -> Account {
+    let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
+    a.set_personas(vec!["holder".into()], at(2026, 10, 1, 8, 1));
+    a.check(cl, "totp-2fa", at(2026, 10, 1, 9, 0)).unwrap();
+    a.check(cl, "anti-phishing-code", at(2026, 10, 1, 9, 5))
+        .unwrap();
+    a.skip(
+        cl,
+        "withdrawal-whitelist",
+        "I only buy and hold",
+        at(2026, 10, 1, 9, 10),
+    )
+    .unwrap();
+    a.not_applicable(cl, "lock-switch", at(2026, 10, 1, 9, 15))
+        .unwrap();
+    a.set_note(
+        cl,
+        "totp-2fa",
+        "Aegis on the old phone\nbackup in the safe",
+        at(2026, 10, 1, 9, 20),
+    )
+    .unwrap();
+    a.complete_review(cl, "monthly", at(2026, 10, 20, 18, 0), d(2026, 10, 20))
+        .unwrap();
+    a
+}
+
+#[test]
+fn markdown_progress_report() {
+    let cl = bundled();
+    let a = progress_account(&cl);
+    let md = export::markdown(&cl, "main", &a, d(2026, 11, 25));
+    assert!(
+        md.starts_with("# lockstep progress: Crypto.com account hardening\n"),
+        "{md}"
+    );
+    assert!(md.contains("- Account: main\n"));
+    assert!(md.contains("- Checklist: Crypto.com account hardening (`crypto-com`, updated "));
+    assert!(md.contains("- Personas: Long-term holding\n"), "{md}");
+    // Score: done weight 17 (2FA 10 + anti-phishing 7) of 116 applicable (essentials without the
+    // not-applicable lock switch 48, advanced without the trader step 36, holder risks 32) = 15,
+    // minus 5 for the monthly review overdue by 5 days (quarterly never done is due now, no
+    // penalty). Cross-checked with the score module.
+    let sc = lockstep::score::score(&cl, &a, d(2026, 11, 25));
+    assert_eq!((sc.base, sc.value), (15, Some(10)));
+    assert!(
+        md.contains("- Score: 10/100 (setup 15/100, -5 for 1 overdue review)\n"),
+        "{md}"
+    );
+    assert!(md.contains("## 5-Minute Essentials (2/6 done)\n"), "{md}");
+    assert!(md.contains(
+        "- [x] Turn on authenticator-app 2FA\n  > Aegis on the old phone\n  > backup in the safe\n"
+    ));
+    assert!(md.contains("- [x] Set an anti-phishing code\n"));
+    assert!(md.contains("- [ ] Enable the 24-hour withdrawal lock\n"));
+    assert!(
+        md.contains("- [-] Whitelist your withdrawal addresses (skipped: I only buy and hold)\n")
+    );
+    assert!(md.contains("- ~~Learn where the Lock Account switch is~~ (not applicable)\n"));
+    // Persona filtering: holder steps shown, trader-only steps not.
+    assert!(md.contains("- [ ] Move long-term holdings to cold storage\n"));
+    assert!(!md.contains("Segment funds with sub-accounts"));
+    assert!(!md.contains("Set up market alerts"));
+    // Reviews.
+    assert!(md.contains(
+        "### Monthly review (every month)\n\n- Last done: 2026-10-20\n- State: overdue by 5 days\n- Next due: 2026-11-20\n"
+    ), "{md}");
+    assert!(md.contains("### Quarterly review (every 3 months)\n\n- Last done: never\n- State: due now\n- Next due: 2026-11-25\n"), "{md}");
+}
+
+#[test]
+fn markdown_shows_scheduled_review_and_penalty_free_score() {
+    let cl = bundled();
+    let a = progress_account(&cl);
+    let md = export::markdown(&cl, "main", &a, d(2026, 11, 1));
+    assert!(
+        md.contains("- State: next 2026-11-20\n- Next due: 2026-11-20\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- Score: 15/100\n"),
+        "no overdue review, no penalty: {md}"
+    );
+}
+
+#[test]
+fn markdown_reverify_and_open_incident_instead_of_score() {
+    let cl = bundled();
+    let mut a = progress_account(&cl);
+    a.open_compromise(&cl, at(2026, 11, 25, 9, 14));
+    let md = export::markdown(&cl, "main", &a, d(2026, 11, 25));
+    assert!(
+        md.contains("- Score: none, open incident #1 since 2026-11-25T09:14:00Z"),
+        "{md}"
+    );
+    assert!(!md.contains("/100"), "no score while an incident is open");
+    assert!(
+        md.contains("- [?] Turn on authenticator-app 2FA (re-verify)\n"),
+        "{md}"
+    );
+    assert!(md.contains("- [?] Set an anti-phishing code (re-verify)\n"));
+    assert!(
+        md.contains("(skipped: I only buy and hold)"),
+        "skips stay skipped"
+    );
+}
+
+#[test]
+fn control_and_bidi_characters_are_neutralised_in_markdown() {
+    let cl = bundled();
+    let mut a = progress_account(&cl);
+    a.set_note(&cl, "withdrawal-lock", EVIL, at(2026, 10, 2, 0, 0))
+        .unwrap();
+    a.skip(
+        &cl,
+        "verify-messages",
+        "later\u{202E}gnp",
+        at(2026, 10, 2, 0, 0),
+    )
+    .unwrap();
+    let md = export::markdown(&cl, "m\x1bain", &a, d(2026, 11, 25));
+    assert!(
+        !md.chars().any(|c| lockstep::guard::is_dangerous(c, true)),
+        "{md:?}"
+    );
+    assert!(
+        md.contains("  > red \\u{1b}[31mALERT\\u{202e}txt.exe\n"),
+        "{md}"
+    );
+    assert!(md.contains("(skipped: later\\u{202e}gnp)"));
+    assert!(md.contains("- Account: m\\u{1b}ain\n"));
+}
+
+#[test]
+fn json_progress_report() {
+    let cl = bundled();
+    let mut a = progress_account(&cl);
+    let today = d(2026, 11, 25);
+    let j = export::json(&cl, "main", &a, today);
+    assert_eq!(j["account"], "main");
+    assert_eq!(j["checklist"], "crypto-com");
+    assert_eq!(j["personas"], serde_json::json!(["holder"]));
+    let sc = lockstep::score::score(&cl, &a, today);
+    assert_eq!(j["score"], serde_json::to_value(&sc).unwrap());
+    assert_eq!(j["score"]["value"], serde_json::json!(sc.value.unwrap()));
+    assert!(j["open_incident"].is_null());
+    let sections = j["sections"].as_array().unwrap();
+    assert_eq!(sections.len(), cl.sections.len());
+    let ess = &sections[0];
+    assert_eq!(
+        (ess["id"].as_str(), ess["kind"].as_str()),
+        (Some("essentials"), Some("setup"))
+    );
+    let step = |id: &str| {
+        sections
+            .iter()
+            .flat_map(|s| s["steps"].as_array().unwrap())
+            .find(|t| t["id"] == id)
+            .cloned()
+    };
+    let totp = step("totp-2fa").unwrap();
+    assert_eq!(totp["status"], "done");
+    assert_eq!(totp["at"], "2026-10-01T09:00:00Z");
+    assert_eq!(totp["note"], "Aegis on the old phone\nbackup in the safe");
+    let skipped = step("withdrawal-whitelist").unwrap();
+    assert_eq!(skipped["status"], "skipped");
+    assert_eq!(skipped["reason"], "I only buy and hold");
+    assert_eq!(step("lock-switch").unwrap()["status"], "not_applicable");
+    let todo = step("withdrawal-lock").unwrap();
+    assert_eq!(todo["status"], "todo");
+    assert!(todo.get("at").is_none() && todo.get("reason").is_none() && todo.get("note").is_none());
+    assert!(step("sub-accounts").is_none(), "trader-only step left out");
+    assert!(step("t-cold-storage").is_some());
+    let reviews = j["reviews"].as_array().unwrap();
+    assert_eq!(reviews.len(), 2);
+    assert_eq!(reviews[0]["section"], "monthly");
+    assert_eq!(reviews[0]["last"], "2026-10-20");
+    assert_eq!(reviews[0]["due"]["state"], "overdue");
+    assert_eq!(reviews[0]["due"]["days"], 5);
+
+    a.open_compromise(&cl, at(2026, 11, 25, 9, 14));
+    a.toggle_emergency_step(&cl, "c-lock", at(2026, 11, 25, 9, 15))
+        .unwrap();
+    let j = export::json(&cl, "main", &a, today);
+    assert_eq!(j["open_incident"], 1);
+    assert!(j["score"]["value"].is_null());
+    let totp = j["sections"][0]["steps"][0].clone();
+    assert_eq!(
+        (totp["status"].as_str(), totp["incident"].as_u64()),
+        (Some("reverify"), Some(1))
+    );
+    let em = j["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "emergency")
+        .unwrap();
+    assert_eq!(em["steps"][0]["status"], "done");
+    assert_eq!(em["steps"][0]["at"], "2026-11-25T09:15:00Z");
+    assert_eq!(em["steps"][1]["status"], "todo");
+}
+
+// ----- incident report ---------------------------------------------------------------------------
+
+#[test]
+fn incident_report_timeline() {
+    let cl = bundled();
+    let mut a = progress_account(&cl);
+    let opened = at(2026, 11, 25, 9, 14);
+    assert_eq!(a.open_compromise(&cl, opened), 1);
+    // Recorded out of time order on purpose: the report sorts by time.
+    a.incident_note(
+        "chat opened, agent Sam",
+        Some("#12345"),
+        at(2026, 11, 25, 9, 30),
+    )
+    .unwrap();
+    a.toggle_emergency_step(&cl, "c-lock", at(2026, 11, 25, 9, 16))
+        .unwrap();
+    a.toggle_emergency_step(&cl, "c-email", at(2026, 11, 25, 9, 26))
+        .unwrap();
+    a.incident_note(
+        "new password on the mailbox",
+        None,
+        at(2026, 11, 25, 10, 40),
+    )
+    .unwrap();
+    a.close_incident("account recovered, no funds lost", at(2026, 11, 25, 11, 19))
+        .unwrap();
+
+    let report = export::incident_report(&cl, &a, None, at(2026, 11, 26, 0, 0)).unwrap();
+    assert!(report.starts_with("# Incident #1\n"), "{report}");
+    assert!(report.contains("- Opened: 2026-11-25T09:14:00Z\n"));
+    assert!(
+        report.contains(
+            "- Status: closed at 2026-11-25T11:19:00Z: account recovered, no funds lost\n"
+        )
+    );
+    assert!(
+        report.contains("- Elapsed: 2h 5m\n"),
+        "from opening to closure, not to now"
+    );
+    let timeline: Vec<&str> = report
+        .split("## Timeline\n\n")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .lines()
+        .collect();
+    assert_eq!(
+        timeline,
+        vec![
+            "- 2026-11-25T09:14:00Z (+0s) Incident opened",
+            "- 2026-11-25T09:16:00Z (+2m) Done: Hit the One-Button Lock now",
+            "- 2026-11-25T09:26:00Z (+12m) Done: Secure your email before unlocking",
+            "- 2026-11-25T09:30:00Z (+16m) Support ticket: #12345; note: chat opened, agent Sam",
+            "- 2026-11-25T10:40:00Z (+1h 26m) Note: new password on the mailbox",
+            "- 2026-11-25T11:19:00Z (+2h 5m) Closed: account recovered, no funds lost",
+        ]
+    );
+    let steps: Vec<&str> = report
+        .split("## Emergency steps\n\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            "- [x] Hit the One-Button Lock now (done 2026-11-25T09:16:00Z, +2m)",
+            "- [ ] Contact support via in-app chat",
+            "- [x] Secure your email before unlocking (done 2026-11-25T09:26:00Z, +12m)",
+            "- [ ] Clear devices and keys before unlocking",
+        ]
+    );
+    // Asking by id gives the same report.
+    assert_eq!(
+        export::incident_report(&cl, &a, Some(1), at(2026, 11, 26, 0, 0)).unwrap(),
+        report
+    );
+}
+
+#[test]
+fn incident_report_picks_open_or_latest_and_reports_errors() {
+    let cl = bundled();
+    let mut a = Account::new("crypto-com", at(2026, 11, 1, 0, 0));
+    let err = export::incident_report(&cl, &a, None, at(2026, 11, 1, 0, 0)).unwrap_err();
+    assert!(err.contains("no incidents"), "{err}");
+    let err = export::incident_report(&cl, &a, Some(1), at(2026, 11, 1, 0, 0)).unwrap_err();
+    assert!(err.contains("no incidents"), "{err}");
+
+    a.open_compromise(&cl, at(2026, 11, 2, 8, 0));
+    a.close_incident("false alarm", at(2026, 11, 2, 8, 45))
+        .unwrap();
+    a.open_compromise(&cl, at(2026, 11, 3, 8, 0));
+    a.incident_note("", Some("T-9"), at(2026, 11, 3, 8, 1))
+        .unwrap();
+    let now = at(2026, 11, 4, 12, 30);
+    let open = export::incident_report(&cl, &a, None, now).unwrap();
+    assert!(open.starts_with("# Incident #2\n"), "{open}");
+    assert!(open.contains("- Status: open\n"));
+    assert!(
+        open.contains("- Elapsed: 1d 4h (still open at 2026-11-04T12:30:00Z)\n"),
+        "{open}"
+    );
+    assert!(open.contains("- 2026-11-03T08:01:00Z (+1m) Support ticket: T-9\n"));
+    assert!(!open.contains("Closed:"));
+    assert!(open.contains("- [ ] Hit the One-Button Lock now\n"));
+
+    let first = export::incident_report(&cl, &a, Some(1), now).unwrap();
+    assert!(first.starts_with("# Incident #1\n"));
+    assert!(first.contains("- Elapsed: 45m\n"));
+    assert!(first.contains("(+45m) Closed: false alarm\n"));
+
+    a.close_incident("contained", at(2026, 11, 3, 9, 0))
+        .unwrap();
+    let latest = export::incident_report(&cl, &a, None, now).unwrap();
+    assert!(
+        latest.starts_with("# Incident #2\n"),
+        "most recent when none is open"
+    );
+
+    let err = export::incident_report(&cl, &a, Some(7), now).unwrap_err();
+    assert!(
+        err.contains("no incident #7") && err.contains("#1, #2"),
+        "{err}"
+    );
+}
+
+#[test]
+fn incident_report_neutralises_control_characters() {
+    let cl = bundled();
+    let mut a = Account::new("crypto-com", at(2026, 11, 1, 0, 0));
+    a.open_compromise(&cl, at(2026, 11, 2, 8, 0));
+    a.incident_note(EVIL, Some("T\x1b]0;x\x07"), at(2026, 11, 2, 8, 5))
+        .unwrap();
+    a.close_incident("done\u{202E}", at(2026, 11, 2, 9, 0))
+        .unwrap();
+    let r = export::incident_report(&cl, &a, None, at(2026, 11, 2, 10, 0)).unwrap();
+    assert!(
+        !r.chars().any(|c| lockstep::guard::is_dangerous(c, true)),
+        "{r:?}"
+    );
+    assert!(
+        r.contains(
+            "Support ticket: T\\u{1b}]0;x\\u{7}; note: red \\u{1b}[31mALERT\\u{202e}txt.exe"
+        ),
+        "{r}"
+    );
+    assert!(r.contains("Closed: done\\u{202e}"));
+}
