@@ -1,0 +1,407 @@
+//! TUI tests: whole flows driven through `App::update`, and `TestBackend` + insta snapshots at 80x24.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use lockstep::checklist::{BUNDLED, Checklist, parse};
+use lockstep::state::{Account, DEFAULT_ACCOUNT, State, Status};
+use lockstep::tui::app::{Action, App, Screen, ScreenKind};
+use lockstep::tui::{key_action, keymap, ui};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn cl() -> Checklist {
+    parse("crypto-com.json", BUNDLED[0].1).unwrap()
+}
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+}
+
+/// A fresh app on the dashboard (personas already answered: none).
+fn app() -> App {
+    let mut state = State::default();
+    let mut a = Account::new("crypto-com", t0());
+    a.set_personas(vec![], t0());
+    state.accounts.insert(DEFAULT_ACCOUNT.into(), a);
+    App::new(cl(), state, DEFAULT_ACCOUNT, t0(), today())
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let action = key_action(app, KeyEvent::new(code, KeyModifiers::NONE))
+        .unwrap_or_else(|| panic!("{code:?} is not bound on {:?}", app.screen().kind()));
+    app.update(action);
+}
+
+fn typ(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| ui::render(app, f)).unwrap();
+    t
+}
+
+fn screen_text(app: &App, w: u16, h: u16) -> String {
+    draw(app, w, h).backend().to_string()
+}
+
+#[test]
+fn first_run_asks_for_personas() {
+    let mut state = State::default();
+    state
+        .accounts
+        .insert(DEFAULT_ACCOUNT.into(), Account::new("crypto-com", t0()));
+    let mut app = App::new(cl(), state, DEFAULT_ACCOUNT, t0(), today());
+    assert_eq!(app.screen().kind(), ScreenKind::Personas);
+    insta::assert_snapshot!("personas_80x24", draw(&app, 80, 24).backend());
+    press(&mut app, KeyCode::Down); // trader
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert_eq!(app.acct().personas, ["trader"]);
+    assert!(app.acct().personas_chosen);
+    assert!(app.dirty);
+    // Trader-only steps now appear in the tailored section; card-only ones do not.
+    let tailored = app.cl.section("tailored").unwrap().clone();
+    let ids: Vec<_> = app
+        .visible_steps(&tailored)
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    assert!(ids.contains(&"t-small-derivatives".to_string()));
+    assert!(!ids.contains(&"t-card-freeze".to_string()));
+}
+
+#[test]
+fn essentials_walkthrough_can_be_completed() {
+    let mut app = app();
+    insta::assert_snapshot!("dashboard_80x24", draw(&app, 80, 24).backend());
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.screen(), Screen::Walkthrough { section, index: 0 } if section == "essentials")
+    );
+    insta::assert_snapshot!("walkthrough_80x24", draw(&app, 80, 24).backend());
+    let text = screen_text(&app, 80, 24);
+    assert!(text.contains("step 1 of 7"), "{text}");
+    assert!(text.contains("App > Settings > Security > 2FA"), "{text}");
+    let n = app.current_step().unwrap().3;
+    for i in 0..n {
+        let (_, step, idx, _) = app.current_step().unwrap();
+        assert_eq!(idx, i);
+        let id = step.id.clone();
+        press(&mut app, KeyCode::Char(' '));
+        assert!(app.acct().status(&id).is_done(), "{id}");
+    }
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Section complete")
+    );
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.screen(), &Screen::Dashboard);
+    let text = screen_text(&app, 80, 24);
+    assert!(text.contains(" 7/7"), "{text}");
+    // Uncheck with Space on a done step.
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    assert!(
+        app.acct()
+            .history
+            .iter()
+            .any(|e| e.kind.describe(None).starts_with("Unchecked"))
+    );
+}
+
+#[test]
+fn skip_note_and_not_applicable_through_the_keyboard() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('s'));
+    assert!(app.input.is_some());
+    typ(&mut app, "no phone yet");
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.acct().status("totp-2fa"), Status::Skipped { reason, .. } if reason == "no phone yet")
+    );
+    assert_eq!(app.current_step().unwrap().2, 1, "moved to the next step");
+    // A note that is a secret is refused and not kept.
+    press(&mut app, KeyCode::Char('n'));
+    typ(&mut app, "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.flash.as_ref().unwrap().error);
+    assert!(app.acct().note("anti-phishing-code").is_none());
+    press(&mut app, KeyCode::Char('n'));
+    typ(&mut app, "code is a fruit name");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.acct().note("anti-phishing-code"),
+        Some("code is a fruit name")
+    );
+    // 'x' = not applicable, and Esc cancels input.
+    press(&mut app, KeyCode::Char('x'));
+    assert!(matches!(
+        app.acct().status("anti-phishing-code"),
+        Status::NotApplicable { .. }
+    ));
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.input.is_none());
+    assert_eq!(app.screen().kind(), ScreenKind::Walkthrough);
+}
+
+#[test]
+fn monthly_review_flow_records_and_schedules() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' ')); // setup started
+    press(&mut app, KeyCode::Char('q'));
+    let monthly = app
+        .cl
+        .sections
+        .iter()
+        .position(|s| s.id == "monthly")
+        .unwrap();
+    for _ in 0..monthly {
+        press(&mut app, KeyCode::Down);
+    }
+    assert!(screen_text(&app, 80, 24).contains("due now"));
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen(), Screen::Review { section } if section == "monthly"));
+    insta::assert_snapshot!("review_80x24", draw(&app, 80, 24).backend());
+    let n = app.rows();
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(
+        app.acct().reviews["monthly"].in_progress.len(),
+        1,
+        "partial progress kept"
+    );
+    assert!(app.acct().reviews["monthly"].completions.is_empty());
+    for _ in 1..n {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    let r = &app.acct().reviews["monthly"];
+    assert_eq!(r.completions.len(), 1);
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Next due 2026-12-25"),
+        "{:?}",
+        app.flash
+    );
+    press(&mut app, KeyCode::Char('q'));
+    assert!(screen_text(&app, 80, 24).contains("next 2026-12-25"));
+    // The after-integration re-check can be run on demand.
+    let ev = app
+        .cl
+        .sections
+        .iter()
+        .position(|s| s.id == "after-integration")
+        .unwrap();
+    app.update(Action::Select(ev));
+    press(&mut app, KeyCode::Enter);
+    let n = app.rows();
+    for _ in 0..n {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    assert_eq!(app.acct().reviews["after-integration"].completions.len(), 1);
+}
+
+#[test]
+fn snooze_moves_only_the_reminder() {
+    let mut app = app();
+    let cl = app.cl.clone();
+    app.state
+        .accounts
+        .get_mut(DEFAULT_ACCOUNT)
+        .unwrap()
+        .check(&cl, "totp-2fa", t0())
+        .unwrap();
+    let q = app
+        .cl
+        .sections
+        .iter()
+        .position(|s| s.id == "quarterly")
+        .unwrap();
+    app.update(Action::Select(q));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('z'));
+    let r = &app.acct().reviews["quarterly"];
+    assert_eq!(
+        r.snoozed_until,
+        Some(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap())
+    );
+    assert!(r.completions.is_empty());
+}
+
+#[test]
+fn compromise_from_any_screen_and_full_incident_flow() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char(' '));
+    let done_before: Vec<_> = app.acct().history.clone();
+    // '!' from inside the walkthrough.
+    press(&mut app, KeyCode::Char('!'));
+    assert_eq!(app.screen().kind(), ScreenKind::Emergency);
+    let inc = app.acct().open_incident().unwrap().clone();
+    assert_eq!(inc.id, 1);
+    assert!(
+        app.acct().history.starts_with(&done_before),
+        "no history lost"
+    );
+    assert!(matches!(
+        app.acct().status("totp-2fa"),
+        Status::Reverify { .. }
+    ));
+    // Emergency steps in order, lock first; time passes.
+    app.update(Action::Tick {
+        now: t0() + Duration::minutes(3),
+        today: today(),
+    });
+    press(&mut app, KeyCode::Char(' '));
+    assert!(
+        app.acct()
+            .open_incident()
+            .unwrap()
+            .steps
+            .contains_key("c-lock")
+    );
+    press(&mut app, KeyCode::Char('t'));
+    typ(&mut app, "CDC-4821");
+    press(&mut app, KeyCode::Enter);
+    app.update(Action::Tick {
+        now: t0() + Duration::minutes(12),
+        today: today(),
+    });
+    press(&mut app, KeyCode::Char('n'));
+    typ(&mut app, "agent asked for ID check");
+    press(&mut app, KeyCode::Enter);
+    let log = &app.acct().open_incident().unwrap().log;
+    assert_eq!(log[0].ticket.as_deref(), Some("CDC-4821"));
+    assert_eq!(log[1].text, "agent asked for ID check");
+    insta::assert_snapshot!("emergency_80x24", draw(&app, 80, 24).backend());
+    let text = screen_text(&app, 80, 24);
+    assert!(text.contains("COMPROMISE MODE"), "{text}");
+    assert!(text.contains("(+3m)"), "{text}");
+    // The dashboard shows the banner and no score.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen(), &Screen::Dashboard);
+    let text = screen_text(&app, 80, 24);
+    assert!(text.contains("INCIDENT #1 OPEN for 12m"), "{text}");
+    assert!(
+        text.contains("no score while an incident is open"),
+        "{text}"
+    );
+    // '!' again goes back to the same incident.
+    press(&mut app, KeyCode::Char('!'));
+    assert_eq!(app.acct().incidents.len(), 1);
+    press(&mut app, KeyCode::Char('C'));
+    typ(&mut app, "support restored access");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.acct().open_incident().is_none());
+    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert!(!screen_text(&app, 80, 24).contains("INCIDENT"));
+    // Re-verify: the step becomes done again.
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.current_step().unwrap().1.id, "totp-2fa");
+    press(&mut app, KeyCode::Char(' '));
+    assert!(app.acct().status("totp-2fa").is_done());
+}
+
+#[test]
+fn help_overlay_comes_from_the_keymap() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('?'));
+    assert!(app.help);
+    let text = screen_text(&app, 80, 24);
+    for b in keymap::bindings_for(ScreenKind::Dashboard) {
+        assert!(text.contains(b.help), "help lacks {:?}:\n{text}", b.help);
+    }
+    insta::assert_snapshot!("help_80x24", draw(&app, 80, 24).backend());
+    press(&mut app, KeyCode::Char('j'));
+    assert!(!app.help);
+}
+
+#[test]
+fn history_and_score_screens() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('q'));
+    press(&mut app, KeyCode::Char('H'));
+    let text = screen_text(&app, 80, 24);
+    assert!(
+        text.contains("Done: Turn on authenticator-app 2FA"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Char('q'));
+    press(&mut app, KeyCode::Char('b'));
+    let text = screen_text(&app, 80, 24);
+    assert!(text.contains("Formula"), "{text}");
+    assert!(text.contains("5-Minute Essentials"), "{text}");
+}
+
+#[test]
+fn renders_at_many_sizes_without_panicking() {
+    let mut app = app();
+    for (w, h) in [(80, 24), (200, 60), (40, 10), (20, 5), (1, 1), (120, 30)] {
+        for _ in 0..3 {
+            draw(&app, w, h);
+            press(&mut app, KeyCode::Enter);
+            draw(&app, w, h);
+            press(&mut app, KeyCode::Char('!'));
+            draw(&app, w, h);
+            press(&mut app, KeyCode::Char('?'));
+            draw(&app, w, h);
+            press(&mut app, KeyCode::Esc);
+            press(&mut app, KeyCode::Esc);
+            press(&mut app, KeyCode::Esc);
+        }
+        app.quit = false;
+    }
+}
+
+#[test]
+fn no_color_keeps_symbols() {
+    let mut app = app();
+    app.color = false;
+    press(&mut app, KeyCode::Char('!'));
+    let t = draw(&app, 80, 24);
+    let buf = t.backend().buffer();
+    assert!(
+        buf.content()
+            .iter()
+            .all(|c| c.fg == ratatui::style::Color::Reset)
+    );
+    let text = t.backend().to_string();
+    assert!(text.contains("!! COMPROMISE MODE !!") && text.contains("[ ]"));
+}
+
+#[test]
+fn quit_from_dashboard_and_ctrl_c_anywhere() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    app.update(
+        key_action(
+            &app,
+            KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        )
+        .unwrap(),
+    );
+    assert!(app.quit);
+    let mut app = self::app();
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
