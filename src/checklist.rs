@@ -196,7 +196,12 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, ChecklistErrors> {
         ));
     }
     if text.trim().is_empty() {
-        return Err(one(1, 1, "", "file is empty; expected a JSON checklist object".into()));
+        return Err(one(
+            1,
+            1,
+            "",
+            "file is empty; expected a JSON checklist object".into(),
+        ));
     }
     let de = &mut serde_json::Deserializer::from_str(text);
     let checklist: Checklist = match serde_path_to_error::deserialize(de) {
@@ -316,10 +321,16 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
         err("sections".into(), "a checklist needs at least one section");
     }
     if !c.sections.iter().any(|s| s.kind == SectionKind::Setup) {
-        err("sections".into(), "a checklist needs at least one setup section");
+        err(
+            "sections".into(),
+            "a checklist needs at least one setup section",
+        );
     }
     if c.sections_of(SectionKind::Emergency).count() > 1 {
-        err("sections".into(), "at most one emergency section is allowed");
+        err(
+            "sections".into(),
+            "at most one emergency section is allowed",
+        );
     }
     let mut section_ids = HashSet::new();
     let mut step_ids = HashSet::new();
@@ -329,7 +340,10 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
             err(format!("{sp}.id"), "must be kebab-case: a-z, 0-9 and '-'");
         }
         if !section_ids.insert(s.id.as_str()) {
-            err(format!("{sp}.id"), &format!("duplicate section id '{}'", s.id));
+            err(
+                format!("{sp}.id"),
+                &format!("duplicate section id '{}'", s.id),
+            );
         }
         if s.title.trim().is_empty() {
             err(format!("{sp}.title"), "must not be empty");
@@ -362,7 +376,10 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
             if !step_ids.insert(t.id.as_str()) {
                 err(
                     format!("{tp}.id"),
-                    &format!("duplicate step id '{}' (step ids are unique per checklist)", t.id),
+                    &format!(
+                        "duplicate step id '{}' (step ids are unique per checklist)",
+                        t.id
+                    ),
                 );
             }
             if t.title.trim().is_empty() {
@@ -659,7 +676,10 @@ mod tests {
         assert!(c.section("advanced").unwrap().steps.len() >= 6);
         assert_eq!(c.section("monthly").unwrap().every_months, Some(1));
         assert_eq!(c.section("quarterly").unwrap().every_months, Some(3));
-        assert_eq!(c.section("after-integration").unwrap().kind, SectionKind::Event);
+        assert_eq!(
+            c.section("after-integration").unwrap().kind,
+            SectionKind::Event
+        );
         let (_, totp) = c.step("totp-2fa").unwrap();
         assert_eq!(totp.path, ["App", "Settings", "Security", "2FA"]);
         assert!(totp.warnings.iter().any(|w| w.contains("SMS")));
@@ -682,7 +702,11 @@ mod tests {
         // No invented links.
         for s in &c.sections {
             for st in &s.steps {
-                assert!(st.links.is_empty(), "{} has links the source does not give", st.id);
+                assert!(
+                    st.links.is_empty(),
+                    "{} has links the source does not give",
+                    st.id
+                );
             }
         }
     }
@@ -698,11 +722,17 @@ mod tests {
 
     #[test]
     fn unknown_field_reports_line_col_and_path() {
-        let text = minimal().replace(r#""why": "w", "how": ["h"]}"#, r#""why": "w", "how": ["h"], "colour": 1}"#);
+        let text = minimal().replace(
+            r#""why": "w", "how": ["h"]}"#,
+            r#""why": "w", "how": ["h"], "colour": 1}"#,
+        );
         let e = parse("m.json", &text).unwrap_err();
         let s = e.to_string();
         assert!(s.starts_with("m.json:10:"), "{s}");
-        assert!(s.contains("sections[0].steps[0].colour") || s.contains("sections[0].steps[0]"), "{s}");
+        assert!(
+            s.contains("sections[0].steps[0].colour") || s.contains("sections[0].steps[0]"),
+            "{s}"
+        );
         assert!(s.contains("unknown field `colour`"), "{s}");
     }
 
@@ -724,21 +754,43 @@ mod tests {
         );
         let text = minimal().replace(r#""personas": ["holder"]"#, r#""personas": ["hodler"]"#);
         let s = parse("m.json", &text).unwrap_err().to_string();
-        assert!(s.contains("sections[1].steps[0].personas[0]: unknown persona 'hodler'"), "{s}");
+        assert!(
+            s.contains("sections[1].steps[0].personas[0]: unknown persona 'hodler'"),
+            "{s}"
+        );
         let text = minimal().replace(r#""every_months": 1,"#, "");
         let s = parse("m.json", &text).unwrap_err().to_string();
-        assert!(s.contains("sections[1].every_months: a recurring section needs"), "{s}");
+        assert!(
+            s.contains("sections[1].every_months: a recurring section needs"),
+            "{s}"
+        );
         assert!(s.starts_with("m.json:12:"), "{s}");
     }
 
     #[test]
     fn empty_bom_and_schema_version() {
-        assert!(parse("e.json", "").unwrap_err().to_string().contains("empty"));
-        assert!(parse("e.json", "\u{feff}{}").unwrap_err().to_string().contains("BOM"));
-        let s = parse("m.json", &minimal().replace(r#""schema": 1"#, r#""schema": 2"#))
-            .unwrap_err()
-            .to_string();
-        assert!(s.contains("m.json:2:13: schema: unsupported schema version 2"), "{s}");
+        assert!(
+            parse("e.json", "")
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
+        assert!(
+            parse("e.json", "\u{feff}{}")
+                .unwrap_err()
+                .to_string()
+                .contains("BOM")
+        );
+        let s = parse(
+            "m.json",
+            &minimal().replace(r#""schema": 1"#, r#""schema": 2"#),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            s.contains("m.json:2:13: schema: unsupported schema version 2"),
+            "{s}"
+        );
     }
 
     #[test]

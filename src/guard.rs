@@ -17,7 +17,11 @@ pub struct SecretRefused {
 }
 
 fn is_bip39_word(w: &str) -> bool {
-    BIP39.lines().collect::<Vec<_>>().binary_search(&w).is_ok()
+    static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    WORDS
+        .get_or_init(|| BIP39.lines().collect())
+        .binary_search(&w)
+        .is_ok()
 }
 
 /// Returns an error when `text` looks like a secret that must never be written to disk.
@@ -39,10 +43,9 @@ pub fn check_secret(text: &str) -> Result<(), SecretRefused> {
         .filter(|w| !w.is_empty())
         .map(str::to_ascii_lowercase)
         .collect();
-    let list: Vec<&str> = BIP39.lines().collect();
     let mut run = 0;
     for w in &words {
-        if list.binary_search(&w.as_str()).is_ok() {
+        if is_bip39_word(w) {
             run += 1;
             if run >= 12 {
                 return Err(SecretRefused {
@@ -53,7 +56,9 @@ pub fn check_secret(text: &str) -> Result<(), SecretRefused> {
             run = 0;
         }
     }
-    for token in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '"' | '\'' | '(' | ')')) {
+    for token in
+        text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '"' | '\'' | '(' | ')'))
+    {
         let token = token.trim_matches(|c: char| matches!(c, '.' | ':' | '<' | '>'));
         if let Some(what) = api_token(token) {
             return Err(SecretRefused { what });
@@ -122,7 +127,8 @@ fn api_token(t: &str) -> Option<&'static str> {
     }
     // Long hex or base64-ish strings (exchange API secrets are usually 32+ random characters).
     let long_random = t.len() >= 32
-        && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/' | '='))
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/' | '='))
         && t.chars().any(|c| c.is_ascii_digit())
         && t.chars().any(|c| c.is_ascii_alphabetic())
         && !t.contains("//");
@@ -178,16 +184,25 @@ mod tests {
 
     #[test]
     fn refuses_secrets() {
-        let phrase = "abandon ability able about above absent absorb abstract absurd abuse access accident";
+        let phrase =
+            "abandon ability able about above absent absorb abstract absurd abuse access accident";
         assert!(check_secret(phrase).unwrap_err().what.contains("recovery"));
         assert!(check_secret(&format!("my seed: {}", phrase.replace(' ', ", "))).is_err());
         assert!(check_secret("otpauth://totp/Crypto.com:me?secret=JBSWY3DPEHPK3PXP").is_err());
         assert!(check_secret("secret JBSWY3DPEHPK3PXP").is_err());
         assert!(check_secret("JBSW Y3DP EHPK 3PXP").is_err());
-        assert!(check_secret("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----").is_err());
+        assert!(
+            check_secret("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----")
+                .is_err()
+        );
         assert!(check_secret("token ghp_abcdefghijklmnopqrstuvwxyz0123456789").is_err());
         assert!(check_secret("AKIAIOSFODNN7EXAMPLE").is_err());
-        assert!(check_secret("api secret 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08").is_err());
+        assert!(
+            check_secret(
+                "api secret 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -4,8 +4,11 @@
 //! (`store`), and a thin TUI shell (`tui`: `app` state machine, `keymap`, `ui` rendering).
 
 pub mod checklist;
+pub mod cli;
+pub mod export;
 pub mod guard;
 pub mod schedule;
 pub mod score;
 pub mod state;
 pub mod store;
+pub mod tui;

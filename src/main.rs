@@ -1,1 +1,59 @@
-fn main() {}
+//! The `lockstep` binary: parses the command line, runs the TUI or a command, reports errors (exit 2).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use lockstep::cli::{self, Cli, CliError, Clock, ColorChoice};
+use lockstep::guard;
+use lockstep::store::Paths;
+use lockstep::tui::{self, app::App};
+
+fn clock() -> Clock {
+    Clock {
+        now: chrono::Utc::now(),
+        today: chrono::Local::now().date_naive(),
+    }
+}
+
+fn run() -> Result<i32, CliError> {
+    let args = Cli::parse();
+    let paths = Paths::resolve(args.data_dir.clone())?;
+    if let Some(cmd) = &args.command {
+        return cli::run(&args, cmd, &paths, clock());
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(CliError::Msg(
+            "the interactive checklist needs a terminal; use `lockstep status` for a text report"
+                .into(),
+        ));
+    }
+    let c = clock();
+    let (store, state, cl) = cli::open_for_write(&args, &paths, c)?;
+    let fresh = !paths.state_file().exists();
+    let mut app = App::new(cl, state, &args.account, c.now, c.today);
+    app.color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    if fresh {
+        // Record the new account right away so `lockstep due` knows about it.
+        app.dirty = true;
+    }
+    tui::run(&mut app, &store).map_err(|e| CliError::Msg(format!("terminal error: {e}")))?;
+    if app.dirty {
+        // The last save failed (the TUI showed why); try once more before giving up.
+        store.save(&app.state)?;
+    }
+    Ok(0)
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!("lockstep: error: {}", guard::clean(&e.to_string(), true));
+            ExitCode::from(2)
+        }
+    }
+}

@@ -37,9 +37,10 @@ impl Due {
     pub fn next(&self) -> Option<NaiveDate> {
         match *self {
             Due::NotStarted => None,
-            Due::Scheduled { next } | Due::Soon { next, .. } | Due::Now { next } | Due::Overdue { next, .. } => {
-                Some(next)
-            }
+            Due::Scheduled { next }
+            | Due::Soon { next, .. }
+            | Due::Now { next }
+            | Due::Overdue { next, .. } => Some(next),
         }
     }
 
@@ -69,7 +70,12 @@ pub fn next_due(review: Option<&Review>, every_months: u32) -> Option<NaiveDate>
 }
 
 /// Computes where a recurring review stands on `today`.
-pub fn due(review: Option<&Review>, every_months: u32, setup_started: bool, today: NaiveDate) -> Due {
+pub fn due(
+    review: Option<&Review>,
+    every_months: u32,
+    setup_started: bool,
+    today: NaiveDate,
+) -> Due {
     if review.is_some_and(|r| r.due_now_since.is_some()) {
         return Due::Now { next: today };
     }
@@ -142,7 +148,11 @@ pub fn reviews(cl: &Checklist, account: &Account, today: NaiveDate) -> Vec<Revie
         .map(|s| {
             let every = s.every_months.unwrap_or(1);
             let r = account.reviews.get(&s.id);
-            let applicable: Vec<_> = s.steps.iter().filter(|t| t.applies_to(&account.personas)).collect();
+            let applicable: Vec<_> = s
+                .steps
+                .iter()
+                .filter(|t| t.applies_to(&account.personas))
+                .collect();
             let done = r.map_or(0, |r| {
                 applicable
                     .iter()
@@ -188,14 +198,21 @@ mod tests {
         assert_eq!(add_months(d(2025, 1, 31), 1), d(2025, 2, 28));
         assert_eq!(add_months(d(2026, 1, 31), 1), d(2026, 2, 28));
         assert_eq!(add_months(d(2028, 1, 31), 1), d(2028, 2, 29));
-        assert_eq!(add_months(d(2100, 1, 31), 1), d(2100, 2, 28), "2100 is not a leap year");
+        assert_eq!(
+            add_months(d(2100, 1, 31), 1),
+            d(2100, 2, 28),
+            "2100 is not a leap year"
+        );
     }
 
     #[test]
     fn quarterly_from_november_30() {
         assert_eq!(add_months(d(2026, 11, 30), 3), d(2027, 2, 28));
         assert_eq!(add_months(d(2027, 11, 30), 3), d(2028, 2, 29));
-        assert_eq!(next_due(Some(&done_on(d(2026, 11, 30))), 3), Some(d(2027, 2, 28)));
+        assert_eq!(
+            next_due(Some(&done_on(d(2026, 11, 30))), 3),
+            Some(d(2027, 2, 28))
+        );
     }
 
     #[test]
@@ -208,27 +225,65 @@ mod tests {
         for _ in 0..24 {
             naive = add_months(naive, 1);
         }
-        assert_eq!(naive, d(2028, 1, 28), "repeated +1 month drifts to the 28th");
+        assert_eq!(
+            naive,
+            d(2028, 1, 28),
+            "repeated +1 month drifts to the 28th"
+        );
         // Each due date is computed from the completion actually recorded.
         let mut last = d(2026, 1, 31);
         for i in 1..=24u32 {
             let next = next_due(Some(&done_on(last)), 1).unwrap();
             assert_eq!(next, add_months(last, 1), "step {i}");
             // The user completes on the due date but, on odd steps, a day late.
-            last = if i % 2 == 1 { next + Days::new(1) } else { next };
+            last = if i % 2 == 1 {
+                next + Days::new(1)
+            } else {
+                next
+            };
         }
     }
 
     #[test]
     fn states_over_time() {
         let r = done_on(d(2026, 10, 20));
-        assert_eq!(due(Some(&r), 1, true, d(2026, 11, 1)), Due::Scheduled { next: d(2026, 11, 20) });
-        assert_eq!(due(Some(&r), 1, true, d(2026, 11, 13)), Due::Soon { next: d(2026, 11, 20), days: 7 });
-        assert_eq!(due(Some(&r), 1, true, d(2026, 11, 20)), Due::Now { next: d(2026, 11, 20) });
-        assert_eq!(due(Some(&r), 1, true, d(2026, 11, 25)), Due::Overdue { next: d(2026, 11, 20), days: 5 });
-        assert_eq!(due(Some(&r), 1, true, d(2026, 11, 25)).describe(), "overdue by 5 days");
+        assert_eq!(
+            due(Some(&r), 1, true, d(2026, 11, 1)),
+            Due::Scheduled {
+                next: d(2026, 11, 20)
+            }
+        );
+        assert_eq!(
+            due(Some(&r), 1, true, d(2026, 11, 13)),
+            Due::Soon {
+                next: d(2026, 11, 20),
+                days: 7
+            }
+        );
+        assert_eq!(
+            due(Some(&r), 1, true, d(2026, 11, 20)),
+            Due::Now {
+                next: d(2026, 11, 20)
+            }
+        );
+        assert_eq!(
+            due(Some(&r), 1, true, d(2026, 11, 25)),
+            Due::Overdue {
+                next: d(2026, 11, 20),
+                days: 5
+            }
+        );
+        assert_eq!(
+            due(Some(&r), 1, true, d(2026, 11, 25)).describe(),
+            "overdue by 5 days"
+        );
         assert_eq!(due(None, 1, false, d(2026, 11, 25)), Due::NotStarted);
-        assert_eq!(due(None, 3, true, d(2026, 11, 25)), Due::Now { next: d(2026, 11, 25) });
+        assert_eq!(
+            due(None, 3, true, d(2026, 11, 25)),
+            Due::Now {
+                next: d(2026, 11, 25)
+            }
+        );
         let mut forced = r.clone();
         forced.due_now_since = Some(Utc::now());
         assert!(due(Some(&forced), 1, true, d(2026, 11, 1)).is_due());
@@ -239,10 +294,21 @@ mod tests {
         // Missing three months gives one overdue review, not three.
         let r = done_on(d(2026, 1, 10));
         let s = due(Some(&r), 1, true, d(2026, 5, 10));
-        assert_eq!(s, Due::Overdue { next: d(2026, 2, 10), days: 89 });
+        assert_eq!(
+            s,
+            Due::Overdue {
+                next: d(2026, 2, 10),
+                days: 89
+            }
+        );
         // Completing it once schedules from the completion.
         let r2 = done_on(d(2026, 5, 10));
-        assert_eq!(due(Some(&r2), 1, true, d(2026, 5, 10)), Due::Scheduled { next: d(2026, 6, 10) });
+        assert_eq!(
+            due(Some(&r2), 1, true, d(2026, 5, 10)),
+            Due::Scheduled {
+                next: d(2026, 6, 10)
+            }
+        );
     }
 
     #[test]
@@ -250,11 +316,23 @@ mod tests {
         let mut r = done_on(d(2026, 10, 20));
         let today = d(2026, 11, 15);
         let st = due(Some(&r), 1, true, today);
-        assert_eq!(snooze_until(st, today, d(2026, 12, 31)), d(2026, 11, 20), "capped at next due");
+        assert_eq!(
+            snooze_until(st, today, d(2026, 12, 31)),
+            d(2026, 11, 20),
+            "capped at next due"
+        );
         let today = d(2026, 11, 25);
         let st = due(Some(&r), 1, true, today);
-        assert_eq!(snooze_until(st, today, d(2027, 1, 1)), d(2026, 12, 2), "a week when overdue");
-        assert_eq!(snooze_until(st, today, today), d(2026, 11, 26), "at least a day");
+        assert_eq!(
+            snooze_until(st, today, d(2027, 1, 1)),
+            d(2026, 12, 2),
+            "a week when overdue"
+        );
+        assert_eq!(
+            snooze_until(st, today, today),
+            d(2026, 11, 26),
+            "at least a day"
+        );
         r.snoozed_until = Some(d(2026, 11, 28));
         assert!(is_snoozed(Some(&r), today));
         assert!(!is_snoozed(Some(&r), d(2026, 11, 28)));
@@ -270,7 +348,10 @@ mod tests {
             at: Utc.with_ymd_and_hms(2026, 3, 8, 6, 30, 0).unwrap(), // 01:30 EST on DST day
             date: d(2026, 3, 8),
         };
-        let r = Review { completions: vec![c], ..Review::default() };
+        let r = Review {
+            completions: vec![c],
+            ..Review::default()
+        };
         assert_eq!(next_due(Some(&r), 1), Some(d(2026, 4, 8)));
     }
 

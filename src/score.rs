@@ -93,7 +93,9 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
     let minus: u32 = penalties.iter().map(|p| p.points).sum();
     let open_incident = account.open_incident().map(|i| i.id);
     Score {
-        value: open_incident.is_none().then(|| base.saturating_sub(minus).min(100)),
+        value: open_incident
+            .is_none()
+            .then(|| base.saturating_sub(minus).min(100)),
         base,
         sections,
         penalties,
@@ -109,7 +111,9 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     fn cl() -> Checklist {
-        parse("m.json", r#"{"schema":1,"id":"t","title":"T","service":"S","updated":"2026-01-01",
+        parse(
+            "m.json",
+            r#"{"schema":1,"id":"t","title":"T","service":"S","updated":"2026-01-01",
           "personas":[{"id":"trader","title":"Trader"}],
           "sections":[
             {"id":"e","title":"E","kind":"setup","steps":[
@@ -119,7 +123,9 @@ mod tests {
             {"id":"m","title":"M","kind":"recurring","every_months":1,"steps":[
               {"id":"r","title":"R","why":"w","how":["h"]}]},
             {"id":"q","title":"Q","kind":"recurring","every_months":3,"steps":[
-              {"id":"r2","title":"R2","why":"w","how":["h"]}]}]}"#).unwrap()
+              {"id":"r2","title":"R2","why":"w","how":["h"]}]}]}"#,
+        )
+        .unwrap()
     }
 
     fn now() -> chrono::DateTime<Utc> {
@@ -158,8 +164,16 @@ mod tests {
             a.check(&c, id, now()).unwrap();
         }
         let done = |date: NaiveDate| Completion { at: now(), date };
-        a.reviews.entry("m".into()).or_default().completions.push(done(d(2026, 10, 1)));
-        a.reviews.entry("q".into()).or_default().completions.push(done(d(2026, 6, 1)));
+        a.reviews
+            .entry("m".into())
+            .or_default()
+            .completions
+            .push(done(d(2026, 10, 1)));
+        a.reviews
+            .entry("q".into())
+            .or_default()
+            .completions
+            .push(done(d(2026, 6, 1)));
         let s = score(&c, &a, d(2026, 11, 25));
         // monthly: due Nov 1, 24 days late (< 30 day interval) -> 5; quarterly: due Sep 1, 85 days
         // late (< 90 days) -> 5.
@@ -167,7 +181,11 @@ mod tests {
         assert_eq!(s.penalties.iter().map(|p| p.points).sum::<u32>(), 10);
         assert_eq!(s.value, Some(90));
         let s = score(&c, &a, d(2027, 1, 25));
-        assert_eq!(s.value, Some(80), "more than a whole interval late: 10 each");
+        assert_eq!(
+            s.value,
+            Some(80),
+            "more than a whole interval late: 10 each"
+        );
         a.open_compromise(&c, now());
         let s = score(&c, &a, d(2026, 11, 25));
         assert_eq!(s.value, None);
@@ -184,7 +202,8 @@ mod tests {
             }
         }
         for s in c.sections_of(SectionKind::Recurring) {
-            a.complete_review(&c, &s.id, now(), d(2026, 11, 25)).unwrap();
+            a.complete_review(&c, &s.id, now(), d(2026, 11, 25))
+                .unwrap();
         }
         assert_eq!(score(&c, &a, d(2026, 11, 25)).value, Some(100));
     }

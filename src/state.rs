@@ -189,19 +189,52 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventKind {
-    AccountCreated { checklist: String },
-    PersonasSet { personas: Vec<String> },
-    StepDone { step: String },
-    StepUnchecked { step: String },
-    StepSkipped { step: String, reason: String },
-    StepNotApplicable { step: String },
-    StepNote { step: String, text: String },
-    ReviewItemDone { section: String, step: String },
-    ReviewItemUndone { section: String, step: String },
-    ReviewCompleted { section: String, date: NaiveDate },
-    ReviewSnoozed { section: String, until: NaiveDate },
-    IncidentOpened { incident: u32 },
-    IncidentStepDone { incident: u32, step: String },
+    AccountCreated {
+        checklist: String,
+    },
+    PersonasSet {
+        personas: Vec<String>,
+    },
+    StepDone {
+        step: String,
+    },
+    StepUnchecked {
+        step: String,
+    },
+    StepSkipped {
+        step: String,
+        reason: String,
+    },
+    StepNotApplicable {
+        step: String,
+    },
+    StepNote {
+        step: String,
+        text: String,
+    },
+    ReviewItemDone {
+        section: String,
+        step: String,
+    },
+    ReviewItemUndone {
+        section: String,
+        step: String,
+    },
+    ReviewCompleted {
+        section: String,
+        date: NaiveDate,
+    },
+    ReviewSnoozed {
+        section: String,
+        until: NaiveDate,
+    },
+    IncidentOpened {
+        incident: u32,
+    },
+    IncidentStepDone {
+        incident: u32,
+        step: String,
+    },
     IncidentNote {
         incident: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,8 +242,14 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         text: String,
     },
-    IncidentClosed { incident: u32, resolution: String },
-    StepsReopened { incident: u32, steps: Vec<String> },
+    IncidentClosed {
+        incident: u32,
+        resolution: String,
+    },
+    StepsReopened {
+        incident: u32,
+        steps: Vec<String>,
+    },
 }
 
 impl EventKind {
@@ -227,12 +266,16 @@ impl EventKind {
                 .unwrap_or_else(|| id.to_string())
         };
         match self {
-            EventKind::AccountCreated { checklist } => format!("Started tracking with checklist {checklist}"),
+            EventKind::AccountCreated { checklist } => {
+                format!("Started tracking with checklist {checklist}")
+            }
             EventKind::PersonasSet { personas } if personas.is_empty() => "Personas cleared".into(),
             EventKind::PersonasSet { personas } => format!("Personas set: {}", personas.join(", ")),
             EventKind::StepDone { step } => format!("Done: {}", title(step)),
             EventKind::StepUnchecked { step } => format!("Unchecked: {}", title(step)),
-            EventKind::StepSkipped { step, reason } => format!("Skipped: {} - {reason}", title(step)),
+            EventKind::StepSkipped { step, reason } => {
+                format!("Skipped: {} - {reason}", title(step))
+            }
             EventKind::StepNotApplicable { step } => format!("Not applicable: {}", title(step)),
             EventKind::StepNote { step, text } => format!("Note on {}: {text}", title(step)),
             EventKind::ReviewItemDone { section: s, step } => {
@@ -251,12 +294,19 @@ impl EventKind {
             EventKind::IncidentStepDone { incident, step } => {
                 format!("Incident #{incident}: done {}", title(step))
             }
-            EventKind::IncidentNote { incident, ticket, text } => match ticket {
+            EventKind::IncidentNote {
+                incident,
+                ticket,
+                text,
+            } => match ticket {
                 Some(t) if text.is_empty() => format!("Incident #{incident}: ticket {t}"),
                 Some(t) => format!("Incident #{incident}: ticket {t}: {text}"),
                 None => format!("Incident #{incident}: note: {text}"),
             },
-            EventKind::IncidentClosed { incident, resolution } => {
+            EventKind::IncidentClosed {
+                incident,
+                resolution,
+            } => {
                 format!("Incident #{incident} closed: {resolution}")
             }
             EventKind::StepsReopened { incident, steps } => format!(
@@ -325,7 +375,9 @@ impl Account {
 
     /// True once the user has done anything with the setup checklist.
     pub fn setup_started(&self) -> bool {
-        self.steps.values().any(|s| !matches!(s.status, Status::Todo))
+        self.steps
+            .values()
+            .any(|s| !matches!(s.status, Status::Todo))
             || self.reviews.values().any(|r| !r.completions.is_empty())
     }
 
@@ -355,7 +407,9 @@ impl Account {
                 section: section.id.clone(),
                 kind: section.kind.label(),
                 hint: match section.kind {
-                    SectionKind::Emergency => "use the emergency screen (`!`) or `lockstep compromised`",
+                    SectionKind::Emergency => {
+                        "use the emergency screen (`!`) or `lockstep compromised`"
+                    }
                     _ => "check it off in the review screen",
                 },
             });
@@ -368,7 +422,12 @@ impl Account {
     }
 
     /// Marks a setup step done. Idempotent: checking a done step again changes nothing.
-    pub fn check(&mut self, cl: &Checklist, step: &str, now: DateTime<Utc>) -> Result<bool, OpError> {
+    pub fn check(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, OpError> {
         self.setup_step(cl, step)?;
         if self.status(step).is_done() {
             return Ok(false);
@@ -378,7 +437,12 @@ impl Account {
         Ok(true)
     }
 
-    pub fn uncheck(&mut self, cl: &Checklist, step: &str, now: DateTime<Utc>) -> Result<bool, OpError> {
+    pub fn uncheck(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, OpError> {
         self.setup_step(cl, step)?;
         if matches!(self.status(step), Status::Todo) {
             return Ok(false);
@@ -388,7 +452,13 @@ impl Account {
         Ok(true)
     }
 
-    pub fn skip(&mut self, cl: &Checklist, step: &str, reason: &str, now: DateTime<Utc>) -> Result<(), OpError> {
+    pub fn skip(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), OpError> {
         self.setup_step(cl, step)?;
         let reason = reason.trim();
         if reason.is_empty() {
@@ -412,7 +482,12 @@ impl Account {
         Ok(())
     }
 
-    pub fn not_applicable(&mut self, cl: &Checklist, step: &str, now: DateTime<Utc>) -> Result<(), OpError> {
+    pub fn not_applicable(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), OpError> {
         self.setup_step(cl, step)?;
         self.set_status(step, Status::NotApplicable { at: now });
         self.log(now, EventKind::StepNotApplicable { step: step.into() });
@@ -420,18 +495,34 @@ impl Account {
     }
 
     /// Attaches a note to any step (setup, review or emergency). Refuses secrets.
-    pub fn set_note(&mut self, cl: &Checklist, step: &str, text: &str, now: DateTime<Utc>) -> Result<(), OpError> {
+    pub fn set_note(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), OpError> {
         cl.step(step)
             .ok_or_else(|| OpError::UnknownStep(step.to_string()))?;
         crate::guard::check_secret(text).map_err(|e| OpError::Refused(e.to_string()))?;
         let text = text.trim().to_string();
         self.steps.entry(step.to_string()).or_default().note =
             (!text.is_empty()).then(|| text.clone());
-        self.log(now, EventKind::StepNote { step: step.into(), text });
+        self.log(
+            now,
+            EventKind::StepNote {
+                step: step.into(),
+                text,
+            },
+        );
         Ok(())
     }
 
-    fn review_section<'c>(&self, cl: &'c Checklist, section: &str) -> Result<&'c crate::checklist::Section, OpError> {
+    fn review_section<'c>(
+        &self,
+        cl: &'c Checklist,
+        section: &str,
+    ) -> Result<&'c crate::checklist::Section, OpError> {
         let s = cl
             .section(section)
             .ok_or_else(|| OpError::UnknownSection(section.to_string()))?;
@@ -475,7 +566,10 @@ impl Account {
         };
         self.log(now, kind);
         let review = self.reviews.get(section).expect("inserted above");
-        if applicable.iter().all(|id| review.in_progress.contains_key(id)) {
+        if applicable
+            .iter()
+            .all(|id| review.in_progress.contains_key(id))
+        {
             self.complete_review(cl, section, now, today)?;
             return Ok(Some(today));
         }
@@ -492,7 +586,10 @@ impl Account {
     ) -> Result<(), OpError> {
         self.review_section(cl, section)?;
         let review = self.reviews.entry(section.to_string()).or_default();
-        review.completions.push(Completion { at: now, date: today });
+        review.completions.push(Completion {
+            at: now,
+            date: today,
+        });
         review.in_progress.clear();
         review.snoozed_until = None;
         review.due_now_since = None;
@@ -506,9 +603,18 @@ impl Account {
         Ok(())
     }
 
-    pub fn snooze(&mut self, cl: &Checklist, section: &str, until: NaiveDate, now: DateTime<Utc>) -> Result<(), OpError> {
+    pub fn snooze(
+        &mut self,
+        cl: &Checklist,
+        section: &str,
+        until: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<(), OpError> {
         self.review_section(cl, section)?;
-        self.reviews.entry(section.to_string()).or_default().snoozed_until = Some(until);
+        self.reviews
+            .entry(section.to_string())
+            .or_default()
+            .snoozed_until = Some(until);
         self.log(
             now,
             EventKind::ReviewSnoozed {
@@ -538,12 +644,24 @@ impl Account {
         for s in cl.sections_of(SectionKind::Setup) {
             for t in &s.steps {
                 if self.status(&t.id).is_done() {
-                    self.set_status(&t.id, Status::Reverify { since: now, incident: id });
+                    self.set_status(
+                        &t.id,
+                        Status::Reverify {
+                            since: now,
+                            incident: id,
+                        },
+                    );
                     reopened.push(t.id.clone());
                 }
             }
         }
-        self.log(now, EventKind::StepsReopened { incident: id, steps: reopened });
+        self.log(
+            now,
+            EventKind::StepsReopened {
+                incident: id,
+                steps: reopened,
+            },
+        );
         for s in cl.sections_of(SectionKind::Recurring) {
             let r = self.reviews.entry(s.id.clone()).or_default();
             r.due_now_since = Some(now);
@@ -554,8 +672,15 @@ impl Account {
     }
 
     /// Marks an emergency step done for the open incident (toggling it off again if already done).
-    pub fn toggle_emergency_step(&mut self, cl: &Checklist, step: &str, now: DateTime<Utc>) -> Result<bool, OpError> {
-        let em = cl.emergency().ok_or_else(|| OpError::UnknownSection("emergency".into()))?;
+    pub fn toggle_emergency_step(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, OpError> {
+        let em = cl
+            .emergency()
+            .ok_or_else(|| OpError::UnknownSection("emergency".into()))?;
         if !em.steps.iter().any(|t| t.id == step) {
             return Err(OpError::UnknownStep(step.to_string()));
         }
@@ -565,7 +690,13 @@ impl Account {
             return Ok(false);
         }
         inc.steps.insert(step.to_string(), now);
-        self.log(now, EventKind::IncidentStepDone { incident: id, step: step.into() });
+        self.log(
+            now,
+            EventKind::IncidentStepDone {
+                incident: id,
+                step: step.into(),
+            },
+        );
         Ok(true)
     }
 
@@ -577,7 +708,10 @@ impl Account {
         now: DateTime<Utc>,
     ) -> Result<u32, OpError> {
         let text = text.trim().to_string();
-        let ticket = ticket.map(str::trim).filter(|t| !t.is_empty()).map(String::from);
+        let ticket = ticket
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from);
         if text.is_empty() && ticket.is_none() {
             return Err(OpError::Refused("the note is empty".into()));
         }
@@ -592,14 +726,23 @@ impl Account {
             ticket: ticket.clone(),
             text: text.clone(),
         });
-        self.log(now, EventKind::IncidentNote { incident: id, ticket, text });
+        self.log(
+            now,
+            EventKind::IncidentNote {
+                incident: id,
+                ticket,
+                text,
+            },
+        );
         Ok(id)
     }
 
     pub fn close_incident(&mut self, resolution: &str, now: DateTime<Utc>) -> Result<u32, OpError> {
         let resolution = resolution.trim().to_string();
         if resolution.is_empty() {
-            return Err(OpError::Refused("closing an incident needs a resolution note".into()));
+            return Err(OpError::Refused(
+                "closing an incident needs a resolution note".into(),
+            ));
         }
         crate::guard::check_secret(&resolution).map_err(|e| OpError::Refused(e.to_string()))?;
         let inc = self.open_incident_mut().ok_or(OpError::NoOpenIncident)?;
@@ -608,7 +751,13 @@ impl Account {
             at: now,
             resolution: resolution.clone(),
         });
-        self.log(now, EventKind::IncidentClosed { incident: id, resolution });
+        self.log(
+            now,
+            EventKind::IncidentClosed {
+                incident: id,
+                resolution,
+            },
+        );
         Ok(id)
     }
 }
@@ -640,13 +789,22 @@ mod tests {
         assert!(a.setup_started());
         assert!(a.uncheck(&c, "totp-2fa", t(3)).unwrap());
         assert_eq!(a.status("totp-2fa"), &Status::Todo);
-        assert_eq!(a.skip(&c, "totp-2fa", "  ", t(4)), Err(OpError::EmptyReason));
+        assert_eq!(
+            a.skip(&c, "totp-2fa", "  ", t(4)),
+            Err(OpError::EmptyReason)
+        );
         a.skip(&c, "totp-2fa", "no phone", t(4)).unwrap();
         assert_eq!(a.status("totp-2fa").label(), "skipped");
         assert_eq!(a.history.len(), 4);
-        assert!(matches!(a.check(&c, "nope", t(5)), Err(OpError::UnknownStep(_))));
+        assert!(matches!(
+            a.check(&c, "nope", t(5)),
+            Err(OpError::UnknownStep(_))
+        ));
         let em = c.emergency().unwrap().steps[0].id.clone();
-        assert!(matches!(a.check(&c, &em, t(5)), Err(OpError::NotSetupStep { .. })));
+        assert!(matches!(
+            a.check(&c, &em, t(5)),
+            Err(OpError::NotSetupStep { .. })
+        ));
     }
 
     #[test]
@@ -656,7 +814,9 @@ mod tests {
         let monthly = c.section("monthly").unwrap();
         let n = monthly.steps.len();
         for (i, s) in monthly.steps.iter().enumerate() {
-            let r = a.toggle_review_item(&c, "monthly", &s.id, t(1), d(2026, 11, 25)).unwrap();
+            let r = a
+                .toggle_review_item(&c, "monthly", &s.id, t(1), d(2026, 11, 25))
+                .unwrap();
             assert_eq!(r.is_some(), i == n - 1);
         }
         let r = &a.reviews["monthly"];
@@ -664,10 +824,15 @@ mod tests {
         assert!(r.in_progress.is_empty());
         // Untoggling an item in progress.
         let first = &monthly.steps[0].id;
-        a.toggle_review_item(&c, "monthly", first, t(2), d(2026, 11, 26)).unwrap();
-        a.toggle_review_item(&c, "monthly", first, t(3), d(2026, 11, 26)).unwrap();
+        a.toggle_review_item(&c, "monthly", first, t(2), d(2026, 11, 26))
+            .unwrap();
+        a.toggle_review_item(&c, "monthly", first, t(3), d(2026, 11, 26))
+            .unwrap();
         assert!(a.reviews["monthly"].in_progress.is_empty());
-        assert!(a.toggle_review_item(&c, "essentials", "totp-2fa", t(1), d(2026, 1, 1)).is_err());
+        assert!(
+            a.toggle_review_item(&c, "essentials", "totp-2fa", t(1), d(2026, 1, 1))
+                .is_err()
+        );
     }
 
     #[test]
@@ -676,22 +841,34 @@ mod tests {
         let mut a = Account::new("crypto-com", t(0));
         a.check(&c, "totp-2fa", t(1)).unwrap();
         a.check(&c, "anti-phishing-code", t(1)).unwrap();
-        a.complete_review(&c, "monthly", t(1), d(2026, 11, 25)).unwrap();
+        a.complete_review(&c, "monthly", t(1), d(2026, 11, 25))
+            .unwrap();
         let before = a.history.clone();
         let id = a.open_compromise(&c, t(2));
         assert_eq!(id, 1);
-        assert_eq!(a.open_compromise(&c, t(3)), 1, "one open incident at a time");
+        assert_eq!(
+            a.open_compromise(&c, t(3)),
+            1,
+            "one open incident at a time"
+        );
         assert!(a.history.starts_with(&before), "history is append-only");
-        assert!(matches!(a.status("totp-2fa"), Status::Reverify { incident: 1, .. }));
+        assert!(matches!(
+            a.status("totp-2fa"),
+            Status::Reverify { incident: 1, .. }
+        ));
         assert!(a.reviews["monthly"].due_now_since.is_some());
         assert_eq!(a.reviews["monthly"].completions.len(), 1);
         let em = c.emergency().unwrap();
         assert!(a.toggle_emergency_step(&c, &em.steps[0].id, t(2)).unwrap());
-        a.incident_note("chat opened", Some("#12345"), t(2)).unwrap();
+        a.incident_note("chat opened", Some("#12345"), t(2))
+            .unwrap();
         assert!(a.incident_note("", None, t(2)).is_err());
         a.close_incident("account recovered", t(5)).unwrap();
         assert!(a.open_incident().is_none());
-        assert_eq!(a.incident_note("x", None, t(6)), Err(OpError::NoOpenIncident));
+        assert_eq!(
+            a.incident_note("x", None, t(6)),
+            Err(OpError::NoOpenIncident)
+        );
         // Re-verify, then a new incident gets id 2.
         a.check(&c, "totp-2fa", t(6)).unwrap();
         assert!(a.status("totp-2fa").is_done());
@@ -703,10 +880,16 @@ mod tests {
         let c = cl();
         let mut a = Account::new("crypto-com", t(0));
         let err = a
-            .set_note(&c, "totp-2fa", "otpauth://totp/X?secret=JBSWY3DPEHPK3PXP", t(1))
+            .set_note(
+                &c,
+                "totp-2fa",
+                "otpauth://totp/X?secret=JBSWY3DPEHPK3PXP",
+                t(1),
+            )
             .unwrap_err();
         assert!(matches!(err, OpError::Refused(_)));
-        a.set_note(&c, "totp-2fa", "using Aegis on the old phone", t(1)).unwrap();
+        a.set_note(&c, "totp-2fa", "using Aegis on the old phone", t(1))
+            .unwrap();
         assert_eq!(a.note("totp-2fa"), Some("using Aegis on the old phone"));
     }
 

@@ -110,7 +110,11 @@ pub fn parse_state(file: &Path, text: &[u8]) -> Result<State, StoreError> {
         detail,
     };
     if text.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return Err(corrupt(1, 1, "starts with a byte-order mark (BOM); an editor saved it as \"UTF-8 with BOM\"".into()));
+        return Err(corrupt(
+            1,
+            1,
+            "starts with a byte-order mark (BOM); an editor saved it as \"UTF-8 with BOM\"".into(),
+        ));
     }
     let s = match std::str::from_utf8(text) {
         Ok(s) => s,
@@ -118,7 +122,11 @@ pub fn parse_state(file: &Path, text: &[u8]) -> Result<State, StoreError> {
             let upto = &text[..e.valid_up_to()];
             let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
             let column = upto.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-            return Err(corrupt(line, column, "not valid UTF-8 (the file is damaged)".into()));
+            return Err(corrupt(
+                line,
+                column,
+                "not valid UTF-8 (the file is damaged)".into(),
+            ));
         }
     };
     if s.trim().is_empty() {
@@ -132,17 +140,27 @@ pub fn parse_state(file: &Path, text: &[u8]) -> Result<State, StoreError> {
     if let Ok(VersionOnly { version: Some(v) }) = serde_json::from_str::<VersionOnly>(s)
         && v > STATE_VERSION
     {
-        return Err(StoreError::TooNew { file: name, found: v });
+        return Err(StoreError::TooNew {
+            file: name,
+            found: v,
+        });
     }
     let de = &mut serde_json::Deserializer::from_str(s);
     match serde_path_to_error::deserialize::<_, State>(de) {
         Ok(state) if state.version == STATE_VERSION => Ok(state),
-        Ok(state) => Err(corrupt(1, 1, format!("version: unsupported state version {}", state.version))),
+        Ok(state) => Err(corrupt(
+            1,
+            1,
+            format!("version: unsupported state version {}", state.version),
+        )),
         Err(e) => {
             let path = e.path().to_string();
             let inner = e.into_inner();
             let msg = inner.to_string();
-            let msg = msg.rfind(" at line ").map_or(msg.as_str(), |i| &msg[..i]).to_string();
+            let msg = msg
+                .rfind(" at line ")
+                .map_or(msg.as_str(), |i| &msg[..i])
+                .to_string();
             let detail = if path == "." || path.is_empty() {
                 msg
             } else {
@@ -351,7 +369,10 @@ mod tests {
         let (store, loaded) = Store::open(&p).unwrap();
         assert!(loaded.fresh);
         let mut s = loaded.state;
-        s.accounts.insert(DEFAULT_ACCOUNT.into(), Account::new("crypto-com", Utc::now()));
+        s.accounts.insert(
+            DEFAULT_ACCOUNT.into(),
+            Account::new("crypto-com", Utc::now()),
+        );
         store.save(&s).unwrap();
         store.save(&s).unwrap();
         let mode = |f: &Path| fs::metadata(f).unwrap().permissions().mode() & 0o777;
@@ -373,7 +394,10 @@ mod tests {
         let err = Store::open(&p).unwrap_err();
         let msg = err.to_string();
         assert!(matches!(err, StoreError::Locked { .. }));
-        assert!(msg.contains(&format!("pid {}", std::process::id())), "{msg}");
+        assert!(
+            msg.contains(&format!("pid {}", std::process::id())),
+            "{msg}"
+        );
         drop(_first);
         Store::open(&p).unwrap();
     }
@@ -389,7 +413,10 @@ mod tests {
             (b"{\"version\":1,\"accounts\":{", "truncated"),
             (b"{\"version\":9}", "newer lockstep"),
             (b"{\"version\":1,\"acounts\":{}}", "unknown field `acounts`"),
-            (b"{\"version\":1,\n\"accounts\":{\"a\":{\"checklist\":7}}}", "accounts.a.checklist"),
+            (
+                b"{\"version\":1,\n\"accounts\":{\"a\":{\"checklist\":7}}}",
+                "accounts.a.checklist",
+            ),
             (b"\xff\xfe", "UTF-8"),
         ];
         for (bytes, expect) in cases {
@@ -436,10 +463,12 @@ mod tests {
     }
 
     fn unsafe_is_root() -> bool {
-        fs::metadata("/proc/self").map(|m| {
-            use std::os::unix::fs::MetadataExt;
-            m.uid() == 0
-        }).unwrap_or(false)
+        fs::metadata("/proc/self")
+            .map(|m| {
+                use std::os::unix::fs::MetadataExt;
+                m.uid() == 0
+            })
+            .unwrap_or(false)
     }
 
     proptest::proptest! {

@@ -1,0 +1,440 @@
+//! CLI tests with assert_cmd: every command, exit codes, error messages and the files written.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+struct Env {
+    _tmp: tempfile::TempDir,
+    data: PathBuf,
+    config: PathBuf,
+}
+
+fn env() -> Env {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let config = tmp.path().join("config");
+    Env {
+        data,
+        config,
+        _tmp: tmp,
+    }
+}
+
+impl Env {
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("lockstep").unwrap();
+        c.env_clear()
+            .env("HOME", self._tmp.path())
+            .env("XDG_CONFIG_HOME", &self.config)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .arg("--data-dir")
+            .arg(&self.data)
+            .args(args);
+        c
+    }
+    fn state(&self) -> serde_json::Value {
+        serde_json::from_slice(&fs::read(self.data.join("state.json")).unwrap()).unwrap()
+    }
+}
+
+#[test]
+fn status_before_anything() {
+    let e = env();
+    e.cmd(&["status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No progress yet"));
+    e.cmd(&["due"])
+        .assert()
+        .success()
+        .stdout("lockstep: nothing due\n");
+    e.cmd(&["due", "--quiet", "--exit-code"])
+        .assert()
+        .code(0)
+        .stdout("");
+    assert!(!e.data.exists(), "read-only commands create nothing");
+}
+
+#[test]
+fn check_uncheck_skip_and_status() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"])
+        .assert()
+        .success()
+        .stdout("done: Turn on authenticator-app 2FA (totp-2fa)\n");
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&e.data), 0o700);
+    assert_eq!(mode(&e.data.join("state.json")), 0o600);
+    let s = e.state();
+    assert_eq!(
+        s["accounts"]["default"]["steps"]["totp-2fa"]["status"]["state"],
+        "done"
+    );
+    e.cmd(&["check", "totp-2fa"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("already done"));
+    e.cmd(&["skip", "passkeys", "--reason", "no hardware key yet"])
+        .assert()
+        .success();
+    e.cmd(&["status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[x] totp-2fa"))
+        .stdout(predicate::str::contains("skipped: no hardware key yet"))
+        .stdout(predicate::str::contains("Hardening score:"))
+        .stdout(predicate::str::contains(
+            "Monthly review [monthly]: due now",
+        ));
+    e.cmd(&["uncheck", "totp-2fa"]).assert().success();
+    e.cmd(&["status", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"account\": \"default\""));
+    e.cmd(&["check", "no-such-step"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "lockstep: error: unknown step 'no-such-step'",
+        ));
+    e.cmd(&["check", "m-devices"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("recurring section 'monthly'"));
+    e.cmd(&["skip", "passkeys", "--reason", " "])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a reason"));
+}
+
+#[test]
+fn checklists_and_validate() {
+    let e = env();
+    e.cmd(&["checklists"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("crypto-com"))
+        .stdout(predicate::str::contains("generic-exchange"));
+    let root = env!("CARGO_MANIFEST_DIR");
+    e.cmd(&["validate", &format!("{root}/checklists/crypto-com.json")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(": ok ("));
+    let bad = e._tmp.path().join("bad.json");
+    let text = fs::read_to_string(format!("{root}/checklists/crypto-com.json"))
+        .unwrap()
+        .replacen("\"weight\": 10,", "\"weight\": 10, \"colour\": \"red\",", 1);
+    fs::write(&bad, &text).unwrap();
+    let line = text.lines().position(|l| l.contains("colour")).unwrap() + 1;
+    e.cmd(&["validate", bad.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("bad.json:{line}:")))
+        .stderr(predicate::str::contains("unknown field `colour`"));
+    // A user checklist in the config dir is listed; a broken one is reported, not fatal.
+    let dir = e.config.join("lockstep/checklists");
+    fs::create_dir_all(&dir).unwrap();
+    let mine = fs::read_to_string(format!("{root}/checklists/generic-exchange.json"))
+        .unwrap()
+        .replacen("\"id\": \"generic-exchange\"", "\"id\": \"my-exchange\"", 1);
+    fs::write(dir.join("mine.json"), mine).unwrap();
+    fs::write(dir.join("broken.json"), "{\n  \"schema\": 1,\n  oops\n}").unwrap();
+    e.cmd(&["checklists"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("my-exchange"))
+        .stderr(predicate::str::contains("broken.json:3:3"));
+    e.cmd(&[
+        "--checklist",
+        "my-exchange",
+        "--account",
+        "kraken",
+        "check",
+        "totp-2fa",
+    ])
+    .assert()
+    .success();
+    assert_eq!(e.state()["accounts"]["kraken"]["checklist"], "my-exchange");
+}
+
+#[test]
+fn due_lines_and_exit_codes() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    e.cmd(&["due"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "lockstep: Crypto.com Monthly review: due now",
+        ))
+        .stdout(predicate::str::contains("Quarterly review: due now"));
+    e.cmd(&["due", "--exit-code"]).assert().code(1);
+    e.cmd(&["review", "monthly"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("next due"));
+    e.cmd(&["review", "quarterly"]).assert().success();
+    e.cmd(&["due", "--quiet", "--exit-code"])
+        .assert()
+        .code(0)
+        .stdout("");
+    e.cmd(&["due", "--json"]).assert().success().stdout("[]\n");
+    e.cmd(&["review", "essentials"]).assert().code(2);
+}
+
+#[test]
+fn due_dates_do_not_depend_on_the_timezone() {
+    // A completion's local date is stored; running in DST zones does not shift the schedule.
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    e.cmd(&["review", "monthly"]).assert().success();
+    let s = e.state();
+    let date = s["accounts"]["default"]["reviews"]["monthly"]["completions"][0]["date"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let d = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap();
+    let next = d.checked_add_months(chrono::Months::new(1)).unwrap();
+    for tz in [
+        "America/New_York",
+        "Australia/Lord_Howe",
+        "Europe/London",
+        "UTC",
+    ] {
+        let out = e.cmd(&["status"]).env("TZ", tz).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(&format!("last done {date}")), "{tz}: {text}");
+        let out = e
+            .cmd(&["export", "--format", "ics"])
+            .env("TZ", tz)
+            .output()
+            .unwrap();
+        let ics = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            ics.contains(&format!("DTSTART;VALUE=DATE:{}", next.format("%Y%m%d"))),
+            "{tz}: {ics}"
+        );
+    }
+}
+
+#[test]
+fn incident_flow_report_and_history() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    e.cmd(&["compromised"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Incident #1 opened"))
+        .stdout(predicate::str::contains("1. [ ] "));
+    e.cmd(&["incident", "done", "c-lock"]).assert().success();
+    e.cmd(&["incident", "note", "--ticket", "CDC-991", "opened chat"])
+        .assert()
+        .success();
+    e.cmd(&["incident", "note", "seed phrase: abandon ability able about above absent absorb abstract absurd abuse access accident"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("recovery (seed) phrase"));
+    assert!(
+        !fs::read_to_string(e.data.join("state.json"))
+            .unwrap()
+            .contains("absurd"),
+        "secret never written"
+    );
+    e.cmd(&["status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("INCIDENT #1 OPEN"))
+        .stdout(predicate::str::contains("[?] totp-2fa"));
+    e.cmd(&["due", "--exit-code"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("incident #1 is open"));
+    e.cmd(&["incident", "report"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Incident #1"))
+        .stdout(predicate::str::contains("CDC-991"));
+    e.cmd(&["incident", "close", "access restored by support"])
+        .assert()
+        .success();
+    e.cmd(&["incident", "close", "again"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no incident is open"));
+    let out = e.cmd(&["history", "--json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let events = v.as_array().unwrap();
+    assert_eq!(
+        events[0]["what"]["event"], "incident_closed",
+        "newest first"
+    );
+    assert!(
+        events.iter().any(|e| e["what"]["event"] == "step_done"),
+        "earlier completions kept"
+    );
+    e.cmd(&["history"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Incident #1 closed"));
+}
+
+#[test]
+fn exports_to_files() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    let ics = e._tmp.path().join("lockstep.ics");
+    e.cmd(&["export", "--format", "ics", "-o", ics.to_str().unwrap()])
+        .assert()
+        .success();
+    let text = fs::read_to_string(&ics).unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert_eq!(text.matches("BEGIN:VEVENT").count(), 2);
+    e.cmd(&["export", "--format", "md"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("- [x]"));
+    e.cmd(&["export", "--format", "json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"score\""));
+}
+
+#[test]
+fn corrupt_state_is_reported_and_left_alone() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    e.cmd(&["check", "passkeys"]).assert().success();
+    let f = e.data.join("state.json");
+    let good = fs::read(&f).unwrap();
+    let broken = &good[..good.len() / 2];
+    fs::write(&f, broken).unwrap();
+    for args in [&["check", "lock-switch"][..], &["status"], &["due"]] {
+        e.cmd(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(f.display().to_string()))
+            .stderr(predicate::str::contains("truncated"))
+            .stderr(predicate::str::contains("will not overwrite"));
+        assert_eq!(fs::read(&f).unwrap(), broken);
+    }
+    // The previous save is kept as a backup for recovery.
+    assert!(e.data.join("state.json.bak").exists());
+}
+
+#[test]
+fn second_writer_is_refused_while_one_holds_the_lock() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    let paths = lockstep::store::Paths {
+        data_dir: e.data.clone(),
+        config_dir: None,
+    };
+    let (_held, _) = lockstep::store::Store::open(&paths).unwrap();
+    e.cmd(&["check", "passkeys"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("another lockstep (pid"));
+    e.cmd(&["status"]).assert().success();
+    drop(_held);
+    e.cmd(&["check", "passkeys"]).assert().success();
+}
+
+#[test]
+fn failing_disk_keeps_old_state() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    let before = fs::read(e.data.join("state.json")).unwrap();
+    e.cmd(&["check", "passkeys"])
+        .env("LOCKSTEP_FAULT", "enospc")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("No space left on device"))
+        .stderr(predicate::str::contains("previously saved state is intact"));
+    assert_eq!(fs::read(e.data.join("state.json")).unwrap(), before);
+    let leftovers: Vec<_> = fs::read_dir(&e.data)
+        .unwrap()
+        .flatten()
+        .map(|d| d.file_name())
+        .collect();
+    assert!(
+        !leftovers
+            .iter()
+            .any(|n| n.to_string_lossy().contains(".tmp.")),
+        "{leftovers:?}"
+    );
+    e.cmd(&["check", "passkeys"])
+        .env("LOCKSTEP_FAULT", "eio")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Input/output error"));
+}
+
+#[test]
+fn control_characters_are_neutralised_in_output() {
+    let e = env();
+    e.cmd(&["note", "totp-2fa", "evil \u{1b}[2J\u{202e}txt.exe"])
+        .assert()
+        .success();
+    let out = e.cmd(&["export", "--format", "md"]).output().unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(!md.contains('\u{1b}') && !md.contains('\u{202e}'), "{md}");
+    assert!(md.contains("\\u{1b}[2J\\u{202e}txt.exe"), "{md}");
+    e.cmd(&["check", "bad\u{1b}]0;pwned\u{7}"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("\u{1b}").not());
+}
+
+#[test]
+fn personas_accounts_completions_and_man() {
+    let e = env();
+    e.cmd(&["personas", "trader,web3"])
+        .assert()
+        .success()
+        .stdout("personas: trader, web3\n");
+    e.cmd(&["personas", "whale"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "known: holder, trader, card, web3",
+        ));
+    e.cmd(&[
+        "--account",
+        "second",
+        "--checklist",
+        "generic-exchange",
+        "check",
+        "totp-2fa",
+    ])
+    .assert()
+    .success();
+    e.cmd(&["accounts"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("default"))
+        .stdout(predicate::str::contains("second"));
+    e.cmd(&["--account", "bad/name", "check", "totp-2fa"])
+        .assert()
+        .code(2);
+    e.cmd(&["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("lockstep"));
+    e.cmd(&["man"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH lockstep"));
+}
+
+#[test]
+fn tui_refuses_without_a_terminal() {
+    let e = env();
+    e.cmd(&[])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs a terminal"));
+}

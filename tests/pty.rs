@@ -1,0 +1,278 @@
+//! End-to-end tests of the real binary in a pseudo-terminal (expectrl + vt100): keys in, screen out,
+//! state file updated, terminal restored after quit, panic, SIGTERM and SIGHUP.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use expectrl::Session;
+use expectrl::process::unix::{PtyStream, UnixProcess};
+
+type Pty = Session<UnixProcess, PtyStream>;
+
+struct Term {
+    pty: Pty,
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+}
+
+impl Term {
+    fn start(data: &Path, extra_env: &[(&str, &str)]) -> Term {
+        // A shell runs lockstep, then prints the terminal settings and lockstep's exit code, so
+        // the test sees what a user's shell would get back.
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(r#"b=$(stty -g); "$0" "$@"; rc=$?; a=$(stty -g); echo; echo "STTY: $b $a $(stty -a | tr '\n' ' ')"; echo "RC=$rc"; sleep 0.2"#)
+            .arg(env!("CARGO_BIN_EXE_lockstep"))
+            .arg("--data-dir")
+            .arg(data).env("TERM", "xterm-256color").env_remove("NO_COLOR");
+        cmd.env("XDG_CONFIG_HOME", data.join("config"));
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let pty = Session::spawn(cmd).expect("spawn in a pty");
+        Term {
+            pty,
+            parser: vt100::Parser::default(),
+            raw: Vec::new(),
+        }
+    }
+
+    fn pump(&mut self) {
+        let mut buf = [0u8; 8192];
+        loop {
+            match self.pty.try_read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    self.parser.process(&buf[..n]);
+                    self.raw.extend_from_slice(&buf[..n]);
+                }
+                Err(_) => break,
+            }
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    fn wait_for(&mut self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            self.pump();
+            if self.screen().contains(text) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, s: &str) {
+        use std::io::Write;
+        self.pty.write_all(s.as_bytes()).unwrap();
+        self.pty.flush().unwrap();
+    }
+
+    /// The pid of lockstep itself (the child of the wrapping shell).
+    fn pid(&self) -> i32 {
+        let sh = self.pty.get_process().pid().as_raw();
+        let children = std::fs::read_to_string(format!("/proc/{sh}/task/{sh}/children")).unwrap();
+        children
+            .split_whitespace()
+            .next()
+            .expect("lockstep runs")
+            .parse()
+            .unwrap()
+    }
+
+    /// Waits for lockstep to exit, draining output; returns its exit code (as the shell saw it).
+    fn wait_exit(&mut self) -> i32 {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            self.pump();
+            let raw = String::from_utf8_lossy(&self.raw).to_string();
+            if let Some(i) = raw.find("RC=") {
+                let code: String = raw[i + 3..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
+                if !code.is_empty() && raw[i + 3 + code.len()..].contains('\n') {
+                    return code.parse().unwrap();
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "did not exit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The `stty -a` line printed by the shell after lockstep exited.
+    fn stty(&self) -> String {
+        let raw = String::from_utf8_lossy(&self.raw);
+        let i = raw.find("STTY: ").expect("stty output");
+        raw[i..].lines().next().unwrap().to_string()
+    }
+
+    /// The terminal is back to normal: alternate screen left, cursor shown, echo/canonical mode back.
+    fn assert_restored(&self) {
+        assert!(
+            !self.parser.screen().alternate_screen(),
+            "still in the alternate screen"
+        );
+        assert!(!self.parser.screen().hide_cursor(), "cursor still hidden");
+        let raw = String::from_utf8_lossy(&self.raw);
+        assert!(
+            raw.contains("\x1b[?1049l"),
+            "never left the alternate screen"
+        );
+        assert!(
+            raw.contains("\x1b[?1000l") || raw.contains("\x1b[?1006l"),
+            "mouse capture not disabled"
+        );
+        let stty = self.stty();
+        let mut parts = stty.split_whitespace().skip(1);
+        let (before, after) = (parts.next().unwrap(), parts.next().unwrap());
+        assert_eq!(
+            before, after,
+            "stty settings differ after lockstep exited: {stty}"
+        );
+        for flag in [" icanon ", " isig ", " icrnl ", " opost "] {
+            assert!(
+                stty.contains(flag),
+                "terminal setting{flag}not restored: {stty}"
+            );
+        }
+    }
+}
+
+fn state(data: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(data.join("state.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn first_run_check_a_step_quit_and_reopen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut t = Term::start(&data, &[]);
+    t.wait_for("Tailor the checklist");
+    t.send(" "); // long-term holding
+    t.send("\r");
+    t.wait_for("Hardening score");
+    t.send("\r");
+    t.wait_for("step 1 of 7");
+    t.send(" ");
+    t.wait_for("step 2 of 7");
+    t.send("q");
+    t.wait_for("1/7");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+    let s = state(&data);
+    assert_eq!(
+        s["accounts"]["default"]["steps"]["totp-2fa"]["status"]["state"],
+        "done"
+    );
+    assert_eq!(s["accounts"]["default"]["personas"][0], "holder");
+
+    // Progress survives a restart; the walkthrough resumes at the first open step.
+    let mut t = Term::start(&data, &[]);
+    t.wait_for("1/7");
+    t.send("\r");
+    t.wait_for("step 2 of 7");
+    t.send("\x03"); // Ctrl-C quits from anywhere
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+}
+
+#[test]
+fn compromise_key_from_the_dashboard() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut t = Term::start(&data, &[]);
+    t.wait_for("Tailor the checklist");
+    t.send("\r");
+    t.wait_for("Hardening score");
+    t.send("!");
+    t.wait_for("COMPROMISE MODE");
+    t.send(" ");
+    t.wait_for("[x]");
+    t.send("q");
+    t.wait_for("INCIDENT #1 OPEN");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+    let s = state(&data);
+    assert!(s["accounts"]["default"]["incidents"][0]["steps"]["c-lock"].is_string());
+}
+
+#[test]
+fn terminal_restored_after_a_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut t = Term::start(
+        &data,
+        &[("LOCKSTEP_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")],
+    );
+    let code = t.wait_exit();
+    assert_ne!(code, 0);
+    t.assert_restored();
+    assert!(String::from_utf8_lossy(&t.raw).contains("deliberate panic"));
+}
+
+#[test]
+fn terminal_restored_and_progress_saved_on_sigterm_and_sighup() {
+    for sig in ["TERM", "HUP"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let mut t = Term::start(&data, &[]);
+        t.wait_for("Tailor the checklist");
+        t.send("\r");
+        t.wait_for("Hardening score");
+        t.send("\r");
+        t.wait_for("step 1 of 7");
+        t.send(" ");
+        t.wait_for("step 2 of 7");
+        let ok = Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(t.pid().to_string())
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        assert_eq!(t.wait_exit(), 0, "SIG{sig}: clean exit");
+        t.assert_restored();
+        assert_eq!(
+            state(&data)["accounts"]["default"]["steps"]["totp-2fa"]["status"]["state"],
+            "done"
+        );
+    }
+}
+
+#[test]
+fn second_instance_is_refused_while_the_tui_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut t = Term::start(&data, &[]);
+    t.wait_for("Tailor the checklist");
+    let out = Command::new(env!("CARGO_BIN_EXE_lockstep"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["check", "passkeys"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("another lockstep (pid {})", t.pid())),
+        "{err}"
+    );
+    t.send("\x03");
+    assert_eq!(t.wait_exit(), 0);
+}

@@ -1,0 +1,332 @@
+//! Reliability and security: SIGKILL during saves, syscall order under strace, no network syscalls,
+//! read-only data directories, and bad state files through the real binary.
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{TimeZone, Utc};
+use lockstep::state::{Account, EventKind, State};
+use lockstep::store::{self, Paths, Store};
+
+const CHILD_ENV: &str = "LOCKSTEP_CRASH_CHILD_DIR";
+
+fn paths(dir: &Path) -> Paths {
+    Paths {
+        data_dir: dir.to_path_buf(),
+        config_dir: None,
+    }
+}
+
+/// Child mode: saves in a loop, printing "saved N" only after each save returned.
+#[test]
+fn crash_child_saver() {
+    let Some(dir) = std::env::var_os(CHILD_ENV) else {
+        return; // only does something when run by `sigkill_during_saves_never_loses_a_reported_save`
+    };
+    let p = paths(Path::new(&dir));
+    let (st, loaded) = Store::open(&p).unwrap();
+    let mut state = loaded.state;
+    let acct = state
+        .accounts
+        .entry("default".into())
+        .or_insert_with(|| Account::new("crypto-com", Utc::now()));
+    let mut n = acct.history.len();
+    let mut out = std::io::stdout();
+    loop {
+        n += 1;
+        let acct = state.accounts.get_mut("default").unwrap();
+        acct.history.push(lockstep::state::Event {
+            at: Utc.timestamp_opt(1_700_000_000 + n as i64, 0).unwrap(),
+            kind: EventKind::StepNote {
+                step: "totp-2fa".into(),
+                text: format!("save {n} {}", "x".repeat(n % 200)),
+            },
+        });
+        st.save(&state).unwrap();
+        use std::io::Write;
+        writeln!(out, "saved {n}").unwrap();
+        out.flush().unwrap();
+    }
+}
+
+#[test]
+fn sigkill_during_saves_never_loses_a_reported_save() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let exe = std::env::current_exe().unwrap();
+    let kills = 200;
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut max_seen = 0usize;
+    for round in 0..kills {
+        let mut child = Command::new(&exe)
+            .args([
+                "--exact",
+                "crash_child_saver",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, &dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until it is saving, then kill it after a pseudo-random delay (0-15 ms).
+        let stdout = child.stdout.take().unwrap();
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap() > 0 && !line.starts_with("saved") {
+            line.clear();
+        }
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        std::thread::sleep(Duration::from_micros(seed % 15_000));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        // Every save the child reported must be in the file.
+        let mut reported = 0usize;
+        let rest: Vec<String> = std::iter::once(line.clone())
+            .chain(reader.lines().map_while(Result::ok))
+            .collect();
+        for l in rest {
+            if let Some(n) = l.strip_prefix("saved ") {
+                reported = reported.max(n.trim().parse().unwrap_or(0));
+            }
+        }
+        let loaded = store::load(&paths(&dir)).unwrap_or_else(|e| panic!("round {round}: {e}"));
+        let history = &loaded.state.accounts["default"].history;
+        assert!(
+            history.len() >= reported,
+            "round {round}: reported save {reported} but the file has {} events",
+            history.len()
+        );
+        assert!(
+            history.len() >= max_seen,
+            "round {round}: the file went backwards"
+        );
+        max_seen = history.len();
+        let temps = fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp."))
+            .count();
+        assert!(temps <= 1, "stale temp files pile up: {temps}");
+    }
+    assert!(
+        max_seen > kills,
+        "the child saved between kills ({max_seen} saves)"
+    );
+    eprintln!("crash test: {kills} SIGKILLs, {max_seen} saves, no loss");
+}
+
+fn strace() -> Option<PathBuf> {
+    ["/usr/bin/strace", "/bin/strace"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+fn lockstep(data: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_lockstep"));
+    c.arg("--data-dir").arg(data);
+    c
+}
+
+#[test]
+fn save_order_is_fsync_temp_rename_fsync_dir() {
+    let Some(strace) = strace() else {
+        eprintln!("SKIPPED: strace is not installed (apt-get install strace)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(
+        lockstep(&data)
+            .args(["check", "totp-2fa"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let log = tmp.path().join("trace");
+    let status = Command::new(strace)
+        .args(["-f", "-y", "-o"])
+        .arg(&log)
+        .args([
+            "-e",
+            "trace=openat,fsync,fdatasync,rename,renameat,renameat2",
+        ])
+        .arg(env!("CARGO_BIN_EXE_lockstep"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["check", "passkeys"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let trace = fs::read_to_string(&log).unwrap();
+    let pos = |pred: &dyn Fn(&str) -> bool, what: &str| {
+        trace
+            .lines()
+            .position(pred)
+            .unwrap_or_else(|| panic!("no {what} in trace:\n{trace}"))
+    };
+    let fsync_tmp = pos(
+        &|l| l.contains("fsync(") && l.contains(".state.json.tmp."),
+        "fsync(temp)",
+    );
+    let rename = pos(
+        &|l| l.contains("rename") && l.contains(".state.json.tmp.") && l.contains("state.json\""),
+        "rename",
+    );
+    let dir = data.display().to_string();
+    let fsync_dir = pos(
+        &|l| l.contains("fsync(") && l.contains(&format!("<{dir}>")),
+        "fsync(dir)",
+    );
+    assert!(
+        fsync_tmp < rename && rename < fsync_dir,
+        "order wrong:\n{trace}"
+    );
+}
+
+#[test]
+fn no_network_syscalls() {
+    let Some(strace) = strace() else {
+        eprintln!("SKIPPED: strace is not installed (apt-get install strace)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let runs: &[&[&str]] = &[
+        &["check", "totp-2fa"],
+        &["status"],
+        &["due"],
+        &["export", "--format", "ics"],
+        &["compromised"],
+        &["incident", "report"],
+        &["history"],
+        &["checklists"],
+    ];
+    for args in runs {
+        let log = tmp.path().join("net");
+        let out = Command::new(&strace)
+            .args(["-f", "-o"])
+            .arg(&log)
+            .args(["-e", "trace=%network"])
+            .arg(env!("CARGO_BIN_EXE_lockstep"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(*args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let trace = fs::read_to_string(&log).unwrap();
+        for l in trace.lines() {
+            let call = l.split_whitespace().nth(1).unwrap_or("");
+            let allowed = call.starts_with("socketpair(")
+                || call.starts_with("+++")
+                || call.starts_with("---");
+            assert!(allowed, "{args:?} made a network syscall: {l}");
+        }
+    }
+}
+
+#[test]
+fn read_only_data_dir_is_a_clear_error() {
+    // /proc and /sys do not accept new directories (as root too).
+    for dir in ["/proc/lockstep-test/data", "/sys/lockstep-test"] {
+        let out = lockstep(Path::new(dir))
+            .args(["check", "totp-2fa"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{dir}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("cannot create the data directory"), "{err}");
+        assert!(err.contains(dir), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // A data dir that exists but cannot be written (when not running as root).
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(
+        lockstep(&data)
+            .args(["check", "totp-2fa"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&data, fs::Permissions::from_mode(0o500)).unwrap();
+    let writable = fs::write(data.join("probe"), b"x").is_ok();
+    let out = lockstep(&data)
+        .args(["check", "passkeys"])
+        .output()
+        .unwrap();
+    fs::set_permissions(&data, fs::Permissions::from_mode(0o700)).unwrap();
+    if !writable {
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("Permission denied"), "{err}");
+    }
+}
+
+#[test]
+fn bad_state_files_through_the_binary() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("empty", b"", "empty"),
+        ("bom", b"\xEF\xBB\xBF{\"version\": 1, \"accounts\": {}}", "byte-order mark"),
+        ("truncated", b"{\"version\": 1, \"accounts\": {\"default\": {\"checklist\": \"crypto", "truncated"),
+        ("newer", b"{\"version\": 2, \"accounts\": {}}", "newer lockstep"),
+        ("hand-edited", b"{\n  \"version\": 1,\n  \"accounts\": {\n    \"default\": {\"checklist\": \"crypto-com\", \"created\": \"yesterday\"}\n  }\n}", ":4:"),
+        ("garbage", b"\x00\x01\x02 not json", "state.json:1:1"),
+    ];
+    for (name, bytes, expect) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        fs::create_dir_all(&data).unwrap();
+        fs::write(data.join("state.json"), bytes).unwrap();
+        for args in [
+            &["check", "totp-2fa"][..],
+            &["status"],
+            &["due"],
+            &["compromised"],
+        ] {
+            let out = lockstep(&data).args(args).output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{name} {args:?}: {err}");
+            assert!(err.contains(expect), "{name} {args:?}: {err}");
+            assert!(err.contains("state.json"), "{name}: names the file: {err}");
+            assert_eq!(
+                &fs::read(data.join("state.json")).unwrap(),
+                bytes,
+                "{name}: file untouched"
+            );
+        }
+    }
+}
+
+#[test]
+fn large_history_loads_quickly() {
+    // A guard against accidental quadratic behaviour; the real figures come from `cargo bench`.
+    let mut state = State::default();
+    let mut a = Account::new("crypto-com", Utc::now());
+    for i in 0..100_000i64 {
+        a.history.push(lockstep::state::Event {
+            at: Utc.timestamp_opt(1_600_000_000 + i * 60, 0).unwrap(),
+            kind: EventKind::StepDone {
+                step: "totp-2fa".into(),
+            },
+        });
+    }
+    state.accounts.insert("default".into(), a);
+    let tmp = tempfile::tempdir().unwrap();
+    let p = paths(&tmp.path().join("d"));
+    let (st, _) = Store::open(&p).unwrap();
+    st.save(&state).unwrap();
+    let t = Instant::now();
+    let loaded = store::load(&p).unwrap();
+    assert_eq!(loaded.state.accounts["default"].history.len(), 100_001);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+}
