@@ -203,8 +203,12 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, ChecklistErrors> {
             "file is empty; expected a JSON checklist object".into(),
         ));
     }
-    let de = &mut serde_json::Deserializer::from_str(text);
-    let checklist: Checklist = match serde_path_to_error::deserialize(de) {
+    // Plain serde_json first (fast); on error, parse again tracking the field path for the message.
+    let parsed = serde_json::from_str::<Checklist>(text).or_else(|_| {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de)
+    });
+    let checklist: Checklist = match parsed {
         Ok(c) => c,
         Err(e) => {
             let path = e.path().to_string();
@@ -580,8 +584,24 @@ impl Catalog {
     /// Loads the bundled checklists, then every `*.json` in `user_dir` (if it exists).
     /// A user checklist with the same id as a bundled one replaces it.
     pub fn load(user_dir: Option<&Path>) -> Catalog {
+        Self::load_filtered(user_dir, None)
+    }
+
+    /// Like [`Catalog::load`], but parses only the bundled checklists with these ids (a bundled
+    /// file is named `<id>.json`). User checklists are always read: their ids are inside them.
+    /// This keeps `lockstep due` fast.
+    pub fn load_only(user_dir: Option<&Path>, ids: &[&str]) -> Catalog {
+        Self::load_filtered(user_dir, Some(ids))
+    }
+
+    fn load_filtered(user_dir: Option<&Path>, ids: Option<&[&str]>) -> Catalog {
         let mut cat = Catalog::default();
         for (name, text) in BUNDLED {
+            if let Some(ids) = ids
+                && !ids.iter().any(|id| name.strip_suffix(".json") == Some(id))
+            {
+                continue;
+            }
             match parse(name, text) {
                 Ok(c) => cat.checklists.push(Loaded {
                     checklist: c,
@@ -620,6 +640,55 @@ impl Catalog {
             .iter()
             .find(|l| l.checklist.id == id)
             .map(|l| &l.checklist)
+    }
+}
+
+/// Just what `lockstep due` needs from a checklist: section ids, titles, kinds and intervals.
+/// Steps are skipped without allocating, which keeps the shell-start path fast.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Outline {
+    pub id: String,
+    pub service: String,
+    pub sections: Vec<OutlineSection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct OutlineSection {
+    pub id: String,
+    pub title: String,
+    pub kind: SectionKind,
+    #[serde(default)]
+    pub every_months: Option<u32>,
+}
+
+impl Outline {
+    /// Finds the outline of checklist `id`: user checklists first (they override bundled ones),
+    /// then the bundled `<id>.json`. Files that do not parse are skipped here; the full loaders
+    /// report them.
+    pub fn find(user_dir: Option<&Path>, id: &str) -> Option<Outline> {
+        if let Some(dir) = user_dir
+            && let Ok(rd) = std::fs::read_dir(dir)
+        {
+            let mut files: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .filter(|p| !p.to_string_lossy().ends_with(".schema.json"))
+                .collect();
+            files.sort();
+            let found = files.iter().rev().find_map(|f| {
+                let text = std::fs::read_to_string(f).ok()?;
+                serde_json::from_str::<Outline>(&text)
+                    .ok()
+                    .filter(|o| o.id == id)
+            });
+            if found.is_some() {
+                return found;
+            }
+        }
+        BUNDLED
+            .iter()
+            .find(|(name, _)| name.strip_suffix(".json") == Some(id))
+            .and_then(|(_, text)| serde_json::from_str(text).ok())
     }
 }
 
@@ -662,6 +731,11 @@ mod tests {
                 }
             }
             assert!(c.emergency().is_some(), "{name} has no emergency section");
+            assert_eq!(
+                format!("{}.json", c.id),
+                *name,
+                "bundled files are named <id>.json"
+            );
             assert!(c.sections_of(SectionKind::Recurring).count() >= 2);
         }
     }
@@ -791,6 +865,35 @@ mod tests {
             s.contains("m.json:2:13: schema: unsupported schema version 2"),
             "{s}"
         );
+    }
+
+    #[test]
+    fn outline_matches_the_full_checklist() {
+        for (name, text) in BUNDLED {
+            let full = parse(name, text).unwrap();
+            let o = Outline::find(None, &full.id).unwrap();
+            assert_eq!(o.service, full.service);
+            let a: Vec<_> = o
+                .sections
+                .iter()
+                .map(|s| (&s.id, &s.title, s.kind, s.every_months))
+                .collect();
+            let b: Vec<_> = full
+                .sections
+                .iter()
+                .map(|s| (&s.id, &s.title, s.kind, s.every_months))
+                .collect();
+            assert_eq!(a, b);
+        }
+        assert!(Outline::find(None, "nope").is_none());
+    }
+
+    #[test]
+    fn load_only_parses_just_what_is_asked() {
+        let cat = Catalog::load_only(None, &["generic-exchange"]);
+        assert_eq!(cat.checklists.len(), 1);
+        assert!(cat.get("generic-exchange").is_some());
+        assert_eq!(Catalog::load(None).checklists.len(), BUNDLED.len());
     }
 
     #[test]

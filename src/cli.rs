@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::checklist::{self, Catalog, Checklist, Origin, SectionKind};
+use crate::checklist::{self, Catalog, Checklist, Origin, Outline, SectionKind};
 use crate::guard::{clean, line};
 use crate::schedule;
 use crate::score;
@@ -177,6 +177,11 @@ pub fn catalog(paths: &Paths) -> Catalog {
     Catalog::load(paths.user_checklists().as_deref())
 }
 
+/// The catalog with only the bundled checklists these ids need.
+fn catalog_for(paths: &Paths, ids: &[&str]) -> Catalog {
+    Catalog::load_only(paths.user_checklists().as_deref(), ids)
+}
+
 /// Resolves the checklist for an account, printing warnings for broken user checklists.
 fn checklist_for(cat: &Catalog, id: &str) -> Result<Checklist, CliError> {
     cat.get(id).cloned().ok_or_else(|| {
@@ -246,7 +251,7 @@ fn open_read(cli: &Cli, paths: &Paths) -> Result<Option<(State, Checklist)>, Cli
     let Some(acct) = loaded.state.accounts.get(&cli.account) else {
         return Ok(None);
     };
-    let cl = checklist_for(&catalog(paths), &acct.checklist)?;
+    let cl = checklist_for(&catalog_for(paths, &[&acct.checklist]), &acct.checklist)?;
     Ok(Some((loaded.state, cl)))
 }
 
@@ -598,14 +603,21 @@ fn due(
     let mut lines = String::new();
     let mut items = Vec::new();
     let mut any = false;
-    let cat = (!loaded.state.accounts.is_empty()).then(|| catalog(paths));
+    let user_dir = paths.user_checklists();
+    // --json needs the full checklists (item progress); the text path only needs outlines.
+    let cat = json.then(|| {
+        let ids: Vec<&str> = loaded
+            .state
+            .accounts
+            .values()
+            .map(|a| a.checklist.as_str())
+            .collect();
+        catalog_for(paths, &ids)
+    });
     for (name, acct) in &loaded.state.accounts {
         if cli.account != DEFAULT_ACCOUNT && name != &cli.account {
             continue;
         }
-        let Some(cl) = cat.as_ref().and_then(|c| c.get(&acct.checklist)) else {
-            continue;
-        };
         let prefix = if loaded.state.accounts.len() > 1 {
             format!("[{}] ", line(name))
         } else {
@@ -618,16 +630,47 @@ fn due(
                 inc.id
             ));
         }
-        for r in schedule::reviews(cl, acct, today) {
-            if r.remind() {
+        if let Some(cat) = &cat {
+            let Some(cl) = cat.get(&acct.checklist) else {
+                eprintln!(
+                    "lockstep: checklist '{}' of account '{}' is not available",
+                    line(&acct.checklist),
+                    line(name)
+                );
+                continue;
+            };
+            for r in schedule::reviews(cl, acct, today)
+                .into_iter()
+                .filter(|r| r.remind())
+            {
+                any = true;
+                items.push(serde_json::json!({"account": name, "review": r}));
+            }
+            continue;
+        }
+        let Some(outline) = Outline::find(user_dir.as_deref(), &acct.checklist) else {
+            eprintln!(
+                "lockstep: checklist '{}' of account '{}' is not available",
+                line(&acct.checklist),
+                line(name)
+            );
+            continue;
+        };
+        let started = acct.setup_started();
+        for s in outline
+            .sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Recurring)
+        {
+            let every = s.every_months.unwrap_or(1);
+            if let Some(d) = schedule::reminder(acct.reviews.get(&s.id), every, started, today) {
                 any = true;
                 lines.push_str(&format!(
                     "lockstep: {prefix}{} {}: {}\n",
-                    line(&cl.service),
-                    line(&r.title),
-                    r.due.describe()
+                    line(&outline.service),
+                    line(&s.title),
+                    d.describe()
                 ));
-                items.push(serde_json::json!({"account": name, "review": r}));
             }
         }
     }

@@ -141,6 +141,17 @@ impl ReviewStatus {
     }
 }
 
+/// The reminder for one review on `today`, if one should be shown (due or overdue, not snoozed).
+pub fn reminder(
+    review: Option<&Review>,
+    every_months: u32,
+    setup_started: bool,
+    today: NaiveDate,
+) -> Option<Due> {
+    let d = due(review, every_months, setup_started, today);
+    (d.is_due() && !is_snoozed(review, today)).then_some(d)
+}
+
 /// All recurring reviews of an account on `today`.
 pub fn reviews(cl: &Checklist, account: &Account, today: NaiveDate) -> Vec<ReviewStatus> {
     let started = account.setup_started();

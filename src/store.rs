@@ -132,22 +132,30 @@ pub fn parse_state(file: &Path, text: &[u8]) -> Result<State, StoreError> {
     if s.trim().is_empty() {
         return Err(corrupt(1, 1, "the file is empty (a save was interrupted by something outside lockstep, or it was truncated)".into()));
     }
-    // Check the version first so that a newer format gets the right message.
+    let parsed = serde_json::from_str::<State>(s).or_else(|_| {
+        let de = &mut serde_json::Deserializer::from_str(s);
+        serde_path_to_error::deserialize::<_, State>(de)
+    });
+    // A newer format gets its own message (checked only on failure: it costs a second parse).
     #[derive(serde::Deserialize)]
     struct VersionOnly {
         version: Option<u32>,
     }
-    if let Ok(VersionOnly { version: Some(v) }) = serde_json::from_str::<VersionOnly>(s)
-        && v > STATE_VERSION
+    let too_new = || match serde_json::from_str::<VersionOnly>(s) {
+        Ok(VersionOnly { version: Some(v) }) if v > STATE_VERSION => Some(v),
+        _ => None,
+    };
+    if let Err(_) = &parsed
+        && let Some(found) = too_new()
     {
-        return Err(StoreError::TooNew {
-            file: name,
-            found: v,
-        });
+        return Err(StoreError::TooNew { file: name, found });
     }
-    let de = &mut serde_json::Deserializer::from_str(s);
-    match serde_path_to_error::deserialize::<_, State>(de) {
+    match parsed {
         Ok(state) if state.version == STATE_VERSION => Ok(state),
+        Ok(state) if state.version > STATE_VERSION => Err(StoreError::TooNew {
+            file: name,
+            found: state.version,
+        }),
         Ok(state) => Err(corrupt(
             1,
             1,
