@@ -395,8 +395,8 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
             if t.how.is_empty() {
                 err(format!("{tp}.how"), "needs at least one instruction");
             }
-            if !(1..=100).contains(&t.weight) {
-                err(format!("{tp}.weight"), "must be between 1 and 100");
+            if !(1..=10).contains(&t.weight) {
+                err(format!("{tp}.weight"), "must be between 1 and 10");
             }
             for (li, l) in t.links.iter().enumerate() {
                 if !l.starts_with("https://") {
@@ -904,6 +904,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
         #[test]
         fn parse_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
             let text = String::from_utf8_lossy(&bytes);

@@ -278,6 +278,100 @@ pub fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
         })
 }
 
+/// Nesting depth up to which the state file is indented; deeper values (one history event, one
+/// step's status, one review) are written on a single line. Readable and hand-editable, with
+/// useful line numbers in errors, at about half the size of fully indented JSON.
+const PRETTY_DEPTH: usize = 4;
+
+/// JSON formatter: indented like `to_vec_pretty` down to `PRETTY_DEPTH`, compact below.
+struct LayeredFormatter {
+    depth: usize,
+    has_value: bool,
+}
+
+impl LayeredFormatter {
+    fn newline<W: ?Sized + Write>(&self, w: &mut W, depth: usize) -> io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn begin<W: ?Sized + Write>(&mut self, w: &mut W, open: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(open)
+    }
+
+    fn end<W: ?Sized + Write>(&mut self, w: &mut W, close: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value && self.depth < PRETTY_DEPTH {
+            self.newline(w, self.depth)?;
+        }
+        w.write_all(close)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        if self.depth <= PRETTY_DEPTH {
+            self.newline(w, self.depth)?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for LayeredFormatter {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.begin(w, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.end(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.begin(w, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.end(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(if self.depth <= PRETTY_DEPTH {
+            b": "
+        } else {
+            b":"
+        })
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// Serialises the state in the on-disk layout (see [`LayeredFormatter`]), ending with a newline.
+pub fn to_json(state: &State) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4096);
+    let fmt = LayeredFormatter {
+        depth: 0,
+        has_value: false,
+    };
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+    serde::Serialize::serialize(state, &mut ser).expect("state always serialises");
+    out.push(b'\n');
+    out
+}
+
 /// A writer's handle on the state: holds the lock until dropped.
 #[derive(Debug)]
 pub struct Store {
@@ -337,7 +431,7 @@ impl Store {
 
     /// Saves the state atomically.
     pub fn save(&self, state: &State) -> Result<(), StoreError> {
-        let bytes = serde_json::to_vec_pretty(state).expect("state always serialises");
+        let bytes = to_json(state);
         write_atomic(&self.paths.data_dir, STATE_FILE, &bytes).map_err(|e| StoreError::Write {
             file: self.paths.state_file().display().to_string(),
             dir: self.paths.data_dir.display().to_string(),
@@ -392,6 +486,30 @@ mod tests {
         assert!(back.warnings.is_empty());
         fs::set_permissions(p.state_file(), fs::Permissions::from_mode(0o644)).unwrap();
         assert!(load(&p).unwrap().warnings[0].contains("looser than 600"));
+    }
+
+    #[test]
+    fn state_file_layout_is_indented_then_one_line_per_item() {
+        let mut s = State::default();
+        let mut a = Account::new("crypto-com", chrono::DateTime::UNIX_EPOCH);
+        a.history.push(crate::state::Event {
+            at: chrono::DateTime::UNIX_EPOCH,
+            kind: crate::state::EventKind::StepDone {
+                step: "totp-2fa".into(),
+            },
+        });
+        s.accounts.insert(DEFAULT_ACCOUNT.into(), a);
+        let text = String::from_utf8(to_json(&s)).unwrap();
+        assert!(text.contains("\n        {\"at\":\"1970-01-01T00:00:00Z\",\"what\":{\"event\":\"step_done\",\"step\":\"totp-2fa\"}}"), "{text}");
+        assert!(
+            text.starts_with("{\n  \"version\": 1,\n  \"accounts\": {\n    \"default\": {\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("}\n"));
+        let back: State = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, s);
+        let empty = String::from_utf8(to_json(&State::default())).unwrap();
+        assert_eq!(empty, "{\n  \"version\": 1,\n  \"accounts\": {}\n}\n");
     }
 
     #[test]
@@ -480,8 +598,29 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
         #[test]
         fn state_parser_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let _ = parse_state(Path::new("state.json"), &bytes);
+        }
+
+        #[test]
+        fn mutated_state_never_panics(pos in 0usize..2000, len in 0usize..8, byte in proptest::num::u8::ANY) {
+            // A realistic file (steps, reviews, an incident, history), then a cut/overwrite.
+            let cl = crate::checklist::parse("c.json", crate::checklist::BUNDLED[0].1).unwrap();
+            let now = chrono::DateTime::UNIX_EPOCH;
+            let mut a = Account::new("crypto-com", now);
+            a.check(&cl, "totp-2fa", now).unwrap();
+            a.skip(&cl, "passkeys", "later", now).unwrap();
+            a.complete_review(&cl, "monthly", now, chrono::NaiveDate::MIN).unwrap();
+            a.open_compromise(&cl, now);
+            a.incident_note("chat", Some("T-1"), now).unwrap();
+            let mut s = State::default();
+            s.accounts.insert(DEFAULT_ACCOUNT.into(), a);
+            let mut bytes = to_json(&s);
+            let p = pos.min(bytes.len());
+            let end = (p + len).min(bytes.len());
+            bytes.splice(p..end, [byte]);
             let _ = parse_state(Path::new("state.json"), &bytes);
         }
     }

@@ -1,6 +1,7 @@
 //! End-to-end tests of the real binary in a pseudo-terminal (expectrl + vt100): keys in, screen out,
 //! state file updated, terminal restored after quit, panic, SIGTERM and SIGHUP.
 
+use std::num::NonZeroU16;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -18,11 +19,18 @@ struct Term {
 
 impl Term {
     fn start(data: &Path, extra_env: &[(&str, &str)]) -> Term {
+        Self::start_wrapped(data, extra_env, &[])
+    }
+
+    /// Like `start`, with `prefix` (e.g. strace and its options) before the lockstep binary.
+    fn start_wrapped(data: &Path, extra_env: &[(&str, &str)], prefix: &[&str]) -> Term {
         // A shell runs lockstep, then prints the terminal settings and lockstep's exit code, so
         // the test sees what a user's shell would get back.
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
-            .arg(r#"b=$(stty -g); "$0" "$@"; rc=$?; a=$(stty -g); echo; echo "STTY: $b $a $(stty -a | tr '\n' ' ')"; echo "RC=$rc"; sleep 0.2"#)
+            .arg(r#"b=$(stty -g); "$@"; rc=$?; a=$(stty -g); echo; echo "STTY: $b $a $(stty -a | tr '\n' ' ')"; echo "RC=$rc"; sleep 0.2"#)
+            .arg("sh")
+            .args(prefix)
             .arg(env!("CARGO_BIN_EXE_lockstep"))
             .arg("--data-dir")
             .arg(data).env("TERM", "xterm-256color").env_remove("NO_COLOR");
@@ -78,7 +86,7 @@ impl Term {
         self.pty.flush().unwrap();
     }
 
-    /// The pid of lockstep itself (the child of the wrapping shell).
+    /// The pid of lockstep itself (the child of the wrapping shell; not meaningful when wrapped).
     fn pid(&self) -> i32 {
         let sh = self.pty.get_process().pid().as_raw();
         let children = std::fs::read_to_string(format!("/proc/{sh}/task/{sh}/children")).unwrap();
@@ -275,4 +283,109 @@ fn second_instance_is_refused_while_the_tui_runs() {
     );
     t.send("\x03");
     assert_eq!(t.wait_exit(), 0);
+}
+
+#[test]
+fn save_failure_is_shown_in_the_tui_and_reported_on_exit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    // A first run that saves fine.
+    let mut t = Term::start(&data, &[]);
+    t.wait_for("Tailor the checklist");
+    t.send("\r");
+    t.wait_for("Hardening score");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let before = std::fs::read(data.join("state.json")).unwrap();
+    // Now the disk is "full".
+    let mut t = Term::start(&data, &[("LOCKSTEP_FAULT", "enospc")]);
+    t.wait_for("Hardening score");
+    t.send("\r");
+    t.wait_for("step 1 of 7");
+    t.send(" ");
+    t.wait_for("NOT SAVED");
+    assert!(
+        t.screen().contains("No space left on device"),
+        "{}",
+        t.screen()
+    );
+    t.send("q");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 2, "unsaved changes on exit are an error");
+    t.assert_restored();
+    let raw = String::from_utf8_lossy(&t.raw);
+    assert!(raw.contains("lockstep: error: cannot save"), "{raw}");
+    assert_eq!(
+        std::fs::read(data.join("state.json")).unwrap(),
+        before,
+        "old state intact"
+    );
+}
+
+#[test]
+fn resize_redraws_to_the_new_size() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut t = Term::start(&data, &[]);
+    t.wait_for("Tailor the checklist");
+    t.send("\r");
+    t.wait_for("Hardening score");
+    t.pty.get_process_mut().set_window_size(120, 40).unwrap();
+    t.parser
+        .screen_mut()
+        .set_size(NonZeroU16::new(40).unwrap(), NonZeroU16::new(120).unwrap());
+    t.send("j"); // any key: the next frame uses the new size
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        t.pump();
+        let rows: Vec<String> = t.parser.screen().rows(0, 120).collect();
+        // The header spans the new width and the footer sits on the new last row.
+        if rows[39].contains("compromised") && rows[1].trim_end().chars().count() == 120 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no redraw at 120x40:\n{}",
+            t.screen()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+}
+
+#[test]
+fn tui_makes_no_network_syscalls() {
+    let strace = ["/usr/bin/strace", "/bin/strace"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    let Some(strace) = strace else {
+        eprintln!("SKIPPED: strace is not installed");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let log = tmp.path().join("net.trace");
+    let log_s = log.display().to_string();
+    let mut t = Term::start_wrapped(
+        &data,
+        &[],
+        &[strace, "-f", "-o", &log_s, "-e", "trace=%network"],
+    );
+    t.wait_for("Tailor the checklist");
+    t.send("\r");
+    t.wait_for("Hardening score");
+    t.send("!");
+    t.wait_for("COMPROMISE MODE");
+    t.send("q");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let trace = std::fs::read_to_string(&log).unwrap();
+    for l in trace.lines() {
+        let call = l.split_whitespace().nth(1).unwrap_or("");
+        assert!(
+            call.starts_with("socketpair(") || call.starts_with("+++") || call.starts_with("---"),
+            "network syscall in the TUI: {l}"
+        );
+    }
 }

@@ -1,0 +1,255 @@
+//! In-process benchmarks (`cargo bench`): TUI first frame and redraw at 200x60, and load/save time
+//! and peak memory of a large state (20 accounts x 10 years of reviews, 100,000 history events).
+//! Each figure is printed with its target and the ratio figure/target (< 1.00 meets the target).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::{Days, NaiveDate, TimeZone, Utc};
+use lockstep::checklist::{BUNDLED, Checklist, SectionKind, parse};
+use lockstep::state::{Account, Completion, Event, EventKind, State};
+use lockstep::store::{self, Paths, Store};
+use lockstep::tui::app::{Action, App};
+use lockstep::tui::ui;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const ACCOUNTS: usize = 20;
+const EVENTS: usize = 100_000;
+const YEARS: u32 = 10;
+
+fn checklist() -> Checklist {
+    parse("crypto-com.json", BUNDLED[0].1).unwrap()
+}
+
+/// 20 accounts, each with 10 years of monthly and quarterly reviews, all setup steps done, and
+/// 100,000 history events in total.
+fn big_state(cl: &Checklist) -> State {
+    let mut state = State::default();
+    let start = NaiveDate::from_ymd_opt(2016, 11, 25).unwrap();
+    let t0 = Utc.with_ymd_and_hms(2016, 11, 25, 9, 0, 0).unwrap();
+    for a in 0..ACCOUNTS {
+        let mut acct = Account::new("crypto-com", t0);
+        acct.set_personas(vec!["holder".into(), "trader".into()], t0);
+        for s in cl.sections_of(SectionKind::Setup) {
+            for t in &s.steps {
+                acct.check(cl, &t.id, t0).unwrap();
+            }
+        }
+        for s in cl.sections_of(SectionKind::Recurring) {
+            let every = s.every_months.unwrap();
+            let r = acct.reviews.entry(s.id.clone()).or_default();
+            let mut d = start;
+            while d < start
+                .checked_add_months(chrono::Months::new(12 * YEARS))
+                .unwrap()
+            {
+                r.completions.push(Completion {
+                    at: Utc.from_utc_datetime(&d.and_hms_opt(9, 0, 0).unwrap()),
+                    date: d,
+                });
+                d = lockstep::schedule::add_months(d, every);
+            }
+        }
+        let per = EVENTS / ACCOUNTS - acct.history.len();
+        let steps: Vec<String> = cl
+            .sections
+            .iter()
+            .flat_map(|s| s.steps.iter().map(|t| t.id.clone()))
+            .collect();
+        for i in 0..per {
+            let at = t0 + chrono::Duration::minutes((i * 7 + a) as i64);
+            let step = steps[i % steps.len()].clone();
+            let kind = match i % 4 {
+                0 => EventKind::StepDone { step },
+                1 => EventKind::ReviewItemDone {
+                    section: "monthly".into(),
+                    step,
+                },
+                2 => EventKind::StepNote {
+                    step,
+                    text: format!("note {i}: moved funds to cold storage"),
+                },
+                _ => EventKind::ReviewCompleted {
+                    section: "quarterly".into(),
+                    date: start + Days::new((i % 3650) as u64),
+                },
+            };
+            acct.history.push(Event { at, kind });
+        }
+        state.accounts.insert(format!("account-{a:02}"), acct);
+    }
+    state
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    // Best of `runs` (least disturbed by other load), after one warm-up.
+    f();
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(f());
+            t.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+fn report(what: &str, got: f64, target: f64, unit: &str) {
+    let ratio = got / target;
+    let verdict = if ratio <= 1.0 { "ok" } else { "MISSES" };
+    println!(
+        "{what:<48} {got:>10.3} {unit:<3} target {target:>7} {unit:<3} ratio {ratio:>6.3}  {verdict}"
+    );
+}
+
+fn vm_hwm_kib() -> u64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Child mode: load the state file and print the peak resident memory before and after.
+fn child_load(dir: &Path) {
+    let before = vm_hwm_kib();
+    let p = Paths {
+        data_dir: dir.to_path_buf(),
+        config_dir: None,
+    };
+    let loaded = store::load(&p).unwrap();
+    let events: usize = loaded
+        .state
+        .accounts
+        .values()
+        .map(|a| a.history.len())
+        .sum();
+    println!("{before} {} {events}", vm_hwm_kib());
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child-load") {
+        child_load(Path::new(&args[i + 1]));
+        return;
+    }
+    let filter = args.iter().skip(1).find(|a| !a.starts_with('-')).cloned();
+    let want = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    println!("lockstep benchmarks (best of N runs; ratio = figure / target)");
+
+    let cl = checklist();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+
+    if want("tui") {
+        let mut state = State::default();
+        let mut a = Account::new("crypto-com", now);
+        a.set_personas(vec!["trader".into()], now);
+        a.check(&cl, "totp-2fa", now).unwrap();
+        state.accounts.insert("default".into(), a);
+        let first = time(50, || {
+            let app = App::new(cl.clone(), state.clone(), "default", now, today);
+            let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
+            t.draw(|f| ui::render(&app, f)).unwrap();
+        });
+        report(
+            "tui: first frame at 200x60 (App::new + draw)",
+            first.as_secs_f64() * 1e3,
+            1.0,
+            "ms",
+        );
+        let mut app = App::new(cl.clone(), state.clone(), "default", now, today);
+        let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
+        let dash = time(200, || t.draw(|f| ui::render(&app, f)).map(|_| ()).unwrap());
+        report(
+            "tui: full redraw, dashboard 200x60",
+            dash.as_secs_f64() * 1e3,
+            1.0,
+            "ms",
+        );
+        app.update(Action::Open);
+        let walk = time(200, || t.draw(|f| ui::render(&app, f)).map(|_| ()).unwrap());
+        report(
+            "tui: full redraw, walkthrough 200x60",
+            walk.as_secs_f64() * 1e3,
+            1.0,
+            "ms",
+        );
+        app.update(Action::Compromised);
+        let em = time(200, || t.draw(|f| ui::render(&app, f)).map(|_| ()).unwrap());
+        report(
+            "tui: full redraw, emergency 200x60",
+            em.as_secs_f64() * 1e3,
+            1.0,
+            "ms",
+        );
+    }
+
+    if want("state") {
+        let state = big_state(&cl);
+        let events: usize = state.accounts.values().map(|a| a.history.len()).sum();
+        let reviews: usize = state
+            .accounts
+            .values()
+            .flat_map(|a| a.reviews.values())
+            .map(|r| r.completions.len())
+            .sum();
+        let tmp = std::env::temp_dir().join(format!("lockstep-bench-{}", std::process::id()));
+        let p = Paths {
+            data_dir: tmp.clone(),
+            config_dir: None,
+        };
+        let (st, _) = Store::open(&p).unwrap();
+        st.save(&state).unwrap();
+        let size = std::fs::metadata(p.state_file()).unwrap().len();
+        println!(
+            "state: {ACCOUNTS} accounts, {reviews} review completions, {events} events, {:.1} MB on disk",
+            size as f64 / 1e6
+        );
+        let load = time(5, || store::load(&p).unwrap());
+        report(
+            "state: load (read + parse)",
+            load.as_secs_f64() * 1e3,
+            50.0,
+            "ms",
+        );
+        let save = time(5, || st.save(&state).unwrap());
+        report(
+            "state: save (serialise + fsync + rename)",
+            save.as_secs_f64() * 1e3,
+            100.0,
+            "ms",
+        );
+        drop(st);
+        let exe: PathBuf = std::env::current_exe().unwrap();
+        let out = Command::new(exe)
+            .arg("--child-load")
+            .arg(&tmp)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let nums: Vec<u64> = text
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        if let [before, after, n] = nums[..] {
+            assert_eq!(n as usize, events);
+            report(
+                "state: peak memory of a process loading it",
+                after as f64 / 1024.0,
+                30.0,
+                "MB",
+            );
+            println!(
+                "       (process baseline before loading: {:.1} MB)",
+                before as f64 / 1024.0
+            );
+        } else {
+            println!("state: peak memory: could not measure ({text})");
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+}
