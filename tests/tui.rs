@@ -405,3 +405,28 @@ fn quit_from_dashboard_and_ctrl_c_anywhere() {
     press(&mut app, KeyCode::Char('q'));
     assert!(app.quit);
 }
+
+#[test]
+fn footer_fits_at_80_columns_on_every_screen() {
+    let mut app = app();
+    let check = |app: &App| {
+        let t = draw(app, 80, 24);
+        let buf = t.backend().buffer();
+        let last: String = (0..80).map(|x| buf[(x, 23)].symbol().to_string()).collect();
+        assert!(
+            last.trim_end().ends_with("q/Esc back"),
+            "{:?}: {last:?}",
+            app.screen().kind()
+        );
+        assert!(last.starts_with("! compromised  ? help"), "{last:?}");
+    };
+    check(&app);
+    press(&mut app, KeyCode::Enter);
+    check(&app);
+    press(&mut app, KeyCode::Char('!'));
+    check(&app);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('p'));
+    check(&app);
+}

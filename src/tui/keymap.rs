@@ -96,22 +96,6 @@ pub const KEYMAP: &[Binding] = &[
         None
     ),
     b!(
-        &[(KeyCode::Left, NONE), (KeyCode::Char('h'), NONE)],
-        "←/h",
-        Action::Prev,
-        On::Only(&[Walkthrough]),
-        "previous step",
-        Some("prev")
-    ),
-    b!(
-        &[(KeyCode::Right, NONE), (KeyCode::Char('l'), NONE)],
-        "→/l",
-        Action::Next,
-        On::Only(&[Walkthrough]),
-        "next step",
-        Some("next")
-    ),
-    b!(
         &[(KeyCode::Enter, NONE)],
         "Enter",
         Action::Open,
@@ -214,6 +198,22 @@ pub const KEYMAP: &[Binding] = &[
         On::Only(&[Dashboard]),
         "how you use the account (personas)",
         None
+    ),
+    b!(
+        &[(KeyCode::Left, NONE), (KeyCode::Char('h'), NONE)],
+        "←/h",
+        Action::Prev,
+        On::Only(&[Walkthrough]),
+        "previous step",
+        Some("prev")
+    ),
+    b!(
+        &[(KeyCode::Right, NONE), (KeyCode::Char('l'), NONE)],
+        "→/l",
+        Action::Next,
+        On::Only(&[Walkthrough]),
+        "next step",
+        Some("next")
     ),
     b!(
         &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],

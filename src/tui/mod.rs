@@ -47,15 +47,11 @@ fn click_row(app: &App, y: u16) -> Option<usize> {
     );
     let top = match app.screen().kind() {
         ScreenKind::Dashboard => 1 + banner + 3 + 1,
-        ScreenKind::Review | ScreenKind::Emergency | ScreenKind::Personas => 1 + banner + 1,
+        ScreenKind::Review | ScreenKind::Emergency => 1 + banner + 1,
+        ScreenKind::Personas => 1 + banner + ui::PERSONA_INTRO_HEIGHT + 1,
         _ => return None,
     };
-    let per_row = if app.screen().kind() == ScreenKind::Personas {
-        2
-    } else {
-        1
-    };
-    let row = (y.checked_sub(top)? / per_row) as usize;
+    let row = y.checked_sub(top)? as usize;
     (row < app.rows()).then_some(row)
 }
 
@@ -122,4 +118,75 @@ pub fn run(app: &mut App, store: &Store) -> io::Result<()> {
     let _ = execute!(io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::{BUNDLED, parse};
+    use crate::state::{Account, State};
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn app(personas_chosen: bool) -> App {
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+        let mut a = Account::new("crypto-com", now);
+        a.personas_chosen = personas_chosen;
+        let mut s = State::default();
+        s.accounts.insert("default".into(), a);
+        let cl = parse("c.json", BUNDLED[0].1).unwrap();
+        App::new(
+            cl,
+            s,
+            "default",
+            now,
+            NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        )
+    }
+
+    /// The row a click selects is the row drawn there.
+    fn row_at(app: &App, y: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| ui::render(app, f)).unwrap();
+        let buf = t.backend().buffer();
+        (0..80).map(|x| buf[(x, y)].symbol().to_string()).collect()
+    }
+
+    #[test]
+    fn clicks_hit_the_rows_drawn_there() {
+        let mut a = app(true);
+        assert_eq!(click_row(&a, 5), Some(0));
+        assert!(row_at(&a, 5).contains("5-Minute Essentials"));
+        assert_eq!(click_row(&a, 8), Some(3));
+        assert!(row_at(&a, 8).contains("Monthly review"));
+        assert_eq!(click_row(&a, 2), None);
+        assert_eq!(click_row(&a, 40), None);
+        a.update(Action::Select(3));
+        assert_eq!(a.cursor, 3);
+        let p = app(false);
+        assert_eq!(p.screen().kind(), ScreenKind::Personas);
+        assert_eq!(click_row(&p, 7), Some(0));
+        assert!(row_at(&p, 7).contains("Long-term holding"));
+        assert!(row_at(&p, 8).contains("Active trading"));
+        assert_eq!(click_row(&p, 8), Some(1));
+    }
+
+    #[test]
+    fn keys_go_to_the_input_line_while_typing() {
+        let mut a = app(true);
+        a.update(Action::Open);
+        a.update(Action::Note);
+        let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(key_action(&a, k('q')), Some(Action::InputChar('q')));
+        assert_eq!(key_action(&a, k('!')), Some(Action::InputChar('!')));
+        assert_eq!(
+            key_action(&a, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            key_action(&a, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+            Some(Action::InputCancel)
+        );
+    }
 }

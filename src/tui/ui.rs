@@ -139,24 +139,40 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
-    let mut spans = Vec::new();
-    if app.input.is_some() {
-        spans.push(Span::styled("Enter", Style::new().bold()));
-        spans.push(Span::raw(" save  "));
-        spans.push(Span::styled("Esc", Style::new().bold()));
-        spans.push(Span::raw(" cancel"));
+    let entries: Vec<(&str, &str)> = if app.input.is_some() {
+        vec![("Enter", "save"), ("Esc", "cancel")]
     } else {
-        for b in keymap::bindings_for(app.screen().kind()) {
-            if let Some(short) = b.footer {
-                spans.push(Span::styled(b.label, Style::new().bold()));
-                spans.push(Span::raw(format!(" {short}  ")));
-            }
-        }
-    }
+        keymap::bindings_for(app.screen().kind())
+            .filter_map(|b| b.footer.map(|short| (b.label, short)))
+            .collect()
+    };
+    let spans = footer_spans(&entries, area.width as usize);
     frame.render_widget(
         Paragraph::new(Line::from(spans)).style(fg(app, Color::Gray)),
         area,
     );
+}
+
+/// Footer entries that fit in `width`: when too long, entries are dropped from the end, keeping
+/// the first two (`!`, `?`) and the last (back); `?` lists them all.
+fn footer_spans(entries: &[(&'static str, &'static str)], width: usize) -> Vec<Span<'static>> {
+    let len = |e: &[(&str, &str)]| -> usize {
+        e.iter()
+            .map(|(k, s)| k.chars().count() + s.chars().count() + 3)
+            .sum()
+    };
+    let mut kept = entries.to_vec();
+    while len(&kept) > width && kept.len() > 3 {
+        kept.remove(kept.len() - 2);
+    }
+    kept.iter()
+        .flat_map(|(k, s)| {
+            [
+                Span::styled(*k, Style::new().bold()),
+                Span::raw(format!(" {s}  ")),
+            ]
+        })
+        .collect()
 }
 
 fn bar(done: usize, total: usize, width: usize) -> String {
@@ -587,9 +603,17 @@ fn render_history(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// Height of the intro box on the persona screen (also used for mouse hit-testing).
+pub const PERSONA_INTRO_HEIGHT: u16 = 5;
+
 fn render_personas(app: &App, frame: &mut Frame, area: Rect, selected: &[bool]) {
-    let [intro, list_area] =
-        Layout::vertical([Constraint::Length(4), Constraint::Min(3)]).areas(area);
+    let n = app.cl.personas.len() as u16;
+    let [intro, list_area, detail] = Layout::vertical([
+        Constraint::Length(PERSONA_INTRO_HEIGHT),
+        Constraint::Length(n + 2),
+        Constraint::Min(0),
+    ])
+    .areas(area);
     frame.render_widget(
         Paragraph::new(
             "How do you use this account? Pick all that apply (Space), then Enter. \
@@ -607,13 +631,10 @@ fn render_personas(app: &App, frame: &mut Frame, area: Rect, selected: &[bool]) 
         .zip(selected)
         .map(|(p, on)| {
             let sym = if *on { "[x] " } else { "[ ] " };
-            ListItem::new(vec![
-                Line::from(vec![
-                    Span::raw(sym),
-                    Span::styled(p.title.clone(), Style::new().bold()),
-                ]),
-                Line::styled(format!("    {}", p.description), fg(app, Color::DarkGray)),
-            ])
+            ListItem::new(Line::from(vec![
+                Span::raw(sym),
+                Span::styled(p.title.clone(), Style::new().bold()),
+            ]))
         })
         .collect();
     let list = List::new(items)
@@ -625,6 +646,14 @@ fn render_personas(app: &App, frame: &mut Frame, area: Rect, selected: &[bool]) 
         list_area,
         &mut ListState::default().with_selected(Some(app.cursor)),
     );
+    if let Some(p) = app.cl.personas.get(app.cursor) {
+        frame.render_widget(
+            Paragraph::new(p.description.clone())
+                .wrap(Wrap { trim: true })
+                .block(Block::bordered().title(format!(" {} ", p.title))),
+            detail,
+        );
+    }
 }
 
 fn render_score(app: &App, frame: &mut Frame, area: Rect) {
