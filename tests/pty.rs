@@ -389,3 +389,42 @@ fn tui_makes_no_network_syscalls() {
         );
     }
 }
+
+#[test]
+fn exits_when_the_terminal_goes_away() {
+    // Closing the terminal (e.g. killing tmux or the terminal window) must not leave a process
+    // spinning on an endless EOF while it holds the lock.
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut t = Term::start(&data, &[]);
+    t.wait_for("Tailor the checklist");
+    t.send("\r");
+    t.wait_for("Hardening score");
+    let pid = t.pid();
+    drop(t); // closes the pty master: hangup
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if stat.split_whitespace().nth(2) == Some("Z") {
+            break; // exited, not yet reaped
+        }
+        assert!(
+            Instant::now() < deadline,
+            "lockstep (pid {pid}) still running after hangup"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The lock is free again and the state was saved.
+    let out = Command::new(env!("CARGO_BIN_EXE_lockstep"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["check", "passkeys"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(state(&data)["accounts"]["default"]["personas_chosen"], true);
+}

@@ -59,12 +59,35 @@ fn now_and_today() -> (chrono::DateTime<chrono::Utc>, chrono::NaiveDate) {
     (chrono::Utc::now(), chrono::Local::now().date_naive())
 }
 
+/// On SIGTERM or SIGHUP, asks the event loop to quit (it saves and restores the terminal). If the
+/// loop cannot notice within a second, e.g. because the terminal is gone and crossterm is stuck
+/// reading an endless EOF, the process leaves from here: every change is already saved (saves
+/// happen right after each change, atomically), and the lock goes with the process.
+fn watch_signals(stop: Arc<AtomicBool>) -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGTERM};
+    // A flag rather than signal-hook's iterator: the iterator talks over a socketpair, and the
+    // TUI's only socket call is crossterm's own socketpair (see tests/pty.rs).
+    for sig in [SIGTERM, SIGHUP] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    }
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            std::thread::sleep(Duration::from_secs(1));
+            let _ = execute!(io::stdout(), DisableMouseCapture);
+            ratatui::restore();
+            std::process::exit(0);
+        })?;
+    Ok(())
+}
+
 /// Runs the TUI until the user quits or a SIGTERM/SIGHUP arrives. Saves after every change.
 pub fn run(app: &mut App, store: &Store) -> io::Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))?;
-    }
+    watch_signals(Arc::clone(&stop))?;
     let mut terminal = ratatui::init();
     // ratatui's panic hook restores the terminal; also turn mouse capture off first.
     let previous = std::panic::take_hook();
