@@ -248,9 +248,10 @@ fn terminal_restored_and_progress_saved_on_sigterm_and_sighup() {
         t.wait_for("step 1 of 7");
         t.send(" ");
         t.wait_for("step 2 of 7");
-        let ok = Command::new("kill")
-            .arg(format!("-{sig}"))
-            .arg(t.pid().to_string())
+        // The shell's builtin kill: no dependency on procps.
+        let ok = Command::new("sh")
+            .arg("-c")
+            .arg(format!("kill -{sig} {}", t.pid()))
             .status()
             .unwrap();
         assert!(ok.success());
