@@ -188,11 +188,14 @@ impl App {
         &self.state.accounts[&self.account]
     }
 
-    fn acct_mut(&mut self) -> &mut Account {
-        self.state
+    /// Runs a domain operation on the current account (the checklist is borrowed, not cloned).
+    fn op<R>(&mut self, f: impl FnOnce(&mut Account, &Checklist) -> R) -> R {
+        let acct = self
+            .state
             .accounts
             .get_mut(&self.account)
-            .expect("account exists")
+            .expect("account exists");
+        f(acct, &self.cl)
     }
 
     pub fn screen(&self) -> &Screen {
@@ -323,9 +326,9 @@ impl App {
             self.err("This checklist has no emergency section.");
             return;
         }
-        let (cl, now) = (self.cl.clone(), self.now);
+        let now = self.now;
         let had_open = self.acct().open_incident().is_some();
-        let id = self.acct_mut().open_compromise(&cl, now);
+        let id = self.op(|a, cl| a.open_compromise(cl, now));
         if !had_open {
             self.dirty = true;
             self.ok(format!(
@@ -415,8 +418,8 @@ impl App {
             }
             Action::NotApplicable => {
                 if let Some((_, st, _, _)) = self.current_step() {
-                    let (cl, step, now) = (self.cl.clone(), st.id.clone(), self.now);
-                    match self.acct_mut().not_applicable(&cl, &step, now) {
+                    let (step, now) = (st.id.clone(), self.now);
+                    match self.op(|a, cl| a.not_applicable(cl, &step, now)) {
                         Ok(()) => {
                             self.dirty = true;
                             self.ok("Marked not applicable: it no longer counts toward the score.");
@@ -465,7 +468,7 @@ impl App {
             .map(|(p, _)| p.id.clone())
             .collect();
         let now = self.now;
-        self.acct_mut().set_personas(personas.clone(), now);
+        self.op(|a, _| a.set_personas(personas.clone(), now));
         self.dirty = true;
         self.back();
         self.quit = false;
@@ -480,7 +483,7 @@ impl App {
     }
 
     fn done(&mut self) {
-        let (cl, now, today) = (self.cl.clone(), self.now, self.today);
+        let (now, today) = (self.now, self.today);
         match self.screen().clone() {
             Screen::Walkthrough { .. } => {
                 let Some((_, st, i, n)) = self.current_step() else {
@@ -488,13 +491,13 @@ impl App {
                 };
                 let step = st.id.clone();
                 if self.acct().status(&step).is_done() {
-                    if let Err(e) = self.acct_mut().uncheck(&cl, &step, now) {
+                    if let Err(e) = self.op(|a, cl| a.uncheck(cl, &step, now)) {
                         return self.err(e.to_string());
                     }
                     self.dirty = true;
                     self.ok("Unchecked.");
                 } else {
-                    if let Err(e) = self.acct_mut().check(&cl, &step, now) {
+                    if let Err(e) = self.op(|a, cl| a.check(cl, &step, now)) {
                         return self.err(e.to_string());
                     }
                     self.dirty = true;
@@ -524,13 +527,10 @@ impl App {
                     return;
                 };
                 let step = st.id.clone();
-                match self
-                    .acct_mut()
-                    .toggle_review_item(&cl, &section, &step, now, today)
-                {
+                match self.op(|a, cl| a.toggle_review_item(cl, &section, &step, now, today)) {
                     Ok(Some(date)) => {
                         self.dirty = true;
-                        let every = cl.section(&section).and_then(|s| s.every_months);
+                        let every = self.cl.section(&section).and_then(|s| s.every_months);
                         match every {
                             Some(m) => self.ok(format!(
                                 "Review recorded on {date}. Next due {}.",
@@ -553,7 +553,7 @@ impl App {
                     return;
                 };
                 let step = st.id.clone();
-                match self.acct_mut().toggle_emergency_step(&cl, &step, now) {
+                match self.op(|a, cl| a.toggle_emergency_step(cl, &step, now)) {
                     Ok(true) => {
                         self.dirty = true;
                         if self.cursor + 1 < self.rows() {
@@ -592,8 +592,8 @@ impl App {
             return self.err("Nothing to snooze yet.");
         }
         let until = schedule::snooze_until(st, self.today, self.today + Days::new(7));
-        let (cl, now) = (self.cl.clone(), self.now);
-        match self.acct_mut().snooze(&cl, &section, until, now) {
+        let now = self.now;
+        match self.op(|a, cl| a.snooze(cl, &section, until, now)) {
             Ok(()) => {
                 self.dirty = true;
                 self.ok(format!(
@@ -623,14 +623,13 @@ impl App {
     }
 
     fn submit(&mut self, input: Input) {
-        let (cl, now) = (self.cl.clone(), self.now);
+        let now = self.now;
         let text = input.text.trim().to_string();
-        let acct = self.acct_mut();
-        let result = match &input.kind {
+        let result = self.op(|acct, cl| match &input.kind {
             InputKind::Note { step } => acct
-                .set_note(&cl, step, &text, now)
+                .set_note(cl, step, &text, now)
                 .map(|_| "Note saved.".to_string()),
-            InputKind::Skip { step } => acct.skip(&cl, step, &text, now).map(|_| {
+            InputKind::Skip { step } => acct.skip(cl, step, &text, now).map(|_| {
                 "Skipped; it stays in the total until you do it or mark it not applicable.".into()
             }),
             InputKind::IncidentNote => acct
@@ -642,7 +641,7 @@ impl App {
             InputKind::CloseIncident => acct
                 .close_incident(&text, now)
                 .map(|id| format!("Incident #{id} closed. Re-verify the reopened setup steps.")),
-        };
+        });
         match result {
             Ok(msg) => {
                 self.dirty = true;
