@@ -30,13 +30,26 @@ fn run() -> Result<i32, CliError> {
     let c = clock();
     let (store, state, cl) = cli::open_for_write(&args, &paths, c)?;
     let fresh = !paths.state_file().exists();
+    // A brand-new account (created just now, with this clock reading) without --checklist may
+    // choose among the installed checklists.
+    let new_account = state.accounts[&args.account].created == c.now;
     let mut app = App::new(cl, state, &args.account, c.now, c.today);
+    if new_account && args.checklist.is_none() {
+        let catalog = cli::catalog(&paths);
+        app.offer_checklists(
+            catalog
+                .checklists
+                .into_iter()
+                .map(|l| l.checklist)
+                .collect(),
+        );
+    }
     app.color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    if fresh {
+    if fresh || new_account {
         // Record the new account right away so `lockstep due` knows about it.
         app.dirty = true;
     }

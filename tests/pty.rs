@@ -80,6 +80,18 @@ impl Term {
         }
     }
 
+    /// A new user's first screens: pick the checklist (Crypto.com is preselected), then personas.
+    fn first_run(&mut self) {
+        self.wait_for("Choose a checklist");
+        assert!(
+            self.screen().contains("> Crypto.com account hardening"),
+            "{}",
+            self.screen()
+        );
+        self.send("\r");
+        self.wait_for("Tailor the checklist");
+    }
+
     fn send(&mut self, s: &str) {
         use std::io::Write;
         self.pty.write_all(s.as_bytes()).unwrap();
@@ -170,7 +182,7 @@ fn first_run_check_a_step_quit_and_reopen() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let mut t = Term::start(&data, &[]);
-    t.wait_for("Tailor the checklist");
+    t.first_run();
     t.send(" "); // long-term holding
     t.send("\r");
     t.wait_for("Hardening score");
@@ -205,7 +217,7 @@ fn compromise_key_from_the_dashboard() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let mut t = Term::start(&data, &[]);
-    t.wait_for("Tailor the checklist");
+    t.first_run();
     t.send("\r");
     t.wait_for("Hardening score");
     t.send("!");
@@ -241,7 +253,7 @@ fn terminal_restored_and_progress_saved_on_sigterm_and_sighup() {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("data");
         let mut t = Term::start(&data, &[]);
-        t.wait_for("Tailor the checklist");
+        t.first_run();
         t.send("\r");
         t.wait_for("Hardening score");
         t.send("\r");
@@ -269,7 +281,7 @@ fn second_instance_is_refused_while_the_tui_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let mut t = Term::start(&data, &[]);
-    t.wait_for("Tailor the checklist");
+    t.first_run();
     let out = Command::new(env!("CARGO_BIN_EXE_lockstep"))
         .arg("--data-dir")
         .arg(&data)
@@ -292,7 +304,7 @@ fn save_failure_is_shown_in_the_tui_and_reported_on_exit() {
     let data = tmp.path().join("data");
     // A first run that saves fine.
     let mut t = Term::start(&data, &[]);
-    t.wait_for("Tailor the checklist");
+    t.first_run();
     t.send("\r");
     t.wait_for("Hardening score");
     t.send("q");
@@ -328,7 +340,7 @@ fn resize_redraws_to_the_new_size() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let mut t = Term::start(&data, &[]);
-    t.wait_for("Tailor the checklist");
+    t.first_run();
     t.send("\r");
     t.wait_for("Hardening score");
     t.pty.get_process_mut().set_window_size(120, 40).unwrap();
@@ -373,7 +385,7 @@ fn tui_makes_no_network_syscalls() {
         &[],
         &[strace, "-f", "-o", &log_s, "-e", "trace=%network"],
     );
-    t.wait_for("Tailor the checklist");
+    t.first_run();
     t.send("\r");
     t.wait_for("Hardening score");
     t.send("!");
@@ -398,7 +410,7 @@ fn exits_when_the_terminal_goes_away() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let mut t = Term::start(&data, &[]);
-    t.wait_for("Tailor the checklist");
+    t.first_run();
     t.send("\r");
     t.wait_for("Hardening score");
     let pid = t.pid();
@@ -428,4 +440,55 @@ fn exits_when_the_terminal_goes_away() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(state(&data)["accounts"]["default"]["personas_chosen"], true);
+}
+
+#[test]
+fn pasted_text_goes_into_the_prompt_not_into_the_keymap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut t = Term::start(&data, &[]);
+    t.first_run();
+    t.send("\r");
+    t.wait_for("Hardening score");
+    t.send("\r");
+    t.wait_for("step 1 of 7");
+    t.send("n");
+    t.wait_for("Note (never");
+    // A paste with a newline and keys that would otherwise act (l, space, !).
+    t.send("\x1b[200~ok\nAll good l !\x1b[201~");
+    t.send("\r");
+    t.wait_for("Note saved");
+    t.send("q");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let s = state(&data);
+    let acct = &s["accounts"]["default"];
+    assert_eq!(acct["steps"]["totp-2fa"]["note"], "ok All good l !");
+    assert!(
+        acct["incidents"].as_array().is_none_or(|a| a.is_empty()),
+        "no incident opened"
+    );
+    assert!(
+        acct["steps"]["withdrawal-lock"].is_null(),
+        "no step checked"
+    );
+}
+
+#[test]
+fn first_run_can_choose_the_generic_checklist() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut t = Term::start(&data, &[]);
+    t.wait_for("Choose a checklist");
+    t.send("j");
+    t.send("\r");
+    t.wait_for("Tailor the checklist");
+    t.send("\r");
+    t.wait_for("Any exchange");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(
+        state(&data)["accounts"]["default"]["checklist"],
+        "generic-exchange"
+    );
 }

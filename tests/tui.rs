@@ -430,3 +430,154 @@ fn footer_fits_at_80_columns_on_every_screen() {
     press(&mut app, KeyCode::Char('p'));
     check(&app);
 }
+
+fn fresh_app() -> App {
+    let mut state = State::default();
+    state
+        .accounts
+        .insert(DEFAULT_ACCOUNT.into(), Account::new("crypto-com", t0()));
+    let mut app = App::new(cl(), state, DEFAULT_ACCOUNT, t0(), today());
+    let generic = parse("generic-exchange.json", BUNDLED[1].1).unwrap();
+    app.offer_checklists(vec![cl(), generic]);
+    app
+}
+
+#[test]
+fn first_run_offers_the_checklists() {
+    let mut app = fresh_app();
+    assert_eq!(app.screen().kind(), ScreenKind::Checklists);
+    insta::assert_snapshot!("checklists_80x24", draw(&app, 80, 24).backend());
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.cl.id, "generic-exchange");
+    assert_eq!(app.acct().checklist, "generic-exchange");
+    assert!(matches!(
+        &app.acct().history[0].kind,
+        lockstep::state::EventKind::AccountCreated { checklist } if checklist == "generic-exchange"
+    ));
+    assert_eq!(
+        app.screen().kind(),
+        ScreenKind::Personas,
+        "then the persona question"
+    );
+    // Esc keeps the default.
+    let mut app = fresh_app();
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.acct().checklist, "crypto-com");
+    assert_eq!(app.screen().kind(), ScreenKind::Personas);
+    // No choice to make: no question.
+    let mut app = self::app();
+    app.offer_checklists(vec![cl()]);
+    assert_eq!(app.screen(), &Screen::Dashboard);
+}
+
+#[test]
+fn long_details_scroll_with_a_hint() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('!'));
+    press(&mut app, KeyCode::Down); // c-support: long why and warnings
+    let text = screen_text(&app, 80, 24);
+    assert!(text.contains("more below: PgDn"), "{text}");
+    let last_warning = app
+        .cl
+        .step("c-support")
+        .unwrap()
+        .1
+        .warnings
+        .last()
+        .unwrap()
+        .clone();
+    let tail: String = last_warning
+        .split_whitespace()
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::PageDown);
+    assert!(app.scroll > 0);
+    let scrolled = screen_text(&app, 80, 24);
+    let last_words: Vec<&str> = last_warning.split_whitespace().rev().take(2).collect();
+    assert!(
+        scrolled.contains(last_words[0].trim_end_matches('.')),
+        "{tail}: {scrolled}"
+    );
+    press(&mut app, KeyCode::PageUp);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(app.scroll, 0);
+    // Moving to another step resets the scroll.
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.scroll, 0);
+}
+
+#[test]
+fn score_screen_scrolls_and_shows_the_formula() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('b'));
+    let text = screen_text(&app, 80, 24);
+    assert!(
+        text.contains("more than a full interval late"),
+        "formula wraps, not cut: {text}"
+    );
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert_eq!(app.scroll, 5);
+    assert_ne!(screen_text(&app, 80, 24), text);
+}
+
+#[test]
+fn any_key_closes_help() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('?'));
+    assert!(app.help);
+    let a = key_action(&app, KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE));
+    app.update(a.expect("an unbound key still closes help"));
+    assert!(!app.help);
+    assert_eq!(app.screen(), &Screen::Dashboard);
+    press(&mut app, KeyCode::Char('?'));
+    press(&mut app, KeyCode::Char('!'));
+    assert_eq!(
+        app.screen().kind(),
+        ScreenKind::Emergency,
+        "! works from the help overlay"
+    );
+}
+
+#[test]
+fn paste_goes_into_the_prompt_only() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    lockstep::tui::paste(&mut app, "ignored when no prompt is open");
+    assert!(app.input.is_none());
+    press(&mut app, KeyCode::Char('n'));
+    lockstep::tui::paste(&mut app, "ok\nAll good! l q");
+    assert_eq!(app.input.as_ref().unwrap().text, "ok All good! l q");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.acct().note("totp-2fa"), Some("ok All good! l q"));
+    assert!(app.acct().open_incident().is_none());
+}
+
+#[test]
+fn long_input_shows_its_end_and_long_messages_wrap() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('n'));
+    let long = format!("{}END", "a".repeat(120));
+    typ(&mut app, &long);
+    let text = screen_text(&app, 80, 24);
+    let status = text.lines().nth(22).unwrap();
+    assert!(
+        status.contains("…") && status.contains("aaaEND_"),
+        "{status}"
+    );
+    press(&mut app, KeyCode::Esc);
+    // A refusal is explained in full (wrapped onto several lines).
+    press(&mut app, KeyCode::Char('n'));
+    typ(&mut app, "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP");
+    press(&mut app, KeyCode::Enter);
+    let text = screen_text(&app, 80, 24);
+    assert!(text.contains("password manager"), "{text}");
+}

@@ -16,10 +16,12 @@ pub enum ScreenKind {
     History,
     Personas,
     Score,
+    Checklists,
 }
 
 impl ScreenKind {
     pub const ALL: &'static [ScreenKind] = &[
+        ScreenKind::Checklists,
         ScreenKind::Dashboard,
         ScreenKind::Walkthrough,
         ScreenKind::Review,
@@ -47,6 +49,8 @@ pub enum Screen {
         selected: Vec<bool>,
     },
     Score,
+    /// First run: which checklist this account follows (only when there is a choice).
+    Checklists,
 }
 
 impl Screen {
@@ -59,6 +63,7 @@ impl Screen {
             Screen::History => ScreenKind::History,
             Screen::Personas { .. } => ScreenKind::Personas,
             Screen::Score => ScreenKind::Score,
+            Screen::Checklists => ScreenKind::Checklists,
         }
     }
 }
@@ -86,6 +91,8 @@ pub enum Action {
     Help,
     Back,
     Quit,
+    ScrollDown,
+    ScrollUp,
     /// Select a row of the current list (mouse click).
     Select(usize),
     InputChar(char),
@@ -150,7 +157,14 @@ pub struct App {
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
     pub color: bool,
+    /// Scroll offset of the detail pane (reset when the selection changes).
+    pub scroll: u16,
+    /// Checklists offered on the first run (empty when there is no choice to make).
+    pub choices: Vec<Checklist>,
 }
+
+/// Largest detail-pane scroll offset.
+const MAX_SCROLL: u16 = 500;
 
 impl App {
     /// `state` must contain `account` (the shell creates it on first run).
@@ -177,11 +191,55 @@ impl App {
             now,
             today,
             color: true,
+            scroll: 0,
+            choices: Vec::new(),
         };
         if !app.acct().personas_chosen && !app.cl.personas.is_empty() {
             app.open_personas();
         }
         app
+    }
+
+    /// First run of a new account: offer these checklists before anything else (if more than one).
+    pub fn offer_checklists(&mut self, choices: Vec<Checklist>) {
+        if choices.len() > 1 {
+            self.cursor = choices.iter().position(|c| c.id == self.cl.id).unwrap_or(0);
+            self.choices = choices;
+            self.stack.push(Screen::Checklists);
+        }
+    }
+
+    /// The new account follows the checklist under the cursor. Only before any progress.
+    fn choose_checklist(&mut self) {
+        let Some(chosen) = self.choices.get(self.cursor).cloned() else {
+            return;
+        };
+        let fresh = self.acct().history.len() <= 1 && self.acct().steps.is_empty();
+        if fresh && chosen.id != self.cl.id {
+            let id = chosen.id.clone();
+            self.op(|a, _| {
+                a.checklist = id.clone();
+                if let Some(crate::state::Event {
+                    kind: crate::state::EventKind::AccountCreated { checklist },
+                    ..
+                }) = a.history.first_mut()
+                {
+                    *checklist = id;
+                }
+            });
+            self.cl = chosen;
+            self.dirty = true;
+        }
+        self.choices.clear();
+        self.stack.pop();
+        self.cursor = 0;
+        if let Some(Screen::Personas { selected }) = self.stack.last_mut() {
+            // Persona ids may differ between checklists.
+            *selected = vec![false; self.cl.personas.len()];
+        } else if !self.acct().personas_chosen && !self.cl.personas.is_empty() {
+            self.open_personas();
+        }
+        self.ok(format!("Following: {}.", self.cl.title));
     }
 
     pub fn acct(&self) -> &Account {
@@ -251,7 +309,8 @@ impl App {
             Screen::Emergency => self.cl.emergency().map_or(0, |s| s.steps.len()),
             Screen::History => self.acct().history.len(),
             Screen::Personas { selected } => selected.len(),
-            Screen::Score => self.cl.sections_of(SectionKind::Setup).count(),
+            Screen::Score => 0,
+            Screen::Checklists => self.choices.len(),
             Screen::Walkthrough { .. } => 0,
         }
     }
@@ -376,9 +435,35 @@ impl App {
         if !matches!(action, Action::Select(_)) {
             self.flash = None;
         }
+        if !matches!(action, Action::ScrollDown | Action::ScrollUp) {
+            self.scroll = 0;
+        }
         let rows = self.rows();
         match action {
+            Action::ScrollDown => self.scroll = (self.scroll + 5).min(MAX_SCROLL),
+            Action::ScrollUp => self.scroll = self.scroll.saturating_sub(5),
+            // The score screen is one long page: arrows scroll it.
+            Action::Down if self.screen().kind() == ScreenKind::Score => {
+                self.scroll = (self.cursor as u16 + 1).min(MAX_SCROLL);
+                self.cursor = self.scroll as usize;
+            }
+            Action::Up if self.screen().kind() == ScreenKind::Score => {
+                self.cursor = self.cursor.saturating_sub(1);
+                self.scroll = self.cursor as u16;
+            }
+            Action::Confirm if self.screen().kind() == ScreenKind::Checklists => {
+                self.choose_checklist()
+            }
             Action::Help => self.help = true,
+            Action::Back if self.screen().kind() == ScreenKind::Checklists => {
+                // Leaving the question keeps the default checklist.
+                self.cursor = self
+                    .choices
+                    .iter()
+                    .position(|c| c.id == self.cl.id)
+                    .unwrap_or(0);
+                self.choose_checklist();
+            }
             Action::Back => {
                 if let Screen::Personas { .. } = self.screen()
                     && !self.acct().personas_chosen

@@ -83,7 +83,9 @@ pub const KEYMAP: &[Binding] = &[
         &[(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
         "↑/k",
         Action::Up,
-        On::Only(&[Dashboard, Review, Emergency, History, Personas, Score]),
+        On::Only(&[
+            Dashboard, Review, Emergency, History, Personas, Score, Checklists
+        ]),
         "move up",
         None
     ),
@@ -91,7 +93,9 @@ pub const KEYMAP: &[Binding] = &[
         &[(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)],
         "↓/j",
         Action::Down,
-        On::Only(&[Dashboard, Review, Emergency, History, Personas, Score]),
+        On::Only(&[
+            Dashboard, Review, Emergency, History, Personas, Score, Checklists
+        ]),
         "move down",
         None
     ),
@@ -107,7 +111,7 @@ pub const KEYMAP: &[Binding] = &[
         &[(KeyCode::Enter, NONE)],
         "Enter",
         Action::Confirm,
-        On::Only(&[Personas]),
+        On::Only(&[Personas, Checklists]),
         "save the selection",
         Some("save")
     ),
@@ -197,6 +201,30 @@ pub const KEYMAP: &[Binding] = &[
         Action::Personas,
         On::Only(&[Dashboard]),
         "how you use the account (personas)",
+        None
+    ),
+    b!(
+        &[
+            (KeyCode::PageDown, NONE),
+            (KeyCode::Char('J'), SHIFT),
+            (KeyCode::Char('J'), NONE)
+        ],
+        "PgDn/J",
+        Action::ScrollDown,
+        On::Only(&[Walkthrough, Review, Emergency, Score]),
+        "scroll the details down",
+        None
+    ),
+    b!(
+        &[
+            (KeyCode::PageUp, NONE),
+            (KeyCode::Char('K'), SHIFT),
+            (KeyCode::Char('K'), NONE)
+        ],
+        "PgUp/K",
+        Action::ScrollUp,
+        On::Only(&[Walkthrough, Review, Emergency, Score]),
+        "scroll the details up",
         None
     ),
     b!(

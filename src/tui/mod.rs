@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEvent, KeyEventKind,
-    KeyModifiers, MouseButton, MouseEventKind,
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 use ratatui::crossterm::execute;
 
@@ -23,6 +23,14 @@ use crate::store::Store;
 pub fn key_action(app: &App, key: KeyEvent) -> Option<Action> {
     if key.kind != KeyEventKind::Press {
         return None;
+    }
+    if app.help && app.input.is_none() {
+        // Any key closes the help overlay ("Press any key to close"); ! and Ctrl-C still work.
+        let action = keymap::action_for(app.screen().kind(), key);
+        return Some(match action {
+            Some(a @ (Action::Quit | Action::Compromised)) => a,
+            _ => Action::Help,
+        });
     }
     if app.input.is_some() {
         if key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -55,6 +63,18 @@ fn click_row(app: &App, y: u16) -> Option<usize> {
     (row < app.rows()).then_some(row)
 }
 
+/// Pasted text goes into the open text prompt as text (newlines become spaces), never as keys;
+/// with no prompt open it is ignored.
+pub fn paste(app: &mut App, text: &str) {
+    if app.input.is_none() {
+        return;
+    }
+    for c in text.chars() {
+        let c = if c.is_whitespace() { ' ' } else { c };
+        app.update(Action::InputChar(c));
+    }
+}
+
 fn now_and_today() -> (chrono::DateTime<chrono::Utc>, chrono::NaiveDate) {
     (chrono::Utc::now(), chrono::Local::now().date_naive())
 }
@@ -77,7 +97,7 @@ fn watch_signals(stop: Arc<AtomicBool>) -> io::Result<()> {
                 std::thread::sleep(Duration::from_millis(100));
             }
             std::thread::sleep(Duration::from_secs(1));
-            let _ = execute!(io::stdout(), DisableMouseCapture);
+            let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
             ratatui::restore();
             std::process::exit(0);
         })?;
@@ -92,10 +112,10 @@ pub fn run(app: &mut App, store: &Store) -> io::Result<()> {
     // ratatui's panic hook restores the terminal; also turn mouse capture off first.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableMouseCapture);
+        let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
         previous(info);
     }));
-    let _ = execute!(io::stdout(), EnableMouseCapture);
+    let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     if std::env::var_os("LOCKSTEP_TEST_PANIC").is_some() {
         // Test hook: proves the terminal is restored after a panic.
         terminal.draw(|f| ui::render(app, f))?;
@@ -107,6 +127,12 @@ pub fn run(app: &mut App, store: &Store) -> io::Result<()> {
             if event::poll(Duration::from_millis(250))? {
                 let action = match event::read()? {
                     Event::Key(k) => key_action(app, k),
+                    Event::Paste(text) => {
+                        let (now, today) = now_and_today();
+                        app.update(Action::Tick { now, today });
+                        paste(app, &text);
+                        None
+                    }
                     Event::Mouse(m) => match m.kind {
                         MouseEventKind::Down(MouseButton::Left) => {
                             click_row(app, m.row).map(Action::Select)
@@ -138,7 +164,7 @@ pub fn run(app: &mut App, store: &Store) -> io::Result<()> {
             }
         }
     })();
-    let _ = execute!(io::stdout(), DisableMouseCapture);
+    let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::restore();
     result
 }

@@ -56,10 +56,18 @@ fn due_span(app: &App, d: &Due, snoozed: bool) -> Span<'static> {
 
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
+    let message = status_message(app);
+    // Messages wrap onto up to four lines (a refusal explains itself), the input line is one.
+    let status_h = match &message {
+        Some((text, _)) if app.input.is_none() => {
+            (text.chars().count().div_ceil(area.width.max(1) as usize) as u16).clamp(1, 4)
+        }
+        _ => 1,
+    };
     let [header, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
-        Constraint::Length(1),
+        Constraint::Length(status_h),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -92,8 +100,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::History => render_history(app, frame, body),
         Screen::Personas { selected } => render_personas(app, frame, body, selected),
         Screen::Score => render_score(app, frame, body),
+        Screen::Checklists => render_checklists(app, frame, body),
     }
-    render_status(app, frame, status);
+    render_status(app, frame, status, message);
     render_footer(app, frame, footer);
     if app.help {
         render_help(app, frame, area);
@@ -110,30 +119,136 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(title).style(style), area);
 }
 
-fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+/// The status line's text and style: a save error wins over a flash message.
+fn status_message(app: &App) -> Option<(String, Style)> {
+    if let Some(e) = &app.save_error {
+        return Some((format!("NOT SAVED: {e}"), fg(app, Color::Red).bold()));
+    }
+    app.flash.as_ref().map(|f| {
+        if f.error {
+            (format!("x {}", f.text), fg(app, Color::Red).bold())
+        } else {
+            (format!("* {}", f.text), fg(app, Color::Green))
+        }
+    })
+}
+
+fn render_status(app: &App, frame: &mut Frame, area: Rect, message: Option<(String, Style)>) {
     if let Some(input) = &app.input {
+        let prompt = format!("{}: ", input.kind.prompt());
+        // Show the end of what is typed when it is longer than the space left.
+        let room = (area.width as usize).saturating_sub(prompt.chars().count() + 1);
+        let n = input.text.chars().count();
+        let shown: String = if n > room {
+            let tail: String = input.text.chars().skip(n + 1 - room.max(1)).collect();
+            format!("…{tail}")
+        } else {
+            input.text.clone()
+        };
         let line = Line::from(vec![
-            Span::styled(format!("{}: ", input.kind.prompt()), Style::new().bold()),
-            Span::raw(input.text.clone()),
+            Span::styled(prompt, Style::new().bold()),
+            Span::raw(shown),
             Span::styled("_", Style::new().add_modifier(Modifier::SLOW_BLINK)),
         ]);
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
-    if let Some(e) = &app.save_error {
-        let p = Paragraph::new(format!("NOT SAVED: {e}")).style(fg(app, Color::Red).bold());
-        frame.render_widget(p, area);
-        return;
-    }
-    if let Some(f) = &app.flash {
-        let (sym, style) = if f.error {
-            ("x ", fg(app, Color::Red).bold())
-        } else {
-            ("* ", fg(app, Color::Green))
-        };
+    if let Some((text, style)) = message {
         frame.render_widget(
-            Paragraph::new(format!("{sym}{}", f.text)).style(style),
+            Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
             area,
+        );
+    }
+}
+
+/// Rough number of rows `text` takes when wrapped at `width` (for the "more below" hint).
+fn wrapped_rows(text: &Text, width: u16) -> u16 {
+    let w = width.max(1) as usize;
+    text.lines
+        .iter()
+        .map(|l| (l.width().max(1).div_ceil(w)) as u16 + u16::from(l.width() > w))
+        .sum()
+}
+
+/// A paragraph of details that scrolls with PgDn/PgUp, with a hint when there is more.
+fn render_details(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    text: Text<'static>,
+    block: Block<'static>,
+) {
+    let inner = block.inner(area);
+    let total = wrapped_rows(&text, inner.width);
+    let more_below = total > inner.height + app.scroll;
+    let block = if more_below {
+        block.title_bottom(Line::styled(" more below: PgDn ", Style::new().bold()).right_aligned())
+    } else if app.scroll > 0 {
+        block.title_bottom(
+            Line::styled(" PgUp: back to the top ", Style::new().bold()).right_aligned(),
+        )
+    } else {
+        block
+    };
+    frame.render_widget(
+        Paragraph::new(text)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((app.scroll, 0)),
+        area,
+    );
+}
+
+fn render_checklists(app: &App, frame: &mut Frame, area: Rect) {
+    let [intro, list_area, detail] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Length(app.choices.len() as u16 + 2),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(
+            "Which checklist should this account follow? Pick one (arrows, Enter). \
+             To track another exchange too, start lockstep with --account NAME.",
+        )
+        .wrap(Wrap { trim: true })
+        .block(Block::bordered().title(" Choose a checklist ")),
+        intro,
+    );
+    let items: Vec<ListItem> = app
+        .choices
+        .iter()
+        .map(|c| {
+            ListItem::new(Line::from(vec![
+                Span::styled(c.title.clone(), Style::new().bold()),
+                Span::styled(format!("  ({})", c.id), fg(app, Color::DarkGray)),
+            ]))
+        })
+        .collect();
+    let list = List::new(items)
+        .block(Block::bordered())
+        .highlight_style(Style::new().reversed())
+        .highlight_symbol("> ");
+    frame.render_stateful_widget(
+        list,
+        list_area,
+        &mut ListState::default().with_selected(Some(app.cursor)),
+    );
+    if let Some(c) = app.choices.get(app.cursor) {
+        let steps: usize = c.sections.iter().map(|s| s.steps.len()).sum();
+        let sections: Vec<&str> = c.sections.iter().map(|s| s.title.as_str()).collect();
+        let text = format!(
+            "{} - {steps} steps in {} sections: {}. Updated {}.",
+            c.service,
+            c.sections.len(),
+            sections.join(", "),
+            c.updated
+        );
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: true })
+                .block(Block::bordered()),
+            detail,
         );
     }
 }
@@ -415,14 +530,10 @@ fn render_walkthrough(app: &App, frame: &mut Frame, area: Rect) {
         .filter(|t| app.acct().status(&t.id).is_done())
         .count();
     let title = format!(" {} | step {} of {n} | {done} done ", section.title, i + 1);
-    let p = Paragraph::new(step_text(app, step))
-        .block(
-            Block::bordered()
-                .title(title)
-                .border_type(BorderType::Rounded),
-        )
-        .wrap(Wrap { trim: false });
-    frame.render_widget(p, area);
+    let block = Block::bordered()
+        .title(title)
+        .border_type(BorderType::Rounded);
+    render_details(app, frame, area, step_text(app, step), block);
 }
 
 fn list_and_detail(area: Rect, n: usize) -> (Rect, Rect) {
@@ -481,10 +592,7 @@ fn render_review(app: &App, frame: &mut Frame, area: Rect) {
             "Check every item to record the review; partial progress is kept.",
             fg(app, Color::DarkGray),
         ));
-        let p = Paragraph::new(text)
-            .block(Block::bordered())
-            .wrap(Wrap { trim: false });
-        frame.render_widget(p, da);
+        render_details(app, frame, da, text, Block::bordered());
     }
 }
 
@@ -557,10 +665,8 @@ fn render_emergency(app: &App, frame: &mut Frame, area: Rect) {
         &mut ListState::default().with_selected(Some(app.cursor)),
     );
     if let Some(st) = em.steps.get(app.cursor) {
-        frame.render_widget(
-            Paragraph::new(step_text_plain(app, st)).wrap(Wrap { trim: false }),
-            da,
-        );
+        let block = Block::new().borders(Borders::BOTTOM).border_style(red);
+        render_details(app, frame, da, step_text_plain(app, st), block);
     }
     if let Some(i) = inc
         && log_len > 0
@@ -717,10 +823,8 @@ fn render_score(app: &App, frame: &mut Frame, area: Rect) {
             }
         }
     }
-    let p = Paragraph::new(lines)
-        .block(Block::bordered().title(" Hardening score breakdown "))
-        .scroll((app.cursor as u16, 0));
-    frame.render_widget(p, area);
+    let block = Block::bordered().title(" Hardening score breakdown ");
+    render_details(app, frame, area, Text::from(lines), block);
 }
 
 fn render_help(app: &App, frame: &mut Frame, area: Rect) {
