@@ -161,6 +161,25 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect, message: Option<(Stri
     }
 }
 
+/// A list with the cursor's row highlighted (reverse video, "> " marker: visible without colour).
+fn render_list(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    items: Vec<ListItem<'_>>,
+    block: Block<'_>,
+) {
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(Style::new().reversed())
+        .highlight_symbol("> ");
+    frame.render_stateful_widget(
+        list,
+        area,
+        &mut ListState::default().with_selected(Some(app.cursor)),
+    );
+}
+
 /// Rough number of rows `text` takes when wrapped at `width` (for the "more below" hint).
 fn wrapped_rows(text: &Text, width: u16) -> u16 {
     let w = width.max(1) as usize;
@@ -225,15 +244,7 @@ fn render_checklists(app: &App, frame: &mut Frame, area: Rect) {
             ]))
         })
         .collect();
-    let list = List::new(items)
-        .block(Block::bordered())
-        .highlight_style(Style::new().reversed())
-        .highlight_symbol("> ");
-    frame.render_stateful_widget(
-        list,
-        list_area,
-        &mut ListState::default().with_selected(Some(app.cursor)),
-    );
+    render_list(app, frame, list_area, items, Block::bordered());
     if let Some(c) = app.choices.get(app.cursor) {
         let steps: usize = c.sections.iter().map(|s| s.steps.len()).sum();
         let sections: Vec<&str> = c.sections.iter().map(|s| s.title.as_str()).collect();
@@ -409,17 +420,13 @@ fn render_dashboard(app: &App, frame: &mut Frame, area: Rect) {
             ListItem::new(Line::from(spans))
         })
         .collect();
-    let list = List::new(items)
-        .block(Block::bordered().title(format!(" {} ", app.cl.service)))
-        .highlight_style(Style::new().add_modifier(Modifier::REVERSED))
-        .highlight_symbol("> ");
-    let mut st = ListState::default().with_selected(Some(app.cursor));
     let [list_area, next_area] = Layout::vertical([
         Constraint::Length(app.cl.sections.len() as u16 + 2),
         Constraint::Min(0),
     ])
     .areas(list_area);
-    frame.render_stateful_widget(list, list_area, &mut st);
+    let block = Block::bordered().title(format!(" {} ", app.cl.service));
+    render_list(app, frame, list_area, items, block);
     if next_area.height >= 3 {
         frame.render_widget(
             Paragraph::new(next_up(app, &reviews))
@@ -577,14 +584,12 @@ fn render_review(app: &App, frame: &mut Frame, area: Rect) {
         })
         .collect();
     let (la, da) = list_and_detail(area, items.len());
-    let list = List::new(items)
-        .block(Block::bordered().title(Line::from(title)))
-        .highlight_style(Style::new().reversed())
-        .highlight_symbol("> ");
-    frame.render_stateful_widget(
-        list,
+    render_list(
+        app,
+        frame,
         la,
-        &mut ListState::default().with_selected(Some(app.cursor)),
+        items,
+        Block::bordered().title(Line::from(title)),
     );
     if let Some(st) = steps.get(app.cursor) {
         let mut text = step_text_plain(app, st);
@@ -655,15 +660,7 @@ fn render_emergency(app: &App, frame: &mut Frame, area: Rect) {
         Constraint::Length(if log_len > 0 { log_len + 1 } else { 0 }),
     ])
     .areas(inner);
-    let list = List::new(items)
-        .block(Block::new().borders(Borders::BOTTOM))
-        .highlight_style(Style::new().reversed())
-        .highlight_symbol("> ");
-    frame.render_stateful_widget(
-        list,
-        la,
-        &mut ListState::default().with_selected(Some(app.cursor)),
-    );
+    render_list(app, frame, la, items, Block::new().borders(Borders::BOTTOM));
     if let Some(st) = em.steps.get(app.cursor) {
         let block = Block::new().borders(Borders::BOTTOM).border_style(red);
         render_details(app, frame, da, step_text_plain(app, st), block);
@@ -743,15 +740,7 @@ fn render_personas(app: &App, frame: &mut Frame, area: Rect, selected: &[bool]) 
             ]))
         })
         .collect();
-    let list = List::new(items)
-        .block(Block::bordered())
-        .highlight_style(Style::new().reversed())
-        .highlight_symbol("> ");
-    frame.render_stateful_widget(
-        list,
-        list_area,
-        &mut ListState::default().with_selected(Some(app.cursor)),
-    );
+    render_list(app, frame, list_area, items, Block::bordered());
     if let Some(p) = app.cl.personas.get(app.cursor) {
         frame.render_widget(
             Paragraph::new(p.description.clone())
