@@ -661,10 +661,31 @@ pub struct OutlineSection {
     pub every_months: Option<u32>,
 }
 
+impl From<&Checklist> for Outline {
+    fn from(c: &Checklist) -> Outline {
+        Outline {
+            id: c.id.clone(),
+            service: c.service.clone(),
+            sections: c
+                .sections
+                .iter()
+                .map(|s| OutlineSection {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    kind: s.kind,
+                    every_months: s.every_months,
+                })
+                .collect(),
+        }
+    }
+}
+
 impl Outline {
-    /// Finds the outline of checklist `id`: user checklists first (they override bundled ones),
-    /// then the bundled `<id>.json`. Files that do not parse are skipped here; the full loaders
-    /// report them.
+    /// Finds the outline of checklist `id` exactly as [`Catalog::load`] resolves it: the last valid
+    /// user checklist with that id (user files override bundled ones), else the bundled
+    /// `<id>.json`. User files are fully validated (a file every other command rejects must not
+    /// drive `lockstep due`); files that fail are skipped here and reported by the full loaders.
+    /// Bundled files take the fast outline path: tests validate them.
     pub fn find(user_dir: Option<&Path>, id: &str) -> Option<Outline> {
         if let Some(dir) = user_dir
             && let Ok(rd) = std::fs::read_dir(dir)
@@ -677,9 +698,15 @@ impl Outline {
             files.sort();
             let found = files.iter().rev().find_map(|f| {
                 let text = std::fs::read_to_string(f).ok()?;
+                // Only files whose outline names this id are validated. A file without a valid
+                // outline cannot be a valid checklist either (it needs every outline field).
                 serde_json::from_str::<Outline>(&text)
                     .ok()
-                    .filter(|o| o.id == id)
+                    .filter(|o| o.id == id)?;
+                // The same validating parser as `load_file`, on the text already read.
+                parse(&f.display().to_string(), &text)
+                    .ok()
+                    .map(|c| Outline::from(&c))
             });
             if found.is_some() {
                 return found;
@@ -886,6 +913,68 @@ mod tests {
             assert_eq!(a, b);
         }
         assert!(Outline::find(None, "nope").is_none());
+    }
+
+    #[test]
+    fn outline_ignores_invalid_user_files_like_the_catalog() {
+        let dir = tempfile::tempdir().unwrap();
+        let bundled = BUNDLED[0].1;
+        // An override of the bundled crypto-com that every other command rejects.
+        let invalid = bundled
+            .replacen("\"every_months\": 1", "\"every_months\": 0", 1)
+            .replacen("Monthly review", "BROKEN monthly", 1);
+        assert_ne!(invalid, bundled);
+        assert!(parse("x.json", &invalid).is_err());
+        std::fs::write(dir.path().join("z-crypto.json"), &invalid).unwrap();
+        // An invalid checklist with an id of its own.
+        std::fs::write(
+            dir.path().join("mine.json"),
+            minimal()
+                .replace(r#""id": "t""#, r#""id": "mine""#)
+                .replace(r#""every_months": 1"#, r#""every_months": 0"#),
+        )
+        .unwrap();
+        // A valid user checklist, and a valid override of generic-exchange with an invalid one
+        // sorting after it.
+        std::fs::write(
+            dir.path().join("good.json"),
+            minimal().replace(r#""id": "t""#, r#""id": "good""#),
+        )
+        .unwrap();
+        let generic = BUNDLED[1]
+            .1
+            .replacen("\"service\": \"", "\"service\": \"My ", 1);
+        std::fs::write(dir.path().join("g1.json"), &generic).unwrap();
+        std::fs::write(
+            dir.path().join("g2.json"),
+            generic.replacen("\"schema\": 1", "\"schema\": 9", 1),
+        )
+        .unwrap();
+
+        let cat = Catalog::load(Some(dir.path()));
+        for id in ["crypto-com", "generic-exchange", "mine", "good", "nope"] {
+            assert_eq!(
+                Outline::find(Some(dir.path()), id),
+                cat.get(id).map(Outline::from),
+                "{id}"
+            );
+        }
+        let o = Outline::find(Some(dir.path()), "crypto-com").unwrap();
+        let monthly = o.sections.iter().find(|s| s.id == "monthly").unwrap();
+        assert_eq!(
+            (monthly.title.as_str(), monthly.every_months),
+            ("Monthly review", Some(1)),
+            "the invalid override is ignored: the bundled checklist is used"
+        );
+        assert!(Outline::find(Some(dir.path()), "mine").is_none());
+        assert!(Outline::find(Some(dir.path()), "good").is_some());
+        assert!(
+            Outline::find(Some(dir.path()), "generic-exchange")
+                .unwrap()
+                .service
+                .starts_with("My "),
+            "the last valid override wins"
+        );
     }
 
     #[test]

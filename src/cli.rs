@@ -23,9 +23,9 @@ pub struct Cli {
     /// Where progress is stored (default: $XDG_DATA_HOME/lockstep).
     #[arg(long, global = true, value_name = "DIR", env = "LOCKSTEP_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Which tracked account to use.
-    #[arg(long, global = true, value_name = "NAME", default_value = DEFAULT_ACCOUNT)]
-    pub account: String,
+    /// Which tracked account to use (default: "default"; `due` without it reports every account).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub account: Option<String>,
     /// Checklist for a new account (see `lockstep checklists`).
     #[arg(long, global = true, value_name = "ID")]
     pub checklist: Option<String>,
@@ -34,6 +34,13 @@ pub struct Cli {
     pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The account named with `--account`, or [`DEFAULT_ACCOUNT`].
+    pub fn account_name(&self) -> &str {
+        self.account.as_deref().unwrap_or(DEFAULT_ACCOUNT)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -163,6 +170,10 @@ pub enum CliError {
     Output { file: String, source: io::Error },
 }
 
+/// `snooze --days` is clamped to this before any date arithmetic (the snooze itself is capped
+/// at the next due date, or a week when the review is already due).
+pub const MAX_SNOOZE_DAYS: u64 = 3650;
+
 /// Exit status requested by a command that succeeded (1 = "something is due").
 pub type ExitStatus = i32;
 
@@ -208,20 +219,28 @@ pub fn open_for_write(
         eprintln!("{}", line(w));
     }
     let mut state = loaded.state;
-    let cat = catalog(paths);
-    let id = match state.accounts.get(&cli.account) {
-        Some(a) => a.checklist.clone(),
-        None => cli
-            .checklist
+    let name = cli.account_name();
+    let id = match (state.accounts.get(name), &cli.checklist) {
+        (Some(a), Some(wanted)) if &a.checklist != wanted => {
+            return Err(CliError::Msg(format!(
+                "account '{}' already uses checklist '{}'; use --account NAME to track another \
+                 account with '{}'",
+                line(name),
+                line(&a.checklist),
+                line(wanted)
+            )));
+        }
+        (Some(a), _) => a.checklist.clone(),
+        (None, wanted) => wanted
             .clone()
             .unwrap_or_else(|| checklist::DEFAULT_CHECKLIST.to_string()),
     };
-    let cl = checklist_for(&cat, &id)?;
-    if !state.accounts.contains_key(&cli.account) {
-        validate_account_name(&cli.account)?;
+    let cl = checklist_for(&catalog(paths), &id)?;
+    if !state.accounts.contains_key(name) {
+        validate_account_name(name)?;
         state
             .accounts
-            .insert(cli.account.clone(), Account::new(&id, clock.now));
+            .insert(name.to_string(), Account::new(&id, clock.now));
     }
     Ok((st, state, cl))
 }
@@ -248,7 +267,7 @@ fn open_read(cli: &Cli, paths: &Paths) -> Result<Option<(State, Checklist)>, Cli
     for w in &loaded.warnings {
         eprintln!("{}", line(w));
     }
-    let Some(acct) = loaded.state.accounts.get(&cli.account) else {
+    let Some(acct) = loaded.state.accounts.get(cli.account_name()) else {
         return Ok(None);
     };
     let cl = checklist_for(&catalog_for(paths, &[&acct.checklist]), &acct.checklist)?;
@@ -258,7 +277,7 @@ fn open_read(cli: &Cli, paths: &Paths) -> Result<Option<(State, Checklist)>, Cli
 fn no_account(cli: &Cli) -> CliError {
     CliError::Msg(format!(
         "no progress recorded for account '{}' yet; run `lockstep` to start",
-        line(&cli.account)
+        line(cli.account_name())
     ))
 }
 
@@ -274,34 +293,36 @@ fn out(text: &str) -> Result<(), CliError> {
     }
 }
 
+/// Prints pretty JSON; bidi and C1 control characters in strings become `\uXXXX` escapes.
 fn json_out(v: &serde_json::Value) -> Result<(), CliError> {
     out(&format!(
         "{}\n",
-        serde_json::to_string_pretty(v).expect("json")
+        crate::guard::json_safe(&serde_json::to_string_pretty(v).expect("json"))
     ))
 }
 
 /// Runs a non-TUI command.
 pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<ExitStatus, CliError> {
     let Clock { now, today } = clock;
+    let name = cli.account_name();
     match cmd {
         Command::Status { json } => {
             let Some((state, cl)) = open_read(cli, paths)? else {
                 if *json {
-                    json_out(&serde_json::json!({"account": cli.account, "started": false}))?;
+                    json_out(&serde_json::json!({"account": name, "started": false}))?;
                 } else {
                     out(&format!(
                         "No progress yet for account '{}'. Run `lockstep` to start the walkthrough.\n",
-                        line(&cli.account)
+                        line(name)
                     ))?;
                 }
                 return Ok(0);
             };
-            let acct = &state.accounts[&cli.account];
+            let acct = &state.accounts[name];
             if *json {
-                json_out(&crate::export::json(&cl, &cli.account, acct, today))?;
+                json_out(&crate::export::json(&cl, name, acct, today))?;
             } else {
-                out(&status_text(&cl, &cli.account, acct, today))?;
+                out(&status_text(&cl, name, acct, today))?;
             }
             Ok(0)
         }
@@ -346,14 +367,22 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
             })
         }),
         Command::Snooze { section, days } => mutate(cli, paths, clock, |a, cl| {
+            use crate::state::OpError;
             let s = cl
                 .section(section)
-                .ok_or_else(|| crate::state::OpError::UnknownSection(section.clone()))?;
-            let every = s
-                .every_months
-                .ok_or_else(|| crate::state::OpError::NotReview(section.clone()))?;
+                .ok_or_else(|| OpError::UnknownSection(section.clone()))?;
+            let every = match (s.kind, s.every_months) {
+                (SectionKind::Recurring, Some(every)) => every,
+                (SectionKind::Event, _) => return Err(OpError::NoSchedule(section.clone()).into()),
+                _ => return Err(OpError::NotReview(section.clone()).into()),
+            };
             let st = schedule::due(a.reviews.get(section), every, a.setup_started(), today);
-            let until = schedule::snooze_until(st, today, today + chrono::Days::new(*days));
+            // The snooze is capped anyway (next due date, or a week); clamping first keeps huge
+            // --days values from overflowing the date.
+            let wanted = today
+                .checked_add_days(chrono::Days::new((*days).min(MAX_SNOOZE_DAYS)))
+                .unwrap_or(today);
+            let until = schedule::snooze_until(st, today, wanted);
             a.snooze(cl, section, until, now)?;
             Ok(format!(
                 "{} reminder snoozed until {until} (the schedule is unchanged; {})",
@@ -444,23 +473,20 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
             }),
             IncidentCommand::Report { id } => {
                 let (state, cl) = open_read(cli, paths)?.ok_or_else(|| no_account(cli))?;
-                let acct = &state.accounts[&cli.account];
-                let md =
-                    crate::export::incident_report(&cl, acct, *id, now).map_err(CliError::Msg)?;
+                let acct = &state.accounts[name];
+                let md = crate::export::incident_report(&cl, name, acct, *id, now)
+                    .map_err(CliError::Msg)?;
                 out(&md)?;
                 Ok(0)
             }
         },
         Command::Export { format, output } => {
             let (state, cl) = open_read(cli, paths)?.ok_or_else(|| no_account(cli))?;
-            let acct = &state.accounts[&cli.account];
+            let acct = &state.accounts[name];
             let text = match format {
-                ExportFormat::Md => crate::export::markdown(&cl, &cli.account, acct, today),
-                ExportFormat::Json => {
-                    let v = crate::export::json(&cl, &cli.account, acct, today);
-                    format!("{}\n", serde_json::to_string_pretty(&v).expect("json"))
-                }
-                ExportFormat::Ics => crate::export::ics(&cl, &cli.account, acct, today, now),
+                ExportFormat::Md => crate::export::markdown(&cl, name, acct, today),
+                ExportFormat::Json => crate::export::json_text(&cl, name, acct, today),
+                ExportFormat::Ics => crate::export::ics(&cl, name, acct, today, now),
             };
             match output {
                 Some(f) if f.as_os_str() != "-" => {
@@ -524,7 +550,7 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
         }
         Command::History { json } => {
             let (state, cl) = open_read(cli, paths)?.ok_or_else(|| no_account(cli))?;
-            let acct = &state.accounts[&cli.account];
+            let acct = &state.accounts[name];
             if *json {
                 let v: Vec<_> = acct.history.iter().rev().collect();
                 json_out(&serde_json::to_value(v).expect("json"))?;
@@ -584,13 +610,15 @@ fn mutate(
     f: impl FnOnce(&mut Account, &Checklist) -> Result<String, CliError>,
 ) -> Result<ExitStatus, CliError> {
     let (st, mut state, cl) = open_for_write(cli, paths, clock)?;
-    let acct = state.accounts.get_mut(&cli.account).expect("created");
+    let acct = state.accounts.get_mut(cli.account_name()).expect("created");
     let msg = f(acct, &cl)?;
     st.save(&state)?;
     out(&format!("{}\n", clean(&msg, true)))?;
     Ok(0)
 }
 
+/// `lockstep due`: every account, or only the one named with `--account` (an error when it is not
+/// tracked).
 fn due(
     cli: &Cli,
     paths: &Paths,
@@ -600,25 +628,45 @@ fn due(
     json: bool,
 ) -> Result<ExitStatus, CliError> {
     let loaded = store::load(paths)?;
+    if let Some(wanted) = &cli.account
+        && !loaded.state.accounts.contains_key(wanted)
+    {
+        let known: Vec<String> = loaded
+            .state
+            .accounts
+            .keys()
+            .map(|k| line(k).into_owned())
+            .collect();
+        return Err(CliError::Msg(if known.is_empty() {
+            format!(
+                "no account '{}' is tracked (nothing is tracked yet; run `lockstep` to start)",
+                line(wanted)
+            )
+        } else {
+            format!(
+                "no account '{}' is tracked (tracked: {})",
+                line(wanted),
+                known.join(", ")
+            )
+        }));
+    }
+    let accounts: Vec<(&String, &Account)> = loaded
+        .state
+        .accounts
+        .iter()
+        .filter(|(name, _)| cli.account.as_ref().is_none_or(|w| w == *name))
+        .collect();
     let mut lines = String::new();
     let mut items = Vec::new();
     let mut any = false;
     let user_dir = paths.user_checklists();
     // --json needs the full checklists (item progress); the text path only needs outlines.
     let cat = json.then(|| {
-        let ids: Vec<&str> = loaded
-            .state
-            .accounts
-            .values()
-            .map(|a| a.checklist.as_str())
-            .collect();
+        let ids: Vec<&str> = accounts.iter().map(|(_, a)| a.checklist.as_str()).collect();
         catalog_for(paths, &ids)
     });
-    for (name, acct) in &loaded.state.accounts {
-        if cli.account != DEFAULT_ACCOUNT && name != &cli.account {
-            continue;
-        }
-        let prefix = if loaded.state.accounts.len() > 1 {
+    for (name, acct) in &accounts {
+        let prefix = if accounts.len() > 1 {
             format!("[{}] ", line(name))
         } else {
             String::new()
@@ -629,6 +677,11 @@ fn due(
                 "lockstep: {prefix}incident #{} is open: run `lockstep` and press ! to continue\n",
                 inc.id
             ));
+            items.push(serde_json::json!({
+                "account": name,
+                "incident": inc.id,
+                "opened": inc.opened,
+            }));
         }
         if let Some(cat) = &cat {
             let Some(cl) = cat.get(&acct.checklist) else {

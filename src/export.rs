@@ -14,7 +14,7 @@ use crate::checklist::{Checklist, Section, SectionKind, Step};
 use crate::guard::clean;
 use crate::schedule::{self, Due, ReviewStatus};
 use crate::score;
-use crate::state::{Account, Incident, Status};
+use crate::state::{Account, EventKind, Incident, Status};
 
 /// The sentence every calendar reminder ends with.
 pub const ICS_HINT: &str = "Run `lockstep` and open the review to check items off.";
@@ -27,9 +27,10 @@ pub const ICS_LINE_OCTETS: usize = 75;
 // ---------------------------------------------------------------------------------------------
 
 /// RFC 5545 calendar with one all-day VEVENT per recurring review of the account, dated on its
-/// next due date. A review that is due now, overdue, never done since setup started, or not
-/// started yet ([`Due::NotStarted`]) is dated `today`. Snoozes are ignored: a snooze moves only
-/// the in-app reminder, never the schedule.
+/// next due date. Each event's `SEQUENCE` is the number of completions of its review, so a newer
+/// export supersedes the event of an older one (same UID). A review that is due now, overdue,
+/// never done since setup started, or not started yet ([`Due::NotStarted`]) is dated `today`.
+/// Snoozes are ignored: a snooze moves only the in-app reminder, never the schedule.
 pub fn ics(
     cl: &Checklist,
     account_name: &str,
@@ -78,6 +79,12 @@ pub fn ics(
             ),
         );
         ics_line(&mut out, &format!("DTSTAMP:{stamp}"));
+        // One more per completion, so that importing a newer export supersedes the old event.
+        let sequence = account
+            .reviews
+            .get(&section.id)
+            .map_or(0, |r| r.completions.len());
+        ics_line(&mut out, &format!("SEQUENCE:{sequence}"));
         ics_line(
             &mut out,
             &format!("DTSTART;VALUE=DATE:{}", date.format("%Y%m%d")),
@@ -445,6 +452,22 @@ pub fn json(cl: &Checklist, account_name: &str, account: &Account, today: NaiveD
     })
 }
 
+/// [`json`] as pretty-printed text ready to print or write, ending with a newline. Bidi and C1
+/// control characters, which serde_json leaves raw, are escaped as `\uXXXX` by
+/// [`crate::guard::json_safe`]: the JSON value is unchanged.
+pub fn json_text(
+    cl: &Checklist,
+    account_name: &str,
+    account: &Account,
+    today: NaiveDate,
+) -> String {
+    let v = json(cl, account_name, account, today);
+    let text = serde_json::to_string_pretty(&v).expect("a JSON value always serialises");
+    let mut out = crate::guard::json_safe(&text);
+    out.push('\n');
+    out
+}
+
 // ---------------------------------------------------------------------------------------------
 // Incident report
 // ---------------------------------------------------------------------------------------------
@@ -478,11 +501,12 @@ fn pick_incident(account: &Account, incident: Option<u32>) -> Result<&Incident, 
     }
 }
 
-/// Incident timeline as Markdown, ready to paste to support. `incident`: `None` = the open
-/// incident, or else the most recent one. Errors when the account has no incidents or the id
-/// does not exist.
+/// Incident timeline as Markdown, ready to paste to support. `account_name` is the tracked
+/// account's name (`--account`). `incident`: `None` = the open incident, or else the most recent
+/// one. Errors when the account has no incidents or the id does not exist.
 pub fn incident_report(
     cl: &Checklist,
+    account_name: &str,
     account: &Account,
     incident: Option<u32>,
     now: DateTime<Utc>,
@@ -491,7 +515,8 @@ pub fn incident_report(
     let mut out = String::new();
     let _ = writeln!(out, "# Incident #{}", inc.id);
     out.push('\n');
-    let _ = writeln!(out, "- Account: {} ({})", md(&cl.service), md(&cl.title));
+    let _ = writeln!(out, "- Account: {}", md(account_name));
+    let _ = writeln!(out, "- Service: {} ({})", md(&cl.service), md(&cl.title));
     let _ = writeln!(out, "- Opened: {}", ts(inc.opened));
     match &inc.closed {
         Some(c) => {
@@ -522,10 +547,32 @@ pub fn incident_report(
             .and_then(|e| e.steps.iter().position(|t| t.id == id))
             .unwrap_or(usize::MAX)
     };
-    let mut done: Vec<(&String, &DateTime<Utc>)> = inc.steps.iter().collect();
-    done.sort_by_key(|(id, at)| (**at, em_order(id)));
-    for (id, at) in done {
-        events.push((*at, 1, format!("Done: {}", md(&step_title(cl, id)))));
+    // Emergency steps from the history, which keeps un-marked steps and earlier marks of steps
+    // marked again; plus any current mark the history lacks (older or hand-edited state files).
+    let mut marks: Vec<(DateTime<Utc>, usize, &'static str, &str)> = Vec::new();
+    for e in &account.history {
+        match &e.kind {
+            EventKind::IncidentStepDone { incident, step } if *incident == inc.id => {
+                marks.push((e.at, em_order(step), "Done", step));
+            }
+            EventKind::IncidentStepUndone { incident, step } if *incident == inc.id => {
+                marks.push((e.at, em_order(step), "Undone", step));
+            }
+            _ => {}
+        }
+    }
+    for (id, at) in &inc.steps {
+        if !marks
+            .iter()
+            .any(|(t, _, what, s)| t == at && *what == "Done" && s == id)
+        {
+            marks.push((*at, em_order(id), "Done", id));
+        }
+    }
+    // Stable sort: a step done and undone at the same instant keeps its recorded order.
+    marks.sort_by_key(|(at, order, _, _)| (*at, *order));
+    for (at, _, what, id) in marks {
+        events.push((at, 1, format!("{what}: {}", md(&step_title(cl, id)))));
     }
     for entry in &inc.log {
         let text = match (&entry.ticket, entry.text.is_empty()) {

@@ -6,15 +6,36 @@ use std::borrow::Cow;
 const BIP39: &str = include_str!("bip39-english.txt");
 
 /// Why a text was refused as a note.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "refusing to store this text: it looks like {what}. lockstep keeps notes in a plain file; \
-     never write recovery phrases, 2FA secrets, private keys or API tokens into it. \
-     Store them offline or in your password manager instead."
-)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretRefused {
     pub what: &'static str,
+    /// An extra sentence for this kind of secret (empty when there is none).
+    pub hint: &'static str,
 }
+
+impl SecretRefused {
+    fn new(what: &'static str) -> SecretRefused {
+        SecretRefused { what, hint: "" }
+    }
+}
+
+impl std::fmt::Display for SecretRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "refusing to store this text: it looks like {}. lockstep keeps notes in a plain file; \
+             never write recovery phrases, 2FA secrets, private keys or API tokens into it. \
+             Store them offline or in your password manager instead.",
+            self.what
+        )?;
+        if !self.hint.is_empty() {
+            write!(f, " {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SecretRefused {}
 
 fn is_bip39_word(w: &str) -> bool {
     static WORDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
@@ -28,14 +49,10 @@ fn is_bip39_word(w: &str) -> bool {
 pub fn check_secret(text: &str) -> Result<(), SecretRefused> {
     let lower = text.to_ascii_lowercase();
     if lower.contains("otpauth://") || lower.contains("otpauth-migration://") {
-        return Err(SecretRefused {
-            what: "a 2FA (otpauth://) URI with its secret",
-        });
+        return Err(SecretRefused::new("a 2FA (otpauth://) URI with its secret"));
     }
     if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
-        return Err(SecretRefused {
-            what: "a PEM private key",
-        });
+        return Err(SecretRefused::new("a PEM private key"));
     }
     // A run of 12 or more BIP39 words (recovery phrase).
     let words: Vec<String> = text
@@ -48,9 +65,9 @@ pub fn check_secret(text: &str) -> Result<(), SecretRefused> {
         if is_bip39_word(w) {
             run += 1;
             if run >= 12 {
-                return Err(SecretRefused {
-                    what: "a recovery (seed) phrase of 12 or more BIP39 words",
-                });
+                return Err(SecretRefused::new(
+                    "a recovery (seed) phrase of 12 or more BIP39 words",
+                ));
             }
         } else {
             run = 0;
@@ -60,13 +77,16 @@ pub fn check_secret(text: &str) -> Result<(), SecretRefused> {
         text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '"' | '\'' | '(' | ')'))
     {
         let token = token.trim_matches(|c: char| matches!(c, '.' | ':' | '<' | '>'));
-        if let Some(what) = api_token(token) {
-            return Err(SecretRefused { what });
+        // Wallet addresses are public and belong in incident notes ("withdrawn to 0x5290...").
+        // A TOTP secret that happens to fit the base58 pattern is still refused below.
+        if is_wallet_address(token) && !looks_like_totp_secret(token) {
+            continue;
+        }
+        if let Some(refused) = api_token(token) {
+            return Err(refused);
         }
         if looks_like_totp_secret(token) {
-            return Err(SecretRefused {
-                what: "a 2FA (TOTP) base32 secret",
-            });
+            return Err(SecretRefused::new("a 2FA (TOTP) base32 secret"));
         }
     }
     // Base32 secrets are often shown in groups of four: "JBSW Y3DP EHPK 3PXP".
@@ -75,9 +95,7 @@ pub fn check_secret(text: &str) -> Result<(), SecretRefused> {
         .filter(|g| g.len() == 4 && g.chars().all(is_base32))
         .collect();
     if grouped.len() >= 16 && looks_like_totp_secret(&grouped) {
-        return Err(SecretRefused {
-            what: "a 2FA (TOTP) base32 secret",
-        });
+        return Err(SecretRefused::new("a 2FA (TOTP) base32 secret"));
     }
     Ok(())
 }
@@ -95,7 +113,28 @@ fn looks_like_totp_secret(t: &str) -> bool {
         && core.chars().filter(|c| c.is_ascii_uppercase()).count() >= 8
 }
 
-fn api_token(t: &str) -> Option<&'static str> {
+/// A public cryptocurrency address: EVM (`0x` + 40 hex digits), bech32 (lower case, `bc1`, `tb1`
+/// or `ltc1`) or base58 (26-35 characters starting with `1`, `3` or `T`).
+pub fn is_wallet_address(t: &str) -> bool {
+    if let Some(hex) = t.strip_prefix("0x") {
+        return hex.len() == 40 && hex.chars().all(|c| c.is_ascii_hexdigit());
+    }
+    const BECH32: &str = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    if let Some(data) = ["bc1", "tb1", "ltc1"]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+    {
+        return (14..=90).contains(&t.len())
+            && data.len() >= 6
+            && data.chars().all(|c| BECH32.contains(c));
+    }
+    const BASE58: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    (26..=35).contains(&t.len())
+        && t.starts_with(['1', '3', 'T'])
+        && t.chars().all(|c| BASE58.contains(c))
+}
+
+fn api_token(t: &str) -> Option<SecretRefused> {
     const PREFIXES: &[(&str, usize, &str)] = &[
         ("ghp_", 30, "a GitHub token"),
         ("gho_", 30, "a GitHub token"),
@@ -122,8 +161,19 @@ fn api_token(t: &str) -> Option<&'static str> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
-            return Some(what);
+            return Some(SecretRefused::new(what));
         }
+    }
+    // `0x` + 64 hex digits: an EVM private key has exactly this form (so does a transaction hash).
+    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X"))
+        && hex.len() == 64
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        return Some(SecretRefused {
+            what: "a private key (0x followed by 64 hex digits)",
+            hint: "If it is a transaction hash, note it shortened instead, e.g. its first and \
+                   last 6 characters (0x1a2b3c...d4e5f6).",
+        });
     }
     // Long hex or base64-ish strings (exchange API secrets are usually 32+ random characters).
     let long_random = t.len() >= 32
@@ -132,7 +182,7 @@ fn api_token(t: &str) -> Option<&'static str> {
         && t.chars().any(|c| c.is_ascii_digit())
         && t.chars().any(|c| c.is_ascii_alphabetic())
         && !t.contains("//");
-    long_random.then_some("an API key or secret (a long random token)")
+    long_random.then(|| SecretRefused::new("an API key or secret (a long random token)"))
 }
 
 /// True for characters that must not reach a terminal or a file verbatim: C0/C1 controls (except
@@ -168,6 +218,24 @@ pub fn clean(text: &str, keep_newlines: bool) -> Cow<'_, str> {
 /// Single-line form of [`clean`].
 pub fn line(text: &str) -> Cow<'_, str> {
     clean(text, false)
+}
+
+/// Makes serialised JSON text safe to print: every control character other than newline and tab
+/// (serde_json leaves DEL and the C1 controls U+0080-U+009F raw) and every bidi override, isolate
+/// or mark is written as a `\uXXXX` escape. Such characters only occur inside JSON strings, and
+/// JSON newlines and tabs outside strings are structural, so the result is valid JSON with the
+/// same value.
+pub fn json_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_dangerous(c, true) {
+            // All of these are in the Basic Multilingual Plane: one escape each.
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -220,6 +288,79 @@ mod tests {
     }
 
     #[test]
+    fn accepts_wallet_addresses() {
+        for ok in [
+            "attacker withdrew to 0x52908400098527886E0F7030069857D2E4169EE7",
+            "sent to 0xde709f2102306220921060314715629080e2fb77.",
+            "withdrawal to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq (about 0.3 BTC)",
+            "taproot bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297",
+            "testnet tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx",
+            "ltc1qg82tcdmj2jgv0fv3ncuquwsgt0ssqgfuzd24q7",
+            "legacy 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 and 3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+            "USDT went to TN3W4H6rK2ce4vX9YnFQHwKENnHjoxb3m9",
+        ] {
+            assert!(check_secret(ok).is_ok(), "{ok}: {:?}", check_secret(ok));
+        }
+        assert!(is_wallet_address(
+            "0x52908400098527886E0F7030069857D2E4169EE7"
+        ));
+        assert!(!is_wallet_address(
+            "0x52908400098527886E0F7030069857D2E4169EE"
+        ));
+        assert!(!is_wallet_address(
+            "0x52908400098527886E0F7030069857D2E4169EEZ"
+        ));
+        assert!(!is_wallet_address(
+            "BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ"
+        ));
+        assert!(
+            !is_wallet_address("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN0"),
+            "0 is not base58"
+        );
+        assert!(!is_wallet_address("4BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"));
+    }
+
+    #[test]
+    fn still_refuses_long_tokens_and_private_keys() {
+        // 0x + 64 hex digits may be a private key: refused, with a hint for transaction hashes.
+        let pk = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+        let e = check_secret(&format!("key {pk}")).unwrap_err();
+        assert!(e.what.contains("private key"), "{e}");
+        let msg = e.to_string();
+        assert!(msg.contains("transaction hash"), "{msg}");
+        assert!(msg.contains("first and last 6 characters"), "{msg}");
+        assert!(check_secret(&pk.to_uppercase().replacen('X', "x", 1)).is_err());
+        // Long random tokens that are not addresses.
+        for bad in [
+            "secret 0x52908400098527886E0F7030069857D2E4169EE7aa",
+            "api secret Zk8m2Qp9Lx4Rt7Vb1Nc6Hy3Jd5Wf0Gs8",
+            "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdqBBBB11", // not lower-case bech32
+            "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2lIO0extra",      // too long for base58
+        ] {
+            assert!(check_secret(bad).is_err(), "{bad}");
+        }
+        // A TOTP secret that happens to fit the base58 pattern is still refused.
+        let totp = "T4ZQ7C5XHMNB2KRGW3YPJ6DSABCDEFGH";
+        assert!(is_wallet_address(totp), "fits the base58 pattern");
+        assert!(check_secret(&format!("2fa {totp}")).is_err());
+    }
+
+    #[test]
+    fn json_safe_escapes_bidi_and_c1_and_keeps_the_value() {
+        let note = "a\u{202E}b\u{2066}c\u{200F}d\u{061C}e\u{85}f\u{9b}g\u{7f}h\n\"q\"";
+        let v = serde_json::json!({"note": note, "list": [note]});
+        let text = json_safe(&serde_json::to_string_pretty(&v).unwrap());
+        assert!(!text.chars().any(|c| is_dangerous(c, true)), "{text}");
+        assert!(
+            text.contains("a\\u202eb\\u2066c\\u200fd\\u061ce\\u0085f\\u009bg\\u007fh"),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
+        assert_eq!(json_safe("{\n  \"a\": 1\n}"), "{\n  \"a\": 1\n}");
+    }
+
+    #[test]
     fn neutralises_controls_and_bidi() {
         assert_eq!(line("ok"), "ok");
         assert_eq!(line("a\x1b[31mb"), "a\\u{1b}[31mb");
@@ -234,6 +375,10 @@ mod tests {
             let _ = check_secret(&s);
             let c = clean(&s, false);
             proptest::prop_assert!(!c.chars().any(|ch| is_dangerous(ch, false)));
+            let j = json_safe(&serde_json::to_string(&s).unwrap());
+            proptest::prop_assert!(!j.chars().any(|ch| is_dangerous(ch, true)));
+            let back: String = serde_json::from_str(&j).unwrap();
+            proptest::prop_assert_eq!(back, s);
         }
     }
 }

@@ -32,8 +32,8 @@ fn run() -> Result<i32, CliError> {
     let fresh = !paths.state_file().exists();
     // A brand-new account (created just now, with this clock reading) without --checklist may
     // choose among the installed checklists.
-    let new_account = state.accounts[&args.account].created == c.now;
-    let mut app = App::new(cl, state, &args.account, c.now, c.today);
+    let new_account = state.accounts[args.account_name()].created == c.now;
+    let mut app = App::new(cl, state, args.account_name(), c.now, c.today);
     if new_account && args.checklist.is_none() {
         let catalog = cli::catalog(&paths);
         app.offer_checklists(

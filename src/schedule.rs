@@ -386,11 +386,21 @@ mod tests {
         fn due_is_consistent(offset in -400i64..400, every in 1u32..=12) {
             let last = d(2026, 1, 31);
             let r = done_on(last);
-            let today = last + chrono::Duration::days(offset.abs()) ;
+            // Negative offsets too: `today` may lie before the last completion (clock set back,
+            // a completion recorded in another time zone).
+            let today = last + chrono::Duration::days(offset);
             let st = due(Some(&r), every, true, today);
             let next = add_months(last, every);
             proptest::prop_assert_eq!(st.next(), Some(next));
             proptest::prop_assert_eq!(st.is_due(), today >= next);
+            if today < last {
+                proptest::prop_assert!(
+                    matches!(st, Due::Scheduled { .. } | Due::Soon { .. }),
+                    "{:?} before the completion", st
+                );
+                proptest::prop_assert!(!st.is_due());
+                proptest::prop_assert!(reminder(Some(&r), every, true, today).is_none());
+            }
         }
     }
 }

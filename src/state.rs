@@ -235,6 +235,11 @@ pub enum EventKind {
         incident: u32,
         step: String,
     },
+    /// An emergency step marked done was un-marked (its time is no longer in the incident).
+    IncidentStepUndone {
+        incident: u32,
+        step: String,
+    },
     IncidentNote {
         incident: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,6 +299,9 @@ impl EventKind {
             EventKind::IncidentStepDone { incident, step } => {
                 format!("Incident #{incident}: done {}", title(step))
             }
+            EventKind::IncidentStepUndone { incident, step } => {
+                format!("Incident #{incident}: undone {}", title(step))
+            }
             EventKind::IncidentNote {
                 incident,
                 ticket,
@@ -333,6 +341,11 @@ pub enum OpError {
     },
     #[error("section '{0}' is not a review (recurring or event) section")]
     NotReview(String),
+    #[error(
+        "'{0}' is an on-demand re-check: it has no schedule, so there is no reminder to snooze \
+         (record it with `lockstep review {0}` whenever you do it)"
+    )]
+    NoSchedule(String),
     #[error("no incident is open (start one with `lockstep compromised`)")]
     NoOpenIncident,
     #[error("a skip needs a reason")]
@@ -610,7 +623,9 @@ impl Account {
         until: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<(), OpError> {
-        self.review_section(cl, section)?;
+        if self.review_section(cl, section)?.kind != SectionKind::Recurring {
+            return Err(OpError::NoSchedule(section.to_string()));
+        }
         self.reviews
             .entry(section.to_string())
             .or_default()
@@ -687,6 +702,14 @@ impl Account {
         let inc = self.open_incident_mut().ok_or(OpError::NoOpenIncident)?;
         let id = inc.id;
         if inc.steps.remove(step).is_some() {
+            // The time it was done is gone from the incident; the history keeps both events.
+            self.log(
+                now,
+                EventKind::IncidentStepUndone {
+                    incident: id,
+                    step: step.into(),
+                },
+            );
             return Ok(false);
         }
         inc.steps.insert(step.to_string(), now);
@@ -873,6 +896,53 @@ mod tests {
         a.check(&c, "totp-2fa", t(6)).unwrap();
         assert!(a.status("totp-2fa").is_done());
         assert_eq!(a.open_compromise(&c, t(7)), 2);
+    }
+
+    #[test]
+    fn unmarking_an_emergency_step_is_logged() {
+        let c = cl();
+        let mut a = Account::new("crypto-com", t(0));
+        a.open_compromise(&c, t(1));
+        let step = c.emergency().unwrap().steps[0].id.clone();
+        assert!(a.toggle_emergency_step(&c, &step, t(2)).unwrap());
+        assert!(!a.toggle_emergency_step(&c, &step, t(3)).unwrap());
+        assert!(a.open_incident().unwrap().steps.is_empty());
+        let last = a.history.last().unwrap();
+        assert_eq!(
+            last,
+            &Event {
+                at: t(3),
+                kind: EventKind::IncidentStepUndone {
+                    incident: 1,
+                    step: step.clone()
+                }
+            }
+        );
+        let title = &c.emergency().unwrap().steps[0].title;
+        assert_eq!(
+            last.kind.describe(Some(&c)),
+            format!("Incident #1: undone {title} ({step})")
+        );
+        // The event round-trips through the state file format.
+        let j = serde_json::to_string(&last).unwrap();
+        assert!(j.contains(r#""event":"incident_step_undone""#), "{j}");
+        assert_eq!(&serde_json::from_str::<Event>(&j).unwrap(), last);
+    }
+
+    #[test]
+    fn only_recurring_reviews_can_be_snoozed() {
+        let c = cl();
+        let mut a = Account::new("crypto-com", t(0));
+        let until = d(2026, 12, 1);
+        a.snooze(&c, "monthly", until, t(1)).unwrap();
+        let e = a.snooze(&c, "after-integration", until, t(1)).unwrap_err();
+        assert_eq!(e, OpError::NoSchedule("after-integration".into()));
+        assert!(e.to_string().contains("no schedule"), "{e}");
+        assert!(!a.reviews.contains_key("after-integration"));
+        assert!(matches!(
+            a.snooze(&c, "essentials", until, t(1)),
+            Err(OpError::NotReview(_))
+        ));
     }
 
     #[test]

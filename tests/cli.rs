@@ -187,6 +187,299 @@ fn due_lines_and_exit_codes() {
 }
 
 #[test]
+fn due_json_lists_open_incidents() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    e.cmd(&["review", "monthly"]).assert().success();
+    e.cmd(&["review", "quarterly"]).assert().success();
+    e.cmd(&["compromised"]).assert().success();
+    // The incident makes every review due now; complete them so only the incident is left.
+    e.cmd(&["review", "monthly"]).assert().success();
+    e.cmd(&["review", "quarterly"]).assert().success();
+    let out = e.cmd(&["due", "--json", "--exit-code"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an open incident is something due"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = v.as_array().unwrap();
+    assert_eq!(items.len(), 1, "{v}");
+    assert_eq!(items[0]["account"], "default");
+    assert_eq!(items[0]["incident"], 1);
+    let opened = e.state()["accounts"]["default"]["incidents"][0]["opened"].clone();
+    assert_eq!(items[0]["opened"], opened);
+    e.cmd(&["incident", "close", "false alarm"])
+        .assert()
+        .success();
+    e.cmd(&["due", "--json", "--exit-code"])
+        .assert()
+        .code(0)
+        .stdout("[]\n");
+}
+
+#[test]
+fn due_reports_every_account_or_only_the_one_asked_for() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    e.cmd(&[
+        "--account",
+        "second",
+        "--checklist",
+        "generic-exchange",
+        "check",
+        "totp-2fa",
+    ])
+    .assert()
+    .success();
+    let all = e.cmd(&["due"]).output().unwrap();
+    let all = String::from_utf8(all.stdout).unwrap();
+    assert!(
+        all.contains("lockstep: [default] Crypto.com Monthly review: due now"),
+        "{all}"
+    );
+    assert!(
+        all.contains("lockstep: [second] Any exchange Monthly review: due now"),
+        "{all}"
+    );
+    for (name, service, other) in [
+        ("second", "Any exchange", "Crypto.com"),
+        ("default", "Crypto.com", "Any exchange"),
+    ] {
+        let out = e.cmd(&["--account", name, "due"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains(&format!("lockstep: {service} Monthly review: due now")),
+            "{text}"
+        );
+        assert!(
+            !text.contains(other) && !text.contains('['),
+            "{name}: {text}"
+        );
+        let out = e
+            .cmd(&["--account", name, "due", "--json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let items = v.as_array().unwrap();
+        assert_eq!(items.len(), 2, "{v}");
+        assert!(items.iter().all(|i| i["account"] == name), "{v}");
+    }
+    let v: serde_json::Value =
+        serde_json::from_slice(&e.cmd(&["due", "--json"]).output().unwrap().stdout).unwrap();
+    assert_eq!(
+        v.as_array().unwrap().len(),
+        4,
+        "both accounts without --account"
+    );
+    e.cmd(&["--account", "nope", "due", "--quiet", "--exit-code"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("lockstep: error: no account 'nope' is tracked (tracked: default, second)\n");
+    let fresh = env();
+    fresh
+        .cmd(&["--account", "nope", "due"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no account 'nope' is tracked"));
+}
+
+#[test]
+fn due_ignores_an_invalid_user_checklist_like_every_other_command() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = e.config.join("lockstep/checklists");
+    fs::create_dir_all(&dir).unwrap();
+    // An override of crypto-com that fails validation (every_months must be 1-24).
+    let text = fs::read_to_string(format!("{root}/checklists/crypto-com.json"))
+        .unwrap()
+        .replacen("\"every_months\": 1,", "\"every_months\": 0,", 1)
+        .replacen("\"Monthly review\"", "\"BROKEN monthly\"", 1);
+    fs::write(dir.join("crypto-com.json"), &text).unwrap();
+    e.cmd(&["validate", dir.join("crypto-com.json").to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "every_months: must be between 1 and 24",
+        ));
+    // `status` (the full catalog) falls back to the bundled checklist; so must `due`.
+    e.cmd(&["status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Monthly review [monthly]: due now",
+        ))
+        .stdout(predicate::str::contains("BROKEN").not());
+    e.cmd(&["due"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "lockstep: Crypto.com Monthly review: due now",
+        ))
+        .stdout(predicate::str::contains("BROKEN").not());
+    e.cmd(&["review", "monthly"]).assert().success();
+    e.cmd(&["review", "quarterly"]).assert().success();
+    // With the bundled monthly interval the review is not due again today (every_months 0 was).
+    e.cmd(&["due", "--quiet", "--exit-code"])
+        .assert()
+        .code(0)
+        .stdout("");
+    // A valid override is still used.
+    fs::write(
+        dir.join("crypto-com.json"),
+        text.replacen("\"every_months\": 0,", "\"every_months\": 1,", 1),
+    )
+    .unwrap();
+    e.cmd(&["status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("BROKEN monthly [monthly]"));
+}
+
+#[test]
+fn checklist_of_an_existing_account_cannot_change() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    let before = fs::read(e.data.join("state.json")).unwrap();
+    e.cmd(&["--checklist", "generic-exchange", "check", "passkeys"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "lockstep: error: account 'default' already uses checklist 'crypto-com'; use \
+             --account NAME to track another account with 'generic-exchange'\n",
+        );
+    assert_eq!(fs::read(e.data.join("state.json")).unwrap(), before);
+    e.cmd(&["--checklist", "crypto-com", "check", "passkeys"])
+        .assert()
+        .success();
+    e.cmd(&[
+        "--account",
+        "second",
+        "--checklist",
+        "generic-exchange",
+        "check",
+        "passkeys",
+    ])
+    .assert()
+    .success();
+    e.cmd(&[
+        "--account",
+        "second",
+        "--checklist",
+        "crypto-com",
+        "note",
+        "passkeys",
+        "x",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains(
+        "account 'second' already uses checklist 'generic-exchange'",
+    ));
+}
+
+#[test]
+fn snooze_clamps_days_and_explains_event_sections() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    for days in ["100000000", "18446744073709551615"] {
+        e.cmd(&["snooze", "monthly", "--days", days])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("reminder snoozed until"));
+    }
+    let until = e.state()["accounts"]["default"]["reviews"]["monthly"]["snoozed_until"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let until = chrono::NaiveDate::parse_from_str(&until, "%Y-%m-%d").unwrap();
+    let today = chrono::Local::now().date_naive();
+    let ahead = (until - today).num_days();
+    assert!(
+        (6..=8).contains(&ahead),
+        "due now: capped at a week, got {ahead} days"
+    );
+    e.cmd(&["snooze", "after-integration"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "'after-integration' is an on-demand re-check: it has no schedule, so there is no \
+             reminder to snooze",
+        ))
+        .stderr(predicate::str::contains("not a review").not());
+    e.cmd(&["snooze", "essentials"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a review"));
+}
+
+#[test]
+fn json_outputs_escape_bidi_and_c1_characters() {
+    let e = env();
+    let note = "evil\u{202E}txt.exe \u{2066}iso\u{2069} \u{200F}\u{061C} c1:\u{9b}31m \u{85}nel.";
+    e.cmd(&["note", "totp-2fa", note]).assert().success();
+    // A user checklist whose review title carries a bidi override, for `due --json`.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = e.config.join("lockstep/checklists");
+    fs::create_dir_all(&dir).unwrap();
+    let mine = fs::read_to_string(format!("{root}/checklists/generic-exchange.json"))
+        .unwrap()
+        .replacen("\"id\": \"generic-exchange\"", "\"id\": \"my-exchange\"", 1)
+        .replacen("\"Monthly review\"", "\"Monthly \\u202e review\"", 1);
+    fs::write(dir.join("mine.json"), mine).unwrap();
+    e.cmd(&[
+        "--account",
+        "mine",
+        "--checklist",
+        "my-exchange",
+        "check",
+        "totp-2fa",
+    ])
+    .assert()
+    .success();
+    let dangerous = |c: char| lockstep::guard::is_dangerous(c, true);
+    let run = |args: &[&str]| -> serde_json::Value {
+        let out = e.cmd(args).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text.chars().any(dangerous),
+            "{args:?}: raw control or bidi: {text}"
+        );
+        serde_json::from_str(&text).unwrap_or_else(|err| panic!("{args:?}: {err}: {text}"))
+    };
+    let v = run(&["export", "--format", "json"]);
+    assert_eq!(v["sections"][0]["steps"][0]["note"], note);
+    let v = run(&["status", "--json"]);
+    assert_eq!(v["sections"][0]["steps"][0]["note"], note);
+    let v = run(&["history", "--json"]);
+    assert_eq!(v[0]["what"]["text"], note);
+    let v = run(&["due", "--json"]);
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["review"]["title"] == "Monthly \u{202e} review"),
+        "{v}"
+    );
+    // Written to a file too.
+    let f = e._tmp.path().join("out.json");
+    e.cmd(&["export", "--format", "json", "-o", f.to_str().unwrap()])
+        .assert()
+        .success();
+    let text = fs::read_to_string(&f).unwrap();
+    assert!(
+        !text.chars().any(dangerous) && text.contains("\\u202e"),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["sections"][0]["steps"][0]["note"], note);
+}
+
+#[test]
 fn due_dates_do_not_depend_on_the_timezone() {
     // A completion's local date is stored; running in DST zones does not shift the schedule.
     let e = env();
@@ -257,6 +550,7 @@ fn incident_flow_report_and_history() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Incident #1"))
+        .stdout(predicate::str::contains("- Account: default\n"))
         .stdout(predicate::str::contains("CDC-991"));
     e.cmd(&["incident", "close", "access restored by support"])
         .assert()

@@ -219,6 +219,10 @@ fn ics_parses_back() {
             format!("{section}.Ana_s_CDC.crypto-com@lockstep")
         );
         assert_eq!(get(ev, "DTSTAMP"), "20261116T083015Z");
+        // SEQUENCE = completions of the review (one each in the fixture).
+        let completions = golden_account(&cl).reviews[section].completions.len();
+        assert_eq!(completions, 1);
+        assert_eq!(get(ev, "SEQUENCE"), completions.to_string());
         let start = date(get(ev, "DTSTART;VALUE=DATE"));
         let end = date(get(ev, "DTEND;VALUE=DATE"));
         assert_eq!(start, due);
@@ -245,6 +249,37 @@ fn ics_parses_back() {
         ),
         "{monthly}"
     );
+}
+
+#[test]
+fn ics_sequence_counts_completions_so_a_new_export_supersedes_the_old() {
+    let cl = bundled();
+    let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
+    a.check(&cl, "totp-2fa", at(2026, 10, 1, 8, 5)).unwrap();
+    let seqs = |a: &Account| -> Vec<(String, String)> {
+        let text = export::ics(&cl, "main", a, d(2026, 12, 1), at(2026, 12, 1, 8, 0));
+        events(&read_ics(&text))
+            .iter()
+            .map(|ev| (get(ev, "UID").to_string(), get(ev, "SEQUENCE").to_string()))
+            .collect()
+    };
+    let before = seqs(&a);
+    assert_eq!(
+        before,
+        vec![
+            ("monthly.main.crypto-com@lockstep".into(), "0".into()),
+            ("quarterly.main.crypto-com@lockstep".into(), "0".into()),
+        ],
+        "never done: sequence 0"
+    );
+    for (i, day) in [(1, 10), (2, 11), (3, 12)] {
+        a.complete_review(&cl, "monthly", at(2026, day, 2, 9, 0), d(2026, day, 2))
+            .unwrap();
+        let after = seqs(&a);
+        assert_eq!(after[0].0, before[0].0, "same UID");
+        assert_eq!(after[0].1, i.to_string());
+        assert_eq!(after[1].1, "0", "the quarterly review is untouched");
+    }
 }
 
 /// A minimal checklist with one recurring review whose texts the tests choose.
@@ -664,8 +699,13 @@ fn incident_report_timeline() {
     a.close_incident("account recovered, no funds lost", at(2026, 11, 25, 11, 19))
         .unwrap();
 
-    let report = export::incident_report(&cl, &a, None, at(2026, 11, 26, 0, 0)).unwrap();
+    let report =
+        export::incident_report(&cl, "Ana's CDC", &a, None, at(2026, 11, 26, 0, 0)).unwrap();
     assert!(report.starts_with("# Incident #1\n"), "{report}");
+    assert!(
+        report.contains("\n- Account: Ana's CDC\n- Service: Crypto.com ("),
+        "{report}"
+    );
     assert!(report.contains("- Opened: 2026-11-25T09:14:00Z\n"));
     assert!(
         report.contains(
@@ -712,7 +752,7 @@ fn incident_report_timeline() {
     );
     // Asking by id gives the same report.
     assert_eq!(
-        export::incident_report(&cl, &a, Some(1), at(2026, 11, 26, 0, 0)).unwrap(),
+        export::incident_report(&cl, "Ana's CDC", &a, Some(1), at(2026, 11, 26, 0, 0)).unwrap(),
         report
     );
 }
@@ -721,9 +761,9 @@ fn incident_report_timeline() {
 fn incident_report_picks_open_or_latest_and_reports_errors() {
     let cl = bundled();
     let mut a = Account::new("crypto-com", at(2026, 11, 1, 0, 0));
-    let err = export::incident_report(&cl, &a, None, at(2026, 11, 1, 0, 0)).unwrap_err();
+    let err = export::incident_report(&cl, "main", &a, None, at(2026, 11, 1, 0, 0)).unwrap_err();
     assert!(err.contains("no incidents"), "{err}");
-    let err = export::incident_report(&cl, &a, Some(1), at(2026, 11, 1, 0, 0)).unwrap_err();
+    let err = export::incident_report(&cl, "main", &a, Some(1), at(2026, 11, 1, 0, 0)).unwrap_err();
     assert!(err.contains("no incidents"), "{err}");
 
     a.open_compromise(&cl, at(2026, 11, 2, 8, 0));
@@ -733,7 +773,7 @@ fn incident_report_picks_open_or_latest_and_reports_errors() {
     a.incident_note("", Some("T-9"), at(2026, 11, 3, 8, 1))
         .unwrap();
     let now = at(2026, 11, 4, 12, 30);
-    let open = export::incident_report(&cl, &a, None, now).unwrap();
+    let open = export::incident_report(&cl, "main", &a, None, now).unwrap();
     assert!(open.starts_with("# Incident #2\n"), "{open}");
     assert!(open.contains("- Status: open\n"));
     assert!(
@@ -744,24 +784,88 @@ fn incident_report_picks_open_or_latest_and_reports_errors() {
     assert!(!open.contains("Closed:"));
     assert!(open.contains("- [ ] Hit the One-Button Lock now\n"));
 
-    let first = export::incident_report(&cl, &a, Some(1), now).unwrap();
+    let first = export::incident_report(&cl, "main", &a, Some(1), now).unwrap();
     assert!(first.starts_with("# Incident #1\n"));
     assert!(first.contains("- Elapsed: 45m\n"));
     assert!(first.contains("(+45m) Closed: false alarm\n"));
 
     a.close_incident("contained", at(2026, 11, 3, 9, 0))
         .unwrap();
-    let latest = export::incident_report(&cl, &a, None, now).unwrap();
+    let latest = export::incident_report(&cl, "main", &a, None, now).unwrap();
     assert!(
         latest.starts_with("# Incident #2\n"),
         "most recent when none is open"
     );
 
-    let err = export::incident_report(&cl, &a, Some(7), now).unwrap_err();
+    let err = export::incident_report(&cl, "main", &a, Some(7), now).unwrap_err();
     assert!(
         err.contains("no incident #7") && err.contains("#1, #2"),
         "{err}"
     );
+}
+
+#[test]
+fn incident_report_shows_undone_steps() {
+    let cl = bundled();
+    let mut a = Account::new("crypto-com", at(2026, 11, 1, 0, 0));
+    a.open_compromise(&cl, at(2026, 11, 2, 8, 0));
+    // Done by mistake, undone, then done for real; another step done and undone.
+    a.toggle_emergency_step(&cl, "c-lock", at(2026, 11, 2, 8, 1))
+        .unwrap();
+    a.toggle_emergency_step(&cl, "c-lock", at(2026, 11, 2, 8, 2))
+        .unwrap();
+    a.toggle_emergency_step(&cl, "c-email", at(2026, 11, 2, 8, 3))
+        .unwrap();
+    a.toggle_emergency_step(&cl, "c-lock", at(2026, 11, 2, 8, 4))
+        .unwrap();
+    a.toggle_emergency_step(&cl, "c-email", at(2026, 11, 2, 8, 5))
+        .unwrap();
+    let r = export::incident_report(&cl, "main", &a, None, at(2026, 11, 2, 9, 0)).unwrap();
+    let timeline: Vec<&str> = r
+        .split("## Timeline\n\n")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .lines()
+        .collect();
+    assert_eq!(
+        timeline,
+        vec![
+            "- 2026-11-02T08:00:00Z (+0s) Incident opened",
+            "- 2026-11-02T08:01:00Z (+1m) Done: Hit the One-Button Lock now",
+            "- 2026-11-02T08:02:00Z (+2m) Undone: Hit the One-Button Lock now",
+            "- 2026-11-02T08:03:00Z (+3m) Done: Secure your email before unlocking",
+            "- 2026-11-02T08:04:00Z (+4m) Done: Hit the One-Button Lock now",
+            "- 2026-11-02T08:05:00Z (+5m) Undone: Secure your email before unlocking",
+        ]
+    );
+    assert!(r.contains("- [x] Hit the One-Button Lock now (done 2026-11-02T08:04:00Z, +4m)\n"));
+    assert!(
+        r.contains("- [ ] Secure your email before unlocking\n"),
+        "{r}"
+    );
+}
+
+#[test]
+fn json_text_escapes_bidi_and_c1_and_parses_back() {
+    let cl = bundled();
+    let mut a = Account::new("crypto-com", at(2026, 11, 1, 0, 0));
+    let note = "evil\u{202E}txt.exe \u{2067}x\u{2069} \u{200F}\u{061C} c1:\u{9b}31m del:\u{7f}";
+    a.set_note(&cl, "totp-2fa", note, at(2026, 11, 1, 1, 0))
+        .unwrap();
+    let text = export::json_text(&cl, "m\u{202E}ain", &a, d(2026, 11, 2));
+    assert!(text.ends_with("}\n"));
+    assert!(
+        !text.chars().any(|c| lockstep::guard::is_dangerous(c, true)),
+        "{text}"
+    );
+    assert!(text.contains("evil\\u202etxt.exe"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v, export::json(&cl, "m\u{202E}ain", &a, d(2026, 11, 2)));
+    assert_eq!(v["sections"][0]["steps"][0]["note"], note);
+    assert_eq!(v["account"], "m\u{202E}ain");
 }
 
 #[test]
@@ -773,7 +877,8 @@ fn incident_report_neutralises_control_characters() {
         .unwrap();
     a.close_incident("done\u{202E}", at(2026, 11, 2, 9, 0))
         .unwrap();
-    let r = export::incident_report(&cl, &a, None, at(2026, 11, 2, 10, 0)).unwrap();
+    let r = export::incident_report(&cl, "m\x1bain", &a, None, at(2026, 11, 2, 10, 0)).unwrap();
+    assert!(r.contains("- Account: m\\u{1b}ain\n"), "{r}");
     assert!(
         !r.chars().any(|c| lockstep::guard::is_dangerous(c, true)),
         "{r:?}"
