@@ -2,6 +2,7 @@
 //!
 //! score = round(100 × Σ weight of done setup steps / Σ weight of applicable setup steps)
 //!         − 5 per overdue recurring review (− 10 when overdue by more than its own interval),
+//! where a review never done counts as due one interval after setup started,
 //! clamped to 0..=100. Steps for other personas and steps marked "not applicable" leave the total;
 //! skipped and "re-verify" steps count as not done. While an incident is open there is no score.
 
@@ -13,7 +14,7 @@ use crate::schedule::{self, Due};
 use crate::state::{Account, Status};
 
 /// One-line summary of the formula, shown in the TUI.
-pub const FORMULA: &str = "100 x done weight / applicable weight, -5 per overdue review (-10 if more than a full interval late)";
+pub const FORMULA: &str = "100 x done weight / applicable weight, -5 per overdue review (-10 if more than a full interval late; a review never done is due one interval after setup started)";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SectionScore {
@@ -76,18 +77,35 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
     } else {
         ((done as f64 * 100.0 / total as f64).round()) as u32
     };
+    let started_on = account.setup_started_on();
     let penalties: Vec<Penalty> = schedule::reviews(cl, account, today)
         .into_iter()
-        .filter_map(|r| match r.due {
-            Due::Overdue { days, .. } => {
-                let interval = schedule::add_months(today, r.every_months) - today;
-                Some(Penalty {
-                    section: r.section,
-                    points: if days > interval.num_days() { 10 } else { 5 },
-                    days_overdue: days,
-                })
-            }
-            _ => None,
+        .filter_map(|r| {
+            let days = match r.due {
+                Due::Overdue { days, .. } => days,
+                // Never done: it counts as due one interval after setup started, so that never
+                // reviewing does not score better than reviewing late.
+                Due::Now { .. } if r.last.is_none() => {
+                    let due = schedule::add_months(started_on?, r.every_months);
+                    let late = (today - due).num_days();
+                    if late <= 0
+                        || account
+                            .reviews
+                            .get(&r.section)
+                            .is_some_and(|x| x.due_now_since.is_some())
+                    {
+                        return None;
+                    }
+                    late
+                }
+                _ => return None,
+            };
+            let interval = schedule::add_months(today, r.every_months) - today;
+            Some(Penalty {
+                section: r.section,
+                points: if days > interval.num_days() { 10 } else { 5 },
+                days_overdue: days,
+            })
         })
         .collect();
     let minus: u32 = penalties.iter().map(|p| p.points).sum();
@@ -190,6 +208,34 @@ mod tests {
         let s = score(&c, &a, d(2026, 11, 25));
         assert_eq!(s.value, None);
         assert_eq!(s.open_incident, Some(1));
+    }
+
+    #[test]
+    fn never_doing_reviews_does_not_beat_doing_them_late() {
+        let c = cl();
+        let mut a = Account::new("t", now()); // 2026-11-25
+        for id in ["a", "b"] {
+            a.check(&c, id, now()).unwrap();
+        }
+        // Within the first interval: due now, no penalty.
+        assert!(score(&c, &a, d(2026, 12, 20)).penalties.is_empty());
+        // Monthly due 2026-12-25 and quarterly 2027-02-25, never done.
+        let s = score(&c, &a, d(2027, 1, 4));
+        assert_eq!(s.penalties.len(), 1);
+        assert_eq!(
+            (s.penalties[0].section.as_str(), s.penalties[0].days_overdue),
+            ("m", 10)
+        );
+        assert_eq!(s.value, Some(95));
+        let s = score(&c, &a, d(2027, 3, 30));
+        assert_eq!(
+            s.value,
+            Some(100 - 10 - 5),
+            "monthly > a month late, quarterly 33 days"
+        );
+        // An incident makes them due now without a penalty (and hides the score anyway).
+        a.complete_review(&c, "m", now(), d(2027, 3, 30)).unwrap();
+        assert_eq!(score(&c, &a, d(2027, 3, 30)).penalties.len(), 1);
     }
 
     #[test]

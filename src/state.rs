@@ -387,6 +387,23 @@ impl Account {
     }
 
     /// True once the user has done anything with the setup checklist.
+    /// The (UTC) date of the first setup progress: a step done, skipped or marked not applicable,
+    /// or a review completed.
+    pub fn setup_started_on(&self) -> Option<NaiveDate> {
+        self.history
+            .iter()
+            .find(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::StepDone { .. }
+                        | EventKind::StepSkipped { .. }
+                        | EventKind::StepNotApplicable { .. }
+                        | EventKind::ReviewCompleted { .. }
+                )
+            })
+            .map(|e| e.at.date_naive())
+    }
+
     pub fn setup_started(&self) -> bool {
         self.steps
             .values()
