@@ -737,12 +737,26 @@ fn tui_refuses_without_a_terminal() {
 fn today_is_the_users_local_date() {
     // The same instant is a different calendar day at UTC+14 and UTC-11: a review is recorded
     // on the user's local date (as `date` prints it), and the next due date follows from it.
-    for tz in ["Pacific/Kiritimati", "Pacific/Pago_Pago", "America/New_York"] {
+    for tz in [
+        "Pacific/Kiritimati",
+        "Pacific/Pago_Pago",
+        "America/New_York",
+    ] {
         let e = env();
         e.cmd(&["check", "totp-2fa"]).assert().success();
-        let expected = Command::new("date").env("TZ", tz).arg("+%F").output().unwrap();
-        let expected = String::from_utf8(expected.stdout).unwrap().trim().to_string();
-        e.cmd(&["review", "monthly"]).env("TZ", tz).assert().success();
+        let expected = Command::new("date")
+            .env("TZ", tz)
+            .arg("+%F")
+            .output()
+            .unwrap();
+        let expected = String::from_utf8(expected.stdout)
+            .unwrap()
+            .trim()
+            .to_string();
+        e.cmd(&["review", "monthly"])
+            .env("TZ", tz)
+            .assert()
+            .success();
         let s = e.state();
         let date = s["accounts"]["default"]["reviews"]["monthly"]["completions"][0]["date"]
             .as_str()
