@@ -559,6 +559,21 @@ fn find_child(b: &[u8], pos: usize, seg: &Seg) -> Option<usize> {
     }
 }
 
+/// The checklist files in a user's checklist directory, sorted (later files win on equal ids).
+/// JSON Schema files (`*.schema.json`) are not checklists. A missing directory has none.
+fn user_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| !p.to_string_lossy().ends_with(".schema.json"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// Where a checklist came from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Origin {
@@ -610,15 +625,8 @@ impl Catalog {
                 Err(e) => cat.errors.push(e),
             }
         }
-        if let Some(dir) = user_dir
-            && let Ok(rd) = std::fs::read_dir(dir)
-        {
-            let mut files: Vec<PathBuf> = rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                .filter(|p| !p.to_string_lossy().ends_with(".schema.json"))
-                .collect();
-            files.sort();
+        if let Some(dir) = user_dir {
+            let files = user_files(dir);
             for f in files {
                 match load_file(&f) {
                     Ok(c) => {
@@ -687,15 +695,8 @@ impl Outline {
     /// drive `lockstep due`); files that fail are skipped here and reported by the full loaders.
     /// Bundled files take the fast outline path: tests validate them.
     pub fn find(user_dir: Option<&Path>, id: &str) -> Option<Outline> {
-        if let Some(dir) = user_dir
-            && let Ok(rd) = std::fs::read_dir(dir)
-        {
-            let mut files: Vec<PathBuf> = rd
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                .filter(|p| !p.to_string_lossy().ends_with(".schema.json"))
-                .collect();
-            files.sort();
+        if let Some(dir) = user_dir {
+            let files = user_files(dir);
             let found = files.iter().rev().find_map(|f| {
                 let text = std::fs::read_to_string(f).ok()?;
                 // Only files whose outline names this id are validated. A file without a valid

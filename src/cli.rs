@@ -762,14 +762,9 @@ pub fn status_text(cl: &Checklist, name: &str, acct: &Account, today: NaiveDate)
             .collect();
         match sec.kind {
             SectionKind::Setup => {
-                let total = steps
-                    .iter()
-                    .filter(|t| !matches!(acct.status(&t.id), Status::NotApplicable { .. }))
-                    .count();
-                let done = steps
-                    .iter()
-                    .filter(|t| acct.status(&t.id).is_done())
-                    .count();
+                let (done, total) = sc
+                    .section(&sec.id)
+                    .map_or((0, 0), |x| (x.done, x.applicable));
                 s.push_str(&format!("\n{} ({done}/{total})\n", line(&sec.title)));
                 for t in steps {
                     let st = acct.status(&t.id);

@@ -302,14 +302,9 @@ pub fn markdown(cl: &Checklist, account_name: &str, account: &Account, today: Na
 
     for section in cl.sections_of(SectionKind::Setup) {
         let steps: Vec<&Step> = applicable(section, account).collect();
-        let counted = steps
-            .iter()
-            .filter(|t| !matches!(account.status(&t.id), Status::NotApplicable { .. }))
-            .count();
-        let done = steps
-            .iter()
-            .filter(|t| account.status(&t.id).is_done())
-            .count();
+        let (done, counted) = sc
+            .section(&section.id)
+            .map_or((0, 0), |x| (x.done, x.applicable));
         out.push('\n');
         let _ = writeln!(out, "## {} ({done}/{counted} done)", md(&section.title));
         out.push('\n');

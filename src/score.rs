@@ -20,8 +20,11 @@ pub const FORMULA: &str = "100 x done weight / applicable weight, -5 per overdue
 pub struct SectionScore {
     pub section: String,
     pub title: String,
+    /// Steps done / steps that count (for the account's personas, not marked not applicable).
     pub done: usize,
     pub applicable: usize,
+    /// Steps reopened by an incident and not yet verified again.
+    pub reverify: usize,
     pub done_weight: u32,
     pub weight: u32,
 }
@@ -44,6 +47,13 @@ pub struct Score {
     pub open_incident: Option<u32>,
 }
 
+impl Score {
+    /// Progress of one setup section.
+    pub fn section(&self, id: &str) -> Option<&SectionScore> {
+        self.sections.iter().find(|s| s.section == id)
+    }
+}
+
 /// Computes the score of an account on `today`.
 pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
     let mut sections = Vec::new();
@@ -53,6 +63,7 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
             title: s.title.clone(),
             done: 0,
             applicable: 0,
+            reverify: 0,
             done_weight: 0,
             weight: 0,
         };
@@ -63,6 +74,7 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
                     sc.done += 1;
                     sc.done_weight += t.weight;
                 }
+                Status::Reverify { .. } => sc.reverify += 1,
                 _ => {}
             }
             sc.applicable += 1;

@@ -345,21 +345,9 @@ fn render_dashboard(app: &App, frame: &mut Frame, area: Rect) {
             )];
             match s.kind {
                 SectionKind::Setup => {
-                    let steps = app.visible_steps(s);
-                    let total = steps
-                        .iter()
-                        .filter(|t| {
-                            !matches!(app.acct().status(&t.id), Status::NotApplicable { .. })
-                        })
-                        .count();
-                    let done = steps
-                        .iter()
-                        .filter(|t| app.acct().status(&t.id).is_done())
-                        .count();
-                    let reverify = steps
-                        .iter()
-                        .filter(|t| matches!(app.acct().status(&t.id), Status::Reverify { .. }))
-                        .count();
+                    let (done, total, reverify) = sc
+                        .section(&s.id)
+                        .map_or((0, 0, 0), |x| (x.done, x.applicable, x.reverify));
                     let style = if done == total && total > 0 {
                         fg(app, Color::Green)
                     } else {
