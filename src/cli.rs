@@ -376,7 +376,7 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
                 (SectionKind::Event, _) => return Err(OpError::NoSchedule(section.clone()).into()),
                 _ => return Err(OpError::NotReview(section.clone()).into()),
             };
-            let st = schedule::due(a.reviews.get(section), every, a.setup_started(), today);
+            let st = schedule::due(a.reviews.get(section), every, a.setup_started_on(), today);
             // The snooze is capped anyway (next due date, or a week); clamping first keeps huge
             // --days values from overflowing the date.
             let wanted = today
@@ -709,7 +709,7 @@ fn due(
             );
             continue;
         };
-        let started = acct.setup_started();
+        let started = acct.setup_started_on();
         for s in outline
             .sections
             .iter()
@@ -785,7 +785,7 @@ pub fn status_text(cl: &Checklist, name: &str, acct: &Account, today: NaiveDate)
             SectionKind::Recurring => {
                 let every = sec.every_months.unwrap_or(1);
                 let r = acct.reviews.get(&sec.id);
-                let st = schedule::due(r, every, acct.setup_started(), today);
+                let st = schedule::due(r, every, acct.setup_started_on(), today);
                 let last = r
                     .and_then(|r| r.last())
                     .map_or("never".to_string(), |c| c.date.to_string());

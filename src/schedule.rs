@@ -69,32 +69,49 @@ pub fn next_due(review: Option<&Review>, every_months: u32) -> Option<NaiveDate>
         .map(|c| add_months(c.date, every_months))
 }
 
-/// Computes where a recurring review stands on `today`.
+/// Computes where a recurring review stands on `today`. `setup_started` is the date setup
+/// started (None: not started, no reminders). A review never done is due now once setup has
+/// started, and overdue once a whole interval has passed since then. An incident makes a review
+/// due now, without hiding that it is overdue.
 pub fn due(
     review: Option<&Review>,
     every_months: u32,
-    setup_started: bool,
+    setup_started: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Due {
-    if review.is_some_and(|r| r.due_now_since.is_some()) {
-        return Due::Now { next: today };
-    }
-    let Some(next) = next_due(review, every_months) else {
-        return if setup_started {
-            Due::Now { next: today }
-        } else {
-            Due::NotStarted
-        };
+    let normal = match next_due(review, every_months) {
+        Some(next) => {
+            let days = (next - today).num_days();
+            if days < 0 {
+                Due::Overdue { next, days: -days }
+            } else if days == 0 {
+                Due::Now { next }
+            } else if days <= SOON_DAYS {
+                Due::Soon { next, days }
+            } else {
+                Due::Scheduled { next }
+            }
+        }
+        None => match setup_started {
+            None => Due::NotStarted,
+            Some(start) => {
+                let first = add_months(start, every_months);
+                if today > first {
+                    Due::Overdue {
+                        next: first,
+                        days: (today - first).num_days(),
+                    }
+                } else {
+                    Due::Now { next: today }
+                }
+            }
+        },
     };
-    let days = (next - today).num_days();
-    if days < 0 {
-        Due::Overdue { next, days: -days }
-    } else if days == 0 {
-        Due::Now { next }
-    } else if days <= SOON_DAYS {
-        Due::Soon { next, days }
-    } else {
-        Due::Scheduled { next }
+    let forced = review.is_some_and(|r| r.due_now_since.is_some());
+    match normal {
+        Due::Overdue { .. } => normal,
+        _ if forced => Due::Now { next: today },
+        _ => normal,
     }
 }
 
@@ -145,7 +162,7 @@ impl ReviewStatus {
 pub fn reminder(
     review: Option<&Review>,
     every_months: u32,
-    setup_started: bool,
+    setup_started: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Option<Due> {
     let d = due(review, every_months, setup_started, today);
@@ -154,7 +171,7 @@ pub fn reminder(
 
 /// All recurring reviews of an account on `today`.
 pub fn reviews(cl: &Checklist, account: &Account, today: NaiveDate) -> Vec<ReviewStatus> {
-    let started = account.setup_started();
+    let started = account.setup_started_on();
     cl.sections_of(SectionKind::Recurring)
         .map(|s| {
             let every = s.every_months.unwrap_or(1);
@@ -191,6 +208,60 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// Setup started long ago (irrelevant once a review has been completed).
+    const S: Option<NaiveDate> = NaiveDate::from_ymd_opt(2020, 1, 1);
+
+    #[test]
+    fn never_done_is_due_now_then_overdue_after_one_interval() {
+        let start = Some(d(2026, 11, 10));
+        assert_eq!(
+            due(None, 1, start, d(2026, 11, 25)),
+            Due::Now {
+                next: d(2026, 11, 25)
+            }
+        );
+        assert_eq!(
+            due(None, 1, start, d(2026, 12, 10)),
+            Due::Now {
+                next: d(2026, 12, 10)
+            }
+        );
+        assert_eq!(
+            due(None, 1, start, d(2026, 12, 20)),
+            Due::Overdue {
+                next: d(2026, 12, 10),
+                days: 10
+            }
+        );
+        assert_eq!(
+            due(None, 3, start, d(2026, 12, 20)),
+            Due::Now {
+                next: d(2026, 12, 20)
+            }
+        );
+    }
+
+    #[test]
+    fn an_incident_makes_reviews_due_now_but_never_hides_overdue() {
+        let mut r = done_on(d(2026, 7, 28));
+        r.due_now_since = Some(Utc::now());
+        // Not yet due on its own: due now because of the incident.
+        assert_eq!(
+            due(Some(&r), 3, S, d(2026, 8, 10)),
+            Due::Now {
+                next: d(2026, 8, 10)
+            }
+        );
+        // Months later it is plainly overdue, incident flag or not.
+        assert_eq!(
+            due(Some(&r), 1, S, d(2026, 11, 25)),
+            Due::Overdue {
+                next: d(2026, 8, 28),
+                days: 89
+            }
+        );
     }
 
     fn done_on(date: NaiveDate) -> Review {
@@ -259,52 +330,52 @@ mod tests {
     fn states_over_time() {
         let r = done_on(d(2026, 10, 20));
         assert_eq!(
-            due(Some(&r), 1, true, d(2026, 11, 1)),
+            due(Some(&r), 1, S, d(2026, 11, 1)),
             Due::Scheduled {
                 next: d(2026, 11, 20)
             }
         );
         assert_eq!(
-            due(Some(&r), 1, true, d(2026, 11, 13)),
+            due(Some(&r), 1, S, d(2026, 11, 13)),
             Due::Soon {
                 next: d(2026, 11, 20),
                 days: 7
             }
         );
         assert_eq!(
-            due(Some(&r), 1, true, d(2026, 11, 20)),
+            due(Some(&r), 1, S, d(2026, 11, 20)),
             Due::Now {
                 next: d(2026, 11, 20)
             }
         );
         assert_eq!(
-            due(Some(&r), 1, true, d(2026, 11, 25)),
+            due(Some(&r), 1, S, d(2026, 11, 25)),
             Due::Overdue {
                 next: d(2026, 11, 20),
                 days: 5
             }
         );
         assert_eq!(
-            due(Some(&r), 1, true, d(2026, 11, 25)).describe(),
+            due(Some(&r), 1, S, d(2026, 11, 25)).describe(),
             "overdue by 5 days"
         );
-        assert_eq!(due(None, 1, false, d(2026, 11, 25)), Due::NotStarted);
+        assert_eq!(due(None, 1, None, d(2026, 11, 25)), Due::NotStarted);
         assert_eq!(
-            due(None, 3, true, d(2026, 11, 25)),
+            due(None, 3, Some(d(2026, 11, 25)), d(2026, 11, 25)),
             Due::Now {
                 next: d(2026, 11, 25)
             }
         );
         let mut forced = r.clone();
         forced.due_now_since = Some(Utc::now());
-        assert!(due(Some(&forced), 1, true, d(2026, 11, 1)).is_due());
+        assert!(due(Some(&forced), 1, S, d(2026, 11, 1)).is_due());
     }
 
     #[test]
     fn one_live_instance_no_backlog() {
         // Missing three months gives one overdue review, not three.
         let r = done_on(d(2026, 1, 10));
-        let s = due(Some(&r), 1, true, d(2026, 5, 10));
+        let s = due(Some(&r), 1, S, d(2026, 5, 10));
         assert_eq!(
             s,
             Due::Overdue {
@@ -315,7 +386,7 @@ mod tests {
         // Completing it once schedules from the completion.
         let r2 = done_on(d(2026, 5, 10));
         assert_eq!(
-            due(Some(&r2), 1, true, d(2026, 5, 10)),
+            due(Some(&r2), 1, S, d(2026, 5, 10)),
             Due::Scheduled {
                 next: d(2026, 6, 10)
             }
@@ -326,14 +397,14 @@ mod tests {
     fn snooze_moves_only_the_reminder_and_is_capped() {
         let mut r = done_on(d(2026, 10, 20));
         let today = d(2026, 11, 15);
-        let st = due(Some(&r), 1, true, today);
+        let st = due(Some(&r), 1, S, today);
         assert_eq!(
             snooze_until(st, today, d(2026, 12, 31)),
             d(2026, 11, 20),
             "capped at next due"
         );
         let today = d(2026, 11, 25);
-        let st = due(Some(&r), 1, true, today);
+        let st = due(Some(&r), 1, S, today);
         assert_eq!(
             snooze_until(st, today, d(2027, 1, 1)),
             d(2026, 12, 2),
@@ -347,7 +418,7 @@ mod tests {
         r.snoozed_until = Some(d(2026, 11, 28));
         assert!(is_snoozed(Some(&r), today));
         assert!(!is_snoozed(Some(&r), d(2026, 11, 28)));
-        assert_eq!(due(Some(&r), 1, true, today), st, "schedule unchanged");
+        assert_eq!(due(Some(&r), 1, S, today), st, "schedule unchanged");
     }
 
     #[test]
@@ -389,7 +460,7 @@ mod tests {
             // Negative offsets too: `today` may lie before the last completion (clock set back,
             // a completion recorded in another time zone).
             let today = last + chrono::Duration::days(offset);
-            let st = due(Some(&r), every, true, today);
+            let st = due(Some(&r), every, S, today);
             let next = add_months(last, every);
             proptest::prop_assert_eq!(st.next(), Some(next));
             proptest::prop_assert_eq!(st.is_due(), today >= next);
@@ -399,7 +470,7 @@ mod tests {
                     "{:?} before the completion", st
                 );
                 proptest::prop_assert!(!st.is_due());
-                proptest::prop_assert!(reminder(Some(&r), every, true, today).is_none());
+                proptest::prop_assert!(reminder(Some(&r), every, S, today).is_none());
             }
         }
     }

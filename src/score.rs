@@ -89,28 +89,11 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
     } else {
         ((done as f64 * 100.0 / total as f64).round()) as u32
     };
-    let started_on = account.setup_started_on();
     let penalties: Vec<Penalty> = schedule::reviews(cl, account, today)
         .into_iter()
         .filter_map(|r| {
-            let days = match r.due {
-                Due::Overdue { days, .. } => days,
-                // Never done: it counts as due one interval after setup started, so that never
-                // reviewing does not score better than reviewing late.
-                Due::Now { .. } if r.last.is_none() => {
-                    let due = schedule::add_months(started_on?, r.every_months);
-                    let late = (today - due).num_days();
-                    if late <= 0
-                        || account
-                            .reviews
-                            .get(&r.section)
-                            .is_some_and(|x| x.due_now_since.is_some())
-                    {
-                        return None;
-                    }
-                    late
-                }
-                _ => return None,
+            let Due::Overdue { days, .. } = r.due else {
+                return None;
             };
             let interval = schedule::add_months(today, r.every_months) - today;
             Some(Penalty {

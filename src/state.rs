@@ -181,9 +181,53 @@ pub struct Closure {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
+    #[serde(deserialize_with = "fast_utc")]
     pub at: DateTime<Utc>,
     #[serde(rename = "what")]
     pub kind: EventKind,
+}
+
+/// Parses a UTC timestamp; the common `YYYY-MM-DDTHH:MM:SS[.fraction]Z` form without chrono's
+/// general parser (history files hold many thousands), anything else through chrono.
+fn fast_utc<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    let s = <std::borrow::Cow<'de, str> as Deserialize>::deserialize(d)?;
+    if let Some(t) = parse_utc_fast(&s) {
+        return Ok(t);
+    }
+    s.parse::<DateTime<Utc>>().map_err(serde::de::Error::custom)
+}
+
+fn parse_utc_fast(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() < 20
+        || *b.last()? != b'Z'
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let nanos = match &b[19..b.len() - 1] {
+        [] => 0,
+        [b'.', frac @ ..] if !frac.is_empty() && frac.len() <= 9 => {
+            let n = frac.iter().try_fold(0u32, |n, c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })?;
+            n * 10u32.pow(9 - frac.len() as u32)
+        }
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let time =
+        chrono::NaiveTime::from_hms_nano_opt(num(11..13)?, num(14..16)?, num(17..19)?, nanos)?;
+    Some(date.and_time(time).and_utc())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -402,6 +446,8 @@ impl Account {
                 )
             })
             .map(|e| e.at.date_naive())
+            // A hand-edited file may have progress without history: count from creation.
+            .or_else(|| self.setup_started().then(|| self.created.date_naive()))
     }
 
     pub fn setup_started(&self) -> bool {
@@ -978,6 +1024,56 @@ mod tests {
         a.set_note(&c, "totp-2fa", "using Aegis on the old phone", t(1))
             .unwrap();
         assert_eq!(a.note("totp-2fa"), Some("using Aegis on the old phone"));
+    }
+
+    #[test]
+    fn fast_timestamp_parser_agrees_with_chrono() {
+        for s in [
+            "2026-11-25T09:14:00Z",
+            "2026-11-25T09:14:00.5Z",
+            "2026-11-25T09:14:00.123456789Z",
+            "2024-02-29T23:59:59Z",
+        ] {
+            assert_eq!(
+                parse_utc_fast(s),
+                Some(s.parse::<DateTime<Utc>>().unwrap()),
+                "{s}"
+            );
+        }
+        for bad in [
+            "2026-02-30T00:00:00Z",
+            "2026-11-25T24:00:00Z",
+            "2026-11-25 09:14:00Z",
+            "2026-11-25T09:14:00+01:00",
+            "x",
+        ] {
+            assert_eq!(parse_utc_fast(bad), None, "{bad}");
+        }
+        // Other RFC 3339 forms still load, through chrono.
+        let e: Event = serde_json::from_str(
+            r#"{"at":"2026-11-25T10:14:00+01:00","what":{"event":"step_done","step":"a"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            e.at,
+            "2026-11-25T09:14:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert!(
+            serde_json::from_str::<Event>(
+                r#"{"at":"yesterday","what":{"event":"step_done","step":"a"}}"#
+            )
+            .is_err()
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_parser_never_disagrees(secs in 0i64..4_102_444_800, nanos in 0u32..1_000_000_000) {
+            let t = DateTime::from_timestamp(secs, nanos).unwrap();
+            let s = serde_json::to_value(t).unwrap();
+            let s = s.as_str().unwrap();
+            proptest::prop_assert_eq!(parse_utc_fast(s), Some(t));
+        }
     }
 
     #[test]

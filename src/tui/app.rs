@@ -672,7 +672,7 @@ impl App {
             return self.err("Event re-checks have no schedule to snooze.");
         };
         let r = self.acct().reviews.get(&section);
-        let st = schedule::due(r, every, self.acct().setup_started(), self.today);
+        let st = schedule::due(r, every, self.acct().setup_started_on(), self.today);
         if st == schedule::Due::NotStarted {
             return self.err("Nothing to snooze yet.");
         }

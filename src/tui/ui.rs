@@ -548,7 +548,7 @@ fn render_review(app: &App, frame: &mut Frame, area: Rect) {
     let review = app.acct().reviews.get(&sec.id);
     let mut title = vec![Span::raw(format!(" {} ", sec.title))];
     if let Some(m) = sec.every_months {
-        let st = schedule::due(review, m, app.acct().setup_started(), app.today);
+        let st = schedule::due(review, m, app.acct().setup_started_on(), app.today);
         title.push(Span::raw("| "));
         title.push(due_span(app, &st, schedule::is_snoozed(review, app.today)));
         title.push(Span::raw(" "));
