@@ -213,6 +213,50 @@ mod tests {
     /// Setup started long ago (irrelevant once a review has been completed).
     const S: Option<NaiveDate> = NaiveDate::from_ymd_opt(2020, 1, 1);
 
+    fn done_on_all(dates: &[NaiveDate]) -> Review {
+        Review {
+            completions: dates
+                .iter()
+                .map(|&date| Completion {
+                    at: Utc.from_utc_datetime(&date.and_hms_opt(12, 0, 0).unwrap()),
+                    date,
+                })
+                .collect(),
+            ..Review::default()
+        }
+    }
+
+    #[test]
+    fn next_due_comes_from_the_last_completion_not_the_previous_due_date() {
+        // Due Feb 28 (from Jan 31), done late on Mar 5: next is Apr 5, not Mar 28 or Mar 31.
+        let r = done_on_all(&[d(2026, 1, 31), d(2026, 3, 5)]);
+        assert_eq!(next_due(Some(&r), 1), Some(d(2026, 4, 5)));
+        // Order of the records does not matter; the latest date wins.
+        let r = done_on_all(&[d(2026, 3, 5), d(2026, 1, 31)]);
+        assert_eq!(next_due(Some(&r), 1), Some(d(2026, 4, 5)));
+        // 24 monthly reviews, each done on the 31st where the month has one: the schedule
+        // follows the completions and never creeps towards the 28th.
+        let mut dates = Vec::new();
+        let mut month_end_due = Vec::new();
+        for i in 0..24u32 {
+            let first = add_months(d(2026, 1, 1), i);
+            let last_day = add_months(first, 1) - Days::new(1);
+            dates.push(last_day);
+            let r = done_on_all(&dates);
+            month_end_due.push(next_due(Some(&r), 1).unwrap());
+        }
+        use chrono::Datelike;
+        for (i, due) in month_end_due.iter().enumerate() {
+            let done = dates[i];
+            assert_eq!(*due, add_months(done, 1), "step {i}");
+            if done.day() == 31 && add_months(d(2026, 1, 1), i as u32 + 1).month() != 2 {
+                // e.g. done Jan 31 -> due Feb 28; done Mar 31 -> due Apr 30; done Jul 31 -> Aug 31
+                assert!(due.day() >= 30, "step {i}: {due}");
+            }
+        }
+        assert_eq!(month_end_due[23], d(2028, 1, 31));
+    }
+
     #[test]
     fn never_done_is_due_now_then_overdue_after_one_interval() {
         let start = Some(d(2026, 11, 10));

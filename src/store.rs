@@ -222,7 +222,11 @@ pub fn load(paths: &Paths) -> Result<Loaded, StoreError> {
 }
 
 /// Test hook: `LOCKSTEP_FAULT=enospc|eio` makes saves fail half-way through writing the temp file.
+/// Only in debug builds (the ones the tests run): a release binary ignores the variable.
 fn injected_fault() -> Option<io::Error> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
     match std::env::var("LOCKSTEP_FAULT").ok()?.as_str() {
         "enospc" => Some(io::Error::from_raw_os_error(28)),
         "eio" => Some(io::Error::from_raw_os_error(5)),

@@ -116,8 +116,8 @@ pub fn run(app: &mut App, store: &Store) -> io::Result<()> {
         previous(info);
     }));
     let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
-    if std::env::var_os("LOCKSTEP_TEST_PANIC").is_some() {
-        // Test hook: proves the terminal is restored after a panic.
+    if cfg!(debug_assertions) && std::env::var_os("LOCKSTEP_TEST_PANIC").is_some() {
+        // Test hook (debug builds only): proves the terminal is restored after a panic.
         terminal.draw(|f| ui::render(app, f))?;
         panic!("LOCKSTEP_TEST_PANIC set: deliberate panic for the terminal-restore test");
     }
