@@ -29,7 +29,7 @@ pub struct Cli {
     /// Checklist for a new account (see `lockstep checklists`).
     #[arg(long, global = true, value_name = "ID")]
     pub checklist: Option<String>,
-    /// Colour in the TUI and output.
+    /// Colour in the TUI (command output is plain text).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     #[command(subcommand)]

@@ -49,8 +49,9 @@ fn run() -> Result<i32, CliError> {
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    if fresh || new_account {
-        // Record the new account right away so `lockstep due` knows about it.
+    if (fresh || new_account) && app.choices.is_empty() {
+        // Record the new account right away so `lockstep due` knows about it. When there is a
+        // checklist to choose, choosing records it (quitting at that question leaves no trace).
         app.dirty = true;
     }
     tui::run(&mut app, &store).map_err(|e| CliError::Msg(format!("terminal error: {e}")))?;

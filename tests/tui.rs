@@ -460,12 +460,13 @@ fn first_run_offers_the_checklists() {
         ScreenKind::Personas,
         "then the persona question"
     );
-    // Esc keeps the default.
+    // q/Esc at the first question quits and records nothing.
     let mut app = fresh_app();
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Esc);
+    assert!(app.quit);
+    assert!(!app.dirty, "nothing to save");
     assert_eq!(app.acct().checklist, "crypto-com");
-    assert_eq!(app.screen().kind(), ScreenKind::Personas);
     // No choice to make: no question.
     let mut app = self::app();
     app.offer_checklists(vec![cl()]);
@@ -580,4 +581,110 @@ fn long_input_shows_its_end_and_long_messages_wrap() {
     press(&mut app, KeyCode::Enter);
     let text = screen_text(&app, 80, 24);
     assert!(text.contains("password manager"), "{text}");
+}
+
+#[test]
+fn back_returns_to_the_same_dashboard_row() {
+    let mut app = app();
+    let ev = app
+        .cl
+        .sections
+        .iter()
+        .position(|s| s.id == "after-integration")
+        .unwrap();
+    app.update(Action::Select(ev));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.cursor, ev);
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen(), Screen::Review { section } if section == "after-integration"));
+}
+
+#[test]
+fn not_applicable_toggles_and_says_so() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('x'));
+    assert!(matches!(
+        app.acct().status("totp-2fa"),
+        Status::NotApplicable { .. }
+    ));
+    assert!(app.flash.as_ref().unwrap().text.contains("not applicable"));
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.acct().status("totp-2fa"), &Status::Todo);
+    assert!(app.flash.as_ref().unwrap().text.contains("again"));
+}
+
+#[test]
+fn snoozing_a_review_that_is_not_due_is_refused() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('q'));
+    let cl = app.cl.clone();
+    let acct = app.state.accounts.get_mut(DEFAULT_ACCOUNT).unwrap();
+    acct.complete_review(&cl, "monthly", t0(), today()).unwrap();
+    let m = app
+        .cl
+        .sections
+        .iter()
+        .position(|s| s.id == "monthly")
+        .unwrap();
+    app.update(Action::Select(m));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('z'));
+    assert!(app.flash.as_ref().unwrap().error);
+    assert!(app.acct().reviews["monthly"].snoozed_until.is_none());
+}
+
+#[test]
+fn ctrl_u_clears_the_prompt_and_scrolling_stops_at_the_end() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('n'));
+    typ(&mut app, "oops");
+    app.update(
+        key_action(
+            &app,
+            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+        )
+        .unwrap(),
+    );
+    assert_eq!(app.input.as_ref().unwrap().text, "");
+    press(&mut app, KeyCode::Esc);
+    // A step that fits on a big screen cannot be scrolled into blank space.
+    draw(&app, 120, 50);
+    for _ in 0..10 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert_eq!(app.scroll, 0);
+    let text = screen_text(&app, 120, 50);
+    assert!(
+        text.contains("Turn on authenticator-app 2FA") && !text.contains("PgUp"),
+        "{text}"
+    );
+}
+
+#[test]
+fn history_shows_the_selected_event_in_full() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('s'));
+    typ(
+        &mut app,
+        &"waiting for the new phone that arrives next week ".repeat(3),
+    );
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('q'));
+    press(&mut app, KeyCode::Char('H'));
+    let text = screen_text(&app, 80, 24);
+    assert!(text.contains("times in UTC"), "{text}");
+    // The detail pane wraps the whole reason (the list row is cut at the edge).
+    let joined: String = text
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '"' || c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(joined.matches("next week").count() >= 3, "{text}");
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 
 use crate::checklist::{Checklist, Section, SectionKind, Step};
 use crate::schedule;
-use crate::state::{Account, State};
+use crate::state::{Account, State, Status};
 
 /// The kinds of screen, used by the keymap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +97,8 @@ pub enum Action {
     Select(usize),
     InputChar(char),
     InputBackspace,
+    /// Ctrl-U: clear the prompt.
+    InputClear,
     InputSubmit,
     InputCancel,
     /// The clock moved (sent by the shell).
@@ -159,6 +161,10 @@ pub struct App {
     pub color: bool,
     /// Scroll offset of the detail pane (reset when the selection changes).
     pub scroll: u16,
+    /// Largest useful scroll offset, as found by the last render of the detail pane.
+    pub scroll_max: std::cell::Cell<u16>,
+    /// Cursor positions of the screens below the current one, restored on the way back.
+    cursors: Vec<usize>,
     /// Checklists offered on the first run (empty when there is no choice to make).
     pub choices: Vec<Checklist>,
 }
@@ -192,6 +198,8 @@ impl App {
             today,
             color: true,
             scroll: 0,
+            scroll_max: std::cell::Cell::new(MAX_SCROLL),
+            cursors: Vec::new(),
             choices: Vec::new(),
         };
         if !app.acct().personas_chosen && !app.cl.personas.is_empty() {
@@ -203,9 +211,10 @@ impl App {
     /// First run of a new account: offer these checklists before anything else (if more than one).
     pub fn offer_checklists(&mut self, choices: Vec<Checklist>) {
         if choices.len() > 1 {
-            self.cursor = choices.iter().position(|c| c.id == self.cl.id).unwrap_or(0);
+            let at = choices.iter().position(|c| c.id == self.cl.id).unwrap_or(0);
             self.choices = choices;
-            self.stack.push(Screen::Checklists);
+            self.push(Screen::Checklists);
+            self.cursor = at;
         }
     }
 
@@ -215,6 +224,8 @@ impl App {
             return;
         };
         let fresh = self.acct().history.len() <= 1 && self.acct().steps.is_empty();
+        // Choosing is what creates the account on disk (leaving the question saves nothing).
+        self.dirty = true;
         if fresh && chosen.id != self.cl.id {
             let id = chosen.id.clone();
             self.op(|a, _| {
@@ -228,11 +239,9 @@ impl App {
                 }
             });
             self.cl = chosen;
-            self.dirty = true;
         }
         self.choices.clear();
-        self.stack.pop();
-        self.cursor = 0;
+        self.back();
         if let Some(Screen::Personas { selected }) = self.stack.last_mut() {
             // Persona ids may differ between checklists.
             *selected = vec![false; self.cl.personas.len()];
@@ -262,13 +271,14 @@ impl App {
 
     fn push(&mut self, s: Screen) {
         self.stack.push(s);
+        self.cursors.push(self.cursor);
         self.cursor = 0;
     }
 
     fn back(&mut self) {
         if self.stack.len() > 1 {
             self.stack.pop();
-            self.cursor = 0;
+            self.cursor = self.cursors.pop().unwrap_or(0);
         } else {
             self.quit = true;
         }
@@ -440,7 +450,9 @@ impl App {
         }
         let rows = self.rows();
         match action {
-            Action::ScrollDown => self.scroll = (self.scroll + 5).min(MAX_SCROLL),
+            Action::ScrollDown => {
+                self.scroll = (self.scroll + 5).min(self.scroll_max.get()).min(MAX_SCROLL)
+            }
             Action::ScrollUp => self.scroll = self.scroll.saturating_sub(5),
             // The score screen is one long page: arrows scroll it.
             Action::Down if self.screen().kind() == ScreenKind::Score => {
@@ -455,15 +467,8 @@ impl App {
                 self.choose_checklist()
             }
             Action::Help => self.help = true,
-            Action::Back if self.screen().kind() == ScreenKind::Checklists => {
-                // Leaving the question keeps the default checklist.
-                self.cursor = self
-                    .choices
-                    .iter()
-                    .position(|c| c.id == self.cl.id)
-                    .unwrap_or(0);
-                self.choose_checklist();
-            }
+            // Leaving the first question quits without creating anything.
+            Action::Back if self.screen().kind() == ScreenKind::Checklists => self.quit = true,
             Action::Back => {
                 if let Screen::Personas { .. } = self.screen()
                     && !self.acct().personas_chosen
@@ -504,11 +509,21 @@ impl App {
             Action::NotApplicable => {
                 if let Some((_, st, _, _)) = self.current_step() {
                     let (step, now) = (st.id.clone(), self.now);
-                    match self.op(|a, cl| a.not_applicable(cl, &step, now)) {
+                    let undo = matches!(self.acct().status(&step), Status::NotApplicable { .. });
+                    let result = if undo {
+                        self.op(|a, cl| a.uncheck(cl, &step, now)).map(|_| ())
+                    } else {
+                        self.op(|a, cl| a.not_applicable(cl, &step, now))
+                    };
+                    match result {
+                        Ok(()) if undo => {
+                            self.dirty = true;
+                            self.ok("Applies to you again: back to to-do.");
+                        }
                         Ok(()) => {
                             self.dirty = true;
-                            self.ok("Marked not applicable: it no longer counts toward the score.");
                             self.update(Action::Next);
+                            self.ok("Marked not applicable: it no longer counts toward the score (x again to undo).");
                         }
                         Err(e) => self.err(e.to_string()),
                     }
@@ -529,8 +544,20 @@ impl App {
             },
             Action::Ticket => self.start_input(InputKind::Ticket),
             Action::CloseIncident => {
-                if self.acct().open_incident().is_some() {
+                if let Some(inc) = self.acct().open_incident() {
+                    let open = self.cl.emergency().map_or(0, |e| {
+                        e.steps
+                            .iter()
+                            .filter(|t| !inc.steps.contains_key(&t.id))
+                            .count()
+                    });
                     self.start_input(InputKind::CloseIncident);
+                    if open > 0 {
+                        self.err(format!(
+                            "{open} emergency step{} still open. Esc to go back, or type how it was resolved.",
+                            if open == 1 { " is" } else { "s are" }
+                        ));
+                    }
                 } else {
                     self.err("No incident is open.");
                 }
@@ -560,9 +587,16 @@ impl App {
         if personas.is_empty() {
             self.ok("Showing the steps for everyone. Press p to tailor them later.");
         } else {
+            let titles: Vec<&str> = self
+                .cl
+                .personas
+                .iter()
+                .filter(|p| personas.contains(&p.id))
+                .map(|p| p.title.as_str())
+                .collect();
             self.ok(format!(
                 "Tailored to: {}. Press p to change.",
-                personas.join(", ")
+                titles.join(", ")
             ));
         }
     }
@@ -601,7 +635,8 @@ impl App {
                             self.ok("Section complete. Press q to return to the dashboard.");
                         } else {
                             self.ok(format!(
-                                "Done. {remaining} step(s) of this section still open."
+                                "Done. {remaining} {} of this section still open.",
+                                if remaining == 1 { "step" } else { "steps" }
                             ));
                         }
                     }
@@ -673,8 +708,8 @@ impl App {
         };
         let r = self.acct().reviews.get(&section);
         let st = schedule::due(r, every, self.acct().setup_started_on(), self.today);
-        if st == schedule::Due::NotStarted {
-            return self.err("Nothing to snooze yet.");
+        if let schedule::Due::NotStarted | schedule::Due::Scheduled { .. } = st {
+            return self.err("Nothing to snooze: this review is not due yet.");
         }
         let until = schedule::snooze_until(st, self.today, self.today + Days::new(7));
         let now = self.now;
@@ -698,6 +733,7 @@ impl App {
             Action::InputBackspace => {
                 input.text.pop();
             }
+            Action::InputClear => input.text.clear(),
             Action::InputCancel | Action::Back => self.input = None,
             Action::InputSubmit => {
                 let input = self.input.take().expect("checked above");

@@ -121,7 +121,7 @@ pub const KEYMAP: &[Binding] = &[
         Action::Done,
         On::Only(&[Walkthrough, Review, Emergency]),
         "mark done / undo",
-        Some("done")
+        Some("done/undo")
     ),
     b!(
         &[(KeyCode::Char(' '), NONE)],
@@ -228,20 +228,20 @@ pub const KEYMAP: &[Binding] = &[
         None
     ),
     b!(
-        &[(KeyCode::Left, NONE), (KeyCode::Char('h'), NONE)],
-        "←/h",
-        Action::Prev,
-        On::Only(&[Walkthrough]),
-        "previous step",
-        Some("prev")
-    ),
-    b!(
         &[(KeyCode::Right, NONE), (KeyCode::Char('l'), NONE)],
         "→/l",
         Action::Next,
         On::Only(&[Walkthrough]),
         "next step",
         Some("next")
+    ),
+    b!(
+        &[(KeyCode::Left, NONE), (KeyCode::Char('h'), NONE)],
+        "←/h",
+        Action::Prev,
+        On::Only(&[Walkthrough]),
+        "previous step",
+        Some("prev")
     ),
     b!(
         &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],

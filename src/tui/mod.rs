@@ -34,7 +34,11 @@ pub fn key_action(app: &App, key: KeyEvent) -> Option<Action> {
     }
     if app.input.is_some() {
         if key.modifiers.contains(KeyModifiers::CONTROL) {
-            return (key.code == KeyCode::Char('c')).then_some(Action::Quit);
+            return match key.code {
+                KeyCode::Char('c') => Some(Action::Quit),
+                KeyCode::Char('u') => Some(Action::InputClear),
+                _ => None,
+            };
         }
         return match key.code {
             KeyCode::Enter => Some(Action::InputSubmit),

@@ -185,8 +185,29 @@ fn wrapped_rows(text: &Text, width: u16) -> u16 {
     let w = width.max(1) as usize;
     text.lines
         .iter()
-        .map(|l| (l.width().max(1).div_ceil(w)) as u16 + u16::from(l.width() > w))
+        .map(|l| {
+            let s: String = l.spans.iter().map(|sp| sp.content.as_ref()).collect();
+            line_rows(&s, w) as u16
+        })
         .sum()
+}
+
+/// Rows one line takes with greedy word wrapping at `w` columns (long words are broken).
+fn line_rows(s: &str, w: usize) -> usize {
+    let (mut rows, mut col) = (1, 0);
+    for word in s.split(' ') {
+        let len = word.chars().count();
+        if col > 0 && col + 1 + len <= w {
+            col += 1 + len;
+            continue;
+        }
+        if col > 0 {
+            rows += 1;
+        }
+        rows += len.saturating_sub(1) / w;
+        col = if len == 0 { 0 } else { (len - 1) % w + 1 };
+    }
+    rows
 }
 
 /// A paragraph of details that scrolls with PgDn/PgUp, with a hint when there is more.
@@ -199,10 +220,12 @@ fn render_details(
 ) {
     let inner = block.inner(area);
     let total = wrapped_rows(&text, inner.width);
-    let more_below = total > inner.height + app.scroll;
-    let block = if more_below {
+    let max = total.saturating_sub(inner.height);
+    app.scroll_max.set(max);
+    let scroll = app.scroll.min(max);
+    let block = if scroll < max {
         block.title_bottom(Line::styled(" more below: PgDn ", Style::new().bold()).right_aligned())
-    } else if app.scroll > 0 {
+    } else if scroll > 0 {
         block.title_bottom(
             Line::styled(" PgUp: back to the top ", Style::new().bold()).right_aligned(),
         )
@@ -213,7 +236,7 @@ fn render_details(
         Paragraph::new(text)
             .block(block)
             .wrap(Wrap { trim: false })
-            .scroll((app.scroll, 0)),
+            .scroll((scroll, 0)),
         area,
     );
 }
@@ -519,12 +542,16 @@ fn render_walkthrough(app: &App, frame: &mut Frame, area: Rect) {
     let Some((section, step, i, n)) = app.current_step() else {
         return;
     };
-    let done = app
-        .visible_steps(section)
-        .iter()
-        .filter(|t| app.acct().status(&t.id).is_done())
-        .count();
-    let title = format!(" {} | step {} of {n} | {done} done ", section.title, i + 1);
+    // Done / counted as on the dashboard (steps marked not applicable do not count).
+    let sc = score::score(&app.cl, app.acct(), app.today);
+    let (done, counted) = sc
+        .section(&section.id)
+        .map_or((0, 0), |x| (x.done, x.applicable));
+    let title = format!(
+        " {} | step {} of {n} | {done}/{counted} done ",
+        section.title,
+        i + 1
+    );
     let block = Block::bordered()
         .title(title)
         .border_type(BorderType::Rounded);
@@ -627,7 +654,7 @@ fn render_emergency(app: &App, frame: &mut Frame, area: Rect) {
                     Span::raw(t.title.clone()),
                     Span::styled(
                         format!(
-                            "  done {} (+{})",
+                            "  done {} UTC (+{})",
                             at.format("%H:%M"),
                             crate::export::elapsed(opened, at)
                         ),
@@ -651,29 +678,62 @@ fn render_emergency(app: &App, frame: &mut Frame, area: Rect) {
     render_list(app, frame, la, items, Block::new().borders(Borders::BOTTOM));
     if let Some(st) = em.steps.get(app.cursor) {
         let block = Block::new().borders(Borders::BOTTOM).border_style(red);
-        render_details(app, frame, da, step_text_plain(app, st), block);
+        let mut text = step_text_plain(app, st);
+        // The whole log is in the scrollable details; the pane below shows the latest entries.
+        if let Some(i) = inc.filter(|i| !i.log.is_empty()) {
+            text.lines.push(Line::raw(""));
+            text.lines.push(Line::styled(
+                format!("Incident log, all {} entries (UTC)", i.log.len()),
+                Style::new().bold(),
+            ));
+            for e in &i.log {
+                text.lines.push(Line::raw(format!(
+                    "{} {}",
+                    e.at.format("%H:%M"),
+                    log_text(e)
+                )));
+            }
+        }
+        render_details(app, frame, da, text, block);
     }
     if let Some(i) = inc
         && log_len > 0
     {
-        let mut lines = vec![Line::styled("Incident log", Style::new().bold())];
+        let mut lines = vec![Line::styled(
+            "Incident log, latest (UTC; all entries: PgDn above)",
+            Style::new().bold(),
+        )];
         for e in i.log.iter().rev().take(log_len as usize).rev() {
-            let what = match (&e.ticket, e.text.is_empty()) {
-                (Some(t), true) => format!("ticket {t}"),
-                (Some(t), false) => format!("ticket {t}: {}", e.text),
-                (None, _) => e.text.clone(),
-            };
-            lines.push(Line::raw(format!("{} {what}", e.at.format("%H:%M"))));
+            lines.push(Line::raw(format!(
+                "{} {}",
+                e.at.format("%H:%M"),
+                log_text(e)
+            )));
         }
         frame.render_widget(Paragraph::new(lines), lg);
     }
 }
 
+fn log_text(e: &crate::state::LogEntry) -> String {
+    match (&e.ticket, e.text.is_empty()) {
+        (Some(t), true) => format!("ticket {t}"),
+        (Some(t), false) => format!("ticket {t}: {}", e.text),
+        (None, _) => e.text.clone(),
+    }
+}
+
 fn render_history(app: &App, frame: &mut Frame, area: Rect) {
     let h = &app.acct().history;
+    let [list_area, detail] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area);
+    // Only the rows on screen are built: a history may hold 100,000 events.
+    let rows = list_area.height.saturating_sub(2).max(1) as usize;
+    let start = app.cursor.saturating_sub(rows - 1);
     let items: Vec<ListItem> = h
         .iter()
         .rev()
+        .skip(start)
+        .take(rows)
         .map(|e| {
             ListItem::new(Line::from(vec![
                 Span::styled(
@@ -685,13 +745,29 @@ fn render_history(app: &App, frame: &mut Frame, area: Rect) {
         })
         .collect();
     let list = List::new(items)
-        .block(Block::bordered().title(format!(" History ({} events, newest first) ", h.len())))
+        .block(Block::bordered().title(format!(
+            " History ({} events, newest first; times in UTC) ",
+            h.len()
+        )))
         .highlight_style(Style::new().reversed());
     frame.render_stateful_widget(
         list,
-        area,
-        &mut ListState::default().with_selected(Some(app.cursor)),
+        list_area,
+        &mut ListState::default().with_selected(Some(app.cursor - start)),
     );
+    if let Some(e) = h.iter().rev().nth(app.cursor) {
+        let text = format!(
+            "{} UTC: {}",
+            e.at.format("%Y-%m-%d %H:%M:%S"),
+            e.kind.describe(Some(&app.cl))
+        );
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered()),
+            detail,
+        );
+    }
 }
 
 /// Height of the intro box on the persona screen (also used for mouse hit-testing).
@@ -777,7 +853,11 @@ fn render_score(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(
             format!(
                 "  -{:<3} {} overdue by {} days",
-                p.points, p.section, p.days_overdue
+                p.points,
+                app.cl
+                    .section(&p.section)
+                    .map_or(p.section.as_str(), |x| x.title.as_str()),
+                p.days_overdue
             ),
             fg(app, Color::Red),
         ));
