@@ -221,16 +221,10 @@ pub fn open_for_write(
     let mut state = loaded.state;
     let name = cli.account_name();
     let id = match (state.accounts.get(name), &cli.checklist) {
-        (Some(a), Some(wanted)) if &a.checklist != wanted => {
-            return Err(CliError::Msg(format!(
-                "account '{}' already uses checklist '{}'; use --account NAME to track another \
-                 account with '{}'",
-                line(name),
-                line(&a.checklist),
-                line(wanted)
-            )));
+        (Some(a), _) => {
+            checklist_matches(cli, name, a)?;
+            a.checklist.clone()
         }
-        (Some(a), _) => a.checklist.clone(),
         (None, wanted) => wanted
             .clone()
             .unwrap_or_else(|| checklist::DEFAULT_CHECKLIST.to_string()),
@@ -262,6 +256,21 @@ fn validate_account_name(name: &str) -> Result<(), CliError> {
 }
 
 /// Read-only access: the state (without locking) and the account's checklist, if the account exists.
+/// `--checklist ID` names the checklist of a new account; for an existing account that follows
+/// another checklist it is an error rather than silently ignored.
+fn checklist_matches(cli: &Cli, name: &str, acct: &Account) -> Result<(), CliError> {
+    match &cli.checklist {
+        Some(wanted) if &acct.checklist != wanted => Err(CliError::Msg(format!(
+            "account '{}' already uses checklist '{}'; use --account NAME to track another \
+             account with '{}'",
+            line(name),
+            line(&acct.checklist),
+            line(wanted)
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn open_read(cli: &Cli, paths: &Paths) -> Result<Option<(State, Checklist)>, CliError> {
     let loaded = store::load(paths)?;
     for w in &loaded.warnings {
@@ -270,6 +279,7 @@ fn open_read(cli: &Cli, paths: &Paths) -> Result<Option<(State, Checklist)>, Cli
     let Some(acct) = loaded.state.accounts.get(cli.account_name()) else {
         return Ok(None);
     };
+    checklist_matches(cli, cli.account_name(), acct)?;
     let cl = checklist_for(&catalog_for(paths, &[&acct.checklist]), &acct.checklist)?;
     Ok(Some((loaded.state, cl)))
 }

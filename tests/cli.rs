@@ -765,3 +765,19 @@ fn today_is_the_users_local_date() {
         assert_eq!(date, expected, "{tz}");
     }
 }
+
+#[test]
+fn read_only_commands_also_refuse_a_different_checklist() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    for args in [&["status"][..], &["export", "--format", "md"], &["history"]] {
+        let mut v = vec!["--checklist", "generic-exchange"];
+        v.extend_from_slice(args);
+        e.cmd(&v).assert().code(2).stderr(predicate::str::contains(
+            "already uses checklist 'crypto-com'",
+        ));
+        let mut v = vec!["--checklist", "crypto-com"];
+        v.extend_from_slice(args);
+        e.cmd(&v).assert().success();
+    }
+}
