@@ -309,13 +309,7 @@ mod tests {
     }
 
     fn done_on(date: NaiveDate) -> Review {
-        Review {
-            completions: vec![Completion {
-                at: Utc.from_utc_datetime(&date.and_hms_opt(12, 0, 0).unwrap()),
-                date,
-            }],
-            ..Review::default()
-        }
+        done_on_all(&[date])
     }
 
     #[test]

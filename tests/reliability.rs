@@ -136,11 +136,16 @@ fn sigkill_during_saves_never_loses_a_reported_save() {
     );
 }
 
+/// The strace binary, or None (saying that the test is skipped).
 fn strace() -> Option<PathBuf> {
-    ["/usr/bin/strace", "/bin/strace"]
+    let found = ["/usr/bin/strace", "/bin/strace"]
         .iter()
         .map(PathBuf::from)
-        .find(|p| p.exists())
+        .find(|p| p.exists());
+    if found.is_none() {
+        eprintln!("SKIPPED: strace is not installed (apt-get install strace)");
+    }
+    found
 }
 
 fn lockstep(data: &Path) -> Command {
@@ -152,7 +157,6 @@ fn lockstep(data: &Path) -> Command {
 #[test]
 fn save_order_is_fsync_temp_rename_fsync_dir() {
     let Some(strace) = strace() else {
-        eprintln!("SKIPPED: strace is not installed (apt-get install strace)");
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -208,7 +212,6 @@ fn save_order_is_fsync_temp_rename_fsync_dir() {
 #[test]
 fn no_network_syscalls() {
     let Some(strace) = strace() else {
-        eprintln!("SKIPPED: strace is not installed (apt-get install strace)");
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
