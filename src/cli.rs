@@ -764,6 +764,7 @@ pub fn status_text(cl: &Checklist, name: &str, acct: &Account, today: NaiveDate)
         (Some(v), None) => s.push_str(&format!("Hardening score: {v}/100\n")),
         (None, None) => {}
     }
+    let reviews = schedule::reviews(cl, acct, today);
     for sec in &cl.sections {
         let steps: Vec<_> = sec
             .steps
@@ -793,22 +794,16 @@ pub fn status_text(cl: &Checklist, name: &str, acct: &Account, today: NaiveDate)
                 }
             }
             SectionKind::Recurring => {
-                let every = sec.every_months.unwrap_or(1);
-                let r = acct.reviews.get(&sec.id);
-                let st = schedule::due(r, every, acct.setup_started_on(), today);
-                let last = r
-                    .and_then(|r| r.last())
-                    .map_or("never".to_string(), |c| c.date.to_string());
-                let snoozed = if schedule::is_snoozed(r, today) {
-                    " (reminder snoozed)"
-                } else {
-                    ""
+                let Some(r) = reviews.iter().find(|r| r.section == sec.id) else {
+                    continue;
                 };
+                let last = r.last.map_or("never".to_string(), |d| d.to_string());
+                let snoozed = if r.snoozed { " (reminder snoozed)" } else { "" };
                 s.push_str(&format!(
                     "\n{} [{}]: {}{snoozed}; last done {last}\n",
                     line(&sec.title),
                     sec.id,
-                    st.describe()
+                    r.due.describe()
                 ));
             }
             SectionKind::Event => {
