@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use expectrl::Session;
 use expectrl::process::unix::{PtyStream, UnixProcess};
 
+mod common;
+
 type Pty = Session<UnixProcess, PtyStream>;
 
 struct Term {
@@ -90,6 +92,13 @@ impl Term {
         );
         self.send("\r");
         self.wait_for("Tailor the checklist");
+    }
+
+    /// First run with the defaults (Crypto.com, no persona), up to the dashboard.
+    fn open_dashboard(&mut self) {
+        self.first_run();
+        self.send("\r");
+        self.wait_for("Hardening score");
     }
 
     fn send(&mut self, s: &str) {
@@ -217,9 +226,7 @@ fn compromise_key_from_the_dashboard() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let mut t = Term::start(&data, &[]);
-    t.first_run();
-    t.send("\r");
-    t.wait_for("Hardening score");
+    t.open_dashboard();
     t.send("!");
     t.wait_for("COMPROMISE MODE");
     t.send(" ");
@@ -253,9 +260,7 @@ fn terminal_restored_and_progress_saved_on_sigterm_and_sighup() {
         let tmp = tempfile::tempdir().unwrap();
         let data = tmp.path().join("data");
         let mut t = Term::start(&data, &[]);
-        t.first_run();
-        t.send("\r");
-        t.wait_for("Hardening score");
+        t.open_dashboard();
         t.send("\r");
         t.wait_for("step 1 of 7");
         t.send(" ");
@@ -304,9 +309,7 @@ fn save_failure_is_shown_in_the_tui_and_reported_on_exit() {
     let data = tmp.path().join("data");
     // A first run that saves fine.
     let mut t = Term::start(&data, &[]);
-    t.first_run();
-    t.send("\r");
-    t.wait_for("Hardening score");
+    t.open_dashboard();
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
     let before = std::fs::read(data.join("state.json")).unwrap();
@@ -340,9 +343,7 @@ fn resize_redraws_to_the_new_size() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let mut t = Term::start(&data, &[]);
-    t.first_run();
-    t.send("\r");
-    t.wait_for("Hardening score");
+    t.open_dashboard();
     t.pty.get_process_mut().set_window_size(120, 40).unwrap();
     t.parser
         .screen_mut()
@@ -369,13 +370,10 @@ fn resize_redraws_to_the_new_size() {
 
 #[test]
 fn tui_makes_no_network_syscalls() {
-    let strace = ["/usr/bin/strace", "/bin/strace"]
-        .into_iter()
-        .find(|p| Path::new(p).exists());
-    let Some(strace) = strace else {
-        eprintln!("SKIPPED: strace is not installed");
+    let Some(strace) = common::strace() else {
         return;
     };
+    let strace = strace.to_str().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let log = tmp.path().join("net.trace");
@@ -385,22 +383,13 @@ fn tui_makes_no_network_syscalls() {
         &[],
         &[strace, "-f", "-o", &log_s, "-e", "trace=%network"],
     );
-    t.first_run();
-    t.send("\r");
-    t.wait_for("Hardening score");
+    t.open_dashboard();
     t.send("!");
     t.wait_for("COMPROMISE MODE");
     t.send("q");
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
-    let trace = std::fs::read_to_string(&log).unwrap();
-    for l in trace.lines() {
-        let call = l.split_whitespace().nth(1).unwrap_or("");
-        assert!(
-            call.starts_with("socketpair(") || call.starts_with("+++") || call.starts_with("---"),
-            "network syscall in the TUI: {l}"
-        );
-    }
+    common::assert_no_network(&log, "the TUI");
 }
 
 #[test]
@@ -410,9 +399,7 @@ fn exits_when_the_terminal_goes_away() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let mut t = Term::start(&data, &[]);
-    t.first_run();
-    t.send("\r");
-    t.wait_for("Hardening score");
+    t.open_dashboard();
     let pid = t.pid();
     drop(t); // closes the pty master: hangup
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -447,9 +434,7 @@ fn pasted_text_goes_into_the_prompt_not_into_the_keymap() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let mut t = Term::start(&data, &[]);
-    t.first_run();
-    t.send("\r");
-    t.wait_for("Hardening score");
+    t.open_dashboard();
     t.send("\r");
     t.wait_for("step 1 of 7");
     t.send("n");

@@ -3,13 +3,15 @@
 
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use lockstep::state::{Account, EventKind, State};
 use lockstep::store::{self, Paths, Store};
+
+mod common;
 
 const CHILD_ENV: &str = "LOCKSTEP_CRASH_CHILD_DIR";
 
@@ -136,18 +138,6 @@ fn sigkill_during_saves_never_loses_a_reported_save() {
     );
 }
 
-/// The strace binary, or None (saying that the test is skipped).
-fn strace() -> Option<PathBuf> {
-    let found = ["/usr/bin/strace", "/bin/strace"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
-    if found.is_none() {
-        eprintln!("SKIPPED: strace is not installed (apt-get install strace)");
-    }
-    found
-}
-
 fn lockstep(data: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_lockstep"));
     c.arg("--data-dir").arg(data);
@@ -156,7 +146,7 @@ fn lockstep(data: &Path) -> Command {
 
 #[test]
 fn save_order_is_fsync_temp_rename_fsync_dir() {
-    let Some(strace) = strace() else {
+    let Some(strace) = common::strace() else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -211,7 +201,7 @@ fn save_order_is_fsync_temp_rename_fsync_dir() {
 
 #[test]
 fn no_network_syscalls() {
-    let Some(strace) = strace() else {
+    let Some(strace) = common::strace() else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -239,14 +229,7 @@ fn no_network_syscalls() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{args:?}");
-        let trace = fs::read_to_string(&log).unwrap();
-        for l in trace.lines() {
-            let call = l.split_whitespace().nth(1).unwrap_or("");
-            let allowed = call.starts_with("socketpair(")
-                || call.starts_with("+++")
-                || call.starts_with("---");
-            assert!(allowed, "{args:?} made a network syscall: {l}");
-        }
+        common::assert_no_network(&log, &format!("{args:?}"));
     }
 }
 
