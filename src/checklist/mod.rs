@@ -1,0 +1,321 @@
+//! Checklists: the data model, parsing with precise errors, validation, and the catalog of
+//! bundled and user checklists.
+
+mod catalog;
+mod model;
+mod parse;
+mod validate;
+
+pub use catalog::{Catalog, Loaded, Origin, Outline, OutlineSection};
+pub use model::{Checklist, Persona, Section, SectionKind, Source, Step};
+pub use parse::{ChecklistError, ChecklistErrors, load_file, parse};
+pub use validate::validate;
+
+/// The only checklist schema version this build understands.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Checklists compiled into the binary: (file name, contents).
+pub const BUNDLED: &[(&str, &str)] = &[
+    (
+        "crypto-com.json",
+        include_str!("../../checklists/crypto-com.json"),
+    ),
+    (
+        "generic-exchange.json",
+        include_str!("../../checklists/generic-exchange.json"),
+    ),
+];
+
+/// The default checklist id for new accounts.
+pub const DEFAULT_CHECKLIST: &str = "crypto-com";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jsonpos::locate;
+    use std::collections::HashSet;
+
+    fn minimal() -> String {
+        r#"{
+  "schema": 1,
+  "id": "t",
+  "title": "T",
+  "service": "S",
+  "updated": "2026-01-01",
+  "personas": [{"id": "holder", "title": "H"}],
+  "sections": [
+    {"id": "essentials", "title": "E", "kind": "setup", "minutes": 5, "steps": [
+      {"id": "a", "title": "A", "why": "w", "how": ["h"]}
+    ]},
+    {"id": "monthly", "title": "M", "kind": "recurring", "every_months": 1, "steps": [
+      {"id": "b", "title": "B", "why": "w", "how": ["h"], "personas": ["holder"]}
+    ]}
+  ]
+}"#
+        .to_string()
+    }
+
+    #[test]
+    fn bundled_checklists_validate_and_ids_are_unique() {
+        assert!(BUNDLED.len() >= 2);
+        for (name, text) in BUNDLED {
+            let c = parse(name, text).unwrap_or_else(|e| panic!("{e}"));
+            let mut ids = HashSet::new();
+            for s in &c.sections {
+                for st in &s.steps {
+                    assert!(ids.insert(st.id.clone()), "{name}: duplicate {}", st.id);
+                }
+            }
+            assert!(c.emergency().is_some(), "{name} has no emergency section");
+            assert_eq!(
+                format!("{}.json", c.id),
+                *name,
+                "bundled files are named <id>.json"
+            );
+            assert!(c.sections_of(SectionKind::Recurring).count() >= 2);
+        }
+    }
+
+    #[test]
+    fn crypto_com_covers_the_source_guide() {
+        let c = parse("crypto-com.json", BUNDLED[0].1).unwrap();
+        let essentials = c.section("essentials").unwrap();
+        assert_eq!(essentials.kind, SectionKind::Setup);
+        assert_eq!(essentials.minutes, Some(5));
+        assert!(essentials.steps.len() >= 6);
+        assert!(c.section("advanced").unwrap().steps.len() >= 6);
+        assert_eq!(c.section("monthly").unwrap().every_months, Some(1));
+        assert_eq!(c.section("quarterly").unwrap().every_months, Some(3));
+        assert_eq!(
+            c.section("after-integration").unwrap().kind,
+            SectionKind::Event
+        );
+        let (_, totp) = c.step("totp-2fa").unwrap();
+        assert_eq!(totp.path, ["App", "Settings", "Security", "2FA"]);
+        assert!(totp.warnings.iter().any(|w| w.contains("SMS")));
+        let all_text = serde_json::to_string(&c).unwrap();
+        assert!(all_text.contains("24 hours") || all_text.contains("24-hour"));
+        // The monthly list includes the anti-phishing code refresh.
+        let monthly = c.section("monthly").unwrap();
+        assert!(
+            monthly
+                .steps
+                .iter()
+                .any(|s| s.title.to_lowercase().contains("anti-phishing"))
+        );
+        // Emergency steps: lock first.
+        let em = c.emergency().unwrap();
+        assert!(em.steps[0].title.to_lowercase().contains("lock"));
+        // Personas from the source.
+        let ids: Vec<_> = c.personas.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["holder", "trader", "card", "web3"]);
+        // No invented links.
+        for s in &c.sections {
+            for st in &s.steps {
+                assert!(
+                    st.links.is_empty(),
+                    "{} has links the source does not give",
+                    st.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn minimal_parses() {
+        let c = parse("m.json", &minimal()).unwrap();
+        assert_eq!(c.sections.len(), 2);
+        assert!(c.step("b").unwrap().1.applies_to(&["holder".into()]));
+        assert!(!c.step("b").unwrap().1.applies_to(&[]));
+        assert!(c.step("a").unwrap().1.applies_to(&[]));
+    }
+
+    #[test]
+    fn unknown_field_reports_line_col_and_path() {
+        let text = minimal().replace(
+            r#""why": "w", "how": ["h"]}"#,
+            r#""why": "w", "how": ["h"], "colour": 1}"#,
+        );
+        let e = parse("m.json", &text).unwrap_err();
+        let s = e.to_string();
+        assert!(s.starts_with("m.json:10:"), "{s}");
+        assert!(
+            s.contains("sections[0].steps[0].colour") || s.contains("sections[0].steps[0]"),
+            "{s}"
+        );
+        assert!(s.contains("unknown field `colour`"), "{s}");
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let text = minimal().replace(r#""title": "T","#, r#""title": "T""#);
+        let e = parse("m.json", &text).unwrap_err();
+        assert_eq!(e.0[0].line, 5, "{e}");
+    }
+
+    #[test]
+    fn semantic_errors_are_located() {
+        let text = minimal().replace(r#""id": "b""#, r#""id": "a""#);
+        let e = parse("m.json", &text).unwrap_err();
+        let s = e.to_string();
+        assert_eq!(
+            s,
+            "m.json:13:14: sections[1].steps[0].id: duplicate step id 'a' (step ids are unique per checklist)"
+        );
+        let text = minimal().replace(r#""personas": ["holder"]"#, r#""personas": ["hodler"]"#);
+        let s = parse("m.json", &text).unwrap_err().to_string();
+        assert!(
+            s.contains("sections[1].steps[0].personas[0]: unknown persona 'hodler'"),
+            "{s}"
+        );
+        let text = minimal().replace(r#""every_months": 1,"#, "");
+        let s = parse("m.json", &text).unwrap_err().to_string();
+        assert!(
+            s.contains("sections[1].every_months: a recurring section needs"),
+            "{s}"
+        );
+        assert!(s.starts_with("m.json:12:"), "{s}");
+    }
+
+    #[test]
+    fn empty_bom_and_schema_version() {
+        assert!(
+            parse("e.json", "")
+                .unwrap_err()
+                .to_string()
+                .contains("empty")
+        );
+        assert!(
+            parse("e.json", "\u{feff}{}")
+                .unwrap_err()
+                .to_string()
+                .contains("BOM")
+        );
+        let s = parse(
+            "m.json",
+            &minimal().replace(r#""schema": 1"#, r#""schema": 2"#),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            s.contains("m.json:2:13: schema: unsupported schema version 2"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn outline_matches_the_full_checklist() {
+        for (name, text) in BUNDLED {
+            let full = parse(name, text).unwrap();
+            let o = Outline::find(None, &full.id).unwrap();
+            assert_eq!(o.service, full.service);
+            let a: Vec<_> = o
+                .sections
+                .iter()
+                .map(|s| (&s.id, &s.title, s.kind, s.every_months))
+                .collect();
+            let b: Vec<_> = full
+                .sections
+                .iter()
+                .map(|s| (&s.id, &s.title, s.kind, s.every_months))
+                .collect();
+            assert_eq!(a, b);
+        }
+        assert!(Outline::find(None, "nope").is_none());
+    }
+
+    #[test]
+    fn outline_ignores_invalid_user_files_like_the_catalog() {
+        let dir = tempfile::tempdir().unwrap();
+        let bundled = BUNDLED[0].1;
+        // An override of the bundled crypto-com that every other command rejects.
+        let invalid = bundled
+            .replacen("\"every_months\": 1", "\"every_months\": 0", 1)
+            .replacen("Monthly review", "BROKEN monthly", 1);
+        assert_ne!(invalid, bundled);
+        assert!(parse("x.json", &invalid).is_err());
+        std::fs::write(dir.path().join("z-crypto.json"), &invalid).unwrap();
+        // An invalid checklist with an id of its own.
+        std::fs::write(
+            dir.path().join("mine.json"),
+            minimal()
+                .replace(r#""id": "t""#, r#""id": "mine""#)
+                .replace(r#""every_months": 1"#, r#""every_months": 0"#),
+        )
+        .unwrap();
+        // A valid user checklist, and a valid override of generic-exchange with an invalid one
+        // sorting after it.
+        std::fs::write(
+            dir.path().join("good.json"),
+            minimal().replace(r#""id": "t""#, r#""id": "good""#),
+        )
+        .unwrap();
+        let generic = BUNDLED[1]
+            .1
+            .replacen("\"service\": \"", "\"service\": \"My ", 1);
+        std::fs::write(dir.path().join("g1.json"), &generic).unwrap();
+        std::fs::write(
+            dir.path().join("g2.json"),
+            generic.replacen("\"schema\": 1", "\"schema\": 9", 1),
+        )
+        .unwrap();
+
+        let cat = Catalog::load(Some(dir.path()));
+        for id in ["crypto-com", "generic-exchange", "mine", "good", "nope"] {
+            assert_eq!(
+                Outline::find(Some(dir.path()), id),
+                cat.get(id).map(Outline::from),
+                "{id}"
+            );
+        }
+        let o = Outline::find(Some(dir.path()), "crypto-com").unwrap();
+        let monthly = o.sections.iter().find(|s| s.id == "monthly").unwrap();
+        assert_eq!(
+            (monthly.title.as_str(), monthly.every_months),
+            ("Monthly review", Some(1)),
+            "the invalid override is ignored: the bundled checklist is used"
+        );
+        assert!(Outline::find(Some(dir.path()), "mine").is_none());
+        assert!(Outline::find(Some(dir.path()), "good").is_some());
+        assert!(
+            Outline::find(Some(dir.path()), "generic-exchange")
+                .unwrap()
+                .service
+                .starts_with("My "),
+            "the last valid override wins"
+        );
+    }
+
+    #[test]
+    fn load_only_parses_just_what_is_asked() {
+        let cat = Catalog::load_only(None, &["generic-exchange"]);
+        assert_eq!(cat.checklists.len(), 1);
+        assert!(cat.get("generic-exchange").is_some());
+        assert_eq!(Catalog::load(None).checklists.len(), BUNDLED.len());
+    }
+
+    #[test]
+    fn locate_finds_nested_positions() {
+        let t = "{\n \"a\": [1, {\"b\": \"x\"}]\n}";
+        assert_eq!(locate(t, "a[1].b"), (2, 17));
+        assert_eq!(locate(t, "a[5]"), (2, 7));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn parse_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = parse("fuzz.json", &text);
+        }
+
+        #[test]
+        fn mutated_checklist_never_panics(pos in 0usize..400, ch in proptest::char::any()) {
+            let mut text = minimal();
+            let p = pos.min(text.len());
+            let p = (0..=p).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+            text.insert(p, ch);
+            let _ = parse("fuzz.json", &text);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! Reading checklist text: JSON parsing with `file:line:col: path: message` errors.
+
+use std::fmt;
+use std::path::Path;
+
+use super::model::Checklist;
+use super::validate::validate;
+use crate::jsonpos;
+
+/// A loading or validation error that names the file, the position and the field.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct ChecklistError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for ChecklistError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// Several errors from one file (validation reports everything it finds).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct ChecklistErrors(pub Vec<ChecklistError>);
+
+impl fmt::Display for ChecklistErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses and validates checklist text; `file` is used in messages only.
+pub fn parse(file: &str, text: &str) -> Result<Checklist, ChecklistErrors> {
+    let one = |line, column, path: &str, message: String| {
+        ChecklistErrors(vec![ChecklistError {
+            file: file.to_string(),
+            line,
+            column,
+            path: path.to_string(),
+            message,
+        }])
+    };
+    if text.starts_with('\u{feff}') {
+        return Err(one(
+            1,
+            1,
+            "",
+            "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM".into(),
+        ));
+    }
+    if text.trim().is_empty() {
+        return Err(one(
+            1,
+            1,
+            "",
+            "file is empty; expected a JSON checklist object".into(),
+        ));
+    }
+    let checklist: Checklist = jsonpos::from_str(text).map_err(|e| {
+        let message = if e.eof {
+            format!("{} (the file is truncated)", e.message)
+        } else {
+            e.message
+        };
+        one(e.line, e.column, &e.path, message)
+    })?;
+    let problems = validate(&checklist);
+    if problems.is_empty() {
+        Ok(checklist)
+    } else {
+        Err(ChecklistErrors(
+            problems
+                .into_iter()
+                .map(|(path, message)| {
+                    let (line, column) = jsonpos::locate(text, &path);
+                    ChecklistError {
+                        file: file.to_string(),
+                        line,
+                        column,
+                        path,
+                        message,
+                    }
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// Reads and parses a checklist file from disk.
+pub fn load_file(path: &Path) -> Result<Checklist, ChecklistErrors> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        ChecklistErrors(vec![ChecklistError {
+            file: name.clone(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+            message: format!("cannot read file: {e}"),
+        }])
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = jsonpos::utf8_error_at(e.as_bytes(), e.utf8_error().valid_up_to());
+        ChecklistErrors(vec![ChecklistError {
+            file: name.clone(),
+            line,
+            column,
+            path: String::new(),
+            message: "file is not valid UTF-8".into(),
+        }])
+    })?;
+    parse(&name, &text)
+}

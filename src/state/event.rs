@@ -1,0 +1,145 @@
+//! History events: what each recorded change is, and its one-line human description.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::checklist::Checklist;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
+pub enum EventKind {
+    AccountCreated {
+        checklist: String,
+    },
+    PersonasSet {
+        personas: Vec<String>,
+    },
+    StepDone {
+        step: String,
+    },
+    StepUnchecked {
+        step: String,
+    },
+    StepSkipped {
+        step: String,
+        reason: String,
+    },
+    StepNotApplicable {
+        step: String,
+    },
+    StepNote {
+        step: String,
+        text: String,
+    },
+    ReviewItemDone {
+        section: String,
+        step: String,
+    },
+    ReviewItemUndone {
+        section: String,
+        step: String,
+    },
+    ReviewCompleted {
+        section: String,
+        date: NaiveDate,
+    },
+    ReviewSnoozed {
+        section: String,
+        until: NaiveDate,
+    },
+    IncidentOpened {
+        incident: u32,
+    },
+    IncidentStepDone {
+        incident: u32,
+        step: String,
+    },
+    /// An emergency step marked done was un-marked (its time is no longer in the incident).
+    IncidentStepUndone {
+        incident: u32,
+        step: String,
+    },
+    IncidentNote {
+        incident: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ticket: Option<String>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        text: String,
+    },
+    IncidentClosed {
+        incident: u32,
+        resolution: String,
+    },
+    StepsReopened {
+        incident: u32,
+        steps: Vec<String>,
+    },
+}
+
+impl EventKind {
+    /// A one-line human description.
+    pub fn describe(&self, cl: Option<&Checklist>) -> String {
+        let title = |id: &str| {
+            cl.and_then(|c| c.step(id))
+                .map(|(_, s)| format!("{} ({id})", s.title))
+                .unwrap_or_else(|| id.to_string())
+        };
+        let section = |id: &str| {
+            cl.and_then(|c| c.section(id))
+                .map(|s| s.title.clone())
+                .unwrap_or_else(|| id.to_string())
+        };
+        match self {
+            EventKind::AccountCreated { checklist } => {
+                format!("Started tracking with checklist {checklist}")
+            }
+            EventKind::PersonasSet { personas } if personas.is_empty() => "Personas cleared".into(),
+            EventKind::PersonasSet { personas } => format!("Personas set: {}", personas.join(", ")),
+            EventKind::StepDone { step } => format!("Done: {}", title(step)),
+            EventKind::StepUnchecked { step } => format!("Unchecked: {}", title(step)),
+            EventKind::StepSkipped { step, reason } => {
+                format!("Skipped: {} - {reason}", title(step))
+            }
+            EventKind::StepNotApplicable { step } => format!("Not applicable: {}", title(step)),
+            EventKind::StepNote { step, text } => format!("Note on {}: {text}", title(step)),
+            EventKind::ReviewItemDone { section: s, step } => {
+                format!("{}: checked {}", section(s), title(step))
+            }
+            EventKind::ReviewItemUndone { section: s, step } => {
+                format!("{}: unchecked {}", section(s), title(step))
+            }
+            EventKind::ReviewCompleted { section: s, date } => {
+                format!("{} completed ({date})", section(s))
+            }
+            EventKind::ReviewSnoozed { section: s, until } => {
+                format!("{} reminder snoozed until {until}", section(s))
+            }
+            EventKind::IncidentOpened { incident } => format!("Incident #{incident} opened"),
+            EventKind::IncidentStepDone { incident, step } => {
+                format!("Incident #{incident}: done {}", title(step))
+            }
+            EventKind::IncidentStepUndone { incident, step } => {
+                format!("Incident #{incident}: undone {}", title(step))
+            }
+            EventKind::IncidentNote {
+                incident,
+                ticket,
+                text,
+            } => match ticket {
+                Some(t) if text.is_empty() => format!("Incident #{incident}: ticket {t}"),
+                Some(t) => format!("Incident #{incident}: ticket {t}: {text}"),
+                None => format!("Incident #{incident}: note: {text}"),
+            },
+            EventKind::IncidentClosed {
+                incident,
+                resolution,
+            } => {
+                format!("Incident #{incident} closed: {resolution}")
+            }
+            EventKind::StepsReopened { incident, steps } => format!(
+                "Incident #{incident}: {} setup steps reopened for re-verification",
+                steps.len()
+            ),
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! The progress model: per-account step status, reviews, incidents and history, with read-only
+//! queries on them. Serialized as the state file.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::event::EventKind;
+use super::time::fast_utc;
+
+/// Version of the state file format written by this build.
+pub const STATE_VERSION: u32 = 1;
+/// Name of the account used when `--account` is not given.
+pub const DEFAULT_ACCOUNT: &str = "default";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    pub version: u32,
+    #[serde(default)]
+    pub accounts: BTreeMap<String, Account>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            version: STATE_VERSION,
+            accounts: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub checklist: String,
+    #[serde(default)]
+    pub personas: Vec<String>,
+    /// True once the user answered the first-run persona question.
+    #[serde(default)]
+    pub personas_chosen: bool,
+    pub created: DateTime<Utc>,
+    #[serde(default)]
+    pub steps: BTreeMap<String, StepState>,
+    #[serde(default)]
+    pub reviews: BTreeMap<String, Review>,
+    #[serde(default)]
+    pub incidents: Vec<Incident>,
+    /// Every recorded change, oldest first (append-only).
+    #[serde(default)]
+    pub history: Vec<Event>,
+}
+
+/// The current status of one setup step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Status {
+    Todo,
+    Done {
+        at: DateTime<Utc>,
+    },
+    Skipped {
+        at: DateTime<Utc>,
+        reason: String,
+    },
+    NotApplicable {
+        at: DateTime<Utc>,
+    },
+    /// Was done, but an incident asks to verify it again.
+    Reverify {
+        since: DateTime<Utc>,
+        incident: u32,
+    },
+}
+
+impl Status {
+    pub fn is_done(&self) -> bool {
+        matches!(self, Status::Done { .. })
+    }
+    pub fn symbol(&self) -> &'static str {
+        match self {
+            Status::Todo => "[ ]",
+            Status::Done { .. } => "[x]",
+            Status::Skipped { .. } => "[-]",
+            Status::NotApplicable { .. } => "[/]",
+            Status::Reverify { .. } => "[?]",
+        }
+    }
+    pub fn label(&self) -> &'static str {
+        match self {
+            Status::Todo => "to do",
+            Status::Done { .. } => "done",
+            Status::Skipped { .. } => "skipped",
+            Status::NotApplicable { .. } => "not applicable",
+            Status::Reverify { .. } => "re-verify",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepState {
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Default for StepState {
+    fn default() -> Self {
+        StepState {
+            status: Status::Todo,
+            note: None,
+        }
+    }
+}
+
+/// One completion of a recurring review or event re-check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Completion {
+    pub at: DateTime<Utc>,
+    /// The user's local date when it was completed: schedules are computed on this.
+    pub date: NaiveDate,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    #[serde(default)]
+    pub completions: Vec<Completion>,
+    /// Items checked in the current, unfinished run (step id -> when).
+    #[serde(default)]
+    pub in_progress: BTreeMap<String, DateTime<Utc>>,
+    /// The reminder is hidden until this date; the schedule itself does not move.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<NaiveDate>,
+    /// Set by an incident: the review is due now until completed after this moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_now_since: Option<DateTime<Utc>>,
+}
+
+impl Review {
+    pub fn last(&self) -> Option<&Completion> {
+        self.completions.iter().max_by_key(|c| (c.date, c.at))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    pub id: u32,
+    pub opened: DateTime<Utc>,
+    /// Emergency step id -> when it was done.
+    #[serde(default)]
+    pub steps: BTreeMap<String, DateTime<Utc>>,
+    #[serde(default)]
+    pub log: Vec<LogEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Closure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogEntry {
+    pub at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Closure {
+    pub at: DateTime<Utc>,
+    pub resolution: String,
+}
+
+/// One entry of the history log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    #[serde(deserialize_with = "fast_utc")]
+    pub at: DateTime<Utc>,
+    #[serde(rename = "what")]
+    pub kind: EventKind,
+}
+
+impl Account {
+    pub fn new(checklist: &str, now: DateTime<Utc>) -> Account {
+        Account {
+            checklist: checklist.to_string(),
+            personas: Vec::new(),
+            personas_chosen: false,
+            created: now,
+            steps: BTreeMap::new(),
+            reviews: BTreeMap::new(),
+            incidents: Vec::new(),
+            history: vec![Event {
+                at: now,
+                kind: EventKind::AccountCreated {
+                    checklist: checklist.to_string(),
+                },
+            }],
+        }
+    }
+
+    pub(super) fn log(&mut self, now: DateTime<Utc>, kind: EventKind) {
+        self.history.push(Event { at: now, kind });
+    }
+
+    pub fn status(&self, step: &str) -> &Status {
+        static TODO: Status = Status::Todo;
+        self.steps.get(step).map_or(&TODO, |s| &s.status)
+    }
+
+    pub fn note(&self, step: &str) -> Option<&str> {
+        self.steps.get(step).and_then(|s| s.note.as_deref())
+    }
+
+    /// True once the user has done anything with the setup checklist.
+    /// The (UTC) date of the first setup progress: a step done, skipped or marked not applicable,
+    /// or a review completed.
+    pub fn setup_started_on(&self) -> Option<NaiveDate> {
+        self.history
+            .iter()
+            .find(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::StepDone { .. }
+                        | EventKind::StepSkipped { .. }
+                        | EventKind::StepNotApplicable { .. }
+                        | EventKind::ReviewCompleted { .. }
+                )
+            })
+            .map(|e| e.at.date_naive())
+            // A hand-edited file may have progress without history: count from creation.
+            .or_else(|| self.setup_started().then(|| self.created.date_naive()))
+    }
+
+    pub fn setup_started(&self) -> bool {
+        self.steps
+            .values()
+            .any(|s| !matches!(s.status, Status::Todo))
+            || self.reviews.values().any(|r| !r.completions.is_empty())
+    }
+
+    pub fn open_incident(&self) -> Option<&Incident> {
+        self.incidents.iter().rev().find(|i| i.closed.is_none())
+    }
+
+    pub(super) fn open_incident_mut(&mut self) -> Option<&mut Incident> {
+        self.incidents.iter_mut().rev().find(|i| i.closed.is_none())
+    }
+}

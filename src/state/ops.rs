@@ -1,0 +1,422 @@
+//! Operations on an account: every change to progress goes through here and is logged.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::event::EventKind;
+use super::model::*;
+use crate::checklist::{Checklist, SectionKind};
+
+/// Errors from domain operations (wrong step id, wrong section kind, ...).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpError {
+    #[error("unknown step '{0}' (run `lockstep status` to list step ids)")]
+    UnknownStep(String),
+    #[error("unknown section '{0}'")]
+    UnknownSection(String),
+    #[error("step '{step}' is in the {kind} section '{section}', not a setup step; {hint}")]
+    NotSetupStep {
+        step: String,
+        section: String,
+        kind: &'static str,
+        hint: &'static str,
+    },
+    #[error("section '{0}' is not a review (recurring or event) section")]
+    NotReview(String),
+    #[error(
+        "'{0}' is an on-demand re-check: it has no schedule, so there is no reminder to snooze \
+         (record it with `lockstep review {0}` whenever you do it)"
+    )]
+    NoSchedule(String),
+    #[error("no incident is open (start one with `lockstep compromised`)")]
+    NoOpenIncident,
+    #[error("a skip needs a reason")]
+    EmptyReason,
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl Account {
+    pub fn set_personas(&mut self, personas: Vec<String>, now: DateTime<Utc>) {
+        self.personas_chosen = true;
+        if self.personas != personas {
+            self.personas = personas.clone();
+            self.log(now, EventKind::PersonasSet { personas });
+        }
+    }
+
+    fn setup_step(&self, cl: &Checklist, step: &str) -> Result<(), OpError> {
+        let (section, _) = cl
+            .step(step)
+            .ok_or_else(|| OpError::UnknownStep(step.to_string()))?;
+        if section.kind != SectionKind::Setup {
+            return Err(OpError::NotSetupStep {
+                step: step.to_string(),
+                section: section.id.clone(),
+                kind: section.kind.label(),
+                hint: match section.kind {
+                    SectionKind::Emergency => {
+                        "use the emergency screen (`!`) or `lockstep compromised`"
+                    }
+                    _ => "check it off in the review screen",
+                },
+            });
+        }
+        Ok(())
+    }
+
+    fn set_status(&mut self, step: &str, status: Status) {
+        self.steps.entry(step.to_string()).or_default().status = status;
+    }
+
+    /// Marks a setup step done. Idempotent: checking a done step again changes nothing.
+    pub fn check(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, OpError> {
+        self.setup_step(cl, step)?;
+        if self.status(step).is_done() {
+            return Ok(false);
+        }
+        self.set_status(step, Status::Done { at: now });
+        self.log(now, EventKind::StepDone { step: step.into() });
+        Ok(true)
+    }
+
+    pub fn uncheck(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, OpError> {
+        self.setup_step(cl, step)?;
+        if matches!(self.status(step), Status::Todo) {
+            return Ok(false);
+        }
+        self.set_status(step, Status::Todo);
+        self.log(now, EventKind::StepUnchecked { step: step.into() });
+        Ok(true)
+    }
+
+    pub fn skip(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), OpError> {
+        self.setup_step(cl, step)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(OpError::EmptyReason);
+        }
+        crate::guard::check_secret(reason).map_err(|e| OpError::Refused(e.to_string()))?;
+        self.set_status(
+            step,
+            Status::Skipped {
+                at: now,
+                reason: reason.to_string(),
+            },
+        );
+        self.log(
+            now,
+            EventKind::StepSkipped {
+                step: step.into(),
+                reason: reason.into(),
+            },
+        );
+        Ok(())
+    }
+
+    pub fn not_applicable(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), OpError> {
+        self.setup_step(cl, step)?;
+        self.set_status(step, Status::NotApplicable { at: now });
+        self.log(now, EventKind::StepNotApplicable { step: step.into() });
+        Ok(())
+    }
+
+    /// Attaches a note to any step (setup, review or emergency). Refuses secrets.
+    pub fn set_note(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        text: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), OpError> {
+        cl.step(step)
+            .ok_or_else(|| OpError::UnknownStep(step.to_string()))?;
+        crate::guard::check_secret(text).map_err(|e| OpError::Refused(e.to_string()))?;
+        let text = text.trim().to_string();
+        self.steps.entry(step.to_string()).or_default().note =
+            (!text.is_empty()).then(|| text.clone());
+        self.log(
+            now,
+            EventKind::StepNote {
+                step: step.into(),
+                text,
+            },
+        );
+        Ok(())
+    }
+
+    fn review_section<'c>(
+        &self,
+        cl: &'c Checklist,
+        section: &str,
+    ) -> Result<&'c crate::checklist::Section, OpError> {
+        let s = cl
+            .section(section)
+            .ok_or_else(|| OpError::UnknownSection(section.to_string()))?;
+        if !matches!(s.kind, SectionKind::Recurring | SectionKind::Event) {
+            return Err(OpError::NotReview(section.to_string()));
+        }
+        Ok(s)
+    }
+
+    /// Toggles one item of a review run. Returns the completion date when this completed the review.
+    pub fn toggle_review_item(
+        &mut self,
+        cl: &Checklist,
+        section: &str,
+        step: &str,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Option<NaiveDate>, OpError> {
+        let s = self.review_section(cl, section)?;
+        if !s.steps.iter().any(|t| t.id == step) {
+            return Err(OpError::UnknownStep(step.to_string()));
+        }
+        let applicable: Vec<String> = s
+            .steps
+            .iter()
+            .filter(|t| t.applies_to(&self.personas))
+            .map(|t| t.id.clone())
+            .collect();
+        let review = self.reviews.entry(section.to_string()).or_default();
+        let kind = if review.in_progress.remove(step).is_some() {
+            EventKind::ReviewItemUndone {
+                section: section.into(),
+                step: step.into(),
+            }
+        } else {
+            review.in_progress.insert(step.to_string(), now);
+            EventKind::ReviewItemDone {
+                section: section.into(),
+                step: step.into(),
+            }
+        };
+        self.log(now, kind);
+        let review = self.reviews.get(section).expect("inserted above");
+        if applicable
+            .iter()
+            .all(|id| review.in_progress.contains_key(id))
+        {
+            self.complete_review(cl, section, now, today)?;
+            return Ok(Some(today));
+        }
+        Ok(None)
+    }
+
+    /// Records a whole review as done today (all items).
+    pub fn complete_review(
+        &mut self,
+        cl: &Checklist,
+        section: &str,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<(), OpError> {
+        self.review_section(cl, section)?;
+        let review = self.reviews.entry(section.to_string()).or_default();
+        review.completions.push(Completion {
+            at: now,
+            date: today,
+        });
+        review.in_progress.clear();
+        review.snoozed_until = None;
+        review.due_now_since = None;
+        self.log(
+            now,
+            EventKind::ReviewCompleted {
+                section: section.into(),
+                date: today,
+            },
+        );
+        Ok(())
+    }
+
+    pub fn snooze(
+        &mut self,
+        cl: &Checklist,
+        section: &str,
+        until: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<(), OpError> {
+        if self.review_section(cl, section)?.kind != SectionKind::Recurring {
+            return Err(OpError::NoSchedule(section.to_string()));
+        }
+        self.reviews
+            .entry(section.to_string())
+            .or_default()
+            .snoozed_until = Some(until);
+        self.log(
+            now,
+            EventKind::ReviewSnoozed {
+                section: section.into(),
+                until,
+            },
+        );
+        Ok(())
+    }
+
+    /// Opens an incident (or returns the one already open): reopens done setup steps for
+    /// re-verification and makes every recurring review due now. History is kept.
+    pub fn open_compromise(&mut self, cl: &Checklist, now: DateTime<Utc>) -> u32 {
+        if let Some(i) = self.open_incident() {
+            return i.id;
+        }
+        let id = self.incidents.iter().map(|i| i.id).max().unwrap_or(0) + 1;
+        self.incidents.push(Incident {
+            id,
+            opened: now,
+            steps: BTreeMap::new(),
+            log: Vec::new(),
+            closed: None,
+        });
+        self.log(now, EventKind::IncidentOpened { incident: id });
+        let mut reopened = Vec::new();
+        for s in cl.sections_of(SectionKind::Setup) {
+            for t in &s.steps {
+                if self.status(&t.id).is_done() {
+                    self.set_status(
+                        &t.id,
+                        Status::Reverify {
+                            since: now,
+                            incident: id,
+                        },
+                    );
+                    reopened.push(t.id.clone());
+                }
+            }
+        }
+        self.log(
+            now,
+            EventKind::StepsReopened {
+                incident: id,
+                steps: reopened,
+            },
+        );
+        for s in cl.sections_of(SectionKind::Recurring) {
+            let r = self.reviews.entry(s.id.clone()).or_default();
+            r.due_now_since = Some(now);
+            r.snoozed_until = None;
+            r.in_progress.clear();
+        }
+        id
+    }
+
+    /// Marks an emergency step done for the open incident (toggling it off again if already done).
+    pub fn toggle_emergency_step(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, OpError> {
+        let em = cl
+            .emergency()
+            .ok_or_else(|| OpError::UnknownSection("emergency".into()))?;
+        if !em.steps.iter().any(|t| t.id == step) {
+            return Err(OpError::UnknownStep(step.to_string()));
+        }
+        let inc = self.open_incident_mut().ok_or(OpError::NoOpenIncident)?;
+        let id = inc.id;
+        if inc.steps.remove(step).is_some() {
+            // The time it was done is gone from the incident; the history keeps both events.
+            self.log(
+                now,
+                EventKind::IncidentStepUndone {
+                    incident: id,
+                    step: step.into(),
+                },
+            );
+            return Ok(false);
+        }
+        inc.steps.insert(step.to_string(), now);
+        self.log(
+            now,
+            EventKind::IncidentStepDone {
+                incident: id,
+                step: step.into(),
+            },
+        );
+        Ok(true)
+    }
+
+    /// Adds a note and/or a support ticket number to the open incident log.
+    pub fn incident_note(
+        &mut self,
+        text: &str,
+        ticket: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<u32, OpError> {
+        let text = text.trim().to_string();
+        let ticket = ticket
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from);
+        if text.is_empty() && ticket.is_none() {
+            return Err(OpError::Refused("the note is empty".into()));
+        }
+        crate::guard::check_secret(&text).map_err(|e| OpError::Refused(e.to_string()))?;
+        if let Some(t) = &ticket {
+            crate::guard::check_secret(t).map_err(|e| OpError::Refused(e.to_string()))?;
+        }
+        let inc = self.open_incident_mut().ok_or(OpError::NoOpenIncident)?;
+        let id = inc.id;
+        inc.log.push(LogEntry {
+            at: now,
+            ticket: ticket.clone(),
+            text: text.clone(),
+        });
+        self.log(
+            now,
+            EventKind::IncidentNote {
+                incident: id,
+                ticket,
+                text,
+            },
+        );
+        Ok(id)
+    }
+
+    pub fn close_incident(&mut self, resolution: &str, now: DateTime<Utc>) -> Result<u32, OpError> {
+        let resolution = resolution.trim().to_string();
+        if resolution.is_empty() {
+            return Err(OpError::Refused(
+                "closing an incident needs a resolution note".into(),
+            ));
+        }
+        crate::guard::check_secret(&resolution).map_err(|e| OpError::Refused(e.to_string()))?;
+        let inc = self.open_incident_mut().ok_or(OpError::NoOpenIncident)?;
+        let id = inc.id;
+        inc.closed = Some(Closure {
+            at: now,
+            resolution: resolution.clone(),
+        });
+        self.log(
+            now,
+            EventKind::IncidentClosed {
+                incident: id,
+                resolution,
+            },
+        );
+        Ok(id)
+    }
+}

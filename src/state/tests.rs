@@ -1,0 +1,245 @@
+//! Unit tests of the progress model and its operations.
+
+use super::time::parse_utc_fast;
+use super::*;
+use crate::checklist::Checklist;
+use crate::checklist::{BUNDLED, parse};
+use chrono::TimeZone;
+use chrono::{DateTime, NaiveDate, Utc};
+
+fn cl() -> Checklist {
+    parse("crypto-com.json", BUNDLED[0].1).unwrap()
+}
+fn t(h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, h, 0, 0).unwrap()
+}
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+#[test]
+fn check_uncheck_skip_and_history() {
+    let c = cl();
+    let mut a = Account::new("crypto-com", t(0));
+    assert!(!a.setup_started());
+    assert!(a.check(&c, "totp-2fa", t(1)).unwrap());
+    assert!(!a.check(&c, "totp-2fa", t(2)).unwrap(), "idempotent");
+    assert!(a.status("totp-2fa").is_done());
+    assert!(a.setup_started());
+    assert!(a.uncheck(&c, "totp-2fa", t(3)).unwrap());
+    assert_eq!(a.status("totp-2fa"), &Status::Todo);
+    assert_eq!(
+        a.skip(&c, "totp-2fa", "  ", t(4)),
+        Err(OpError::EmptyReason)
+    );
+    a.skip(&c, "totp-2fa", "no phone", t(4)).unwrap();
+    assert_eq!(a.status("totp-2fa").label(), "skipped");
+    assert_eq!(a.history.len(), 4);
+    assert!(matches!(
+        a.check(&c, "nope", t(5)),
+        Err(OpError::UnknownStep(_))
+    ));
+    let em = c.emergency().unwrap().steps[0].id.clone();
+    assert!(matches!(
+        a.check(&c, &em, t(5)),
+        Err(OpError::NotSetupStep { .. })
+    ));
+}
+
+#[test]
+fn review_completes_when_all_items_checked() {
+    let c = cl();
+    let mut a = Account::new("crypto-com", t(0));
+    let monthly = c.section("monthly").unwrap();
+    let n = monthly.steps.len();
+    for (i, s) in monthly.steps.iter().enumerate() {
+        let r = a
+            .toggle_review_item(&c, "monthly", &s.id, t(1), d(2026, 11, 25))
+            .unwrap();
+        assert_eq!(r.is_some(), i == n - 1);
+    }
+    let r = &a.reviews["monthly"];
+    assert_eq!(r.completions.len(), 1);
+    assert!(r.in_progress.is_empty());
+    // Untoggling an item in progress.
+    let first = &monthly.steps[0].id;
+    a.toggle_review_item(&c, "monthly", first, t(2), d(2026, 11, 26))
+        .unwrap();
+    a.toggle_review_item(&c, "monthly", first, t(3), d(2026, 11, 26))
+        .unwrap();
+    assert!(a.reviews["monthly"].in_progress.is_empty());
+    assert!(
+        a.toggle_review_item(&c, "essentials", "totp-2fa", t(1), d(2026, 1, 1))
+            .is_err()
+    );
+}
+
+#[test]
+fn compromise_reopens_without_losing_history() {
+    let c = cl();
+    let mut a = Account::new("crypto-com", t(0));
+    a.check(&c, "totp-2fa", t(1)).unwrap();
+    a.check(&c, "anti-phishing-code", t(1)).unwrap();
+    a.complete_review(&c, "monthly", t(1), d(2026, 11, 25))
+        .unwrap();
+    let before = a.history.clone();
+    let id = a.open_compromise(&c, t(2));
+    assert_eq!(id, 1);
+    assert_eq!(
+        a.open_compromise(&c, t(3)),
+        1,
+        "one open incident at a time"
+    );
+    assert!(a.history.starts_with(&before), "history is append-only");
+    assert!(matches!(
+        a.status("totp-2fa"),
+        Status::Reverify { incident: 1, .. }
+    ));
+    assert!(a.reviews["monthly"].due_now_since.is_some());
+    assert_eq!(a.reviews["monthly"].completions.len(), 1);
+    let em = c.emergency().unwrap();
+    assert!(a.toggle_emergency_step(&c, &em.steps[0].id, t(2)).unwrap());
+    a.incident_note("chat opened", Some("#12345"), t(2))
+        .unwrap();
+    assert!(a.incident_note("", None, t(2)).is_err());
+    a.close_incident("account recovered", t(5)).unwrap();
+    assert!(a.open_incident().is_none());
+    assert_eq!(
+        a.incident_note("x", None, t(6)),
+        Err(OpError::NoOpenIncident)
+    );
+    // Re-verify, then a new incident gets id 2.
+    a.check(&c, "totp-2fa", t(6)).unwrap();
+    assert!(a.status("totp-2fa").is_done());
+    assert_eq!(a.open_compromise(&c, t(7)), 2);
+}
+
+#[test]
+fn unmarking_an_emergency_step_is_logged() {
+    let c = cl();
+    let mut a = Account::new("crypto-com", t(0));
+    a.open_compromise(&c, t(1));
+    let step = c.emergency().unwrap().steps[0].id.clone();
+    assert!(a.toggle_emergency_step(&c, &step, t(2)).unwrap());
+    assert!(!a.toggle_emergency_step(&c, &step, t(3)).unwrap());
+    assert!(a.open_incident().unwrap().steps.is_empty());
+    let last = a.history.last().unwrap();
+    assert_eq!(
+        last,
+        &Event {
+            at: t(3),
+            kind: EventKind::IncidentStepUndone {
+                incident: 1,
+                step: step.clone()
+            }
+        }
+    );
+    let title = &c.emergency().unwrap().steps[0].title;
+    assert_eq!(
+        last.kind.describe(Some(&c)),
+        format!("Incident #1: undone {title} ({step})")
+    );
+    // The event round-trips through the state file format.
+    let j = serde_json::to_string(&last).unwrap();
+    assert!(j.contains(r#""event":"incident_step_undone""#), "{j}");
+    assert_eq!(&serde_json::from_str::<Event>(&j).unwrap(), last);
+}
+
+#[test]
+fn only_recurring_reviews_can_be_snoozed() {
+    let c = cl();
+    let mut a = Account::new("crypto-com", t(0));
+    let until = d(2026, 12, 1);
+    a.snooze(&c, "monthly", until, t(1)).unwrap();
+    let e = a.snooze(&c, "after-integration", until, t(1)).unwrap_err();
+    assert_eq!(e, OpError::NoSchedule("after-integration".into()));
+    assert!(e.to_string().contains("no schedule"), "{e}");
+    assert!(!a.reviews.contains_key("after-integration"));
+    assert!(matches!(
+        a.snooze(&c, "essentials", until, t(1)),
+        Err(OpError::NotReview(_))
+    ));
+}
+
+#[test]
+fn notes_refuse_secrets() {
+    let c = cl();
+    let mut a = Account::new("crypto-com", t(0));
+    let err = a
+        .set_note(
+            &c,
+            "totp-2fa",
+            "otpauth://totp/X?secret=JBSWY3DPEHPK3PXP",
+            t(1),
+        )
+        .unwrap_err();
+    assert!(matches!(err, OpError::Refused(_)));
+    a.set_note(&c, "totp-2fa", "using Aegis on the old phone", t(1))
+        .unwrap();
+    assert_eq!(a.note("totp-2fa"), Some("using Aegis on the old phone"));
+}
+
+#[test]
+fn fast_timestamp_parser_agrees_with_chrono() {
+    for s in [
+        "2026-11-25T09:14:00Z",
+        "2026-11-25T09:14:00.5Z",
+        "2026-11-25T09:14:00.123456789Z",
+        "2024-02-29T23:59:59Z",
+    ] {
+        assert_eq!(
+            parse_utc_fast(s),
+            Some(s.parse::<DateTime<Utc>>().unwrap()),
+            "{s}"
+        );
+    }
+    for bad in [
+        "2026-02-30T00:00:00Z",
+        "2026-11-25T24:00:00Z",
+        "2026-11-25 09:14:00Z",
+        "2026-11-25T09:14:00+01:00",
+        "x",
+    ] {
+        assert_eq!(parse_utc_fast(bad), None, "{bad}");
+    }
+    // Other RFC 3339 forms still load, through chrono.
+    let e: Event = serde_json::from_str(
+        r#"{"at":"2026-11-25T10:14:00+01:00","what":{"event":"step_done","step":"a"}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        e.at,
+        "2026-11-25T09:14:00Z".parse::<DateTime<Utc>>().unwrap()
+    );
+    assert!(
+        serde_json::from_str::<Event>(
+            r#"{"at":"yesterday","what":{"event":"step_done","step":"a"}}"#
+        )
+        .is_err()
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn fast_parser_never_disagrees(secs in 0i64..4_102_444_800, nanos in 0u32..1_000_000_000) {
+        let t = DateTime::from_timestamp(secs, nanos).unwrap();
+        let s = serde_json::to_value(t).unwrap();
+        let s = s.as_str().unwrap();
+        proptest::prop_assert_eq!(parse_utc_fast(s), Some(t));
+    }
+}
+
+#[test]
+fn state_roundtrips_through_json() {
+    let c = cl();
+    let mut a = Account::new("crypto-com", t(0));
+    a.check(&c, "totp-2fa", t(1)).unwrap();
+    a.skip(&c, "passkeys", "later", t(1)).unwrap();
+    a.open_compromise(&c, t(2));
+    a.incident_note("hi", Some("T-1"), t(2)).unwrap();
+    let mut s = State::default();
+    s.accounts.insert(DEFAULT_ACCOUNT.into(), a);
+    let j = serde_json::to_string_pretty(&s).unwrap();
+    let back: State = serde_json::from_str(&j).unwrap();
+    assert_eq!(back, s);
+}
