@@ -10,6 +10,7 @@ pub mod guard;
 pub mod jsonpos;
 pub mod schedule;
 pub mod score;
+pub mod startup;
 pub mod state;
 pub mod store;
 pub mod tui;

@@ -1,20 +1,30 @@
 //! Review scheduling (SPEC §3): next due dates on local calendar dates, due-soon window, overdue, snooze.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::checklist::{Checklist, SectionKind};
-use crate::state::{Account, Review};
+use crate::state::{Account, OpError, Review};
 
 /// How many days before the due date a review counts as "due soon".
 pub const SOON_DAYS: i64 = 7;
-/// Longest snooze of a reminder for a review that is already due.
-pub const MAX_OVERDUE_SNOOZE_DAYS: u64 = 7;
+/// Longest snooze of a reminder (only a due or overdue review can be snoozed).
+pub const MAX_SNOOZE_DAYS: u64 = 7;
 
 /// `from` plus `months` calendar months, clamped to the end of the month (Jan 31 + 1 = Feb 28/29).
 pub fn add_months(from: NaiveDate, months: u32) -> NaiveDate {
     from.checked_add_months(Months::new(months))
         .unwrap_or(NaiveDate::MAX)
+}
+
+/// The one wording of a review interval: "monthly", "quarterly", "every N months".
+pub fn interval_label(every_months: u32) -> String {
+    match every_months {
+        1 => "monthly".into(),
+        3 => "quarterly".into(),
+        12 => "yearly".into(),
+        m => format!("every {m} months"),
+    }
 }
 
 /// Where a review stands on `today`.
@@ -115,20 +125,65 @@ pub fn due(
     }
 }
 
-/// The latest date a reminder may be snoozed to: the next due date when the review is not yet due,
-/// otherwise a week from today.
-pub fn snooze_cap(state: Due, today: NaiveDate) -> NaiveDate {
-    match state {
-        Due::Scheduled { next } | Due::Soon { next, .. } => next,
-        _ => today + Days::new(MAX_OVERDUE_SNOOZE_DAYS),
-    }
+/// What a snooze did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Snoozed {
+    pub until: NaiveDate,
+    /// The request was longer than [`MAX_SNOOZE_DAYS`] and was shortened to it.
+    pub capped: bool,
+    /// Where the review stands (the schedule itself does not move).
+    pub due: Due,
 }
 
-/// Clamps a wanted snooze date to `[today + 1, snooze_cap]`.
-pub fn snooze_until(state: Due, today: NaiveDate, wanted: NaiveDate) -> NaiveDate {
-    wanted
-        .min(snooze_cap(state, today))
-        .max(today + Days::new(1))
+/// The snooze policy, for the CLI and the TUI alike: only a due or overdue recurring review can
+/// be snoozed, for 1 to [`MAX_SNOOZE_DAYS`] days (a longer request is capped, and says so).
+/// Only the reminder moves, never the schedule.
+pub fn snooze(
+    account: &mut Account,
+    cl: &Checklist,
+    section: &str,
+    days: u64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Snoozed, OpError> {
+    let s = cl
+        .section(section)
+        .ok_or_else(|| OpError::UnknownSection(section.to_string()))?;
+    let every = match (s.kind, s.every_months) {
+        (SectionKind::Recurring, Some(every)) => every,
+        (SectionKind::Event, _) => return Err(OpError::NoSchedule(section.to_string())),
+        _ => return Err(OpError::NotReview(section.to_string())),
+    };
+    let state = due(
+        account.reviews.get(section),
+        every,
+        account.setup_started_on(),
+        today,
+    );
+    if !state.is_due() {
+        return Err(OpError::NotDue {
+            section: section.to_string(),
+            state: state.describe(),
+        });
+    }
+    let capped = days > MAX_SNOOZE_DAYS;
+    let until = today + Days::new(days.clamp(1, MAX_SNOOZE_DAYS));
+    account.set_snooze(cl, section, Some(until), now)?;
+    Ok(Snoozed {
+        until,
+        capped,
+        due: state,
+    })
+}
+
+/// Undoes a snooze: the reminder shows again at once.
+pub fn unsnooze(
+    account: &mut Account,
+    cl: &Checklist,
+    section: &str,
+    now: DateTime<Utc>,
+) -> Result<(), OpError> {
+    account.set_snooze(cl, section, None, now)
 }
 
 /// True when the reminder is hidden on `today` (the schedule is unchanged).
@@ -432,31 +487,48 @@ mod tests {
     }
 
     #[test]
-    fn snooze_moves_only_the_reminder_and_is_capped() {
-        let mut r = done_on(d(2026, 10, 20));
-        let today = d(2026, 11, 15);
-        let st = due(Some(&r), 1, S, today);
-        assert_eq!(
-            snooze_until(st, today, d(2026, 12, 31)),
-            d(2026, 11, 20),
-            "capped at next due"
-        );
+    fn snooze_policy_only_due_reviews_at_most_a_week() {
+        use crate::checklist::{BUNDLED, parse};
+        let cl = parse("crypto-com.json", BUNDLED[0].1).unwrap();
+        let now = chrono::Utc::now();
+        let mut a = Account::new("crypto-com", now);
+        a.complete_review(&cl, "monthly", now, d(2026, 10, 20))
+            .unwrap();
+        // Not due yet (due 2026-11-20): refused, with where it stands.
+        let e = snooze(&mut a, &cl, "monthly", 3, d(2026, 11, 15), now).unwrap_err();
+        assert!(matches!(e, OpError::NotDue { .. }), "{e}");
+        assert!(e.to_string().contains("due in 5 days"), "{e}");
+        // Overdue: a long request is capped at a week and says so.
         let today = d(2026, 11, 25);
-        let st = due(Some(&r), 1, S, today);
+        let before = due(a.reviews.get("monthly"), 1, S, today);
+        let s = snooze(&mut a, &cl, "monthly", 30, today, now).unwrap();
+        assert_eq!((s.until, s.capped), (d(2026, 12, 2), true));
+        let s = snooze(&mut a, &cl, "monthly", 0, today, now).unwrap();
         assert_eq!(
-            snooze_until(st, today, d(2027, 1, 1)),
-            d(2026, 12, 2),
-            "a week when overdue"
-        );
-        assert_eq!(
-            snooze_until(st, today, today),
-            d(2026, 11, 26),
+            (s.until, s.capped),
+            (d(2026, 11, 26), false),
             "at least a day"
         );
-        r.snoozed_until = Some(d(2026, 11, 28));
-        assert!(is_snoozed(Some(&r), today));
-        assert!(!is_snoozed(Some(&r), d(2026, 11, 28)));
-        assert_eq!(due(Some(&r), 1, S, today), st, "schedule unchanged");
+        let r = a.reviews.get("monthly");
+        assert!(is_snoozed(r, today));
+        assert!(!is_snoozed(r, d(2026, 11, 26)));
+        assert_eq!(due(r, 1, S, today), before, "schedule unchanged");
+        // Undo shows the reminder again; undoing twice is an error that says so.
+        unsnooze(&mut a, &cl, "monthly", now).unwrap();
+        assert!(!is_snoozed(a.reviews.get("monthly"), today));
+        assert!(matches!(
+            unsnooze(&mut a, &cl, "monthly", now),
+            Err(OpError::NotSnoozed(_))
+        ));
+        // Event re-checks have no schedule; setup sections are not reviews.
+        assert!(matches!(
+            snooze(&mut a, &cl, "after-integration", 1, today, now),
+            Err(OpError::NoSchedule(_))
+        ));
+        assert!(matches!(
+            snooze(&mut a, &cl, "essentials", 1, today, now),
+            Err(OpError::NotReview(_))
+        ));
     }
 
     #[test]

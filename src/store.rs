@@ -119,9 +119,7 @@ pub fn parse_state(file: &Path, text: &[u8]) -> Result<State, StoreError> {
     let s = match std::str::from_utf8(text) {
         Ok(s) => s,
         Err(e) => {
-            let upto = &text[..e.valid_up_to()];
-            let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
-            let column = upto.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+            let (line, column) = crate::jsonpos::utf8_error_at(text, e.valid_up_to());
             return Err(corrupt(
                 line,
                 column,
@@ -132,10 +130,7 @@ pub fn parse_state(file: &Path, text: &[u8]) -> Result<State, StoreError> {
     if s.trim().is_empty() {
         return Err(corrupt(1, 1, "the file is empty (a save was interrupted by something outside lockstep, or it was truncated)".into()));
     }
-    let parsed = serde_json::from_str::<State>(s).or_else(|_| {
-        let de = &mut serde_json::Deserializer::from_str(s);
-        serde_path_to_error::deserialize::<_, State>(de)
-    });
+    let parsed = crate::jsonpos::from_str::<State>(s);
     // A newer format gets its own message (checked only on failure: it costs a second parse).
     #[derive(serde::Deserialize)]
     struct VersionOnly {
@@ -162,24 +157,17 @@ pub fn parse_state(file: &Path, text: &[u8]) -> Result<State, StoreError> {
             format!("version: unsupported state version {}", state.version),
         )),
         Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let msg = inner.to_string();
-            let msg = msg
-                .rfind(" at line ")
-                .map_or(msg.as_str(), |i| &msg[..i])
-                .to_string();
-            let detail = if path == "." || path.is_empty() {
-                msg
+            let detail = if e.path.is_empty() {
+                e.message
             } else {
-                format!("{path}: {msg}")
+                format!("{}: {}", e.path, e.message)
             };
-            let detail = if inner.is_eof() {
+            let detail = if e.eof {
                 format!("{detail} (the file is truncated)")
             } else {
                 detail
             };
-            Err(corrupt(inner.line(), inner.column(), detail))
+            Err(corrupt(e.line, e.column, detail))
         }
     }
 }

@@ -399,7 +399,8 @@ fn ics_dates_due_overdue_and_not_started_reviews_today() {
     // Quarterly done: scheduled three months later; a snooze changes nothing.
     a.complete_review(&cl, "quarterly", at(2026, 12, 1, 9, 0), d(2026, 12, 1))
         .unwrap();
-    a.snooze(&cl, "monthly", d(2026, 12, 8), now).unwrap();
+    a.set_snooze(&cl, "monthly", Some(d(2026, 12, 8)), now)
+        .unwrap();
     assert_eq!(starts(&a), vec![today, d(2027, 3, 1)]);
     // An incident makes every review due now.
     a.complete_review(&cl, "monthly", at(2026, 12, 2, 9, 0), d(2026, 12, 2))
@@ -762,9 +763,10 @@ fn incident_report_picks_open_or_latest_and_reports_errors() {
     let cl = bundled();
     let mut a = Account::new("crypto-com", at(2026, 11, 1, 0, 0));
     let err = export::incident_report(&cl, "main", &a, None, at(2026, 11, 1, 0, 0)).unwrap_err();
-    assert!(err.contains("no incidents"), "{err}");
+    assert_eq!(err, export::ReportError::NoIncidents);
+    assert!(err.to_string().contains("no incidents"), "{err}");
     let err = export::incident_report(&cl, "main", &a, Some(1), at(2026, 11, 1, 0, 0)).unwrap_err();
-    assert!(err.contains("no incidents"), "{err}");
+    assert_eq!(err, export::ReportError::NoIncidents);
 
     a.open_compromise(&cl, at(2026, 11, 2, 8, 0));
     a.close_incident("false alarm", at(2026, 11, 2, 8, 45))
@@ -798,6 +800,11 @@ fn incident_report_picks_open_or_latest_and_reports_errors() {
     );
 
     let err = export::incident_report(&cl, "main", &a, Some(7), now).unwrap_err();
+    assert!(
+        matches!(err, export::ReportError::NoSuchIncident { id: 7, .. }),
+        "{err}"
+    );
+    let err = err.to_string();
     assert!(
         err.contains("no incident #7") && err.contains("#1, #2"),
         "{err}"

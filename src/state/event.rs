@@ -47,6 +47,10 @@ pub enum EventKind {
         section: String,
         until: NaiveDate,
     },
+    /// A snoozed reminder shows again.
+    ReviewUnsnoozed {
+        section: String,
+    },
     IncidentOpened {
         incident: u32,
     },
@@ -114,6 +118,9 @@ impl EventKind {
             EventKind::ReviewSnoozed { section: s, until } => {
                 format!("{} reminder snoozed until {until}", section(s))
             }
+            EventKind::ReviewUnsnoozed { section: s } => {
+                format!("{} reminder shown again (snooze undone)", section(s))
+            }
             EventKind::IncidentOpened { incident } => format!("Incident #{incident} opened"),
             EventKind::IncidentStepDone { incident, step } => {
                 format!("Incident #{incident}: done {}", title(step))
@@ -125,11 +132,10 @@ impl EventKind {
                 incident,
                 ticket,
                 text,
-            } => match ticket {
-                Some(t) if text.is_empty() => format!("Incident #{incident}: ticket {t}"),
-                Some(t) => format!("Incident #{incident}: ticket {t}: {text}"),
-                None => format!("Incident #{incident}: note: {text}"),
-            },
+            } => format!(
+                "Incident #{incident}: {}",
+                log_line(ticket.as_deref(), text)
+            ),
             EventKind::IncidentClosed {
                 incident,
                 resolution,
@@ -141,5 +147,14 @@ impl EventKind {
                 steps.len()
             ),
         }
+    }
+}
+
+/// An incident log line: "Support ticket: T; note: text", "Support ticket: T", or "Note: text".
+pub fn log_line(ticket: Option<&str>, text: &str) -> String {
+    match ticket {
+        Some(t) if text.is_empty() => format!("Support ticket: {t}"),
+        Some(t) => format!("Support ticket: {t}; note: {text}"),
+        None => format!("Note: {text}"),
     }
 }

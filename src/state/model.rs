@@ -170,6 +170,14 @@ pub struct LogEntry {
     pub text: String,
 }
 
+impl LogEntry {
+    /// The one way a log entry is written out: "Support ticket: T; note: text",
+    /// "Support ticket: T", or "Note: text".
+    pub fn describe(&self) -> String {
+        super::event::log_line(self.ticket.as_deref(), &self.text)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Closure {

@@ -33,8 +33,16 @@ pub enum OpError {
     NoOpenIncident,
     #[error("a skip needs a reason")]
     EmptyReason,
-    #[error("{0}")]
-    Refused(String),
+    #[error(transparent)]
+    Secret(#[from] crate::guard::SecretRefused),
+    #[error("the note is empty")]
+    EmptyNote,
+    #[error("closing an incident needs a resolution note")]
+    EmptyResolution,
+    #[error("'{section}' is not due ({state}): only a due or overdue review can be snoozed")]
+    NotDue { section: String, state: String },
+    #[error("'{0}' has no snoozed reminder")]
+    NotSnoozed(String),
 }
 
 impl Account {
@@ -113,7 +121,7 @@ impl Account {
         if reason.is_empty() {
             return Err(OpError::EmptyReason);
         }
-        crate::guard::check_secret(reason).map_err(|e| OpError::Refused(e.to_string()))?;
+        crate::guard::check_secret(reason)?;
         self.set_status(
             step,
             Status::Skipped {
@@ -153,7 +161,7 @@ impl Account {
     ) -> Result<(), OpError> {
         cl.step(step)
             .ok_or_else(|| OpError::UnknownStep(step.to_string()))?;
-        crate::guard::check_secret(text).map_err(|e| OpError::Refused(e.to_string()))?;
+        crate::guard::check_secret(text)?;
         let text = text.trim().to_string();
         self.steps.entry(step.to_string()).or_default().note =
             (!text.is_empty()).then(|| text.clone());
@@ -252,27 +260,32 @@ impl Account {
         Ok(())
     }
 
-    pub fn snooze(
+    /// Sets or clears a review's snooze. The policy (only due reviews, at most a week) lives in
+    /// [`crate::schedule::snooze`]; call that instead.
+    pub fn set_snooze(
         &mut self,
         cl: &Checklist,
         section: &str,
-        until: NaiveDate,
+        until: Option<NaiveDate>,
         now: DateTime<Utc>,
     ) -> Result<(), OpError> {
         if self.review_section(cl, section)?.kind != SectionKind::Recurring {
             return Err(OpError::NoSchedule(section.to_string()));
         }
-        self.reviews
-            .entry(section.to_string())
-            .or_default()
-            .snoozed_until = Some(until);
-        self.log(
-            now,
-            EventKind::ReviewSnoozed {
+        let r = self.reviews.entry(section.to_string()).or_default();
+        let had = r.snoozed_until;
+        r.snoozed_until = until;
+        let kind = match until {
+            Some(until) => EventKind::ReviewSnoozed {
                 section: section.into(),
                 until,
             },
-        );
+            None if had.is_some() => EventKind::ReviewUnsnoozed {
+                section: section.into(),
+            },
+            None => return Err(OpError::NotSnoozed(section.to_string())),
+        };
+        self.log(now, kind);
         Ok(())
     }
 
@@ -372,11 +385,11 @@ impl Account {
             .filter(|t| !t.is_empty())
             .map(String::from);
         if text.is_empty() && ticket.is_none() {
-            return Err(OpError::Refused("the note is empty".into()));
+            return Err(OpError::EmptyNote);
         }
-        crate::guard::check_secret(&text).map_err(|e| OpError::Refused(e.to_string()))?;
+        crate::guard::check_secret(&text)?;
         if let Some(t) = &ticket {
-            crate::guard::check_secret(t).map_err(|e| OpError::Refused(e.to_string()))?;
+            crate::guard::check_secret(t)?;
         }
         let inc = self.open_incident_mut().ok_or(OpError::NoOpenIncident)?;
         let id = inc.id;
@@ -399,11 +412,9 @@ impl Account {
     pub fn close_incident(&mut self, resolution: &str, now: DateTime<Utc>) -> Result<u32, OpError> {
         let resolution = resolution.trim().to_string();
         if resolution.is_empty() {
-            return Err(OpError::Refused(
-                "closing an incident needs a resolution note".into(),
-            ));
+            return Err(OpError::EmptyResolution);
         }
-        crate::guard::check_secret(&resolution).map_err(|e| OpError::Refused(e.to_string()))?;
+        crate::guard::check_secret(&resolution)?;
         let inc = self.open_incident_mut().ok_or(OpError::NoOpenIncident)?;
         let id = inc.id;
         inc.closed = Some(Closure {

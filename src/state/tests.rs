@@ -149,14 +149,16 @@ fn unmarking_an_emergency_step_is_logged() {
 fn only_recurring_reviews_can_be_snoozed() {
     let c = cl();
     let mut a = Account::new("crypto-com", t(0));
-    let until = d(2026, 12, 1);
-    a.snooze(&c, "monthly", until, t(1)).unwrap();
-    let e = a.snooze(&c, "after-integration", until, t(1)).unwrap_err();
+    let until = Some(d(2026, 12, 1));
+    a.set_snooze(&c, "monthly", until, t(1)).unwrap();
+    let e = a
+        .set_snooze(&c, "after-integration", until, t(1))
+        .unwrap_err();
     assert_eq!(e, OpError::NoSchedule("after-integration".into()));
     assert!(e.to_string().contains("no schedule"), "{e}");
     assert!(!a.reviews.contains_key("after-integration"));
     assert!(matches!(
-        a.snooze(&c, "essentials", until, t(1)),
+        a.set_snooze(&c, "essentials", until, t(1)),
         Err(OpError::NotReview(_))
     ));
 }
@@ -173,7 +175,7 @@ fn notes_refuse_secrets() {
             t(1),
         )
         .unwrap_err();
-    assert!(matches!(err, OpError::Refused(_)));
+    assert!(matches!(err, OpError::Secret(_)));
     a.set_note(&c, "totp-2fa", "using Aegis on the old phone", t(1))
         .unwrap();
     assert_eq!(a.note("totp-2fa"), Some("using Aegis on the old phone"));

@@ -1,6 +1,6 @@
 //! TUI state machine (Elm-style): `App::update(Action)` changes state; no IO, no clock reads.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::checklist::{Checklist, Section, SectionKind, Step};
 use crate::schedule;
@@ -700,25 +700,19 @@ impl App {
         let Screen::Review { section } = self.screen().clone() else {
             return;
         };
-        let Some(sec) = self.cl.section(&section) else {
-            return;
-        };
-        let Some(every) = sec.every_months else {
-            return self.err("Event re-checks have no schedule to snooze.");
-        };
-        let r = self.acct().reviews.get(&section);
-        let st = schedule::due(r, every, self.acct().setup_started_on(), self.today);
-        if let schedule::Due::NotStarted | schedule::Due::Scheduled { .. } = st {
-            return self.err("Nothing to snooze: this review is not due yet.");
-        }
-        let until = schedule::snooze_until(st, self.today, self.today + Days::new(7));
-        let now = self.now;
-        match self.op(|a, cl| a.snooze(cl, &section, until, now)) {
-            Ok(()) => {
+        let (now, today) = (self.now, self.today);
+        match self
+            .op(|a, cl| schedule::snooze(a, cl, &section, schedule::MAX_SNOOZE_DAYS, today, now))
+        {
+            Ok(s) => {
                 self.dirty = true;
                 self.ok(format!(
-                    "Reminder snoozed until {until}; the schedule itself did not move."
+                    "Reminder snoozed until {}; the schedule itself did not move.",
+                    s.until
                 ));
+            }
+            Err(crate::state::OpError::NotDue { .. }) => {
+                self.err("Nothing to snooze: this review is not due yet.")
             }
             Err(e) => self.err(e.to_string()),
         }
@@ -780,8 +774,7 @@ impl App {
             }
             Err(e) => {
                 // Keep what was typed so the user can fix it (unless it was refused as a secret).
-                let secret =
-                    matches!(e, crate::state::OpError::Refused(ref m) if m.starts_with("refusing"));
+                let secret = matches!(e, crate::state::OpError::Secret(_));
                 if !secret {
                     self.input = Some(input);
                 }

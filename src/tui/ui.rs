@@ -391,11 +391,7 @@ fn render_dashboard(app: &App, frame: &mut Frame, area: Rect) {
                 }
                 SectionKind::Recurring => {
                     if let Some(r) = reviews.iter().find(|r| r.section == s.id) {
-                        let every = match r.every_months {
-                            1 => "monthly".to_string(),
-                            3 => "quarterly".to_string(),
-                            m => format!("every {m} months"),
-                        };
+                        let every = schedule::interval_label(r.every_months);
                         spans.push(Span::raw(format!("{every:<10} ")));
                         spans.push(due_span(app, &r.due, r.snoozed));
                         if r.progress.0 > 0 {
@@ -690,7 +686,7 @@ fn render_emergency(app: &App, frame: &mut Frame, area: Rect) {
                 text.lines.push(Line::raw(format!(
                     "{} {}",
                     e.at.format("%H:%M"),
-                    log_text(e)
+                    e.describe()
                 )));
             }
         }
@@ -707,18 +703,10 @@ fn render_emergency(app: &App, frame: &mut Frame, area: Rect) {
             lines.push(Line::raw(format!(
                 "{} {}",
                 e.at.format("%H:%M"),
-                log_text(e)
+                e.describe()
             )));
         }
         frame.render_widget(Paragraph::new(lines), lg);
-    }
-}
-
-fn log_text(e: &crate::state::LogEntry) -> String {
-    match (&e.ticket, e.text.is_empty()) {
-        (Some(t), true) => format!("ticket {t}"),
-        (Some(t), false) => format!("ticket {t}: {}", e.text),
-        (None, _) => e.text.clone(),
     }
 }
 

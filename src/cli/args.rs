@@ -1,0 +1,153 @@
+//! Command-line arguments (clap): global options and every subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::state::DEFAULT_ACCOUNT;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lockstep",
+    version,
+    about = "Harden your exchange accounts step by step, and keep them hardened."
+)]
+pub struct Cli {
+    /// Where progress is stored (default: $XDG_DATA_HOME/lockstep).
+    #[arg(long, global = true, value_name = "DIR", env = "LOCKSTEP_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Which tracked account to use (default: "default"; `due` without it reports every account).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub account: Option<String>,
+    /// Checklist for a new account (see `lockstep checklists`).
+    #[arg(long, global = true, value_name = "ID")]
+    pub checklist: Option<String>,
+    /// Colour in the TUI (command output is plain text).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The account named with `--account`, or [`DEFAULT_ACCOUNT`].
+    pub fn account_name(&self) -> &str {
+        self.account.as_deref().unwrap_or(DEFAULT_ACCOUNT)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Per-section progress, score, next due dates and any open incident.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One line per due or overdue review (for shell start-up).
+    Due {
+        /// Print nothing when nothing is due.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Exit with status 1 when something is due.
+        #[arg(long)]
+        exit_code: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a setup step done.
+    Check { step: String },
+    /// Mark a setup step not done.
+    Uncheck { step: String },
+    /// Skip a setup step, with a reason.
+    Skip {
+        step: String,
+        #[arg(long, short)]
+        reason: String,
+    },
+    /// Mark a setup step as not applicable (it leaves the score total).
+    Na { step: String },
+    /// Attach a note to a step (never a secret: they are refused).
+    Note { step: String, text: String },
+    /// Record a completed review (monthly, quarterly, after-integration) with all items checked.
+    Review { section: String },
+    /// Hide a due or overdue review's reminder for up to 7 days (the schedule does not move).
+    Snooze {
+        section: String,
+        /// Days to hide the reminder (1 to 7; longer requests are capped).
+        #[arg(long, default_value_t = 7, conflicts_with = "undo")]
+        days: u64,
+        /// Show a snoozed reminder again.
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Set how you use the account (comma-separated persona ids; empty for none).
+    Personas {
+        #[arg(value_delimiter = ',')]
+        personas: Vec<String>,
+    },
+    /// I think I'm compromised: open an incident and print the emergency steps.
+    Compromised,
+    /// The incident log.
+    Incident {
+        #[command(subcommand)]
+        command: IncidentCommand,
+    },
+    /// Export progress or a reminder calendar.
+    Export {
+        #[arg(long, short, value_enum)]
+        format: ExportFormat,
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// List available checklists.
+    Checklists,
+    /// Validate checklist files.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Every recorded event, newest first.
+    History {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tracked accounts.
+    Accounts,
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// Add a note and/or a support ticket number to the open incident.
+    Note {
+        text: Option<String>,
+        #[arg(long, short)]
+        ticket: Option<String>,
+    },
+    /// Mark an emergency step done for the open incident.
+    Done { step: String },
+    /// Close the open incident with a resolution note.
+    Close { resolution: String },
+    /// The incident timeline as Markdown, ready to paste to support.
+    Report {
+        #[arg(long)]
+        id: Option<u32>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Json,
+    Ics,
+}

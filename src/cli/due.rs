@@ -1,0 +1,118 @@
+//! `lockstep due`: the fast shell-start reminder, reading only what it needs.
+
+use chrono::NaiveDate;
+
+use super::context::catalog_for;
+use super::output::{json_out, out};
+use super::{Cli, CliError, ExitStatus};
+use crate::checklist::{Outline, SectionKind};
+use crate::guard::line;
+use crate::schedule;
+use crate::state::Account;
+use crate::store::{self, Paths};
+
+/// `lockstep due`: every account, or only the one named with `--account` (an error when it is not
+/// tracked).
+pub(super) fn due(
+    cli: &Cli,
+    paths: &Paths,
+    today: NaiveDate,
+    quiet: bool,
+    exit_code: bool,
+    json: bool,
+) -> Result<ExitStatus, CliError> {
+    let loaded = store::load(paths)?;
+    if let Some(wanted) = &cli.account
+        && !loaded.state.accounts.contains_key(wanted)
+    {
+        return Err(CliError::UnknownAccount {
+            name: wanted.clone(),
+            known: loaded.state.accounts.keys().cloned().collect(),
+        });
+    }
+    let accounts: Vec<(&String, &Account)> = loaded
+        .state
+        .accounts
+        .iter()
+        .filter(|(name, _)| cli.account.as_ref().is_none_or(|w| w == *name))
+        .collect();
+    let mut lines = String::new();
+    let mut items = Vec::new();
+    let mut any = false;
+    let user_dir = paths.user_checklists();
+    // --json needs the full checklists (item progress); the text path only needs outlines.
+    let cat = json.then(|| {
+        let ids: Vec<&str> = accounts.iter().map(|(_, a)| a.checklist.as_str()).collect();
+        catalog_for(paths, &ids)
+    });
+    for (name, acct) in &accounts {
+        let prefix = if accounts.len() > 1 {
+            format!("[{}] ", line(name))
+        } else {
+            String::new()
+        };
+        if let Some(inc) = acct.open_incident() {
+            any = true;
+            lines.push_str(&format!(
+                "lockstep: {prefix}incident #{} is open: run `lockstep` and press ! to continue\n",
+                inc.id
+            ));
+            items.push(serde_json::json!({
+                "account": name,
+                "incident": inc.id,
+                "opened": inc.opened,
+            }));
+        }
+        if let Some(cat) = &cat {
+            let Some(cl) = cat.get(&acct.checklist) else {
+                eprintln!(
+                    "lockstep: checklist '{}' of account '{}' is not available",
+                    line(&acct.checklist),
+                    line(name)
+                );
+                continue;
+            };
+            for r in schedule::reviews(cl, acct, today)
+                .into_iter()
+                .filter(|r| r.remind())
+            {
+                any = true;
+                items.push(serde_json::json!({"account": name, "review": r}));
+            }
+            continue;
+        }
+        let Some(outline) = Outline::find(user_dir.as_deref(), &acct.checklist) else {
+            eprintln!(
+                "lockstep: checklist '{}' of account '{}' is not available",
+                line(&acct.checklist),
+                line(name)
+            );
+            continue;
+        };
+        let started = acct.setup_started_on();
+        for s in outline
+            .sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Recurring)
+        {
+            let every = s.every_months.unwrap_or(1);
+            if let Some(d) = schedule::reminder(acct.reviews.get(&s.id), every, started, today) {
+                any = true;
+                lines.push_str(&format!(
+                    "lockstep: {prefix}{} {}: {}\n",
+                    line(&outline.service),
+                    line(&s.title),
+                    d.describe()
+                ));
+            }
+        }
+    }
+    if json {
+        json_out(&serde_json::Value::Array(items))?;
+    } else if any {
+        out(&lines)?;
+    } else if !quiet {
+        out("lockstep: nothing due\n")?;
+    }
+    Ok(if exit_code && any { 1 } else { 0 })
+}

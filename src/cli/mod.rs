@@ -1,0 +1,84 @@
+//! The non-interactive commands: arguments, what each command opens, and its output.
+
+mod args;
+mod context;
+mod due;
+mod error;
+mod output;
+mod read;
+mod write;
+
+pub use args::{Cli, ColorChoice, Command, ExportFormat, IncidentCommand};
+pub use context::{Clock, catalog, open_for_write};
+pub use error::CliError;
+
+use crate::store::Paths;
+
+/// Exit status requested by a command that succeeded (1 = "something is due").
+pub type ExitStatus = i32;
+
+/// Runs a non-TUI command.
+pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<ExitStatus, CliError> {
+    use write::{mutate, title};
+    let now = clock.now;
+    match cmd {
+        Command::Status { json } => read::status(cli, paths, *json, clock),
+        Command::Due {
+            quiet,
+            exit_code,
+            json,
+        } => due::due(cli, paths, clock.today, *quiet, *exit_code, *json),
+        Command::Check { step } => mutate(cli, paths, clock, |a, cl| {
+            Ok(if a.check(cl, step, now)? {
+                format!("done: {}", title(cl, step))
+            } else {
+                format!("already done: {}", title(cl, step))
+            })
+        }),
+        Command::Uncheck { step } => mutate(cli, paths, clock, |a, cl| {
+            a.uncheck(cl, step, now)?;
+            Ok(format!("to do: {}", title(cl, step)))
+        }),
+        Command::Skip { step, reason } => mutate(cli, paths, clock, |a, cl| {
+            a.skip(cl, step, reason, now)?;
+            Ok(format!("skipped: {} ({})", title(cl, step), reason.trim()))
+        }),
+        Command::Na { step } => mutate(cli, paths, clock, |a, cl| {
+            a.not_applicable(cl, step, now)?;
+            Ok(format!("not applicable: {}", title(cl, step)))
+        }),
+        Command::Note { step, text } => mutate(cli, paths, clock, |a, cl| {
+            a.set_note(cl, step, text, now)?;
+            Ok(format!("note saved on {}", title(cl, step)))
+        }),
+        Command::Review { section } => mutate(cli, paths, clock, |a, cl| {
+            write::review(a, cl, section, clock)
+        }),
+        Command::Snooze {
+            section,
+            days,
+            undo,
+        } => mutate(cli, paths, clock, |a, cl| {
+            write::snooze(a, cl, section, *days, *undo, clock)
+        }),
+        Command::Personas { personas } => mutate(cli, paths, clock, |a, cl| {
+            write::personas(a, cl, personas, clock)
+        }),
+        Command::Compromised => mutate(cli, paths, clock, |a, cl| write::compromised(a, cl, clock)),
+        Command::Incident {
+            command: IncidentCommand::Report { id },
+        } => read::incident_report(cli, paths, *id, clock),
+        Command::Incident { command } => mutate(cli, paths, clock, |a, cl| {
+            write::incident(a, cl, command, clock)
+        }),
+        Command::Export { format, output } => {
+            read::export(cli, paths, *format, output.as_ref(), clock)
+        }
+        Command::Checklists => read::checklists(paths),
+        Command::Validate { files } => read::validate(files),
+        Command::History { json } => read::history(cli, paths, *json),
+        Command::Accounts => read::accounts(paths),
+        Command::Completions { shell } => read::completions(*shell),
+        Command::Man => read::man(),
+    }
+}

@@ -1,0 +1,181 @@
+//! Commands that change progress: each loads under the lock, applies one domain operation, saves
+//! and prints one line.
+
+use super::context::{Clock, open_for_write};
+use super::output::out;
+use super::{Cli, CliError, ExitStatus, IncidentCommand};
+use crate::checklist::Checklist;
+use crate::guard::{clean, line};
+use crate::schedule;
+use crate::state::{Account, OpError};
+use crate::store::Paths;
+
+/// A step's title and id, for messages.
+pub(super) fn title(cl: &Checklist, step: &str) -> String {
+    cl.step(step)
+        .map(|(_, s)| format!("{} ({step})", line(&s.title)))
+        .unwrap_or_else(|| step.to_string())
+}
+
+/// Load under the lock, apply `f`, save, print its message.
+pub(super) fn mutate(
+    cli: &Cli,
+    paths: &Paths,
+    clock: Clock,
+    f: impl FnOnce(&mut Account, &Checklist) -> Result<String, CliError>,
+) -> Result<ExitStatus, CliError> {
+    let (st, mut state, cl) = open_for_write(cli, paths, clock)?;
+    let acct = state.accounts.get_mut(cli.account_name()).expect("created");
+    let msg = f(acct, &cl)?;
+    st.save(&state)?;
+    out(&format!("{}\n", clean(&msg, true)))?;
+    Ok(0)
+}
+
+pub(super) fn review(
+    a: &mut Account,
+    cl: &Checklist,
+    section: &str,
+    clock: Clock,
+) -> Result<String, CliError> {
+    let today = clock.today;
+    a.complete_review(cl, section, clock.now, today)?;
+    let s = cl.section(section).expect("checked");
+    Ok(match s.every_months {
+        Some(m) => format!(
+            "{} recorded on {today}; next due {}",
+            s.title,
+            schedule::add_months(today, m)
+        ),
+        None => format!("{} recorded on {today}", s.title),
+    })
+}
+
+pub(super) fn snooze(
+    a: &mut Account,
+    cl: &Checklist,
+    section: &str,
+    days: u64,
+    undo: bool,
+    clock: Clock,
+) -> Result<String, CliError> {
+    let title = cl.section(section).map_or(section, |s| s.title.as_str());
+    if undo {
+        schedule::unsnooze(a, cl, section, clock.now)?;
+        return Ok(format!("{title} reminder shows again (snooze undone)"));
+    }
+    let s = schedule::snooze(a, cl, section, days, clock.today, clock.now)?;
+    let cap = if s.capped {
+        format!(
+            " (capped at {} days: a due review should not wait longer)",
+            schedule::MAX_SNOOZE_DAYS
+        )
+    } else {
+        String::new()
+    };
+    Ok(format!(
+        "{title} reminder snoozed until {}{cap}; the schedule is unchanged ({}). Undo with \
+         `lockstep snooze {section} --undo`",
+        s.until,
+        s.due.describe()
+    ))
+}
+
+pub(super) fn personas(
+    a: &mut Account,
+    cl: &Checklist,
+    personas: &[String],
+    clock: Clock,
+) -> Result<String, CliError> {
+    let personas: Vec<String> = personas.iter().filter(|p| !p.is_empty()).cloned().collect();
+    for p in &personas {
+        if !cl.personas.iter().any(|x| &x.id == p) {
+            return Err(CliError::UnknownPersona {
+                persona: p.clone(),
+                known: cl.personas.iter().map(|x| x.id.clone()).collect(),
+            });
+        }
+    }
+    a.set_personas(personas.clone(), clock.now);
+    Ok(if personas.is_empty() {
+        "personas cleared: showing steps for everyone".into()
+    } else {
+        format!("personas: {}", personas.join(", "))
+    })
+}
+
+pub(super) fn compromised(
+    a: &mut Account,
+    cl: &Checklist,
+    clock: Clock,
+) -> Result<String, CliError> {
+    let had = a.open_incident().map(|i| i.id);
+    let id = a.open_compromise(cl, clock.now);
+    let mut s = String::new();
+    s.push_str(&match had {
+        Some(_) => format!("Incident #{id} is already open.\n"),
+        None => format!(
+            "Incident #{id} opened at {}. Every setup step is reopened for re-verification.\n",
+            clock.now.format("%Y-%m-%d %H:%M UTC")
+        ),
+    });
+    s.push_str("Do these now, in order:\n");
+    if let Some(em) = cl.emergency() {
+        let inc = a.open_incident().expect("just opened");
+        for (i, t) in em.steps.iter().enumerate() {
+            let mark = if inc.steps.contains_key(&t.id) {
+                "[x]"
+            } else {
+                "[ ]"
+            };
+            s.push_str(&format!(
+                "  {}. {mark} {} ({})\n",
+                i + 1,
+                line(&t.title),
+                t.id
+            ));
+            for h in &t.how {
+                s.push_str(&format!("        - {}\n", line(h)));
+            }
+        }
+    }
+    s.push_str(
+        "Log tickets with `lockstep incident note --ticket N`, mark steps with \
+         `lockstep incident done STEP`, or run `lockstep` and press !.",
+    );
+    Ok(s)
+}
+
+/// The incident subcommands that change the log (`report` is read-only).
+pub(super) fn incident(
+    a: &mut Account,
+    cl: &Checklist,
+    cmd: &IncidentCommand,
+    clock: Clock,
+) -> Result<String, CliError> {
+    let now = clock.now;
+    match cmd {
+        IncidentCommand::Note { text, ticket } => {
+            let id = a.incident_note(text.as_deref().unwrap_or(""), ticket.as_deref(), now)?;
+            Ok(format!(
+                "logged on incident #{id} at {}",
+                now.format("%H:%M UTC")
+            ))
+        }
+        IncidentCommand::Done { step } => {
+            let inc = a.open_incident().ok_or(OpError::NoOpenIncident)?;
+            if inc.steps.contains_key(step) {
+                return Ok(format!("already done: {}", title(cl, step)));
+            }
+            a.toggle_emergency_step(cl, step, now)?;
+            Ok(format!("done: {}", title(cl, step)))
+        }
+        IncidentCommand::Close { resolution } => {
+            let id = a.close_incident(resolution, now)?;
+            Ok(format!(
+                "incident #{id} closed. Re-verify the reopened setup steps (`lockstep status`)."
+            ))
+        }
+        IncidentCommand::Report { .. } => unreachable!("report is read-only"),
+    }
+}

@@ -1,0 +1,86 @@
+//! The plain-text status report of `lockstep status`.
+
+use chrono::NaiveDate;
+
+use crate::checklist::{Checklist, SectionKind};
+use crate::guard::line;
+use crate::schedule;
+use crate::score;
+use crate::state::{Account, Status};
+
+/// The plain-text status report.
+pub fn status_text(cl: &Checklist, name: &str, acct: &Account, today: NaiveDate) -> String {
+    let mut s = String::new();
+    s.push_str(&format!("{} (account: {})\n", line(&cl.title), line(name)));
+    if !acct.personas.is_empty() {
+        s.push_str(&format!("Personas: {}\n", acct.personas.join(", ")));
+    }
+    let sc = score::score(cl, acct, today);
+    match (sc.value, acct.open_incident()) {
+        (_, Some(inc)) => s.push_str(&format!(
+            "!! INCIDENT #{} OPEN since {} - no score until it is closed (`lockstep incident close TEXT`)\n",
+            inc.id,
+            inc.opened.format("%Y-%m-%d %H:%M UTC")
+        )),
+        (Some(v), None) => s.push_str(&format!("Hardening score: {v}/100\n")),
+        (None, None) => {}
+    }
+    let reviews = schedule::reviews(cl, acct, today);
+    for sec in &cl.sections {
+        let steps: Vec<_> = sec
+            .steps
+            .iter()
+            .filter(|t| t.applies_to(&acct.personas))
+            .collect();
+        match sec.kind {
+            SectionKind::Setup => {
+                let (done, total) = sc
+                    .section(&sec.id)
+                    .map_or((0, 0), |x| (x.done, x.applicable));
+                s.push_str(&format!("\n{} ({done}/{total})\n", line(&sec.title)));
+                for t in steps {
+                    let st = acct.status(&t.id);
+                    let extra = match st {
+                        Status::Skipped { reason, .. } => format!(" - skipped: {}", line(reason)),
+                        Status::Reverify { .. } => " - re-verify".into(),
+                        Status::NotApplicable { .. } => " - not applicable".into(),
+                        _ => String::new(),
+                    };
+                    s.push_str(&format!(
+                        "  {} {:<24} {}{extra}\n",
+                        st.symbol(),
+                        t.id,
+                        line(&t.title)
+                    ));
+                }
+            }
+            SectionKind::Recurring => {
+                let Some(r) = reviews.iter().find(|r| r.section == sec.id) else {
+                    continue;
+                };
+                let last = r.last.map_or("never".to_string(), |d| d.to_string());
+                let snoozed = if r.snoozed { " (reminder snoozed)" } else { "" };
+                s.push_str(&format!(
+                    "\n{} [{}]: {}{snoozed}; last done {last}\n",
+                    line(&sec.title),
+                    sec.id,
+                    r.due.describe()
+                ));
+            }
+            SectionKind::Event => {
+                let last = acct
+                    .reviews
+                    .get(&sec.id)
+                    .and_then(|r| r.last())
+                    .map_or("never".to_string(), |c| c.date.to_string());
+                s.push_str(&format!(
+                    "\n{} [{}]: on demand; last done {last}\n",
+                    line(&sec.title),
+                    sec.id
+                ));
+            }
+            SectionKind::Emergency => {}
+        }
+    }
+    s
+}
