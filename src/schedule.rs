@@ -231,11 +231,7 @@ pub fn reviews(cl: &Checklist, account: &Account, today: NaiveDate) -> Vec<Revie
         .map(|s| {
             let every = s.every_months.unwrap_or(1);
             let r = account.reviews.get(&s.id);
-            let applicable: Vec<_> = s
-                .steps
-                .iter()
-                .filter(|t| t.applies_to(&account.personas))
-                .collect();
+            let applicable: Vec<_> = account.applicable(s).collect();
             let done = r.map_or(0, |r| {
                 applicable
                     .iter()

@@ -67,7 +67,7 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
             done_weight: 0,
             weight: 0,
         };
-        for t in s.steps.iter().filter(|t| t.applies_to(&account.personas)) {
+        for t in account.applicable(s) {
             match account.status(&t.id) {
                 Status::NotApplicable { .. } => continue,
                 Status::Done { .. } => {

@@ -7,7 +7,7 @@ mod parse;
 mod validate;
 
 pub use catalog::{Catalog, Loaded, Origin, Outline, OutlineSection};
-pub use model::{Checklist, Persona, Section, SectionKind, Source, Step};
+pub use model::{Checklist, Persona, Section, SectionKind, SectionRole, Source, Step};
 pub use parse::{ChecklistError, ChecklistErrors, load_file, parse};
 pub use validate::validate;
 

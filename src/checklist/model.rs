@@ -67,7 +67,27 @@ pub struct Section {
     pub every_months: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intro: Option<String>,
+    /// Core controls, or persona-tailored advice (kept apart and counted less in the score).
+    #[serde(default, skip_serializing_if = "SectionRole::is_core")]
+    pub role: SectionRole,
     pub steps: Vec<Step>,
+}
+
+/// What a section's steps are for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionRole {
+    /// The account's security controls (the default).
+    #[default]
+    Core,
+    /// Risk advice tailored to how the account is used: its own progress, a smaller score share.
+    Advice,
+}
+
+impl SectionRole {
+    pub fn is_core(&self) -> bool {
+        *self == SectionRole::Core
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,6 +107,10 @@ pub struct Step {
     pub weight: u32,
     #[serde(default)]
     pub personas: Vec<String>,
+    /// A setup step this item depends on: when that step is not applicable to the account,
+    /// neither is this one (an API-key audit when the account has no API keys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires: Option<String>,
 }
 
 fn default_weight() -> u32 {
@@ -118,12 +142,5 @@ impl Checklist {
 
     pub fn emergency(&self) -> Option<&Section> {
         self.sections_of(SectionKind::Emergency).next()
-    }
-}
-
-impl Section {
-    /// The steps of this section that apply to someone with these personas (the one persona filter).
-    pub fn applicable<'s>(&'s self, personas: &'s [String]) -> impl Iterator<Item = &'s Step> + 's {
-        self.steps.iter().filter(move |t| t.applies_to(personas))
     }
 }

@@ -134,6 +134,22 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
                     err(format!("{tp}.links[{li}]"), "must be an https:// URL");
                 }
             }
+            if let Some(r) = &t.requires {
+                match c.step(r) {
+                    _ if r == &t.id => {
+                        err(format!("{tp}.requires"), "a step cannot require itself")
+                    }
+                    Some((rs, _)) if rs.kind == SectionKind::Setup => {}
+                    Some(_) => err(
+                        format!("{tp}.requires"),
+                        &format!("'{r}' is not a setup step (only setup steps can be required)"),
+                    ),
+                    None => err(
+                        format!("{tp}.requires"),
+                        &format!("unknown step '{r}' (requires names a setup step id)"),
+                    ),
+                }
+            }
             for (pi, p) in t.personas.iter().enumerate() {
                 if !persona_ids.contains(p.as_str()) {
                     err(

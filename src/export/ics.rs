@@ -125,7 +125,7 @@ fn review_description(
         "{} of your {} account \"{account_name}\" (repeats {every}; last done {last}).\n\nSteps:\n",
         section.title, cl.service
     );
-    for step in section.applicable(&account.personas) {
+    for step in account.applicable(section) {
         let _ = writeln!(s, "- {}", step.title);
         if let Some(note) = account.note(&step.id) {
             let _ = writeln!(s, "  Note: {note}");

@@ -63,7 +63,7 @@ pub fn markdown(cl: &Checklist, account_name: &str, account: &Account, today: Na
     let _ = writeln!(out, "- Date: {today}");
 
     for section in cl.sections_of(SectionKind::Setup) {
-        let steps: Vec<&Step> = section.applicable(&account.personas).collect();
+        let steps: Vec<&Step> = account.applicable(section).collect();
         let (done, counted) = sc
             .section(&section.id)
             .map_or((0, 0), |x| (x.done, x.applicable));
@@ -115,7 +115,7 @@ pub fn markdown(cl: &Checklist, account_name: &str, account: &Account, today: Na
                 .map_or_else(|| "not scheduled yet".to_string(), |d| d.to_string());
             let _ = writeln!(out, "- Next due: {next}");
             if let Some(section) = cl.section(&r.section) {
-                for step in section.applicable(&account.personas) {
+                for step in account.applicable(section) {
                     if let Some(note) = account.note(&step.id) {
                         let _ = writeln!(out, "- Note on {}:", md(&step.title));
                         md_quote(&mut out, "  ", note);
@@ -191,7 +191,7 @@ pub fn json(cl: &Checklist, account_name: &str, account: &Account, today: NaiveD
                 "id": s.id,
                 "title": s.title,
                 "kind": s.kind.label(),
-                "steps": s.applicable(&account.personas).map(|t| step_json(s, t, account)).collect::<Vec<_>>(),
+                "steps": account.applicable(s).map(|t| step_json(s, t, account)).collect::<Vec<_>>(),
             })
         })
         .collect();

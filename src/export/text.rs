@@ -27,11 +27,7 @@ pub fn status_text(cl: &Checklist, name: &str, acct: &Account, today: NaiveDate)
     }
     let reviews = schedule::reviews(cl, acct, today);
     for sec in &cl.sections {
-        let steps: Vec<_> = sec
-            .steps
-            .iter()
-            .filter(|t| t.applies_to(&acct.personas))
-            .collect();
+        let steps: Vec<_> = acct.applicable(sec).collect();
         match sec.kind {
             SectionKind::Setup => {
                 let (done, total) = sc

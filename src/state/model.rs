@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::EventKind;
 use super::time::fast_utc;
+use crate::checklist::{Section, Step};
 
 /// Version of the state file format written by this build.
 pub const STATE_VERSION: u32 = 1;
@@ -221,6 +222,21 @@ impl Account {
     pub fn status(&self, step: &str) -> &Status {
         static TODO: Status = Status::Todo;
         self.steps.get(step).map_or(&TODO, |s| &s.status)
+    }
+
+    /// True when a step applies to this account: its personas match, and the setup step it
+    /// requires (if any) is not marked not applicable. The one applicability rule.
+    pub fn applies(&self, step: &Step) -> bool {
+        step.applies_to(&self.personas)
+            && step
+                .requires
+                .as_deref()
+                .is_none_or(|r| !matches!(self.status(r), Status::NotApplicable { .. }))
+    }
+
+    /// The steps of a section that apply to this account, in checklist order.
+    pub fn applicable<'s>(&'s self, section: &'s Section) -> impl Iterator<Item = &'s Step> + 's {
+        section.steps.iter().filter(move |t| self.applies(t))
     }
 
     pub fn note(&self, step: &str) -> Option<&str> {

@@ -202,12 +202,7 @@ impl Account {
         if !s.steps.iter().any(|t| t.id == step) {
             return Err(OpError::UnknownStep(step.to_string()));
         }
-        let applicable: Vec<String> = s
-            .steps
-            .iter()
-            .filter(|t| t.applies_to(&self.personas))
-            .map(|t| t.id.clone())
-            .collect();
+        let applicable: Vec<String> = self.applicable(s).map(|t| t.id.clone()).collect();
         let review = self.reviews.entry(section.to_string()).or_default();
         let kind = if review.in_progress.remove(step).is_some() {
             EventKind::ReviewItemUndone {

@@ -300,12 +300,7 @@ impl App {
 
     /// Steps of a section that apply to this account's personas.
     pub fn visible_steps<'a>(&'a self, section: &'a Section) -> Vec<&'a Step> {
-        let personas = &self.acct().personas;
-        section
-            .steps
-            .iter()
-            .filter(|s| s.applies_to(personas))
-            .collect()
+        self.acct().applicable(section).collect()
     }
 
     /// Number of rows in the current list, for cursor bounds.
