@@ -140,7 +140,7 @@ mod tests {
         let s = e.to_string();
         assert!(s.starts_with("m.json:10:"), "{s}");
         assert!(
-            s.contains("sections[0].steps[0].colour") || s.contains("sections[0].steps[0]"),
+            s.contains(": sections[0].steps[0].colour: unknown field"),
             "{s}"
         );
         assert!(s.contains("unknown field `colour`"), "{s}");

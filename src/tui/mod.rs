@@ -83,14 +83,25 @@ fn now_and_today() -> (chrono::DateTime<chrono::Utc>, chrono::NaiveDate) {
     (chrono::Utc::now(), chrono::Local::now().date_naive())
 }
 
+/// Flags shared between the event loop and the signal watcher.
+#[derive(Default)]
+struct Flags {
+    /// A SIGTERM/SIGHUP arrived: the loop should quit.
+    stop: AtomicBool,
+    /// The last save failed: leaving now loses the change, and the exit status must say so.
+    unsaved: AtomicBool,
+}
+
 /// On SIGTERM or SIGHUP, asks the event loop to quit (it saves and restores the terminal). If the
-/// loop cannot notice within a second, e.g. because the terminal is gone and crossterm is stuck
-/// reading an endless EOF, the process leaves from here: every change is already saved (saves
-/// happen right after each change, atomically), and the lock goes with the process.
-fn watch_signals(stop: Arc<AtomicBool>) -> io::Result<()> {
+/// loop cannot notice quickly, e.g. because the terminal is gone and crossterm is stuck reading an
+/// endless EOF, the process leaves from here within half a second: every change is already saved
+/// (saves happen right after each change, atomically), and the lock goes with the process. When
+/// the last save had failed, it says so and exits with status 2.
+fn watch_signals(flags: Arc<Flags>) -> io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGTERM};
     // A flag rather than signal-hook's iterator: the iterator talks over a socketpair, and the
     // TUI's only socket call is crossterm's own socketpair (see tests/pty.rs).
+    let stop = Arc::new(AtomicBool::new(false));
     for sig in [SIGTERM, SIGHUP] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
@@ -98,11 +109,16 @@ fn watch_signals(stop: Arc<AtomicBool>) -> io::Result<()> {
         .name("signals".into())
         .spawn(move || {
             while !stop.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(100));
+                std::thread::sleep(Duration::from_millis(25));
             }
-            std::thread::sleep(Duration::from_secs(1));
+            flags.stop.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(250));
             let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
             ratatui::restore();
+            if flags.unsaved.load(Ordering::SeqCst) {
+                eprintln!("lockstep: error: the last change could not be saved (see the message shown before)");
+                std::process::exit(2);
+            }
             std::process::exit(0);
         })?;
     Ok(())
@@ -110,8 +126,8 @@ fn watch_signals(stop: Arc<AtomicBool>) -> io::Result<()> {
 
 /// Runs the TUI until the user quits or a SIGTERM/SIGHUP arrives. Saves after every change.
 pub fn run(app: &mut App, store: &Store) -> io::Result<()> {
-    let stop = Arc::new(AtomicBool::new(false));
-    watch_signals(Arc::clone(&stop))?;
+    let flags = Arc::new(Flags::default());
+    watch_signals(Arc::clone(&flags))?;
     let mut terminal = ratatui::init();
     // ratatui's panic hook restores the terminal; also turn mouse capture off first.
     let previous = std::panic::take_hook();
@@ -120,15 +136,15 @@ pub fn run(app: &mut App, store: &Store) -> io::Result<()> {
         previous(info);
     }));
     let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
-    if cfg!(debug_assertions) && std::env::var_os("LOCKSTEP_TEST_PANIC").is_some() {
-        // Test hook (debug builds only): proves the terminal is restored after a panic.
+    if cfg!(feature = "test-hooks") && std::env::var_os("LOCKSTEP_TEST_PANIC").is_some() {
+        // Test hook (only with the test-hooks feature, which the tests enable): proves the terminal is restored after a panic.
         terminal.draw(|f| ui::render(app, f))?;
         panic!("LOCKSTEP_TEST_PANIC set: deliberate panic for the terminal-restore test");
     }
     let result = (|| -> io::Result<()> {
         loop {
             terminal.draw(|f| ui::render(app, f))?;
-            if event::poll(Duration::from_millis(250))? {
+            if event::poll(Duration::from_millis(100))? {
                 let action = match event::read()? {
                     Event::Key(k) => key_action(app, k),
                     Event::Paste(text) => {
@@ -156,12 +172,13 @@ pub fn run(app: &mut App, store: &Store) -> io::Result<()> {
                 let (now, today) = now_and_today();
                 app.update(Action::Tick { now, today });
             }
-            if stop.load(Ordering::Relaxed) {
+            if flags.stop.load(Ordering::Relaxed) {
                 app.quit = true;
             }
             if app.dirty {
                 let r = store.save(&app.state).map_err(|e| e.to_string());
                 app.saved(r);
+                flags.unsaved.store(app.dirty, Ordering::SeqCst);
             }
             if app.quit {
                 return Ok(());

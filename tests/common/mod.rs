@@ -2,17 +2,29 @@
 
 use std::path::{Path, PathBuf};
 
-/// The strace binary, or None (saying that the calling test is skipped).
+/// An external tool a test needs, or None (saying that the calling test is skipped). Under
+/// `CI=true` a missing tool fails the test instead: `.ci/run` installs every tool the tests use,
+/// so a skip there would hide a broken set-up.
 #[allow(dead_code)]
-pub fn strace() -> Option<PathBuf> {
-    let found = ["/usr/bin/strace", "/bin/strace"]
+pub fn tool(name: &str, package: &str) -> Option<PathBuf> {
+    let found = ["/usr/bin", "/bin", "/usr/sbin", "/usr/local/bin"]
         .iter()
-        .map(PathBuf::from)
+        .map(|d| Path::new(d).join(name))
         .find(|p| p.exists());
     if found.is_none() {
-        eprintln!("SKIPPED: strace is not installed (apt-get install strace)");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{name} is missing under CI=true: .ci/run must install {package}"
+        );
+        eprintln!("SKIPPED: {name} is not installed (apt-get install {package})");
     }
     found
+}
+
+/// The strace binary (see [`tool`]).
+#[allow(dead_code)]
+pub fn strace() -> Option<PathBuf> {
+    tool("strace", "strace")
 }
 
 /// Asserts that an `strace -f -e trace=%network` log holds no network syscall other than
