@@ -86,7 +86,25 @@ pub struct Section {
     pub every_months: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intro: Option<String>,
+    /// Core controls (the default) or persona-tailored risk advice, which counts less in the score.
+    #[serde(default, skip_serializing_if = "SectionRole::is_core")]
+    pub role: SectionRole,
     pub steps: Vec<Step>,
+}
+
+/// What a section is for: core hardening controls, or persona-tailored risk advice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionRole {
+    #[default]
+    Core,
+    Advice,
+}
+
+impl SectionRole {
+    pub fn is_core(&self) -> bool {
+        *self == SectionRole::Core
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,6 +124,9 @@ pub struct Step {
     pub weight: u32,
     #[serde(default)]
     pub personas: Vec<String>,
+    /// Id of a setup step this step depends on: when that step is not applicable, neither is this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires: Option<String>,
 }
 
 fn default_weight() -> u32 {
@@ -336,6 +357,11 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
             "at most one emergency section is allowed",
         );
     }
+    let setup_step_ids: HashSet<&str> = c
+        .sections_of(SectionKind::Setup)
+        .flat_map(|s| &s.steps)
+        .map(|t| t.id.as_str())
+        .collect();
     let mut section_ids = HashSet::new();
     let mut step_ids = HashSet::new();
     for (si, s) in c.sections.iter().enumerate() {
@@ -408,6 +434,16 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
                     err(
                         format!("{tp}.personas[{pi}]"),
                         &format!("unknown persona '{p}' (declare it in personas)"),
+                    );
+                }
+            }
+            if let Some(r) = &t.requires {
+                if *r == t.id {
+                    err(format!("{tp}.requires"), "a step cannot require itself");
+                } else if !setup_step_ids.contains(r.as_str()) {
+                    err(
+                        format!("{tp}.requires"),
+                        &format!("'{r}' is not a step of a setup section in this checklist"),
                     );
                 }
             }
