@@ -503,14 +503,14 @@ fn markdown_progress_report() {
     assert!(md.contains("- Account: main\n"));
     assert!(md.contains("- Checklist: Crypto.com account hardening (`crypto-com`, updated "));
     assert!(md.contains("- Personas: Long-term holding\n"), "{md}");
-    // Score: done weight 17 (2FA 10 + anti-phishing 7) of 121 applicable (essentials without the
-    // not-applicable lock switch 48, advanced 41, risks for holders and everyone 32) = 14,
+    // Score: done weight 17 (2FA 10 + anti-phishing 7) of 129 applicable (essentials without the
+    // not-applicable lock switch 48, advanced 35, risks for holders and everyone 46) = 13,
     // minus 5 for the monthly review overdue by 5 days (quarterly never done is due now, no
     // penalty). Cross-checked with the score module.
     let sc = lockstep::score::score(&cl, &a, d(2026, 11, 25));
-    assert_eq!((sc.base, sc.value), (14, Some(9)));
+    assert_eq!((sc.base, sc.value), (13, Some(8)));
     assert!(
-        md.contains("- Score: 9/100 (setup 14/100, -5 for 1 overdue review)\n"),
+        md.contains("- Score: 8/100 (setup 13/100, -5 for 1 overdue review)\n"),
         "{md}"
     );
     assert!(md.contains("## 5-Minute Essentials (2/6 done)\n"), "{md}");
@@ -529,7 +529,7 @@ fn markdown_progress_report() {
         md.contains("Segment funds with sub-accounts"),
         "a step for everyone"
     );
-    assert!(!md.contains("Set up market alerts"));
+    assert!(!md.contains("Keep derivatives positions small"));
     // Reviews.
     assert!(md.contains(
         "### Monthly review (every month)\n\n- Last done: 2026-10-20\n- State: overdue by 5 days\n- Next due: 2026-11-20\n"
@@ -547,7 +547,7 @@ fn markdown_shows_scheduled_review_and_penalty_free_score() {
         "{md}"
     );
     assert!(
-        md.contains("- Score: 14/100\n"),
+        md.contains("- Score: 13/100\n"),
         "no overdue review, no penalty: {md}"
     );
 }
@@ -639,7 +639,7 @@ fn json_progress_report() {
     assert_eq!(todo["status"], "todo");
     assert!(todo.get("at").is_none() && todo.get("reason").is_none() && todo.get("note").is_none());
     assert!(
-        step("t-market-alerts").is_none(),
+        step("t-small-derivatives").is_none(),
         "trader-only step left out"
     );
     assert!(step("t-cold-storage").is_some());

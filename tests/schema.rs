@@ -15,9 +15,11 @@ fn full() -> Value {
         "sources": [{"title": "guide", "url": "https://example.org/guide"}],
         "personas": [{"id": "holder", "title": "H", "description": "d"}],
         "sections": [
-            {"id": "e", "title": "E", "kind": "setup", "minutes": 5, "intro": "i", "steps": [
+            {"id": "e", "title": "E", "kind": "setup", "minutes": 5, "intro": "i", "role": "advice",
+             "steps": [
                 {"id": "a", "title": "A", "why": "w", "how": ["h"], "path": ["App"], "warnings": ["w"],
-                 "links": ["https://example.org"], "weight": 3, "personas": []}]},
+                 "links": ["https://example.org"], "weight": 3, "personas": [], "requires": "a2"},
+                {"id": "a2", "title": "A2", "why": "w", "how": ["h"]}]},
             {"id": "m", "title": "M", "kind": "recurring", "every_months": 1, "steps": [
                 {"id": "b", "title": "B", "why": "w", "how": ["h"]}]}
         ]
@@ -125,4 +127,72 @@ fn weight_bounds_match() {
         v["sections"][0]["steps"][0]["weight"] = json!(weight);
         assert_eq!(parses(&v), ok, "weight {weight}");
     }
+}
+
+#[test]
+fn section_roles_match() {
+    let s = schema();
+    let roles: Vec<&str> = s["$defs"]["section"]["properties"]["role"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["core", "advice"]);
+    for (role, ok) in [("core", true), ("advice", true), ("tips", false)] {
+        let mut v = full();
+        v["sections"][0]["role"] = json!(role);
+        assert_eq!(parses(&v), ok, "role {role}");
+    }
+    // The default role is core and is not written back; advice is.
+    let mut v = full();
+    v["sections"][0].as_object_mut().unwrap().remove("role");
+    let c = lockstep::checklist::parse("t.json", &v.to_string()).unwrap();
+    assert_eq!(c.sections[0].role, lockstep::checklist::SectionRole::Core);
+    let back = serde_json::to_value(&c).unwrap();
+    assert!(back["sections"][0].get("role").is_none(), "{back}");
+    let c = lockstep::checklist::parse("t.json", &full().to_string()).unwrap();
+    assert_eq!(
+        serde_json::to_value(&c).unwrap()["sections"][0]["role"],
+        "advice"
+    );
+}
+
+#[test]
+fn requires_names_another_setup_step() {
+    let error = |step: &str, requires: &str| {
+        let mut v = full();
+        let (s, t) = if step == "b" { (1, 0) } else { (0, 0) };
+        v["sections"][s]["steps"][t]["requires"] = json!(requires);
+        lockstep::checklist::parse("t.json", &v.to_string())
+            .err()
+            .map(|e| e.to_string())
+    };
+    assert_eq!(error("a", "a2"), None);
+    assert_eq!(
+        error("b", "a"),
+        None,
+        "a recurring step may require a setup step"
+    );
+    let e = error("a", "a").unwrap();
+    assert!(
+        e.contains("sections[0].steps[0].requires: a step cannot require itself"),
+        "{e}"
+    );
+    let e = error("b", "nope").unwrap();
+    assert!(
+        e.contains("sections[1].steps[0].requires: unknown step 'nope'"),
+        "{e}"
+    );
+    // A step that exists but is not in a setup section cannot be required.
+    let e = error("a", "b").unwrap();
+    assert!(
+        e.contains("sections[0].steps[0].requires: 'b' is not a setup step"),
+        "{e}"
+    );
+    // The field is omitted when absent.
+    let c = lockstep::checklist::parse("t.json", &full().to_string()).unwrap();
+    let back = serde_json::to_value(&c).unwrap();
+    assert!(back["sections"][1]["steps"][0].get("requires").is_none());
+    assert_eq!(back["sections"][0]["steps"][0]["requires"], "a2");
 }
