@@ -52,7 +52,7 @@ fn big_state(cl: &Checklist) -> State {
                 d = lockstep::schedule::add_months(d, every);
             }
         }
-        let per = EVENTS / ACCOUNTS - acct.history.len();
+        let per = EVENTS / ACCOUNTS - acct.new_events.len();
         let steps: Vec<String> = cl
             .sections
             .iter()
@@ -76,7 +76,7 @@ fn big_state(cl: &Checklist) -> State {
                     date: start + Days::new((i % 3650) as u64),
                 },
             };
-            acct.history.push(Event { at, kind });
+            acct.new_events.push(Event { at, kind });
         }
         state.accounts.insert(format!("account-{a:02}"), acct);
     }
@@ -115,7 +115,8 @@ fn vm_hwm_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// Child mode: load the state file and print the peak resident memory before and after.
+/// Child mode: load the state snapshot (what `due` and `status` read) and print the peak
+/// resident memory before and after, and the number of accounts.
 fn child_load(dir: &Path) {
     let before = vm_hwm_kib();
     let p = Paths {
@@ -123,13 +124,7 @@ fn child_load(dir: &Path) {
         config_dir: None,
     };
     let loaded = store::load(&p).unwrap();
-    let events: usize = loaded
-        .state
-        .accounts
-        .values()
-        .map(|a| a.history.len())
-        .sum();
-    println!("{before} {} {events}", vm_hwm_kib());
+    println!("{before} {} {}", vm_hwm_kib(), loaded.state.accounts.len());
 }
 
 fn main() {
@@ -191,8 +186,8 @@ fn main() {
     }
 
     if want("state") {
-        let state = big_state(&cl);
-        let events: usize = state.accounts.values().map(|a| a.history.len()).sum();
+        let mut state = big_state(&cl);
+        let events: usize = state.accounts.values().map(|a| a.new_events.len()).sum();
         let reviews: usize = state
             .accounts
             .values()
@@ -204,25 +199,50 @@ fn main() {
             data_dir: tmp.clone(),
             config_dir: None,
         };
-        let (st, _) = Store::open(&p).unwrap();
-        st.save(&state).unwrap();
+        let (mut st, _) = Store::open(&p, Duration::ZERO).unwrap();
+        st.save(&mut state).unwrap();
         let size = std::fs::metadata(p.state_file()).unwrap().len();
+        let hsize = std::fs::metadata(p.history_file()).unwrap().len();
         println!(
-            "state: {ACCOUNTS} accounts, {reviews} review completions, {events} events, {:.1} MB on disk",
-            size as f64 / 1e6
+            "state: {ACCOUNTS} accounts, {reviews} review completions, {events} events: snapshot \
+             {:.1} kB, history {:.1} MB",
+            size as f64 / 1e3,
+            hsize as f64 / 1e6
         );
-        let load = time(11, || store::load(&p).unwrap());
+        let load = time(51, || store::load(&p).unwrap());
         report(
-            "state: load (read + parse)",
+            "state: load the snapshot (what due/status read)",
             load.as_secs_f64() * 1e3,
-            50.0,
+            2.0,
             "ms",
         );
-        let save = time(11, || st.save(&state).unwrap());
+        let mut n = 0usize;
+        let steps: Vec<String> = cl
+            .sections_of(SectionKind::Setup)
+            .flat_map(|s| s.steps.iter().map(|t| t.id.clone()))
+            .collect();
+        let save = time(51, || {
+            n += 1;
+            let a = state.accounts.get_mut("account-00").unwrap();
+            let step = &steps[n % steps.len()];
+            if a.status(step).is_done() {
+                a.uncheck(&cl, step, now).unwrap();
+            } else {
+                a.check(&cl, step, now).unwrap();
+            }
+            st.save(&mut state).unwrap()
+        });
         report(
-            "state: save (serialise + fsync + rename)",
+            "state: save one change (append + snapshot + fsyncs)",
             save.as_secs_f64() * 1e3,
-            100.0,
+            5.0,
+            "ms",
+        );
+        let hist = time(5, || store::read_history(&p).unwrap());
+        report(
+            "state: read the whole history (history screen)",
+            hist.as_secs_f64() * 1e3,
+            500.0,
             "ms",
         );
         drop(st);
@@ -238,11 +258,11 @@ fn main() {
             .filter_map(|n| n.parse().ok())
             .collect();
         if let [before, after, n] = nums[..] {
-            assert_eq!(n as usize, events);
+            assert_eq!(n as usize, ACCOUNTS);
             report(
                 "state: peak memory of a process loading it",
                 after as f64 / 1024.0,
-                30.0,
+                10.0,
                 "MB",
             );
             println!(

@@ -35,7 +35,7 @@ fn run() -> Result<i32, CliError> {
 
 fn run_tui(args: &Cli, paths: &Paths) -> Result<i32, CliError> {
     let c = Clock::system();
-    let (store, state, cl) = cli::open_for_write(args, paths, c)?;
+    let (mut store, state, cl) = cli::open_for_write(args, paths, c)?;
     let fresh = !paths.state_file().exists();
     // A brand-new account (created just now, with this clock reading) without --checklist may
     // choose among the installed checklists.
@@ -61,10 +61,10 @@ fn run_tui(args: &Cli, paths: &Paths) -> Result<i32, CliError> {
         // checklist to choose, choosing records it (quitting at that question leaves no trace).
         app.dirty = true;
     }
-    tui::run(&mut app, &store).map_err(CliError::Terminal)?;
+    tui::run(&mut app, &mut store).map_err(CliError::Terminal)?;
     if app.dirty {
         // The last save failed (the TUI showed why); try once more before giving up.
-        store.save(&app.state)?;
+        store.save(&mut app.state)?;
     }
     Ok(0)
 }

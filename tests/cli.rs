@@ -627,7 +627,7 @@ fn second_writer_is_refused_while_one_holds_the_lock() {
         data_dir: e.data.clone(),
         config_dir: None,
     };
-    let (_held, _) = lockstep::store::Store::open(&paths).unwrap();
+    let (_held, _) = lockstep::store::Store::open(&paths, std::time::Duration::ZERO).unwrap();
     e.cmd(&["check", "passkeys"])
         .assert()
         .code(2)

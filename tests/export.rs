@@ -701,7 +701,7 @@ fn incident_report_timeline() {
         .unwrap();
 
     let report =
-        export::incident_report(&cl, "Ana's CDC", &a, None, at(2026, 11, 26, 0, 0)).unwrap();
+        export::incident_report(&cl, "Ana's CDC", &a, &[], None, at(2026, 11, 26, 0, 0)).unwrap();
     assert!(report.starts_with("# Incident #1\n"), "{report}");
     assert!(
         report.contains("\n- Account: Ana's CDC\n- Service: Crypto.com ("),
@@ -753,7 +753,8 @@ fn incident_report_timeline() {
     );
     // Asking by id gives the same report.
     assert_eq!(
-        export::incident_report(&cl, "Ana's CDC", &a, Some(1), at(2026, 11, 26, 0, 0)).unwrap(),
+        export::incident_report(&cl, "Ana's CDC", &a, &[], Some(1), at(2026, 11, 26, 0, 0))
+            .unwrap(),
         report
     );
 }
@@ -762,10 +763,12 @@ fn incident_report_timeline() {
 fn incident_report_picks_open_or_latest_and_reports_errors() {
     let cl = bundled();
     let mut a = Account::new("crypto-com", at(2026, 11, 1, 0, 0));
-    let err = export::incident_report(&cl, "main", &a, None, at(2026, 11, 1, 0, 0)).unwrap_err();
+    let err =
+        export::incident_report(&cl, "main", &a, &[], None, at(2026, 11, 1, 0, 0)).unwrap_err();
     assert_eq!(err, export::ReportError::NoIncidents);
     assert!(err.to_string().contains("no incidents"), "{err}");
-    let err = export::incident_report(&cl, "main", &a, Some(1), at(2026, 11, 1, 0, 0)).unwrap_err();
+    let err =
+        export::incident_report(&cl, "main", &a, &[], Some(1), at(2026, 11, 1, 0, 0)).unwrap_err();
     assert_eq!(err, export::ReportError::NoIncidents);
 
     a.open_compromise(&cl, at(2026, 11, 2, 8, 0));
@@ -775,7 +778,7 @@ fn incident_report_picks_open_or_latest_and_reports_errors() {
     a.incident_note("", Some("T-9"), at(2026, 11, 3, 8, 1))
         .unwrap();
     let now = at(2026, 11, 4, 12, 30);
-    let open = export::incident_report(&cl, "main", &a, None, now).unwrap();
+    let open = export::incident_report(&cl, "main", &a, &[], None, now).unwrap();
     assert!(open.starts_with("# Incident #2\n"), "{open}");
     assert!(open.contains("- Status: open\n"));
     assert!(
@@ -786,20 +789,20 @@ fn incident_report_picks_open_or_latest_and_reports_errors() {
     assert!(!open.contains("Closed:"));
     assert!(open.contains("- [ ] Hit the One-Button Lock now\n"));
 
-    let first = export::incident_report(&cl, "main", &a, Some(1), now).unwrap();
+    let first = export::incident_report(&cl, "main", &a, &[], Some(1), now).unwrap();
     assert!(first.starts_with("# Incident #1\n"));
     assert!(first.contains("- Elapsed: 45m\n"));
     assert!(first.contains("(+45m) Closed: false alarm\n"));
 
     a.close_incident("contained", at(2026, 11, 3, 9, 0))
         .unwrap();
-    let latest = export::incident_report(&cl, "main", &a, None, now).unwrap();
+    let latest = export::incident_report(&cl, "main", &a, &[], None, now).unwrap();
     assert!(
         latest.starts_with("# Incident #2\n"),
         "most recent when none is open"
     );
 
-    let err = export::incident_report(&cl, "main", &a, Some(7), now).unwrap_err();
+    let err = export::incident_report(&cl, "main", &a, &[], Some(7), now).unwrap_err();
     assert!(
         matches!(err, export::ReportError::NoSuchIncident { id: 7, .. }),
         "{err}"
@@ -827,7 +830,7 @@ fn incident_report_shows_undone_steps() {
         .unwrap();
     a.toggle_emergency_step(&cl, "c-email", at(2026, 11, 2, 8, 5))
         .unwrap();
-    let r = export::incident_report(&cl, "main", &a, None, at(2026, 11, 2, 9, 0)).unwrap();
+    let r = export::incident_report(&cl, "main", &a, &[], None, at(2026, 11, 2, 9, 0)).unwrap();
     let timeline: Vec<&str> = r
         .split("## Timeline\n\n")
         .nth(1)
@@ -884,7 +887,8 @@ fn incident_report_neutralises_control_characters() {
         .unwrap();
     a.close_incident("done\u{202E}", at(2026, 11, 2, 9, 0))
         .unwrap();
-    let r = export::incident_report(&cl, "m\x1bain", &a, None, at(2026, 11, 2, 10, 0)).unwrap();
+    let r =
+        export::incident_report(&cl, "m\x1bain", &a, &[], None, at(2026, 11, 2, 10, 0)).unwrap();
     assert!(r.contains("- Account: m\\u{1b}ain\n"), "{r}");
     assert!(
         !r.chars().any(|c| lockstep::guard::is_dangerous(c, true)),

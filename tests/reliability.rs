@@ -13,8 +13,6 @@ use lockstep::store::{self, Paths, Store};
 
 mod common;
 
-const CHILD_ENV: &str = "LOCKSTEP_CRASH_CHILD_DIR";
-
 fn paths(dir: &Path) -> Paths {
     Paths {
         data_dir: dir.to_path_buf(),
@@ -22,61 +20,40 @@ fn paths(dir: &Path) -> Paths {
     }
 }
 
-/// Child mode: saves in a loop, printing "saved N" only after each save returned.
-#[test]
-fn crash_child_saver() {
-    let Some(dir) = std::env::var_os(CHILD_ENV) else {
-        return; // only does something when run by `sigkill_during_saves_never_loses_a_reported_save`
-    };
-    let p = paths(Path::new(&dir));
-    let (st, loaded) = Store::open(&p).unwrap();
-    let mut state = loaded.state;
-    let acct = state
-        .accounts
-        .entry("default".into())
-        .or_insert_with(|| Account::new("crypto-com", Utc::now()));
-    let mut n = acct.history.len();
-    let mut out = std::io::stdout();
-    loop {
-        n += 1;
-        let acct = state.accounts.get_mut("default").unwrap();
-        acct.history.push(lockstep::state::Event {
-            at: Utc.timestamp_opt(1_700_000_000 + n as i64, 0).unwrap(),
-            kind: EventKind::StepNote {
-                step: "totp-2fa".into(),
-                text: format!("save {n} {}", "x".repeat(n % 200)),
-            },
-        });
-        st.save(&state).unwrap();
-        use std::io::Write;
-        writeln!(out, "saved {n}").unwrap();
-        out.flush().unwrap();
-    }
+/// The note number ("save N ...") in the state's note, and how many note events the history holds.
+fn saved_counts(dir: &Path, round: usize) -> (usize, usize, usize) {
+    let p = paths(dir);
+    let loaded = store::load(&p).unwrap_or_else(|e| panic!("round {round}: {e}"));
+    let note = loaded.state.accounts["default"]
+        .note("totp-2fa")
+        .and_then(|t| t.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0);
+    let h = store::read_history(&p).unwrap_or_else(|e| panic!("round {round}: {e}"));
+    let notes = h
+        .of("default")
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::StepNote { .. }))
+        .count();
+    (note, notes, h.problems.len())
 }
 
 #[test]
 fn sigkill_during_saves_never_loses_a_reported_save() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
-    let exe = std::env::current_exe().unwrap();
+    let exe = env!("CARGO_BIN_EXE_lockstep-test-saver");
     let kills = 200;
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut max_seen = 0usize;
-    let mut mid_save = 0usize;
+    let (mut mid_save, mut torn) = (0usize, 0usize);
     for round in 0..kills {
-        let mut child = Command::new(&exe)
-            .args([
-                "--exact",
-                "crash_child_saver",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(CHILD_ENV, &dir)
+        let mut child = Command::new(exe)
+            .arg(&dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Wait until it is saving, then kill it after a pseudo-random delay (0-15 ms).
+        // Wait until it is saving, then kill it after a pseudo-random delay (0-8 ms).
         let stdout = child.stdout.take().unwrap();
         let mut reader = BufReader::new(stdout);
         let mut line = String::new();
@@ -90,17 +67,20 @@ fn sigkill_during_saves_never_loses_a_reported_save() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        std::thread::sleep(Duration::from_micros(seed % 15_000));
+        std::thread::sleep(Duration::from_micros(seed % 8_000));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
-        // A temp file left behind means the kill landed in the middle of a save.
-        mid_save += usize::from(
-            fs::read_dir(&dir)
-                .unwrap()
-                .flatten()
-                .any(|e| e.file_name().to_string_lossy().contains(".tmp.")),
-        );
-        // Every save the child reported must be in the file.
+        // A temp file left behind, or a history line cut short, means the kill landed in the
+        // middle of a save.
+        let temp = fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().contains(".tmp."));
+        let log = fs::read(dir.join("history.jsonl")).unwrap();
+        let cut = log.last() != Some(&b'\n');
+        mid_save += usize::from(temp || cut);
+        torn += usize::from(cut);
+        // Every save the child reported must be in both the state and the history.
         let mut reported = 0usize;
         let rest: Vec<String> = std::iter::once(line.clone())
             .chain(reader.lines().map_while(Result::ok))
@@ -110,18 +90,17 @@ fn sigkill_during_saves_never_loses_a_reported_save() {
                 reported = reported.max(n.trim().parse().unwrap_or(0));
             }
         }
-        let loaded = store::load(&paths(&dir)).unwrap_or_else(|e| panic!("round {round}: {e}"));
-        let history = &loaded.state.accounts["default"].history;
+        let (note, events, _) = saved_counts(&dir, round);
         assert!(
-            history.len() >= reported,
-            "round {round}: reported save {reported} but the file has {} events",
-            history.len()
+            note >= reported,
+            "round {round}: reported save {reported} but the state has save {note}"
         );
         assert!(
-            history.len() >= max_seen,
-            "round {round}: the file went backwards"
+            events >= reported,
+            "round {round}: reported save {reported} but the history has {events} notes"
         );
-        max_seen = history.len();
+        assert!(note >= max_seen, "round {round}: the state went backwards");
+        max_seen = note;
         let temps = fs::read_dir(&dir)
             .unwrap()
             .flatten()
@@ -133,8 +112,15 @@ fn sigkill_during_saves_never_loses_a_reported_save() {
         mid_save > 0,
         "no kill landed during a save; the test proves nothing"
     );
+    // Lines cut short by a kill are reported and kept, never silently dropped by later saves.
+    let (_, _, problems) = saved_counts(&dir, kills);
+    assert!(
+        problems >= torn.min(1),
+        "torn lines are reported: {problems}"
+    );
     eprintln!(
-        "crash test: {kills} SIGKILLs ({mid_save} in the middle of a save), {max_seen} saves, no loss"
+        "crash test: {kills} SIGKILLs ({mid_save} in the middle of a save, {torn} cut a history \
+         line), {max_seen} saves, no loss"
     );
 }
 
@@ -180,12 +166,20 @@ fn save_order_is_fsync_temp_rename_fsync_dir() {
             .position(pred)
             .unwrap_or_else(|| panic!("no {what} in trace:\n{trace}"))
     };
+    let sync_history = pos(
+        &|l| l.contains("fdatasync(") && l.contains("history.jsonl>"),
+        "fdatasync(history)",
+    );
     let fsync_tmp = pos(
-        &|l| l.contains("fsync(") && l.contains(".state.json.tmp."),
+        &|l| l.contains("fsync(") && l.contains(".lockstep.tmp.state.json."),
         "fsync(temp)",
     );
     let rename = pos(
-        &|l| l.contains("rename") && l.contains(".state.json.tmp.") && l.contains("state.json\""),
+        &|l| {
+            l.contains("rename")
+                && l.contains(".lockstep.tmp.state.json.")
+                && l.contains("state.json\"")
+        },
         "rename",
     );
     let dir = data.display().to_string();
@@ -193,8 +187,9 @@ fn save_order_is_fsync_temp_rename_fsync_dir() {
         &|l| l.contains("fsync(") && l.contains(&format!("<{dir}>")),
         "fsync(dir)",
     );
+    // The history append is durable before the snapshot that reflects it replaces the old one.
     assert!(
-        fsync_tmp < rename && rename < fsync_dir,
+        sync_history < fsync_tmp && fsync_tmp < rename && rename < fsync_dir,
         "order wrong:\n{trace}"
     );
 }
@@ -261,28 +256,47 @@ fn read_only_data_dir_is_a_clear_error() {
     );
     let before = fs::read(data.join("state.json")).unwrap();
     let root = fs::metadata("/proc/self").unwrap().uid() == 0;
-    let mut cmd = lockstep(&data);
-    cmd.args(["check", "passkeys"]);
+    let run = |as_nobody: bool| {
+        let mut cmd = lockstep(&data);
+        cmd.args(["check", "passkeys"]);
+        if as_nobody {
+            use std::os::unix::process::CommandExt;
+            cmd.uid(65534).gid(65534);
+        }
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&data.display().to_string()),
+            "names the place: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+        err
+    };
     if root {
-        use std::os::unix::process::CommandExt;
+        // Another user (as with sudo the other way round) must not write into this directory:
+        // the files it left would lock the owner out.
         fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).unwrap();
         fs::set_permissions(&data, fs::Permissions::from_mode(0o755)).unwrap();
-        fs::set_permissions(data.join("state.json"), fs::Permissions::from_mode(0o644)).unwrap();
-        fs::set_permissions(data.join("lock"), fs::Permissions::from_mode(0o644)).unwrap();
-        cmd.uid(65534).gid(65534);
+        let err = run(true);
+        assert!(
+            err.contains("belongs to user id 0") && err.contains("65534"),
+            "{err}"
+        );
+        // The owner's own read-only directory: nobody's files, read-only for nobody.
+        for e in fs::read_dir(&data).unwrap().flatten() {
+            std::os::unix::fs::chown(e.path(), Some(65534), Some(65534)).unwrap();
+        }
+        std::os::unix::fs::chown(&data, Some(65534), Some(65534)).unwrap();
+        fs::set_permissions(&data, fs::Permissions::from_mode(0o500)).unwrap();
+        let err = run(true);
+        assert!(err.contains("Permission denied"), "{err}");
     } else {
         fs::set_permissions(&data, fs::Permissions::from_mode(0o500)).unwrap();
+        let err = run(false);
+        assert!(err.contains("Permission denied"), "{err}");
     }
-    let out = cmd.output().unwrap();
     fs::set_permissions(&data, fs::Permissions::from_mode(0o700)).unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("Permission denied"), "{err}");
-    assert!(
-        err.contains(&data.display().to_string()),
-        "names the place: {err}"
-    );
-    assert!(!err.contains("panicked"), "{err}");
     assert_eq!(fs::read(data.join("state.json")).unwrap(), before);
 }
 
@@ -292,7 +306,9 @@ fn bad_state_files_through_the_binary() {
         ("empty", b"", "empty"),
         ("bom", b"\xEF\xBB\xBF{\"version\": 1, \"accounts\": {}}", "byte-order mark"),
         ("truncated", b"{\"version\": 1, \"accounts\": {\"default\": {\"checklist\": \"crypto", "truncated"),
-        ("newer", b"{\"version\": 2, \"accounts\": {}}", "newer lockstep"),
+        ("newer", b"{\"version\": 3, \"accounts\": {}}", "newer lockstep"),
+        ("trailing", b"{\"version\": 2, \"accounts\": {}}\n{\"version\": 2}", "trailing characters"),
+        ("duplicate", b"{\"version\": 2, \"accounts\": {\n\"default\": {\"checklist\": \"crypto-com\", \"created\": \"2026-01-01T00:00:00Z\"},\n\"default\": {\"checklist\": \"crypto-com\", \"created\": \"2026-01-01T00:00:00Z\"}}}", "duplicate key `default`"),
         ("hand-edited", b"{\n  \"version\": 1,\n  \"accounts\": {\n    \"default\": {\"checklist\": \"crypto-com\", \"created\": \"yesterday\"}\n  }\n}", ":4:"),
         ("garbage", b"\x00\x01\x02 not json", "state.json:1:1"),
     ];
@@ -322,12 +338,12 @@ fn bad_state_files_through_the_binary() {
 }
 
 #[test]
-fn large_history_loads_quickly() {
+fn large_history_loads_quickly_and_is_not_read_by_due() {
     // A guard against accidental quadratic behaviour; the real figures come from `cargo bench`.
     let mut state = State::default();
     let mut a = Account::new("crypto-com", Utc::now());
     for i in 0..100_000i64 {
-        a.history.push(lockstep::state::Event {
+        a.new_events.push(lockstep::state::Event {
             at: Utc.timestamp_opt(1_600_000_000 + i * 60, 0).unwrap(),
             kind: EventKind::StepDone {
                 step: "totp-2fa".into(),
@@ -336,11 +352,37 @@ fn large_history_loads_quickly() {
     }
     state.accounts.insert("default".into(), a);
     let tmp = tempfile::tempdir().unwrap();
-    let p = paths(&tmp.path().join("d"));
-    let (st, _) = Store::open(&p).unwrap();
-    st.save(&state).unwrap();
+    let dir = tmp.path().join("d");
+    let p = paths(&dir);
+    let (mut st, _) = Store::open(&p, Duration::ZERO).unwrap();
+    st.save(&mut state).unwrap();
+    drop(st);
+    assert!(
+        fs::metadata(p.state_file()).unwrap().len() < 4096,
+        "the snapshot stays small"
+    );
     let t = Instant::now();
-    let loaded = store::load(&p).unwrap();
-    assert_eq!(loaded.state.accounts["default"].history.len(), 100_001);
+    let h = store::read_history(&p).unwrap();
+    assert_eq!(h.of("default").len(), 100_001);
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    // `due` and `status` never open the history: with the log unreadable (a directory in its
+    // place) they still work, while `history` names the problem.
+    fs::rename(p.history_file(), dir.join("moved.jsonl")).unwrap();
+    fs::create_dir(p.history_file()).unwrap();
+    for args in [
+        &["due"][..],
+        &["status"],
+        &["status", "--json"],
+        &["due", "--json"],
+    ] {
+        let out = lockstep(&dir).args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = lockstep(&dir).arg("history").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("history.jsonl"));
 }

@@ -115,7 +115,7 @@ fn essentials_walkthrough_can_be_completed() {
     press(&mut app, KeyCode::Char(' '));
     assert!(
         app.acct()
-            .history
+            .new_events
             .iter()
             .any(|e| e.kind.describe(None).starts_with("Unchecked"))
     );
@@ -250,14 +250,14 @@ fn compromise_from_any_screen_and_full_incident_flow() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Char(' '));
-    let done_before: Vec<_> = app.acct().history.clone();
+    let done_before: Vec<_> = app.acct().new_events.clone();
     // '!' from inside the walkthrough.
     press(&mut app, KeyCode::Char('!'));
     assert_eq!(app.screen().kind(), ScreenKind::Emergency);
     let inc = app.acct().open_incident().unwrap().clone();
     assert_eq!(inc.id, 1);
     assert!(
-        app.acct().history.starts_with(&done_before),
+        app.acct().new_events.starts_with(&done_before),
         "no history lost"
     );
     assert!(matches!(
@@ -452,7 +452,7 @@ fn first_run_offers_the_checklists() {
     assert_eq!(app.cl.id, "generic-exchange");
     assert_eq!(app.acct().checklist, "generic-exchange");
     assert!(matches!(
-        &app.acct().history[0].kind,
+        &app.acct().new_events[0].kind,
         lockstep::state::EventKind::AccountCreated { checklist } if checklist == "generic-exchange"
     ));
     assert_eq!(

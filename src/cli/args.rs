@@ -22,6 +22,9 @@ pub struct Cli {
     /// Checklist for a new account (see `lockstep checklists`).
     #[arg(long, global = true, value_name = "ID")]
     pub checklist: Option<String>,
+    /// Seconds a change waits for another lockstep that is saving before giving up.
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 2.0)]
+    pub wait: f64,
     /// Colour in the TUI (command output is plain text).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -33,6 +36,11 @@ impl Cli {
     /// The account named with `--account`, or [`DEFAULT_ACCOUNT`].
     pub fn account_name(&self) -> &str {
         self.account.as_deref().unwrap_or(DEFAULT_ACCOUNT)
+    }
+
+    /// How long a writer waits for the lock (`--wait`).
+    pub fn wait(&self) -> std::time::Duration {
+        std::time::Duration::try_from_secs_f64(self.wait.clamp(0.0, 3600.0)).unwrap_or_default()
     }
 }
 

@@ -51,7 +51,7 @@ pub fn open_for_write(
     paths: &Paths,
     clock: Clock,
 ) -> Result<(Store, State, Checklist), CliError> {
-    let (st, loaded) = Store::open(paths)?;
+    let (st, loaded) = Store::open(paths, cli.wait())?;
     for w in &loaded.warnings {
         eprintln!("{}", line(w));
     }

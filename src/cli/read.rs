@@ -47,10 +47,12 @@ pub(super) fn incident_report(
 ) -> Result<ExitStatus, CliError> {
     let (state, cl) = open_existing(cli, paths)?;
     let name = cli.account_name();
+    let history = read_history(paths)?;
     out(&export::incident_report(
         &cl,
         name,
         &state.accounts[name],
+        history.of(name),
         id,
         clock.now,
     )?)?;
@@ -139,15 +141,25 @@ pub(super) fn validate(files: &[PathBuf]) -> Result<ExitStatus, CliError> {
     Ok(if bad > 0 { 2 } else { 0 })
 }
 
+/// The history log, printing a warning for each damaged line it skipped.
+fn read_history(paths: &Paths) -> Result<store::History, CliError> {
+    let h = store::read_history(paths)?;
+    for w in h.warnings(&paths.history_file()) {
+        eprintln!("{}", line(&w));
+    }
+    Ok(h)
+}
+
 pub(super) fn history(cli: &Cli, paths: &Paths, json: bool) -> Result<ExitStatus, CliError> {
-    let (state, cl) = open_existing(cli, paths)?;
-    let acct = &state.accounts[cli.account_name()];
+    let (_, cl) = open_existing(cli, paths)?;
+    let history = read_history(paths)?;
+    let events = history.of(cli.account_name());
     if json {
-        let v: Vec<_> = acct.history.iter().rev().collect();
+        let v: Vec<_> = events.iter().rev().collect();
         json_out(&serde_json::to_value(v).expect("json"))?;
     } else {
         let mut s = String::new();
-        for e in acct.history.iter().rev() {
+        for e in events.iter().rev() {
             s.push_str(&format!(
                 "{}  {}\n",
                 e.at.format("%Y-%m-%dT%H:%M:%SZ"),

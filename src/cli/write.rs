@@ -24,10 +24,11 @@ pub(super) fn mutate(
     clock: Clock,
     f: impl FnOnce(&mut Account, &Checklist) -> Result<String, CliError>,
 ) -> Result<ExitStatus, CliError> {
-    let (st, mut state, cl) = open_for_write(cli, paths, clock)?;
+    let (mut st, mut state, cl) = open_for_write(cli, paths, clock)?;
     let acct = state.accounts.get_mut(cli.account_name()).expect("created");
     let msg = f(acct, &cl)?;
-    st.save(&state)?;
+    acct.settle(clock.today);
+    st.save(&mut state)?;
     out(&format!("{}\n", clean(&msg, true)))?;
     Ok(0)
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::{md, ts};
 use crate::checklist::Checklist;
-use crate::state::{Account, EventKind, Incident};
+use crate::state::{Account, Event, EventKind, Incident};
 
 /// Why a report could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,6 +49,7 @@ pub fn incident_report(
     cl: &Checklist,
     account_name: &str,
     account: &Account,
+    history: &[Event],
     incident: Option<u32>,
     now: DateTime<Utc>,
 ) -> Result<String, ReportError> {
@@ -91,7 +92,7 @@ pub fn incident_report(
     // Emergency steps from the history, which keeps un-marked steps and earlier marks of steps
     // marked again; plus any current mark the history lacks (older or hand-edited state files).
     let mut marks: Vec<(DateTime<Utc>, usize, &'static str, &str)> = Vec::new();
-    for e in &account.history {
+    for e in history.iter().chain(&account.new_events) {
         match &e.kind {
             EventKind::IncidentStepDone { incident, step } if *incident == inc.id => {
                 marks.push((e.at, em_order(step), "Done", step));

@@ -31,6 +31,15 @@ pub enum EventKind {
         step: String,
         text: String,
     },
+    /// A note's text was purged from the history (`lockstep forget`): this replaces each past
+    /// note event of the step.
+    NoteRemoved {
+        step: String,
+    },
+    /// `lockstep forget`: the step's note was removed from the state, history and backups.
+    NoteForgotten {
+        step: String,
+    },
     ReviewItemDone {
         section: String,
         step: String,
@@ -106,6 +115,10 @@ impl EventKind {
             }
             EventKind::StepNotApplicable { step } => format!("Not applicable: {}", title(step)),
             EventKind::StepNote { step, text } => format!("Note on {}: {text}", title(step)),
+            EventKind::NoteRemoved { step } => format!("Note on {} (text removed)", title(step)),
+            EventKind::NoteForgotten { step } => {
+                format!("Note on {} forgotten everywhere", title(step))
+            }
             EventKind::ReviewItemDone { section: s, step } => {
                 format!("{}: checked {}", section(s), title(step))
             }

@@ -6,10 +6,14 @@ mod event;
 mod model;
 mod ops;
 mod time;
+mod unique;
+mod v1;
 
 pub use event::EventKind;
 pub use model::*;
 pub use ops::OpError;
+pub use time::fast_utc;
+pub use v1::StateV1;
 
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,6 @@
-//! The progress model: per-account step status, reviews, incidents and history, with read-only
-//! queries on them. Serialized as the state file.
+//! The progress model: per-account step status, reviews and incidents (the state file's
+//! snapshot), with read-only queries on them. History events are recorded here and appended to
+//! the separate history log by the store.
 
 use std::collections::BTreeMap;
 
@@ -10,8 +11,9 @@ use super::event::EventKind;
 use super::time::fast_utc;
 use crate::checklist::{Section, Step};
 
-/// Version of the state file format written by this build.
-pub const STATE_VERSION: u32 = 1;
+/// Version of the state file format written by this build. Version 1 kept the history inside
+/// the state file; version 2 keeps it in an append-only log beside it.
+pub const STATE_VERSION: u32 = 2;
 /// Name of the account used when `--account` is not given.
 pub const DEFAULT_ACCOUNT: &str = "default";
 
@@ -19,7 +21,11 @@ pub const DEFAULT_ACCOUNT: &str = "default";
 #[serde(deny_unknown_fields)]
 pub struct State {
     pub version: u32,
+    /// Save counter: each save writes the next number, so a writer can tell whether the file
+    /// changed since it loaded it.
     #[serde(default)]
+    pub rev: u64,
+    #[serde(default, deserialize_with = "super::unique::map")]
     pub accounts: BTreeMap<String, Account>,
 }
 
@@ -27,6 +33,7 @@ impl Default for State {
     fn default() -> Self {
         State {
             version: STATE_VERSION,
+            rev: 0,
             accounts: BTreeMap::new(),
         }
     }
@@ -42,15 +49,19 @@ pub struct Account {
     #[serde(default)]
     pub personas_chosen: bool,
     pub created: DateTime<Utc>,
-    #[serde(default)]
+    /// The user's local date of the first setup progress (see [`Account::settle`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_started: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "super::unique::map")]
     pub steps: BTreeMap<String, StepState>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique::map")]
     pub reviews: BTreeMap<String, Review>,
     #[serde(default)]
     pub incidents: Vec<Incident>,
-    /// Every recorded change, oldest first (append-only).
-    #[serde(default)]
-    pub history: Vec<Event>,
+    /// Changes recorded since the state was loaded, oldest first: the store appends them to the
+    /// history log on the next save (the full history is read from there on demand).
+    #[serde(skip)]
+    pub new_events: Vec<Event>,
 }
 
 /// The current status of one setup step.
@@ -131,7 +142,7 @@ pub struct Review {
     #[serde(default)]
     pub completions: Vec<Completion>,
     /// Items checked in the current, unfinished run (step id -> when).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique::map")]
     pub in_progress: BTreeMap<String, DateTime<Utc>>,
     /// The reminder is hidden until this date; the schedule itself does not move.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,7 +164,7 @@ pub struct Incident {
     pub id: u32,
     pub opened: DateTime<Utc>,
     /// Emergency step id -> when it was done.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::unique::map")]
     pub steps: BTreeMap<String, DateTime<Utc>>,
     #[serde(default)]
     pub log: Vec<LogEntry>,
@@ -203,10 +214,11 @@ impl Account {
             personas: Vec::new(),
             personas_chosen: false,
             created: now,
+            setup_started: None,
             steps: BTreeMap::new(),
             reviews: BTreeMap::new(),
             incidents: Vec::new(),
-            history: vec![Event {
+            new_events: vec![Event {
                 at: now,
                 kind: EventKind::AccountCreated {
                     checklist: checklist.to_string(),
@@ -216,7 +228,7 @@ impl Account {
     }
 
     pub(super) fn log(&mut self, now: DateTime<Utc>, kind: EventKind) {
-        self.history.push(Event { at: now, kind });
+        self.new_events.push(Event { at: now, kind });
     }
 
     pub fn status(&self, step: &str) -> &Status {
@@ -243,26 +255,23 @@ impl Account {
         self.steps.get(step).and_then(|s| s.note.as_deref())
     }
 
-    /// True once the user has done anything with the setup checklist.
-    /// The (UTC) date of the first setup progress: a step done, skipped or marked not applicable,
-    /// or a review completed.
+    /// The local date setup started: the first step done, skipped or marked not applicable, or
+    /// the first review completed. Reviews are first due one interval after it.
     pub fn setup_started_on(&self) -> Option<NaiveDate> {
-        self.history
-            .iter()
-            .find(|e| {
-                matches!(
-                    e.kind,
-                    EventKind::StepDone { .. }
-                        | EventKind::StepSkipped { .. }
-                        | EventKind::StepNotApplicable { .. }
-                        | EventKind::ReviewCompleted { .. }
-                )
-            })
-            .map(|e| e.at.date_naive())
-            // A hand-edited file may have progress without history: count from creation.
+        self.setup_started
+            // Progress not yet settled (or a hand-edited file): count from creation.
             .or_else(|| self.setup_started().then(|| self.created.date_naive()))
     }
 
+    /// Records what needs the user's local calendar after a change: the date setup started.
+    /// Called once per change by the CLI and the TUI (operations only know UTC `now`).
+    pub fn settle(&mut self, today: NaiveDate) {
+        if self.setup_started.is_none() && self.setup_started() {
+            self.setup_started = Some(today);
+        }
+    }
+
+    /// True once the user has done anything with the setup checklist.
     pub fn setup_started(&self) -> bool {
         self.steps
             .values()

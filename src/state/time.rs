@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 /// Parses a UTC timestamp; the common `YYYY-MM-DDTHH:MM:SS[.fraction]Z` form without chrono's
 /// general parser (history files hold many thousands), anything else through chrono.
-pub(crate) fn fast_utc<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+pub fn fast_utc<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
     let s = <std::borrow::Cow<'de, str> as Deserialize>::deserialize(d)?;
     if let Some(t) = parse_utc_fast(&s) {
         return Ok(t);

@@ -167,6 +167,10 @@ pub struct App {
     cursors: Vec<usize>,
     /// Checklists offered on the first run (empty when there is no choice to make).
     pub choices: Vec<Checklist>,
+    /// This account's saved history: read from the log when the history screen first opens
+    /// (the shell loads it, see [`App::wants_history`]), plus what this session saved since.
+    pub history: Vec<crate::state::Event>,
+    pub history_loaded: bool,
 }
 
 /// Largest detail-pane scroll offset.
@@ -201,6 +205,8 @@ impl App {
             scroll_max: std::cell::Cell::new(MAX_SCROLL),
             cursors: Vec::new(),
             choices: Vec::new(),
+            history: Vec::new(),
+            history_loaded: false,
         };
         if !app.acct().personas_chosen && !app.cl.personas.is_empty() {
             app.open_personas();
@@ -223,7 +229,7 @@ impl App {
         let Some(chosen) = self.choices.get(self.cursor).cloned() else {
             return;
         };
-        let fresh = self.acct().history.len() <= 1 && self.acct().steps.is_empty();
+        let fresh = self.acct().new_events.len() <= 1 && self.acct().steps.is_empty();
         // Choosing is what creates the account on disk (leaving the question saves nothing).
         self.dirty = true;
         if fresh && chosen.id != self.cl.id {
@@ -233,7 +239,7 @@ impl App {
                 if let Some(crate::state::Event {
                     kind: crate::state::EventKind::AccountCreated { checklist },
                     ..
-                }) = a.history.first_mut()
+                }) = a.new_events.first_mut()
                 {
                     *checklist = id;
                 }
@@ -298,6 +304,23 @@ impl App {
         });
     }
 
+    /// Every known event of this account, oldest first: the saved history and unsaved changes.
+    pub fn events(&self) -> impl DoubleEndedIterator<Item = &crate::state::Event> {
+        self.history.iter().chain(&self.acct().new_events)
+    }
+
+    /// True when the history screen is open but the history has not been read yet: the shell
+    /// reads it and calls [`App::history_read`].
+    pub fn wants_history(&self) -> bool {
+        !self.history_loaded && matches!(self.screen(), Screen::History)
+    }
+
+    /// The history as read from the log (it includes everything saved so far).
+    pub fn history_read(&mut self, events: Vec<crate::state::Event>) {
+        self.history = events;
+        self.history_loaded = true;
+    }
+
     /// Steps of a section that apply to this account's personas.
     pub fn visible_steps<'a>(&'a self, section: &'a Section) -> Vec<&'a Step> {
         self.acct().applicable(section).collect()
@@ -312,7 +335,7 @@ impl App {
                 .section(section)
                 .map_or(0, |s| self.visible_steps(s).len()),
             Screen::Emergency => self.cl.emergency().map_or(0, |s| s.steps.len()),
-            Screen::History => self.acct().history.len(),
+            Screen::History => self.events().count(),
             Screen::Personas { selected } => selected.len(),
             Screen::Score => 0,
             Screen::Checklists => self.choices.len(),

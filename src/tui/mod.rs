@@ -125,7 +125,7 @@ fn watch_signals(flags: Arc<Flags>) -> io::Result<()> {
 }
 
 /// Runs the TUI until the user quits or a SIGTERM/SIGHUP arrives. Saves after every change.
-pub fn run(app: &mut App, store: &Store) -> io::Result<()> {
+pub fn run(app: &mut App, store: &mut Store) -> io::Result<()> {
     let flags = Arc::new(Flags::default());
     watch_signals(Arc::clone(&flags))?;
     let mut terminal = ratatui::init();
@@ -175,8 +175,23 @@ pub fn run(app: &mut App, store: &Store) -> io::Result<()> {
             if flags.stop.load(Ordering::Relaxed) {
                 app.quit = true;
             }
+            if app.wants_history() {
+                let events = match crate::store::read_history(store.paths()) {
+                    Ok(h) => h.events.get(&app.account).cloned().unwrap_or_default(),
+                    Err(_) => Vec::new(),
+                };
+                app.history_read(events);
+            }
             if app.dirty {
-                let r = store.save(&app.state).map_err(|e| e.to_string());
+                let today = app.today;
+                if let Some(a) = app.state.accounts.get_mut(&app.account) {
+                    a.settle(today);
+                }
+                let pending = app.acct().new_events.clone();
+                let r = store.save(&mut app.state).map_err(|e| e.to_string());
+                if r.is_ok() {
+                    app.history.extend(pending);
+                }
                 app.saved(r);
                 flags.unsaved.store(app.dirty, Ordering::SeqCst);
             }

@@ -711,7 +711,7 @@ fn render_emergency(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_history(app: &App, frame: &mut Frame, area: Rect) {
-    let h = &app.acct().history;
+    let h: Vec<_> = app.events().collect();
     let [list_area, detail] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area);
     // Only the rows on screen are built: a history may hold 100,000 events.

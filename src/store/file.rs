@@ -1,0 +1,275 @@
+//! File primitives with the safety rules every lockstep file follows: read only regular files and
+//! only up to a bound, follow a symlink but never replace it, write atomically (temp file in the
+//! target's directory, fsync, rename, fsync the directory), 0700 directories and 0600 files.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use super::StoreError;
+
+/// Prefix of the temp files written next to a target before the rename.
+pub(crate) const TEMP_PREFIX: &str = ".lockstep.tmp.";
+
+/// What a path is, for messages about non-regular files.
+fn kind_of(m: &fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = m.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// The file a path stands for: itself, or the target of a symlink (followed through every level).
+/// `Ok(None)` when nothing is there; a dangling symlink is an error, never "no file".
+pub fn resolve(path: &Path) -> Result<Option<PathBuf>, StoreError> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(StoreError::Read {
+            file: path.display().to_string(),
+            source: e,
+        }),
+        Ok(m) if m.file_type().is_symlink() => match fs::canonicalize(path) {
+            Ok(target) => Ok(Some(target)),
+            Err(_) => Err(StoreError::DanglingLink {
+                file: path.display().to_string(),
+                target: fs::read_link(path)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_else(|_| "?".into()),
+            }),
+        },
+        Ok(_) => Ok(Some(path.to_path_buf())),
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes. `Ok(None)` when the file does not exist.
+/// A FIFO, device or directory is refused at once (it is never opened), and so is a larger file.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, StoreError> {
+    let Some(target) = resolve(path)? else {
+        return Ok(None);
+    };
+    let name = || path.display().to_string();
+    let meta = fs::metadata(&target).map_err(|e| StoreError::Read {
+        file: name(),
+        source: e,
+    })?;
+    if !meta.is_file() {
+        return Err(StoreError::NotRegular {
+            file: name(),
+            what: kind_of(&meta),
+        });
+    }
+    if meta.len() > limit {
+        return Err(StoreError::TooLarge {
+            file: name(),
+            limit,
+        });
+    }
+    // O_NONBLOCK: if the file was swapped for a FIFO since the check, opening it cannot hang.
+    let f = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&target)
+        .map_err(|e| StoreError::Read {
+            file: name(),
+            source: e,
+        })?;
+    let meta = f.metadata().map_err(|e| StoreError::Read {
+        file: name(),
+        source: e,
+    })?;
+    if !meta.is_file() {
+        return Err(StoreError::NotRegular {
+            file: name(),
+            what: kind_of(&meta),
+        });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| StoreError::Read {
+            file: name(),
+            source: e,
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(StoreError::TooLarge {
+            file: name(),
+            limit,
+        });
+    }
+    Ok(Some(bytes))
+}
+
+/// Test hook: `LOCKSTEP_FAULT=enospc|eio` makes saves fail half-way through writing the temp file.
+/// Only with the `test-hooks` feature (the tests enable it): a normal build ignores the variable.
+pub(crate) fn injected_fault(stage: &str) -> Option<io::Error> {
+    if !cfg!(feature = "test-hooks") {
+        return None;
+    }
+    let v = std::env::var("LOCKSTEP_FAULT").ok()?;
+    // `enospc` / `eio` hit every write; `enospc@history` only the history append, and so on.
+    let (kind, at) = v.split_once('@').unwrap_or((v.as_str(), stage));
+    if at != stage {
+        return None;
+    }
+    match kind {
+        "enospc" => Some(io::Error::from_raw_os_error(libc::ENOSPC)),
+        "eio" => Some(io::Error::from_raw_os_error(libc::EIO)),
+        _ => None,
+    }
+}
+
+/// Writes `bytes` to `path` atomically, following a symlink at `path` (the link stays, its target
+/// is replaced in the target's directory). With `backup`, the previous content is kept there
+/// first (a hard link, or a copy across file systems); a failed backup fails the write.
+/// On any error the old file is intact.
+pub fn write_atomic(path: &Path, bytes: &[u8], backup: Option<&Path>) -> Result<(), StoreError> {
+    let target = resolve(path)?.unwrap_or_else(|| path.to_path_buf());
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!("{TEMP_PREFIX}{name}.{}", std::process::id()));
+    let werr = |e: io::Error| StoreError::Write {
+        file: path.display().to_string(),
+        dir: dir.display().to_string(),
+        source: e,
+    };
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(werr)?;
+        if let Some(fault) = injected_fault("state") {
+            f.write_all(&bytes[..bytes.len() / 2]).map_err(werr)?;
+            return Err(werr(fault));
+        }
+        f.write_all(bytes).map_err(werr)?;
+        f.sync_all().map_err(werr)?;
+        drop(f);
+        if let Some(bak) = backup
+            && target.exists()
+        {
+            keep_backup(&target, bak)?;
+        }
+        fs::rename(&tmp, &target).map_err(werr)?;
+        File::open(dir).and_then(|d| d.sync_all()).map_err(werr)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Keeps `target`'s current content as `bak` (0600): a hard link when possible, else a copy
+/// written atomically.
+fn keep_backup(target: &Path, bak: &Path) -> Result<(), StoreError> {
+    let berr = |e: io::Error| StoreError::Backup {
+        file: bak.display().to_string(),
+        source: e,
+    };
+    if let Some(fault) = injected_fault("backup") {
+        return Err(berr(fault));
+    }
+    match fs::remove_file(bak) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(berr(e)),
+    }
+    match fs::hard_link(target, bak) {
+        Ok(()) => Ok(()),
+        Err(_) => {
+            let bytes = fs::read(target).map_err(berr)?;
+            let tmp = bak.with_extension(format!("tmp.{}", std::process::id()));
+            let r = (|| {
+                let mut f = OpenOptions::new()
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .mode(0o600)
+                    .open(&tmp)?;
+                f.write_all(&bytes)?;
+                f.sync_all()?;
+                fs::rename(&tmp, bak)
+            })();
+            if r.is_err() {
+                let _ = fs::remove_file(&tmp);
+            }
+            r.map_err(berr)
+        }
+    }
+}
+
+/// Creates the data directory (0700) if needed.
+pub fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| StoreError::CreateDir {
+            dir: dir.display().to_string(),
+            source: e,
+        })
+}
+
+/// Refuses to write into a directory that belongs to another user: as root (sudo) the new files
+/// would be root's, and the owner could no longer read their own progress.
+pub fn check_owner(dir: &Path) -> Result<(), StoreError> {
+    let Ok(meta) = fs::metadata(dir) else {
+        return Ok(());
+    };
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        return Err(StoreError::NotOwner {
+            dir: dir.display().to_string(),
+            owner: meta.uid(),
+            me,
+        });
+    }
+    Ok(())
+}
+
+/// A warning when a file or directory is readable by others.
+pub fn mode_warning(path: &Path, want: u32) -> Option<String> {
+    let mode = fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & !want != 0).then(|| {
+        format!(
+            "warning: {} has permissions {mode:o}, looser than {want:o}; run `chmod {want:o} {}`",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+/// Removes temp files left by a process that died mid-save (only called while holding the lock).
+pub fn sweep_temps(dir: &Path) {
+    if let Ok(rd) = fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let n = e.file_name();
+            let n = n.to_string_lossy();
+            if n.starts_with(TEMP_PREFIX) || n.starts_with(".state.json.tmp.") {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! The history log (`history.jsonl`): one JSON event per line, appended and fsynced after each
+//! change. Nothing rewrites it except forgetting a note. A torn or damaged line (a kill during an
+//! append, a bad sync) is reported with its line number and kept where it is.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::StoreError;
+use super::file::{injected_fault, read_regular, resolve, write_atomic};
+use crate::state::{Event, EventKind};
+
+/// Largest history file lockstep reads (a century of daily use is far below it).
+pub const HISTORY_LIMIT: u64 = 1 << 30;
+
+#[derive(Serialize)]
+struct LineOut<'a> {
+    account: &'a str,
+    at: &'a DateTime<Utc>,
+    what: &'a EventKind,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineIn {
+    account: String,
+    #[serde(deserialize_with = "crate::state::fast_utc")]
+    at: DateTime<Utc>,
+    what: EventKind,
+}
+
+/// A line of the history that could not be read. It stays in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryProblem {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Every account's events, oldest first, and the lines that could not be read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    pub events: BTreeMap<String, Vec<Event>>,
+    pub problems: Vec<HistoryProblem>,
+}
+
+impl History {
+    /// One account's events, oldest first.
+    pub fn of(&self, account: &str) -> &[Event] {
+        self.events.get(account).map_or(&[], Vec::as_slice)
+    }
+
+    /// The problems as `file:line: message` warnings.
+    pub fn warnings(&self, file: &Path) -> Vec<String> {
+        self.problems
+            .iter()
+            .map(|p| {
+                format!(
+                    "warning: {}:{}: {} (the line is kept in the file and skipped)",
+                    file.display(),
+                    p.line,
+                    p.message
+                )
+            })
+            .collect()
+    }
+}
+
+/// Serializes one event as a history line (with its newline).
+pub fn line(account: &str, e: &Event) -> Vec<u8> {
+    let mut v = serde_json::to_vec(&LineOut {
+        account,
+        at: &e.at,
+        what: &e.kind,
+    })
+    .expect("events always serialize");
+    v.push(b'\n');
+    v
+}
+
+/// Parses history text. Never fails: unreadable lines become problems.
+pub fn parse(bytes: &[u8]) -> History {
+    let mut h = History::default();
+    let torn_tail = !bytes.is_empty() && bytes.last() != Some(&b'\n');
+    let last = bytes.split(|&b| b == b'\n').count();
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let parsed = std::str::from_utf8(raw)
+            .map_err(|_| "not valid UTF-8".to_string())
+            .and_then(|s| {
+                serde_json::from_str::<LineIn>(s)
+                    .map_err(|e| crate::jsonpos::strip_position(&e.to_string()))
+            });
+        match parsed {
+            Ok(l) => h.events.entry(l.account).or_default().push(Event {
+                at: l.at,
+                kind: l.what,
+            }),
+            Err(message) => h.problems.push(HistoryProblem {
+                line: i + 1,
+                message: if torn_tail && i + 1 == last {
+                    format!("{message} (an append was cut short)")
+                } else {
+                    message
+                },
+            }),
+        }
+    }
+    h
+}
+
+/// Reads the history file; a missing file is an empty history.
+pub fn read(path: &Path) -> Result<History, StoreError> {
+    Ok(read_regular(path, HISTORY_LIMIT)?
+        .map(|b| parse(&b))
+        .unwrap_or_default())
+}
+
+/// Appends events and fsyncs. A torn last line (no newline) is closed first, so it stays a line
+/// of its own. Follows a symlink; a dangling one is an error.
+pub fn append(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    let existing = resolve(path)?;
+    let target = existing.clone().unwrap_or_else(|| path.to_path_buf());
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let werr = |e: io::Error| StoreError::Write {
+        file: path.display().to_string(),
+        dir: dir.display().to_string(),
+        source: e,
+    };
+    if let Some(t) = &existing {
+        let m = fs::metadata(t).map_err(werr)?;
+        if !m.is_file() {
+            return Err(StoreError::NotRegular {
+                file: path.display().to_string(),
+                what: "not a regular file",
+            });
+        }
+    }
+    let mut f = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&target)
+        .map_err(werr)?;
+    let len = f.metadata().map_err(werr)?.len();
+    let mut buf = Vec::with_capacity(bytes.len() + 1);
+    if len > 0 {
+        let mut last = [0u8];
+        f.seek(SeekFrom::Start(len - 1)).map_err(werr)?;
+        f.read_exact(&mut last).map_err(werr)?;
+        if last[0] != b'\n' {
+            buf.push(b'\n');
+        }
+    }
+    buf.extend_from_slice(bytes);
+    if let Some(fault) = injected_fault("history") {
+        f.write_all(&buf[..buf.len() / 2]).map_err(werr)?;
+        return Err(werr(fault));
+    }
+    f.write_all(&buf).map_err(werr)?;
+    f.sync_data().map_err(werr)?;
+    if existing.is_none() {
+        File::open(dir).and_then(|d| d.sync_all()).map_err(werr)?;
+    }
+    Ok(())
+}
+
+/// Forgets a note: every past note event of `step` in `account` becomes a "note removed" event
+/// (its text gone), and a damaged line that may hold such a note is dropped. Rewrites the file
+/// atomically. Returns how many events were purged and how many damaged lines were dropped.
+pub fn purge_note(path: &Path, account: &str, step: &str) -> Result<(usize, usize), StoreError> {
+    let Some(bytes) = read_regular(path, HISTORY_LIMIT)? else {
+        return Ok((0, 0));
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    let (mut purged, mut dropped) = (0, 0);
+    for raw in bytes.split(|&b| b == b'\n') {
+        if raw.is_empty() {
+            continue;
+        }
+        let parsed = std::str::from_utf8(raw)
+            .ok()
+            .and_then(|s| serde_json::from_str::<LineIn>(s).ok());
+        match parsed {
+            Some(l) => {
+                let matches = l.account == account
+                    && matches!(&l.what, EventKind::StepNote { step: s, .. } if s == step);
+                if matches {
+                    purged += 1;
+                    out.extend(line(
+                        account,
+                        &Event {
+                            at: l.at,
+                            kind: EventKind::NoteRemoved { step: step.into() },
+                        },
+                    ));
+                } else {
+                    out.extend_from_slice(raw);
+                    out.push(b'\n');
+                }
+            }
+            None => {
+                let text = String::from_utf8_lossy(raw);
+                if text.contains("step_note") && text.contains(step) {
+                    dropped += 1;
+                } else {
+                    out.extend_from_slice(raw);
+                    out.push(b'\n');
+                }
+            }
+        }
+    }
+    write_atomic(path, &out, None)?;
+    Ok((purged, dropped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(step: &str) -> Event {
+        Event {
+            at: DateTime::UNIX_EPOCH,
+            kind: EventKind::StepDone { step: step.into() },
+        }
+    }
+
+    #[test]
+    fn torn_and_damaged_lines_are_reported_and_kept() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("history.jsonl");
+        append(&p, &line("a", &ev("one"))).unwrap();
+        // A kill in the middle of an append leaves half a line.
+        let full = line("a", &ev("two"));
+        fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .unwrap()
+            .write_all(&full[..full.len() / 2])
+            .unwrap();
+        append(&p, &line("b", &ev("three"))).unwrap();
+        let h = read(&p).unwrap();
+        assert_eq!(h.of("a").len(), 1);
+        assert_eq!(h.of("b").len(), 1);
+        assert_eq!(h.problems.len(), 1);
+        assert_eq!(h.problems[0].line, 2);
+        let w = h.warnings(&p).join("\n");
+        assert!(w.contains("history.jsonl:2:"), "{w}");
+        // The damaged line is still in the file.
+        let text = fs::read_to_string(&p).unwrap();
+        assert_eq!(text.lines().count(), 3);
+    }
+
+    #[test]
+    fn purge_replaces_note_events_and_keeps_the_rest() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("history.jsonl");
+        let note = |acct: &str, step: &str, text: &str| {
+            line(
+                acct,
+                &Event {
+                    at: DateTime::UNIX_EPOCH,
+                    kind: EventKind::StepNote {
+                        step: step.into(),
+                        text: text.into(),
+                    },
+                },
+            )
+        };
+        let mut all = note("a", "s1", "hunter2 secret");
+        all.extend(note("a", "s2", "keep me"));
+        all.extend(note("b", "s1", "other account"));
+        all.extend(b"{\"account\":\"a\",\"what\":{\"event\":\"step_note\",\"step\":\"s1\",\"text\":\"hunt\n");
+        all.extend(line("a", &ev("s1")));
+        append(&p, &all).unwrap();
+        assert_eq!(purge_note(&p, "a", "s1").unwrap(), (1, 1));
+        let text = fs::read_to_string(&p).unwrap();
+        assert!(!text.contains("hunt"), "{text}");
+        assert!(text.contains("keep me") && text.contains("other account"));
+        let h = read(&p).unwrap();
+        assert!(h.problems.is_empty());
+        assert_eq!(h.of("a").len(), 3);
+        assert!(matches!(h.of("a")[0].kind, EventKind::NoteRemoved { .. }));
+    }
+}
