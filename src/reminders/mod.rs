@@ -426,9 +426,13 @@ pub fn status(env: &Environment, runner: &dyn Runner, now: NaiveDateTime) -> Sta
 pub struct RemoveReport {
     pub removed: Vec<String>,
     pub warnings: Vec<String>,
+    /// Backends that could not be cleaned up (only when removing from all of them; with one
+    /// backend named, its failure is the error).
+    pub failed: Vec<String>,
 }
 
-/// Removes what `install` wrote, from `only` that backend or from all of them.
+/// Removes what `install` wrote, from `only` that backend or from all of them. With all of them,
+/// a backend that fails is listed in [`RemoveReport::failed`] and the others are still cleaned.
 pub fn remove(
     env: &Environment,
     runner: &dyn Runner,
@@ -439,10 +443,15 @@ pub fn remove(
         .into_iter()
         .filter(|b| only.is_none_or(|o| o == *b))
     {
-        match b {
-            Backend::Systemd => systemd::remove(env, runner, &mut report)?,
-            Backend::Cron => cron::remove(env, runner, &mut report)?,
-            Backend::Launchd => launchd::remove(env, runner, &mut report)?,
+        let result = match b {
+            Backend::Systemd => systemd::remove(env, runner, &mut report),
+            Backend::Cron => cron::remove(env, runner, &mut report),
+            Backend::Launchd => launchd::remove(env, runner, &mut report),
+        };
+        match result {
+            Ok(()) => {}
+            Err(e) if only.is_some() => return Err(e),
+            Err(e) => report.failed.push(format!("{}: {e}", b.describe())),
         }
     }
     Ok(report)

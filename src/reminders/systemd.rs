@@ -277,7 +277,8 @@ pub(super) fn remove(
     } else {
         false
     };
-    if wants_ours {
+    // `systemctl disable` removes the link itself when the manager answers.
+    if wants_ours && fs::symlink_metadata(&wants).is_ok() {
         fs::remove_file(&wants).map_err(io_err(&wants))?;
         report.removed.push(format!("deleted {}", wants.display()));
     }
