@@ -7,6 +7,7 @@ pub mod checklist;
 pub mod cli;
 pub mod export;
 pub mod guard;
+pub mod notify;
 pub mod reminders;
 pub mod schedule;
 pub mod score;
