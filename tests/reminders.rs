@@ -212,6 +212,21 @@ fn systemd_install_writes_units_enables_the_timer_and_is_idempotent() {
         i.next_run,
         Some(NextRun::Reported("Thu 2026-11-26 09:00:00 UTC".into()))
     );
+    // Stopped behind lockstep's back: status says it will not run.
+    fs::remove_file(s.root.join("timer.active")).unwrap();
+    let stopped = reminders::status(&s.env, &s.runner(), now());
+    assert_eq!(stopped.installed[0].active, Some(false));
+    assert_eq!(stopped.installed[0].next_run, None);
+    assert!(
+        stopped.text().contains("next run: none (not active)"),
+        "{}",
+        stopped.text()
+    );
+    assert!(
+        stopped
+            .text()
+            .contains("systemctl --user enable --now lockstep-notify.timer")
+    );
     let text = status.text();
     assert!(text.contains("lockstep-notify.timer"), "{text}");
     assert!(

@@ -293,6 +293,22 @@ mod tests {
     }
 
     #[test]
+    fn preview_shows_the_line_and_that_other_lines_stay() {
+        let p = plan(&job("09:00"));
+        let text = p.preview();
+        assert!(
+            text.contains("a crontab line runs this every day at 09:00"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("    {}\n", cron_line(&job("09:00")))),
+            "{text}"
+        );
+        assert!(text.contains("every other line is kept as it is"), "{text}");
+        assert!(p.files.is_empty() && p.commands.is_empty());
+    }
+
+    #[test]
     fn a_commented_out_line_is_still_recognised() {
         let l = format!("# {}", cron_line(&job("09:00")));
         assert!(is_ours(l.as_bytes()));

@@ -287,6 +287,14 @@ mod tests {
     }
 
     #[test]
+    fn for_current_exe_makes_the_data_dir_absolute() {
+        let j = Job::for_current_exe(Some(Path::new("rel/data")), AtTime::DEFAULT).unwrap();
+        assert!(Path::new(j.exe()).is_absolute());
+        let d = Path::new(j.data_dir().unwrap());
+        assert!(d.is_absolute() && d.ends_with("rel/data"), "{d:?}");
+    }
+
+    #[test]
     fn quoting_per_target() {
         assert_eq!(sh_quote("/usr/bin/lockstep"), "/usr/bin/lockstep");
         assert_eq!(sh_quote(""), "''");

@@ -606,6 +606,18 @@ mod tests {
     }
 
     #[test]
+    fn detect_reads_home_and_config_home() {
+        match Environment::detect() {
+            Ok(e) => {
+                assert!(e.home.is_absolute() && e.config_home.is_absolute(), "{e:?}");
+                assert_eq!(e.os, TargetOs::current());
+                assert_eq!(e.systemd_booted, Path::new("/run/systemd/system").is_dir());
+            }
+            Err(e) => assert!(matches!(e, ReminderError::NoHome), "{e}"),
+        }
+    }
+
+    #[test]
     fn backend_names_parse() {
         for b in Backend::ALL {
             assert_eq!(b.name().parse::<Backend>().unwrap(), b);
