@@ -1,0 +1,705 @@
+//! Desktop notifications for `lockstep notify`: one notification per account composed from what
+//! is due (pure), a record of what was sent so each review is notified at most once a day, and
+//! delivery through the platform notifier (`notify-send`, `osascript`) with the text printed
+//! instead when no notifier is reachable.
+//!
+//! The review data comes in as plain structs ([`AccountDue`], [`DueItem`]) so this module does not
+//! depend on how the state or the schedule are stored.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::guard;
+use crate::reminders::job::sh_quote;
+use crate::reminders::{Runner, SystemRunner, TargetOs};
+
+/// Where a review stands, as far as a notification is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueState {
+    /// Past its due date by `days` days.
+    Overdue { days: i64 },
+    /// Due now (today, never done since setup started, or forced by an incident).
+    Due,
+    /// Due in `days` days; listed with a notification, never the reason for one.
+    Soon { days: i64 },
+}
+
+impl DueState {
+    fn rank(self) -> u8 {
+        match self {
+            DueState::Overdue { .. } => 0,
+            DueState::Due => 1,
+            DueState::Soon { .. } => 2,
+        }
+    }
+
+    fn triggers(self) -> bool {
+        !matches!(self, DueState::Soon { .. })
+    }
+}
+
+/// One review of an account that is due, overdue or coming up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueItem {
+    /// Stable identifier of the review within its account (e.g. its section id); what the sent
+    /// record remembers.
+    pub key: String,
+    /// What the user sees, e.g. "Quarterly API key review".
+    pub label: String,
+    /// The checklist section it belongs to; shown after the label when different.
+    pub section_title: String,
+    pub state: DueState,
+    /// Due or overdue: the date it has been due since. Soon: the date it becomes due.
+    pub since: NaiveDate,
+}
+
+/// An incident that is still open on an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenIncident {
+    pub since: NaiveDate,
+    /// A short description, if any.
+    pub what: Option<String>,
+}
+
+/// Everything a notification for one account is made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountDue {
+    /// The account name, as given to `--account`.
+    pub account: String,
+    /// A friendlier name (e.g. the exchange), shown with the account name.
+    pub label: Option<String>,
+    pub items: Vec<DueItem>,
+    pub incident: Option<OpenIncident>,
+}
+
+/// How the user opens lockstep, shown at the end of each notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenCommand {
+    /// Passed as `--data-dir` when the job was given one.
+    pub data_dir: Option<String>,
+    /// The account lockstep opens without `--account`.
+    pub default_account: String,
+}
+
+impl OpenCommand {
+    /// `lockstep`, plus `--data-dir DIR` and `--account NAME` where needed, shell-quoted.
+    pub fn for_account(&self, account: &str) -> String {
+        let mut s = String::from("lockstep");
+        if let Some(d) = &self.data_dir {
+            s.push_str(" --data-dir ");
+            s.push_str(&sh_quote(d));
+        }
+        if account != self.default_account {
+            s.push_str(" --account ");
+            s.push_str(&sh_quote(account));
+        }
+        s
+    }
+}
+
+/// One notification, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub account: String,
+    /// The title line.
+    pub summary: String,
+    /// The lines below it.
+    pub body: String,
+    /// Sent-record keys this notification covers.
+    pub keys: Vec<String>,
+}
+
+impl Notification {
+    /// Summary and body as printed when no notifier is reachable.
+    pub fn text(&self) -> String {
+        format!("{}\n{}\n", self.summary, self.body)
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+fn item_key(item: &DueItem) -> String {
+    format!("review:{}", item.key)
+}
+
+fn incident_key(i: &OpenIncident) -> String {
+    format!("incident:{}", i.since)
+}
+
+fn item_line(item: &DueItem, today: NaiveDate) -> String {
+    let label = guard::line(&item.label);
+    let section = guard::line(&item.section_title);
+    let what = if section.is_empty() || section == label {
+        label.into_owned()
+    } else {
+        format!("{label} ({section})")
+    };
+    let when = match item.state {
+        DueState::Overdue { days: d } => format!("Overdue by {} (due {})", days(d), item.since),
+        DueState::Due if item.since >= today => "Due today".into(),
+        DueState::Due => format!("Due since {}", item.since),
+        DueState::Soon { days: 1 } => format!("Due tomorrow ({})", item.since),
+        DueState::Soon { days: d } => format!("Due in {} ({})", days(d), item.since),
+    };
+    format!("{when}: {what}")
+}
+
+/// Builds at most one notification per account: from the due or overdue reviews and the open
+/// incident not yet notified on `today` (coming-up reviews are listed with them, never alone).
+pub fn compose(
+    accounts: &[AccountDue],
+    sent: &SentRecord,
+    today: NaiveDate,
+    open: &OpenCommand,
+) -> Vec<Notification> {
+    let mut out = Vec::new();
+    for acc in accounts {
+        let mut items: Vec<&DueItem> = acc
+            .items
+            .iter()
+            .filter(|i| !sent.sent_on(&acc.account, &item_key(i), today))
+            .collect();
+        items.sort_by_key(|i| i.state.rank());
+        let incident = acc
+            .incident
+            .as_ref()
+            .filter(|i| !sent.sent_on(&acc.account, &incident_key(i), today));
+        if incident.is_none() && !items.iter().any(|i| i.state.triggers()) {
+            continue;
+        }
+        let due = items.iter().filter(|i| i.state.triggers()).count();
+        let overdue = items
+            .iter()
+            .filter(|i| matches!(i.state, DueState::Overdue { .. }))
+            .count();
+        let mut what = Vec::new();
+        if incident.is_some() {
+            what.push("incident open".to_owned());
+        }
+        if due > 0 {
+            let mut s = plural(due, "review due", "reviews due");
+            if overdue > 0 {
+                s.push_str(&format!(" ({overdue} overdue)"));
+            }
+            what.push(s);
+        }
+        let account = guard::line(&acc.account);
+        let who = match acc.label.as_deref().map(guard::line) {
+            Some(l) if !l.is_empty() && l != account => format!("{l} ({account})"),
+            _ => account.into_owned(),
+        };
+        let mut lines = Vec::new();
+        let mut keys = Vec::new();
+        if let Some(i) = incident {
+            let what = i
+                .what
+                .as_deref()
+                .map(|w| format!(" ({})", guard::line(w)))
+                .unwrap_or_default();
+            lines.push(format!(
+                "Incident open since {}{what}: its reviews are due now",
+                i.since
+            ));
+            keys.push(incident_key(i));
+        }
+        for i in &items {
+            lines.push(item_line(i, today));
+            keys.push(item_key(i));
+        }
+        lines.push(format!(
+            "Open lockstep: {}",
+            guard::line(&open.for_account(&acc.account))
+        ));
+        out.push(Notification {
+            account: acc.account.clone(),
+            summary: format!("lockstep: {who}: {}", what.join(", ")),
+            body: lines.join("\n"),
+            keys,
+        });
+    }
+    out
+}
+
+/// The file in the data directory that remembers what was notified.
+pub const SENT_FILE: &str = "notified.json";
+const SENT_VERSION: u32 = 1;
+/// How long sent entries are kept (only today's matter; older ones are pruned).
+const KEEP_DAYS: u64 = 31;
+
+/// What was notified when: account -> key -> the last day a notification covered it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentRecord {
+    pub version: u32,
+    pub sent: BTreeMap<String, BTreeMap<String, NaiveDate>>,
+}
+
+impl Default for SentRecord {
+    fn default() -> Self {
+        SentRecord {
+            version: SENT_VERSION,
+            sent: BTreeMap::new(),
+        }
+    }
+}
+
+impl SentRecord {
+    /// True when `key` of `account` was notified on `day` (a date recorded under a wrong clock,
+    /// after `day`, does not count).
+    pub fn sent_on(&self, account: &str, key: &str, day: NaiveDate) -> bool {
+        self.sent
+            .get(account)
+            .and_then(|m| m.get(key))
+            .is_some_and(|d| *d == day)
+    }
+
+    /// Records that `n` was sent on `day`.
+    pub fn mark(&mut self, n: &Notification, day: NaiveDate) {
+        let m = self.sent.entry(n.account.clone()).or_default();
+        for k in &n.keys {
+            m.insert(k.clone(), day);
+        }
+    }
+
+    /// Drops entries older than a month before `today`, and future ones.
+    pub fn prune(&mut self, today: NaiveDate) {
+        let oldest = today
+            .checked_sub_days(Days::new(KEEP_DAYS))
+            .unwrap_or(today);
+        for m in self.sent.values_mut() {
+            m.retain(|_, d| *d >= oldest && *d <= today);
+        }
+        self.sent.retain(|_, m| !m.is_empty());
+    }
+}
+
+/// Loads the sent record from `dir`. A missing file is an empty record; an unreadable one is too,
+/// with a warning (notifying again beats never notifying).
+pub fn load_sent(dir: &Path) -> (SentRecord, Option<String>) {
+    let path = dir.join(SENT_FILE);
+    match fs::read(&path) {
+        Ok(bytes) => match serde_json::from_slice::<SentRecord>(&bytes) {
+            Ok(r) => (r, None),
+            Err(e) => (
+                SentRecord::default(),
+                Some(format!(
+                    "{}: {e}; starting afresh (today's reminders may repeat)",
+                    path.display()
+                )),
+            ),
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => (SentRecord::default(), None),
+        Err(e) => (
+            SentRecord::default(),
+            Some(format!("cannot read {}: {e}", path.display())),
+        ),
+    }
+}
+
+/// Saves the sent record atomically: a temp file (0600) in `dir`, fsync, rename over
+/// `notified.json`, fsync of the directory. `dir` is created (0700) when missing.
+pub fn save_sent(dir: &Path, record: &SentRecord) -> io::Result<()> {
+    if !dir.is_dir() {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+    }
+    let mut bytes = serde_json::to_vec_pretty(record).map_err(io::Error::other)?;
+    bytes.push(b'\n');
+    let target = dir.join(SENT_FILE);
+    let tmp = dir.join(format!(".{SENT_FILE}.tmp.{}", std::process::id()));
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, &target)?;
+        File::open(dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// How a notification reached the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// Shown on the desktop by this program.
+    Desktop(&'static str),
+    /// Printed to the output, because no notifier was reachable or it failed (why).
+    Printed { reason: String },
+}
+
+/// Sends notifications with the platform's notifier, or prints them.
+pub struct Notifier {
+    runner: Box<dyn Runner>,
+    os: TargetOs,
+}
+
+/// How long a notifier may take (a desktop without a notification service can make it hang).
+pub const NOTIFIER_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Notifier {
+    pub fn new(runner: impl Runner + 'static, os: TargetOs) -> Notifier {
+        Notifier {
+            runner: Box::new(runner),
+            os,
+        }
+    }
+
+    /// The real notifier of this OS, found on `PATH`.
+    pub fn system() -> Notifier {
+        Notifier::new(
+            SystemRunner::new().timeout(NOTIFIER_TIMEOUT),
+            TargetOs::current(),
+        )
+    }
+
+    /// The program and arguments that show `n` on this OS.
+    pub fn command(&self, n: &Notification) -> (&'static str, Vec<String>) {
+        match self.os {
+            TargetOs::MacOs => (
+                "osascript",
+                vec![
+                    "-e".into(),
+                    "on run argv".into(),
+                    "-e".into(),
+                    "display notification (item 2 of argv) with title (item 1 of argv)".into(),
+                    "-e".into(),
+                    "end run".into(),
+                    n.summary.clone(),
+                    n.body.clone(),
+                ],
+            ),
+            TargetOs::Linux | TargetOs::Other => (
+                "notify-send",
+                vec![
+                    "--app-name=lockstep".into(),
+                    n.summary.clone(),
+                    n.body.clone(),
+                ],
+            ),
+        }
+    }
+
+    /// Shows `n` on the desktop; when that is not possible, writes its text to `out`. Only a
+    /// failure to write to `out` is an error.
+    pub fn deliver(&self, n: &Notification, out: &mut dyn Write) -> io::Result<Delivery> {
+        let (program, args) = self.command(n);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let reason = match self.runner.run(program, &args, None) {
+            Ok(o) if o.success() => return Ok(Delivery::Desktop(program)),
+            Ok(o) => format!("`{program}` failed: {}", o.first_error_line()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => format!("`{program}` is not on PATH"),
+            Err(e) => format!("`{program}`: {e}"),
+        };
+        out.write_all(n.text().as_bytes())?;
+        out.flush()?;
+        Ok(Delivery::Printed { reason })
+    }
+}
+
+/// What one `notify` run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotifyReport {
+    /// Per notification: the account and how it was delivered.
+    pub sent: Vec<(String, Delivery)>,
+    /// Problems that did not stop the run (unreadable or unsaved record, unwritable output).
+    pub warnings: Vec<String>,
+}
+
+/// One `lockstep notify` run: compose what is new today, deliver each notification, and record
+/// what was delivered in `data_dir/notified.json`. Never fails: a missing desktop prints the text,
+/// and record problems are warnings.
+pub fn run(
+    data_dir: &Path,
+    accounts: &[AccountDue],
+    today: NaiveDate,
+    open: &OpenCommand,
+    notifier: &Notifier,
+    out: &mut dyn Write,
+) -> NotifyReport {
+    let mut report = NotifyReport::default();
+    let (mut record, warning) = load_sent(data_dir);
+    report.warnings.extend(warning);
+    let notes = compose(accounts, &record, today, open);
+    if notes.is_empty() {
+        return report;
+    }
+    for n in &notes {
+        match notifier.deliver(n, out) {
+            Ok(d) => {
+                record.mark(n, today);
+                report.sent.push((n.account.clone(), d));
+            }
+            Err(e) => report
+                .warnings
+                .push(format!("cannot print the reminder for {}: {e}", n.account)),
+        }
+    }
+    if !report.sent.is_empty() {
+        record.prune(today);
+        if let Err(e) = save_sent(data_dir, &record) {
+            report.warnings.push(format!(
+                "cannot save {}: {e} (today's reminders may repeat)",
+                data_dir.join(SENT_FILE).display()
+            ));
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn today() -> NaiveDate {
+        d("2026-03-10")
+    }
+
+    fn item(key: &str, state: DueState, since: &str) -> DueItem {
+        DueItem {
+            key: key.into(),
+            label: format!("{key} review"),
+            section_title: "API keys".into(),
+            state,
+            since: d(since),
+        }
+    }
+
+    fn open() -> OpenCommand {
+        OpenCommand {
+            data_dir: None,
+            default_account: "default".into(),
+        }
+    }
+
+    fn kraken() -> AccountDue {
+        AccountDue {
+            account: "kraken".into(),
+            label: Some("Kraken".into()),
+            items: vec![
+                item("soon", DueState::Soon { days: 3 }, "2026-03-13"),
+                item("monthly", DueState::Due, "2026-03-10"),
+                item("quarterly", DueState::Overdue { days: 12 }, "2026-02-26"),
+            ],
+            incident: None,
+        }
+    }
+
+    #[test]
+    fn one_notification_per_account_with_what_since_when_and_how_to_open() {
+        let other = AccountDue {
+            account: "default".into(),
+            label: None,
+            items: vec![item("never", DueState::Due, "2026-03-01")],
+            incident: Some(OpenIncident {
+                since: d("2026-03-09"),
+                what: Some("phishing mail".into()),
+            }),
+        };
+        let ns = compose(&[kraken(), other], &SentRecord::default(), today(), &open());
+        assert_eq!(ns.len(), 2);
+        assert_eq!(
+            ns[0].summary,
+            "lockstep: Kraken (kraken): 2 reviews due (1 overdue)"
+        );
+        assert_eq!(
+            ns[0].body,
+            "Overdue by 12 days (due 2026-02-26): quarterly review (API keys)\n\
+             Due today: monthly review (API keys)\n\
+             Due in 3 days (2026-03-13): soon review (API keys)\n\
+             Open lockstep: lockstep --account kraken"
+        );
+        assert_eq!(
+            ns[0].keys,
+            ["review:quarterly", "review:monthly", "review:soon"]
+        );
+        assert_eq!(
+            ns[1].summary,
+            "lockstep: default: incident open, 1 review due"
+        );
+        assert_eq!(
+            ns[1].body,
+            "Incident open since 2026-03-09 (phishing mail): its reviews are due now\n\
+             Due since 2026-03-01: never review (API keys)\n\
+             Open lockstep: lockstep"
+        );
+        assert_eq!(ns[1].text(), format!("{}\n{}\n", ns[1].summary, ns[1].body));
+    }
+
+    #[test]
+    fn coming_up_alone_is_not_a_reason_to_notify() {
+        let acc = AccountDue {
+            items: vec![item("soon", DueState::Soon { days: 1 }, "2026-03-11")],
+            ..kraken()
+        };
+        assert!(compose(&[acc], &SentRecord::default(), today(), &open()).is_empty());
+        assert!(
+            compose(
+                &[AccountDue {
+                    items: vec![],
+                    ..kraken()
+                }],
+                &SentRecord::default(),
+                today(),
+                &open()
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn at_most_one_notification_per_review_per_day() {
+        let mut sent = SentRecord::default();
+        let first = compose(&[kraken()], &sent, today(), &open());
+        sent.mark(&first[0], today());
+        assert!(compose(&[kraken()], &sent, today(), &open()).is_empty());
+        // A review that becomes due later the same day is notified, alone.
+        let mut more = kraken();
+        more.items.push(item("new", DueState::Due, "2026-03-10"));
+        let second = compose(&[more], &sent, today(), &open());
+        assert_eq!(second[0].keys, ["review:new"]);
+        assert_eq!(second[0].summary, "lockstep: Kraken (kraken): 1 review due");
+        // The next day everything is notified again.
+        let next = compose(&[kraken()], &sent, d("2026-03-11"), &open());
+        assert_eq!(next[0].keys.len(), 3);
+    }
+
+    #[test]
+    fn a_record_from_a_wrong_clock_does_not_silence() {
+        let mut sent = SentRecord::default();
+        let n = &compose(&[kraken()], &sent, today(), &open())[0];
+        sent.mark(n, d("2030-01-01"));
+        assert_eq!(compose(&[kraken()], &sent, today(), &open()).len(), 1);
+        sent.prune(today());
+        assert!(sent.sent.is_empty());
+    }
+
+    #[test]
+    fn prune_keeps_a_month() {
+        let mut sent = SentRecord::default();
+        let n = &compose(&[kraken()], &sent, today(), &open())[0];
+        sent.mark(n, d("2026-02-01"));
+        sent.prune(today());
+        assert!(sent.sent.is_empty());
+        sent.mark(n, d("2026-02-20"));
+        sent.prune(today());
+        assert_eq!(sent.sent["kraken"].len(), 3);
+    }
+
+    #[test]
+    fn open_command_quotes_and_adds_options_only_when_needed() {
+        let o = OpenCommand {
+            data_dir: Some("/home/u/my data".into()),
+            default_account: "default".into(),
+        };
+        assert_eq!(
+            o.for_account("default"),
+            "lockstep --data-dir '/home/u/my data'"
+        );
+        assert_eq!(
+            o.for_account("bob's"),
+            r"lockstep --data-dir '/home/u/my data' --account 'bob'\''s'"
+        );
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_neutralised() {
+        let mut acc = kraken();
+        acc.label = Some("Kra\u{202e}ken\x1b[31m".into());
+        acc.items[1].label = "evil\nline".into();
+        let n = &compose(&[acc], &SentRecord::default(), today(), &open())[0];
+        for c in n.summary.chars().chain(n.body.chars()) {
+            assert!(!guard::is_dangerous(c, true), "{c:?} in {n:?}");
+        }
+        assert_eq!(n.body.lines().count(), 4, "{}", n.body);
+    }
+
+    #[test]
+    fn singular_and_plural_wording() {
+        let acc = AccountDue {
+            items: vec![
+                item("a", DueState::Overdue { days: 1 }, "2026-03-09"),
+                item("b", DueState::Soon { days: 1 }, "2026-03-11"),
+            ],
+            ..kraken()
+        };
+        let n = &compose(&[acc], &SentRecord::default(), today(), &open())[0];
+        assert_eq!(
+            n.summary,
+            "lockstep: Kraken (kraken): 1 review due (1 overdue)"
+        );
+        assert!(n.body.starts_with("Overdue by 1 day (due 2026-03-09): a review (API keys)\nDue tomorrow (2026-03-11): b review"), "{}", n.body);
+    }
+
+    #[test]
+    fn sent_record_round_trips_and_is_written_atomically() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let (empty, warning) = load_sent(&data);
+        assert_eq!(empty, SentRecord::default());
+        assert!(warning.is_none());
+        let mut r = SentRecord::default();
+        r.mark(&compose(&[kraken()], &r, today(), &open())[0], today());
+        save_sent(&data, &r).unwrap();
+        assert_eq!(load_sent(&data), (r.clone(), None));
+        let meta = fs::metadata(data.join(SENT_FILE)).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(&data).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        let names: Vec<_> = fs::read_dir(&data)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [SENT_FILE], "no temp file left");
+        let text = fs::read_to_string(data.join(SENT_FILE)).unwrap();
+        assert!(
+            text.contains("\"review:quarterly\": \"2026-03-10\""),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_damaged_record_is_a_warning_not_a_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(SENT_FILE), "{ nope").unwrap();
+        let (r, warning) = load_sent(dir.path());
+        assert_eq!(r, SentRecord::default());
+        assert!(warning.unwrap().contains(SENT_FILE));
+    }
+}
