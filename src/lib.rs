@@ -8,6 +8,7 @@
 pub mod checklist;
 pub mod cli;
 pub mod export;
+pub mod fileio;
 pub mod guard;
 pub mod jsonpos;
 pub mod notify;

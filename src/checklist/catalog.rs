@@ -18,6 +18,7 @@ fn user_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = rd
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        // Non-regular entries are kept: loading them reports "not a regular file" by name.
         .filter(|p| !p.to_string_lossy().ends_with(".schema.json"))
         .collect();
     files.sort();
@@ -148,7 +149,9 @@ impl Outline {
         if let Some(dir) = user_dir {
             let files = user_files(dir);
             let found = files.iter().rev().find_map(|f| {
-                let text = std::fs::read_to_string(f).ok()?;
+                let bytes =
+                    crate::fileio::read_bounded(f, super::parse::MAX_CHECKLIST_BYTES).ok()??;
+                let text = String::from_utf8(bytes).ok()?;
                 // Only files whose outline names this id are validated. A file without a valid
                 // outline cannot be a valid checklist either (it needs every outline field).
                 serde_json::from_str::<Outline>(&text)

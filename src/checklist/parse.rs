@@ -100,18 +100,26 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, ChecklistErrors> {
     }
 }
 
+/// Largest checklist file lockstep reads.
+pub const MAX_CHECKLIST_BYTES: u64 = 4 << 20;
+
 /// Reads and parses a checklist file from disk.
 pub fn load_file(path: &Path) -> Result<Checklist, ChecklistErrors> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let fail = |message: String| {
         ChecklistErrors(vec![ChecklistError {
             file: name.clone(),
             line: 0,
             column: 0,
             path: String::new(),
-            message: format!("cannot read file: {e}"),
+            message,
         }])
-    })?;
+    };
+    let bytes = match crate::fileio::read_bounded(path, MAX_CHECKLIST_BYTES) {
+        Ok(Some(b)) => b,
+        Ok(None) => return Err(fail("cannot read file: no such file".into())),
+        Err(p) => return Err(fail(format!("cannot read file: it is {p}"))),
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         let (line, column) = jsonpos::utf8_error_at(e.as_bytes(), e.utf8_error().valid_up_to());
         ChecklistErrors(vec![ChecklistError {

@@ -77,10 +77,15 @@ pub(super) fn export(
     };
     match output {
         Some(f) if f.as_os_str() != "-" => {
-            std::fs::write(f, text).map_err(|e| CliError::Output {
-                file: f.display().to_string(),
-                source: e,
-            })?;
+            // Exports hold notes: never into lockstep's own files, and private (0600).
+            if store::is_in_data_dir(paths, f) {
+                return Err(store::StoreError::IntoDataDir {
+                    file: f.display().to_string(),
+                    dir: paths.data_dir.display().to_string(),
+                }
+                .into());
+            }
+            store::write_atomic(f, text.as_bytes(), None)?;
             eprintln!("wrote {}", line(&f.display().to_string()));
         }
         _ => out(&text)?,

@@ -3,110 +3,34 @@
 //! target's directory, fsync, rename, fsync the directory), 0700 directories and 0600 files.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::StoreError;
+use crate::fileio::{self, ReadProblem};
 
 /// Prefix of the temp files written next to a target before the rename.
 pub(crate) const TEMP_PREFIX: &str = ".lockstep.tmp.";
 
-/// What a path is, for messages about non-regular files.
-fn kind_of(m: &fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    let t = m.file_type();
-    if t.is_dir() {
-        "a directory"
-    } else if t.is_fifo() {
-        "a named pipe (FIFO)"
-    } else if t.is_char_device() || t.is_block_device() {
-        "a device"
-    } else if t.is_socket() {
-        "a socket"
-    } else {
-        "not a regular file"
-    }
-}
-
-/// The file a path stands for: itself, or the target of a symlink (followed through every level).
-/// `Ok(None)` when nothing is there; a dangling symlink is an error, never "no file".
+/// The file a path stands for (see [`crate::fileio::resolve`]), as a store error.
 pub fn resolve(path: &Path) -> Result<Option<PathBuf>, StoreError> {
-    match fs::symlink_metadata(path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(StoreError::Read {
-            file: path.display().to_string(),
-            source: e,
-        }),
-        Ok(m) if m.file_type().is_symlink() => match fs::canonicalize(path) {
-            Ok(target) => Ok(Some(target)),
-            Err(_) => Err(StoreError::DanglingLink {
-                file: path.display().to_string(),
-                target: fs::read_link(path)
-                    .map(|t| t.display().to_string())
-                    .unwrap_or_else(|_| "?".into()),
-            }),
-        },
-        Ok(_) => Ok(Some(path.to_path_buf())),
-    }
+    fileio::resolve(path).map_err(|p| to_store_error(path, p))
 }
 
-/// Reads a regular file of at most `limit` bytes. `Ok(None)` when the file does not exist.
-/// A FIFO, device or directory is refused at once (it is never opened), and so is a larger file.
+/// Reads a regular file of at most `limit` bytes (see [`crate::fileio::read_bounded`]).
 pub fn read_regular(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, StoreError> {
-    let Some(target) = resolve(path)? else {
-        return Ok(None);
-    };
-    let name = || path.display().to_string();
-    let meta = fs::metadata(&target).map_err(|e| StoreError::Read {
-        file: name(),
-        source: e,
-    })?;
-    if !meta.is_file() {
-        return Err(StoreError::NotRegular {
-            file: name(),
-            what: kind_of(&meta),
-        });
+    fileio::read_bounded(path, limit).map_err(|p| to_store_error(path, p))
+}
+
+fn to_store_error(path: &Path, p: ReadProblem) -> StoreError {
+    let file = path.display().to_string();
+    match p {
+        ReadProblem::Dangling { target } => StoreError::DanglingLink { file, target },
+        ReadProblem::NotRegular(what) => StoreError::NotRegular { file, what },
+        ReadProblem::TooLarge(limit) => StoreError::TooLarge { file, limit },
+        ReadProblem::Io(source) => StoreError::Read { file, source },
     }
-    if meta.len() > limit {
-        return Err(StoreError::TooLarge {
-            file: name(),
-            limit,
-        });
-    }
-    // O_NONBLOCK: if the file was swapped for a FIFO since the check, opening it cannot hang.
-    let f = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(&target)
-        .map_err(|e| StoreError::Read {
-            file: name(),
-            source: e,
-        })?;
-    let meta = f.metadata().map_err(|e| StoreError::Read {
-        file: name(),
-        source: e,
-    })?;
-    if !meta.is_file() {
-        return Err(StoreError::NotRegular {
-            file: name(),
-            what: kind_of(&meta),
-        });
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    f.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| StoreError::Read {
-            file: name(),
-            source: e,
-        })?;
-    if bytes.len() as u64 > limit {
-        return Err(StoreError::TooLarge {
-            file: name(),
-            limit,
-        });
-    }
-    Ok(Some(bytes))
 }
 
 /// Test hook: `LOCKSTEP_FAULT=enospc|eio` makes saves fail half-way through writing the temp file.

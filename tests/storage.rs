@@ -1,0 +1,435 @@
+//! The storage format through the real binary and the library: migration of every file the
+//! previous release wrote, and each way a data directory can be odd (FIFOs, devices, links,
+//! trailing data, lock contention, exports into the data directory, damaged history lines).
+
+use std::fs;
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use lockstep::state::StateV1;
+use lockstep::store::{self, Paths, Store};
+
+fn lockstep(data: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_lockstep"));
+    c.arg("--data-dir").arg(data);
+    // No user checklists from the machine running the tests.
+    c.env("XDG_CONFIG_HOME", data.with_extension("config"));
+    c
+}
+
+fn run(data: &Path, args: &[&str]) -> Output {
+    lockstep(data).args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn paths(data: &Path) -> Paths {
+    Paths {
+        data_dir: data.to_path_buf(),
+        config_dir: None,
+    }
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1");
+    if let Some(base) = name.strip_suffix(".gz") {
+        let f = fs::File::open(dir.join(name)).unwrap();
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(f)
+            .read_to_end(&mut out)
+            .unwrap();
+        assert!(base.ends_with(".json"));
+        out
+    } else {
+        fs::read(dir.join(name)).unwrap()
+    }
+}
+
+const FIXTURES: &[&str] = &[
+    "fresh.json",
+    "mid.json",
+    "incidents.json",
+    "notes.json",
+    "several.json",
+    "bench-100k.json.gz",
+];
+
+fn data_with(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir(&data).unwrap();
+    fs::set_permissions(&data, fs::Permissions::from_mode(0o700)).unwrap();
+    fs::write(data.join("state.json"), bytes).unwrap();
+    fs::set_permissions(data.join("state.json"), fs::Permissions::from_mode(0o600)).unwrap();
+    (tmp, data)
+}
+
+#[test]
+fn every_file_of_the_previous_release_migrates_without_loss() {
+    for name in FIXTURES {
+        let bytes = fixture(name);
+        let v1: StateV1 = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v1.version, 1, "{name}");
+        let (_tmp, data) = data_with(&bytes);
+        let account = v1.accounts.keys().next().unwrap().clone();
+
+        // Read-only commands work on the old file and leave it byte for byte.
+        let status_before = run(&data, &["--account", &account, "status", "--json"]);
+        assert!(
+            status_before.status.success(),
+            "{name}: {}",
+            stderr(&status_before)
+        );
+        let history_before = run(&data, &["--account", &account, "history", "--json"]);
+        assert!(history_before.status.success(), "{name}");
+        assert!(run(&data, &["due"]).status.success(), "{name}");
+        assert_eq!(fs::read(data.join("state.json")).unwrap(), bytes, "{name}");
+
+        // The first writer migrates.
+        let p = paths(&data);
+        let (store, loaded) = Store::open(&p, Duration::ZERO).unwrap();
+        drop(store);
+        assert!(
+            loaded.warnings.iter().any(|w| w.contains("upgraded")),
+            "{name}"
+        );
+        // The old file is kept as it was.
+        assert_eq!(
+            fs::read(data.join("state.v1.json.bak")).unwrap(),
+            bytes,
+            "{name}"
+        );
+        // Every account, step, review, incident and event survives.
+        let history = store::read_history(&p).unwrap();
+        assert!(history.problems.is_empty(), "{name}");
+        let now = store::load(&p).unwrap().state;
+        assert_eq!(now.version, 2);
+        for (acct, old) in &v1.accounts {
+            let new = &now.accounts[acct];
+            assert_eq!(new.checklist, old.checklist, "{name} {acct}");
+            assert_eq!(new.personas, old.personas, "{name} {acct}");
+            assert_eq!(new.steps, old.steps, "{name} {acct}");
+            assert_eq!(new.reviews, old.reviews, "{name} {acct}");
+            assert_eq!(new.incidents, old.incidents, "{name} {acct}");
+            assert_eq!(history.of(acct), old.history.as_slice(), "{name} {acct}");
+        }
+        // What the user sees is the same before and after.
+        let status_after = run(&data, &["--account", &account, "status", "--json"]);
+        assert_eq!(status_after.stdout, status_before.stdout, "{name}");
+        let history_after = run(&data, &["--account", &account, "history", "--json"]);
+        assert_eq!(history_after.stdout, history_before.stdout, "{name}");
+        // And the snapshot no longer holds the history.
+        let snap = fs::read_to_string(data.join("state.json")).unwrap();
+        assert!(!snap.contains("\"history\""), "{name}");
+    }
+}
+
+#[test]
+fn the_binary_migrates_on_its_first_write() {
+    let bytes = fixture("notes.json");
+    let (_tmp, data) = data_with(&bytes);
+    let o = run(&data, &["check", "passkeys"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("upgraded"),
+        "says so once: {}",
+        stderr(&o)
+    );
+    let o = run(&data, &["check", "withdrawal-lock"]);
+    assert!(!stderr(&o).contains("upgraded"));
+    let h = run(&data, &["history"]);
+    let text = String::from_utf8_lossy(&h.stdout);
+    assert!(text.contains("Authy on the old phone"), "{text}");
+    assert!(
+        text.contains("Done: ") && text.contains("(passkeys)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn extra_data_and_duplicate_keys_are_refused_not_dropped() {
+    let cases: &[(&[u8], &str)] = &[
+        (b"{\"version\":2,\"accounts\":{}}\n{\"version\":2,\"accounts\":{\"x\":{}}}", ":2:1:"),
+        (b"{\"version\":2,\"accounts\":{}}\x00\x00junk", ":1:28:"),
+        (
+            b"{\"version\":2,\"accounts\":{\n\"default\":{\"checklist\":\"crypto-com\",\"created\":\"2026-01-01T00:00:00Z\"},\n\"default\":{\"checklist\":\"generic-exchange\",\"created\":\"2026-01-01T00:00:00Z\"}}}",
+            "duplicate key `default`",
+        ),
+    ];
+    for (bytes, want) in cases {
+        let (_tmp, data) = data_with(bytes);
+        for args in [&["check", "totp-2fa"][..], &["status"], &["due"]] {
+            let o = run(&data, args);
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            let e = stderr(&o);
+            assert!(
+                e.contains("state.json:") && e.contains(want),
+                "{args:?}: {e}"
+            );
+            assert_eq!(&fs::read(data.join("state.json")).unwrap(), bytes);
+        }
+    }
+}
+
+#[test]
+fn fifos_devices_and_directories_are_refused_within_a_second() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir(&data).unwrap();
+    let state = data.join("state.json");
+    let mkfifo = |p: &Path| {
+        let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    };
+    let setups: Vec<(&str, Box<dyn Fn()>)> = vec![
+        ("named pipe", Box::new(|| mkfifo(&state))),
+        (
+            "a device",
+            Box::new(|| std::os::unix::fs::symlink("/dev/zero", &state).unwrap()),
+        ),
+        ("a directory", Box::new(|| fs::create_dir(&state).unwrap())),
+    ];
+    for (want, setup) in setups {
+        setup();
+        for args in [
+            &["due"][..],
+            &["status"],
+            &["check", "totp-2fa"],
+            &["history"],
+        ] {
+            let t = Instant::now();
+            let o = run(&data, args);
+            assert!(
+                t.elapsed() < Duration::from_secs(1),
+                "{want} {args:?} took {:?}",
+                t.elapsed()
+            );
+            assert_eq!(o.status.code(), Some(2), "{want} {args:?}");
+            let e = stderr(&o);
+            assert!(
+                e.contains(want) && e.contains("state.json"),
+                "{args:?}: {e}"
+            );
+        }
+        if state.is_dir()
+            && !fs::symlink_metadata(&state)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        {
+            fs::remove_dir(&state).unwrap();
+        } else {
+            fs::remove_file(&state).unwrap();
+        }
+    }
+    // The same in the user's checklist directory: named, never hanging.
+    let config = data.with_extension("config");
+    let cdir = config.join("lockstep/checklists");
+    fs::create_dir_all(&cdir).unwrap();
+    mkfifo(&cdir.join("pipe.json"));
+    std::os::unix::fs::symlink("/dev/zero", cdir.join("zero.json")).unwrap();
+    fs::create_dir(cdir.join("dir.json")).unwrap();
+    assert!(run(&data, &["check", "totp-2fa"]).status.success());
+    for args in [&["checklists"][..], &["due"], &["status"]] {
+        let t = Instant::now();
+        let o = run(&data, args);
+        assert!(t.elapsed() < Duration::from_secs(1), "{args:?}");
+        if args == ["checklists"] {
+            let e = stderr(&o);
+            assert!(e.contains("pipe.json") && e.contains("named pipe"), "{e}");
+            assert!(e.contains("zero.json") && e.contains("a device"), "{e}");
+            assert!(e.contains("dir.json") && e.contains("a directory"), "{e}");
+        }
+    }
+    let t = Instant::now();
+    let o = lockstep(&data)
+        .arg("validate")
+        .arg(cdir.join("pipe.json"))
+        .output()
+        .unwrap();
+    assert!(t.elapsed() < Duration::from_secs(1));
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn symlinked_state_is_followed_and_a_dangling_link_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let synced = tmp.path().join("synced");
+    fs::create_dir_all(&data).unwrap();
+    fs::create_dir_all(&synced).unwrap();
+    let target = synced.join("lockstep.json");
+    std::os::unix::fs::symlink(&target, data.join("state.json")).unwrap();
+    // Dangling: never "No progress yet", never replaced.
+    for args in [&["status"][..], &["check", "totp-2fa"], &["due"]] {
+        let o = run(&data, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
+    }
+    assert!(!target.exists());
+    assert!(
+        fs::symlink_metadata(data.join("state.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // To a real file: followed, the link kept, the target replaced atomically in its own dir.
+    fs::write(&target, b"{\"version\":2,\"accounts\":{}}").unwrap();
+    assert!(run(&data, &["check", "totp-2fa"]).status.success());
+    assert!(
+        fs::symlink_metadata(data.join("state.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(fs::read_to_string(&target).unwrap().contains("totp-2fa"));
+    let o = run(&data, &["status"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("[x] totp-2fa"));
+}
+
+#[test]
+fn writers_wait_for_the_lock_and_a_refusal_names_the_holder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(run(&data, &["check", "totp-2fa"]).status.success());
+    let p = paths(&data);
+    let (held, _) = Store::open(&p, Duration::ZERO).unwrap();
+    let t = Instant::now();
+    let o = run(&data, &["--wait", "0.3", "check", "passkeys"]);
+    assert!(t.elapsed() >= Duration::from_millis(300));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("pid {}", std::process::id())),
+        "{}",
+        stderr(&o)
+    );
+    // Released while a writer waits (default 2 s): the writer succeeds.
+    let h = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(400));
+        drop(held);
+    });
+    let o = run(&data, &["check", "passkeys"]);
+    h.join().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Many writers at once: all succeed, every change lands, and every event is in the history.
+    let steps = [
+        "email-password",
+        "anti-phishing-code",
+        "withdrawal-whitelist",
+        "withdrawal-lock",
+        "trusted-device",
+        "device-policy",
+    ];
+    let handles: Vec<_> = steps
+        .iter()
+        .map(|s| {
+            let data = data.clone();
+            let s = s.to_string();
+            std::thread::spawn(move || run(&data, &["skip", &s, "--reason", "later"]))
+        })
+        .collect();
+    for h in handles {
+        let o = h.join().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let out = String::from_utf8_lossy(&run(&data, &["status"]).stdout).into_owned();
+    for s in steps {
+        assert!(out.contains(&format!("[-] {s}")), "{s}: {out}");
+    }
+}
+
+#[test]
+fn exports_never_overwrite_the_data_dir_and_are_private() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(
+        run(&data, &["note", "totp-2fa", "backup codes in the safe"])
+            .status
+            .success()
+    );
+    let before = fs::read(data.join("state.json")).unwrap();
+    for target in ["state.json", "state.json.bak", "history.jsonl", "notes.md"] {
+        let f = data.join(target);
+        let o = lockstep(&data)
+            .args(["export", "--format", "md", "-o"])
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{target}");
+        assert!(stderr(&o).contains("data directory"), "{}", stderr(&o));
+    }
+    assert_eq!(fs::read(data.join("state.json")).unwrap(), before);
+    assert!(!data.join("notes.md").exists());
+    let out = tmp.path().join("progress.md");
+    fs::write(&out, "old").unwrap();
+    fs::set_permissions(&out, fs::Permissions::from_mode(0o644)).unwrap();
+    let o = lockstep(&data)
+        .args(["export", "--format", "md", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(fs::read_to_string(&out).unwrap().contains("backup codes"));
+}
+
+#[test]
+fn failed_backups_and_history_appends_are_reported_and_change_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(run(&data, &["check", "totp-2fa"]).status.success());
+    for (fault, want) in [
+        ("enospc@backup", "cannot keep the previous save"),
+        ("enospc@history", "history.jsonl"),
+        ("eio@state", "Input/output error"),
+    ] {
+        let before = fs::read(data.join("state.json")).unwrap();
+        let o = lockstep(&data)
+            .args(["check", "passkeys"])
+            .env("LOCKSTEP_FAULT", fault)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{fault}");
+        assert!(stderr(&o).contains(want), "{fault}: {}", stderr(&o));
+        assert_eq!(
+            fs::read(data.join("state.json")).unwrap(),
+            before,
+            "{fault}"
+        );
+    }
+    assert!(run(&data, &["check", "passkeys"]).status.success());
+}
+
+#[test]
+fn a_damaged_history_line_is_reported_with_its_number_and_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(run(&data, &["check", "totp-2fa"]).status.success());
+    let log = data.join("history.jsonl");
+    let mut text = fs::read(&log).unwrap();
+    text.extend(b"{\"account\":\"default\",\"at\":\"2026-11-25T10:00:00Z\",\"what\":{\"ev");
+    fs::write(&log, &text).unwrap();
+    assert!(run(&data, &["check", "passkeys"]).status.success());
+    let o = run(&data, &["history"]);
+    assert!(o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("history.jsonl:3:") && e.contains("kept"), "{e}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("(passkeys)") && out.contains("(totp-2fa)"),
+        "{out}"
+    );
+    let after = fs::read_to_string(&log).unwrap();
+    assert!(
+        after.contains("\"what\":{\"ev\n"),
+        "the damaged line is kept: {after}"
+    );
+}
