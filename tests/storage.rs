@@ -186,7 +186,8 @@ fn fifos_devices_and_directories_are_refused_within_a_second() {
         let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
     };
-    let setups: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Setup<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let setups: Vec<Setup> = vec![
         ("named pipe", Box::new(|| mkfifo(&state))),
         (
             "a device",
