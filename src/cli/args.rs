@@ -138,6 +138,11 @@ pub enum IncidentCommand {
     Done { step: String },
     /// Close the open incident with a resolution note.
     Close { resolution: String },
+    /// A false alarm: cancel the open incident and give every step it reopened its status back.
+    Cancel {
+        /// Why it was a false alarm (optional).
+        reason: Option<String>,
+    },
     /// The incident timeline as Markdown, ready to paste to support.
     Report {
         #[arg(long)]

@@ -113,7 +113,12 @@ pub(super) fn compromised(
     let id = a.open_compromise(cl, clock.now);
     let mut s = String::new();
     s.push_str(&match had {
-        Some(_) => format!("Incident #{id} is already open.\n"),
+        Some(_) => format!(
+            "Incident #{id} is already open (since {}); no second one was opened.\n",
+            a.open_incident()
+                .map_or(clock.now, |i| i.opened)
+                .format("%Y-%m-%d %H:%M UTC")
+        ),
         None => format!(
             "Incident #{id} opened at {}. Every setup step is reopened for re-verification.\n",
             clock.now.format("%Y-%m-%d %H:%M UTC")
@@ -141,7 +146,8 @@ pub(super) fn compromised(
     }
     s.push_str(
         "Log tickets with `lockstep incident note --ticket N`, mark steps with \
-         `lockstep incident done STEP`, or run `lockstep` and press !.",
+         `lockstep incident done STEP`, or run `lockstep` and press !. A false alarm: \
+         `lockstep incident cancel` gives every reopened step its status back.",
     );
     Ok(s)
 }
@@ -174,6 +180,15 @@ pub(super) fn incident(
             let id = a.close_incident(resolution, now)?;
             Ok(format!(
                 "incident #{id} closed. Re-verify the reopened setup steps (`lockstep status`)."
+            ))
+        }
+        IncidentCommand::Cancel { reason } => {
+            let (id, restored) = a.cancel_incident(reason.as_deref().unwrap_or(""), now)?;
+            Ok(format!(
+                "incident #{id} cancelled as a false alarm; {} setup step{} got {} status back",
+                restored.len(),
+                if restored.len() == 1 { "" } else { "s" },
+                if restored.len() == 1 { "its" } else { "their" }
             ))
         }
         IncidentCommand::Report { .. } => unreachable!("report is read-only"),

@@ -141,7 +141,9 @@ fn step_json(section: &Section, step: &Step, account: &Account) -> Value {
                 ("skipped", Some(*at))
             }
             Status::NotApplicable { at } => ("not_applicable", Some(*at)),
-            Status::Reverify { since, incident } => {
+            Status::Reverify {
+                since, incident, ..
+            } => {
                 m.insert("incident".into(), json!(incident));
                 ("reverify", Some(*since))
             }
