@@ -219,7 +219,9 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
         .min(MAX_PENALTY);
     let open_incident = account.open_incident().map(|i| i.id);
     Score {
-        value: open_incident.is_none().then(|| base.saturating_sub(penalty)),
+        value: open_incident
+            .is_none()
+            .then(|| base.saturating_sub(penalty)),
         base,
         parts,
         sections,

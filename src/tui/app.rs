@@ -1,18 +1,28 @@
 //! TUI state machine (Elm-style): `App::update(Action)` changes state; no IO, no clock reads.
+//! Derived values are recomputed into [`Summary`] after every change, so rendering only draws.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use ratatui::layout::{Position, Rect};
+use tui_input::InputRequest;
 
+pub use super::input::{Input, InputKind};
+pub use super::summary::{NextUp, ReviewView, Summary};
 use crate::checklist::{Checklist, Section, SectionKind, Step};
 use crate::schedule;
-use crate::state::{Account, State, Status};
+use crate::state::{Account, Event, OpError, State, Status};
 
 /// The kinds of screen, used by the keymap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScreenKind {
     Dashboard,
     Walkthrough,
+    /// The end of a walkthrough section: what is still open, and the next section.
+    SectionEnd,
     Review,
+    /// The emergency steps of an open incident.
     Emergency,
+    /// The emergency steps before an incident is started: nothing is recorded yet.
+    Compromise,
     History,
     Personas,
     Score,
@@ -24,8 +34,10 @@ impl ScreenKind {
         ScreenKind::Checklists,
         ScreenKind::Dashboard,
         ScreenKind::Walkthrough,
+        ScreenKind::SectionEnd,
         ScreenKind::Review,
         ScreenKind::Emergency,
+        ScreenKind::Compromise,
         ScreenKind::History,
         ScreenKind::Personas,
         ScreenKind::Score,
@@ -35,18 +47,26 @@ impl ScreenKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     Dashboard,
-    /// One setup step at a time; `index` into the section's applicable steps.
+    /// A setup section: its steps beside the selected step's details; `index` into the section's
+    /// applicable steps.
     Walkthrough {
         section: String,
         index: usize,
     },
+    /// Past the last step of a section.
+    SectionEnd {
+        section: String,
+    },
     Review {
         section: String,
     },
+    /// The emergency steps: a preview until an incident is started, then the incident.
     Emergency,
     History,
     Personas {
         selected: Vec<bool>,
+        /// Asked on the first run (rather than opened with `p`).
+        first_run: bool,
     },
     Score,
     /// First run: which checklist this account follows (only when there is a choice).
@@ -54,10 +74,13 @@ pub enum Screen {
 }
 
 impl Screen {
+    /// The kind of screen (the emergency screen is [`ScreenKind::Emergency`] whether or not an
+    /// incident is open; [`App::kind`] tells the two apart).
     pub fn kind(&self) -> ScreenKind {
         match self {
             Screen::Dashboard => ScreenKind::Dashboard,
             Screen::Walkthrough { .. } => ScreenKind::Walkthrough,
+            Screen::SectionEnd { .. } => ScreenKind::SectionEnd,
             Screen::Review { .. } => ScreenKind::Review,
             Screen::Emergency => ScreenKind::Emergency,
             Screen::History => ScreenKind::History,
@@ -68,6 +91,25 @@ impl Screen {
     }
 }
 
+/// A list as last drawn: the rows' area (inside any border) and the first row shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListHit {
+    pub area: Rect,
+    pub offset: usize,
+}
+
+/// What the last render laid out, fed back with [`Action::Rendered`]: mouse clicks and scrolling
+/// use these areas instead of repeating the layout arithmetic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hits {
+    /// The screen's list, if it has one.
+    pub list: Option<ListHit>,
+    /// Largest useful scroll offset of the details pane.
+    pub scroll_max: u16,
+    /// The walkthrough's list of steps is shown.
+    pub list_shown: bool,
+}
+
 /// Everything the user can do; produced by the keymap (or mouse, or the clock).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Action {
@@ -75,6 +117,16 @@ pub enum Action {
     Down,
     Prev,
     Next,
+    First,
+    Last,
+    PageUp,
+    PageDown,
+    /// Go to step N (0-based) of the walkthrough section.
+    Jump(usize),
+    /// Show or hide the walkthrough's list of steps.
+    ToggleList,
+    /// From a section's end, the next unfinished section.
+    NextSection,
     Open,
     Confirm,
     Done,
@@ -83,7 +135,10 @@ pub enum Action {
     Note,
     Ticket,
     CloseIncident,
+    StartIncident,
+    FalseAlarm,
     Snooze,
+    Unsnooze,
     History,
     Score,
     Personas,
@@ -93,12 +148,19 @@ pub enum Action {
     Quit,
     ScrollDown,
     ScrollUp,
-    /// Select a row of the current list (mouse click).
+    /// Select a row of the current list.
     Select(usize),
+    /// A mouse click at a terminal cell.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// What the last render laid out (sent by the shell after each draw).
+    Rendered(Hits),
+    /// Edit the open text prompt.
+    Edit(InputRequest),
+    /// Type one character into the open prompt (pasted text).
     InputChar(char),
-    InputBackspace,
-    /// Ctrl-U: clear the prompt.
-    InputClear,
     InputSubmit,
     InputCancel,
     /// The clock moved (sent by the shell).
@@ -106,33 +168,6 @@ pub enum Action {
         now: DateTime<Utc>,
         today: NaiveDate,
     },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum InputKind {
-    Note { step: String },
-    Skip { step: String },
-    IncidentNote,
-    Ticket,
-    CloseIncident,
-}
-
-impl InputKind {
-    pub fn prompt(&self) -> &'static str {
-        match self {
-            InputKind::Note { .. } => "Note (never a password, seed phrase or 2FA secret)",
-            InputKind::Skip { .. } => "Why skip this step?",
-            InputKind::IncidentNote => "Incident note",
-            InputKind::Ticket => "Support ticket number",
-            InputKind::CloseIncident => "How was it resolved? (closes the incident)",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Input {
-    pub kind: InputKind,
-    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -161,8 +196,14 @@ pub struct App {
     pub color: bool,
     /// Scroll offset of the detail pane (reset when the selection changes).
     pub scroll: u16,
-    /// Largest useful scroll offset, as found by the last render of the detail pane.
-    pub scroll_max: std::cell::Cell<u16>,
+    /// Score, reviews and next steps, recomputed after every change.
+    pub summary: Summary,
+    /// The layout of the last render.
+    pub hits: Hits,
+    /// The walkthrough list was toggled with Tab (None: shown when the terminal is wide).
+    pub show_list: Option<bool>,
+    /// Ctrl-C was pressed once with text in the prompt: a second one quits.
+    quit_asked: bool,
     /// Cursor positions of the screens below the current one, restored on the way back.
     cursors: Vec<usize>,
     /// Checklists offered on the first run (empty when there is no choice to make).
@@ -182,6 +223,7 @@ impl App {
         today: NaiveDate,
     ) -> App {
         assert!(state.accounts.contains_key(account), "account exists");
+        let summary = Summary::compute(&cl, &state.accounts[account], today);
         let mut app = App {
             cl,
             state,
@@ -198,12 +240,15 @@ impl App {
             today,
             color: true,
             scroll: 0,
-            scroll_max: std::cell::Cell::new(MAX_SCROLL),
+            summary,
+            hits: Hits::default(),
+            show_list: None,
+            quit_asked: false,
             cursors: Vec::new(),
             choices: Vec::new(),
         };
         if !app.acct().personas_chosen && !app.cl.personas.is_empty() {
-            app.open_personas();
+            app.open_personas(true);
         }
         app
     }
@@ -223,7 +268,7 @@ impl App {
         let Some(chosen) = self.choices.get(self.cursor).cloned() else {
             return;
         };
-        let fresh = self.acct().history.len() <= 1 && self.acct().steps.is_empty();
+        let fresh = self.history().len() <= 1 && self.acct().steps.is_empty();
         // Choosing is what creates the account on disk (leaving the question saves nothing).
         self.dirty = true;
         if fresh && chosen.id != self.cl.id {
@@ -242,17 +287,22 @@ impl App {
         }
         self.choices.clear();
         self.back();
-        if let Some(Screen::Personas { selected }) = self.stack.last_mut() {
+        if let Some(Screen::Personas { selected, .. }) = self.stack.last_mut() {
             // Persona ids may differ between checklists.
             *selected = vec![false; self.cl.personas.len()];
         } else if !self.acct().personas_chosen && !self.cl.personas.is_empty() {
-            self.open_personas();
+            self.open_personas(true);
         }
         self.ok(format!("Following: {}.", self.cl.title));
     }
 
     pub fn acct(&self) -> &Account {
         &self.state.accounts[&self.account]
+    }
+
+    /// The account's history, oldest first: the one place the TUI reads it from.
+    pub fn history(&self) -> &[Event] {
+        &self.acct().history
     }
 
     /// Runs a domain operation on the current account (the checklist is borrowed, not cloned).
@@ -269,10 +319,23 @@ impl App {
         self.stack.last().expect("stack never empty")
     }
 
+    /// The kind of the current screen, telling the emergency screen before an incident is
+    /// started ([`ScreenKind::Compromise`]) from the one of an open incident.
+    pub fn kind(&self) -> ScreenKind {
+        match self.screen() {
+            Screen::Emergency if self.acct().open_incident().is_none() => ScreenKind::Compromise,
+            s => s.kind(),
+        }
+    }
+
     fn push(&mut self, s: Screen) {
         self.stack.push(s);
         self.cursors.push(self.cursor);
         self.cursor = 0;
+    }
+
+    fn replace(&mut self, s: Screen) {
+        *self.stack.last_mut().expect("stack never empty") = s;
     }
 
     fn back(&mut self) {
@@ -298,9 +361,19 @@ impl App {
         });
     }
 
-    /// Steps of a section that apply to this account's personas.
+    /// Steps of a section that apply to this account.
     pub fn visible_steps<'a>(&'a self, section: &'a Section) -> Vec<&'a Step> {
         self.acct().applicable(section).collect()
+    }
+
+    /// The walkthrough's section (on its steps or at its end).
+    pub fn walk_section(&self) -> Option<&Section> {
+        match self.screen() {
+            Screen::Walkthrough { section, .. } | Screen::SectionEnd { section } => {
+                self.cl.section(section)
+            }
+            _ => None,
+        }
     }
 
     /// Number of rows in the current list, for cursor bounds.
@@ -312,15 +385,18 @@ impl App {
                 .section(section)
                 .map_or(0, |s| self.visible_steps(s).len()),
             Screen::Emergency => self.cl.emergency().map_or(0, |s| s.steps.len()),
-            Screen::History => self.acct().history.len(),
-            Screen::Personas { selected } => selected.len(),
+            Screen::History => self.history().len(),
+            Screen::Personas { selected, .. } => selected.len(),
             Screen::Score => 0,
             Screen::Checklists => self.choices.len(),
-            Screen::Walkthrough { .. } => 0,
+            // The steps and, last, the section's end.
+            Screen::Walkthrough { .. } | Screen::SectionEnd { .. } => self
+                .walk_section()
+                .map_or(0, |s| self.visible_steps(s).len() + 1),
         }
     }
 
-    /// The current walkthrough section and step, if on that screen.
+    /// The current walkthrough section and step, if on a step.
     pub fn current_step(&self) -> Option<(&Section, &Step, usize, usize)> {
         let Screen::Walkthrough { section, index } = self.screen() else {
             return None;
@@ -346,7 +422,38 @@ impl App {
         }
     }
 
-    fn open_personas(&mut self) {
+    /// Steps of the walkthrough section still open (to do, skipped or to re-verify), with their
+    /// 0-based position in the section.
+    pub fn open_steps(&self) -> Vec<(usize, &Step)> {
+        self.walk_section().map_or_else(Vec::new, |s| {
+            self.visible_steps(s)
+                .into_iter()
+                .enumerate()
+                .filter(|(_, t)| is_open(self.acct().status(&t.id)))
+                .collect()
+        })
+    }
+
+    /// The next setup section after the walkthrough's one (wrapping around) with open steps.
+    pub fn next_unfinished(&self) -> Option<&Section> {
+        let current = self.walk_section()?;
+        let setup: Vec<&Section> = self.cl.sections_of(SectionKind::Setup).collect();
+        let at = setup.iter().position(|s| s.id == current.id)?;
+        (1..setup.len())
+            .map(|k| setup[(at + k) % setup.len()])
+            .find(|s| {
+                self.visible_steps(s)
+                    .iter()
+                    .any(|t| is_open(self.acct().status(&t.id)))
+            })
+    }
+
+    /// Steps the open incident reopened that still wait for re-verification.
+    pub fn reverify_count(&self) -> usize {
+        self.summary.next.reverify
+    }
+
+    fn open_personas(&mut self, first_run: bool) {
         let chosen = &self.acct().personas;
         let selected = self
             .cl
@@ -354,7 +461,33 @@ impl App {
             .iter()
             .map(|p| chosen.contains(&p.id))
             .collect();
-        self.push(Screen::Personas { selected });
+        self.push(Screen::Personas {
+            selected,
+            first_run,
+        });
+    }
+
+    /// Opens a setup section at its first step not done yet.
+    fn walk(&mut self, id: &str, replace: bool) {
+        let Some(s) = self.cl.section(id) else { return };
+        let steps = self.visible_steps(s);
+        if steps.is_empty() {
+            self.err("No steps of this section apply to your personas (press p to change them).");
+            return;
+        }
+        let index = steps
+            .iter()
+            .position(|st| !self.acct().status(&st.id).is_done())
+            .unwrap_or(0);
+        let screen = Screen::Walkthrough {
+            section: id.to_string(),
+            index,
+        };
+        if replace {
+            self.replace(screen);
+        } else {
+            self.push(screen);
+        }
     }
 
     fn open_section(&mut self) {
@@ -363,21 +496,7 @@ impl App {
         };
         let id = s.id.clone();
         match s.kind {
-            SectionKind::Setup => {
-                // Start at the first step not done yet.
-                let steps = self.visible_steps(s);
-                let index = steps
-                    .iter()
-                    .position(|st| !self.acct().status(&st.id).is_done())
-                    .unwrap_or(0);
-                if steps.is_empty() {
-                    self.err(
-                        "No steps of this section apply to your personas (press p to change them).",
-                    );
-                    return;
-                }
-                self.push(Screen::Walkthrough { section: id, index });
-            }
+            SectionKind::Setup => self.walk(&id, false),
             SectionKind::Recurring | SectionKind::Event => {
                 self.push(Screen::Review { section: id })
             }
@@ -385,85 +504,119 @@ impl App {
         }
     }
 
+    /// `!` or the compromise row: the emergency screen at once. Nothing is recorded: an open
+    /// incident is shown, otherwise the steps wait for an explicit start (S).
     fn compromised(&mut self) {
         if self.cl.emergency().is_none() {
             self.err("This checklist has no emergency section.");
             return;
         }
-        let now = self.now;
-        let had_open = self.acct().open_incident().is_some();
-        let id = self.op(|a, cl| a.open_compromise(cl, now));
-        if !had_open {
-            self.dirty = true;
-            self.ok(format!(
-                "Incident #{id} opened. Lock the account first. Every setup step is reopened for re-verification."
-            ));
-        }
+        self.help = false;
         if self.screen().kind() != ScreenKind::Emergency {
             self.push(Screen::Emergency);
         }
-        self.help = false;
-        self.input = None;
     }
 
-    fn start_input(&mut self, kind: InputKind) {
-        self.input = Some(Input {
-            kind,
-            text: String::new(),
-        });
+    fn start_incident(&mut self) {
+        if self.acct().open_incident().is_some() {
+            return;
+        }
+        let now = self.now;
+        let id = self.op(|a, cl| a.open_compromise(cl, now));
+        self.dirty = true;
+        self.cursor = 0;
+        let reopened = self
+            .acct()
+            .steps
+            .values()
+            .filter(|s| matches!(s.status, Status::Reverify { incident, .. } if incident == id))
+            .count();
+        self.ok(format!(
+            "Incident #{id} started {} UTC. Lock the account first. {reopened} done setup step{} \
+             now wait for re-verification. A false alarm? F cancels it and restores them.",
+            now.format("%H:%M"),
+            if reopened == 1 { "" } else { "s" }
+        ));
+    }
+
+    fn start_input(&mut self, kind: InputKind, text: &str) {
+        self.input = Some(Input::new(kind, text));
+    }
+
+    /// Recomputes the derived values after a change.
+    fn refresh(&mut self) {
+        self.summary = Summary::compute(&self.cl, self.acct(), self.today);
     }
 
     /// Applies one action.
     pub fn update(&mut self, action: Action) {
-        if let Action::Tick { now, today } = action {
-            self.now = now;
-            self.today = today;
-            return;
-        }
-        if action == Action::Quit {
-            self.quit = true;
-            return;
+        match action {
+            Action::Tick { now, today } => {
+                self.now = now;
+                if today != self.today {
+                    self.today = today;
+                    self.refresh();
+                }
+                return;
+            }
+            Action::Rendered(hits) => {
+                self.hits = hits;
+                self.scroll = self.scroll.min(hits.scroll_max);
+                return;
+            }
+            Action::Quit => {
+                let typed = self.input.as_ref().is_some_and(|i| !i.text().is_empty());
+                if typed && !self.quit_asked {
+                    self.quit_asked = true;
+                    self.err("You have typed text that is not saved. Enter saves it, Esc drops it, Ctrl-C again quits without it.");
+                } else {
+                    self.quit = true;
+                }
+                return;
+            }
+            _ => self.quit_asked = false,
         }
         if action == Action::Compromised {
             self.compromised();
-            return;
-        }
-        if self.input.is_some() {
+        } else if self.input.is_some() {
             self.update_input(action);
-            return;
-        }
-        if self.help {
+        } else if self.help {
             // Any key closes help (except those handled above).
             self.help = false;
-            return;
+        } else {
+            self.update_screen(action);
         }
-        if !matches!(action, Action::Select(_)) {
+        self.refresh();
+    }
+
+    fn update_screen(&mut self, action: Action) {
+        if !matches!(action, Action::Select(_) | Action::Click { .. }) {
             self.flash = None;
         }
         if !matches!(action, Action::ScrollDown | Action::ScrollUp) {
             self.scroll = 0;
         }
         let rows = self.rows();
+        let kind = self.kind();
+        let steps = matches!(kind, ScreenKind::Walkthrough | ScreenKind::SectionEnd);
         match action {
             Action::ScrollDown => {
-                self.scroll = (self.scroll + 5).min(self.scroll_max.get()).min(MAX_SCROLL)
+                self.scroll = (self.scroll + 5).min(self.hits.scroll_max).min(MAX_SCROLL)
             }
             Action::ScrollUp => self.scroll = self.scroll.saturating_sub(5),
             // The score screen is one long page: arrows scroll it.
-            Action::Down if self.screen().kind() == ScreenKind::Score => {
+            Action::Down if kind == ScreenKind::Score => {
                 self.scroll = (self.cursor as u16 + 1).min(MAX_SCROLL);
                 self.cursor = self.scroll as usize;
             }
-            Action::Up if self.screen().kind() == ScreenKind::Score => {
+            Action::Up if kind == ScreenKind::Score => {
                 self.cursor = self.cursor.saturating_sub(1);
                 self.scroll = self.cursor as u16;
             }
-            Action::Confirm if self.screen().kind() == ScreenKind::Checklists => {
-                self.choose_checklist()
-            }
+            Action::Confirm if kind == ScreenKind::Checklists => self.choose_checklist(),
             Action::Help => self.help = true,
             // Leaving the first question quits without creating anything.
-            Action::Back if self.screen().kind() == ScreenKind::Checklists => self.quit = true,
+            Action::Back if kind == ScreenKind::Checklists => self.quit = true,
             Action::Back => {
                 if let Screen::Personas { .. } = self.screen()
                     && !self.acct().personas_chosen
@@ -476,77 +629,91 @@ impl App {
             }
             Action::Up => self.cursor = self.cursor.saturating_sub(1),
             Action::Down => self.cursor = (self.cursor + 1).min(rows.saturating_sub(1)),
+            Action::Select(i) if steps => self.go_step(i),
             Action::Select(i) if i < rows => self.cursor = i,
-            Action::Prev | Action::Next => {
-                if let Some((_, _, i, n)) = self.current_step() {
-                    let j = if action == Action::Prev {
-                        i.saturating_sub(1)
-                    } else {
-                        (i + 1).min(n - 1)
-                    };
-                    if let Some(Screen::Walkthrough { index, .. }) = self.stack.last_mut() {
-                        *index = j;
+            Action::Click { column, row } => {
+                if let Some(l) = self.hits.list
+                    && l.area.contains(Position::new(column, row))
+                {
+                    let i = l.offset + usize::from(row - l.area.y);
+                    if i < rows {
+                        self.update_screen(Action::Select(i));
                     }
                 }
             }
+            Action::Prev => match self.screen().clone() {
+                Screen::SectionEnd { .. } => self.go_step(rows.saturating_sub(2)),
+                Screen::Walkthrough { index, .. } => self.go_step(index.saturating_sub(1)),
+                _ => {}
+            },
+            Action::Next => {
+                if let Some((_, _, i, n)) = self.current_step() {
+                    if i + 1 < n {
+                        self.go_step(i + 1);
+                    } else {
+                        self.section_end();
+                    }
+                }
+            }
+            Action::First if steps => self.go_step(0),
+            Action::Last if steps => self.go_step(rows.saturating_sub(1)),
+            Action::Jump(i) if steps && i < rows => self.go_step(i),
+            Action::Jump(_) if steps => {
+                self.err(format!(
+                    "This section has {} steps.",
+                    rows.saturating_sub(1)
+                ));
+            }
+            Action::PageDown | Action::PageUp if steps => {
+                let page = self
+                    .hits
+                    .list
+                    .map_or(5, |l| usize::from(l.area.height).max(1));
+                let at = match self.screen() {
+                    Screen::Walkthrough { index, .. } => (*index).min(rows.saturating_sub(1)),
+                    _ => rows.saturating_sub(1),
+                };
+                let to = if action == Action::PageDown {
+                    (at + page).min(rows.saturating_sub(1))
+                } else {
+                    at.saturating_sub(page)
+                };
+                self.go_step(to);
+            }
+            Action::ToggleList => self.show_list = Some(!self.hits.list_shown),
+            Action::NextSection => match self.next_unfinished().map(|s| s.id.clone()) {
+                Some(id) => self.walk(&id, true),
+                None => self.ok("Every setup section is done. q: back to the dashboard."),
+            },
             Action::Open => self.open_section(),
             Action::History => self.push(Screen::History),
             Action::Score => self.push(Screen::Score),
-            Action::Personas => self.open_personas(),
+            Action::Personas => self.open_personas(false),
             Action::Confirm => self.confirm_personas(),
             Action::Done => self.done(),
             Action::Skip => {
                 if let Some((_, st, _, _)) = self.current_step() {
                     let step = st.id.clone();
-                    self.start_input(InputKind::Skip { step });
+                    self.start_input(InputKind::Skip { step }, "");
                 }
             }
-            Action::NotApplicable => {
-                if let Some((_, st, _, _)) = self.current_step() {
-                    let (step, now) = (st.id.clone(), self.now);
-                    let undo = matches!(self.acct().status(&step), Status::NotApplicable { .. });
-                    let result = if undo {
-                        self.op(|a, cl| a.uncheck(cl, &step, now)).map(|_| ())
-                    } else {
-                        self.op(|a, cl| a.not_applicable(cl, &step, now))
-                    };
-                    match result {
-                        Ok(()) if undo => {
-                            self.dirty = true;
-                            self.ok("Applies to you again: back to to-do.");
-                        }
-                        Ok(()) => {
-                            self.dirty = true;
-                            self.update(Action::Next);
-                            self.ok("Marked not applicable: it no longer counts toward the score (x again to undo).");
-                        }
-                        Err(e) => self.err(e.to_string()),
-                    }
-                }
-            }
+            Action::NotApplicable => self.not_applicable(),
             Action::Note => match self.screen() {
-                Screen::Emergency => self.start_input(InputKind::IncidentNote),
+                Screen::Emergency => self.start_input(InputKind::IncidentNote, ""),
                 _ => {
                     if let Some((_, st)) = self.selected_step() {
                         let step = st.id.clone();
                         let existing = self.acct().note(&step).unwrap_or_default().to_string();
-                        self.start_input(InputKind::Note { step });
-                        if let Some(i) = &mut self.input {
-                            i.text = existing;
-                        }
+                        self.start_input(InputKind::Note { step }, &existing);
                     }
                 }
             },
-            Action::Ticket => self.start_input(InputKind::Ticket),
+            Action::Ticket => self.start_input(InputKind::Ticket, ""),
+            Action::StartIncident => self.start_incident(),
             Action::CloseIncident => {
-                if let Some(inc) = self.acct().open_incident() {
-                    let open = self.cl.emergency().map_or(0, |e| {
-                        e.steps
-                            .iter()
-                            .filter(|t| !inc.steps.contains_key(&t.id))
-                            .count()
-                    });
-                    self.start_input(InputKind::CloseIncident);
+                if self.acct().open_incident().is_some() {
+                    let open = self.summary.next.emergency.len();
+                    self.start_input(InputKind::CloseIncident, "");
                     if open > 0 {
                         self.err(format!(
                             "{open} emergency step{} still open. Esc to go back, or type how it was resolved.",
@@ -557,13 +724,69 @@ impl App {
                     self.err("No incident is open.");
                 }
             }
+            Action::FalseAlarm => {
+                if self.acct().open_incident().is_some() {
+                    let restores = self.reverify_count();
+                    self.start_input(InputKind::FalseAlarm { restores }, "");
+                } else {
+                    self.err("No incident is open.");
+                }
+            }
             Action::Snooze => self.snooze(),
+            Action::Unsnooze => self.unsnooze(),
             _ => {}
         }
     }
 
+    /// Goes to step `i` of the walkthrough section (from a step or from the section's end);
+    /// past the last step is the section's end.
+    fn go_step(&mut self, i: usize) {
+        if let Some(s) = self.walk_section() {
+            let section = s.id.clone();
+            if i + 1 >= self.rows() {
+                self.replace(Screen::SectionEnd { section });
+            } else {
+                self.replace(Screen::Walkthrough { section, index: i });
+            }
+        }
+    }
+
+    fn section_end(&mut self) {
+        if let Some(s) = self.walk_section() {
+            let section = s.id.clone();
+            self.replace(Screen::SectionEnd { section });
+        }
+    }
+
+    fn not_applicable(&mut self) {
+        let Some((_, st, _, _)) = self.current_step() else {
+            return;
+        };
+        let (step, now) = (st.id.clone(), self.now);
+        let undo = matches!(self.acct().status(&step), Status::NotApplicable { .. });
+        let result = if undo {
+            self.op(|a, cl| a.uncheck(cl, &step, now)).map(|_| ())
+        } else {
+            self.op(|a, cl| a.not_applicable(cl, &step, now))
+        };
+        match result {
+            Ok(()) if undo => {
+                self.dirty = true;
+                self.ok("Applies to you again: back to to-do.");
+            }
+            Ok(()) => {
+                self.dirty = true;
+                self.update_screen(Action::Next);
+                self.ok(
+                    "Marked not applicable: it no longer counts toward the score (x again to undo).",
+                );
+            }
+            Err(e) => self.err(e.to_string()),
+        }
+    }
+
     fn confirm_personas(&mut self) {
-        let Screen::Personas { selected } = self.screen() else {
+        let Screen::Personas { selected, .. } = self.screen() else {
             return;
         };
         let personas: Vec<String> = self
@@ -616,53 +839,15 @@ impl App {
                     }
                     self.dirty = true;
                     if i + 1 < n {
-                        self.update(Action::Next);
+                        self.go_step(i + 1);
                         self.ok(format!("Done. Step {} of {n} next.", i + 2));
                     } else {
-                        let section = self.current_step().map(|(s, ..)| s.clone());
-                        let remaining = section.map_or(0, |s| {
-                            self.visible_steps(&s)
-                                .iter()
-                                .filter(|t| !self.acct().status(&t.id).is_done())
-                                .count()
-                        });
-                        if remaining == 0 {
-                            self.ok("Section complete. Press q to return to the dashboard.");
-                        } else {
-                            self.ok(format!(
-                                "Done. {remaining} {} of this section still open.",
-                                if remaining == 1 { "step" } else { "steps" }
-                            ));
-                        }
+                        self.section_end();
+                        self.ok("Done.");
                     }
                 }
             }
-            Screen::Review { section } => {
-                let Some((_, st)) = self.selected_step() else {
-                    return;
-                };
-                let step = st.id.clone();
-                match self.op(|a, cl| a.toggle_review_item(cl, &section, &step, now, today)) {
-                    Ok(Some(date)) => {
-                        self.dirty = true;
-                        let every = self.cl.section(&section).and_then(|s| s.every_months);
-                        match every {
-                            Some(m) => self.ok(format!(
-                                "Review recorded on {date}. Next due {}.",
-                                schedule::add_months(date, m)
-                            )),
-                            None => self.ok(format!("Re-check recorded on {date}.")),
-                        }
-                    }
-                    Ok(None) => {
-                        self.dirty = true;
-                        if self.cursor + 1 < self.rows() {
-                            self.cursor += 1;
-                        }
-                    }
-                    Err(e) => self.err(e.to_string()),
-                }
-            }
+            Screen::Review { section } => self.review_item(&section, now, today),
             Screen::Emergency => {
                 let Some((_, st)) = self.selected_step() else {
                     return;
@@ -674,6 +859,14 @@ impl App {
                         if self.cursor + 1 < self.rows() {
                             self.cursor += 1;
                         }
+                        self.refresh();
+                        if self.summary.next.emergency.is_empty() {
+                            let n = self.reverify_count();
+                            self.ok(format!(
+                                "Every emergency step is done. What remains: re-verify {n} setup step{} (dashboard), then close the incident with C and a resolution.",
+                                if n == 1 { "" } else { "s" }
+                            ));
+                        }
                     }
                     Ok(false) => self.dirty = true,
                     Err(e) => self.err(e.to_string()),
@@ -681,13 +874,51 @@ impl App {
             }
             Screen::Personas { .. } => {
                 let c = self.cursor;
-                if let Some(Screen::Personas { selected }) = self.stack.last_mut()
+                if let Some(Screen::Personas { selected, .. }) = self.stack.last_mut()
                     && let Some(v) = selected.get_mut(c)
                 {
                     *v = !*v;
                 }
             }
             _ => {}
+        }
+    }
+
+    fn review_item(&mut self, section: &str, now: DateTime<Utc>, today: NaiveDate) {
+        if let Some(v) = self.summary.review(section).filter(|v| v.finished) {
+            let last = v.last.map(|d| d.to_string()).unwrap_or_default();
+            let next = v.status.as_ref().and_then(|s| s.due.next());
+            self.ok(match next {
+                Some(next) => format!(
+                    "Done on {last}; next due {next}. The next review opens when it is due soon."
+                ),
+                None => format!("Done on {last}. A new re-check can be run from tomorrow."),
+            });
+            return;
+        }
+        let Some((_, st)) = self.selected_step() else {
+            return;
+        };
+        let step = st.id.clone();
+        match self.op(|a, cl| a.toggle_review_item(cl, section, &step, now, today)) {
+            Ok(Some(date)) => {
+                self.dirty = true;
+                let every = self.cl.section(section).and_then(|s| s.every_months);
+                match every {
+                    Some(m) => self.ok(format!(
+                        "Review recorded on {date}. Next due {}.",
+                        schedule::add_months(date, m)
+                    )),
+                    None => self.ok(format!("Re-check recorded on {date}.")),
+                }
+            }
+            Ok(None) => {
+                self.dirty = true;
+                if self.cursor + 1 < self.rows() {
+                    self.cursor += 1;
+                }
+            }
+            Err(e) => self.err(e.to_string()),
         }
     }
 
@@ -702,13 +933,28 @@ impl App {
             Ok(s) => {
                 self.dirty = true;
                 self.ok(format!(
-                    "Reminder snoozed until {}; the schedule itself did not move.",
+                    "Reminder snoozed until {}; the schedule itself did not move. Z undoes it.",
                     s.until
                 ));
             }
-            Err(crate::state::OpError::NotDue { .. }) => {
+            Err(OpError::NotDue { .. }) => {
                 self.err("Nothing to snooze: this review is not due yet.")
             }
+            Err(e) => self.err(e.to_string()),
+        }
+    }
+
+    fn unsnooze(&mut self) {
+        let Screen::Review { section } = self.screen().clone() else {
+            return;
+        };
+        let now = self.now;
+        match self.op(|a, cl| schedule::unsnooze(a, cl, &section, now)) {
+            Ok(()) => {
+                self.dirty = true;
+                self.ok("Snooze undone: the reminder shows again.");
+            }
+            Err(OpError::NotSnoozed(_)) => self.err("This reminder is not snoozed."),
             Err(e) => self.err(e.to_string()),
         }
     }
@@ -716,14 +962,12 @@ impl App {
     fn update_input(&mut self, action: Action) {
         let Some(input) = &mut self.input else { return };
         match action {
-            Action::InputChar(c) if !c.is_control() && input.text.chars().count() < 500 => {
-                input.text.push(c);
+            Action::Edit(req) => input.edit(req),
+            Action::InputChar(c) => input.edit(InputRequest::InsertChar(c)),
+            Action::InputCancel | Action::Back => {
+                self.input = None;
+                self.flash = None;
             }
-            Action::InputBackspace => {
-                input.text.pop();
-            }
-            Action::InputClear => input.text.clear(),
-            Action::InputCancel | Action::Back => self.input = None,
             Action::InputSubmit => {
                 let input = self.input.take().expect("checked above");
                 self.submit(input);
@@ -734,7 +978,7 @@ impl App {
 
     fn submit(&mut self, input: Input) {
         let now = self.now;
-        let text = input.text.trim().to_string();
+        let text = input.text().trim().to_string();
         let result = self.op(|acct, cl| match &input.kind {
             InputKind::Note { step } => acct
                 .set_note(cl, step, &text, now)
@@ -751,28 +995,32 @@ impl App {
             InputKind::CloseIncident => acct
                 .close_incident(&text, now)
                 .map(|id| format!("Incident #{id} closed. Re-verify the reopened setup steps.")),
+            InputKind::FalseAlarm { .. } => acct.cancel_incident(&text, now).map(|(id, r)| {
+                format!(
+                    "Incident #{id} cancelled as a false alarm: {} setup step{} got {} status back.",
+                    r.len(),
+                    if r.len() == 1 { "" } else { "s" },
+                    if r.len() == 1 { "its" } else { "their" }
+                )
+            }),
         });
         match result {
             Ok(msg) => {
                 self.dirty = true;
-                let skipped = matches!(input.kind, InputKind::Skip { .. });
-                let closed = matches!(input.kind, InputKind::CloseIncident);
-                self.ok(msg.clone());
-                if skipped {
-                    self.update(Action::Next);
-                    self.ok(msg);
-                } else if closed {
-                    self.back();
-                    self.quit = false;
-                    self.ok(msg);
+                match input.kind {
+                    InputKind::Skip { .. } => self.update_screen(Action::Next),
+                    InputKind::CloseIncident | InputKind::FalseAlarm { .. } => {
+                        self.back();
+                        self.quit = false;
+                    }
+                    _ => {}
                 }
+                self.ok(msg);
             }
             Err(e) => {
-                // Keep what was typed so the user can fix it (unless it was refused as a secret).
-                let secret = matches!(e, crate::state::OpError::Secret(_));
-                if !secret {
-                    self.input = Some(input);
-                }
+                // Keep what was typed so it can be fixed (a refused secret too: it is only on
+                // screen, never saved).
+                self.input = Some(input);
                 self.err(e.to_string());
             }
         }
@@ -788,4 +1036,12 @@ impl App {
             Err(e) => self.save_error = Some(e),
         }
     }
+}
+
+/// A setup step still to act on: to do, skipped, or to re-verify.
+pub fn is_open(s: &Status) -> bool {
+    matches!(
+        s,
+        Status::Todo | Status::Skipped { .. } | Status::Reverify { .. }
+    )
 }
