@@ -92,6 +92,12 @@ pub enum Command {
         #[arg(value_delimiter = ',')]
         personas: Vec<String>,
     },
+    /// The setup walkthrough as plain line-by-line prompts (for screen readers and dumb
+    /// terminals; also what `lockstep` runs when TERM=dumb).
+    Walk {
+        /// One setup section (default: every setup section in order).
+        section: Option<String>,
+    },
     /// I think I'm compromised: open an incident and print the emergency steps.
     Compromised,
     /// The incident log.

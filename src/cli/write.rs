@@ -24,12 +24,23 @@ pub(super) fn mutate(
     clock: Clock,
     f: impl FnOnce(&mut Account, &Checklist) -> Result<String, CliError>,
 ) -> Result<ExitStatus, CliError> {
-    let (st, mut state, cl) = open_for_write(cli, paths, clock)?;
-    let acct = state.accounts.get_mut(cli.account_name()).expect("created");
-    let msg = f(acct, &cl)?;
-    st.save(&state)?;
+    let msg = apply(cli, paths, clock, f)?;
     out(&format!("{}\n", clean(&msg, true)))?;
     Ok(0)
+}
+
+/// Load under the lock, apply `f`, save (the lock goes with the store); returns `f`'s message.
+pub(super) fn apply<R>(
+    cli: &Cli,
+    paths: &Paths,
+    clock: Clock,
+    f: impl FnOnce(&mut Account, &Checklist) -> Result<R, CliError>,
+) -> Result<R, CliError> {
+    let (st, mut state, cl) = open_for_write(cli, paths, clock)?;
+    let acct = state.accounts.get_mut(cli.account_name()).expect("created");
+    let r = f(acct, &cl)?;
+    st.save(&state)?;
+    Ok(r)
 }
 
 pub(super) fn review(
