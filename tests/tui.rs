@@ -777,3 +777,359 @@ fn history_shows_the_selected_event_in_full() {
         .join(" ");
     assert!(joined.matches("next week").count() >= 3, "{text}");
 }
+
+fn ctrl(app: &mut App, c: char) {
+    let a = key_action(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+        .unwrap_or_else(|| panic!("Ctrl-{c} is not bound"));
+    app.update(a);
+}
+
+fn section_row(app: &App, id: &str) -> usize {
+    app.cl.sections.iter().position(|s| s.id == id).unwrap()
+}
+
+#[test]
+fn compromise_row_and_bang_record_nothing_until_started() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('q'));
+    app.dirty = false;
+    let before = app.state.clone();
+    // Enter on the compromise row.
+    app.update(Action::Select(section_row(&app, "compromised")));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.kind(), ScreenKind::Compromise);
+    insta::assert_snapshot!("compromise_80x24", draw(&mut app, 80, 24).backend());
+    insta::assert_snapshot!("compromise_120x40", draw(&mut app, 120, 40).backend());
+    let text = screen_text(&mut app, 80, 24);
+    assert!(
+        text.contains(" S starts the incident"),
+        "the key is named: {text}"
+    );
+    assert!(
+        text.contains("S start incident"),
+        "and in the footer: {text}"
+    );
+    // Reading the steps, scrolling, help: still nothing recorded.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char('?'));
+    press(&mut app, KeyCode::Char('?'));
+    // Space, n and t do nothing before the start.
+    assert_eq!(
+        key_action(&app, KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE)),
+        None
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert_eq!(app.state, before);
+    assert!(!app.dirty, "nothing to save");
+}
+
+#[test]
+fn a_false_alarm_gives_every_step_its_status_back() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' ')); // done
+    press(&mut app, KeyCode::Char('s'));
+    typ(&mut app, "later");
+    press(&mut app, KeyCode::Enter); // skipped
+    press(&mut app, KeyCode::Char('x')); // not applicable
+    press(&mut app, KeyCode::Char(' ')); // done
+    let steps_before = app.acct().steps.clone();
+    let score_before = app.summary.score.value;
+    press(&mut app, KeyCode::Char('!'));
+    press(&mut app, KeyCode::Char('S'));
+    assert!(app.summary.score.value.is_none());
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('F'));
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("restores 2 steps"), "{text}");
+    typ(&mut app, "it was my own login");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.acct().open_incident().is_none());
+    assert_eq!(app.acct().steps, steps_before, "every status as before");
+    assert_eq!(
+        app.summary.score.value, score_before,
+        "and the score with it"
+    );
+    assert_eq!(
+        app.screen().kind(),
+        ScreenKind::Walkthrough,
+        "back where it was"
+    );
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("cancelled as a false alarm: 2 setup steps got their status back")
+    );
+    let kinds: Vec<String> = app
+        .history()
+        .iter()
+        .map(|e| e.kind.describe(None))
+        .collect();
+    assert!(kinds.iter().any(|k| k == "Incident #1 opened"));
+    assert!(
+        kinds
+            .last()
+            .unwrap()
+            .starts_with("Incident #1 cancelled as a false alarm (it was my own login)")
+    );
+}
+
+#[test]
+fn walkthrough_shows_the_list_beside_the_details_when_wide() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('s'));
+    typ(&mut app, "no phone yet");
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("walkthrough_120x40", draw(&mut app, 120, 40).backend());
+    let text = screen_text(&mut app, 120, 40);
+    for marker in [" 1. [x] ", " 2. [-] ", " 3. [ ] "] {
+        assert!(text.contains(marker), "{marker}: {text}");
+    }
+    assert!(app.hits.list_shown);
+    // At 80 columns the list is hidden; Tab shows it, Tab again hides it.
+    draw(&mut app, 80, 24);
+    assert!(!app.hits.list_shown);
+    assert!(screen_text(&mut app, 80, 24).contains("Tab: list"));
+    press(&mut app, KeyCode::Tab);
+    draw(&mut app, 80, 24);
+    assert!(app.hits.list_shown);
+    assert!(screen_text(&mut app, 80, 24).contains(" 2. [-] "));
+    press(&mut app, KeyCode::Tab);
+    draw(&mut app, 80, 24);
+    assert!(!app.hits.list_shown);
+    // Jumps: digits, End, Home, PgDn, PgUp.
+    press(&mut app, KeyCode::Char('5'));
+    assert_eq!(app.current_step().unwrap().2, 4);
+    press(&mut app, KeyCode::Home);
+    assert_eq!(app.current_step().unwrap().2, 0);
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.kind(), ScreenKind::SectionEnd);
+    press(&mut app, KeyCode::Left);
+    assert_eq!(app.current_step().unwrap().2, 6);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(
+        app.current_step().unwrap().2,
+        1,
+        "five steps up (the list is hidden)"
+    );
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.current_step().unwrap().2, 6);
+    press(&mut app, KeyCode::Char('9'));
+    assert!(app.flash.as_ref().unwrap().error, "no step 9 here");
+    // The wide layout at 200 columns uses the width for the details.
+    let text = screen_text(&mut app, 200, 60);
+    let longest = text
+        .lines()
+        .map(|l| l.trim_end().chars().count())
+        .max()
+        .unwrap();
+    assert!(longest > 150, "{text}");
+}
+
+#[test]
+fn the_section_end_names_open_steps_and_offers_the_next_section() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('s'));
+    typ(&mut app, "no phone yet");
+    press(&mut app, KeyCode::Enter);
+    for _ in 2..7 {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    // The last step done: the section's end.
+    assert_eq!(app.kind(), ScreenKind::SectionEnd);
+    insta::assert_snapshot!("section_end_80x24", draw(&mut app, 80, 24).backend());
+    insta::assert_snapshot!("section_end_120x40", draw(&mut app, 120, 40).backend());
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("Still open (1; press its number"), "{text}");
+    assert!(
+        text.contains("2. [-] Set an anti-phishing code (skipped: no phone yet)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("20-Minute Advanced Setup (6 steps open)"),
+        "{text}"
+    );
+    // The number goes back to it; End and Enter go on to the next section.
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.current_step().unwrap().1.id, "anti-phishing-code");
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.screen(), Screen::Walkthrough { section, index: 0 } if section == "advanced")
+    );
+}
+
+#[test]
+fn next_up_puts_skipped_essentials_before_advanced_steps() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('s'));
+    typ(&mut app, "no phone yet");
+    press(&mut app, KeyCode::Enter);
+    for _ in 1..7 {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    press(&mut app, KeyCode::Char('q'));
+    let text = screen_text(&mut app, 80, 24);
+    assert!(
+        text.contains("Setup  [-] Turn on authenticator-app 2FA (5-Minute Essentials)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[ ] Add passkeys and a hardware key"),
+        "{text}"
+    );
+    insta::assert_snapshot!("dashboard_120x40", draw(&mut app, 120, 40).backend());
+}
+
+#[test]
+fn a_recorded_review_keeps_its_ticks_until_the_next_cycle() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('q'));
+    app.update(Action::Select(section_row(&app, "monthly")));
+    press(&mut app, KeyCode::Enter);
+    let n = app.rows();
+    for _ in 0..n {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    let r = app.acct().reviews["monthly"].clone();
+    assert_eq!(r.completions.len(), 1);
+    insta::assert_snapshot!("review_done_80x24", draw(&mut app, 80, 24).backend());
+    insta::assert_snapshot!("review_done_120x40", draw(&mut app, 120, 40).backend());
+    let text = screen_text(&mut app, 80, 24);
+    assert!(
+        text.contains("done on 2026-11-25; next due 2026-12-25"),
+        "{text}"
+    );
+    assert_eq!(text.matches("[x]").count(), n, "{text}");
+    // An extra Space starts nothing and says why.
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.acct().reviews["monthly"], r, "no new cycle started");
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Done on 2026-11-25; next due 2026-12-25")
+    );
+    // Once the next one is due soon, the items are open again.
+    app.update(Action::Tick {
+        now: t0() + Duration::days(25),
+        today: NaiveDate::from_ymd_opt(2026, 12, 20).unwrap(),
+    });
+    let text = screen_text(&mut app, 80, 24);
+    assert_eq!(text.matches("[x]").count(), 0, "{text}");
+    assert!(text.contains("due in 5 days"), "{text}");
+}
+
+#[test]
+fn snooze_is_shown_on_the_dashboard_and_undone_with_shift_z() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('q'));
+    let cl = app.cl.clone();
+    // Due: the quarterly review, last done four months ago.
+    let acct = app.state.accounts.get_mut(DEFAULT_ACCOUNT).unwrap();
+    acct.complete_review(
+        &cl,
+        "quarterly",
+        t0() - Duration::days(120),
+        today() - chrono::Days::new(120),
+    )
+    .unwrap();
+    app.update(Action::Select(section_row(&app, "quarterly")));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('z'));
+    assert_eq!(
+        app.acct().reviews["quarterly"].snoozed_until,
+        Some(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap())
+    );
+    press(&mut app, KeyCode::Char('q'));
+    let text = screen_text(&mut app, 120, 40);
+    assert!(text.contains("snoozed until 2026-12-02"), "{text}");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('Z'));
+    assert!(app.acct().reviews["quarterly"].snoozed_until.is_none());
+    assert!(app.flash.as_ref().unwrap().text.contains("shows again"));
+    press(&mut app, KeyCode::Char('Z'));
+    assert!(app.flash.as_ref().unwrap().error, "nothing left to undo");
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!screen_text(&mut app, 120, 40).contains("snoozed until"));
+}
+
+#[test]
+fn the_prompt_edits_like_a_text_field_and_ctrl_c_keeps_a_half_typed_note() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('n'));
+    typ(&mut app, "kept in safe");
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Left);
+    typ(&mut app, "the ");
+    assert_eq!(app.input.as_ref().unwrap().text(), "kept in the safe");
+    press(&mut app, KeyCode::Home);
+    typ(&mut app, "Key ");
+    press(&mut app, KeyCode::End);
+    typ(&mut app, " box");
+    ctrl(&mut app, 'w');
+    assert_eq!(app.input.as_ref().unwrap().text(), "Key kept in the safe ");
+    // Ctrl-C with text typed asks first; the text stays.
+    ctrl(&mut app, 'c');
+    assert!(!app.quit);
+    assert!(app.flash.as_ref().unwrap().text.contains("Ctrl-C again"));
+    assert_eq!(app.input.as_ref().unwrap().text(), "Key kept in the safe ");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.acct().note("totp-2fa"), Some("Key kept in the safe"));
+    // Asked once, a second Ctrl-C quits.
+    press(&mut app, KeyCode::Char('n'));
+    typ(&mut app, " more");
+    ctrl(&mut app, 'c');
+    ctrl(&mut app, 'c');
+    assert!(app.quit);
+    // With nothing typed, Ctrl-C quits at once.
+    let mut app = self::app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('s'));
+    ctrl(&mut app, 'c');
+    assert!(app.quit);
+}
+
+#[test]
+fn the_personas_screen_says_what_fits_how_it_was_opened() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('p'));
+    let text = screen_text(&mut app, 80, 24);
+    assert!(!text.contains("later with p"), "{text}");
+    assert!(text.contains("leave without changing anything"), "{text}");
+}
+
+#[test]
+fn score_screen_shows_the_parts_at_120x40() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..7 {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    assert!(app.summary.score.value.unwrap() >= 50);
+    press(&mut app, KeyCode::Char('q'));
+    press(&mut app, KeyCode::Char('b'));
+    insta::assert_snapshot!("score_120x40", draw(&mut app, 120, 40).backend());
+    let text = screen_text(&mut app, 120, 40);
+    assert!(text.contains("Essentials  50 x  53/53 "), "{text}");
+}
