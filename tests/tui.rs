@@ -924,6 +924,12 @@ fn walkthrough_shows_the_list_beside_the_details_when_wide() {
     assert_eq!(app.current_step().unwrap().2, 6);
     press(&mut app, KeyCode::Char('9'));
     assert!(app.flash.as_ref().unwrap().error, "no step 9 here");
+    // The mouse wheel moves between steps.
+    press(&mut app, KeyCode::Home);
+    app.update(Action::Down);
+    assert_eq!(app.current_step().unwrap().2, 1);
+    app.update(Action::Up);
+    assert_eq!(app.current_step().unwrap().2, 0);
     // The wide layout at 200 columns uses the width for the details.
     let text = screen_text(&mut app, 200, 60);
     let longest = text

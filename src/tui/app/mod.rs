@@ -442,6 +442,9 @@ impl App {
                 }
                 self.back()
             }
+            // The mouse wheel in the walkthrough moves between steps.
+            Action::Up if steps => self.update_screen(Action::Prev),
+            Action::Down if steps => self.update_screen(Action::Next),
             Action::Up => self.cursor = self.cursor.saturating_sub(1),
             Action::Down => self.cursor = (self.cursor + 1).min(rows.saturating_sub(1)),
             Action::Select(i) if steps => self.go_step(i),
