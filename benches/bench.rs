@@ -150,7 +150,10 @@ fn main() {
         let first = time(50, || {
             let app = App::new(cl.clone(), state.clone(), "default", now, today);
             let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
-            t.draw(|f| ui::render(&app, f)).unwrap();
+            t.draw(|f| {
+                ui::render(&app, f);
+            })
+            .unwrap();
         });
         report(
             "tui: first frame at 200x60 (App::new + draw)",
@@ -160,7 +163,13 @@ fn main() {
         );
         let mut app = App::new(cl.clone(), state.clone(), "default", now, today);
         let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
-        let dash = time(200, || t.draw(|f| ui::render(&app, f)).map(|_| ()).unwrap());
+        let dash = time(200, || {
+            t.draw(|f| {
+                ui::render(&app, f);
+            })
+            .map(|_| ())
+            .unwrap()
+        });
         report(
             "tui: full redraw, dashboard 200x60",
             dash.as_secs_f64() * 1e3,
@@ -168,7 +177,13 @@ fn main() {
             "ms",
         );
         app.update(Action::Open);
-        let walk = time(200, || t.draw(|f| ui::render(&app, f)).map(|_| ()).unwrap());
+        let walk = time(200, || {
+            t.draw(|f| {
+                ui::render(&app, f);
+            })
+            .map(|_| ())
+            .unwrap()
+        });
         report(
             "tui: full redraw, walkthrough 200x60",
             walk.as_secs_f64() * 1e3,
@@ -176,7 +191,14 @@ fn main() {
             "ms",
         );
         app.update(Action::Compromised);
-        let em = time(200, || t.draw(|f| ui::render(&app, f)).map(|_| ()).unwrap());
+        app.update(Action::StartIncident);
+        let em = time(200, || {
+            t.draw(|f| {
+                ui::render(&app, f);
+            })
+            .map(|_| ())
+            .unwrap()
+        });
         report(
             "tui: full redraw, emergency 200x60",
             em.as_secs_f64() * 1e3,

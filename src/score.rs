@@ -1,25 +1,99 @@
 //! The hardening score (0-100) and its breakdown. The formula is documented here, in README and in the TUI.
 //!
-//! score = round(100 × Σ weight of done setup steps / Σ weight of applicable setup steps)
-//!         − 5 per overdue recurring review (− 10 when overdue by more than its own interval),
-//! where a review never done counts as due one interval after setup started,
-//! clamped to 0..=100. Steps for other personas and steps marked "not applicable" leave the total;
-//! skipped and "re-verify" steps count as not done. While an incident is open there is no score.
+//! Setup steps fall into three parts, each scored by weight (done weight / applicable weight,
+//! 1 when nothing in the part applies):
+//!
+//! - **essentials**: the first core setup section (the 5-minute essentials), worth 50 points;
+//! - **advanced**: every other core setup section, worth 35 points;
+//! - **advice**: setup sections with `role: "advice"` (persona-tailored risk advice), worth 15.
+//!
+//! score = round(50 × essentials + 35 × advanced + 15 × advice) − review penalties, where each
+//! overdue recurring review costs 5 (10 when overdue by more than its own interval), at most 20
+//! in all; clamped to 0..=100. So, whatever the personas, all essentials done is at least 50 and
+//! essentials plus advanced at least 85 (with no review overdue): the floors follow from the
+//! shares, not from step weights. Steps for other personas and steps marked "not applicable" leave
+//! the totals; skipped and "re-verify" steps count as not done. While an incident is open there
+//! is no score.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::checklist::{Checklist, SectionKind};
+use crate::checklist::{Checklist, SectionKind, SectionRole};
 use crate::schedule::{self, Due};
 use crate::state::{Account, Status};
 
-/// One-line summary of the formula, shown in the TUI.
-pub const FORMULA: &str = "100 x done weight / applicable weight, -5 per overdue review (-10 if more than a full interval late; a review never done is due one interval after setup started)";
+/// Points for the essentials (the first core setup section).
+pub const ESSENTIALS_POINTS: u32 = 50;
+/// Points for the other core setup sections.
+pub const ADVANCED_POINTS: u32 = 35;
+/// Points for the advice sections.
+pub const ADVICE_POINTS: u32 = 15;
+/// The most overdue reviews can take off in all.
+pub const MAX_PENALTY: u32 = 20;
+
+/// The formula in a few lines, shown on the score screen (README says the same).
+pub const FORMULA: &str = "score = 50 x essentials + 35 x advanced + 15 x advice - review penalties. \
+Each part is the done share of its applicable step weight (a part with nothing to do counts as done): \
+essentials = the first core setup section, advanced = the other core setup sections, \
+advice = the persona-tailored advice sections. \
+An overdue review costs 5 (10 if more than a full interval late), at most 20 in all; \
+a review never done is due one interval after setup started. \
+So all essentials done gives at least 50, essentials and advanced at least 85.";
+
+/// Which part of the score a setup section feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    Essentials,
+    Advanced,
+    Advice,
+}
+
+impl Part {
+    pub const ALL: [Part; 3] = [Part::Essentials, Part::Advanced, Part::Advice];
+
+    /// The points this part is worth.
+    pub fn points(self) -> u32 {
+        match self {
+            Part::Essentials => ESSENTIALS_POINTS,
+            Part::Advanced => ADVANCED_POINTS,
+            Part::Advice => ADVICE_POINTS,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Part::Essentials => "Essentials",
+            Part::Advanced => "Advanced",
+            Part::Advice => "Advice",
+        }
+    }
+}
+
+/// The part each setup section of a checklist feeds: the first core setup section is the
+/// essentials, other core setup sections are advanced, advice sections are advice.
+pub fn part_of(cl: &Checklist, section: &str) -> Option<Part> {
+    let mut core = cl
+        .sections_of(SectionKind::Setup)
+        .filter(|s| s.role == SectionRole::Core);
+    let first = core.next().map(|s| s.id.as_str());
+    let s = cl.section(section)?;
+    if s.kind != SectionKind::Setup {
+        return None;
+    }
+    Some(match s.role {
+        SectionRole::Advice => Part::Advice,
+        SectionRole::Core if first == Some(section) => Part::Essentials,
+        SectionRole::Core => Part::Advanced,
+    })
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SectionScore {
     pub section: String,
     pub title: String,
+    /// The part of the score this section feeds.
+    pub part: Part,
     /// Steps done / steps that count (for the account's personas, not marked not applicable).
     pub done: usize,
     pub applicable: usize,
@@ -27,6 +101,18 @@ pub struct SectionScore {
     pub reverify: usize,
     pub done_weight: u32,
     pub weight: u32,
+}
+
+/// One part of the score: its sections' weights and the points it earns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartScore {
+    pub part: Part,
+    /// What the part is worth.
+    pub max: u32,
+    pub done_weight: u32,
+    pub weight: u32,
+    /// Points earned (not rounded): max × done_weight / weight, or max when weight is 0.
+    pub points: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,10 +126,13 @@ pub struct Penalty {
 pub struct Score {
     /// None while an incident is open.
     pub value: Option<u32>,
-    /// Setup progress before penalties, 0-100.
+    /// Setup progress before penalties, 0-100: the rounded sum of the parts' points.
     pub base: u32,
+    pub parts: Vec<PartScore>,
     pub sections: Vec<SectionScore>,
     pub penalties: Vec<Penalty>,
+    /// Points taken off for overdue reviews (the penalties' sum, capped at [`MAX_PENALTY`]).
+    pub penalty: u32,
     pub open_incident: Option<u32>,
 }
 
@@ -51,6 +140,10 @@ impl Score {
     /// Progress of one setup section.
     pub fn section(&self, id: &str) -> Option<&SectionScore> {
         self.sections.iter().find(|s| s.section == id)
+    }
+
+    pub fn part(&self, part: Part) -> Option<&PartScore> {
+        self.parts.iter().find(|p| p.part == part)
     }
 }
 
@@ -61,6 +154,7 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
         let mut sc = SectionScore {
             section: s.id.clone(),
             title: s.title.clone(),
+            part: part_of(cl, &s.id).expect("a setup section"),
             done: 0,
             applicable: 0,
             reverify: 0,
@@ -82,13 +176,28 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
         }
         sections.push(sc);
     }
-    let total: u32 = sections.iter().map(|s| s.weight).sum();
-    let done: u32 = sections.iter().map(|s| s.done_weight).sum();
-    let base = if total == 0 {
-        100
-    } else {
-        ((done as f64 * 100.0 / total as f64).round()) as u32
-    };
+    let parts: Vec<PartScore> = Part::ALL
+        .iter()
+        .map(|&part| {
+            let of_part = sections.iter().filter(|s| s.part == part);
+            let done_weight: u32 = of_part.clone().map(|s| s.done_weight).sum();
+            let weight: u32 = of_part.map(|s| s.weight).sum();
+            let max = part.points();
+            let points = if weight == 0 {
+                f64::from(max)
+            } else {
+                f64::from(max) * f64::from(done_weight) / f64::from(weight)
+            };
+            PartScore {
+                part,
+                max,
+                done_weight,
+                weight,
+                points,
+            }
+        })
+        .collect();
+    let base = (parts.iter().map(|p| p.points).sum::<f64>().round() as u32).min(100);
     let penalties: Vec<Penalty> = schedule::reviews(cl, account, today)
         .into_iter()
         .filter_map(|r| {
@@ -103,15 +212,21 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
             })
         })
         .collect();
-    let minus: u32 = penalties.iter().map(|p| p.points).sum();
+    let penalty = penalties
+        .iter()
+        .map(|p| p.points)
+        .sum::<u32>()
+        .min(MAX_PENALTY);
     let open_incident = account.open_incident().map(|i| i.id);
     Score {
         value: open_incident
             .is_none()
-            .then(|| base.saturating_sub(minus).min(100)),
+            .then(|| base.saturating_sub(penalty)),
         base,
+        parts,
         sections,
         penalties,
+        penalty,
         open_incident,
     }
 }
@@ -122,6 +237,7 @@ mod tests {
     use crate::checklist::{BUNDLED, parse};
     use crate::state::Completion;
     use chrono::{TimeZone, Utc};
+    use proptest::prelude::*;
 
     fn cl() -> Checklist {
         parse(
@@ -133,6 +249,10 @@ mod tests {
               {"id":"a","title":"A","why":"w","how":["h"],"weight":6},
               {"id":"b","title":"B","why":"w","how":["h"],"weight":2},
               {"id":"c","title":"C","why":"w","how":["h"],"weight":2,"personas":["trader"]}]},
+            {"id":"adv","title":"Adv","kind":"setup","steps":[
+              {"id":"d","title":"D","why":"w","how":["h"],"weight":4}]},
+            {"id":"tips","title":"Tips","kind":"setup","role":"advice","steps":[
+              {"id":"f","title":"F","why":"w","how":["h"],"weight":9,"personas":["trader"]}]},
             {"id":"m","title":"M","kind":"recurring","every_months":1,"steps":[
               {"id":"r","title":"R","why":"w","how":["h"]}]},
             {"id":"q","title":"Q","kind":"recurring","every_months":3,"steps":[
@@ -149,33 +269,49 @@ mod tests {
     }
 
     #[test]
-    fn weights_personas_and_not_applicable() {
+    fn parts_weights_personas_and_not_applicable() {
         let c = cl();
+        assert_eq!(part_of(&c, "e"), Some(Part::Essentials));
+        assert_eq!(part_of(&c, "adv"), Some(Part::Advanced));
+        assert_eq!(part_of(&c, "tips"), Some(Part::Advice));
+        assert_eq!(part_of(&c, "m"), None);
         let mut a = Account::new("t", now());
         let today = d(2026, 11, 25);
-        assert_eq!(score(&c, &a, today).value, Some(0));
+        // No persona: the advice section has nothing that applies, so it counts as done (15).
+        assert_eq!(score(&c, &a, today).value, Some(15));
         a.check(&c, "a", now()).unwrap();
-        // c is for traders only: total = 8, done 6 -> 75
-        assert_eq!(score(&c, &a, today).base, 75);
+        // c is for traders only: essentials = 6/8 of 50 = 37.5, + 15 -> 53 (52.5 rounds up)
+        assert_eq!(score(&c, &a, today).base, 53);
         a.set_personas(vec!["trader".into()], now());
-        // total = 10 -> 60
-        assert_eq!(score(&c, &a, today).base, 60);
+        // essentials 6/10 of 50 = 30; the trader advice now applies and is open: 30
+        assert_eq!(score(&c, &a, today).base, 30);
         a.not_applicable(&c, "c", now()).unwrap();
-        assert_eq!(score(&c, &a, today).base, 75);
+        assert_eq!(score(&c, &a, today).base, 38);
         a.skip(&c, "b", "later", now()).unwrap();
         let s = score(&c, &a, today);
-        assert_eq!(s.base, 75, "skipped still counts in the total");
+        assert_eq!(s.base, 38, "skipped still counts in the total");
         assert_eq!(s.sections[0].applicable, 2);
         assert_eq!(s.sections[0].done_weight, 6);
+        a.check(&c, "b", now()).unwrap();
+        a.check(&c, "d", now()).unwrap();
+        assert_eq!(score(&c, &a, today).base, 85, "core done, advice open");
+        a.check(&c, "f", now()).unwrap();
+        let s = score(&c, &a, today);
+        assert_eq!(s.base, 100);
+        assert_eq!(s.part(Part::Advice).unwrap().points, 15.0);
+    }
+
+    fn all_core_done(c: &Checklist, a: &mut Account) {
+        for s in ["a", "b", "c", "d"] {
+            a.check(c, s, now()).unwrap();
+        }
     }
 
     #[test]
     fn overdue_reviews_lower_the_score_and_incident_hides_it() {
         let c = cl();
         let mut a = Account::new("t", now());
-        for id in ["a", "b"] {
-            a.check(&c, id, now()).unwrap();
-        }
+        all_core_done(&c, &mut a);
         let done = |date: NaiveDate| Completion { at: now(), date };
         a.reviews
             .entry("m".into())
@@ -191,7 +327,7 @@ mod tests {
         // monthly: due Nov 1, 24 days late (< 30 day interval) -> 5; quarterly: due Sep 1, 85 days
         // late (< 90 days) -> 5.
         assert_eq!(s.base, 100);
-        assert_eq!(s.penalties.iter().map(|p| p.points).sum::<u32>(), 10);
+        assert_eq!(s.penalty, 10);
         assert_eq!(s.value, Some(90));
         let s = score(&c, &a, d(2027, 1, 25));
         assert_eq!(
@@ -206,31 +342,29 @@ mod tests {
     }
 
     #[test]
-    fn never_doing_reviews_does_not_beat_doing_them_late() {
-        let c = cl();
-        let mut a = Account::new("t", now()); // 2026-11-25
-        for id in ["a", "b"] {
-            a.check(&c, id, now()).unwrap();
-        }
-        // Within the first interval: due now, no penalty.
-        assert!(score(&c, &a, d(2026, 12, 20)).penalties.is_empty());
-        // Monthly due 2026-12-25 and quarterly 2027-02-25, never done.
-        let s = score(&c, &a, d(2027, 1, 4));
-        assert_eq!(s.penalties.len(), 1);
-        assert_eq!(
-            (s.penalties[0].section.as_str(), s.penalties[0].days_overdue),
-            ("m", 10)
-        );
-        assert_eq!(s.value, Some(95));
-        let s = score(&c, &a, d(2027, 3, 30));
-        assert_eq!(
-            s.value,
-            Some(100 - 10 - 5),
-            "monthly > a month late, quarterly 33 days"
-        );
-        // An incident makes them due now without a penalty (and hides the score anyway).
-        a.complete_review(&c, "m", now(), d(2027, 3, 30)).unwrap();
-        assert_eq!(score(&c, &a, d(2027, 3, 30)).penalties.len(), 1);
+    fn penalties_are_capped() {
+        let mut c = cl();
+        // Four recurring reviews, all long overdue: 4 x 10 would be 40, the cap keeps it at 20.
+        let extra: Vec<_> = c
+            .sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Recurring)
+            .cloned()
+            .map(|mut s| {
+                s.id.push('2');
+                for t in &mut s.steps {
+                    t.id.push('2');
+                }
+                s
+            })
+            .collect();
+        c.sections.extend(extra);
+        let mut a = Account::new("t", now());
+        all_core_done(&c, &mut a);
+        let s = score(&c, &a, d(2028, 1, 1));
+        assert_eq!(s.penalties.len(), 4);
+        assert_eq!(s.penalty, MAX_PENALTY);
+        assert_eq!(s.value, Some(s.base - MAX_PENALTY));
     }
 
     #[test]
@@ -247,5 +381,88 @@ mod tests {
                 .unwrap();
         }
         assert_eq!(score(&c, &a, d(2026, 11, 25)).value, Some(100));
+    }
+
+    /// What happens to one step in the property test.
+    fn status_strategy() -> impl Strategy<Value = u8> {
+        0u8..4 // 0 todo, 1 done, 2 skipped, 3 not applicable
+    }
+
+    fn apply(c: &Checklist, a: &mut Account, step: &str, what: u8) {
+        match what {
+            1 => {
+                a.check(c, step, now()).unwrap();
+            }
+            2 => a.skip(c, step, "later", now()).unwrap(),
+            3 => a.not_applicable(c, step, now()).unwrap(),
+            _ => {}
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The floors hold for every persona subset of both bundled checklists, whatever the
+        /// state of the other steps: every essential done (or not applicable) gives at least 50,
+        /// essentials and advanced at least 85; and the score never exceeds 100.
+        #[test]
+        fn floors_hold_for_every_persona_subset(
+            others in proptest::collection::vec(status_strategy(), 64),
+            core_na in proptest::collection::vec(any::<bool>(), 64),
+        ) {
+            for (name, text) in BUNDLED {
+                let c = parse(name, text).unwrap();
+                let n = c.personas.len();
+                for mask in 0u32..(1 << n) {
+                    let personas: Vec<String> = c.personas.iter().enumerate()
+                        .filter(|(i, _)| mask & (1 << i) != 0)
+                        .map(|(_, p)| p.id.clone())
+                        .collect();
+                    let mut a = Account::new(&c.id, now());
+                    a.set_personas(personas.clone(), now());
+                    let mut k = 0;
+                    for s in c.sections_of(SectionKind::Setup) {
+                        for t in &s.steps {
+                            let part = part_of(&c, &s.id).unwrap();
+                            let what = match part {
+                                // Essentials (and advanced, below) done, a few not applicable.
+                                Part::Essentials if core_na[k % 64] && k % 3 == 0 => 3,
+                                Part::Essentials => 1,
+                                _ => others[k % 64],
+                            };
+                            apply(&c, &mut a, &t.id, what);
+                            k += 1;
+                        }
+                    }
+                    let today = d(2026, 11, 25);
+                    let s = score(&c, &a, today);
+                    let v = s.value.unwrap();
+                    prop_assert!(v >= 50, "{name} {personas:?}: essentials done gives {v}");
+                    prop_assert!(v <= 100);
+                    for s in c.sections_of(SectionKind::Setup) {
+                        if part_of(&c, &s.id) == Some(Part::Advanced) {
+                            for t in &s.steps {
+                                a.check(&c, &t.id, now()).unwrap();
+                            }
+                        }
+                    }
+                    let v = score(&c, &a, today).value.unwrap();
+                    prop_assert!(v >= 85, "{name} {personas:?}: essentials + advanced give {v}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn both_bundled_checklists_have_the_three_parts() {
+        for (name, text) in BUNDLED {
+            let c = parse(name, text).unwrap();
+            for part in Part::ALL {
+                assert!(
+                    c.sections_of(SectionKind::Setup)
+                        .any(|s| part_of(&c, &s.id) == Some(part)),
+                    "{name} has no {part:?} section"
+                );
+            }
+        }
     }
 }

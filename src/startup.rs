@@ -27,6 +27,11 @@ fn run() -> Result<i32, CliError> {
     if let Some(cmd) = &args.command {
         return cli::run(&args, cmd, &paths, Clock::system());
     }
+    if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+        // No cursor addressing: the plain walkthrough instead of the TUI.
+        let walk = cli::Command::Walk { section: None };
+        return cli::run(&args, &walk, &paths, Clock::system());
+    }
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         return Err(CliError::NoTerminal);
     }

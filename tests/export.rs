@@ -503,14 +503,14 @@ fn markdown_progress_report() {
     assert!(md.contains("- Account: main\n"));
     assert!(md.contains("- Checklist: Crypto.com account hardening (`crypto-com`, updated "));
     assert!(md.contains("- Personas: Long-term holding\n"), "{md}");
-    // Score: done weight 17 (2FA 10 + anti-phishing 7) of 129 applicable (essentials without the
-    // not-applicable lock switch 48, advanced 35, risks for holders and everyone 46) = 13,
+    // Score: essentials done weight 17 (2FA 10 + anti-phishing 7) of 48 (without the
+    // not-applicable lock switch) x 50 = 17.7, advanced and risks nothing done: 18,
     // minus 5 for the monthly review overdue by 5 days (quarterly never done is due now, no
     // penalty). Cross-checked with the score module.
     let sc = lockstep::score::score(&cl, &a, d(2026, 11, 25));
-    assert_eq!((sc.base, sc.value), (13, Some(8)));
+    assert_eq!((sc.base, sc.value), (18, Some(13)));
     assert!(
-        md.contains("- Score: 8/100 (setup 13/100, -5 for 1 overdue review)\n"),
+        md.contains("- Score: 13/100 (setup 18/100, -5 for 1 overdue review)\n"),
         "{md}"
     );
     assert!(md.contains("## 5-Minute Essentials (2/6 done)\n"), "{md}");
@@ -547,7 +547,7 @@ fn markdown_shows_scheduled_review_and_penalty_free_score() {
         "{md}"
     );
     assert!(
-        md.contains("- Score: 13/100\n"),
+        md.contains("- Score: 18/100\n"),
         "no overdue review, no penalty: {md}"
     );
 }

@@ -221,23 +221,105 @@ fn first_run_check_a_step_quit_and_reopen() {
     t.assert_restored();
 }
 
+/// Every file of the data directory with its bytes (the lock file included).
+fn snapshot(data: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(data)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 #[test]
-fn compromise_key_from_the_dashboard() {
+fn compromise_key_then_leaving_changes_nothing_on_disk() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let mut t = Term::start(&data, &[]);
     t.open_dashboard();
+    t.send("\r");
+    t.wait_for("step 1 of 7");
+    t.send(" ");
+    t.wait_for("step 2 of 7");
+    t.send("q");
+    t.wait_for("1/7");
+    std::thread::sleep(Duration::from_millis(300));
+    let before = snapshot(&data);
     t.send("!");
-    t.wait_for("COMPROMISE MODE");
+    t.wait_for("nothing is recorded yet");
+    assert!(
+        t.screen().contains("Hit the One-Button Lock now"),
+        "{}",
+        t.screen()
+    );
+    t.send("j"); // read the next step
+    t.send("\x1b");
+    t.wait_for("Enter or !: steps first");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        snapshot(&data),
+        before,
+        "the data dir changed while the TUI runs"
+    );
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+    assert_eq!(snapshot(&data), before, "the data dir changed");
+}
+
+#[test]
+fn start_an_incident_then_a_false_alarm_restores_every_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut t = Term::start(&data, &[]);
+    t.open_dashboard();
+    t.send("\r");
+    t.wait_for("step 1 of 7");
+    t.send(" ");
+    t.wait_for("step 2 of 7");
+    t.send("s");
+    t.wait_for("Why skip");
+    t.send("later\r");
+    t.wait_for("step 3 of 7");
+    t.send("x");
+    t.wait_for("step 4 of 7");
+    t.send("q");
+    t.wait_for("1/6");
+    std::thread::sleep(Duration::from_millis(300));
+    let steps_before = state(&data)["accounts"]["default"]["steps"].clone();
+    t.send("!");
+    t.wait_for("nothing is recorded yet");
+    t.send("S");
+    t.wait_for("Incident #1 started");
     t.send(" ");
     t.wait_for("[x]");
-    t.send("q");
-    t.wait_for("INCIDENT #1 OPEN");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        state(&data)["accounts"]["default"]["steps"]["totp-2fa"]["status"]["state"],
+        "reverify"
+    );
+    t.send("F");
+    t.wait_for("restores 1 step");
+    t.send("it was me\r");
+    t.wait_for("cancelled as a false alarm");
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
     t.assert_restored();
     let s = state(&data);
-    assert!(s["accounts"]["default"]["incidents"][0]["steps"]["c-lock"].is_string());
+    let acct = &s["accounts"]["default"];
+    assert_eq!(
+        acct["steps"], steps_before,
+        "every status as before the incident"
+    );
+    assert_eq!(acct["incidents"][0]["closed"]["false_alarm"], true);
+    let history = std::fs::read_to_string(data.join("history.jsonl")).unwrap();
+    assert!(history.contains("incident_opened") && history.contains("incident_cancelled"));
 }
 
 #[test]
@@ -397,6 +479,7 @@ fn exits_when_the_terminal_goes_away() {
     let mut t = Term::start(&data, &[]);
     t.open_dashboard();
     let pid = t.pid();
+    let closed = Instant::now();
     drop(t); // closes the pty master: hangup
     let deadline = Instant::now() + Duration::from_secs(10);
     while Path::new(&format!("/proc/{pid}")).exists() {
@@ -408,8 +491,13 @@ fn exits_when_the_terminal_goes_away() {
             Instant::now() < deadline,
             "lockstep (pid {pid}) still running after hangup"
         );
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(10));
     }
+    let took = closed.elapsed();
+    assert!(
+        took < Duration::from_millis(500),
+        "lockstep took {took:?} to end after its terminal closed"
+    );
     // The lock is free again and the state was saved.
     let out = Command::new(env!("CARGO_BIN_EXE_lockstep"))
         .arg("--data-dir")

@@ -87,7 +87,8 @@ fn every_file_of_the_previous_release_migrates_without_loss() {
             "{name}: {}",
             stderr(&status_before)
         );
-        let history_before = (!big).then(|| run(&data, &["--account", &account, "history", "--json"]));
+        let history_before =
+            (!big).then(|| run(&data, &["--account", &account, "history", "--json"]));
         assert!(run(&data, &["due"]).status.success(), "{name}");
         assert_eq!(fs::read(data.join("state.json")).unwrap(), bytes, "{name}");
 

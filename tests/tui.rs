@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use lockstep::checklist::{BUNDLED, Checklist, parse};
 use lockstep::state::{Account, DEFAULT_ACCOUNT, State, Status};
 use lockstep::tui::app::{Action, App, Screen, ScreenKind};
-use lockstep::tui::{key_action, keymap, ui};
+use lockstep::tui::{key_action, keymap};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -42,13 +42,14 @@ fn typ(app: &mut App, text: &str) {
     }
 }
 
-fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+/// Draws like the shell does: the layout is fed back to the app (for clicks and scrolling).
+fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::render(app, f)).unwrap();
+    lockstep::tui::draw(&mut t, app).unwrap();
     t
 }
 
-fn screen_text(app: &App, w: u16, h: u16) -> String {
+fn screen_text(app: &mut App, w: u16, h: u16) -> String {
     draw(app, w, h).backend().to_string()
 }
 
@@ -60,7 +61,7 @@ fn first_run_asks_for_personas() {
         .insert(DEFAULT_ACCOUNT.into(), Account::new("crypto-com", t0()));
     let mut app = App::new(cl(), state, DEFAULT_ACCOUNT, t0(), today());
     assert_eq!(app.screen().kind(), ScreenKind::Personas);
-    insta::assert_snapshot!("personas_80x24", draw(&app, 80, 24).backend());
+    insta::assert_snapshot!("personas_80x24", draw(&mut app, 80, 24).backend());
     press(&mut app, KeyCode::Down); // trader
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Enter);
@@ -82,13 +83,13 @@ fn first_run_asks_for_personas() {
 #[test]
 fn essentials_walkthrough_can_be_completed() {
     let mut app = app();
-    insta::assert_snapshot!("dashboard_80x24", draw(&app, 80, 24).backend());
+    insta::assert_snapshot!("dashboard_80x24", draw(&mut app, 80, 24).backend());
     press(&mut app, KeyCode::Enter);
     assert!(
         matches!(app.screen(), Screen::Walkthrough { section, index: 0 } if section == "essentials")
     );
-    insta::assert_snapshot!("walkthrough_80x24", draw(&app, 80, 24).backend());
-    let text = screen_text(&app, 80, 24);
+    insta::assert_snapshot!("walkthrough_80x24", draw(&mut app, 80, 24).backend());
+    let text = screen_text(&mut app, 80, 24);
     assert!(text.contains("step 1 of 7"), "{text}");
     assert!(text.contains("App > Settings > Security > 2FA"), "{text}");
     let n = app.current_step().unwrap().3;
@@ -99,16 +100,20 @@ fn essentials_walkthrough_can_be_completed() {
         press(&mut app, KeyCode::Char(' '));
         assert!(app.acct().status(&id).is_done(), "{id}");
     }
+    // Past the last step: the section's end, with nothing left open and the next section.
+    assert_eq!(app.kind(), ScreenKind::SectionEnd);
+    let text = screen_text(&mut app, 80, 24);
     assert!(
-        app.flash
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("Section complete")
+        text.contains("Every step of this section is done"),
+        "{text}"
+    );
+    assert!(
+        text.contains("20-Minute Advanced Setup (6 steps open)"),
+        "{text}"
     );
     press(&mut app, KeyCode::Char('q'));
     assert_eq!(app.screen(), &Screen::Dashboard);
-    let text = screen_text(&app, 80, 24);
+    let text = screen_text(&mut app, 80, 24);
     assert!(text.contains(" 7/7"), "{text}");
     // Uncheck with Space on a done step.
     press(&mut app, KeyCode::Enter);
@@ -133,13 +138,23 @@ fn skip_note_and_not_applicable_through_the_keyboard() {
         matches!(app.acct().status("totp-2fa"), Status::Skipped { reason, .. } if reason == "no phone yet")
     );
     assert_eq!(app.current_step().unwrap().2, 1, "moved to the next step");
-    // A note that is a secret is refused and not kept.
+    // A note that is a secret is refused and not saved; the prompt keeps it for editing.
     press(&mut app, KeyCode::Char('n'));
     typ(&mut app, "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP");
     press(&mut app, KeyCode::Enter);
     assert!(app.flash.as_ref().unwrap().error);
     assert!(app.acct().note("anti-phishing-code").is_none());
-    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(
+        app.input.as_ref().unwrap().text(),
+        "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP"
+    );
+    app.update(
+        key_action(
+            &app,
+            KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL),
+        )
+        .unwrap(),
+    );
     typ(&mut app, "code is a fruit name");
     press(&mut app, KeyCode::Enter);
     assert_eq!(
@@ -173,10 +188,10 @@ fn monthly_review_flow_records_and_schedules() {
     for _ in 0..monthly {
         press(&mut app, KeyCode::Down);
     }
-    assert!(screen_text(&app, 80, 24).contains("due now"));
+    assert!(screen_text(&mut app, 80, 24).contains("due now"));
     press(&mut app, KeyCode::Enter);
     assert!(matches!(app.screen(), Screen::Review { section } if section == "monthly"));
-    insta::assert_snapshot!("review_80x24", draw(&app, 80, 24).backend());
+    insta::assert_snapshot!("review_80x24", draw(&mut app, 80, 24).backend());
     let n = app.rows();
     press(&mut app, KeyCode::Char(' '));
     assert_eq!(
@@ -200,7 +215,7 @@ fn monthly_review_flow_records_and_schedules() {
         app.flash
     );
     press(&mut app, KeyCode::Char('q'));
-    assert!(screen_text(&app, 80, 24).contains("next 2026-12-25"));
+    assert!(screen_text(&mut app, 80, 24).contains("next 2026-12-25"));
     // The after-integration re-check can be run on demand.
     let ev = app
         .cl
@@ -250,14 +265,31 @@ fn compromise_from_any_screen_and_full_incident_flow() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Char(' '));
-    let done_before: Vec<_> = app.acct().new_events.clone();
-    // '!' from inside the walkthrough.
+    let before = app.state.clone();
+    let events_before: Vec<_> = app.events().cloned().collect();
+    // '!' from inside the walkthrough: the steps at once, nothing recorded.
     press(&mut app, KeyCode::Char('!'));
     assert_eq!(app.screen().kind(), ScreenKind::Emergency);
+    assert_eq!(app.kind(), ScreenKind::Compromise);
+    assert_eq!(app.state, before, "nothing recorded before S");
+    let text = screen_text(&mut app, 80, 24);
+    assert!(
+        text.contains("not started: nothing is recorded yet"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Hit the One-Button Lock now"),
+        "steps readable: {text}"
+    );
+    press(&mut app, KeyCode::Char('S'));
     let inc = app.acct().open_incident().unwrap().clone();
     assert_eq!(inc.id, 1);
+    assert!(app.dirty);
     assert!(
-        app.acct().new_events.starts_with(&done_before),
+        app.events()
+            .cloned()
+            .collect::<Vec<_>>()
+            .starts_with(&events_before),
         "no history lost"
     );
     assert!(matches!(
@@ -290,34 +322,67 @@ fn compromise_from_any_screen_and_full_incident_flow() {
     let log = &app.acct().open_incident().unwrap().log;
     assert_eq!(log[0].ticket.as_deref(), Some("CDC-4821"));
     assert_eq!(log[1].text, "agent asked for ID check");
-    insta::assert_snapshot!("emergency_80x24", draw(&app, 80, 24).backend());
-    let text = screen_text(&app, 80, 24);
+    insta::assert_snapshot!("emergency_80x24", draw(&mut app, 80, 24).backend());
+    let text = screen_text(&mut app, 80, 24);
     assert!(text.contains("COMPROMISE MODE"), "{text}");
     assert!(text.contains("(+3m)"), "{text}");
-    // The dashboard shows the banner and no score.
+    // The dashboard shows the banner, no score, and the emergency steps first in Next up.
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.screen(), &Screen::Dashboard);
-    let text = screen_text(&app, 80, 24);
+    let text = screen_text(&mut app, 80, 24);
     assert!(text.contains("INCIDENT #1 OPEN for 12m"), "{text}");
     assert!(
-        text.contains("no score while an incident is open"),
+        text.contains("no score while incident #1 is open"),
         "{text}"
     );
+    assert!(
+        text.contains("Incident #1: 2 emergency steps left"),
+        "{text}"
+    );
+    assert!(
+        text.contains("incident #1 open: Enter for its steps"),
+        "{text}"
+    );
+    assert!(!text.contains("Enter or !: steps first"), "{text}");
     // '!' again goes back to the same incident.
     press(&mut app, KeyCode::Char('!'));
     assert_eq!(app.acct().incidents.len(), 1);
+    assert_eq!(app.kind(), ScreenKind::Emergency);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char(' '));
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("re-verify 2 setup steps")
+    );
+    let text = screen_text(&mut app, 80, 24);
+    assert!(
+        text.contains("What remains: re-verify 2 setup steps"),
+        "{text}"
+    );
+    press(&mut app, KeyCode::Esc);
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("every emergency step is done"), "{text}");
+    press(&mut app, KeyCode::Char('!'));
     press(&mut app, KeyCode::Char('C'));
     typ(&mut app, "support restored access");
     press(&mut app, KeyCode::Enter);
     assert!(app.acct().open_incident().is_none());
     assert_eq!(app.screen(), &Screen::Dashboard);
-    assert!(!screen_text(&app, 80, 24).contains("INCIDENT"));
+    assert!(!screen_text(&mut app, 80, 24).contains("INCIDENT"));
     // Re-verify: the step becomes done again.
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.current_step().unwrap().1.id, "totp-2fa");
     press(&mut app, KeyCode::Char(' '));
     assert!(app.acct().status("totp-2fa").is_done());
+    // '!' after closing shows the steps again without opening a second incident.
+    press(&mut app, KeyCode::Char('!'));
+    assert_eq!(app.kind(), ScreenKind::Compromise);
+    assert_eq!(app.acct().incidents.len(), 1);
 }
 
 #[test]
@@ -325,11 +390,11 @@ fn help_overlay_comes_from_the_keymap() {
     let mut app = app();
     press(&mut app, KeyCode::Char('?'));
     assert!(app.help);
-    let text = screen_text(&app, 80, 24);
+    let text = screen_text(&mut app, 80, 24);
     for b in keymap::bindings_for(ScreenKind::Dashboard) {
         assert!(text.contains(b.help), "help lacks {:?}:\n{text}", b.help);
     }
-    insta::assert_snapshot!("help_80x24", draw(&app, 80, 24).backend());
+    insta::assert_snapshot!("help_80x24", draw(&mut app, 80, 24).backend());
     press(&mut app, KeyCode::Char('j'));
     assert!(!app.help);
 }
@@ -341,14 +406,14 @@ fn history_and_score_screens() {
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Char('q'));
     press(&mut app, KeyCode::Char('H'));
-    let text = screen_text(&app, 80, 24);
+    let text = screen_text(&mut app, 80, 24);
     assert!(
         text.contains("Done: Turn on authenticator-app 2FA"),
         "{text}"
     );
     press(&mut app, KeyCode::Char('q'));
     press(&mut app, KeyCode::Char('b'));
-    let text = screen_text(&app, 80, 24);
+    let text = screen_text(&mut app, 80, 24);
     assert!(text.contains("Formula"), "{text}");
     assert!(text.contains("5-Minute Essentials"), "{text}");
 }
@@ -358,13 +423,13 @@ fn renders_at_many_sizes_without_panicking() {
     let mut app = app();
     for (w, h) in [(80, 24), (200, 60), (40, 10), (20, 5), (1, 1), (120, 30)] {
         for _ in 0..3 {
-            draw(&app, w, h);
+            draw(&mut app, w, h);
             press(&mut app, KeyCode::Enter);
-            draw(&app, w, h);
+            draw(&mut app, w, h);
             press(&mut app, KeyCode::Char('!'));
-            draw(&app, w, h);
+            draw(&mut app, w, h);
             press(&mut app, KeyCode::Char('?'));
-            draw(&app, w, h);
+            draw(&mut app, w, h);
             press(&mut app, KeyCode::Esc);
             press(&mut app, KeyCode::Esc);
             press(&mut app, KeyCode::Esc);
@@ -374,16 +439,22 @@ fn renders_at_many_sizes_without_panicking() {
 }
 
 #[test]
-fn no_color_keeps_symbols() {
+fn no_color_keeps_symbols_and_a_readable_score() {
     let mut app = app();
     app.color = false;
+    let text = screen_text(&mut app, 80, 24);
+    assert!(
+        text.contains("  0/100 [----"),
+        "score label beside its bar: {text}"
+    );
     press(&mut app, KeyCode::Char('!'));
-    let t = draw(&app, 80, 24);
+    press(&mut app, KeyCode::Char('S'));
+    let t = draw(&mut app, 80, 24);
     let buf = t.backend().buffer();
     assert!(
         buf.content()
             .iter()
-            .all(|c| c.fg == ratatui::style::Color::Reset)
+            .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
     );
     let text = t.backend().to_string();
     assert!(text.contains("!! COMPROMISE MODE !!") && text.contains("[ ]"));
@@ -407,28 +478,36 @@ fn quit_from_dashboard_and_ctrl_c_anywhere() {
 }
 
 #[test]
-fn footer_fits_at_80_columns_on_every_screen() {
+fn footer_reaches_every_key_at_80_columns_on_every_screen() {
     let mut app = app();
-    let check = |app: &App| {
+    let check = |app: &mut App| {
         let t = draw(app, 80, 24);
         let buf = t.backend().buffer();
         let last: String = (0..80).map(|x| buf[(x, 23)].symbol().to_string()).collect();
+        let kind = app.kind();
+        assert!(last.starts_with("! compromised"), "{kind:?}: {last:?}");
+        let all_shown = keymap::bindings_for(kind).all(|b| last.contains(b.label));
+        let end = last.trim_end();
         assert!(
-            last.trim_end().ends_with("q/Esc back"),
-            "{:?}: {last:?}",
-            app.screen().kind()
+            if all_shown {
+                end.ends_with("? help  q/Esc back") || end.ends_with("q/Esc back")
+            } else {
+                end.ends_with("q/Esc back  ? more")
+            },
+            "{kind:?}: {last:?}"
         );
-        assert!(last.starts_with("! compromised  ? help"), "{last:?}");
     };
-    check(&app);
+    check(&mut app);
     press(&mut app, KeyCode::Enter);
-    check(&app);
+    check(&mut app);
     press(&mut app, KeyCode::Char('!'));
-    check(&app);
+    check(&mut app);
+    press(&mut app, KeyCode::Char('S'));
+    check(&mut app);
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('p'));
-    check(&app);
+    check(&mut app);
 }
 
 fn fresh_app() -> App {
@@ -446,7 +525,7 @@ fn fresh_app() -> App {
 fn first_run_offers_the_checklists() {
     let mut app = fresh_app();
     assert_eq!(app.screen().kind(), ScreenKind::Checklists);
-    insta::assert_snapshot!("checklists_80x24", draw(&app, 80, 24).backend());
+    insta::assert_snapshot!("checklists_80x24", draw(&mut app, 80, 24).backend());
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.cl.id, "generic-exchange");
@@ -477,11 +556,12 @@ fn first_run_offers_the_checklists() {
 fn long_details_scroll_with_a_hint() {
     let mut app = app();
     press(&mut app, KeyCode::Char('!'));
-    press(&mut app, KeyCode::Down); // c-support
     // The emergency steps are kept short enough for 80x24; a shorter terminal needs the scroll.
-    assert!(!screen_text(&app, 80, 24).contains("more below: PgDn"));
-    let text = screen_text(&app, 80, 16);
-    assert!(text.contains("more below: PgDn"), "{text}");
+    press(&mut app, KeyCode::Char('S'));
+    press(&mut app, KeyCode::Down); // c-support
+    assert!(!screen_text(&mut app, 80, 24).contains("more below"));
+    let text = screen_text(&mut app, 80, 16);
+    assert!(text.contains("more below: J/PgDn"), "{text}");
     let last_warning = app
         .cl
         .step("c-support")
@@ -500,7 +580,7 @@ fn long_details_scroll_with_a_hint() {
     press(&mut app, KeyCode::PageDown);
     press(&mut app, KeyCode::PageDown);
     assert!(app.scroll > 0);
-    let scrolled = screen_text(&app, 80, 16);
+    let scrolled = screen_text(&mut app, 80, 16);
     let last_words: Vec<&str> = last_warning.split_whitespace().rev().take(2).collect();
     assert!(
         scrolled.contains(last_words[0].trim_end_matches('.')),
@@ -519,7 +599,7 @@ fn long_details_scroll_with_a_hint() {
 fn score_screen_scrolls_and_shows_the_formula() {
     let mut app = app();
     press(&mut app, KeyCode::Char('b'));
-    let text = screen_text(&app, 80, 24);
+    let text = screen_text(&mut app, 80, 24);
     assert!(
         text.contains("more than a full interval late"),
         "formula wraps, not cut: {text}"
@@ -528,7 +608,7 @@ fn score_screen_scrolls_and_shows_the_formula() {
         press(&mut app, KeyCode::Down);
     }
     assert_eq!(app.scroll, 5);
-    assert_ne!(screen_text(&app, 80, 24), text);
+    assert_ne!(screen_text(&mut app, 80, 24), text);
 }
 
 #[test]
@@ -557,7 +637,7 @@ fn paste_goes_into_the_prompt_only() {
     assert!(app.input.is_none());
     press(&mut app, KeyCode::Char('n'));
     lockstep::tui::paste(&mut app, "ok\nAll good! l q");
-    assert_eq!(app.input.as_ref().unwrap().text, "ok All good! l q");
+    assert_eq!(app.input.as_ref().unwrap().text(), "ok All good! l q");
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.acct().note("totp-2fa"), Some("ok All good! l q"));
     assert!(app.acct().open_incident().is_none());
@@ -570,19 +650,29 @@ fn long_input_shows_its_end_and_long_messages_wrap() {
     press(&mut app, KeyCode::Char('n'));
     let long = format!("{}END", "a".repeat(120));
     typ(&mut app, &long);
-    let text = screen_text(&app, 80, 24);
+    let mut t = draw(&mut app, 80, 24);
+    let text = t.backend().to_string();
     let status = text.lines().nth(22).unwrap();
-    assert!(
-        status.contains("…") && status.contains("aaaEND_"),
-        "{status}"
-    );
+    assert!(status.contains("aaaEND"), "{status}");
+    // The terminal cursor sits right after the text.
+    let cursor = t.get_cursor_position().unwrap();
+    assert_eq!(cursor.y, 22);
+    let row: String = (0..80)
+        .map(|x| t.backend().buffer()[(x, 22)].symbol().to_string())
+        .collect();
+    let end = row.find("END").unwrap() as u16 + 3;
+    assert_eq!(cursor.x, end, "{row}");
     press(&mut app, KeyCode::Esc);
-    // A refusal is explained in full (wrapped onto several lines).
+    // A refusal is explained in full (wrapped onto several lines) above the kept text.
     press(&mut app, KeyCode::Char('n'));
     typ(&mut app, "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP");
     press(&mut app, KeyCode::Enter);
-    let text = screen_text(&app, 80, 24);
+    let text = screen_text(&mut app, 80, 24);
     assert!(text.contains("password manager"), "{text}");
+    assert!(
+        text.contains("secret=JBSWY3DPEHPK3PXP"),
+        "kept for editing: {text}"
+    );
 }
 
 #[test]
@@ -653,15 +743,15 @@ fn ctrl_u_clears_the_prompt_and_scrolling_stops_at_the_end() {
         )
         .unwrap(),
     );
-    assert_eq!(app.input.as_ref().unwrap().text, "");
+    assert_eq!(app.input.as_ref().unwrap().text(), "");
     press(&mut app, KeyCode::Esc);
     // A step that fits on a big screen cannot be scrolled into blank space.
-    draw(&app, 120, 50);
+    draw(&mut app, 120, 50);
     for _ in 0..10 {
         press(&mut app, KeyCode::PageDown);
     }
     assert_eq!(app.scroll, 0);
-    let text = screen_text(&app, 120, 50);
+    let text = screen_text(&mut app, 120, 50);
     assert!(
         text.contains("Turn on authenticator-app 2FA") && !text.contains("PgUp"),
         "{text}"
@@ -680,7 +770,7 @@ fn history_shows_the_selected_event_in_full() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('q'));
     press(&mut app, KeyCode::Char('H'));
-    let text = screen_text(&app, 80, 24);
+    let text = screen_text(&mut app, 80, 24);
     assert!(text.contains("times in UTC"), "{text}");
     // The detail pane wraps the whole reason (the list row is cut at the edge).
     let joined: String = text
@@ -689,4 +779,366 @@ fn history_shows_the_selected_event_in_full() {
         .collect::<Vec<_>>()
         .join(" ");
     assert!(joined.matches("next week").count() >= 3, "{text}");
+}
+
+fn ctrl(app: &mut App, c: char) {
+    let a = key_action(app, KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+        .unwrap_or_else(|| panic!("Ctrl-{c} is not bound"));
+    app.update(a);
+}
+
+fn section_row(app: &App, id: &str) -> usize {
+    app.cl.sections.iter().position(|s| s.id == id).unwrap()
+}
+
+#[test]
+fn compromise_row_and_bang_record_nothing_until_started() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('q'));
+    app.dirty = false;
+    let before = app.state.clone();
+    // Enter on the compromise row.
+    app.update(Action::Select(section_row(&app, "compromised")));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.kind(), ScreenKind::Compromise);
+    insta::assert_snapshot!("compromise_80x24", draw(&mut app, 80, 24).backend());
+    insta::assert_snapshot!("compromise_120x40", draw(&mut app, 120, 40).backend());
+    let text = screen_text(&mut app, 80, 24);
+    assert!(
+        text.contains(" S starts the incident"),
+        "the key is named: {text}"
+    );
+    assert!(
+        text.contains("S start incident"),
+        "and in the footer: {text}"
+    );
+    // Reading the steps, scrolling, help: still nothing recorded.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::PageDown);
+    press(&mut app, KeyCode::Char('?'));
+    press(&mut app, KeyCode::Char('?'));
+    // Space, n and t do nothing before the start.
+    assert_eq!(
+        key_action(&app, KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE)),
+        None
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert_eq!(app.state, before);
+    assert!(!app.dirty, "nothing to save");
+}
+
+#[test]
+fn a_false_alarm_gives_every_step_its_status_back() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' ')); // done
+    press(&mut app, KeyCode::Char('s'));
+    typ(&mut app, "later");
+    press(&mut app, KeyCode::Enter); // skipped
+    press(&mut app, KeyCode::Char('x')); // not applicable
+    press(&mut app, KeyCode::Char(' ')); // done
+    let steps_before = app.acct().steps.clone();
+    let score_before = app.summary.score.value;
+    press(&mut app, KeyCode::Char('!'));
+    press(&mut app, KeyCode::Char('S'));
+    assert!(app.summary.score.value.is_none());
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('F'));
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("restores 2 steps"), "{text}");
+    typ(&mut app, "it was my own login");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.acct().open_incident().is_none());
+    assert_eq!(app.acct().steps, steps_before, "every status as before");
+    assert_eq!(
+        app.summary.score.value, score_before,
+        "and the score with it"
+    );
+    assert_eq!(
+        app.screen().kind(),
+        ScreenKind::Walkthrough,
+        "back where it was"
+    );
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("cancelled as a false alarm: 2 setup steps got their status back")
+    );
+    let kinds: Vec<String> = app
+        .history()
+        .iter()
+        .map(|e| e.kind.describe(None))
+        .collect();
+    assert!(kinds.iter().any(|k| k == "Incident #1 opened"));
+    assert!(
+        kinds
+            .last()
+            .unwrap()
+            .starts_with("Incident #1 cancelled as a false alarm (it was my own login)")
+    );
+}
+
+#[test]
+fn walkthrough_shows_the_list_beside_the_details_when_wide() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('s'));
+    typ(&mut app, "no phone yet");
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("walkthrough_120x40", draw(&mut app, 120, 40).backend());
+    let text = screen_text(&mut app, 120, 40);
+    for marker in [" 1. [x] ", " 2. [-] ", " 3. [ ] "] {
+        assert!(text.contains(marker), "{marker}: {text}");
+    }
+    assert!(app.hits.list_shown);
+    // At 80 columns the list is hidden; Tab shows it, Tab again hides it.
+    draw(&mut app, 80, 24);
+    assert!(!app.hits.list_shown);
+    assert!(screen_text(&mut app, 80, 24).contains("Tab: list"));
+    press(&mut app, KeyCode::Tab);
+    draw(&mut app, 80, 24);
+    assert!(app.hits.list_shown);
+    assert!(screen_text(&mut app, 80, 24).contains(" 2. [-] "));
+    press(&mut app, KeyCode::Tab);
+    draw(&mut app, 80, 24);
+    assert!(!app.hits.list_shown);
+    // Jumps: digits, End, Home, PgDn, PgUp.
+    press(&mut app, KeyCode::Char('5'));
+    assert_eq!(app.current_step().unwrap().2, 4);
+    press(&mut app, KeyCode::Home);
+    assert_eq!(app.current_step().unwrap().2, 0);
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.kind(), ScreenKind::SectionEnd);
+    press(&mut app, KeyCode::Left);
+    assert_eq!(app.current_step().unwrap().2, 6);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(
+        app.current_step().unwrap().2,
+        1,
+        "five steps up (the list is hidden)"
+    );
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(app.current_step().unwrap().2, 6);
+    press(&mut app, KeyCode::Char('9'));
+    assert!(app.flash.as_ref().unwrap().error, "no step 9 here");
+    // The mouse wheel moves between steps.
+    press(&mut app, KeyCode::Home);
+    app.update(Action::Down);
+    assert_eq!(app.current_step().unwrap().2, 1);
+    app.update(Action::Up);
+    assert_eq!(app.current_step().unwrap().2, 0);
+    // The wide layout at 200 columns uses the width for the details.
+    let text = screen_text(&mut app, 200, 60);
+    let longest = text
+        .lines()
+        .map(|l| l.trim_end().chars().count())
+        .max()
+        .unwrap();
+    assert!(longest > 150, "{text}");
+}
+
+#[test]
+fn the_section_end_names_open_steps_and_offers_the_next_section() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('s'));
+    typ(&mut app, "no phone yet");
+    press(&mut app, KeyCode::Enter);
+    for _ in 2..7 {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    // The last step done: the section's end.
+    assert_eq!(app.kind(), ScreenKind::SectionEnd);
+    insta::assert_snapshot!("section_end_80x24", draw(&mut app, 80, 24).backend());
+    insta::assert_snapshot!("section_end_120x40", draw(&mut app, 120, 40).backend());
+    let text = screen_text(&mut app, 80, 24);
+    assert!(text.contains("Still open (1; press its number"), "{text}");
+    assert!(
+        text.contains("2. [-] Set an anti-phishing code (skipped: no phone yet)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("20-Minute Advanced Setup (6 steps open)"),
+        "{text}"
+    );
+    // The number goes back to it; End and Enter go on to the next section.
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.current_step().unwrap().1.id, "anti-phishing-code");
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.screen(), Screen::Walkthrough { section, index: 0 } if section == "advanced")
+    );
+}
+
+#[test]
+fn next_up_puts_skipped_essentials_before_advanced_steps() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('s'));
+    typ(&mut app, "no phone yet");
+    press(&mut app, KeyCode::Enter);
+    for _ in 1..7 {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    press(&mut app, KeyCode::Char('q'));
+    let text = screen_text(&mut app, 80, 24);
+    assert!(
+        text.contains("Setup  [-] Turn on authenticator-app 2FA (5-Minute Essentials)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[ ] Add passkeys and a hardware key"),
+        "{text}"
+    );
+    insta::assert_snapshot!("dashboard_120x40", draw(&mut app, 120, 40).backend());
+}
+
+#[test]
+fn a_recorded_review_keeps_its_ticks_until_the_next_cycle() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('q'));
+    app.update(Action::Select(section_row(&app, "monthly")));
+    press(&mut app, KeyCode::Enter);
+    let n = app.rows();
+    for _ in 0..n {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    let r = app.acct().reviews["monthly"].clone();
+    assert_eq!(r.completions.len(), 1);
+    insta::assert_snapshot!("review_done_80x24", draw(&mut app, 80, 24).backend());
+    insta::assert_snapshot!("review_done_120x40", draw(&mut app, 120, 40).backend());
+    let text = screen_text(&mut app, 80, 24);
+    assert!(
+        text.contains("done on 2026-11-25; next due 2026-12-25"),
+        "{text}"
+    );
+    assert_eq!(text.matches("[x]").count(), n, "{text}");
+    // An extra Space starts nothing and says why.
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.acct().reviews["monthly"], r, "no new cycle started");
+    assert!(
+        app.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Done on 2026-11-25; next due 2026-12-25")
+    );
+    // Once the next one is due soon, the items are open again.
+    app.update(Action::Tick {
+        now: t0() + Duration::days(25),
+        today: NaiveDate::from_ymd_opt(2026, 12, 20).unwrap(),
+    });
+    let text = screen_text(&mut app, 80, 24);
+    assert_eq!(text.matches("[x]").count(), 0, "{text}");
+    assert!(text.contains("due in 5 days"), "{text}");
+}
+
+#[test]
+fn snooze_is_shown_on_the_dashboard_and_undone_with_shift_z() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char('q'));
+    let cl = app.cl.clone();
+    // Due: the quarterly review, last done four months ago.
+    let acct = app.state.accounts.get_mut(DEFAULT_ACCOUNT).unwrap();
+    acct.complete_review(
+        &cl,
+        "quarterly",
+        t0() - Duration::days(120),
+        today() - chrono::Days::new(120),
+    )
+    .unwrap();
+    app.update(Action::Select(section_row(&app, "quarterly")));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('z'));
+    assert_eq!(
+        app.acct().reviews["quarterly"].snoozed_until,
+        Some(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap())
+    );
+    press(&mut app, KeyCode::Char('q'));
+    let text = screen_text(&mut app, 120, 40);
+    assert!(text.contains("snoozed until 2026-12-02"), "{text}");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('Z'));
+    assert!(app.acct().reviews["quarterly"].snoozed_until.is_none());
+    assert!(app.flash.as_ref().unwrap().text.contains("shows again"));
+    press(&mut app, KeyCode::Char('Z'));
+    assert!(app.flash.as_ref().unwrap().error, "nothing left to undo");
+    press(&mut app, KeyCode::Char('q'));
+    assert!(!screen_text(&mut app, 120, 40).contains("snoozed until"));
+}
+
+#[test]
+fn the_prompt_edits_like_a_text_field_and_ctrl_c_keeps_a_half_typed_note() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('n'));
+    typ(&mut app, "kept in safe");
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Left);
+    typ(&mut app, "the ");
+    assert_eq!(app.input.as_ref().unwrap().text(), "kept in the safe");
+    press(&mut app, KeyCode::Home);
+    typ(&mut app, "Key ");
+    press(&mut app, KeyCode::End);
+    typ(&mut app, " box");
+    ctrl(&mut app, 'w');
+    assert_eq!(app.input.as_ref().unwrap().text(), "Key kept in the safe ");
+    // Ctrl-C with text typed asks first; the text stays.
+    ctrl(&mut app, 'c');
+    assert!(!app.quit);
+    assert!(app.flash.as_ref().unwrap().text.contains("Ctrl-C again"));
+    assert_eq!(app.input.as_ref().unwrap().text(), "Key kept in the safe ");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.acct().note("totp-2fa"), Some("Key kept in the safe"));
+    // Asked once, a second Ctrl-C quits.
+    press(&mut app, KeyCode::Char('n'));
+    typ(&mut app, " more");
+    ctrl(&mut app, 'c');
+    ctrl(&mut app, 'c');
+    assert!(app.quit);
+    // With nothing typed, Ctrl-C quits at once.
+    let mut app = self::app();
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('s'));
+    ctrl(&mut app, 'c');
+    assert!(app.quit);
+}
+
+#[test]
+fn the_personas_screen_says_what_fits_how_it_was_opened() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('p'));
+    let text = screen_text(&mut app, 80, 24);
+    assert!(!text.contains("later with p"), "{text}");
+    assert!(text.contains("leave without changing anything"), "{text}");
+}
+
+#[test]
+fn score_screen_shows_the_parts_at_120x40() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..7 {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    assert!(app.summary.score.value.unwrap() >= 50);
+    press(&mut app, KeyCode::Char('q'));
+    press(&mut app, KeyCode::Char('b'));
+    insta::assert_snapshot!("score_120x40", draw(&mut app, 120, 40).backend());
+    let text = screen_text(&mut app, 120, 40);
+    assert!(text.contains("Essentials  50 x  53/53 "), "{text}");
 }

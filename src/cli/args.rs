@@ -100,6 +100,12 @@ pub enum Command {
         #[arg(value_delimiter = ',')]
         personas: Vec<String>,
     },
+    /// The setup walkthrough as plain line-by-line prompts (for screen readers and dumb
+    /// terminals; also what `lockstep` runs when TERM=dumb).
+    Walk {
+        /// One setup section (default: every setup section in order).
+        section: Option<String>,
+    },
     /// I think I'm compromised: open an incident and print the emergency steps.
     Compromised,
     /// The incident log.
@@ -146,6 +152,11 @@ pub enum IncidentCommand {
     Done { step: String },
     /// Close the open incident with a resolution note.
     Close { resolution: String },
+    /// A false alarm: cancel the open incident and give every step it reopened its status back.
+    Cancel {
+        /// Why it was a false alarm (optional).
+        reason: Option<String>,
+    },
     /// The incident timeline as Markdown, ready to paste to support.
     Report {
         #[arg(long)]

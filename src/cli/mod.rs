@@ -6,6 +6,7 @@ mod due;
 mod error;
 mod output;
 mod read;
+pub mod walk;
 mod write;
 
 pub use args::{Cli, ColorChoice, Command, ExportFormat, IncidentCommand};
@@ -78,6 +79,14 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
         Command::Validate { files } => read::validate(files),
         Command::History { json } => read::history(cli, paths, *json),
         Command::Accounts => read::accounts(paths),
+        Command::Walk { section } => walk::run(
+            cli,
+            paths,
+            section.as_deref(),
+            Clock::system,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stdout().lock(),
+        ),
         Command::Completions { shell } => read::completions(*shell),
         Command::Man => read::man(),
     }

@@ -24,13 +24,24 @@ pub(super) fn mutate(
     clock: Clock,
     f: impl FnOnce(&mut Account, &Checklist) -> Result<String, CliError>,
 ) -> Result<ExitStatus, CliError> {
-    let (mut st, mut state, cl) = open_for_write(cli, paths, clock)?;
-    let acct = state.accounts.get_mut(cli.account_name()).expect("created");
-    let msg = f(acct, &cl)?;
-    acct.settle(clock.today);
-    st.save(&mut state)?;
+    let msg = apply(cli, paths, clock, f)?;
     out(&format!("{}\n", clean(&msg, true)))?;
     Ok(0)
+}
+
+/// Load under the lock, apply `f`, save (the lock goes with the store); returns `f`'s message.
+pub(super) fn apply<R>(
+    cli: &Cli,
+    paths: &Paths,
+    clock: Clock,
+    f: impl FnOnce(&mut Account, &Checklist) -> Result<R, CliError>,
+) -> Result<R, CliError> {
+    let (mut st, mut state, cl) = open_for_write(cli, paths, clock)?;
+    let acct = state.accounts.get_mut(cli.account_name()).expect("created");
+    let r = f(acct, &cl)?;
+    acct.settle(clock.today);
+    st.save(&mut state)?;
+    Ok(r)
 }
 
 pub(super) fn review(
@@ -114,7 +125,12 @@ pub(super) fn compromised(
     let id = a.open_compromise(cl, clock.now);
     let mut s = String::new();
     s.push_str(&match had {
-        Some(_) => format!("Incident #{id} is already open.\n"),
+        Some(_) => format!(
+            "Incident #{id} is already open (since {}); no second one was opened.\n",
+            a.open_incident()
+                .map_or(clock.now, |i| i.opened)
+                .format("%Y-%m-%d %H:%M UTC")
+        ),
         None => format!(
             "Incident #{id} opened at {}. Every setup step is reopened for re-verification.\n",
             clock.now.format("%Y-%m-%d %H:%M UTC")
@@ -142,7 +158,8 @@ pub(super) fn compromised(
     }
     s.push_str(
         "Log tickets with `lockstep incident note --ticket N`, mark steps with \
-         `lockstep incident done STEP`, or run `lockstep` and press !.",
+         `lockstep incident done STEP`, or run `lockstep` and press !. A false alarm: \
+         `lockstep incident cancel` gives every reopened step its status back.",
     );
     Ok(s)
 }
@@ -175,6 +192,15 @@ pub(super) fn incident(
             let id = a.close_incident(resolution, now)?;
             Ok(format!(
                 "incident #{id} closed. Re-verify the reopened setup steps (`lockstep status`)."
+            ))
+        }
+        IncidentCommand::Cancel { reason } => {
+            let (id, restored) = a.cancel_incident(reason.as_deref().unwrap_or(""), now)?;
+            Ok(format!(
+                "incident #{id} cancelled as a false alarm; {} setup step{} got {} status back",
+                restored.len(),
+                if restored.len() == 1 { "" } else { "s" },
+                if restored.len() == 1 { "its" } else { "their" }
             ))
         }
         IncidentCommand::Report { .. } => unreachable!("report is read-only"),

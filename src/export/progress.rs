@@ -35,7 +35,7 @@ pub fn markdown(cl: &Checklist, account_name: &str, account: &Account, today: Na
     }
     match (sc.value, account.open_incident()) {
         (Some(v), _) => {
-            let minus: u32 = sc.penalties.iter().map(|p| p.points).sum();
+            let minus = sc.penalty;
             if minus > 0 {
                 let n = sc.penalties.len();
                 let _ = writeln!(
@@ -141,7 +141,9 @@ fn step_json(section: &Section, step: &Step, account: &Account) -> Value {
                 ("skipped", Some(*at))
             }
             Status::NotApplicable { at } => ("not_applicable", Some(*at)),
-            Status::Reverify { since, incident } => {
+            Status::Reverify {
+                since, incident, ..
+            } => {
                 m.insert("incident".into(), json!(incident));
                 ("reverify", Some(*since))
             }

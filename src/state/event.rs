@@ -87,6 +87,13 @@ pub enum EventKind {
         incident: u32,
         steps: Vec<String>,
     },
+    /// A false alarm: the incident is cancelled and the steps it reopened got their status back.
+    IncidentCancelled {
+        incident: u32,
+        restored: Vec<String>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
 }
 
 impl EventKind {
@@ -159,6 +166,21 @@ impl EventKind {
                 "Incident #{incident}: {} setup steps reopened for re-verification",
                 steps.len()
             ),
+            EventKind::IncidentCancelled {
+                incident,
+                restored,
+                reason,
+            } => {
+                let why = if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({reason})")
+                };
+                format!(
+                    "Incident #{incident} cancelled as a false alarm{why}: {} setup steps got their status back",
+                    restored.len()
+                )
+            }
         }
     }
 }

@@ -83,6 +83,10 @@ pub enum Status {
     Reverify {
         since: DateTime<Utc>,
         incident: u32,
+        /// The status before the incident reopened it, restored when the incident is cancelled
+        /// as a false alarm (absent in files written before it was kept: then "done").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous: Option<Box<Status>>,
     },
 }
 
@@ -170,6 +174,22 @@ pub struct Incident {
     pub log: Vec<LogEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<Closure>,
+    /// What opening the incident cleared on each recurring review (a snooze, items checked in an
+    /// unfinished run), put back if it is cancelled as a false alarm.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub reviews_before: BTreeMap<String, ReviewBefore>,
+}
+
+/// The parts of a review that opening an incident clears.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBefore {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_now_since: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub in_progress: BTreeMap<String, DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -195,6 +215,9 @@ impl LogEntry {
 pub struct Closure {
     pub at: DateTime<Utc>,
     pub resolution: String,
+    /// Cancelled as a false alarm: the statuses it changed were restored.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub false_alarm: bool,
 }
 
 /// One entry of the history log.

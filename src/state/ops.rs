@@ -285,29 +285,25 @@ impl Account {
     }
 
     /// Opens an incident (or returns the one already open): reopens done setup steps for
-    /// re-verification and makes every recurring review due now. History is kept.
+    /// re-verification and makes every recurring review due now. History is kept, and so is what
+    /// the incident changed, for [`Account::cancel_incident`].
     pub fn open_compromise(&mut self, cl: &Checklist, now: DateTime<Utc>) -> u32 {
         if let Some(i) = self.open_incident() {
             return i.id;
         }
         let id = self.incidents.iter().map(|i| i.id).max().unwrap_or(0) + 1;
-        self.incidents.push(Incident {
-            id,
-            opened: now,
-            steps: BTreeMap::new(),
-            log: Vec::new(),
-            closed: None,
-        });
         self.log(now, EventKind::IncidentOpened { incident: id });
         let mut reopened = Vec::new();
         for s in cl.sections_of(SectionKind::Setup) {
             for t in &s.steps {
                 if self.status(&t.id).is_done() {
+                    let previous = Some(Box::new(self.status(&t.id).clone()));
                     self.set_status(
                         &t.id,
                         Status::Reverify {
                             since: now,
                             incident: id,
+                            previous,
                         },
                     );
                     reopened.push(t.id.clone());
@@ -321,13 +317,94 @@ impl Account {
                 steps: reopened,
             },
         );
+        let mut reviews_before = BTreeMap::new();
         for s in cl.sections_of(SectionKind::Recurring) {
             let r = self.reviews.entry(s.id.clone()).or_default();
+            let before = ReviewBefore {
+                due_now_since: r.due_now_since.take(),
+                snoozed_until: r.snoozed_until.take(),
+                in_progress: std::mem::take(&mut r.in_progress),
+            };
             r.due_now_since = Some(now);
-            r.snoozed_until = None;
-            r.in_progress.clear();
+            if before != ReviewBefore::default() {
+                reviews_before.insert(s.id.clone(), before);
+            }
         }
+        self.incidents.push(Incident {
+            id,
+            opened: now,
+            steps: BTreeMap::new(),
+            log: Vec::new(),
+            closed: None,
+            reviews_before,
+        });
         id
+    }
+
+    /// Cancels the open incident as a false alarm: every setup step it reopened and that is still
+    /// waiting for re-verification gets its previous status back, and each review it made due
+    /// (and that was not completed since) gets back its due state, snooze and checked items. The
+    /// incident is closed as a false alarm; the history keeps its opening and this cancellation.
+    /// Returns the incident id and the restored step ids.
+    pub fn cancel_incident(
+        &mut self,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(u32, Vec<String>), OpError> {
+        let reason = reason.trim().to_string();
+        crate::guard::check_secret(&reason)?;
+        let inc = self.open_incident().ok_or(OpError::NoOpenIncident)?;
+        let (id, opened, before) = (inc.id, inc.opened, inc.reviews_before.clone());
+        let mut restored = Vec::new();
+        for (step, st) in &mut self.steps {
+            if let Status::Reverify {
+                since,
+                incident,
+                previous,
+            } = &st.status
+                && *incident == id
+            {
+                st.status = previous
+                    .as_deref()
+                    .cloned()
+                    .unwrap_or(Status::Done { at: *since });
+                restored.push(step.clone());
+            }
+        }
+        for (section, r) in &mut self.reviews {
+            // Still as the incident left it (a completion since then clears `due_now_since`).
+            if r.due_now_since != Some(opened) {
+                continue;
+            }
+            let b = before.get(section).cloned().unwrap_or_default();
+            r.due_now_since = b.due_now_since;
+            if r.snoozed_until.is_none() {
+                r.snoozed_until = b.snoozed_until;
+            }
+            for (item, at) in b.in_progress {
+                r.in_progress.entry(item).or_insert(at);
+            }
+        }
+        let resolution = if reason.is_empty() {
+            "False alarm".to_string()
+        } else {
+            format!("False alarm: {reason}")
+        };
+        let inc = self.open_incident_mut().expect("checked above");
+        inc.closed = Some(Closure {
+            at: now,
+            resolution,
+            false_alarm: true,
+        });
+        self.log(
+            now,
+            EventKind::IncidentCancelled {
+                incident: id,
+                restored: restored.clone(),
+                reason,
+            },
+        );
+        Ok((id, restored))
     }
 
     /// Marks an emergency step done for the open incident (toggling it off again if already done).
@@ -415,6 +492,7 @@ impl Account {
         inc.closed = Some(Closure {
             at: now,
             resolution: resolution.clone(),
+            false_alarm: false,
         });
         self.log(
             now,

@@ -255,3 +255,77 @@ fn state_roundtrips_through_json() {
         .clear();
     assert_eq!(back, s);
 }
+
+#[test]
+fn a_false_alarm_restores_every_status_the_incident_changed() {
+    let c = cl();
+    let mut a = Account::new("crypto-com", t(0));
+    a.check(&c, "totp-2fa", t(1)).unwrap();
+    a.check(&c, "anti-phishing-code", t(1)).unwrap();
+    a.skip(&c, "withdrawal-lock", "later", t(1)).unwrap();
+    a.not_applicable(&c, "lock-switch", t(1)).unwrap();
+    a.toggle_review_item(&c, "monthly", "m-devices", t(1), d(2026, 11, 25))
+        .unwrap();
+    a.reviews
+        .entry("quarterly".into())
+        .or_default()
+        .snoozed_until = Some(d(2026, 11, 30));
+    let steps_before = a.steps.clone();
+    let reviews_before = a.reviews.clone();
+    let id = a.open_compromise(&c, t(2));
+    assert!(matches!(a.status("totp-2fa"), Status::Reverify { .. }));
+    assert!(a.reviews["monthly"].in_progress.is_empty());
+    // Re-verified during the incident: stays done (with its new time).
+    a.check(&c, "anti-phishing-code", t(3)).unwrap();
+    let (cancelled, restored) = a.cancel_incident("it was my own login", t(4)).unwrap();
+    assert_eq!(cancelled, id);
+    assert_eq!(restored, ["totp-2fa"]);
+    assert_eq!(a.steps["totp-2fa"], steps_before["totp-2fa"]);
+    assert_eq!(a.steps["withdrawal-lock"], steps_before["withdrawal-lock"]);
+    assert_eq!(a.steps["lock-switch"], steps_before["lock-switch"]);
+    assert_eq!(a.status("anti-phishing-code"), &Status::Done { at: t(3) });
+    assert_eq!(a.reviews, reviews_before, "reviews as before the incident");
+    assert!(a.open_incident().is_none());
+    let closed = a.incidents[0].closed.as_ref().unwrap();
+    assert!(closed.false_alarm);
+    assert_eq!(closed.resolution, "False alarm: it was my own login");
+    // History keeps both the opening and the cancellation.
+    assert!(
+        a.new_events
+            .iter()
+            .any(|e| e.kind == EventKind::IncidentOpened { incident: id })
+    );
+    assert!(matches!(
+        &a.new_events.last().unwrap().kind,
+        EventKind::IncidentCancelled { incident, restored, .. } if *incident == id && restored == &["totp-2fa"]
+    ));
+    assert_eq!(a.cancel_incident("", t(5)), Err(OpError::NoOpenIncident));
+    // A reason that is a secret is refused, and nothing changes.
+    a.open_compromise(&c, t(6));
+    let before = a.clone();
+    assert!(matches!(
+        a.cancel_incident("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", t(7)),
+        Err(OpError::Secret(_))
+    ));
+    assert_eq!(a, before);
+}
+
+#[test]
+fn a_false_alarm_on_an_old_file_restores_done() {
+    // Files written before the previous status was kept: a reopened step was done.
+    let json = r#"{"state":"reverify","since":"2026-11-25T09:00:00Z","incident":1}"#;
+    let s: Status = serde_json::from_str(json).unwrap();
+    assert!(matches!(s, Status::Reverify { previous: None, .. }));
+    let c = cl();
+    let mut a = Account::new("crypto-com", t(0));
+    a.open_compromise(&c, t(1));
+    a.steps.insert(
+        "totp-2fa".into(),
+        StepState {
+            status: s,
+            note: None,
+        },
+    );
+    a.cancel_incident("", t(2)).unwrap();
+    assert!(a.status("totp-2fa").is_done());
+}

@@ -28,12 +28,13 @@ pub struct Binding {
     pub action: Action,
     pub on: On,
     pub help: &'static str,
-    /// Short name shown in the footer (the most useful keys only).
-    pub footer: Option<&'static str>,
+    /// Short name shown in the footer.
+    pub footer: &'static str,
 }
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 use ScreenKind::*;
 
 macro_rules! b {
@@ -49,23 +50,315 @@ macro_rules! b {
     };
 }
 
-/// Every key binding. Order = order in help; the first match wins.
+/// A letter typed with or without Shift (terminals differ in reporting it).
+macro_rules! upper {
+    ($c:literal) => {
+        &[(KeyCode::Char($c), SHIFT), (KeyCode::Char($c), NONE)]
+    };
+}
+
+const DIGITS: &[(KeyCode, KeyModifiers)] = &[
+    (KeyCode::Char('1'), NONE),
+    (KeyCode::Char('2'), NONE),
+    (KeyCode::Char('3'), NONE),
+    (KeyCode::Char('4'), NONE),
+    (KeyCode::Char('5'), NONE),
+    (KeyCode::Char('6'), NONE),
+    (KeyCode::Char('7'), NONE),
+    (KeyCode::Char('8'), NONE),
+    (KeyCode::Char('9'), NONE),
+];
+
+/// Screens with a list moved with the arrows (the walkthrough moves between steps instead).
+const LISTS: On = On::Only(&[
+    Dashboard, Review, Emergency, Compromise, History, Personas, Score, Checklists,
+]);
+const STEPS: On = On::Only(&[Walkthrough, SectionEnd]);
+
+/// Every key binding. Order = order in help and footer (the footer drops entries from the end,
+/// keeping `!` and back, and then ends with "? more"); the first match wins.
 pub const KEYMAP: &[Binding] = &[
-    b!(
-        &[(KeyCode::Char('c'), KeyModifiers::CONTROL)],
-        "Ctrl-C",
-        Action::Quit,
-        On::All,
-        "quit (progress is already saved)",
-        None
-    ),
     b!(
         &[(KeyCode::Char('!'), NONE), (KeyCode::Char('!'), SHIFT)],
         "!",
         Action::Compromised,
         On::All,
-        "I think I'm compromised: emergency steps",
-        Some("compromised")
+        "compromised? the emergency steps (nothing recorded until S)",
+        "compromised"
+    ),
+    b!(
+        upper!('S'),
+        "S",
+        Action::StartIncident,
+        On::Only(&[Compromise]),
+        "start the incident (records it, reopens done steps)",
+        "start incident"
+    ),
+    b!(
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Open,
+        On::Only(&[Dashboard]),
+        "open the selected section",
+        "open"
+    ),
+    b!(
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Confirm,
+        On::Only(&[Personas, Checklists]),
+        "save the selection",
+        "save"
+    ),
+    b!(
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::NextSection,
+        On::Only(&[SectionEnd]),
+        "go to the next unfinished section",
+        "next section"
+    ),
+    b!(
+        &[(KeyCode::Char(' '), NONE)],
+        "Space",
+        Action::Done,
+        On::Only(&[Walkthrough, Review, Emergency]),
+        "mark done / undo",
+        "done/undo"
+    ),
+    b!(
+        &[(KeyCode::Char(' '), NONE)],
+        "Space",
+        Action::Done,
+        On::Only(&[Personas]),
+        "select / unselect",
+        "select"
+    ),
+    b!(
+        &[
+            (KeyCode::Left, NONE),
+            (KeyCode::Char('h'), NONE),
+            (KeyCode::Up, NONE),
+            (KeyCode::Char('k'), NONE)
+        ],
+        "←↑",
+        Action::Prev,
+        STEPS,
+        "previous step (←, ↑, h or k)",
+        "prev"
+    ),
+    b!(
+        &[
+            (KeyCode::Right, NONE),
+            (KeyCode::Char('l'), NONE),
+            (KeyCode::Down, NONE),
+            (KeyCode::Char('j'), NONE)
+        ],
+        "→↓",
+        Action::Next,
+        On::Only(&[Walkthrough]),
+        "next step (→, ↓, l or j); then the section's end",
+        "next"
+    ),
+    b!(
+        &[(KeyCode::Char('s'), NONE)],
+        "s",
+        Action::Skip,
+        On::Only(&[Walkthrough]),
+        "skip this step (asks for a reason)",
+        "skip"
+    ),
+    b!(
+        &[(KeyCode::Char('x'), NONE)],
+        "x",
+        Action::NotApplicable,
+        On::Only(&[Walkthrough]),
+        "not applicable to me (x again to undo)",
+        "n/a"
+    ),
+    b!(
+        &[(KeyCode::Char('n'), NONE)],
+        "n",
+        Action::Note,
+        On::Only(&[Walkthrough, Review, Emergency]),
+        "write a note (never a secret)",
+        "note"
+    ),
+    b!(
+        &[(KeyCode::Char('t'), NONE)],
+        "t",
+        Action::Ticket,
+        On::Only(&[Emergency]),
+        "log a support ticket number",
+        "ticket"
+    ),
+    b!(
+        upper!('C'),
+        "C",
+        Action::CloseIncident,
+        On::Only(&[Emergency]),
+        "close the incident (asks for a resolution)",
+        "close"
+    ),
+    b!(
+        upper!('F'),
+        "F",
+        Action::FalseAlarm,
+        On::Only(&[Emergency]),
+        "false alarm: cancel the incident, restore every step",
+        "false alarm"
+    ),
+    b!(
+        &[(KeyCode::Char('z'), NONE)],
+        "z",
+        Action::Snooze,
+        On::Only(&[Review]),
+        "snooze a due reminder a week (the schedule stays)",
+        "snooze"
+    ),
+    b!(
+        upper!('Z'),
+        "Z",
+        Action::Unsnooze,
+        On::Only(&[Review]),
+        "undo the snooze: show the reminder again",
+        "unsnooze"
+    ),
+    b!(
+        upper!('H'),
+        "H",
+        Action::History,
+        On::Only(&[Dashboard]),
+        "history of every change",
+        "history"
+    ),
+    b!(
+        &[(KeyCode::Char('b'), NONE)],
+        "b",
+        Action::Score,
+        On::Only(&[Dashboard]),
+        "score breakdown and formula",
+        "score"
+    ),
+    b!(
+        &[(KeyCode::Char('p'), NONE)],
+        "p",
+        Action::Personas,
+        On::Only(&[Dashboard]),
+        "how you use the account (personas)",
+        "personas"
+    ),
+    b!(
+        DIGITS,
+        "1-9",
+        Action::Jump(0),
+        STEPS,
+        "jump to step 1 to 9",
+        "jump"
+    ),
+    b!(
+        &[(KeyCode::Home, NONE)],
+        "Home",
+        Action::First,
+        STEPS,
+        "first step",
+        "first"
+    ),
+    b!(
+        &[(KeyCode::End, NONE)],
+        "End",
+        Action::Last,
+        STEPS,
+        "last step",
+        "last"
+    ),
+    b!(
+        &[(KeyCode::PageDown, NONE)],
+        "PgDn",
+        Action::PageDown,
+        STEPS,
+        "a page of steps down",
+        "page down"
+    ),
+    b!(
+        &[(KeyCode::PageUp, NONE)],
+        "PgUp",
+        Action::PageUp,
+        STEPS,
+        "a page of steps up",
+        "page up"
+    ),
+    b!(
+        &[(KeyCode::Tab, NONE)],
+        "Tab",
+        Action::ToggleList,
+        STEPS,
+        "show or hide the list of steps",
+        "list"
+    ),
+    b!(
+        upper!('J'),
+        "J",
+        Action::ScrollDown,
+        STEPS,
+        "scroll the details down",
+        "scroll"
+    ),
+    b!(
+        upper!('K'),
+        "K",
+        Action::ScrollUp,
+        STEPS,
+        "scroll the details up",
+        "scroll up"
+    ),
+    b!(
+        &[(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
+        "↑/k",
+        Action::Up,
+        LISTS,
+        "move up",
+        "up"
+    ),
+    b!(
+        &[(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)],
+        "↓/j",
+        Action::Down,
+        LISTS,
+        "move down",
+        "down"
+    ),
+    b!(
+        &[
+            (KeyCode::PageDown, NONE),
+            (KeyCode::Char('J'), SHIFT),
+            (KeyCode::Char('J'), NONE)
+        ],
+        "PgDn/J",
+        Action::ScrollDown,
+        On::Only(&[Review, Emergency, Compromise, Score]),
+        "scroll the details down",
+        "scroll"
+    ),
+    b!(
+        &[
+            (KeyCode::PageUp, NONE),
+            (KeyCode::Char('K'), SHIFT),
+            (KeyCode::Char('K'), NONE)
+        ],
+        "PgUp/K",
+        Action::ScrollUp,
+        On::Only(&[Review, Emergency, Compromise, Score]),
+        "scroll the details up",
+        "scroll up"
+    ),
+    b!(
+        &[(KeyCode::Char('c'), CTRL)],
+        "Ctrl-C",
+        Action::Quit,
+        On::All,
+        "quit (progress is already saved)",
+        "quit"
     ),
     b!(
         &[
@@ -77,190 +370,30 @@ pub const KEYMAP: &[Binding] = &[
         Action::Help,
         On::All,
         "show or hide this help",
-        Some("help")
-    ),
-    b!(
-        &[(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
-        "↑/k",
-        Action::Up,
-        On::Only(&[
-            Dashboard, Review, Emergency, History, Personas, Score, Checklists
-        ]),
-        "move up",
-        None
-    ),
-    b!(
-        &[(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)],
-        "↓/j",
-        Action::Down,
-        On::Only(&[
-            Dashboard, Review, Emergency, History, Personas, Score, Checklists
-        ]),
-        "move down",
-        None
-    ),
-    b!(
-        &[(KeyCode::Enter, NONE)],
-        "Enter",
-        Action::Open,
-        On::Only(&[Dashboard]),
-        "open the selected section",
-        Some("open")
-    ),
-    b!(
-        &[(KeyCode::Enter, NONE)],
-        "Enter",
-        Action::Confirm,
-        On::Only(&[Personas, Checklists]),
-        "save the selection",
-        Some("save")
-    ),
-    b!(
-        &[(KeyCode::Char(' '), NONE)],
-        "Space",
-        Action::Done,
-        On::Only(&[Walkthrough, Review, Emergency]),
-        "mark done / undo",
-        Some("done/undo")
-    ),
-    b!(
-        &[(KeyCode::Char(' '), NONE)],
-        "Space",
-        Action::Done,
-        On::Only(&[Personas]),
-        "select / unselect",
-        Some("select")
-    ),
-    b!(
-        &[(KeyCode::Char('s'), NONE)],
-        "s",
-        Action::Skip,
-        On::Only(&[Walkthrough]),
-        "skip this step (asks for a reason)",
-        Some("skip")
-    ),
-    b!(
-        &[(KeyCode::Char('x'), NONE)],
-        "x",
-        Action::NotApplicable,
-        On::Only(&[Walkthrough]),
-        "not applicable to me",
-        None
-    ),
-    b!(
-        &[(KeyCode::Char('n'), NONE)],
-        "n",
-        Action::Note,
-        On::Only(&[Walkthrough, Review, Emergency]),
-        "write a note (never a secret)",
-        Some("note")
-    ),
-    b!(
-        &[(KeyCode::Char('t'), NONE)],
-        "t",
-        Action::Ticket,
-        On::Only(&[Emergency]),
-        "log a support ticket number",
-        Some("ticket")
-    ),
-    b!(
-        &[(KeyCode::Char('C'), SHIFT), (KeyCode::Char('C'), NONE)],
-        "C",
-        Action::CloseIncident,
-        On::Only(&[Emergency]),
-        "close the incident (asks for a resolution)",
-        Some("close")
-    ),
-    b!(
-        &[(KeyCode::Char('z'), NONE)],
-        "z",
-        Action::Snooze,
-        On::Only(&[Review]),
-        "snooze this reminder a week (capped at next due)",
-        Some("snooze")
-    ),
-    b!(
-        &[(KeyCode::Char('H'), SHIFT), (KeyCode::Char('H'), NONE)],
-        "H",
-        Action::History,
-        On::Only(&[Dashboard]),
-        "history of every change",
-        Some("history")
-    ),
-    b!(
-        &[(KeyCode::Char('b'), NONE)],
-        "b",
-        Action::Score,
-        On::Only(&[Dashboard]),
-        "score breakdown and formula",
-        Some("score")
-    ),
-    b!(
-        &[(KeyCode::Char('p'), NONE)],
-        "p",
-        Action::Personas,
-        On::Only(&[Dashboard]),
-        "how you use the account (personas)",
-        None
-    ),
-    b!(
-        &[
-            (KeyCode::PageDown, NONE),
-            (KeyCode::Char('J'), SHIFT),
-            (KeyCode::Char('J'), NONE)
-        ],
-        "PgDn/J",
-        Action::ScrollDown,
-        On::Only(&[Walkthrough, Review, Emergency, Score]),
-        "scroll the details down",
-        None
-    ),
-    b!(
-        &[
-            (KeyCode::PageUp, NONE),
-            (KeyCode::Char('K'), SHIFT),
-            (KeyCode::Char('K'), NONE)
-        ],
-        "PgUp/K",
-        Action::ScrollUp,
-        On::Only(&[Walkthrough, Review, Emergency, Score]),
-        "scroll the details up",
-        None
-    ),
-    b!(
-        &[(KeyCode::Right, NONE), (KeyCode::Char('l'), NONE)],
-        "→/l",
-        Action::Next,
-        On::Only(&[Walkthrough]),
-        "next step",
-        Some("next")
-    ),
-    b!(
-        &[(KeyCode::Left, NONE), (KeyCode::Char('h'), NONE)],
-        "←/h",
-        Action::Prev,
-        On::Only(&[Walkthrough]),
-        "previous step",
-        Some("prev")
+        "help"
     ),
     b!(
         &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
         "q/Esc",
         Action::Back,
         On::All,
-        "back; quit from the dashboard",
-        Some("back")
+        "back (quit from the dashboard)",
+        "back"
     ),
 ];
 
-/// Maps a key on a screen to an action, using the table above.
+/// Maps a key on a screen to an action, using the table above (a digit jumps to its step).
 pub fn action_for(screen: ScreenKind, key: KeyEvent) -> Option<Action> {
-    KEYMAP.iter().find_map(|b| {
+    let action = KEYMAP.iter().find_map(|b| {
         (b.on.matches(screen)
             && b.keys
                 .iter()
                 .any(|&(code, mods)| code == key.code && key.modifiers == mods))
         .then_some(b.action)
+    })?;
+    Some(match (action, key.code) {
+        (Action::Jump(_), KeyCode::Char(d)) => Action::Jump(d.to_digit(10)? as usize - 1),
+        (a, _) => a,
     })
 }
 
@@ -302,6 +435,17 @@ mod tests {
         assert_eq!(
             action_for(Walkthrough, key(KeyCode::Char('l'))),
             Some(Action::Next)
+        );
+        assert_eq!(
+            action_for(Walkthrough, key(KeyCode::Char('3'))),
+            Some(Action::Jump(2))
+        );
+        assert_eq!(action_for(Dashboard, key(KeyCode::Char('3'))), None);
+        // Nothing on the not-yet-started compromise screen records anything but S.
+        assert_eq!(action_for(Compromise, key(KeyCode::Char(' '))), None);
+        assert_eq!(
+            action_for(Compromise, KeyEvent::new(KeyCode::Char('S'), SHIFT)),
+            Some(Action::StartIncident)
         );
     }
 

@@ -1,7 +1,9 @@
 //! The terminal shell: event loop, key/mouse/signal handling and saving; state lives in `app`.
 
 pub mod app;
+mod input;
 pub mod keymap;
+mod summary;
 pub mod ui;
 
 use std::io;
@@ -15,56 +17,45 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
-use app::{Action, App, ScreenKind};
+use app::{Action, App};
 
 use crate::store::Store;
 
-/// Maps a key event to an action: text input first, then the keymap table.
+/// Maps a key event to an action: the open text prompt first (edited by `tui-input`), then the
+/// keymap table.
 pub fn key_action(app: &App, key: KeyEvent) -> Option<Action> {
     if key.kind != KeyEventKind::Press {
         return None;
     }
     if app.help && app.input.is_none() {
         // Any key closes the help overlay ("Press any key to close"); ! and Ctrl-C still work.
-        let action = keymap::action_for(app.screen().kind(), key);
+        let action = keymap::action_for(app.kind(), key);
         return Some(match action {
             Some(a @ (Action::Quit | Action::Compromised)) => a,
             _ => Action::Help,
         });
     }
     if app.input.is_some() {
-        if key.modifiers.contains(KeyModifiers::CONTROL) {
-            return match key.code {
-                KeyCode::Char('c') => Some(Action::Quit),
-                KeyCode::Char('u') => Some(Action::InputClear),
-                _ => None,
-            };
-        }
-        return match key.code {
-            KeyCode::Enter => Some(Action::InputSubmit),
-            KeyCode::Esc => Some(Action::InputCancel),
-            KeyCode::Backspace => Some(Action::InputBackspace),
-            KeyCode::Char(c) => Some(Action::InputChar(c)),
-            _ => None,
+        return match (key.code, key.modifiers) {
+            (KeyCode::Char('c'), KeyModifiers::CONTROL) => Some(Action::Quit),
+            (KeyCode::Enter, _) => Some(Action::InputSubmit),
+            (KeyCode::Esc, _) => Some(Action::InputCancel),
+            _ => {
+                tui_input::backend::crossterm::to_input_request(&Event::Key(key)).map(Action::Edit)
+            }
         };
     }
-    keymap::action_for(app.screen().kind(), key)
+    keymap::action_for(app.kind(), key)
 }
 
-/// The list row under a mouse click at terminal row `y`, for screens with a list.
-fn click_row(app: &App, y: u16) -> Option<usize> {
-    // Header (1) + banner (0/1) + gauge (3, dashboard) + list border (1).
-    let banner = u16::from(
-        app.acct().open_incident().is_some() && app.screen().kind() != ScreenKind::Emergency,
-    );
-    let top = match app.screen().kind() {
-        ScreenKind::Dashboard => 1 + banner + 3 + 1,
-        ScreenKind::Review | ScreenKind::Emergency => 1 + banner + 1,
-        ScreenKind::Personas => 1 + banner + ui::PERSONA_INTRO_HEIGHT + 1,
-        _ => return None,
-    };
-    let row = y.checked_sub(top)? as usize;
-    (row < app.rows()).then_some(row)
+/// The action for a mouse event: a left click where it lands, the wheel moves.
+pub fn mouse_action(kind: MouseEventKind, column: u16, row: u16) -> Option<Action> {
+    match kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { column, row }),
+        MouseEventKind::ScrollUp => Some(Action::Up),
+        MouseEventKind::ScrollDown => Some(Action::Down),
+        _ => None,
+    }
 }
 
 /// Pasted text goes into the open text prompt as text (newlines become spaces), never as keys;
@@ -77,6 +68,17 @@ pub fn paste(app: &mut App, text: &str) {
         let c = if c.is_whitespace() { ' ' } else { c };
         app.update(Action::InputChar(c));
     }
+}
+
+/// Draws one frame and feeds its layout back to the app.
+pub fn draw<B: ratatui::backend::Backend>(
+    terminal: &mut ratatui::Terminal<B>,
+    app: &mut App,
+) -> Result<(), B::Error> {
+    let mut hits = app::Hits::default();
+    terminal.draw(|f| hits = ui::render(app, f))?;
+    app.update(Action::Rendered(hits));
+    Ok(())
 }
 
 fn now_and_today() -> (chrono::DateTime<chrono::Utc>, chrono::NaiveDate) {
@@ -138,12 +140,12 @@ pub fn run(app: &mut App, store: &mut Store) -> io::Result<()> {
     let _ = execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     if cfg!(feature = "test-hooks") && std::env::var_os("LOCKSTEP_TEST_PANIC").is_some() {
         // Test hook (only with the test-hooks feature, which the tests enable): proves the terminal is restored after a panic.
-        terminal.draw(|f| ui::render(app, f))?;
+        draw(&mut terminal, app)?;
         panic!("LOCKSTEP_TEST_PANIC set: deliberate panic for the terminal-restore test");
     }
     let result = (|| -> io::Result<()> {
         loop {
-            terminal.draw(|f| ui::render(app, f))?;
+            draw(&mut terminal, app)?;
             if event::poll(Duration::from_millis(100))? {
                 let action = match event::read()? {
                     Event::Key(k) => key_action(app, k),
@@ -153,14 +155,7 @@ pub fn run(app: &mut App, store: &mut Store) -> io::Result<()> {
                         paste(app, &text);
                         None
                     }
-                    Event::Mouse(m) => match m.kind {
-                        MouseEventKind::Down(MouseButton::Left) => {
-                            click_row(app, m.row).map(Action::Select)
-                        }
-                        MouseEventKind::ScrollUp => Some(Action::Up),
-                        MouseEventKind::ScrollDown => Some(Action::Down),
-                        _ => None,
-                    },
+                    Event::Mouse(m) => mouse_action(m.kind, m.column, m.row),
                     _ => None,
                 };
                 if let Some(a) = action {
@@ -176,11 +171,15 @@ pub fn run(app: &mut App, store: &mut Store) -> io::Result<()> {
                 app.quit = true;
             }
             if app.wants_history() {
-                let events = match crate::store::read_history(store.paths()) {
-                    Ok(h) => h.events.get(&app.account).cloned().unwrap_or_default(),
-                    Err(_) => Vec::new(),
-                };
-                app.history_read(events);
+                match crate::store::read_history(store.paths()) {
+                    Ok(h) => {
+                        app.history_read(h.events.get(&app.account).cloned().unwrap_or_default())
+                    }
+                    Err(e) => {
+                        app.history_read(Vec::new());
+                        app.saved(Err(format!("cannot show the history: {e}")));
+                    }
+                }
             }
             if app.dirty {
                 let today = app.today;
@@ -190,7 +189,7 @@ pub fn run(app: &mut App, store: &mut Store) -> io::Result<()> {
                 let pending = app.acct().new_events.clone();
                 let r = store.save(&mut app.state).map_err(|e| e.to_string());
                 if r.is_ok() {
-                    app.history.extend(pending);
+                    app.events_saved(pending);
                 }
                 app.saved(r);
                 flags.unsaved.store(app.dirty, Ordering::SeqCst);
@@ -210,6 +209,7 @@ mod tests {
     use super::*;
     use crate::checklist::{BUNDLED, parse};
     use crate::state::{Account, State};
+    use app::ScreenKind;
     use chrono::{NaiveDate, TimeZone, Utc};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
@@ -230,31 +230,54 @@ mod tests {
         )
     }
 
-    /// The row a click selects is the row drawn there.
-    fn row_at(app: &App, y: u16) -> String {
+    /// Draws at 80x24 (recording the layout) and returns the text of row `y`.
+    fn row_at(app: &mut App, y: u16) -> String {
         let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        t.draw(|f| ui::render(app, f)).unwrap();
+        draw(&mut t, app).unwrap();
         let buf = t.backend().buffer();
         (0..80).map(|x| buf[(x, y)].symbol().to_string()).collect()
+    }
+
+    fn click(app: &mut App, row: u16) {
+        app.update(mouse_action(MouseEventKind::Down(MouseButton::Left), 10, row).unwrap());
     }
 
     #[test]
     fn clicks_hit_the_rows_drawn_there() {
         let mut a = app(true);
-        assert_eq!(click_row(&a, 5), Some(0));
-        assert!(row_at(&a, 5).contains("5-Minute Essentials"));
-        assert_eq!(click_row(&a, 8), Some(3));
-        assert!(row_at(&a, 8).contains("Monthly review"));
-        assert_eq!(click_row(&a, 2), None);
-        assert_eq!(click_row(&a, 40), None);
-        a.update(Action::Select(3));
+        assert!(row_at(&mut a, 5).contains("5-Minute Essentials"));
+        assert!(row_at(&mut a, 8).contains("Monthly review"));
+        click(&mut a, 8);
         assert_eq!(a.cursor, 3);
-        let p = app(false);
+        click(&mut a, 2); // the score gauge: not a row
+        assert_eq!(a.cursor, 3);
+        click(&mut a, 23); // the footer
+        assert_eq!(a.cursor, 3);
+        let mut p = app(false);
         assert_eq!(p.screen().kind(), ScreenKind::Personas);
-        assert_eq!(click_row(&p, 7), Some(0));
-        assert!(row_at(&p, 7).contains("Long-term holding"));
-        assert!(row_at(&p, 8).contains("Active trading"));
-        assert_eq!(click_row(&p, 8), Some(1));
+        assert!(row_at(&mut p, 8).contains("Active trading"));
+        click(&mut p, 8);
+        assert_eq!(p.cursor, 1);
+    }
+
+    #[test]
+    fn a_click_on_a_walkthrough_step_goes_to_it() {
+        let mut a = app(true);
+        a.update(Action::Open);
+        let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        draw(&mut t, &mut a).unwrap();
+        let list = a.hits.list.expect("the list is shown at 120 columns");
+        let buf = t.backend().buffer().clone();
+        let y = list.area.y + 2;
+        let row: String = (list.area.x..list.area.right())
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        assert!(row.contains("3."), "{row}");
+        a.update(Action::Click {
+            column: list.area.x + 1,
+            row: y,
+        });
+        assert_eq!(a.current_step().unwrap().2, 2);
     }
 
     #[test]
@@ -263,11 +286,26 @@ mod tests {
         a.update(Action::Open);
         a.update(Action::Note);
         let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        assert_eq!(key_action(&a, k('q')), Some(Action::InputChar('q')));
-        assert_eq!(key_action(&a, k('!')), Some(Action::InputChar('!')));
+        use tui_input::InputRequest;
+        assert_eq!(
+            key_action(&a, k('q')),
+            Some(Action::Edit(InputRequest::InsertChar('q')))
+        );
+        assert_eq!(
+            key_action(&a, k('!')),
+            Some(Action::Edit(InputRequest::InsertChar('!')))
+        );
         assert_eq!(
             key_action(&a, KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Action::Quit)
+        );
+        assert_eq!(
+            key_action(&a, KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL)),
+            Some(Action::Edit(InputRequest::DeletePrevWord))
+        );
+        assert_eq!(
+            key_action(&a, KeyEvent::new(KeyCode::Left, KeyModifiers::NONE)),
+            Some(Action::Edit(InputRequest::GoToPrevChar))
         );
         assert_eq!(
             key_action(&a, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),

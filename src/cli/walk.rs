@@ -1,0 +1,243 @@
+//! `lockstep walk [SECTION]`: the setup walkthrough as plain line-by-line prompts on stdin and
+//! stdout (no alternate screen, no cursor addressing), for screen readers and dumb terminals.
+//! Every answer is saved at once: load under the lock, apply, save.
+
+use std::io::{BufRead, Write};
+
+use super::context::Clock;
+use super::write::apply;
+use super::{Cli, CliError, ExitStatus};
+use crate::checklist::{SectionKind, Step};
+use crate::guard::line;
+use crate::state::{Account, Status};
+use crate::store::Paths;
+
+/// The prompt's answers, said once per step.
+const CHOICES: &str =
+    "d = done, s = skip (asks why), x = not applicable, n = note, Enter = next, q = quit";
+
+fn io_err(e: std::io::Error) -> CliError {
+    CliError::Output {
+        file: "stdout".into(),
+        source: e,
+    }
+}
+
+/// Runs the plain walkthrough: the open steps (to do, skipped or to re-verify) of SECTION, or of
+/// every setup section in order. `clock` is read for each answer.
+pub fn run(
+    cli: &Cli,
+    paths: &Paths,
+    section: Option<&str>,
+    clock: impl Fn() -> Clock,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+) -> Result<ExitStatus, CliError> {
+    // Recorded at once like the TUI does for a new account (so `lockstep due` knows it); the
+    // lock is released and taken again for each answer.
+    let (acct, cl) = apply(cli, paths, clock(), |a, cl| Ok((a.clone(), cl.clone())))?;
+    let sections: Vec<String> = match section {
+        Some(id) => {
+            let s = cl
+                .section(id)
+                .ok_or_else(|| crate::state::OpError::UnknownSection(id.to_string()))?;
+            if s.kind != SectionKind::Setup {
+                return Err(crate::state::OpError::NotSetupStep {
+                    step: id.to_string(),
+                    section: id.to_string(),
+                    kind: s.kind.label(),
+                    hint: "walk goes through setup sections; record reviews with `lockstep review`",
+                }
+                .into());
+            }
+            vec![id.to_string()]
+        }
+        None => cl
+            .sections_of(SectionKind::Setup)
+            .map(|s| s.id.clone())
+            .collect(),
+    };
+    let w = |out: &mut dyn Write, text: &str| writeln!(out, "{}", line(text)).map_err(io_err);
+    w(out, &format!("{} - plain walkthrough", cl.title))?;
+    if !acct.personas_chosen {
+        w(
+            out,
+            "Showing the steps for everyone (tailor them with `lockstep personas holder,trader`).",
+        )?;
+    }
+    w(out, &format!("Answers: {CHOICES}."))?;
+    let mut acct = acct;
+    for id in &sections {
+        let s = cl.section(id).expect("listed above");
+        let steps: Vec<Step> = acct.applicable(s).cloned().collect();
+        let open = |a: &Account, t: &Step| {
+            matches!(
+                a.status(&t.id),
+                Status::Todo | Status::Skipped { .. } | Status::Reverify { .. }
+            )
+        };
+        let left = steps.iter().filter(|t| open(&acct, t)).count();
+        w(out, "")?;
+        w(
+            out,
+            &format!(
+                "== {} ({} of {} done or not applicable; {left} open) ==",
+                s.title,
+                steps.len() - left,
+                steps.len()
+            ),
+        )?;
+        for (i, step) in steps.iter().enumerate() {
+            if !open(&acct, step) {
+                continue;
+            }
+            w(out, "")?;
+            print_step(out, &acct, step, i + 1, steps.len())?;
+            match ask(cli, paths, &clock, step, input, out)? {
+                Answer::Saved(updated) => acct = updated,
+                Answer::Next => {}
+                Answer::Quit => {
+                    w(out, "Bye. Your answers are saved.")?;
+                    return Ok(0);
+                }
+            }
+        }
+        w(out, &format!("End of {}.", s.title))?;
+    }
+    w(out, "")?;
+    w(
+        out,
+        "Walkthrough finished. `lockstep status` shows where you stand.",
+    )?;
+    Ok(0)
+}
+
+fn print_step(
+    out: &mut impl Write,
+    acct: &Account,
+    step: &Step,
+    n: usize,
+    of: usize,
+) -> Result<(), CliError> {
+    let status = acct.status(&step.id);
+    let mut text = vec![format!(
+        "Step {n} of {of}: {} [{}]",
+        step.title,
+        status.label()
+    )];
+    if let Status::Skipped { reason, .. } = status {
+        text.push(format!("Skipped before: {reason}"));
+    }
+    text.push(format!("Why: {}", step.why));
+    if !step.path.is_empty() {
+        text.push(format!("Where: {}", step.path.join(" > ")));
+    }
+    text.push("How:".into());
+    for (i, h) in step.how.iter().enumerate() {
+        text.push(format!("  {}. {h}", i + 1));
+    }
+    for warning in &step.warnings {
+        text.push(format!("Warning: {warning}"));
+    }
+    if let Some(note) = acct.note(&step.id) {
+        text.push(format!("Your note: {note}"));
+    }
+    for t in text {
+        writeln!(out, "{}", line(&t)).map_err(io_err)?;
+    }
+    Ok(())
+}
+
+/// Reads one line; None at the end of input.
+fn read(input: &mut impl BufRead) -> Result<Option<String>, CliError> {
+    let mut s = String::new();
+    let n = input.read_line(&mut s).map_err(|e| CliError::Output {
+        file: "stdin".into(),
+        source: e,
+    })?;
+    Ok((n > 0).then(|| s.trim_end_matches(['\n', '\r']).to_string()))
+}
+
+/// What an answer did.
+enum Answer {
+    /// A change was saved: the account as saved.
+    Saved(Account),
+    Next,
+    Quit,
+}
+
+/// Asks what to do with one step until the answer moves on.
+fn ask(
+    cli: &Cli,
+    paths: &Paths,
+    clock: &impl Fn() -> Clock,
+    step: &Step,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+) -> Result<Answer, CliError> {
+    let id = step.id.as_str();
+    loop {
+        write!(out, "[d/s/x/n, Enter = next, q = quit] > ").map_err(io_err)?;
+        out.flush().map_err(io_err)?;
+        let Some(answer) = read(input)? else {
+            writeln!(out).map_err(io_err)?;
+            return Ok(Answer::Quit);
+        };
+        let reply = |out: &mut dyn Write, t: &str| writeln!(out, "{}", line(t)).map_err(io_err);
+        let result = match answer.trim().to_lowercase().as_str() {
+            "" => return Ok(Answer::Next),
+            "q" | "quit" => return Ok(Answer::Quit),
+            "d" | "done" => apply(cli, paths, clock(), |a, cl| {
+                a.check(cl, id, clock().now)?;
+                Ok(("Saved: done.", a.clone()))
+            }),
+            "x" | "na" => apply(cli, paths, clock(), |a, cl| {
+                a.not_applicable(cl, id, clock().now)?;
+                Ok((
+                    "Saved: not applicable (it leaves the score total).",
+                    a.clone(),
+                ))
+            }),
+            "s" | "skip" => {
+                write!(out, "Why skip it? > ").map_err(io_err)?;
+                out.flush().map_err(io_err)?;
+                let Some(reason) = read(input)? else {
+                    return Ok(Answer::Quit);
+                };
+                apply(cli, paths, clock(), |a, cl| {
+                    a.skip(cl, id, &reason, clock().now)?;
+                    Ok(("Saved: skipped.", a.clone()))
+                })
+            }
+            "n" | "note" => {
+                write!(out, "Note (never a password, seed phrase or 2FA secret) > ")
+                    .map_err(io_err)?;
+                out.flush().map_err(io_err)?;
+                let Some(note) = read(input)? else {
+                    return Ok(Answer::Quit);
+                };
+                match apply(cli, paths, clock(), |a, cl| {
+                    a.set_note(cl, id, &note, clock().now)?;
+                    Ok(())
+                }) {
+                    Ok(()) => reply(out, "Saved: note. (d, s, x or Enter to go on)")?,
+                    Err(e) => reply(out, &format!("Not saved: {e}"))?,
+                }
+                continue;
+            }
+            other => {
+                reply(out, &format!("'{other}' is not an answer here. {CHOICES}."))?;
+                continue;
+            }
+        };
+        match result {
+            Ok((msg, acct)) => {
+                reply(out, msg)?;
+                return Ok(Answer::Saved(acct));
+            }
+            // A refused answer (an empty skip reason, a secret) is said; the step is asked again.
+            Err(CliError::Op(e)) => reply(out, &format!("Not saved: {e}"))?,
+            Err(e) => return Err(e),
+        }
+    }
+}

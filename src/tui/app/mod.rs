@@ -1,0 +1,632 @@
+//! TUI state machine (Elm-style): `App::update(Action)` changes state; no IO, no clock reads.
+//! Derived values are recomputed into [`Summary`] after every change, so rendering only draws.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ratatui::layout::Position;
+
+mod changes;
+mod types;
+
+pub use super::input::{Input, InputKind};
+pub use super::summary::{NextUp, ReviewView, Summary};
+use crate::checklist::{Checklist, Section, SectionKind, Step};
+use crate::state::{Account, Event, State, Status};
+pub use types::{Action, Flash, Hits, ListHit, Screen, ScreenKind};
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub cl: Checklist,
+    pub state: State,
+    pub account: String,
+    pub stack: Vec<Screen>,
+    pub cursor: usize,
+    pub help: bool,
+    pub input: Option<Input>,
+    pub flash: Option<Flash>,
+    /// The state changed and must be saved by the shell.
+    pub dirty: bool,
+    /// The last save failed: shown until a save succeeds.
+    pub save_error: Option<String>,
+    pub quit: bool,
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub color: bool,
+    /// Scroll offset of the detail pane (reset when the selection changes).
+    pub scroll: u16,
+    /// Score, reviews and next steps, recomputed after every change.
+    pub summary: Summary,
+    /// The layout of the last render.
+    pub hits: Hits,
+    /// The walkthrough list was toggled with Tab (None: shown when the terminal is wide).
+    pub show_list: Option<bool>,
+    /// Ctrl-C was pressed once with text in the prompt: a second one quits.
+    quit_asked: bool,
+    /// Cursor positions of the screens below the current one, restored on the way back.
+    cursors: Vec<usize>,
+    /// Checklists offered on the first run (empty when there is no choice to make).
+    pub choices: Vec<Checklist>,
+    /// This account's saved history: read from the log when the history screen first opens
+    /// (the shell reads it, see [`App::wants_history`]), plus what this session saved since.
+    pub saved_history: Vec<Event>,
+    pub history_loaded: bool,
+}
+
+/// Largest detail-pane scroll offset.
+const MAX_SCROLL: u16 = 500;
+
+impl App {
+    /// `state` must contain `account` (the shell creates it on first run).
+    pub fn new(
+        cl: Checklist,
+        state: State,
+        account: &str,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> App {
+        assert!(state.accounts.contains_key(account), "account exists");
+        let summary = Summary::compute(&cl, &state.accounts[account], today);
+        let mut app = App {
+            cl,
+            state,
+            account: account.to_string(),
+            stack: vec![Screen::Dashboard],
+            cursor: 0,
+            help: false,
+            input: None,
+            flash: None,
+            dirty: false,
+            save_error: None,
+            quit: false,
+            now,
+            today,
+            color: true,
+            scroll: 0,
+            summary,
+            hits: Hits::default(),
+            show_list: None,
+            quit_asked: false,
+            cursors: Vec::new(),
+            choices: Vec::new(),
+            saved_history: Vec::new(),
+            history_loaded: false,
+        };
+        if !app.acct().personas_chosen && !app.cl.personas.is_empty() {
+            app.open_personas(true);
+        }
+        app
+    }
+
+    /// First run of a new account: offer these checklists before anything else (if more than one).
+    pub fn offer_checklists(&mut self, choices: Vec<Checklist>) {
+        if choices.len() > 1 {
+            let at = choices.iter().position(|c| c.id == self.cl.id).unwrap_or(0);
+            self.choices = choices;
+            self.push(Screen::Checklists);
+            self.cursor = at;
+        }
+    }
+
+    /// The new account follows the checklist under the cursor. Only before any progress.
+    fn choose_checklist(&mut self) {
+        let Some(chosen) = self.choices.get(self.cursor).cloned() else {
+            return;
+        };
+        let fresh = self.acct().new_events.len() <= 1 && self.acct().steps.is_empty();
+        // Choosing is what creates the account on disk (leaving the question saves nothing).
+        self.dirty = true;
+        if fresh && chosen.id != self.cl.id {
+            let id = chosen.id.clone();
+            self.op(|a, _| {
+                a.checklist = id.clone();
+                if let Some(crate::state::Event {
+                    kind: crate::state::EventKind::AccountCreated { checklist },
+                    ..
+                }) = a.new_events.first_mut()
+                {
+                    *checklist = id;
+                }
+            });
+            self.cl = chosen;
+        }
+        self.choices.clear();
+        self.back();
+        if let Some(Screen::Personas { selected, .. }) = self.stack.last_mut() {
+            // Persona ids may differ between checklists.
+            *selected = vec![false; self.cl.personas.len()];
+        } else if !self.acct().personas_chosen && !self.cl.personas.is_empty() {
+            self.open_personas(true);
+        }
+        self.ok(format!("Following: {}.", self.cl.title));
+    }
+
+    pub fn acct(&self) -> &Account {
+        &self.state.accounts[&self.account]
+    }
+
+    /// The account's history, oldest first: the one place the TUI reads it from (the saved
+    /// log, then changes not saved yet).
+    pub fn history(&self) -> Vec<&Event> {
+        self.saved_history
+            .iter()
+            .chain(&self.acct().new_events)
+            .collect()
+    }
+
+    /// Every known event, oldest first (see [`App::history`]).
+    pub fn events(&self) -> impl DoubleEndedIterator<Item = &Event> {
+        self.saved_history.iter().chain(&self.acct().new_events)
+    }
+
+    /// True when the history screen is open but the log has not been read yet: the shell reads
+    /// it and calls [`App::history_read`].
+    pub fn wants_history(&self) -> bool {
+        !self.history_loaded && matches!(self.screen(), Screen::History)
+    }
+
+    /// The history as read from the log (it includes everything saved so far).
+    pub fn history_read(&mut self, events: Vec<Event>) {
+        self.saved_history = events;
+        self.history_loaded = true;
+    }
+
+    /// Events saved by the shell: they move from the account's unsaved list to the history.
+    pub fn events_saved(&mut self, events: Vec<Event>) {
+        self.saved_history.extend(events);
+    }
+
+    /// Runs a domain operation on the current account (the checklist is borrowed, not cloned).
+    fn op<R>(&mut self, f: impl FnOnce(&mut Account, &Checklist) -> R) -> R {
+        let acct = self
+            .state
+            .accounts
+            .get_mut(&self.account)
+            .expect("account exists");
+        f(acct, &self.cl)
+    }
+
+    pub fn screen(&self) -> &Screen {
+        self.stack.last().expect("stack never empty")
+    }
+
+    /// The kind of the current screen, telling the emergency screen before an incident is
+    /// started ([`ScreenKind::Compromise`]) from the one of an open incident.
+    pub fn kind(&self) -> ScreenKind {
+        match self.screen() {
+            Screen::Emergency if self.acct().open_incident().is_none() => ScreenKind::Compromise,
+            s => s.kind(),
+        }
+    }
+
+    fn push(&mut self, s: Screen) {
+        self.stack.push(s);
+        self.cursors.push(self.cursor);
+        self.cursor = 0;
+    }
+
+    fn replace(&mut self, s: Screen) {
+        *self.stack.last_mut().expect("stack never empty") = s;
+    }
+
+    fn back(&mut self) {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+            self.cursor = self.cursors.pop().unwrap_or(0);
+        } else {
+            self.quit = true;
+        }
+    }
+
+    fn ok(&mut self, text: impl Into<String>) {
+        self.flash = Some(Flash {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn err(&mut self, text: impl Into<String>) {
+        self.flash = Some(Flash {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// Steps of a section that apply to this account.
+    pub fn visible_steps<'a>(&'a self, section: &'a Section) -> Vec<&'a Step> {
+        self.acct().applicable(section).collect()
+    }
+
+    /// The walkthrough's section (on its steps or at its end).
+    pub fn walk_section(&self) -> Option<&Section> {
+        match self.screen() {
+            Screen::Walkthrough { section, .. } | Screen::SectionEnd { section } => {
+                self.cl.section(section)
+            }
+            _ => None,
+        }
+    }
+
+    /// Number of rows in the current list, for cursor bounds.
+    pub fn rows(&self) -> usize {
+        match self.screen() {
+            Screen::Dashboard => self.cl.sections.len(),
+            Screen::Review { section } => self
+                .cl
+                .section(section)
+                .map_or(0, |s| self.visible_steps(s).len()),
+            Screen::Emergency => self.cl.emergency().map_or(0, |s| s.steps.len()),
+            Screen::History => self.events().count(),
+            Screen::Personas { selected, .. } => selected.len(),
+            Screen::Score => 0,
+            Screen::Checklists => self.choices.len(),
+            // The steps and, last, the section's end.
+            Screen::Walkthrough { .. } | Screen::SectionEnd { .. } => self
+                .walk_section()
+                .map_or(0, |s| self.visible_steps(s).len() + 1),
+        }
+    }
+
+    /// The current walkthrough section and step, if on a step.
+    pub fn current_step(&self) -> Option<(&Section, &Step, usize, usize)> {
+        let Screen::Walkthrough { section, index } = self.screen() else {
+            return None;
+        };
+        let s = self.cl.section(section)?;
+        let steps = self.visible_steps(s);
+        let i = (*index).min(steps.len().checked_sub(1)?);
+        Some((s, steps[i], i, steps.len()))
+    }
+
+    /// The step under the cursor on the review or emergency screen.
+    pub fn selected_step(&self) -> Option<(&Section, &Step)> {
+        match self.screen() {
+            Screen::Review { section } => {
+                let s = self.cl.section(section)?;
+                self.visible_steps(s).get(self.cursor).map(|st| (s, *st))
+            }
+            Screen::Emergency => {
+                let s = self.cl.emergency()?;
+                s.steps.get(self.cursor).map(|st| (s, st))
+            }
+            _ => self.current_step().map(|(s, st, _, _)| (s, st)),
+        }
+    }
+
+    /// Steps of the walkthrough section still open (to do, skipped or to re-verify), with their
+    /// 0-based position in the section.
+    pub fn open_steps(&self) -> Vec<(usize, &Step)> {
+        self.walk_section().map_or_else(Vec::new, |s| {
+            self.visible_steps(s)
+                .into_iter()
+                .enumerate()
+                .filter(|(_, t)| is_open(self.acct().status(&t.id)))
+                .collect()
+        })
+    }
+
+    /// The next setup section after the walkthrough's one (wrapping around) with open steps.
+    pub fn next_unfinished(&self) -> Option<&Section> {
+        let current = self.walk_section()?;
+        let setup: Vec<&Section> = self.cl.sections_of(SectionKind::Setup).collect();
+        let at = setup.iter().position(|s| s.id == current.id)?;
+        (1..setup.len())
+            .map(|k| setup[(at + k) % setup.len()])
+            .find(|s| {
+                self.visible_steps(s)
+                    .iter()
+                    .any(|t| is_open(self.acct().status(&t.id)))
+            })
+    }
+
+    /// Steps the open incident reopened that still wait for re-verification.
+    pub fn reverify_count(&self) -> usize {
+        self.summary.next.reverify
+    }
+
+    fn open_personas(&mut self, first_run: bool) {
+        let chosen = &self.acct().personas;
+        let selected = self
+            .cl
+            .personas
+            .iter()
+            .map(|p| chosen.contains(&p.id))
+            .collect();
+        self.push(Screen::Personas {
+            selected,
+            first_run,
+        });
+    }
+
+    /// Opens a setup section at its first step not done yet.
+    fn walk(&mut self, id: &str, replace: bool) {
+        let Some(s) = self.cl.section(id) else { return };
+        let steps = self.visible_steps(s);
+        if steps.is_empty() {
+            self.err("No steps of this section apply to your personas (press p to change them).");
+            return;
+        }
+        let index = steps
+            .iter()
+            .position(|st| !self.acct().status(&st.id).is_done())
+            .unwrap_or(0);
+        let screen = Screen::Walkthrough {
+            section: id.to_string(),
+            index,
+        };
+        if replace {
+            self.replace(screen);
+        } else {
+            self.push(screen);
+        }
+    }
+
+    fn open_section(&mut self) {
+        let Some(s) = self.cl.sections.get(self.cursor) else {
+            return;
+        };
+        let id = s.id.clone();
+        match s.kind {
+            SectionKind::Setup => self.walk(&id, false),
+            SectionKind::Recurring | SectionKind::Event => {
+                self.push(Screen::Review { section: id })
+            }
+            SectionKind::Emergency => self.compromised(),
+        }
+    }
+
+    /// `!` or the compromise row: the emergency screen at once. Nothing is recorded: an open
+    /// incident is shown, otherwise the steps wait for an explicit start (S).
+    fn compromised(&mut self) {
+        if self.cl.emergency().is_none() {
+            self.err("This checklist has no emergency section.");
+            return;
+        }
+        self.help = false;
+        if self.screen().kind() != ScreenKind::Emergency {
+            self.push(Screen::Emergency);
+        }
+    }
+
+    fn start_input(&mut self, kind: InputKind, text: &str) {
+        self.input = Some(Input::new(kind, text));
+    }
+
+    /// Recomputes the derived values after a change.
+    fn refresh(&mut self) {
+        self.summary = Summary::compute(&self.cl, self.acct(), self.today);
+    }
+
+    /// Applies one action.
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Tick { now, today } => {
+                self.now = now;
+                if today != self.today {
+                    self.today = today;
+                    self.refresh();
+                }
+                return;
+            }
+            Action::Rendered(hits) => {
+                self.hits = hits;
+                self.scroll = self.scroll.min(hits.scroll_max);
+                return;
+            }
+            Action::Quit => {
+                let typed = self.input.as_ref().is_some_and(|i| !i.text().is_empty());
+                if typed && !self.quit_asked {
+                    self.quit_asked = true;
+                    self.err("You have typed text that is not saved. Enter saves it, Esc drops it, Ctrl-C again quits without it.");
+                } else {
+                    self.quit = true;
+                }
+                return;
+            }
+            _ => self.quit_asked = false,
+        }
+        if action == Action::Compromised {
+            self.compromised();
+        } else if self.input.is_some() {
+            self.update_input(action);
+        } else if self.help {
+            // Any key closes help (except those handled above).
+            self.help = false;
+        } else {
+            self.update_screen(action);
+        }
+        self.refresh();
+    }
+
+    fn update_screen(&mut self, action: Action) {
+        if !matches!(action, Action::Select(_) | Action::Click { .. }) {
+            self.flash = None;
+        }
+        if !matches!(action, Action::ScrollDown | Action::ScrollUp) {
+            self.scroll = 0;
+        }
+        let rows = self.rows();
+        let kind = self.kind();
+        let steps = matches!(kind, ScreenKind::Walkthrough | ScreenKind::SectionEnd);
+        match action {
+            Action::ScrollDown => {
+                self.scroll = (self.scroll + 5).min(self.hits.scroll_max).min(MAX_SCROLL)
+            }
+            Action::ScrollUp => self.scroll = self.scroll.saturating_sub(5),
+            // The score screen is one long page: arrows scroll it.
+            Action::Down if kind == ScreenKind::Score => {
+                self.scroll = (self.cursor as u16 + 1).min(MAX_SCROLL);
+                self.cursor = self.scroll as usize;
+            }
+            Action::Up if kind == ScreenKind::Score => {
+                self.cursor = self.cursor.saturating_sub(1);
+                self.scroll = self.cursor as u16;
+            }
+            Action::Confirm if kind == ScreenKind::Checklists => self.choose_checklist(),
+            Action::Help => self.help = true,
+            // Leaving the first question quits without creating anything.
+            Action::Back if kind == ScreenKind::Checklists => self.quit = true,
+            Action::Back => {
+                if let Screen::Personas { .. } = self.screen()
+                    && !self.acct().personas_chosen
+                {
+                    // First run: leaving without choosing means "no persona" (everyone's steps).
+                    self.confirm_personas();
+                    return;
+                }
+                self.back()
+            }
+            // The mouse wheel in the walkthrough moves between steps.
+            Action::Up if steps => self.update_screen(Action::Prev),
+            Action::Down if steps => self.update_screen(Action::Next),
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::Down => self.cursor = (self.cursor + 1).min(rows.saturating_sub(1)),
+            Action::Select(i) if steps => self.go_step(i),
+            Action::Select(i) if i < rows => self.cursor = i,
+            Action::Click { column, row } => {
+                if let Some(l) = self.hits.list
+                    && l.area.contains(Position::new(column, row))
+                {
+                    let i = l.offset + usize::from(row - l.area.y);
+                    if i < rows {
+                        self.update_screen(Action::Select(i));
+                    }
+                }
+            }
+            Action::Prev => match self.screen().clone() {
+                Screen::SectionEnd { .. } => self.go_step(rows.saturating_sub(2)),
+                Screen::Walkthrough { index, .. } => self.go_step(index.saturating_sub(1)),
+                _ => {}
+            },
+            Action::Next => {
+                if let Some((_, _, i, n)) = self.current_step() {
+                    if i + 1 < n {
+                        self.go_step(i + 1);
+                    } else {
+                        self.section_end();
+                    }
+                }
+            }
+            Action::First if steps => self.go_step(0),
+            Action::Last if steps => self.go_step(rows.saturating_sub(1)),
+            Action::Jump(i) if steps && i < rows => self.go_step(i),
+            Action::Jump(_) if steps => {
+                self.err(format!(
+                    "This section has {} steps.",
+                    rows.saturating_sub(1)
+                ));
+            }
+            Action::PageDown | Action::PageUp if steps => {
+                let page = self
+                    .hits
+                    .list
+                    .map_or(5, |l| usize::from(l.area.height).max(1));
+                let at = match self.screen() {
+                    Screen::Walkthrough { index, .. } => (*index).min(rows.saturating_sub(1)),
+                    _ => rows.saturating_sub(1),
+                };
+                let to = if action == Action::PageDown {
+                    (at + page).min(rows.saturating_sub(1))
+                } else {
+                    at.saturating_sub(page)
+                };
+                self.go_step(to);
+            }
+            Action::ToggleList => self.show_list = Some(!self.hits.list_shown),
+            Action::NextSection => match self.next_unfinished().map(|s| s.id.clone()) {
+                Some(id) => self.walk(&id, true),
+                None => self.ok("Every setup section is done. q: back to the dashboard."),
+            },
+            Action::Open => self.open_section(),
+            Action::History => self.push(Screen::History),
+            Action::Score => self.push(Screen::Score),
+            Action::Personas => self.open_personas(false),
+            Action::Confirm => self.confirm_personas(),
+            Action::Done => self.done(),
+            Action::Skip => {
+                if let Some((_, st, _, _)) = self.current_step() {
+                    let step = st.id.clone();
+                    self.start_input(InputKind::Skip { step }, "");
+                }
+            }
+            Action::NotApplicable => self.not_applicable(),
+            Action::Note => match self.screen() {
+                Screen::Emergency => self.start_input(InputKind::IncidentNote, ""),
+                _ => {
+                    if let Some((_, st)) = self.selected_step() {
+                        let step = st.id.clone();
+                        let existing = self.acct().note(&step).unwrap_or_default().to_string();
+                        self.start_input(InputKind::Note { step }, &existing);
+                    }
+                }
+            },
+            Action::Ticket => self.start_input(InputKind::Ticket, ""),
+            Action::StartIncident => self.start_incident(),
+            Action::CloseIncident => {
+                if self.acct().open_incident().is_some() {
+                    let open = self.summary.next.emergency.len();
+                    self.start_input(InputKind::CloseIncident, "");
+                    if open > 0 {
+                        self.err(format!(
+                            "{open} emergency step{} still open. Esc to go back, or type how it was resolved.",
+                            if open == 1 { " is" } else { "s are" }
+                        ));
+                    }
+                } else {
+                    self.err("No incident is open.");
+                }
+            }
+            Action::FalseAlarm => {
+                if self.acct().open_incident().is_some() {
+                    let restores = self.reverify_count();
+                    self.start_input(InputKind::FalseAlarm { restores }, "");
+                } else {
+                    self.err("No incident is open.");
+                }
+            }
+            Action::Snooze => self.snooze(),
+            Action::Unsnooze => self.unsnooze(),
+            _ => {}
+        }
+    }
+
+    /// Goes to step `i` of the walkthrough section (from a step or from the section's end);
+    /// past the last step is the section's end.
+    fn go_step(&mut self, i: usize) {
+        if let Some(s) = self.walk_section() {
+            let section = s.id.clone();
+            if i + 1 >= self.rows() {
+                self.replace(Screen::SectionEnd { section });
+            } else {
+                self.replace(Screen::Walkthrough { section, index: i });
+            }
+        }
+    }
+
+    fn section_end(&mut self) {
+        if let Some(s) = self.walk_section() {
+            let section = s.id.clone();
+            self.replace(Screen::SectionEnd { section });
+        }
+    }
+
+    /// Called by the shell after trying to save.
+    pub fn saved(&mut self, result: Result<(), String>) {
+        // A save may merge in changes another lockstep made (or, on a conflict, bring back what
+        // is on disk): derived values follow the state as saved.
+        self.refresh();
+        match result {
+            Ok(()) => {
+                self.dirty = false;
+                self.save_error = None;
+            }
+            Err(e) => self.save_error = Some(e),
+        }
+    }
+}
+
+/// A setup step still to act on: to do, skipped, or to re-verify.
+pub fn is_open(s: &Status) -> bool {
+    matches!(
+        s,
+        Status::Todo | Status::Skipped { .. } | Status::Reverify { .. }
+    )
+}

@@ -1,0 +1,170 @@
+//! The vocabulary of the TUI: screens, actions, and the layout a render reports back.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ratatui::layout::Rect;
+use tui_input::InputRequest;
+
+/// The kinds of screen, used by the keymap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScreenKind {
+    Dashboard,
+    Walkthrough,
+    /// The end of a walkthrough section: what is still open, and the next section.
+    SectionEnd,
+    Review,
+    /// The emergency steps of an open incident.
+    Emergency,
+    /// The emergency steps before an incident is started: nothing is recorded yet.
+    Compromise,
+    History,
+    Personas,
+    Score,
+    Checklists,
+}
+
+impl ScreenKind {
+    pub const ALL: &'static [ScreenKind] = &[
+        ScreenKind::Checklists,
+        ScreenKind::Dashboard,
+        ScreenKind::Walkthrough,
+        ScreenKind::SectionEnd,
+        ScreenKind::Review,
+        ScreenKind::Emergency,
+        ScreenKind::Compromise,
+        ScreenKind::History,
+        ScreenKind::Personas,
+        ScreenKind::Score,
+    ];
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    Dashboard,
+    /// A setup section: its steps beside the selected step's details; `index` into the section's
+    /// applicable steps.
+    Walkthrough {
+        section: String,
+        index: usize,
+    },
+    /// Past the last step of a section.
+    SectionEnd {
+        section: String,
+    },
+    Review {
+        section: String,
+    },
+    /// The emergency steps: a preview until an incident is started, then the incident.
+    Emergency,
+    History,
+    Personas {
+        selected: Vec<bool>,
+        /// Asked on the first run (rather than opened with `p`).
+        first_run: bool,
+    },
+    Score,
+    /// First run: which checklist this account follows (only when there is a choice).
+    Checklists,
+}
+
+impl Screen {
+    /// The kind of screen (the emergency screen is [`ScreenKind::Emergency`] whether or not an
+    /// incident is open; [`App::kind`] tells the two apart).
+    pub fn kind(&self) -> ScreenKind {
+        match self {
+            Screen::Dashboard => ScreenKind::Dashboard,
+            Screen::Walkthrough { .. } => ScreenKind::Walkthrough,
+            Screen::SectionEnd { .. } => ScreenKind::SectionEnd,
+            Screen::Review { .. } => ScreenKind::Review,
+            Screen::Emergency => ScreenKind::Emergency,
+            Screen::History => ScreenKind::History,
+            Screen::Personas { .. } => ScreenKind::Personas,
+            Screen::Score => ScreenKind::Score,
+            Screen::Checklists => ScreenKind::Checklists,
+        }
+    }
+}
+
+/// A list as last drawn: the rows' area (inside any border) and the first row shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListHit {
+    pub area: Rect,
+    pub offset: usize,
+}
+
+/// What the last render laid out, fed back with [`Action::Rendered`]: mouse clicks and scrolling
+/// use these areas instead of repeating the layout arithmetic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hits {
+    /// The screen's list, if it has one.
+    pub list: Option<ListHit>,
+    /// Largest useful scroll offset of the details pane.
+    pub scroll_max: u16,
+    /// The walkthrough's list of steps is shown.
+    pub list_shown: bool,
+}
+
+/// Everything the user can do; produced by the keymap (or mouse, or the clock).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Action {
+    Up,
+    Down,
+    Prev,
+    Next,
+    First,
+    Last,
+    PageUp,
+    PageDown,
+    /// Go to step N (0-based) of the walkthrough section.
+    Jump(usize),
+    /// Show or hide the walkthrough's list of steps.
+    ToggleList,
+    /// From a section's end, the next unfinished section.
+    NextSection,
+    Open,
+    Confirm,
+    Done,
+    Skip,
+    NotApplicable,
+    Note,
+    Ticket,
+    CloseIncident,
+    StartIncident,
+    FalseAlarm,
+    Snooze,
+    Unsnooze,
+    History,
+    Score,
+    Personas,
+    Compromised,
+    Help,
+    Back,
+    Quit,
+    ScrollDown,
+    ScrollUp,
+    /// Select a row of the current list.
+    Select(usize),
+    /// A mouse click at a terminal cell.
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// What the last render laid out (sent by the shell after each draw).
+    Rendered(Hits),
+    /// Edit the open text prompt.
+    Edit(InputRequest),
+    /// Type one character into the open prompt (pasted text).
+    InputChar(char),
+    InputSubmit,
+    InputCancel,
+    /// The clock moved (sent by the shell).
+    Tick {
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+}

@@ -1,0 +1,213 @@
+//! Derived values the screens show (score, review states, what to do next), computed once per
+//! change by `App::update` so that rendering only draws.
+
+use chrono::NaiveDate;
+
+use crate::checklist::{Checklist, SectionKind};
+use crate::schedule::{self, Due, ReviewStatus};
+use crate::score::{self, Part, Score};
+use crate::state::{Account, Status};
+
+/// One setup step worth doing next.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextStep {
+    pub section: String,
+    pub section_title: String,
+    pub step: String,
+    pub title: String,
+    /// The step's marker: `[ ]`, `[-]` or `[?]`.
+    pub symbol: &'static str,
+}
+
+/// What to do next, in order: emergency steps of an open incident, then setup steps (open or
+/// skipped essentials before any advanced step, advice last), then due reviews.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NextUp {
+    /// The open incident, if any.
+    pub incident: Option<u32>,
+    /// Emergency steps of the open incident not done yet, in order.
+    pub emergency: Vec<String>,
+    /// Setup steps an incident reopened, still waiting to be re-verified.
+    pub reverify: usize,
+    /// The first few setup steps to do, in the order above.
+    pub setup: Vec<NextStep>,
+    /// How many setup steps are left in all (to do, skipped essentials, re-verify).
+    pub setup_left: usize,
+}
+
+/// How many setup steps Next up lists.
+const NEXT_STEPS: usize = 3;
+
+/// A review's state on the review screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewView {
+    pub section: String,
+    /// Recurring reviews: where they stand (None for on-demand re-checks).
+    pub status: Option<ReviewStatus>,
+    pub last: Option<NaiveDate>,
+    /// The last run is recorded and the next cycle has not begun: the screen keeps the ticks.
+    pub finished: bool,
+    pub snoozed_until: Option<NaiveDate>,
+}
+
+/// Everything derived the screens show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub score: Score,
+    pub reviews: Vec<ReviewView>,
+    pub next: NextUp,
+}
+
+impl Summary {
+    pub fn compute(cl: &Checklist, acct: &Account, today: NaiveDate) -> Summary {
+        let statuses = schedule::reviews(cl, acct, today);
+        let reviews = cl
+            .sections
+            .iter()
+            .filter(|s| matches!(s.kind, SectionKind::Recurring | SectionKind::Event))
+            .map(|s| {
+                let r = acct.reviews.get(&s.id);
+                let last = r.and_then(|r| r.last()).map(|c| c.date);
+                let status = statuses.iter().find(|x| x.section == s.id).cloned();
+                let running = r.is_some_and(|r| !r.in_progress.is_empty());
+                // A recurring review's next cycle begins once it is due soon (or due, or made
+                // due by an incident); an on-demand re-check's at the next day.
+                let finished = !running
+                    && match (&status, last) {
+                        (_, None) => false,
+                        (Some(st), Some(_)) => matches!(st.due, Due::Scheduled { .. }),
+                        (None, Some(d)) => d == today,
+                    };
+                ReviewView {
+                    section: s.id.clone(),
+                    status,
+                    last,
+                    finished,
+                    snoozed_until: r
+                        .and_then(|r| r.snoozed_until)
+                        .filter(|_| schedule::is_snoozed(r, today)),
+                }
+            })
+            .collect();
+        Summary {
+            score: score::score(cl, acct, today),
+            reviews,
+            next: next_up(cl, acct),
+        }
+    }
+
+    pub fn review(&self, section: &str) -> Option<&ReviewView> {
+        self.reviews.iter().find(|r| r.section == section)
+    }
+}
+
+/// The steps to do next (see [`NextUp`]).
+pub fn next_up(cl: &Checklist, acct: &Account) -> NextUp {
+    let mut next = NextUp::default();
+    if let Some(inc) = acct.open_incident() {
+        next.incident = Some(inc.id);
+        if let Some(em) = cl.emergency() {
+            next.emergency = em
+                .steps
+                .iter()
+                .filter(|t| !inc.steps.contains_key(&t.id))
+                .map(|t| t.title.clone())
+                .collect();
+        }
+    }
+    // (rank, order): essentials open or skipped, then other core steps, then advice.
+    let mut candidates = Vec::new();
+    for s in cl.sections_of(SectionKind::Setup) {
+        let part = score::part_of(cl, &s.id);
+        for t in acct.applicable(s) {
+            let st = acct.status(&t.id);
+            if matches!(st, Status::Reverify { .. }) {
+                next.reverify += 1;
+            }
+            // Essentials open, skipped or to re-verify, then the other parts' open steps.
+            let rank = match (part, st) {
+                (Some(Part::Essentials), Status::Todo | Status::Skipped { .. }) => 0,
+                (Some(Part::Advanced), Status::Todo) => 1,
+                (Some(Part::Advice), Status::Todo) => 2,
+                (Some(p), Status::Reverify { .. }) => p as u8,
+                _ => continue,
+            };
+            candidates.push((
+                rank,
+                NextStep {
+                    section: s.id.clone(),
+                    section_title: s.title.clone(),
+                    step: t.id.clone(),
+                    title: t.title.clone(),
+                    symbol: st.symbol(),
+                },
+            ));
+        }
+    }
+    candidates.sort_by_key(|(rank, _)| *rank);
+    next.setup_left = candidates.len();
+    next.setup = candidates
+        .into_iter()
+        .take(NEXT_STEPS)
+        .map(|(_, s)| s)
+        .collect();
+    next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::{BUNDLED, parse};
+    use chrono::{TimeZone, Utc};
+
+    fn now() -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn skipped_essentials_come_before_advanced_steps() {
+        let cl = parse("c.json", BUNDLED[0].1).unwrap();
+        let mut a = Account::new("crypto-com", now());
+        for t in &cl.section("essentials").unwrap().steps {
+            a.check(&cl, &t.id, now()).unwrap();
+        }
+        a.skip(&cl, "withdrawal-whitelist", "later", now()).unwrap();
+        let n = next_up(&cl, &a);
+        assert_eq!(n.setup[0].step, "withdrawal-whitelist");
+        assert_eq!(n.setup[0].symbol, "[-]");
+        assert_eq!(n.setup[1].step, "passkeys");
+        // Advice comes after every advanced step.
+        for t in &cl.section("advanced").unwrap().steps {
+            a.check(&cl, &t.id, now()).unwrap();
+        }
+        let n = next_up(&cl, &a);
+        assert_eq!(n.setup[0].step, "withdrawal-whitelist");
+        assert_eq!(n.setup[1].section, "tailored");
+    }
+
+    #[test]
+    fn an_incident_lists_its_emergency_steps_and_what_to_re_verify() {
+        let cl = parse("c.json", BUNDLED[0].1).unwrap();
+        let mut a = Account::new("crypto-com", now());
+        a.check(&cl, "totp-2fa", now()).unwrap();
+        a.check(&cl, "passkeys", now()).unwrap();
+        a.open_compromise(&cl, now());
+        let n = next_up(&cl, &a);
+        assert_eq!(n.incident, Some(1));
+        assert_eq!(n.emergency.len(), 3);
+        assert_eq!(n.reverify, 2);
+        // Essentials first (re-verify or to do), then the advanced step to re-verify.
+        assert_eq!(n.setup[0].step, "totp-2fa");
+        assert_eq!(n.setup[0].symbol, "[?]");
+        assert_eq!(n.setup[1].step, "anti-phishing-code");
+        assert_eq!(
+            n.setup_left,
+            7 + 6 + 7,
+            "advice steps for everyone count too"
+        );
+        for t in &cl.emergency().unwrap().steps {
+            a.toggle_emergency_step(&cl, &t.id, now()).unwrap();
+        }
+        assert!(next_up(&cl, &a).emergency.is_empty());
+    }
+}

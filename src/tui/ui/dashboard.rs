@@ -1,0 +1,222 @@
+//! The dashboard: score, one row per section, and what to do next.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, ListItem, Paragraph};
+
+use super::text::hang;
+use super::{due_span, fg, render_list};
+use crate::checklist::{SectionKind, SectionRole};
+use crate::schedule;
+use crate::tui::app::{App, Hits};
+
+/// A text bar `[####----]` of `width` cells inside the brackets.
+pub(super) fn bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(total).unwrap_or(0).min(width);
+    format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled))
+}
+
+pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
+    let [score_area, list_area] =
+        Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
+    render_score(app, frame, score_area);
+
+    let sc = &app.summary.score;
+    let items: Vec<ListItem> = app
+        .cl
+        .sections
+        .iter()
+        .map(|s| {
+            let mut spans = vec![Span::styled(
+                format!("{:<34}", s.title),
+                Style::new().bold(),
+            )];
+            match s.kind {
+                SectionKind::Setup => {
+                    let (done, total, reverify) = sc
+                        .section(&s.id)
+                        .map_or((0, 0, 0), |x| (x.done, x.applicable, x.reverify));
+                    let style = if done == total && total > 0 {
+                        fg(app, Color::Green)
+                    } else {
+                        Style::new()
+                    };
+                    spans.push(Span::styled(
+                        format!("{} {done:>2}/{total:<2}", bar(done, total, 10)),
+                        style,
+                    ));
+                    if reverify > 0 {
+                        spans.push(Span::styled(
+                            format!(" {reverify} to re-verify"),
+                            fg(app, Color::Magenta).bold(),
+                        ));
+                    } else if s.role == SectionRole::Advice {
+                        spans.push(Span::styled(
+                            " advice, counts less",
+                            fg(app, Color::DarkGray),
+                        ));
+                    } else if let Some(m) = s.minutes {
+                        spans.push(Span::styled(format!(" ~{m} min"), fg(app, Color::DarkGray)));
+                    }
+                }
+                SectionKind::Recurring => {
+                    if let Some(v) = app.summary.review(&s.id)
+                        && let Some(r) = &v.status
+                    {
+                        let every = schedule::interval_label(r.every_months);
+                        spans.push(Span::raw(format!("{every:<10} ")));
+                        spans.push(due_span(app, &r.due, v.snoozed_until));
+                        if r.progress.0 > 0 {
+                            spans.push(Span::raw(format!(
+                                " ({}/{} checked)",
+                                r.progress.0, r.progress.1
+                            )));
+                        }
+                    }
+                }
+                SectionKind::Event => {
+                    let last = app.summary.review(&s.id).and_then(|v| v.last);
+                    spans.push(Span::styled(
+                        match last {
+                            Some(d) => format!("on demand, last {d}"),
+                            None => "on demand, never run".into(),
+                        },
+                        fg(app, Color::DarkGray),
+                    ));
+                }
+                SectionKind::Emergency => {
+                    spans.push(Span::styled(
+                        match app.summary.next.incident {
+                            Some(id) => format!("incident #{id} open: Enter for its steps"),
+                            None => "Enter or !: steps first, nothing recorded".into(),
+                        },
+                        fg(app, Color::Red),
+                    ));
+                }
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let [list_area, next_area] = Layout::vertical([
+        Constraint::Length(app.cl.sections.len() as u16 + 2),
+        Constraint::Min(0),
+    ])
+    .areas(list_area);
+    let block = Block::bordered().title(format!(" {} ", app.cl.service));
+    let list = render_list(frame, list_area, items, block, Some(app.cursor));
+    if next_area.height >= 3 {
+        let block = Block::bordered().title(" Next up ");
+        let w = block.inner(next_area).width as usize;
+        frame.render_widget(Paragraph::new(next_up(app, w)).block(block), next_area);
+    }
+    Hits {
+        list: Some(list),
+        ..Hits::default()
+    }
+}
+
+/// The score as a label followed by a text bar (readable with or without colour).
+fn render_score(app: &App, frame: &mut Frame, area: Rect) {
+    let sc = &app.summary.score;
+    let block = Block::bordered().title(" Hardening score (b: how it is computed) ");
+    let inner = block.inner(area);
+    let line = match sc.value {
+        Some(v) => {
+            let label = format!("{v:>3}/100 ");
+            let w = (inner.width as usize).saturating_sub(label.len() + 2);
+            let color = if v >= 85 {
+                Color::Green
+            } else if v >= 50 {
+                Color::Yellow
+            } else {
+                Color::Red
+            };
+            Line::from(vec![
+                Span::styled(label, Style::new().bold()),
+                Span::styled(bar(v as usize, 100, w), fg(app, color)),
+            ])
+        }
+        None => Line::styled(
+            format!(
+                "no score while incident #{} is open (a false alarm? F on the emergency screen)",
+                sc.open_incident.unwrap_or(0)
+            ),
+            fg(app, Color::Red).bold(),
+        ),
+    };
+    frame.render_widget(Paragraph::new(line).block(block), area);
+}
+
+/// What to do next: an open incident's emergency steps (or what remains once they are done),
+/// then setup steps (open or skipped essentials first), then due reviews.
+fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
+    let n = &app.summary.next;
+    let bold = Style::new().bold();
+    let red = fg(app, Color::Red).bold();
+    let mut lines = Vec::new();
+    if let Some(id) = n.incident {
+        if n.emergency.is_empty() {
+            lines.extend(hang(
+                vec![Span::styled("Incident ", red)],
+                &format!(
+                    "#{id}: every emergency step is done. What remains: re-verify {} setup step{}, then close it with a resolution (! then C).",
+                    n.reverify,
+                    if n.reverify == 1 { "" } else { "s" }
+                ),
+                Style::new(),
+                w,
+            ));
+        } else {
+            lines.push(Line::styled(
+                format!(
+                    "Incident #{id}: {} emergency step{} left (press !)",
+                    n.emergency.len(),
+                    if n.emergency.len() == 1 { "" } else { "s" }
+                ),
+                red,
+            ));
+            for t in &n.emergency {
+                lines.extend(hang(vec![Span::raw("  [ ] ")], t, Style::new(), w));
+            }
+        }
+    }
+    match n.setup.first() {
+        None => lines.push(Line::styled(
+            "Setup  every applicable step is done",
+            fg(app, Color::Green),
+        )),
+        Some(_) => {
+            for (i, t) in n.setup.iter().enumerate() {
+                let label = if i == 0 { "Setup  " } else { "       " };
+                lines.extend(hang(
+                    vec![
+                        Span::styled(label, bold),
+                        Span::raw(format!("{} ", t.symbol)),
+                    ],
+                    &format!("{} ({})", t.title, t.section_title),
+                    Style::new(),
+                    w,
+                ));
+            }
+            let more = n.setup_left.saturating_sub(n.setup.len());
+            if more > 0 {
+                lines.push(Line::styled(
+                    format!("       and {more} more"),
+                    fg(app, Color::DarkGray),
+                ));
+            }
+        }
+    }
+    for v in &app.summary.reviews {
+        if let Some(r) = v.status.as_ref().filter(|r| r.due.is_due()) {
+            lines.push(Line::from(vec![
+                Span::styled("Review ", bold),
+                Span::raw(format!("{}: ", r.title)),
+                due_span(app, &r.due, v.snoozed_until),
+            ]));
+        }
+    }
+    lines
+}

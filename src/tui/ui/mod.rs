@@ -1,0 +1,359 @@
+//! Rendering: draws the `App` into a ratatui `Frame` and returns where its list and details
+//! landed ([`Hits`]). It only draws: derived values come from `App::summary`.
+
+mod dashboard;
+mod emergency;
+mod pages;
+mod review;
+pub mod text;
+mod walk;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
+
+use super::app::{App, Hits, ListHit, Screen};
+use super::keymap;
+use crate::schedule::Due;
+use crate::state::Status;
+
+/// Colours only when allowed (NO_COLOR / --color never turn them off; symbols and modifiers stay).
+pub(super) fn fg(app: &App, c: Color) -> Style {
+    if app.color {
+        Style::new().fg(c)
+    } else {
+        Style::new()
+    }
+}
+
+pub(super) fn status_style(app: &App, s: &Status) -> Style {
+    match s {
+        Status::Done { .. } => fg(app, Color::Green),
+        Status::Skipped { .. } => fg(app, Color::Yellow),
+        Status::NotApplicable { .. } => fg(app, Color::DarkGray),
+        Status::Reverify { .. } => fg(app, Color::Magenta).add_modifier(Modifier::BOLD),
+        Status::Todo => Style::new(),
+    }
+}
+
+pub(super) fn due_span(app: &App, d: &Due, snoozed: Option<chrono::NaiveDate>) -> Span<'static> {
+    let text = match snoozed {
+        Some(until) => format!("{} (snoozed until {until})", d.describe()),
+        None => d.describe(),
+    };
+    match d {
+        Due::Overdue { .. } => Span::styled(
+            format!("!! {text}"),
+            fg(app, Color::Red).add_modifier(Modifier::BOLD),
+        ),
+        Due::Now { .. } => Span::styled(
+            format!("! {text}"),
+            fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
+        ),
+        Due::Soon { .. } => Span::styled(text, fg(app, Color::Yellow)),
+        _ => Span::styled(text, fg(app, Color::DarkGray)),
+    }
+}
+
+/// Draws the whole screen; returns the layout for mouse hit-testing and scrolling.
+pub fn render(app: &App, frame: &mut Frame) -> Hits {
+    let area = frame.area();
+    let message = status_message(app);
+    let width = area.width.max(1) as usize;
+    let rows = |t: &str| (t.chars().count().div_ceil(width) as u16).clamp(1, 4);
+    // Messages wrap onto up to four lines (a refusal explains itself); an open prompt takes one
+    // or two more (two when its question is long), below any message.
+    let status_h = match (&app.input, &message) {
+        (Some(i), m) => {
+            let prompt = text::width(&i.kind.prompt()) + 2;
+            u16::from(prompt + 20 > width) + 1 + m.as_ref().map_or(0, |(t, _)| rows(t))
+        }
+        (None, Some((t, _))) => rows(t),
+        (None, None) => 1,
+    };
+    let [header, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(status_h),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(app, frame, header);
+    let body = if let Some(inc) = app.acct().open_incident()
+        && !matches!(app.screen(), Screen::Emergency)
+    {
+        let [banner, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+        let text = format!(
+            " !! INCIDENT #{} OPEN for {} - press ! for the emergency steps ",
+            inc.id,
+            crate::export::elapsed(inc.opened, app.now)
+        );
+        frame.render_widget(Paragraph::new(text).style(alert(app)), banner);
+        rest
+    } else {
+        body
+    };
+    let hits = match app.screen() {
+        Screen::Dashboard => dashboard::render(app, frame, body),
+        Screen::Walkthrough { .. } | Screen::SectionEnd { .. } => walk::render(app, frame, body),
+        Screen::Review { .. } => review::render(app, frame, body),
+        Screen::Emergency => emergency::render(app, frame, body),
+        Screen::History => pages::history(app, frame, body),
+        Screen::Personas {
+            selected,
+            first_run,
+        } => pages::personas(app, frame, body, selected, *first_run),
+        Screen::Score => pages::score(app, frame, body),
+        Screen::Checklists => pages::checklists(app, frame, body),
+    };
+    render_status(app, frame, status, message);
+    render_footer(app, frame, footer);
+    if app.help {
+        render_help(app, frame, area);
+    }
+    hits
+}
+
+/// White on red, or reverse video without colour.
+pub(super) fn alert(app: &App) -> Style {
+    if app.color {
+        Style::new().fg(Color::White).bg(Color::Red).bold()
+    } else {
+        Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    }
+}
+
+fn render_header(app: &App, frame: &mut Frame, area: Rect) {
+    let title = format!(" lockstep | {} | account: {}", app.cl.title, app.account);
+    let style = if app.color {
+        Style::new().fg(Color::Black).bg(Color::Cyan)
+    } else {
+        Style::new().reversed()
+    };
+    frame.render_widget(Paragraph::new(title).style(style), area);
+}
+
+/// The status line's text and style: a save error wins over a flash message.
+fn status_message(app: &App) -> Option<(String, Style)> {
+    if let Some(e) = &app.save_error {
+        return Some((format!("NOT SAVED: {e}"), fg(app, Color::Red).bold()));
+    }
+    app.flash.as_ref().map(|f| {
+        if f.error {
+            (format!("x {}", f.text), fg(app, Color::Red).bold())
+        } else {
+            (format!("* {}", f.text), fg(app, Color::Green))
+        }
+    })
+}
+
+fn render_status(app: &App, frame: &mut Frame, area: Rect, message: Option<(String, Style)>) {
+    let Some(input) = &app.input else {
+        if let Some((text, style)) = message {
+            frame.render_widget(
+                Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
+                area,
+            );
+        }
+        return;
+    };
+    // The message (e.g. why a note was refused) above the prompt, which keeps the typed text.
+    let prompt = format!("{}: ", input.kind.prompt());
+    let two_rows = text::width(&prompt) + 20 > area.width as usize;
+    let input_h = 1 + u16::from(two_rows);
+    let [msg, line] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(input_h)]).areas(area);
+    if let Some((text, style)) = message {
+        frame.render_widget(
+            Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
+            msg,
+        );
+    }
+    let (prompt_area, field) = if two_rows {
+        let [p, f] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(line);
+        (p, f)
+    } else {
+        let w = (text::width(&prompt) as u16).min(line.width);
+        let [p, f] = Layout::horizontal([Constraint::Length(w), Constraint::Min(1)]).areas(line);
+        (p, f)
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(prompt, Style::new().bold())),
+        prompt_area,
+    );
+    // The part of the text around the cursor that fits, and the terminal's cursor in it.
+    let room = field.width.saturating_sub(1).max(1) as usize;
+    let scroll = input.field.visual_scroll(room);
+    frame.render_widget(
+        Paragraph::new(input.text()).scroll((0, scroll as u16)),
+        field,
+    );
+    let x = (input.field.visual_cursor().saturating_sub(scroll)) as u16;
+    frame.set_cursor_position(Position::new(field.x + x.min(field.width), field.y));
+}
+
+/// A list with the cursor's row highlighted (reverse video, "> " marker: visible without colour).
+/// Returns where its rows landed.
+pub(super) fn render_list(
+    frame: &mut Frame,
+    area: Rect,
+    items: Vec<ListItem<'_>>,
+    block: Block<'_>,
+    selected: Option<usize>,
+) -> ListHit {
+    let inner = block.inner(area);
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(Style::new().reversed())
+        .highlight_symbol("> ");
+    let mut state = ListState::default().with_selected(selected);
+    frame.render_stateful_widget(list, area, &mut state);
+    ListHit {
+        area: inner,
+        offset: state.offset(),
+    }
+}
+
+/// Pre-wrapped details that scroll with the app's scroll offset, with a hint when there is
+/// more. Returns the largest useful scroll offset.
+pub(super) fn render_details(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    lines: Vec<Line<'static>>,
+    block: Block<'static>,
+) -> u16 {
+    let inner = block.inner(area);
+    let max = (lines.len() as u16).saturating_sub(inner.height);
+    let scroll = app.scroll.min(max);
+    let block = if scroll < max {
+        block
+            .title_bottom(Line::styled(" more below: J/PgDn ", Style::new().bold()).right_aligned())
+    } else if scroll > 0 {
+        block.title_bottom(
+            Line::styled(" K/PgUp: back to the top ", Style::new().bold()).right_aligned(),
+        )
+    } else {
+        block
+    };
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+    max
+}
+
+/// The footer: the current screen's keys in keymap order. When they do not all fit, entries are
+/// dropped from the end (keeping `!` first and back last) and it ends with "? more".
+fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
+    let entries: Vec<(&str, &str)> = if app.input.is_some() {
+        vec![
+            ("Enter", "save"),
+            ("Esc", "cancel"),
+            ("←→ Home End", "move"),
+            ("Ctrl-W", "delete word"),
+            ("Ctrl-U", "clear"),
+        ]
+    } else {
+        keymap::bindings_for(app.kind())
+            .map(|b| (b.label, b.footer))
+            .collect()
+    };
+    let spans = footer_spans(&entries, area.width as usize);
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(fg(app, Color::Gray)),
+        area,
+    );
+}
+
+/// Footer entries that fit in `width` (see [`render_footer`]).
+pub fn footer_spans(entries: &[(&'static str, &'static str)], width: usize) -> Vec<Span<'static>> {
+    let len = |e: &[(&str, &str)]| -> usize {
+        e.iter()
+            .map(|(k, s)| text::width(k) + text::width(s) + 3)
+            .sum()
+    };
+    let more = ("?", "more");
+    let mut kept = entries.to_vec();
+    if len(&kept) > width {
+        // "? help" becomes "? more" at the end; Ctrl-C is listed in the help.
+        kept.retain(|(k, _)| *k != "?");
+        kept.push(more);
+        while len(&kept) > width && kept.len() > 3 {
+            kept.remove(kept.len() - 3);
+        }
+    }
+    kept.iter()
+        .flat_map(|(k, s)| {
+            [
+                Span::styled(*k, Style::new().bold()),
+                Span::raw(format!(" {s}  ")),
+            ]
+        })
+        .collect()
+}
+
+fn render_help(app: &App, frame: &mut Frame, area: Rect) {
+    let kind = app.kind();
+    let w = 72.min(area.width);
+    let inner_w = w.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for b in keymap::bindings_for(kind) {
+        lines.extend(text::hang(
+            vec![Span::styled(
+                format!("{:>8}  ", b.label),
+                Style::new().bold(),
+            )],
+            b.help,
+            Style::new(),
+            inner_w,
+        ));
+    }
+    if app.input.is_none() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "Press any key to close",
+            fg(app, Color::DarkGray),
+        ));
+    }
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(format!(" Keys: {kind:?} "))),
+        popup,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(spans: &[Span]) -> String {
+        spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_footer_that_does_not_fit_ends_with_more() {
+        let entries = [
+            ("!", "compromised"),
+            ("Space", "done"),
+            ("s", "skip"),
+            ("Ctrl-C", "quit"),
+            ("?", "help"),
+            ("q/Esc", "back"),
+        ];
+        let all = shown(&footer_spans(&entries, 200));
+        assert!(all.contains("? help") && !all.contains("more"), "{all}");
+        let cut = shown(&footer_spans(&entries, 50));
+        assert!(cut.trim_end().ends_with("q/Esc back  ? more"), "{cut}");
+        assert!(cut.starts_with("! compromised  Space done"), "{cut}");
+        assert!(!cut.contains("Ctrl-C"), "{cut}");
+        assert!(text::width(cut.trim_end()) <= 50);
+    }
+}
