@@ -29,6 +29,7 @@ pub(super) fn mutate(
     let msg = f(acct, &cl)?;
     acct.settle(clock.today);
     st.save(&mut state)?;
+    super::ics_feed::refresh_after_save(paths, &state, clock);
     out(&format!("{}\n", clean(&msg, true)))?;
     Ok(0)
 }
