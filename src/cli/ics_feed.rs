@@ -163,3 +163,69 @@ pub(super) fn refresh_after_save(paths: &Paths, state: &State, clock: Clock) {
         eprintln!("lockstep: warning: {}", line(&e.to_string()));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(dir: &Path) -> Paths {
+        Paths {
+            data_dir: dir.join("data"),
+            config_dir: None,
+        }
+    }
+
+    #[test]
+    fn the_feed_path_is_recorded_and_forgotten() {
+        let d = tempfile::tempdir().unwrap();
+        let p = paths(d.path());
+        assert_eq!(feed_path(&p).unwrap(), None);
+        let cal = d.path().join("my cal.ics");
+        assert_eq!(set_feed_path(&p, Some(&cal)).unwrap(), None);
+        assert_eq!(feed_path(&p).unwrap(), Some(cal.clone()));
+        assert_eq!(set_feed_path(&p, None).unwrap(), Some(cal));
+        assert_eq!(feed_path(&p).unwrap(), None);
+        assert_eq!(
+            set_feed_path(&p, None).unwrap(),
+            None,
+            "forgetting twice is fine"
+        );
+    }
+
+    #[test]
+    fn a_damaged_record_is_an_error_that_says_how_to_fix_it() {
+        let d = tempfile::tempdir().unwrap();
+        let p = paths(d.path());
+        std::fs::create_dir_all(&p.data_dir).unwrap();
+        for bad in ["", "\n", "relative.ics\n", "/a.ics\n/b.ics\n"] {
+            std::fs::write(p.data_dir.join(ICS_PATH_FILE), bad).unwrap();
+            let e = feed_path(&p).unwrap_err().to_string();
+            assert!(e.contains("reminders install --ics FILE"), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn refresh_without_a_recorded_feed_writes_nothing() {
+        let d = tempfile::tempdir().unwrap();
+        let p = paths(d.path());
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let got = refresh_ics(&p, &State::default(), today, Utc::now()).unwrap();
+        assert_eq!(got, None);
+        assert!(!p.data_dir.exists());
+    }
+
+    #[test]
+    fn a_calendar_inside_the_data_dir_is_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let p = paths(d.path());
+        std::fs::create_dir_all(&p.data_dir).unwrap();
+        assert!(matches!(
+            checked_feed_file(&p, &p.data_dir.join("x.ics")),
+            Err(IcsFeedError::InDataDir(_))
+        ));
+        assert_eq!(
+            checked_feed_file(&p, &d.path().join("x.ics")).unwrap(),
+            d.path().join("x.ics")
+        );
+    }
+}

@@ -264,3 +264,55 @@ pub fn offer_plan(data_dir: Option<&Path>) -> Result<(Environment, Plan), Remind
 pub fn install_offered(env: &Environment, plan: &Plan) -> Result<InstallReport, ReminderError> {
     reminders::install(plan, env, &SystemRunner::new())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn paths(dir: &Path) -> Paths {
+        Paths {
+            data_dir: dir.join("data"),
+            config_dir: None,
+        }
+    }
+
+    #[test]
+    fn the_tui_offer_is_made_once_whatever_the_answer() {
+        for answer in [false, true] {
+            let d = tempfile::tempdir().unwrap();
+            let p = paths(d.path());
+            assert!(should_offer(&p));
+            record_offer(&p, answer).unwrap();
+            assert!(!should_offer(&p));
+            let file = p.data_dir.join(OFFER_FILE);
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert_eq!(text, if answer { "yes\n" } else { "no\n" });
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn the_job_runs_this_binary_with_the_data_dir_and_the_calendar() {
+        let j = job(None, AtTime::DEFAULT, None).unwrap();
+        assert!(Path::new(j.exe()).is_absolute());
+        assert_eq!(j.argv()[1..], ["notify"]);
+        let j = job(
+            Some(Path::new("rel/data")),
+            AtTime::DEFAULT,
+            Some(Path::new("/home/u/cal.ics")),
+        )
+        .unwrap();
+        let argv = j.argv();
+        assert_eq!(argv[1], "--data-dir");
+        assert!(Path::new(argv[2]).is_absolute() && argv[2].ends_with("rel/data"));
+        assert_eq!(argv[3..], ["notify", "--ics", "/home/u/cal.ics"]);
+        use std::os::unix::ffi::OsStrExt;
+        let bad = Path::new(std::ffi::OsStr::from_bytes(b"/home/\xff.ics"));
+        assert!(matches!(
+            job(None, AtTime::DEFAULT, Some(bad)),
+            Err(ReminderError::NotUtf8(_))
+        ));
+    }
+}
