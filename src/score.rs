@@ -204,10 +204,9 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
             let Due::Overdue { days, .. } = r.due else {
                 return None;
             };
-            let interval = schedule::add_months(today, r.every_months) - today;
             Some(Penalty {
+                points: if r.long_overdue() { 10 } else { 5 },
                 section: r.section,
-                points: if days > interval.num_days() { 10 } else { 5 },
                 days_overdue: days,
             })
         })

@@ -39,6 +39,18 @@ impl Env {
     fn state(&self) -> serde_json::Value {
         serde_json::from_slice(&fs::read(self.data.join("state.json")).unwrap()).unwrap()
     }
+    /// Moves an account's setup start `days` back, so its reviews (first due one interval after
+    /// setup started) are due: 100 days makes the monthly and the quarterly review overdue.
+    fn start_setup_days_ago(&self, account: &str, days: u64) {
+        let mut s = self.state();
+        let start = chrono::Local::now().date_naive() - chrono::Days::new(days);
+        s["accounts"][account]["setup_started"] = serde_json::json!(start);
+        fs::write(
+            self.data.join("state.json"),
+            serde_json::to_vec_pretty(&s).unwrap(),
+        )
+        .unwrap();
+    }
 }
 
 #[test]
@@ -81,6 +93,7 @@ fn check_uncheck_skip_and_status() {
     e.cmd(&["skip", "passkeys", "--reason", "no hardware key yet"])
         .assert()
         .success();
+    e.start_setup_days_ago("default", 100);
     e.cmd(&["status"])
         .assert()
         .success()
@@ -88,7 +101,7 @@ fn check_uncheck_skip_and_status() {
         .stdout(predicate::str::contains("skipped: no hardware key yet"))
         .stdout(predicate::str::contains("Hardening score:"))
         .stdout(predicate::str::contains(
-            "Monthly review [monthly]: due now",
+            "Monthly review [monthly]: overdue by",
         ));
     e.cmd(&["uncheck", "totp-2fa"]).assert().success();
     e.cmd(&["status", "--json"])
@@ -165,13 +178,19 @@ fn checklists_and_validate() {
 fn due_lines_and_exit_codes() {
     let e = env();
     e.cmd(&["check", "totp-2fa"]).assert().success();
+    // Nothing is due right after setup starts: the first reviews are one interval later.
+    e.cmd(&["due", "--exit-code"])
+        .assert()
+        .code(0)
+        .stdout("lockstep: nothing due\n");
+    e.start_setup_days_ago("default", 100);
     e.cmd(&["due"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "lockstep: Crypto.com Monthly review: due now",
+            "lockstep: Crypto.com Monthly review: overdue by",
         ))
-        .stdout(predicate::str::contains("Quarterly review: due now"));
+        .stdout(predicate::str::contains("Quarterly review: overdue by"));
     e.cmd(&["due", "--exit-code"]).assert().code(1);
     e.cmd(&["review", "monthly"])
         .assert()
@@ -232,14 +251,16 @@ fn due_reports_every_account_or_only_the_one_asked_for() {
     ])
     .assert()
     .success();
+    e.start_setup_days_ago("default", 100);
+    e.start_setup_days_ago("second", 100);
     let all = e.cmd(&["due"]).output().unwrap();
     let all = String::from_utf8(all.stdout).unwrap();
     assert!(
-        all.contains("lockstep: [default] Crypto.com Monthly review: due now"),
+        all.contains("lockstep: [default] Crypto.com Monthly review: overdue by"),
         "{all}"
     );
     assert!(
-        all.contains("lockstep: [second] Any exchange Monthly review: due now"),
+        all.contains("lockstep: [second] Any exchange Monthly review: overdue by"),
         "{all}"
     );
     for (name, service, other) in [
@@ -250,7 +271,7 @@ fn due_reports_every_account_or_only_the_one_asked_for() {
         assert_eq!(out.status.code(), Some(0));
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(
-            text.contains(&format!("lockstep: {service} Monthly review: due now")),
+            text.contains(&format!("lockstep: {service} Monthly review: overdue by")),
             "{text}"
         );
         assert!(
@@ -290,6 +311,7 @@ fn due_reports_every_account_or_only_the_one_asked_for() {
 fn due_ignores_an_invalid_user_checklist_like_every_other_command() {
     let e = env();
     e.cmd(&["check", "totp-2fa"]).assert().success();
+    e.start_setup_days_ago("default", 100);
     let root = env!("CARGO_MANIFEST_DIR");
     let dir = e.config.join("lockstep/checklists");
     fs::create_dir_all(&dir).unwrap();
@@ -310,14 +332,14 @@ fn due_ignores_an_invalid_user_checklist_like_every_other_command() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "Monthly review [monthly]: due now",
+            "Monthly review [monthly]: overdue by",
         ))
         .stdout(predicate::str::contains("BROKEN").not());
     e.cmd(&["due"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "lockstep: Crypto.com Monthly review: due now",
+            "lockstep: Crypto.com Monthly review: overdue by",
         ))
         .stdout(predicate::str::contains("BROKEN").not());
     e.cmd(&["review", "monthly"]).assert().success();
@@ -386,6 +408,7 @@ fn checklist_of_an_existing_account_cannot_change() {
 fn snooze_clamps_days_and_explains_event_sections() {
     let e = env();
     e.cmd(&["check", "totp-2fa"]).assert().success();
+    e.start_setup_days_ago("default", 100);
     for days in ["100000000", "18446744073709551615"] {
         e.cmd(&["snooze", "monthly", "--days", days])
             .assert()
@@ -401,7 +424,7 @@ fn snooze_clamps_days_and_explains_event_sections() {
     let ahead = (until - today).num_days();
     assert!(
         (6..=8).contains(&ahead),
-        "due now: capped at a week, got {ahead} days"
+        "overdue: capped at a week, got {ahead} days"
     );
     e.cmd(&["snooze", "after-integration"])
         .assert()
@@ -441,6 +464,7 @@ fn json_outputs_escape_bidi_and_c1_characters() {
     ])
     .assert()
     .success();
+    e.start_setup_days_ago("mine", 100);
     let dangerous = |c: char| lockstep::guard::is_dangerous(c, true);
     let run = |args: &[&str]| -> serde_json::Value {
         let out = e.cmd(args).output().unwrap();

@@ -23,31 +23,33 @@ fn at(y: i32, mo: u32, day: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, day, h, mi, 0).unwrap()
 }
 
-/// The fixture of the golden file. `today` (2026-11-16) lies before the monthly due date so that
-/// both reviews are dated on their next due date (monthly 2026-11-20, quarterly 2027-02-28); the
-/// quarterly completion date is given explicitly, as the test brief asks.
+/// The fixture of the golden file. On `today` (2026-11-30) the monthly review, done on
+/// 2026-11-01, is due soon (2026-12-01) and the quarterly one, done today, is due three months
+/// later, clamped to the end of February (2027-02-28): both are dated on their next due date and
+/// carry an alarm.
 fn golden_account(cl: &Checklist) -> Account {
     let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
     a.set_personas(vec!["holder".into()], at(2026, 10, 1, 8, 1));
     a.check(cl, "totp-2fa", at(2026, 10, 1, 8, 5)).unwrap();
-    a.complete_review(cl, "monthly", at(2026, 10, 20, 18, 0), d(2026, 10, 20))
+    a.settle(d(2026, 10, 1));
+    a.complete_review(cl, "monthly", at(2026, 11, 1, 18, 0), d(2026, 11, 1))
         .unwrap();
-    a.complete_review(cl, "quarterly", at(2026, 11, 30, 18, 0), d(2026, 11, 30))
+    a.complete_review(cl, "quarterly", at(2026, 11, 30, 7, 0), d(2026, 11, 30))
         .unwrap();
     a.set_note(
         cl,
         "m-dust-test",
         "send 1 USDC first; then check, twice",
-        at(2026, 10, 20, 18, 5),
+        at(2026, 11, 1, 18, 5),
     )
     .unwrap();
     a
 }
 
-const GOLDEN_TODAY: (i32, u32, u32) = (2026, 11, 16);
+const GOLDEN_TODAY: (i32, u32, u32) = (2026, 11, 30);
 
 fn golden_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 16, 8, 30, 15).unwrap()
+    Utc.with_ymd_and_hms(2026, 11, 30, 8, 30, 15).unwrap()
 }
 
 fn golden_ics() -> String {
@@ -57,7 +59,7 @@ fn golden_ics() -> String {
     export::ics(&cl, "Ana's CDC", &a, d(y, m, day), golden_now())
 }
 
-// ----- a small independent iCalendar reader -----------------------------------------------------
+// ----- two iCalendar readers: a small strict one, and the maintained `icalendar` crate ----------
 
 /// One unfolded content line: name with parameters (e.g. `DTSTART;VALUE=DATE`) and raw value.
 #[derive(Debug, Clone)]
@@ -67,7 +69,8 @@ struct Prop {
 }
 
 /// Checks the physical format (CRLF only, lines <= 75 octets, folds start with one space) and
-/// returns the unfolded content lines.
+/// returns the unfolded content lines. Every export read here is also parsed by the `icalendar`
+/// crate, and both readers must find the same events (see [`cross_check`]).
 fn read_ics(text: &str) -> Vec<Prop> {
     assert!(text.ends_with("\r\n"), "the file ends with CRLF");
     let bytes = text.as_bytes();
@@ -97,7 +100,7 @@ fn read_ics(text: &str) -> Vec<Prop> {
             logical.push(line.to_string());
         }
     }
-    logical
+    let props: Vec<Prop> = logical
         .into_iter()
         .map(|l| {
             let (name, value) = l.split_once(':').expect("NAME:value");
@@ -106,7 +109,9 @@ fn read_ics(text: &str) -> Vec<Prop> {
                 value: value.to_string(),
             }
         })
-        .collect()
+        .collect();
+    cross_check(text, &props);
+    props
 }
 
 /// Reverses RFC 5545 TEXT escaping; panics on an unknown escape or a bare `;`/`,`.
@@ -157,6 +162,101 @@ fn date(v: &str) -> NaiveDate {
     NaiveDate::parse_from_str(v, "%Y%m%d").unwrap()
 }
 
+/// One VEVENT as the `icalendar` crate reads it.
+#[derive(Debug, Clone, PartialEq)]
+struct Ev {
+    uid: String,
+    sequence: u32,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    stamp: DateTime<Utc>,
+    summary: String,
+    description: String,
+    /// VALARM components inside the event.
+    alarms: usize,
+}
+
+fn as_date(v: icalendar::DatePerhapsTime, what: &str) -> NaiveDate {
+    match v {
+        icalendar::DatePerhapsTime::Date(d) => d,
+        other => panic!("{what} is not a DATE: {other:?}"),
+    }
+}
+
+/// The events of an export, as parsed by the `icalendar` crate (which must accept it).
+fn crate_events(text: &str) -> Vec<Ev> {
+    use icalendar::{CalendarComponent, Component};
+    let cal: icalendar::Calendar = text
+        .parse()
+        .unwrap_or_else(|e| panic!("the icalendar crate rejects the export: {e}\n{text}"));
+    assert!(
+        cal.properties.iter().any(|p| p.key() == "PRODID"),
+        "no PRODID in {text}"
+    );
+    cal.components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .map(|e| Ev {
+            uid: e.get_uid().expect("UID").to_string(),
+            sequence: e.get_sequence().expect("a numeric SEQUENCE"),
+            start: as_date(e.get_start().expect("a valid DTSTART"), "DTSTART"),
+            end: e
+                .properties()
+                .get("DTEND")
+                .map(|_| as_date(e.get_end().expect("a valid DTEND"), "DTEND")),
+            stamp: e.get_timestamp().expect("a valid DTSTAMP"),
+            summary: e.get_summary().expect("SUMMARY").to_string(),
+            description: e.get_description().expect("DESCRIPTION").to_string(),
+            alarms: e
+                .components()
+                .iter()
+                .filter(|c| c.component_kind() == "VALARM")
+                .count(),
+        })
+        .collect()
+}
+
+/// Both readers find the same events with the same values.
+fn cross_check(text: &str, props: &[Prop]) {
+    let ours = events(props);
+    let theirs = crate_events(text);
+    assert_eq!(ours.len(), theirs.len(), "event count differs:\n{text}");
+    for (o, t) in ours.iter().zip(&theirs) {
+        assert_eq!(get(o, "UID"), t.uid);
+        assert_eq!(get(o, "SEQUENCE"), t.sequence.to_string());
+        assert_eq!(date(get(o, "DTSTART;VALUE=DATE")), t.start);
+        let end = o
+            .iter()
+            .find(|p| p.name == "DTEND;VALUE=DATE")
+            .map(|p| date(&p.value));
+        assert_eq!(end, t.end);
+        assert_eq!(unescape(get(o, "SUMMARY")), t.summary);
+        assert_eq!(unescape(get(o, "DESCRIPTION")), t.description);
+        let alarms = o
+            .iter()
+            .filter(|p| p.name == "BEGIN" && p.value == "VALARM")
+            .count();
+        assert_eq!(alarms, t.alarms);
+    }
+}
+
+/// The events of one account's export, as the `icalendar` crate reads them (after the strict
+/// reader's checks).
+fn parsed(
+    cl: &Checklist,
+    name: &str,
+    a: &Account,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Vec<Ev> {
+    let text = export::ics(cl, name, a, today, now);
+    read_ics(&text);
+    crate_events(&text)
+}
+
 // ----- iCalendar ---------------------------------------------------------------------------------
 
 #[test]
@@ -177,6 +277,8 @@ fn ics_matches_golden_file() {
         out, golden,
         "run with UPDATE_GOLDEN=1 to regenerate, then review the diff"
     );
+    // The golden file itself is a calendar the icalendar crate reads.
+    read_ics(&golden);
 }
 
 #[test]
@@ -210,19 +312,21 @@ fn ics_parses_back() {
     assert_eq!(evs.len(), 2, "one event per recurring review");
     let cl = bundled();
     let expected = [
-        ("monthly", d(2026, 11, 20), "Crypto.com: Monthly review"),
+        ("monthly", d(2026, 12, 1), "Crypto.com: Monthly review"),
         ("quarterly", d(2027, 2, 28), "Crypto.com: Quarterly review"),
     ];
     for (ev, (section, due, summary)) in evs.iter().zip(expected) {
         assert_eq!(
             get(ev, "UID"),
-            format!("{section}.Ana_s_CDC.crypto-com@lockstep")
+            format!("{section}.Ana%27s%20CDC.crypto-com@lockstep")
         );
-        assert_eq!(get(ev, "DTSTAMP"), "20261116T083015Z");
-        // SEQUENCE = completions of the review (one each in the fixture).
-        let completions = golden_account(&cl).reviews[section].completions.len();
-        assert_eq!(completions, 1);
-        assert_eq!(get(ev, "SEQUENCE"), completions.to_string());
+        assert_eq!(get(ev, "DTSTAMP"), "20261130T083015Z");
+        // SEQUENCE: days from 2020-01-01 to the event's date (no incident).
+        assert_eq!(
+            get(ev, "SEQUENCE"),
+            (due - d(2020, 1, 1)).num_days().to_string()
+        );
+        assert_eq!(get(ev, "SEQUENCE"), export::sequence(due, 0).to_string());
         let start = date(get(ev, "DTSTART;VALUE=DATE"));
         let end = date(get(ev, "DTEND;VALUE=DATE"));
         assert_eq!(start, due);
@@ -242,43 +346,138 @@ fn ics_parses_back() {
         assert!(desc.ends_with(export::ICS_HINT), "{desc}");
     }
     let monthly = unescape(get(&evs[0], "DESCRIPTION"));
-    assert!(monthly.contains("last done 2026-10-20"), "{monthly}");
+    assert!(monthly.contains("last done 2026-11-01"), "{monthly}");
     assert!(
         monthly.contains(
             "- Dust-test new whitelisted addresses\n  Note: send 1 USDC first; then check, twice\n"
         ),
         "{monthly}"
     );
+    let theirs = crate_events(&text);
+    assert_eq!(theirs[0].stamp, golden_now());
+    assert_eq!(theirs.iter().map(|e| e.alarms).collect::<Vec<_>>(), [1, 1]);
+}
+
+/// Exports of `a` on successive days and changes: for every event, a later export with another
+/// date must have a higher SEQUENCE, and SEQUENCE never goes down.
+struct SequenceWatch {
+    last: std::collections::BTreeMap<String, (NaiveDate, u32)>,
+    date_changes: usize,
+}
+
+impl SequenceWatch {
+    fn new() -> SequenceWatch {
+        SequenceWatch {
+            last: Default::default(),
+            date_changes: 0,
+        }
+    }
+
+    fn export(&mut self, cl: &Checklist, a: &Account, today: NaiveDate, why: &str) {
+        let now = Utc.from_utc_datetime(&today.and_hms_opt(12, 0, 0).unwrap());
+        for ev in parsed(cl, "main", a, today, now) {
+            if let Some((date, seq)) = self.last.get(&ev.uid) {
+                assert!(
+                    ev.sequence >= *seq,
+                    "{why}: SEQUENCE went down for {}",
+                    ev.uid
+                );
+                if ev.start != *date {
+                    self.date_changes += 1;
+                    assert!(
+                        ev.sequence > *seq,
+                        "{why}: {} moved from {date} to {} with SEQUENCE {seq} -> {}",
+                        ev.uid,
+                        ev.start,
+                        ev.sequence
+                    );
+                }
+            }
+            self.last.insert(ev.uid, (ev.start, ev.sequence));
+        }
+    }
 }
 
 #[test]
-fn ics_sequence_counts_completions_so_a_new_export_supersedes_the_old() {
+fn ics_sequence_rises_whenever_an_events_date_changes() {
     let cl = bundled();
     let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
     a.check(&cl, "totp-2fa", at(2026, 10, 1, 8, 5)).unwrap();
-    let seqs = |a: &Account| -> Vec<(String, String)> {
-        let text = export::ics(&cl, "main", a, d(2026, 12, 1), at(2026, 12, 1, 8, 0));
-        events(&read_ics(&text))
-            .iter()
-            .map(|ev| (get(ev, "UID").to_string(), get(ev, "SEQUENCE").to_string()))
-            .collect()
-    };
-    let before = seqs(&a);
-    assert_eq!(
-        before,
-        vec![
-            ("monthly.main.crypto-com@lockstep".into(), "0".into()),
-            ("quarterly.main.crypto-com@lockstep".into(), "0".into()),
-        ],
-        "never done: sequence 0"
-    );
-    for (i, day) in [(1, 10), (2, 11), (3, 12)] {
-        a.complete_review(&cl, "monthly", at(2026, day, 2, 9, 0), d(2026, day, 2))
-            .unwrap();
-        let after = seqs(&a);
-        assert_eq!(after[0].0, before[0].0, "same UID");
-        assert_eq!(after[0].1, i.to_string());
-        assert_eq!(after[1].1, "0", "the quarterly review is untouched");
+    a.settle(d(2026, 10, 1));
+    let mut w = SequenceWatch::new();
+    let mut today = d(2026, 10, 1);
+    w.export(&cl, &a, today, "setup started");
+    // Days pass: first due (one interval after setup started), then overdue and dated today.
+    for _ in 0..40 {
+        today = today + Days::new(1);
+        w.export(&cl, &a, today, "a day passes");
+    }
+    let noon = |day: NaiveDate| Utc.from_utc_datetime(&day.and_hms_opt(12, 0, 0).unwrap());
+    a.complete_review(&cl, "monthly", noon(today), today)
+        .unwrap();
+    w.export(&cl, &a, today, "monthly done");
+    // Done early, the same day as the previous completion, and again the next day.
+    a.complete_review(&cl, "monthly", noon(today), today)
+        .unwrap();
+    w.export(&cl, &a, today, "monthly done twice");
+    today = today + Days::new(1);
+    a.complete_review(&cl, "monthly", noon(today), today)
+        .unwrap();
+    w.export(&cl, &a, today, "monthly done early");
+    // An incident moves both events back to today, far from their scheduled dates.
+    a.open_compromise(&cl, noon(today));
+    w.export(&cl, &a, today, "incident opened");
+    a.close_incident("phone replaced", noon(today)).unwrap();
+    today = today + Days::new(3);
+    w.export(&cl, &a, today, "incident closed, reviews still due");
+    a.complete_review(&cl, "quarterly", noon(today), today)
+        .unwrap();
+    a.complete_review(&cl, "monthly", noon(today), today)
+        .unwrap();
+    w.export(&cl, &a, today, "both done");
+    // A second incident right after: back to today again.
+    a.open_compromise(&cl, noon(today));
+    w.export(&cl, &a, today, "second incident");
+    assert!(w.date_changes >= 8, "{} date changes", w.date_changes);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    /// Random days, completions and incidents: a date change always raises SEQUENCE.
+    #[test]
+    fn ics_sequence_rises_with_every_date_change(
+        steps in proptest::collection::vec((0u64..50, 0u8..6), 1..25)
+    ) {
+        let cl = bundled();
+        let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
+        a.check(&cl, "totp-2fa", at(2026, 10, 1, 8, 5)).unwrap();
+        a.settle(d(2026, 10, 1));
+        let mut w = SequenceWatch::new();
+        let mut today = d(2026, 10, 1);
+        for (days, what) in steps {
+            today = today + Days::new(days);
+            let now = Utc.from_utc_datetime(&today.and_hms_opt(12, 0, 0).unwrap());
+            let why = match what {
+                0 => {
+                    a.complete_review(&cl, "monthly", now, today).unwrap();
+                    "monthly done"
+                }
+                1 => {
+                    a.complete_review(&cl, "quarterly", now, today).unwrap();
+                    "quarterly done"
+                }
+                2 => {
+                    a.open_compromise(&cl, now);
+                    "incident"
+                }
+                3 => {
+                    let _ = a.close_incident("fixed", now);
+                    "incident closed"
+                }
+                _ => "time passes",
+            };
+            w.export(&cl, &a, today, why);
+        }
     }
 }
 
@@ -302,6 +501,14 @@ fn custom(service: &str, section_title: &str, steps: &[&str]) -> Checklist {
         ]
     });
     checklist::parse("custom.json", &doc.to_string()).unwrap()
+}
+
+/// An account of the custom checklist whose setup started on 2026-01-01.
+fn started_custom(cl: &Checklist) -> Account {
+    let mut a = Account::new("custom", at(2026, 1, 1, 0, 0));
+    a.check(cl, "a", at(2026, 1, 1, 0, 5)).unwrap();
+    a.settle(d(2026, 1, 1));
+    a
 }
 
 #[test]
@@ -337,6 +544,7 @@ fn ics_long_multibyte_description_folds_whole_characters() {
         "Échange 🚀: Revue mensuelle — sécurité 🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒🔒"
     );
     assert_eq!(date(get(rev, "DTSTART;VALUE=DATE")), d(2026, 2, 10));
+    assert_eq!(get(rev, "UID"), "rev.%C3%A9.custom@lockstep");
 }
 
 #[test]
@@ -346,7 +554,7 @@ fn ics_escapes_text_values() {
         "Review; monthly, really",
         &["Check a\\b; c, d"],
     );
-    let mut a = Account::new("custom", at(2026, 1, 1, 0, 0));
+    let mut a = started_custom(&cl);
     a.set_note(
         &cl,
         "r0",
@@ -375,27 +583,34 @@ fn ics_escapes_text_values() {
         desc.contains("- Check a\\b; c, d\n  Note: line one;\nline two, \\ three\n"),
         "{desc}"
     );
-    assert_eq!(get(ev, "UID"), "rev.x_y_z.custom@lockstep");
+    assert_eq!(get(ev, "UID"), "rev.x%2Cy%3Bz.custom@lockstep");
 }
 
 #[test]
-fn ics_dates_due_overdue_and_not_started_reviews_today() {
+fn ics_has_no_events_before_setup_starts_then_dates_each_review() {
     let cl = bundled();
     let today = d(2026, 12, 5);
     let now = at(2026, 12, 5, 10, 0);
     let starts = |a: &Account| -> Vec<NaiveDate> {
-        events(&read_ics(&export::ics(&cl, "default", a, today, now)))
+        parsed(&cl, "default", a, today, now)
             .iter()
-            .map(|e| date(get(e, "DTSTART;VALUE=DATE")))
+            .map(|e| e.start)
             .collect()
     };
-    // Nothing done yet: both reviews NotStarted, dated today.
+    // Nothing done yet: no events at all, and the calendar is still valid.
     let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
-    assert_eq!(starts(&a), vec![today, today]);
-    // Monthly overdue (due 2026-11-20), quarterly never done since setup started: both today.
+    assert_eq!(starts(&a), Vec::<NaiveDate>::new());
+    let text = export::ics(&cl, "default", &a, today, now);
+    assert!(!text.contains("BEGIN:VEVENT"));
+    assert!(text.ends_with("END:VCALENDAR\r\n"));
+    // Setup started on 2026-11-20: the first reviews are due one interval later.
+    a.check(&cl, "totp-2fa", at(2026, 11, 20, 8, 0)).unwrap();
+    a.settle(d(2026, 11, 20));
+    assert_eq!(starts(&a), vec![d(2026, 12, 20), d(2027, 2, 20)]);
+    // Monthly overdue (done 2026-10-20, due 2026-11-20): dated today.
     a.complete_review(&cl, "monthly", at(2026, 10, 20, 9, 0), d(2026, 10, 20))
         .unwrap();
-    assert_eq!(starts(&a), vec![today, today]);
+    assert_eq!(starts(&a), vec![today, d(2027, 2, 20)]);
     // Quarterly done: scheduled three months later; a snooze changes nothing.
     a.complete_review(&cl, "quarterly", at(2026, 12, 1, 9, 0), d(2026, 12, 1))
         .unwrap();
@@ -411,18 +626,139 @@ fn ics_dates_due_overdue_and_not_started_reviews_today() {
 }
 
 #[test]
+fn ics_alarms_are_never_already_past() {
+    let cl = bundled();
+    let today = d(2026, 12, 5);
+    let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
+    a.check(&cl, "totp-2fa", at(2026, 10, 1, 8, 5)).unwrap();
+    a.settle(d(2026, 10, 1));
+    // Monthly overdue (dated today: its 09:00 alarm may be past), quarterly in the future.
+    let evs = parsed(&cl, "main", &a, today, at(2026, 12, 5, 6, 0));
+    assert_eq!(
+        evs.iter().map(|e| (e.start, e.alarms)).collect::<Vec<_>>(),
+        [(today, 0), (d(2027, 1, 1), 1)]
+    );
+    assert!(
+        evs[0]
+            .description
+            .contains("Due since 2026-11-01: overdue by 34 days.")
+    );
+    // Due exactly today: no alarm either; due tomorrow: an alarm at 09:00 tomorrow.
+    let evs = parsed(&cl, "main", &a, d(2027, 1, 1), at(2027, 1, 1, 6, 0));
+    assert_eq!(evs[1].alarms, 0);
+    let evs = parsed(&cl, "main", &a, d(2026, 12, 31), at(2026, 12, 31, 23, 0));
+    assert_eq!((evs[1].start, evs[1].alarms), (d(2027, 1, 1), 1));
+}
+
+#[test]
+fn ics_uids_are_unique_per_account_in_one_calendar() {
+    let cl = bundled();
+    let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
+    a.check(&cl, "totp-2fa", at(2026, 10, 1, 8, 5)).unwrap();
+    a.settle(d(2026, 10, 1));
+    let names = ["a@b", "a_b", "a.b", "a%40b", "default"];
+    let accounts: Vec<export::IcsAccount<'_>> = names
+        .iter()
+        .map(|name| export::IcsAccount {
+            name,
+            checklist: &cl,
+            account: &a,
+        })
+        .collect();
+    let text = export::ics_feed(&accounts, d(2026, 10, 2), at(2026, 10, 2, 8, 0));
+    let props = read_ics(&text);
+    assert_eq!(
+        props
+            .iter()
+            .find(|p| p.name == "X-WR-CALNAME")
+            .unwrap()
+            .value,
+        "lockstep"
+    );
+    let evs = crate_events(&text);
+    assert_eq!(evs.len(), 2 * names.len());
+    let uids: std::collections::BTreeSet<&str> = evs.iter().map(|e| e.uid.as_str()).collect();
+    assert_eq!(uids.len(), evs.len(), "{uids:?}");
+    assert!(uids.contains("monthly.a%40b.crypto-com@lockstep"));
+    assert!(uids.contains("monthly.a_b.crypto-com@lockstep"));
+    assert!(uids.contains("monthly.a%2Eb.crypto-com@lockstep"));
+    assert!(uids.contains("monthly.a%2540b.crypto-com@lockstep"));
+    // One account exported alone has the same UIDs as in the feed.
+    let one = parsed(&cl, "a@b", &a, d(2026, 10, 2), at(2026, 10, 2, 8, 0));
+    assert_eq!(one[0].uid, "monthly.a%40b.crypto-com@lockstep");
+}
+
+#[test]
+fn ics_never_writes_a_year_past_9999() {
+    let cl = bundled();
+    let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
+    a.check(&cl, "totp-2fa", at(2026, 10, 1, 8, 5)).unwrap();
+    a.settle(d(9999, 9, 30));
+    let now = Utc.from_utc_datetime(&d(9999, 12, 20).and_hms_opt(8, 0, 0).unwrap());
+    // Quarterly first due 9999-12-30 (the day after is still 9999), monthly done on
+    // 9999-12-10 is due 10000-01-10: left out.
+    a.complete_review(&cl, "monthly", now, d(9999, 12, 10))
+        .unwrap();
+    let evs = parsed(&cl, "main", &a, d(9999, 12, 20), now);
+    assert_eq!(evs.len(), 1, "{evs:?}");
+    assert_eq!(evs[0].start, d(9999, 12, 30));
+    assert_eq!(evs[0].end, Some(d(9999, 12, 31)));
+    // Due on 9999-12-31: the event has no DTEND (the day after cannot be written).
+    let mut b = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
+    b.check(&cl, "totp-2fa", at(2026, 10, 1, 8, 5)).unwrap();
+    b.settle(d(9999, 9, 30));
+    b.complete_review(&cl, "monthly", now, d(9999, 11, 30))
+        .unwrap();
+    let evs = parsed(&cl, "main", &b, d(9999, 12, 31), now);
+    let monthly = evs.iter().find(|e| e.uid.starts_with("monthly.")).unwrap();
+    assert_eq!((monthly.start, monthly.end), (d(9999, 12, 31), None));
+    // A clock past 9999: no event can be written; DTSTAMP stays in range.
+    let later = Utc.from_utc_datetime(&d(10001, 1, 1).and_hms_opt(0, 0, 0).unwrap());
+    let text = export::ics(&cl, "main", &b, d(10001, 1, 1), later);
+    read_ics(&text);
+    assert!(!text.contains("BEGIN:VEVENT"), "{text}");
+    assert!(!text.contains('+'), "{text}");
+}
+
+#[test]
+fn ics_ignores_and_flags_records_dated_in_the_future() {
+    let cl = bundled();
+    let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
+    a.check(&cl, "totp-2fa", at(2026, 10, 1, 8, 5)).unwrap();
+    a.settle(d(2026, 10, 1));
+    a.complete_review(&cl, "monthly", at(2026, 10, 20, 9, 0), d(2026, 10, 20))
+        .unwrap();
+    // Recorded while the clock said 2030.
+    a.complete_review(&cl, "monthly", at(2030, 1, 1, 9, 0), d(2030, 1, 1))
+        .unwrap();
+    let today = d(2026, 11, 25);
+    let evs = parsed(&cl, "main", &a, today, at(2026, 11, 25, 9, 0));
+    assert_eq!(
+        evs[0].start, today,
+        "overdue since 2026-11-20, not due in 2030"
+    );
+    assert!(
+        evs[0].description.contains("last done 2026-10-20"),
+        "{}",
+        evs[0].description
+    );
+    assert!(
+        evs[0].description.contains(
+            "Warning: 1 record dated after today (up to 2030-01-01) ignored: check the computer's clock."
+        ),
+        "{}",
+        evs[0].description
+    );
+    assert!(!evs[1].description.contains("Warning"));
+}
+
+#[test]
 fn ics_respects_personas() {
     let cl = custom("S", "R", &["x"]);
-    let mut a = Account::new("custom", at(2026, 1, 1, 0, 0));
+    let mut a = started_custom(&cl);
     let desc = |a: &Account| {
-        let evs = events(&read_ics(&export::ics(
-            &cl,
-            "n",
-            a,
-            d(2026, 1, 2),
-            at(2026, 1, 2, 0, 0),
-        )));
-        unescape(get(&evs[1], "DESCRIPTION"))
+        let evs = parsed(&cl, "n", a, d(2026, 1, 2), at(2026, 1, 2, 0, 0));
+        evs[1].description.clone()
     };
     assert!(!desc(&a).contains("Trader only"));
     assert!(desc(&a).contains("- Everyone\n"));
@@ -435,7 +771,7 @@ const EVIL: &str = "red \x1b[31mALERT\u{202E}txt.exe";
 #[test]
 fn control_and_bidi_characters_are_neutralised_in_ics() {
     let cl = custom("S", "R", &["step \u{2066}x\u{2069}"]);
-    let mut a = Account::new("custom", at(2026, 1, 1, 0, 0));
+    let mut a = started_custom(&cl);
     a.set_note(&cl, "r0", EVIL, at(2026, 1, 1, 1, 0)).unwrap();
     let text = export::ics(
         &cl,
@@ -460,6 +796,7 @@ fn control_and_bidi_characters_are_neutralised_in_ics() {
     assert!(desc.contains("- step \\u{2066}x\\u{2069}"), "{desc}");
     let calname = props.iter().find(|p| p.name == "X-WR-CALNAME").unwrap();
     assert_eq!(unescape(&calname.value), "lockstep (acct\\u{7}\\u{202e})");
+    assert_eq!(get(ev, "UID"), "rev.acct%07%E2%80%AE.custom@lockstep");
 }
 
 // ----- Markdown and JSON -------------------------------------------------------------------------
@@ -534,7 +871,8 @@ fn markdown_progress_report() {
     assert!(md.contains(
         "### Monthly review (every month)\n\n- Last done: 2026-10-20\n- State: overdue by 5 days\n- Next due: 2026-11-20\n"
     ), "{md}");
-    assert!(md.contains("### Quarterly review (every 3 months)\n\n- Last done: never\n- State: due now\n- Next due: 2026-11-25\n"), "{md}");
+    // Never done: first due one interval after setup started (2026-10-01).
+    assert!(md.contains("### Quarterly review (every 3 months)\n\n- Last done: never\n- State: next 2027-01-01\n- Next due: 2027-01-01\n"), "{md}");
 }
 
 #[test]

@@ -196,3 +196,18 @@ fn requires_names_another_setup_step() {
     assert!(back["sections"][1]["steps"][0].get("requires").is_none());
     assert_eq!(back["sections"][0]["steps"][0]["requires"], "a2");
 }
+
+#[test]
+fn every_months_bounds_match() {
+    let s = schema();
+    let m = &s["$defs"]["section"]["properties"]["every_months"];
+    assert_eq!(
+        (m["minimum"].as_u64(), m["maximum"].as_u64()),
+        (Some(1), Some(24))
+    );
+    for (months, ok) in [(0, false), (1, true), (12, true), (24, true), (25, false)] {
+        let mut v = full();
+        v["sections"][1]["every_months"] = json!(months);
+        assert_eq!(parses(&v), ok, "every_months {months}");
+    }
+}

@@ -188,7 +188,8 @@ fn monthly_review_flow_records_and_schedules() {
     for _ in 0..monthly {
         press(&mut app, KeyCode::Down);
     }
-    assert!(screen_text(&mut app, 80, 24).contains("due now"));
+    // Setup started today: the first monthly review is due one month later, not now.
+    assert!(screen_text(&mut app, 80, 24).contains("next 2026-12-25"));
     press(&mut app, KeyCode::Enter);
     assert!(matches!(app.screen(), Screen::Review { section } if section == "monthly"));
     insta::assert_snapshot!("review_80x24", draw(&mut app, 80, 24).backend());
@@ -242,6 +243,12 @@ fn snooze_moves_only_the_reminder() {
         .unwrap()
         .check(&cl, "totp-2fa", t0())
         .unwrap();
+    // Setup started in August: the first quarterly review was due on 2026-11-01.
+    app.state
+        .accounts
+        .get_mut(DEFAULT_ACCOUNT)
+        .unwrap()
+        .setup_started = NaiveDate::from_ymd_opt(2026, 8, 1);
     let q = app
         .cl
         .sections

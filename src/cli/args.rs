@@ -66,6 +66,9 @@ pub enum Command {
         /// Exit with status 1 when something is due.
         #[arg(long)]
         exit_code: bool,
+        /// Also list reviews due within 7 days (`--json` always lists them).
+        #[arg(long)]
+        soon: bool,
         #[arg(long)]
         json: bool,
     },
@@ -138,6 +141,17 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
     Man,
+    /// A daily desktop reminder: install, status, remove.
+    Reminders {
+        #[command(subcommand)]
+        command: super::reminders::RemindersCommand,
+    },
+    /// Notify about due reviews and open incidents (what the daily reminder runs).
+    Notify {
+        /// Also rewrite this iCalendar file with every account's reviews.
+        #[arg(long, value_name = "FILE")]
+        ics: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

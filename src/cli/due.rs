@@ -1,4 +1,5 @@
-//! `lockstep due`: the fast shell-start reminder, reading only what it needs.
+//! `lockstep due`: the fast shell-start reminder, reading only what it needs; with `--soon` (and
+//! always in `--json`) also the reviews due within a week.
 
 use chrono::NaiveDate;
 
@@ -7,18 +8,20 @@ use super::output::{json_out, out};
 use super::{Cli, CliError, ExitStatus};
 use crate::checklist::{Outline, SectionKind};
 use crate::guard::line;
-use crate::schedule;
+use crate::schedule::{self, Due};
 use crate::state::Account;
 use crate::store::{self, Paths};
 
 /// `lockstep due`: every account, or only the one named with `--account` (an error when it is not
-/// tracked).
+/// tracked). Reviews due within [`schedule::SOON_DAYS`] days are listed with `soon` and in JSON;
+/// only due and overdue ones count for `--exit-code` and `--quiet`.
 pub(super) fn due(
     cli: &Cli,
     paths: &Paths,
     today: NaiveDate,
     quiet: bool,
     exit_code: bool,
+    soon: bool,
     json: bool,
 ) -> Result<ExitStatus, CliError> {
     let loaded = store::load(paths)?;
@@ -74,9 +77,9 @@ pub(super) fn due(
             };
             for r in schedule::reviews(cl, acct, today)
                 .into_iter()
-                .filter(|r| r.remind())
+                .filter(|r| r.remind() || matches!(r.due, Due::Soon { .. }))
             {
-                any = true;
+                any |= r.remind();
                 items.push(serde_json::json!({"account": name, "review": r}));
             }
             continue;
@@ -96,20 +99,31 @@ pub(super) fn due(
             .filter(|s| s.kind == SectionKind::Recurring)
         {
             let every = s.every_months.unwrap_or(1);
-            if let Some(d) = schedule::reminder(acct.reviews.get(&s.id), every, started, today) {
-                any = true;
-                lines.push_str(&format!(
-                    "lockstep: {prefix}{} {}: {}\n",
-                    line(&outline.service),
-                    line(&s.title),
-                    d.describe()
-                ));
+            let review = acct.reviews.get(&s.id);
+            let d = schedule::due(review, every, started, today);
+            let shown = if d.is_due() {
+                !schedule::is_snoozed(review, today)
+            } else {
+                soon && matches!(d, Due::Soon { .. })
+            };
+            if !shown {
+                continue;
             }
+            any |= d.is_due();
+            let warning = schedule::clock_warning(review, started, today)
+                .map(|w| format!(" ({})", w.describe()))
+                .unwrap_or_default();
+            lines.push_str(&format!(
+                "lockstep: {prefix}{} {}: {}{warning}\n",
+                line(&outline.service),
+                line(&s.title),
+                d.describe()
+            ));
         }
     }
     if json {
         json_out(&serde_json::Value::Array(items))?;
-    } else if any {
+    } else if !lines.is_empty() {
         out(&lines)?;
     } else if !quiet {
         out("lockstep: nothing due\n")?;

@@ -5,8 +5,11 @@ use std::io;
 use crate::checklist::ChecklistErrors;
 use crate::export::ReportError;
 use crate::guard::line;
+use crate::reminders::ReminderError;
 use crate::state::OpError;
 use crate::store::StoreError;
+
+use super::ics_feed::IcsFeedError;
 
 /// A CLI failure: printed to stderr, exit status 2.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +51,14 @@ pub enum CliError {
     },
     #[error("unknown persona '{}'; known: {}", line(.persona), .known.join(", "))]
     UnknownPersona { persona: String, known: Vec<String> },
+    #[error(transparent)]
+    Reminders(#[from] ReminderError),
+    #[error(transparent)]
+    IcsFeed(#[from] IcsFeedError),
+    #[error(
+        "no terminal to ask on, so nothing was installed: pass --yes to install without the question"
+    )]
+    NeedsYes,
 }
 
 fn checklist_unavailable(id: &str, broken: &[String]) -> String {

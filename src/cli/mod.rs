@@ -4,14 +4,19 @@ mod args;
 mod context;
 mod due;
 mod error;
+mod ics_feed;
+mod notify;
 mod output;
 mod read;
+mod reminders;
 pub mod walk;
 mod write;
 
 pub use args::{Cli, ColorChoice, Command, ExportFormat, IncidentCommand};
 pub use context::{Clock, catalog, open_for_write};
 pub use error::CliError;
+pub use ics_feed::{IcsFeedError, refresh_ics};
+pub use reminders::{RemindersCommand, install_offered, offer_plan, record_offer, should_offer};
 
 use crate::store::Paths;
 
@@ -27,8 +32,9 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
         Command::Due {
             quiet,
             exit_code,
+            soon,
             json,
-        } => due::due(cli, paths, clock.today, *quiet, *exit_code, *json),
+        } => due::due(cli, paths, clock.today, *quiet, *exit_code, *soon, *json),
         Command::Check { step } => mutate(cli, paths, clock, |a, cl| {
             Ok(if a.check(cl, step, now)? {
                 format!("done: {}", title(cl, step))
@@ -89,5 +95,7 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
         ),
         Command::Completions { shell } => read::completions(*shell),
         Command::Man => read::man(),
+        Command::Reminders { command } => reminders::run(cli, paths, command, clock),
+        Command::Notify { ics } => notify::notify(cli, paths, ics.as_deref(), clock),
     }
 }

@@ -41,6 +41,7 @@ pub(super) fn apply<R>(
     let r = f(acct, &cl)?;
     acct.settle(clock.today);
     st.save(&mut state)?;
+    super::ics_feed::refresh_after_save(paths, &state, clock);
     Ok(r)
 }
 

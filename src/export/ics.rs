@@ -1,8 +1,9 @@
-//! iCalendar (RFC 5545) export: one all-day event per recurring review, on its next due date.
+//! iCalendar (RFC 5545) export: one all-day event per recurring review, on the day it is due,
+//! for one account or for every account of a data directory (the calendar feed).
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
 use crate::checklist::{Checklist, Section};
 use crate::guard::clean;
@@ -15,11 +16,22 @@ pub const ICS_HINT: &str = "Run `lockstep` and open the review to check items of
 /// Longest physical line of an iCalendar file in octets, without the CRLF (RFC 5545 §3.1).
 pub const ICS_LINE_OCTETS: usize = 75;
 
-/// RFC 5545 calendar with one all-day VEVENT per recurring review of the account, dated on its
-/// next due date. Each event's `SEQUENCE` is the number of completions of its review, so a newer
-/// export supersedes the event of an older one (same UID). A review that is due now, overdue,
-/// never done since setup started, or not started yet ([`Due::NotStarted`]) is dated `today`.
-/// Snoozes are ignored: a snooze moves only the in-app reminder, never the schedule.
+/// SEQUENCE counts days from this date to the event's date.
+const SEQUENCE_EPOCH: NaiveDate = NaiveDate::from_ymd_opt(2020, 1, 1).expect("valid date");
+/// Added to SEQUENCE per incident ever opened on the account: more than an incident can move an
+/// event back (to today, from at most `every_months` ≤ 24 months ahead).
+const SEQUENCE_PER_INCIDENT: i64 = 1000;
+
+/// One account of a calendar feed.
+#[derive(Debug, Clone, Copy)]
+pub struct IcsAccount<'a> {
+    pub name: &'a str,
+    pub checklist: &'a Checklist,
+    pub account: &'a Account,
+}
+
+/// RFC 5545 calendar with one all-day VEVENT per recurring review of one account. See
+/// [`ics_feed`] for what each event holds.
 pub fn ics(
     cl: &Checklist,
     account_name: &str,
@@ -27,8 +39,40 @@ pub fn ics(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> String {
+    let one = IcsAccount {
+        name: account_name,
+        checklist: cl,
+        account,
+    };
+    calendar(&format!("lockstep ({account_name})"), &[one], today, now)
+}
+
+/// RFC 5545 calendar with the events of several accounts (the file `reminders install --ics`
+/// keeps current). Each recurring review of an account whose setup has started is one all-day
+/// event:
+///
+/// - dated on its next due date, or `today` while it is due, overdue or made due by an incident
+///   (so a calendar refreshed daily shows it until it is done); snoozes only hide the in-app
+///   reminder and do not move it;
+/// - its UID names the review, the account and the checklist, each percent-encoded, so no two
+///   accounts share a UID (`a@b` and `a_b` differ);
+/// - its SEQUENCE is the number of days from 2020-01-01 to its date, plus 1000 per incident ever
+///   opened on the account: an event only moves to a later date, except when an incident makes it
+///   due now, so every change of date raises the SEQUENCE (as long as the clock does not go back);
+/// - it has a 09:00 alarm only when dated after `today` (an alarm on today's date may already be
+///   past; `lockstep notify` covers today);
+/// - an event whose date cannot be written with a four-digit year is left out.
+pub fn ics_feed(accounts: &[IcsAccount<'_>], today: NaiveDate, now: DateTime<Utc>) -> String {
+    calendar("lockstep", accounts, today, now)
+}
+
+fn calendar(
+    name: &str,
+    accounts: &[IcsAccount<'_>],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> String {
     let mut out = String::new();
-    let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
     ics_line(&mut out, "BEGIN:VCALENDAR");
     ics_line(&mut out, "VERSION:2.0");
     ics_line(
@@ -40,73 +84,110 @@ pub fn ics(
     );
     ics_line(&mut out, "CALSCALE:GREGORIAN");
     ics_line(&mut out, "METHOD:PUBLISH");
-    ics_line(
-        &mut out,
-        &format!(
-            "X-WR-CALNAME:{}",
-            ics_text(&format!("lockstep ({account_name})"))
-        ),
-    );
-    for review in schedule::reviews(cl, account, today) {
-        let Some(section) = cl.section(&review.section) else {
-            continue;
-        };
-        let date = match review.due {
-            Due::Scheduled { next } | Due::Soon { next, .. } => next,
-            Due::NotStarted | Due::Now { .. } | Due::Overdue { .. } => today,
-        };
-        let end = date.checked_add_days(Days::new(1)).unwrap_or(date);
-        let summary = format!("{}: {}", cl.service, section.title);
-        ics_line(&mut out, "BEGIN:VEVENT");
-        ics_line(
-            &mut out,
-            &format!(
-                "UID:{}.{}.{}@lockstep",
-                uid_part(&section.id),
-                uid_part(account_name),
-                uid_part(&cl.id)
-            ),
-        );
-        ics_line(&mut out, &format!("DTSTAMP:{stamp}"));
-        // One more per completion, so that importing a newer export supersedes the old event.
-        let sequence = account
-            .reviews
-            .get(&section.id)
-            .map_or(0, |r| r.completions.len());
-        ics_line(&mut out, &format!("SEQUENCE:{sequence}"));
-        ics_line(
-            &mut out,
-            &format!("DTSTART;VALUE=DATE:{}", date.format("%Y%m%d")),
-        );
-        ics_line(
-            &mut out,
-            &format!("DTEND;VALUE=DATE:{}", end.format("%Y%m%d")),
-        );
-        ics_line(&mut out, &format!("SUMMARY:{}", ics_text(&summary)));
-        ics_line(
-            &mut out,
-            &format!(
-                "DESCRIPTION:{}",
-                ics_text(&review_description(
-                    cl,
-                    section,
-                    &review,
-                    account_name,
-                    account
-                ))
-            ),
-        );
-        ics_line(&mut out, "TRANSP:TRANSPARENT");
-        ics_line(&mut out, "BEGIN:VALARM");
-        ics_line(&mut out, "ACTION:DISPLAY");
-        // All-day events start at local midnight: remind at 09:00 on the day.
-        ics_line(&mut out, "TRIGGER;RELATED=START:PT9H");
-        ics_line(&mut out, &format!("DESCRIPTION:{}", ics_text(&summary)));
-        ics_line(&mut out, "END:VALARM");
-        ics_line(&mut out, "END:VEVENT");
+    ics_line(&mut out, &format!("X-WR-CALNAME:{}", ics_text(name)));
+    let stamp = stamp(now);
+    for a in accounts {
+        for review in schedule::reviews(a.checklist, a.account, today) {
+            if let Some(section) = a.checklist.section(&review.section) {
+                event(&mut out, a, section, &review, today, &stamp);
+            }
+        }
     }
     ics_line(&mut out, "END:VCALENDAR");
     out
+}
+
+/// The calendar date of a review's event, None when it has none (setup not started).
+pub fn event_date(due: &Due, today: NaiveDate) -> Option<NaiveDate> {
+    match *due {
+        Due::NotStarted => None,
+        Due::Scheduled { next } | Due::Soon { next, .. } => Some(next),
+        Due::Now { .. } | Due::Overdue { .. } => Some(today),
+    }
+}
+
+/// The SEQUENCE of an event dated `date` on an account that has had `incidents` incidents.
+pub fn sequence(date: NaiveDate, incidents: usize) -> i64 {
+    let days = (date - SEQUENCE_EPOCH).num_days().max(0);
+    let incidents = i64::try_from(incidents).unwrap_or(i64::MAX / SEQUENCE_PER_INCIDENT);
+    days.saturating_add(incidents.saturating_mul(SEQUENCE_PER_INCIDENT))
+}
+
+/// A DATE value (`YYYYMMDD`), None for years that do not have four digits.
+fn ics_date(d: NaiveDate) -> Option<String> {
+    (0..=9999)
+        .contains(&d.year())
+        .then(|| d.format("%Y%m%d").to_string())
+}
+
+/// The DTSTAMP value: `now` in UTC, kept within four-digit years.
+fn stamp(now: DateTime<Utc>) -> String {
+    let min = NaiveDate::from_ymd_opt(0, 1, 1).expect("valid date");
+    let max = NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .expect("valid date");
+    let t = now
+        .naive_utc()
+        .clamp(min.and_hms_opt(0, 0, 0).expect("valid time"), max);
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+fn event(
+    out: &mut String,
+    a: &IcsAccount<'_>,
+    section: &Section,
+    review: &ReviewStatus,
+    today: NaiveDate,
+    stamp: &str,
+) {
+    let Some(date) = event_date(&review.due, today) else {
+        return;
+    };
+    let Some(start) = ics_date(date) else {
+        return;
+    };
+    let end = date.checked_add_days(Days::new(1)).and_then(ics_date);
+    let cl = a.checklist;
+    let summary = format!("{}: {}", cl.service, section.title);
+    ics_line(out, "BEGIN:VEVENT");
+    ics_line(
+        out,
+        &format!(
+            "UID:{}.{}.{}@lockstep",
+            uid_part(&section.id),
+            uid_part(a.name),
+            uid_part(&cl.id)
+        ),
+    );
+    ics_line(out, &format!("DTSTAMP:{stamp}"));
+    ics_line(
+        out,
+        &format!("SEQUENCE:{}", sequence(date, a.account.incidents.len())),
+    );
+    ics_line(out, &format!("DTSTART;VALUE=DATE:{start}"));
+    // Without DTEND an all-day event lasts its one day (RFC 5545 §3.6.1): only left out when the
+    // day after cannot be written.
+    if let Some(end) = end {
+        ics_line(out, &format!("DTEND;VALUE=DATE:{end}"));
+    }
+    ics_line(out, &format!("SUMMARY:{}", ics_text(&summary)));
+    ics_line(
+        out,
+        &format!(
+            "DESCRIPTION:{}",
+            ics_text(&review_description(cl, section, review, a.name, a.account))
+        ),
+    );
+    ics_line(out, "TRANSP:TRANSPARENT");
+    if date > today {
+        ics_line(out, "BEGIN:VALARM");
+        ics_line(out, "ACTION:DISPLAY");
+        // All-day events start at local midnight: remind at 09:00 on the day.
+        ics_line(out, "TRIGGER;RELATED=START:PT9H");
+        ics_line(out, &format!("DESCRIPTION:{}", ics_text(&summary)));
+        ics_line(out, "END:VALARM");
+    }
+    ics_line(out, "END:VEVENT");
 }
 
 /// The plain-text body of a review reminder (escaped later).
@@ -122,9 +203,22 @@ fn review_description(
         .last
         .map_or_else(|| "never".to_string(), |d| d.to_string());
     let mut s = format!(
-        "{} of your {} account \"{account_name}\" (repeats {every}; last done {last}).\n\nSteps:\n",
+        "{} of your {} account \"{account_name}\" (repeats {every}; last done {last}).\n",
         section.title, cl.service
     );
+    match review.due {
+        Due::Overdue { next, .. } => {
+            let _ = writeln!(s, "Due since {next}: {}.", review.due.describe());
+        }
+        Due::Now { .. } => {
+            let _ = writeln!(s, "Due now.");
+        }
+        _ => {}
+    }
+    if let Some(w) = &review.clock_warning {
+        let _ = writeln!(s, "Warning: {}.", w.describe());
+    }
+    s.push_str("\nSteps:\n");
     for step in account.applicable(section) {
         let _ = writeln!(s, "- {}", step.title);
         if let Some(note) = account.note(&step.id) {
@@ -136,19 +230,19 @@ fn review_description(
     s
 }
 
-/// Steps of a section that apply to the account's personas, in checklist order.
+/// One part of a UID: ASCII letters, digits, `-` and `_` as they are, every other byte as `%XX`.
+/// Injective, and never contains the `.` that separates the parts, so two different (section,
+/// account, checklist) triples never share a UID.
 pub(super) fn uid_part(s: &str) -> String {
-    let out: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if out.is_empty() { "_".into() } else { out }
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    if out.is_empty() { "%".into() } else { out }
 }
 
 /// A TEXT value (RFC 5545 §3.3.11): neutralised with [`clean`] (newlines and tabs kept), then
@@ -186,4 +280,53 @@ pub(super) fn ics_line(out: &mut String, line: &str) {
     }
     out.push_str(rest);
     out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn uid_parts_are_injective() {
+        assert_eq!(uid_part("default"), "default");
+        assert_eq!(uid_part("a@b"), "a%40b");
+        assert_eq!(uid_part("a_b"), "a_b");
+        assert_eq!(uid_part("a.b"), "a%2Eb");
+        assert_eq!(uid_part("a%40b"), "a%2540b");
+        assert_eq!(uid_part("ü"), "%C3%BC");
+        assert_eq!(uid_part(""), "%");
+        let names = ["a@b", "a_b", "a.b", "a%40b", "a b", "a/b", "", "%", "ab"];
+        let mut seen = std::collections::BTreeSet::new();
+        for n in names {
+            assert!(seen.insert(uid_part(n)), "{n} collides");
+            assert!(!uid_part(n).contains('.'), "{n}");
+        }
+    }
+
+    #[test]
+    fn dates_need_four_digit_years() {
+        assert_eq!(ics_date(d(9999, 12, 31)).unwrap(), "99991231");
+        assert_eq!(ics_date(d(10000, 1, 1)), None);
+        assert_eq!(ics_date(d(-1, 1, 1)), None);
+        assert_eq!(ics_date(d(0, 1, 1)).unwrap(), "00000101");
+        let far = NaiveDate::MAX.and_hms_opt(0, 0, 0).unwrap().and_utc();
+        assert_eq!(stamp(far), "99991231T235959Z");
+        let early = NaiveDate::MIN.and_hms_opt(0, 0, 0).unwrap().and_utc();
+        assert_eq!(stamp(early), "00000101T000000Z");
+    }
+
+    #[test]
+    fn sequence_grows_with_the_date_and_each_incident() {
+        assert_eq!(sequence(d(2020, 1, 1), 0), 0);
+        assert_eq!(sequence(d(2019, 1, 1), 0), 0, "never negative");
+        assert_eq!(sequence(d(2020, 1, 11), 2), 2010);
+        assert!(sequence(NaiveDate::MAX, usize::MAX) > 0);
+        // An incident moves an event back by at most 24 months: still a higher SEQUENCE.
+        let far = schedule::add_months(d(2026, 1, 31), 24);
+        assert!(sequence(d(2026, 1, 31), 1) > sequence(far, 0));
+    }
 }

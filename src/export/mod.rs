@@ -11,7 +11,9 @@ mod progress;
 mod report;
 mod text;
 
-pub use ics::{ICS_HINT, ICS_LINE_OCTETS, ics, ics_text};
+pub use ics::{
+    ICS_HINT, ICS_LINE_OCTETS, IcsAccount, event_date, ics, ics_feed, ics_text, sequence,
+};
 pub use progress::{json, json_text, markdown};
 pub use report::{ReportError, elapsed, incident_report};
 pub use text::status_text;
@@ -59,7 +61,7 @@ pub(crate) fn ts(at: DateTime<Utc>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::ics::{ics_line, uid_part};
+    use super::ics::ics_line;
     use super::*;
     use chrono::TimeZone;
 
@@ -112,12 +114,5 @@ mod tests {
         assert!(lines.iter().all(|l| l.len() <= ICS_LINE_OCTETS));
         let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
         assert_eq!(unfolded, format!("{}é{}", "a".repeat(74), "b".repeat(80)));
-    }
-
-    #[test]
-    fn uid_parts_are_sanitised() {
-        assert_eq!(uid_part("default"), "default");
-        assert_eq!(uid_part("My Main@CDC/ü.v2_x-y"), "My_Main_CDC__.v2_x-y");
-        assert_eq!(uid_part(""), "_");
     }
 }

@@ -114,6 +114,9 @@ pub fn markdown(cl: &Checklist, account_name: &str, account: &Account, today: Na
                 .next()
                 .map_or_else(|| "not scheduled yet".to_string(), |d| d.to_string());
             let _ = writeln!(out, "- Next due: {next}");
+            if let Some(w) = &r.clock_warning {
+                let _ = writeln!(out, "- Warning: {}", w.describe());
+            }
             if let Some(section) = cl.section(&r.section) {
                 for step in account.applicable(section) {
                     if let Some(note) = account.note(&step.id) {

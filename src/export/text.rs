@@ -62,6 +62,9 @@ pub fn status_text(cl: &Checklist, name: &str, acct: &Account, today: NaiveDate)
                     sec.id,
                     r.due.describe()
                 ));
+                if let Some(w) = &r.clock_warning {
+                    s.push_str(&format!("  warning: {}\n", w.describe()));
+                }
             }
             SectionKind::Event => {
                 let last = acct

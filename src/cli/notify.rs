@@ -1,0 +1,196 @@
+//! `lockstep notify`: what the daily job runs. Reads the state without the writer lock, sends one
+//! desktop notification per account with a review due or an incident open, and refreshes the
+//! calendar file named with `--ics`. Only an unreadable state is an error.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::context::catalog_for;
+use super::ics_feed;
+use super::{Cli, CliError, Clock, ExitStatus};
+use crate::checklist::Checklist;
+use crate::guard::line;
+use crate::notify::{self, AccountDue, Delivery, DueItem, DueState, Notifier, OpenCommand};
+use crate::schedule::{self, Due};
+use crate::state::{Account, DEFAULT_ACCOUNT};
+use crate::store::{self, Paths};
+
+/// What the notification says about one account's reviews and incident on `today`, and the
+/// clock warnings of its reviews (records dated after today, ignored).
+pub fn account_due(
+    name: &str,
+    cl: &Checklist,
+    account: &Account,
+    today: NaiveDate,
+) -> (AccountDue, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mut items = Vec::new();
+    for r in schedule::reviews(cl, account, today) {
+        if let Some(w) = &r.clock_warning {
+            warnings.push(format!("{}: {}", r.title, w.describe()));
+        }
+        let (state, since) = match r.due {
+            Due::Overdue { next, days } if !r.snoozed => (DueState::Overdue { days }, next),
+            Due::Now { next } if !r.snoozed => (DueState::Due, next),
+            Due::Soon { next, days } => (DueState::Soon { days }, next),
+            _ => continue,
+        };
+        items.push(DueItem {
+            key: r.section.clone(),
+            label: r.title.clone(),
+            section_title: r.title.clone(),
+            state,
+            since,
+        });
+    }
+    let incident = account.open_incident().map(|i| notify::OpenIncident {
+        since: i.opened.with_timezone(&chrono::Local).date_naive(),
+        what: Some(format!("incident #{}", i.id)),
+    });
+    let due = AccountDue {
+        account: name.to_string(),
+        label: Some(cl.service.clone()),
+        items,
+        incident,
+    };
+    (due, warnings)
+}
+
+/// `lockstep notify [--ics FILE]`.
+pub(super) fn notify(
+    cli: &Cli,
+    paths: &Paths,
+    ics: Option<&Path>,
+    clock: Clock,
+) -> Result<ExitStatus, CliError> {
+    let loaded = store::load(paths)?;
+    for w in &loaded.warnings {
+        eprintln!("lockstep: warning: {}", line(w));
+    }
+    let state = loaded.state;
+    let chosen: Vec<(&String, &Account)> = state
+        .accounts
+        .iter()
+        .filter(|(name, _)| cli.account.as_ref().is_none_or(|w| w == *name))
+        .collect();
+    let ids: Vec<&str> = chosen.iter().map(|(_, a)| a.checklist.as_str()).collect();
+    let cat = catalog_for(paths, &ids);
+    let mut accounts = Vec::new();
+    for (name, acct) in chosen {
+        let Some(cl) = cat.get(&acct.checklist) else {
+            eprintln!(
+                "lockstep: warning: checklist '{}' of account '{}' is not available",
+                line(&acct.checklist),
+                line(name)
+            );
+            continue;
+        };
+        let (due, warnings) = account_due(name, cl, acct, clock.today);
+        for w in warnings {
+            eprintln!("lockstep: warning: account '{}': {}", line(name), line(&w));
+        }
+        accounts.push(due);
+    }
+    let open = OpenCommand {
+        data_dir: cli
+            .data_dir
+            .as_deref()
+            .map(|d| std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf()))
+            .map(|d| d.display().to_string()),
+        default_account: DEFAULT_ACCOUNT.to_string(),
+    };
+    let mut stdout = io::stdout().lock();
+    let report = notify::run(
+        &paths.data_dir,
+        &accounts,
+        clock.today,
+        &open,
+        &Notifier::system(),
+        &mut stdout,
+    );
+    let _ = stdout.flush();
+    drop(stdout);
+    for (account, delivery) in &report.sent {
+        if let Delivery::Printed { reason } = delivery {
+            eprintln!(
+                "lockstep: no desktop notification for '{}' ({}): printed instead",
+                line(account),
+                line(reason)
+            );
+        }
+    }
+    for w in &report.warnings {
+        eprintln!("lockstep: warning: {}", line(w));
+    }
+    if let Some(file) = ics {
+        let written: Result<PathBuf, ics_feed::IcsFeedError> = std::path::absolute(file)
+            .map_err(|e| ics_feed::IcsFeedError::Io {
+                file: file.display().to_string(),
+                source: e,
+            })
+            .and_then(|f| {
+                ics_feed::write_feed(paths, &f, &state, clock.today, clock.now)?;
+                Ok(f)
+            });
+        if let Err(e) = written {
+            eprintln!("lockstep: warning: {}", line(&e.to_string()));
+        }
+    }
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::{BUNDLED, parse};
+    use chrono::{TimeZone, Utc};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn due_overdue_and_soon_reviews_become_items_snoozed_ones_do_not() {
+        let cl = parse("crypto-com.json", BUNDLED[0].1).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 10, 1, 8, 0, 0).unwrap();
+        let mut a = Account::new("crypto-com", now);
+        a.check(&cl, "totp-2fa", now).unwrap();
+        a.settle(d(2026, 10, 1));
+        // Nothing due in the first month; then the monthly review is due soon.
+        let (due, w) = account_due("main", &cl, &a, d(2026, 10, 2));
+        assert!(due.items.is_empty() && due.incident.is_none() && w.is_empty());
+        let (due, _) = account_due("main", &cl, &a, d(2026, 10, 29));
+        assert_eq!(due.items.len(), 1);
+        assert_eq!(due.items[0].key, "monthly");
+        assert_eq!(due.items[0].state, DueState::Soon { days: 3 });
+        assert_eq!(due.items[0].since, d(2026, 11, 1));
+        assert_eq!(due.label.as_deref(), Some("Crypto.com"));
+        // Overdue, then snoozed (left out), then a record from a wrong clock (warned about).
+        let today = d(2026, 11, 5);
+        let (due, _) = account_due("main", &cl, &a, today);
+        assert_eq!(due.items[0].state, DueState::Overdue { days: 4 });
+        schedule::snooze(&mut a, &cl, "monthly", 2, today, now).unwrap();
+        let (due, _) = account_due("main", &cl, &a, today);
+        assert!(due.items.is_empty(), "{due:?}");
+        a.complete_review(&cl, "quarterly", now, d(2030, 1, 1))
+            .unwrap();
+        let (_, w) = account_due("main", &cl, &a, today);
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].starts_with("Quarterly review: 1 record dated after today"),
+            "{w:?}"
+        );
+        // An incident: every review due now, and the incident itself.
+        a.open_compromise(&cl, now);
+        let (due, _) = account_due("main", &cl, &a, today);
+        assert_eq!(due.items.len(), 2);
+        assert!(
+            due.items
+                .iter()
+                .all(|i| matches!(i.state, DueState::Due | DueState::Overdue { .. }))
+        );
+        assert_eq!(due.incident.unwrap().what.as_deref(), Some("incident #1"));
+    }
+}

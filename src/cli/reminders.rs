@@ -1,0 +1,318 @@
+//! `lockstep reminders install|status|remove`: the command line of the daily reminder job
+//! (showing the plan and asking before anything is written), and what the TUI needs to offer
+//! the job once.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+
+use super::ics_feed;
+use super::output::out;
+use super::{Cli, CliError, Clock, ExitStatus};
+use crate::guard::{clean, line};
+use crate::reminders::{
+    self, AtTime, Backend, Environment, InstallReport, Job, Plan, ReminderError, SystemRunner,
+};
+use crate::store::{self, Paths};
+
+#[derive(Debug, Subcommand)]
+pub enum RemindersCommand {
+    /// Install a daily job that runs `lockstep notify`: shows what it writes and asks first.
+    Install {
+        /// Time of day to run, HH:MM on a 24-hour clock (local time).
+        #[arg(long, value_name = "HH:MM", default_value_t = AtTime::DEFAULT)]
+        at: AtTime,
+        /// Where to schedule it (default: systemd if it runs, else cron, else launchd on macOS).
+        #[arg(long, value_name = "BACKEND", value_parser = backend_parser())]
+        backend: Option<Backend>,
+        /// Install without asking.
+        #[arg(long, short)]
+        yes: bool,
+        /// Also keep this iCalendar file current: after every save and by the daily job.
+        #[arg(long, value_name = "FILE")]
+        ics: Option<PathBuf>,
+    },
+    /// What is installed, where, and when it next runs.
+    Status,
+    /// Remove exactly what `install` wrote (from every backend, or only --backend).
+    Remove {
+        #[arg(long, value_name = "BACKEND", value_parser = backend_parser())]
+        backend: Option<Backend>,
+    },
+}
+
+fn backend_parser() -> impl TypedValueParser<Value = Backend> {
+    PossibleValuesParser::new(Backend::ALL.map(Backend::name))
+        .map(|s| s.parse::<Backend>().expect("one of the possible values"))
+}
+
+/// Runs a `reminders` subcommand.
+pub(super) fn run(
+    cli: &Cli,
+    paths: &Paths,
+    cmd: &RemindersCommand,
+    clock: Clock,
+) -> Result<ExitStatus, CliError> {
+    match cmd {
+        RemindersCommand::Install {
+            at,
+            backend,
+            yes,
+            ics,
+        } => install(cli, paths, *at, *backend, *yes, ics.as_deref(), clock),
+        RemindersCommand::Status => status(paths, clock),
+        RemindersCommand::Remove { backend } => remove(paths, *backend),
+    }
+}
+
+/// The daily job for this lockstep: its absolute path, `--data-dir` when one was given (on the
+/// command line or in `LOCKSTEP_DATA_DIR`), and `--ics FILE` when a calendar is kept current.
+pub fn job(data_dir: Option<&Path>, at: AtTime, ics: Option<&Path>) -> Result<Job, ReminderError> {
+    let job = Job::for_current_exe(data_dir, at)?;
+    match ics {
+        None => Ok(job),
+        Some(f) => {
+            let f = f
+                .to_str()
+                .ok_or_else(|| ReminderError::NotUtf8(f.to_path_buf()))?;
+            job.with_extra_args(vec!["--ics".into(), f.into()])
+        }
+    }
+}
+
+fn install(
+    cli: &Cli,
+    paths: &Paths,
+    at: AtTime,
+    forced: Option<Backend>,
+    yes: bool,
+    ics: Option<&Path>,
+    clock: Clock,
+) -> Result<ExitStatus, CliError> {
+    let env = Environment::detect()?;
+    let backend = reminders::choose_backend(&env, forced)?;
+    let ics = ics
+        .map(|f| ics_feed::checked_feed_file(paths, f))
+        .transpose()?;
+    let job = job(cli.data_dir.as_deref(), at, ics.as_deref())?;
+    let plan = reminders::plan(&env, backend, &job);
+    let record = paths.data_dir.join(ics_feed::ICS_PATH_FILE);
+    let old_feed = ics_feed::feed_path(paths).unwrap_or(None);
+    let mut preview = plan.preview();
+    match (&ics, &old_feed) {
+        (Some(f), _) => preview.push_str(&format!(
+            "\nWrites the calendar {} now, and records its path in {}: every change you save \
+             rewrites it, and so does the daily job.\n",
+            f.display(),
+            record.display()
+        )),
+        (None, Some(old)) => preview.push_str(&format!(
+            "\nStops keeping the calendar {} current (deletes {}; the calendar file stays).\n",
+            old.display(),
+            record.display()
+        )),
+        (None, None) => {}
+    }
+    out(&clean(&preview, true))?;
+    if !yes && !confirm("Install this daily reminder? [y/N] ")? {
+        out("Nothing was installed.\n")?;
+        return Ok(0);
+    }
+    if let Some(f) = &ics {
+        // First, so that a calendar path that cannot be written stops the install.
+        let loaded = store::load(paths)?;
+        ics_feed::write_feed(paths, f, &loaded.state, clock.today, clock.now)?;
+    }
+    let report = reminders::install(&plan, &env, &SystemRunner::new())?;
+    print_install(&report)?;
+    match (&ics, &old_feed) {
+        (Some(f), _) => {
+            ics_feed::set_feed_path(paths, Some(f))?;
+            out(&format!(
+                "wrote {}; it is rewritten after every save and by the daily job\n",
+                line(&f.display().to_string())
+            ))?;
+        }
+        (None, Some(old)) => {
+            ics_feed::set_feed_path(paths, None)?;
+            out(&format!(
+                "{} is no longer kept current\n",
+                line(&old.display().to_string())
+            ))?;
+        }
+        (None, None) => {}
+    }
+    Ok(0)
+}
+
+fn print_install(report: &InstallReport) -> Result<(), CliError> {
+    let mut s = String::new();
+    for d in &report.done {
+        s.push_str(&format!("{}\n", clean(d, true)));
+    }
+    if !report.changed {
+        s.push_str("The daily reminder was already installed exactly so: nothing changed.\n");
+    } else {
+        s.push_str("The daily reminder is installed. `lockstep reminders status` shows it.\n");
+    }
+    out(&s)?;
+    for w in &report.warnings {
+        eprintln!("lockstep: warning: {}", clean(w, true));
+    }
+    Ok(())
+}
+
+/// Asks `question` on the terminal. Without a terminal on stdin, refuses (the caller says how
+/// to go on without the question).
+fn confirm(question: &str) -> Result<bool, CliError> {
+    let stdin = io::stdin();
+    if !stdin.is_terminal() {
+        return Err(CliError::NeedsYes);
+    }
+    let mut o = io::stdout().lock();
+    let _ = write!(o, "{question}");
+    let _ = o.flush();
+    drop(o);
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(CliError::Terminal)?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+fn status(paths: &Paths, clock: Clock) -> Result<ExitStatus, CliError> {
+    let env = Environment::detect()?;
+    let local = clock.now.with_timezone(&chrono::Local).naive_local();
+    let report = reminders::status(&env, &SystemRunner::new(), local);
+    let mut s = report.text();
+    match ics_feed::feed_path(paths) {
+        Ok(Some(f)) => s.push_str(&format!(
+            "Calendar kept current: {} (rewritten after every save and by the daily job)\n",
+            f.display()
+        )),
+        Ok(None) => {}
+        Err(e) => eprintln!("lockstep: warning: {e}"),
+    }
+    out(&clean(&s, true))?;
+    Ok(0)
+}
+
+fn remove(paths: &Paths, only: Option<Backend>) -> Result<ExitStatus, CliError> {
+    let env = Environment::detect()?;
+    let report = reminders::remove(&env, &SystemRunner::new(), only)?;
+    let mut s = String::new();
+    for r in &report.removed {
+        s.push_str(&format!("{}\n", clean(r, true)));
+    }
+    if only.is_none()
+        && let Some(old) = ics_feed::set_feed_path(paths, None)?
+    {
+        s.push_str(&format!(
+            "{} is no longer kept current (the file stays)\n",
+            old.display()
+        ));
+    }
+    if s.is_empty() {
+        s.push_str("Nothing to remove: no daily reminder was installed.\n");
+    }
+    out(&clean(&s, true))?;
+    for w in &report.warnings {
+        eprintln!("lockstep: warning: {}", clean(w, true));
+    }
+    for f in &report.failed {
+        eprintln!("lockstep: error: cannot remove the {}", clean(f, true));
+    }
+    Ok(if report.failed.is_empty() { 0 } else { 2 })
+}
+
+// ----- the TUI's one-time offer ------------------------------------------------------------------
+
+/// Remembers in the data directory that the TUI asked (and the answer), so it asks only once.
+pub const OFFER_FILE: &str = "reminders-offer";
+
+/// True until the TUI has asked once (whatever the answer). The TUI asks when the 5-minute
+/// essentials are first all done.
+pub fn should_offer(paths: &Paths) -> bool {
+    !paths.data_dir.join(OFFER_FILE).exists()
+}
+
+/// Records the answer to the TUI's question (written atomically, 0600).
+pub fn record_offer(paths: &Paths, accepted: bool) -> Result<(), CliError> {
+    store::ensure_dir(&paths.data_dir)?;
+    let text: &[u8] = if accepted { b"yes\n" } else { b"no\n" };
+    store::write_atomic(&paths.data_dir.join(OFFER_FILE), text, None)?;
+    Ok(())
+}
+
+/// What the TUI shows before asking: the environment and the plan of a default install (09:00,
+/// the detected backend, `--data-dir` as given). Nothing is written.
+pub fn offer_plan(data_dir: Option<&Path>) -> Result<(Environment, Plan), ReminderError> {
+    let env = Environment::detect()?;
+    let backend = reminders::choose_backend(&env, None)?;
+    let job = job(data_dir, AtTime::DEFAULT, None)?;
+    let plan = reminders::plan(&env, backend, &job);
+    Ok((env, plan))
+}
+
+/// Installs the plan of [`offer_plan`] after the user said yes.
+pub fn install_offered(env: &Environment, plan: &Plan) -> Result<InstallReport, ReminderError> {
+    reminders::install(plan, env, &SystemRunner::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn paths(dir: &Path) -> Paths {
+        Paths {
+            data_dir: dir.join("data"),
+            config_dir: None,
+        }
+    }
+
+    #[test]
+    fn the_tui_offer_is_made_once_whatever_the_answer() {
+        for answer in [false, true] {
+            let d = tempfile::tempdir().unwrap();
+            let p = paths(d.path());
+            assert!(should_offer(&p));
+            record_offer(&p, answer).unwrap();
+            assert!(!should_offer(&p));
+            let file = p.data_dir.join(OFFER_FILE);
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert_eq!(text, if answer { "yes\n" } else { "no\n" });
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn the_job_runs_this_binary_with_the_data_dir_and_the_calendar() {
+        let j = job(None, AtTime::DEFAULT, None).unwrap();
+        assert!(Path::new(j.exe()).is_absolute());
+        assert_eq!(j.argv()[1..], ["notify"]);
+        let j = job(
+            Some(Path::new("rel/data")),
+            AtTime::DEFAULT,
+            Some(Path::new("/home/u/cal.ics")),
+        )
+        .unwrap();
+        let argv = j.argv();
+        assert_eq!(argv[1], "--data-dir");
+        assert!(Path::new(argv[2]).is_absolute() && argv[2].ends_with("rel/data"));
+        assert_eq!(argv[3..], ["notify", "--ics", "/home/u/cal.ics"]);
+        use std::os::unix::ffi::OsStrExt;
+        let bad = Path::new(std::ffi::OsStr::from_bytes(b"/home/\xff.ics"));
+        assert!(matches!(
+            job(None, AtTime::DEFAULT, Some(bad)),
+            Err(ReminderError::NotUtf8(_))
+        ));
+    }
+}

@@ -1,0 +1,865 @@
+//! `lockstep reminders install|status|remove`, `lockstep notify` and `due --soon` through the
+//! real binary (assert_cmd, and a pty for the confirmation question). Every run gets a temporary
+//! HOME and XDG_CONFIG_HOME and a search path holding only fake `crontab`, `systemctl` and
+//! `notify-send` programs: no test touches the machine's crontab, systemd directories or desktop.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use chrono::{Days, Months, NaiveDate, Utc};
+use predicates::prelude::*;
+use serde_json::{Value, json};
+
+const EXE: &str = env!("CARGO_BIN_EXE_lockstep");
+
+struct Sandbox {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    bin: PathBuf,
+    home: PathBuf,
+    config: PathBuf,
+    data: PathBuf,
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().to_path_buf();
+        let bin = root.join("bin");
+        let home = root.join("home");
+        fs::create_dir_all(&bin).unwrap();
+        fs::create_dir_all(&home).unwrap();
+        Sandbox {
+            config: home.join("config"),
+            data: root.join("data"),
+            bin,
+            home,
+            root,
+            _tmp: tmp,
+        }
+    }
+
+    /// lockstep with only the fake programs on PATH, in UTC (so `today()` is its date too).
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("lockstep").unwrap();
+        c.env_clear()
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", &self.config)
+            .env("XDG_DATA_HOME", self.root.join("xdg-data"))
+            .env("PATH", &self.bin)
+            .env("TZ", "UTC")
+            .arg("--data-dir")
+            .arg(&self.data)
+            .args(args)
+            .write_stdin("");
+        c
+    }
+
+    fn log(&self) -> String {
+        fs::read_to_string(self.root.join("calls.log")).unwrap_or_default()
+    }
+
+    /// A fake program that logs its name and arguments, then runs `body`.
+    fn script(&self, name: &str, body: &str) {
+        let p = self.bin.join(name);
+        let text = format!(
+            "#!/bin/sh\nprintf '%s %s\\n' {name} \"$*\" >> '{}'\n{body}",
+            self.root.join("calls.log").display()
+        );
+        fs::write(&p, text).unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    fn crontab_store(&self) -> PathBuf {
+        self.root.join("crontab.store")
+    }
+
+    /// A `crontab` that keeps the user's crontab in a file, like the real one.
+    fn fake_crontab(&self) {
+        self.script(
+            "crontab",
+            &format!(
+                "store='{}'\n\
+                 case \"$1\" in\n\
+                 -l) if [ -f \"$store\" ]; then /bin/cat \"$store\"; else echo \"no crontab for tester\" >&2; exit 1; fi ;;\n\
+                 -) /bin/cat > \"$store\" ;;\n\
+                 -r) /bin/rm -f \"$store\" ;;\n\
+                 *) echo \"usage: crontab\" >&2; exit 2 ;;\n\
+                 esac\n",
+                self.crontab_store().display()
+            ),
+        );
+    }
+
+    fn units(&self) -> PathBuf {
+        self.config.join("systemd/user")
+    }
+
+    /// A `systemctl` whose user manager answers.
+    fn fake_systemctl(&self) {
+        let units = self.units();
+        let active = self.root.join("timer.active");
+        self.script(
+            "systemctl",
+            &format!(
+                "units='{}'\nactive='{}'\n\
+                 case \"$*\" in\n\
+                 '--user daemon-reload') ;;\n\
+                 '--user enable --now lockstep-notify.timer') /bin/mkdir -p \"$units/timers.target.wants\" && \
+                 /bin/ln -sf \"$units/lockstep-notify.timer\" \"$units/timers.target.wants/lockstep-notify.timer\" && \
+                 : > \"$active\" ;;\n\
+                 '--user disable --now lockstep-notify.timer') /bin/rm -f \"$units/timers.target.wants/lockstep-notify.timer\" \"$active\" ;;\n\
+                 '--user show lockstep-notify.timer '*) if [ -f \"$active\" ]; then \
+                 printf 'ActiveState=active\\nUnitFileState=enabled\\nNextElapseUSecRealtime=Thu 2026-11-26 09:00:00 UTC\\n'; \
+                 else printf 'ActiveState=inactive\\nUnitFileState=disabled\\nNextElapseUSecRealtime=\\n'; fi ;;\n\
+                 *) echo \"unexpected: $*\" >&2; exit 9 ;;\n\
+                 esac\n",
+                units.display(),
+                active.display()
+            ),
+        );
+    }
+
+    fn notify_calls_file(&self) -> PathBuf {
+        self.root.join("notify-send.calls")
+    }
+
+    /// A `notify-send` that records its arguments (NUL-separated, one call per double NUL) and
+    /// exits with `code`.
+    fn fake_notify_send(&self, code: i32) {
+        let p = self.bin.join("notify-send");
+        fs::write(
+            &p,
+            format!(
+                "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\" >> '{calls}'; done\nprintf '\\0' >> '{calls}'\n\
+                 [ {code} = 0 ] || echo 'Could not connect: No such file or directory' >&2\nexit {code}\n",
+                calls = self.notify_calls_file().display()
+            ),
+        )
+        .unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    fn notify_calls(&self) -> Vec<Vec<String>> {
+        let Ok(bytes) = fs::read(self.notify_calls_file()) else {
+            return Vec::new();
+        };
+        String::from_utf8(bytes)
+            .unwrap()
+            .split("\0\0")
+            .filter(|c| !c.is_empty())
+            .map(|c| c.split('\0').map(str::to_owned).collect())
+            .collect()
+    }
+
+    fn state(&self) -> Value {
+        serde_json::from_slice(&fs::read(self.data.join("state.json")).unwrap()).unwrap()
+    }
+
+    /// Starts setup through the CLI, then rewrites the account's dates in state.json.
+    fn account(&self, edit: impl FnOnce(&mut Value)) {
+        self.cmd(&["check", "totp-2fa"]).assert().success();
+        let mut s = self.state();
+        edit(&mut s["accounts"]["default"]);
+        fs::write(
+            self.data.join("state.json"),
+            serde_json::to_vec_pretty(&s).unwrap(),
+        )
+        .unwrap();
+    }
+}
+
+fn ago(days: u64) -> NaiveDate {
+    today() - Days::new(days)
+}
+
+fn completion(date: NaiveDate) -> Value {
+    json!({"at": format!("{date}T12:00:00Z"), "date": date})
+}
+
+/// Setup started 60 days ago; the monthly review done 40 days ago (overdue by about 10 days);
+/// the quarterly review due in 5 days.
+fn overdue_and_soon(a: &mut Value) {
+    a["setup_started"] = json!(ago(60));
+    a["reviews"] = json!({
+        "monthly": {"completions": [completion(ago(40))]},
+        "quarterly": {"completions": [completion((today() + Days::new(5)) - Months::new(3))]},
+    });
+}
+
+// ----- reminders install / status / remove -------------------------------------------------------
+
+#[test]
+fn install_without_a_terminal_or_yes_shows_the_plan_and_refuses() {
+    let s = Sandbox::new();
+    s.fake_crontab();
+    fs::write(s.crontab_store(), "MAILTO=me\n").unwrap();
+    s.cmd(&["reminders", "install", "--backend", "cron"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(format!(
+            "0 9 * * * {EXE} --data-dir {} notify # lockstep-notify",
+            s.data.display()
+        )))
+        .stderr(predicate::str::contains("pass --yes"));
+    assert_eq!(
+        fs::read_to_string(s.crontab_store()).unwrap(),
+        "MAILTO=me\n"
+    );
+    assert!(!s.log().contains("crontab -\n"), "{}", s.log());
+    // systemd: the files it would write are named, and none is written.
+    s.cmd(&[
+        "reminders",
+        "install",
+        "--backend",
+        "systemd",
+        "--at",
+        "18:30",
+    ])
+    .assert()
+    .code(2)
+    .stdout(predicate::str::contains(format!(
+        "Writes {}",
+        s.units().join("lockstep-notify.timer").display()
+    )))
+    .stdout(predicate::str::contains("OnCalendar=*-*-* 18:30:00"));
+    assert!(!s.units().exists());
+}
+
+#[test]
+fn cron_install_is_idempotent_keeps_other_lines_and_remove_takes_only_its_line() {
+    let s = Sandbox::new();
+    s.fake_crontab();
+    let mine = "# my jobs\r\nMAILTO=me\n*/5 * * * * /usr/bin/backup --quiet\n@reboot echo hi";
+    fs::write(s.crontab_store(), mine).unwrap();
+    s.cmd(&[
+        "reminders",
+        "install",
+        "--backend",
+        "cron",
+        "--at",
+        "7:05",
+        "--yes",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("put in your crontab"));
+    let tab = fs::read_to_string(s.crontab_store()).unwrap();
+    let line = format!(
+        "5 7 * * * {EXE} --data-dir {} notify # lockstep-notify, written by `lockstep reminders install`\n",
+        s.data.display()
+    );
+    assert_eq!(tab, format!("{mine}\n{line}"));
+    // Twice is once.
+    s.cmd(&[
+        "reminders",
+        "install",
+        "--backend",
+        "cron",
+        "--at",
+        "07:05",
+        "-y",
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains("already installed exactly so"));
+    assert_eq!(fs::read_to_string(s.crontab_store()).unwrap(), tab);
+    s.cmd(&["reminders", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Installed as a crontab line"))
+        .stdout(predicate::str::contains("daily at: 07:05"))
+        .stdout(predicate::str::contains("next run: "));
+    s.cmd(&["reminders", "remove"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("crontab"));
+    assert_eq!(
+        fs::read_to_string(s.crontab_store()).unwrap(),
+        format!("{mine}\n"),
+        "every other line byte for byte (the unterminated last line got its newline)"
+    );
+    s.cmd(&["reminders", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No daily reminder is installed"));
+}
+
+#[test]
+fn systemd_install_status_and_remove() {
+    let s = Sandbox::new();
+    s.fake_systemctl();
+    s.cmd(&["reminders", "install", "--backend", "systemd", "--yes"])
+        .assert()
+        .success()
+        .stderr("");
+    let service = fs::read_to_string(s.units().join("lockstep-notify.service")).unwrap();
+    assert!(
+        service.contains(&format!(
+            "ExecStart={EXE} --data-dir {} notify",
+            s.data.display()
+        )),
+        "{service}"
+    );
+    let timer = fs::read_to_string(s.units().join("lockstep-notify.timer")).unwrap();
+    assert!(timer.contains("Persistent=true"), "{timer}");
+    assert!(
+        s.log()
+            .contains("systemctl --user enable --now lockstep-notify.timer"),
+        "{}",
+        s.log()
+    );
+    s.cmd(&["reminders", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Installed as a systemd user timer",
+        ))
+        .stdout(predicate::str::contains(
+            "next run: Thu 2026-11-26 09:00:00 UTC",
+        ));
+    s.cmd(&["reminders", "remove"]).assert().success();
+    assert!(!s.units().join("lockstep-notify.service").exists());
+    assert!(!s.units().join("lockstep-notify.timer").exists());
+    assert!(
+        !s.units()
+            .join("timers.target.wants/lockstep-notify.timer")
+            .exists()
+    );
+}
+
+#[test]
+fn systemd_without_a_user_manager_installs_the_files_with_a_warning() {
+    let s = Sandbox::new();
+    s.script(
+        "systemctl",
+        "echo 'Failed to connect to bus: No medium found' >&2\nexit 1\n",
+    );
+    s.cmd(&["reminders", "install", "--backend", "systemd", "--yes"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("lockstep: warning:"))
+        .stderr(predicate::str::contains(
+            "systemctl --user enable --now lockstep-notify.timer",
+        ));
+    assert!(s.units().join("lockstep-notify.timer").exists());
+}
+
+#[test]
+fn no_backend_on_this_machine_is_a_refusal_that_lists_the_options() {
+    let s = Sandbox::new();
+    // Nothing on PATH: no crontab. What is chosen then depends on whether this machine runs
+    // systemd, which the test reads the same way lockstep does.
+    let a = s.cmd(&["reminders", "install", "--yes"]).assert();
+    if Path::new("/run/systemd/system").is_dir() {
+        a.code(0)
+            .stdout(predicate::str::contains("systemd user timer"));
+    } else if cfg!(target_os = "macos") {
+        a.code(0).stdout(predicate::str::contains("launchd agent"));
+    } else {
+        a.code(2)
+            .stderr(predicate::str::contains("--backend systemd|cron|launchd"));
+        assert!(!s.units().exists());
+    }
+}
+
+#[test]
+fn bad_time_and_backend_are_usage_errors() {
+    let s = Sandbox::new();
+    s.cmd(&["reminders", "install", "--at", "25:00"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("HH:MM"));
+    s.cmd(&["reminders", "install", "--backend", "anacron"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("systemd, cron, launchd"));
+}
+
+#[test]
+fn the_job_passes_no_data_dir_when_none_was_given() {
+    let s = Sandbox::new();
+    s.fake_crontab();
+    let mut c = Command::cargo_bin("lockstep").unwrap();
+    c.env_clear()
+        .env("HOME", &s.home)
+        .env("XDG_CONFIG_HOME", &s.config)
+        .env("XDG_DATA_HOME", s.root.join("xdg-data"))
+        .env("PATH", &s.bin)
+        .args(["reminders", "install", "--backend", "cron", "--yes"])
+        .assert()
+        .success();
+    let tab = fs::read_to_string(s.crontab_store()).unwrap();
+    assert!(
+        tab.starts_with(&format!("0 9 * * * {EXE} notify # lockstep-notify")),
+        "{tab}"
+    );
+    // LOCKSTEP_DATA_DIR counts as given: the job does not see the variable, so it gets the flag.
+    let mut c = Command::cargo_bin("lockstep").unwrap();
+    c.env_clear()
+        .env("HOME", &s.home)
+        .env("XDG_CONFIG_HOME", &s.config)
+        .env("PATH", &s.bin)
+        .env("LOCKSTEP_DATA_DIR", &s.data)
+        .args(["reminders", "install", "--backend", "cron", "--yes"])
+        .assert()
+        .success();
+    let tab = fs::read_to_string(s.crontab_store()).unwrap();
+    assert!(
+        tab.contains(&format!("{EXE} --data-dir {} notify", s.data.display())),
+        "{tab}"
+    );
+}
+
+// ----- the calendar kept current -----------------------------------------------------------------
+
+fn ics_events(text: &str) -> Vec<String> {
+    use icalendar::{CalendarComponent, Component};
+    let cal: icalendar::Calendar = text.parse().expect("a calendar the icalendar crate reads");
+    cal.components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => e.get_uid().map(str::to_owned),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn install_with_ics_keeps_the_calendar_current_after_saves_and_in_the_job() {
+    let s = Sandbox::new();
+    s.fake_crontab();
+    let cal = s.root.join("cal/lockstep.ics");
+    fs::create_dir_all(cal.parent().unwrap()).unwrap();
+    let cal_arg = cal.to_str().unwrap();
+    s.cmd(&[
+        "reminders",
+        "install",
+        "--backend",
+        "cron",
+        "--yes",
+        "--ics",
+        cal_arg,
+    ])
+    .assert()
+    .success()
+    .stdout(predicate::str::contains(format!("wrote {cal_arg}")));
+    // Written now (no account yet: an empty calendar), recorded 0600 in the data directory.
+    assert_eq!(
+        ics_events(&fs::read_to_string(&cal).unwrap()),
+        Vec::<String>::new()
+    );
+    let record = s.data.join("ics-path");
+    assert_eq!(fs::read_to_string(&record).unwrap(), format!("{cal_arg}\n"));
+    assert_eq!(
+        fs::metadata(&record).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let tab = fs::read_to_string(s.crontab_store()).unwrap();
+    assert!(
+        tab.contains(&format!("notify --ics {cal_arg} # lockstep-notify")),
+        "{tab}"
+    );
+    // Every save rewrites it: setup starts, and the two reviews appear.
+    s.cmd(&["check", "totp-2fa"]).assert().success().stderr("");
+    let uids = ics_events(&fs::read_to_string(&cal).unwrap());
+    assert_eq!(
+        uids,
+        [
+            "monthly.default.crypto-com@lockstep",
+            "quarterly.default.crypto-com@lockstep"
+        ]
+    );
+    s.cmd(&["--account", "a@b", "check", "totp-2fa"])
+        .assert()
+        .success();
+    assert_eq!(ics_events(&fs::read_to_string(&cal).unwrap()).len(), 4);
+    assert!(
+        fs::read_to_string(&cal)
+            .unwrap()
+            .contains("UID:monthly.a%40b.crypto-com@lockstep")
+    );
+    // The daily job's command rewrites it too (here: after it was deleted).
+    fs::remove_file(&cal).unwrap();
+    s.cmd(&["notify", "--ics", cal_arg]).assert().success();
+    assert_eq!(ics_events(&fs::read_to_string(&cal).unwrap()).len(), 4);
+    s.cmd(&["reminders", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "Calendar kept current: {cal_arg}"
+        )));
+    // Installing again without --ics stops refreshing it; the file stays.
+    s.cmd(&["reminders", "install", "--backend", "cron", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no longer kept current"));
+    assert!(!record.exists());
+    let before = fs::read(&cal).unwrap();
+    s.cmd(&["uncheck", "totp-2fa"]).assert().success();
+    assert_eq!(fs::read(&cal).unwrap(), before);
+    // remove forgets it as well.
+    s.cmd(&[
+        "reminders",
+        "install",
+        "--backend",
+        "cron",
+        "--yes",
+        "--ics",
+        cal_arg,
+    ])
+    .assert()
+    .success();
+    s.cmd(&["reminders", "remove"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no longer kept current"));
+    assert!(!record.exists() && cal.exists());
+}
+
+#[test]
+fn an_unwritable_calendar_stops_the_install_and_a_failed_refresh_is_a_warning() {
+    let s = Sandbox::new();
+    s.fake_crontab();
+    let missing = s.root.join("no/such/dir/cal.ics");
+    s.cmd(&[
+        "reminders",
+        "install",
+        "--backend",
+        "cron",
+        "--yes",
+        "--ics",
+        missing.to_str().unwrap(),
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("cal.ics"));
+    assert!(!s.crontab_store().exists(), "nothing installed");
+    // Inside the data directory: refused before anything is shown.
+    let inside = s.data.join("cal.ics");
+    fs::create_dir_all(&s.data).unwrap();
+    s.cmd(&[
+        "reminders",
+        "install",
+        "--backend",
+        "cron",
+        "--yes",
+        "--ics",
+        inside.to_str().unwrap(),
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("inside the data directory"));
+    // A calendar whose directory disappears: saves still succeed, with a warning.
+    let dir = s.root.join("cal");
+    fs::create_dir_all(&dir).unwrap();
+    let cal = dir.join("x.ics");
+    s.cmd(&[
+        "reminders",
+        "install",
+        "--backend",
+        "cron",
+        "--yes",
+        "--ics",
+        cal.to_str().unwrap(),
+    ])
+    .assert()
+    .success();
+    fs::remove_dir_all(&dir).unwrap();
+    s.cmd(&["check", "totp-2fa"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("done:"))
+        .stderr(predicate::str::contains(
+            "warning: cannot keep the calendar",
+        ));
+    assert_eq!(
+        s.state()["accounts"]["default"]["steps"]["totp-2fa"]["status"]["state"],
+        "done"
+    );
+    // The daily job: a warning, exit 0.
+    s.cmd(&["notify", "--ics", cal.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: cannot keep the calendar",
+        ));
+}
+
+// ----- notify ------------------------------------------------------------------------------------
+
+#[test]
+fn notify_sends_one_notification_per_account_once_a_day() {
+    let s = Sandbox::new();
+    s.fake_notify_send(0);
+    s.account(overdue_and_soon);
+    s.cmd(&["notify"]).assert().success().stdout("").stderr("");
+    let calls = s.notify_calls();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let c = &calls[0];
+    assert_eq!(c[0], "--app-name=lockstep");
+    assert_eq!(
+        c[1],
+        "lockstep: Crypto.com (default): 1 review due (1 overdue)"
+    );
+    let due = ago(40) + Months::new(1);
+    let days = (today() - due).num_days();
+    let soon = today() + Days::new(5);
+    assert_eq!(
+        c[2],
+        format!(
+            "Overdue by {days} days (due {due}): Monthly review\n\
+             Due in 5 days ({soon}): Quarterly review\n\
+             Open lockstep: lockstep --data-dir {}",
+            s.data.display()
+        )
+    );
+    assert!(s.data.join("notified.json").exists());
+    // Again the same day: nothing new.
+    s.cmd(&["notify"]).assert().success().stdout("");
+    assert_eq!(s.notify_calls().len(), 1);
+}
+
+#[test]
+fn notify_without_a_desktop_prints_the_text_and_succeeds() {
+    let s = Sandbox::new();
+    s.account(overdue_and_soon);
+    // No notify-send on PATH at all.
+    s.cmd(&["notify"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "lockstep: Crypto.com (default): 1 review due (1 overdue)\nOverdue by ",
+        ))
+        .stderr(predicate::str::contains("`notify-send` is not on PATH"));
+    // A notifier that fails (no session bus): printed as well, on another account.
+    let s = Sandbox::new();
+    s.fake_notify_send(1);
+    s.account(|a| {
+        a["setup_started"] = json!(ago(400));
+    });
+    s.cmd(&["notify"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 reviews due (2 overdue)"))
+        .stderr(predicate::str::contains("Could not connect"));
+    assert_eq!(s.notify_calls().len(), 1);
+}
+
+#[test]
+fn notify_reports_an_open_incident_and_nothing_when_nothing_is_due() {
+    let s = Sandbox::new();
+    s.fake_notify_send(0);
+    // Setup just started: nothing is due, nothing is sent.
+    s.cmd(&["check", "totp-2fa"]).assert().success();
+    s.cmd(&["notify"]).assert().success().stdout("").stderr("");
+    assert!(s.notify_calls().is_empty());
+    assert!(!s.data.join("notified.json").exists());
+    s.cmd(&["compromised"]).assert().success();
+    s.cmd(&["notify"]).assert().success();
+    let calls = s.notify_calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        calls[0][1],
+        "lockstep: Crypto.com (default): incident open, 2 reviews due"
+    );
+    assert!(
+        calls[0][2].starts_with(&format!(
+            "Incident open since {} (incident #1): its reviews are due now\n",
+            today()
+        )),
+        "{}",
+        calls[0][2]
+    );
+}
+
+#[test]
+fn notify_never_waits_for_the_writer_lock() {
+    let s = Sandbox::new();
+    s.fake_notify_send(0);
+    s.account(overdue_and_soon);
+    let lock = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(s.data.join("lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let started = Instant::now();
+    s.cmd(&["--wait", "30", "notify"]).assert().success();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(s.notify_calls().len(), 1);
+    // A writer, by contrast, is refused while the lock is held.
+    s.cmd(&["--wait", "0", "check", "anti-phishing-code"])
+        .assert()
+        .code(2);
+    drop(lock);
+}
+
+#[test]
+fn notify_with_an_unreadable_state_exits_2_with_the_file_and_line() {
+    let s = Sandbox::new();
+    s.fake_notify_send(0);
+    fs::create_dir_all(&s.data).unwrap();
+    fs::set_permissions(&s.data, fs::Permissions::from_mode(0o700)).unwrap();
+    fs::write(
+        s.data.join("state.json"),
+        "{\n  \"version\": 2,\n  oops\n}\n",
+    )
+    .unwrap();
+    s.cmd(&["notify"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("state.json:3"));
+    assert!(s.notify_calls().is_empty());
+    // No state at all is not an error: nothing to notify.
+    let s = Sandbox::new();
+    s.cmd(&["notify"]).assert().success().stdout("");
+}
+
+// ----- due --soon, and records dated in the future -----------------------------------------------
+
+#[test]
+fn due_soon_and_json_list_reviews_due_within_a_week() {
+    let s = Sandbox::new();
+    s.account(overdue_and_soon);
+    let soon = today() + Days::new(5);
+    let out = s.cmd(&["due"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Monthly review: overdue by"), "{text}");
+    assert!(!text.contains("Quarterly"), "{text}");
+    s.cmd(&["due", "--soon"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Monthly review: overdue by"))
+        .stdout(predicate::str::contains(format!(
+            "Crypto.com Quarterly review: due in 5 days ({soon})"
+        )));
+    let out = s.cmd(&["due", "--json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let states: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["review"]["due"]["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["overdue", "soon"]);
+    // Only a soon review: listed with --soon, but nothing is due (exit code, --quiet).
+    let s = Sandbox::new();
+    s.account(|a| {
+        a["setup_started"] = json!(ago(10));
+        a["reviews"] = json!({
+            "monthly": {"completions": [completion((today() + Days::new(3)) - Months::new(1))]},
+        });
+    });
+    s.cmd(&["due", "--soon", "--exit-code"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Monthly review: due in 3 days"));
+    s.cmd(&["due", "--quiet", "--exit-code"])
+        .assert()
+        .code(0)
+        .stdout("");
+}
+
+#[test]
+fn a_review_recorded_in_the_future_neither_silences_nor_disagrees() {
+    let s = Sandbox::new();
+    s.account(|a| {
+        a["setup_started"] = json!(ago(60));
+        a["reviews"] = json!({
+            "monthly": {"completions": [completion(ago(40)), completion(NaiveDate::from_ymd_opt(2099, 1, 1).unwrap())]},
+        });
+    });
+    s.cmd(&["due"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Monthly review: overdue by"))
+        .stdout(predicate::str::contains(
+            "1 record dated after today (up to 2099-01-01) ignored",
+        ));
+    s.cmd(&["status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("last done {}", ago(40))))
+        .stdout(predicate::str::contains(
+            "warning: 1 record dated after today (up to 2099-01-01) ignored",
+        ));
+    let out = s.cmd(&["status", "--json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let monthly = &v["reviews"][0];
+    assert_eq!(monthly["section"], "monthly");
+    assert_eq!(monthly["due"]["state"], "overdue");
+    assert_eq!(monthly["clock_warning"]["records"], 1);
+    assert_eq!(monthly["clock_warning"]["latest"], "2099-01-01");
+    // Recording the review now: its message and status agree on the next due date.
+    let next = today() + Months::new(1);
+    s.cmd(&["review", "monthly"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("next due {next}")));
+    s.cmd(&["status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "Monthly review [monthly]: next {next}"
+        )));
+}
+
+// ----- the confirmation question on a terminal ---------------------------------------------------
+
+/// Runs `reminders install --backend cron` in a pseudo-terminal and answers `answer`.
+fn install_on_a_terminal(s: &Sandbox, answer: &str) -> String {
+    use expectrl::process::Healthcheck;
+    use expectrl::{Expect, Session};
+    let mut cmd = std::process::Command::new(EXE);
+    cmd.env_clear()
+        .env("HOME", &s.home)
+        .env("XDG_CONFIG_HOME", &s.config)
+        .env("PATH", &s.bin)
+        .env("TERM", "dumb")
+        .arg("--data-dir")
+        .arg(&s.data)
+        .args(["reminders", "install", "--backend", "cron"]);
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.expect("Install this daily reminder? [y/N] ")
+        .expect("the question");
+    p.send_line(answer).unwrap();
+    let mut rest = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut buf = [0u8; 4096];
+    while Instant::now() < deadline {
+        match p.try_read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => rest.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if !p.is_alive().unwrap_or(false) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(_) => break,
+        }
+    }
+    String::from_utf8_lossy(&rest).into_owned()
+}
+
+#[test]
+fn on_a_terminal_install_asks_and_only_yes_installs() {
+    let s = Sandbox::new();
+    s.fake_crontab();
+    let said = install_on_a_terminal(&s, "n");
+    assert!(said.contains("Nothing was installed."), "{said}");
+    assert!(!s.crontab_store().exists());
+    let said = install_on_a_terminal(&s, "y");
+    assert!(said.contains("put in your crontab"), "{said}");
+    let tab = fs::read_to_string(s.crontab_store()).unwrap();
+    assert!(tab.contains("# lockstep-notify"), "{tab}");
+}
