@@ -1,5 +1,7 @@
-//! In-process benchmarks (`cargo bench`): TUI first frame and redraw at 200x60, and load/save time
-//! and peak memory of a large state (20 accounts x 10 years of reviews, 100,000 history events).
+//! Benchmarks (`cargo bench`): whole-process start-up of `lockstep due` against `remind -q`
+//! (interleaved runs, medians, ratios), a single `check` and the TUI's first frame in a
+//! pseudo-terminal on a large state (20 accounts x 10 years of reviews, 100,000 history events);
+//! then in-process TUI redraws and the state's load/save cost and peak memory.
 //! Each figure (the median of several runs) is printed with its target and the ratio figure/target (< 1.00 meets the target).
 
 use std::path::{Path, PathBuf};
@@ -127,6 +129,165 @@ fn child_load(dir: &Path) {
     println!("{before} {} {}", vm_hwm_kib(), loaded.state.accounts.len());
 }
 
+/// Wall time of one run of a command (output discarded).
+fn run_once(cmd: &mut Command) -> Duration {
+    let t = Instant::now();
+    let st = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("spawn");
+    let d = t.elapsed();
+    assert!(st.code().is_some_and(|c| c <= 1), "{cmd:?} failed: {st}");
+    d
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// A data dir holding the large state (snapshot + history), written through the store.
+fn write_big(dir: &Path, cl: &Checklist) {
+    let mut state = big_state(cl);
+    let p = Paths {
+        data_dir: dir.to_path_buf(),
+        config_dir: None,
+    };
+    let (mut st, _) = Store::open(&p, Duration::ZERO).unwrap();
+    st.save(&mut state).unwrap();
+}
+
+/// Time from spawning the TUI in a pseudo-terminal until its first frame (the dashboard) is on
+/// screen.
+fn tui_first_frame(bin: &str, data: &Path) -> Duration {
+    use expectrl::Session;
+    let mut cmd = std::process::Command::new(bin);
+    cmd.arg("--data-dir")
+        .arg(data)
+        .arg("--account")
+        .arg("account-00")
+        .env("TERM", "xterm-256color");
+    let t = Instant::now();
+    let mut pty = Session::spawn(cmd).expect("pty");
+    let mut parser = vt100::Parser::default();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Ok(n) = pty.try_read(&mut buf)
+            && n > 0
+        {
+            parser.process(&buf[..n]);
+            if parser.screen().contents().contains("Next up") {
+                break;
+            }
+        }
+        assert!(t.elapsed() < Duration::from_secs(10), "no first frame");
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    let d = t.elapsed();
+    let _ = std::io::Write::write_all(&mut pty, b"q");
+    let _ = pty
+        .get_process_mut()
+        .kill(expectrl::process::unix::Signal::SIGKILL);
+    d
+}
+
+/// Whole-process figures, each the median of interleaved runs.
+fn process_figures(cl: &Checklist, runs: usize) {
+    let bin = env!("CARGO_BIN_EXE_lockstep");
+    let remind = ["/usr/bin/remind", "/usr/local/bin/remind"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    let tmp = std::env::temp_dir().join(format!("lockstep-proc-{}", std::process::id()));
+    let empty = tmp.join("empty");
+    let big = tmp.join("big");
+    std::fs::create_dir_all(&tmp).unwrap();
+    // The smallest real state: one account, one step done (no review due yet).
+    run_once(
+        Command::new(bin)
+            .arg("--data-dir")
+            .arg(&empty)
+            .args(["check", "totp-2fa"]),
+    );
+    write_big(&big, cl);
+    let rem = tmp.join("r.rem");
+    std::fs::write(&rem, "REM 2026-11-25 MSG Monthly security review\n").unwrap();
+    let due = |dir: &Path| {
+        let mut c = Command::new(bin);
+        c.arg("--data-dir").arg(dir).arg("due");
+        c
+    };
+    let mut t_empty = Vec::new();
+    let mut t_big = Vec::new();
+    let mut t_remind = Vec::new();
+    for _ in 0..20 {
+        run_once(&mut due(&empty));
+        run_once(&mut due(&big));
+    }
+    for _ in 0..runs {
+        t_empty.push(run_once(&mut due(&empty)));
+        if let Some(r) = remind {
+            t_remind.push(run_once(Command::new(r).arg("-q").arg(&rem)));
+        }
+        t_big.push(run_once(&mut due(&big)));
+    }
+    let (e, b) = (median(t_empty), median(t_big));
+    println!(
+        "process: lockstep due, median of {runs} runs interleaved with remind -q: empty state \
+         {:.3} ms, large state {:.3} ms",
+        e.as_secs_f64() * 1e3,
+        b.as_secs_f64() * 1e3
+    );
+    if remind.is_some() {
+        let r = median(t_remind);
+        println!("process: remind -q {:.3} ms", r.as_secs_f64() * 1e3);
+        report(
+            "process: due (empty state) / remind -q",
+            e.as_secs_f64() / r.as_secs_f64(),
+            1.05,
+            "x",
+        );
+        report(
+            "process: due (large state) / remind -q",
+            b.as_secs_f64() / r.as_secs_f64(),
+            1.2,
+            "x",
+        );
+    } else {
+        println!("process: remind not installed (scripts/bench.sh installs it): no ratios");
+    }
+    let steps: Vec<String> = cl
+        .sections_of(SectionKind::Setup)
+        .flat_map(|s| s.steps.iter().map(|t| t.id.clone()))
+        .collect();
+    let mut t_check = Vec::new();
+    for i in 0..100 {
+        let verb = if i % 2 == 0 { "uncheck" } else { "check" };
+        t_check.push(run_once(
+            Command::new(bin).arg("--data-dir").arg(&big).args([
+                "--account",
+                "account-00",
+                verb,
+                &steps[(i / 2) % steps.len()],
+            ]),
+        ));
+    }
+    report(
+        "process: one check on the large state",
+        median(t_check).as_secs_f64() * 1e3,
+        5.0,
+        "ms",
+    );
+    let frames: Vec<Duration> = (0..30).map(|_| tui_first_frame(bin, &big)).collect();
+    report(
+        "process: TUI first frame in a pty, large state",
+        median(frames).as_secs_f64() * 1e3,
+        20.0,
+        "ms",
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--child-load") {
@@ -138,6 +299,13 @@ fn main() {
     println!("lockstep benchmarks (median of N runs; ratio = figure / target)");
 
     let cl = checklist();
+    if want("process") {
+        let runs = std::env::var("LOCKSTEP_BENCH_RUNS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(300);
+        process_figures(&cl, runs);
+    }
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
 

@@ -12,17 +12,26 @@ use crate::tui::{self, app::App};
 
 /// The whole program: what `main` calls.
 pub fn main() -> ExitCode {
-    match run() {
-        Ok(code) => ExitCode::from(code as u8),
+    ExitCode::from(main_code() as u8)
+}
+
+/// The whole program, returning the exit status (0 ok, 1 "something is due", 2 error). Output
+/// is flushed before it returns.
+pub fn main_code() -> i32 {
+    let code = match run() {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("lockstep: error: {}", guard::clean(&e.to_string(), true));
-            ExitCode::from(2)
+            2
         }
-    }
+    };
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    code
 }
 
 fn run() -> Result<i32, CliError> {
-    let args = Cli::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let args = cli::fast::due_args(&argv).unwrap_or_else(|| Cli::parse_from(&argv));
     let paths = Paths::resolve(args.data_dir.clone())?;
     if let Some(cmd) = &args.command {
         return cli::run(&args, cmd, &paths, Clock::system());

@@ -166,9 +166,31 @@ impl Outline {
                 return found;
             }
         }
-        BUNDLED
+        Self::bundled(id)
+    }
+
+    /// The outline of bundled checklist `<id>.json`, precomputed at build time (no parsing).
+    pub fn bundled(id: &str) -> Option<Outline> {
+        let (_, service, sections) = super::BUNDLED_OUTLINES
             .iter()
-            .find(|(name, _)| name.strip_suffix(".json") == Some(id))
-            .and_then(|(_, text)| serde_json::from_str(text).ok())
+            .find(|(stem, ..)| *stem == id)?;
+        Some(Outline {
+            id: id.to_string(),
+            service: service.to_string(),
+            sections: sections
+                .iter()
+                .map(|(sid, title, kind, every)| OutlineSection {
+                    id: sid.to_string(),
+                    title: title.to_string(),
+                    kind: match *kind {
+                        "setup" => SectionKind::Setup,
+                        "recurring" => SectionKind::Recurring,
+                        "event" => SectionKind::Event,
+                        _ => SectionKind::Emergency,
+                    },
+                    every_months: (*every > 0).then_some(*every),
+                })
+                .collect(),
+        })
     }
 }

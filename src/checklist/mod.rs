@@ -26,6 +26,11 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ),
 ];
 
+/// One section of a precomputed outline: (id, title, kind, every_months or 0).
+type OutlineRow = (&'static str, &'static str, &'static str, u32);
+
+include!(concat!(env!("OUT_DIR"), "/bundled_outlines.rs"));
+
 /// The default checklist id for new accounts.
 pub const DEFAULT_CHECKLIST: &str = "crypto-com";
 
@@ -220,7 +225,15 @@ mod tests {
                 .map(|s| (&s.id, &s.title, s.kind, s.every_months))
                 .collect();
             assert_eq!(a, b);
+            // The build-time outline is exactly the one derived from the parsed checklist.
+            assert_eq!(o, Outline::from(&full));
+            assert_eq!(name.strip_suffix(".json"), Some(full.id.as_str()));
         }
+        assert_eq!(
+            BUNDLED.len(),
+            BUNDLED_OUTLINES.len(),
+            "build.rs lists every bundled file"
+        );
         assert!(Outline::find(None, "nope").is_none());
     }
 

@@ -4,6 +4,7 @@ mod args;
 mod context;
 mod due;
 mod error;
+pub mod fast;
 mod ics_feed;
 mod notify;
 mod output;
