@@ -18,10 +18,10 @@ pub fn classify(text: &str) -> Option<SecretKind> {
     if lower.contains("ciphertext") && (lower.contains("kdf") || lower.contains("cipherparams")) {
         return Some(SecretKind::Keystore);
     }
-    if let Some(k) = secret_url(&lower) {
+    if let Some(k) = prefixed_token(&decoded) {
         return Some(k);
     }
-    if let Some(k) = prefixed_token(&decoded) {
+    if let Some(k) = secret_url(&lower) {
         return Some(k);
     }
     if headerless_key_body(&decoded) {

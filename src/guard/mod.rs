@@ -1,16 +1,16 @@
 //! Input and output guards: refuse secrets in free text (notes, reasons, tickets), neutralise
 //! control and bidi characters in output.
 //!
-//! [`check_secret`] is a classifier with three passes, cheapest first:
+//! [`check_secret`] is a classifier with three passes:
 //! - [`blocks`]: whole-text shapes (PEM/OpenSSH/PGP blocks with or without their header lines,
 //!   Ethereum keystore JSON, `otpauth://` URIs also percent-encoded, known token prefixes, JWTs,
 //!   webhook URLs);
+//! - [`phrase`]: BIP39 recovery phrases in every official wordlist, decided by word density, the
+//!   phrase checksum and context (skipped at once for texts of fewer than 11 words);
 //! - [`tokens`]: single values and grouped values with the label before them (private keys in
 //!   hex, WIF and `xprv` form, TOTP setup keys, labelled API secrets and passwords), after
 //!   public identifiers (addresses, UUIDs, URLs, e-mails, IPs) and labelled transaction hashes
-//!   have been set aside;
-//! - [`phrase`]: BIP39 recovery phrases in every official wordlist, decided by word density, the
-//!   phrase checksum and context.
+//!   have been set aside.
 //!
 //! The refusal names the kind of secret, never the text. Nothing is initialised until the first
 //! note with enough words is checked: the word tables are built lazily.
@@ -163,8 +163,8 @@ pub fn check_secret(text: &str) -> Result<(), SecretRefused> {
 /// The kind of secret `text` carries, if any.
 pub fn classify(text: &str) -> Option<SecretKind> {
     blocks::classify(text)
-        .or_else(|| tokens::classify(text))
         .or_else(|| phrase::classify(text))
+        .or_else(|| tokens::classify(text))
 }
 
 #[cfg(test)]

@@ -733,16 +733,22 @@ fn is_phrase(segs: &[Segment], context: bool, total_words: usize) -> bool {
         .filter(|s| s.slots.len() >= 5 && !s.glued())
         .collect();
     for pair in dense.windows(2) {
-        let (a, b) = (&pair[0].slots, &pair[1].slots);
-        for &len in &LENGTHS {
-            for take_a in 5..=a.len().min(len - 5) {
-                let take_b = len - take_a;
-                if take_b > b.len() {
-                    continue;
-                }
-                let w = a[a.len() - take_a..].iter().chain(&b[..take_b]);
-                if window_ok(w, &mut budget) {
-                    return true;
+        // A few other words may sit at the end of the first half or the start of the second.
+        for skip_a in 0..=2.min(pair[0].slots.len() - 5) {
+            for skip_b in 0..=2.min(pair[1].slots.len() - 5) {
+                let a = &pair[0].slots[..pair[0].slots.len() - skip_a];
+                let b = &pair[1].slots[skip_b..];
+                for &len in &LENGTHS {
+                    for take_a in 5..=a.len().min(len - 5) {
+                        let take_b = len - take_a;
+                        if take_b > b.len() {
+                            continue;
+                        }
+                        let w = a[a.len() - take_a..].iter().chain(&b[..take_b]);
+                        if window_ok(w, &mut budget) {
+                            return true;
+                        }
+                    }
                 }
             }
         }

@@ -141,6 +141,8 @@ enum Label {
     Tx,
     /// An order, ticket, withdrawal or other reference: public.
     Reference,
+    /// A public key (`ssh-ed25519 AAAA...`, `xpub`, `public key`): public.
+    Public,
     Password,
     Totp,
     PrivateKey,
@@ -148,7 +150,11 @@ enum Label {
 }
 
 fn category(word: &str) -> Option<Label> {
+    if word.starts_with("ssh-") || word.starts_with("ecdsa-sha2-") || word.starts_with("sk-ssh-") {
+        return Some(Label::Public);
+    }
     Some(match word {
+        "public" | "pubkey" | "xpub" | "ypub" | "zpub" | "tpub" => Label::Public,
         "tx" | "txid" | "txids" | "txn" | "txhash" | "txs" | "transaction" | "transactions"
         | "hash" | "hashes" | "signature" | "sig" | "block" | "blockhash" | "sha256"
         | "sha-256" | "sha256sum" | "checksum" | "digest" | "fingerprint" | "commit" => Label::Tx,
@@ -189,11 +195,17 @@ fn label_for(toks: &[Tok<'_>], i: usize) -> (Label, bool) {
             continue;
         }
         seen += 1;
-        for part in w.rsplit(['_', '-']) {
-            aws |= part == "aws";
-            if found == Label::None
-                && let Some(l) = category(part)
-            {
+        let whole = category(&w);
+        for l in whole
+            .into_iter()
+            .chain(w.rsplit(['_', '-']).filter_map(|part| {
+                aws |= part == "aws";
+                category(part)
+            }))
+        {
+            // The nearest label decides, except that a transaction word further back wins
+            // over a reference word (`transaction id`, `withdrawal tx hash`).
+            if found == Label::None || (found == Label::Reference && l == Label::Tx) {
                 found = l;
             }
         }
@@ -446,7 +458,7 @@ fn group_at(toks: &[Tok<'_>], i: usize) -> Option<(usize, Verdict)> {
     let (label, _) = label_for(toks, i);
     let verdict = match label {
         Label::Totp | Label::Secret | Label::PrivateKey => Verdict::Secret(SecretKind::TotpSecret),
-        Label::Tx | Label::Reference => Verdict::Public,
+        Label::Tx | Label::Reference | Label::Public => Verdict::Public,
         _ if random_base32(toks[i..i + n].iter().map(|t| t.text)) => {
             Verdict::Secret(SecretKind::TotpSecret)
         }
@@ -535,6 +547,9 @@ fn value(v: &str, label: Label, aws: bool) -> Verdict {
     if is_locator(v) || is_uuid(v) {
         return Verdict::Public;
     }
+    if label == Label::Public {
+        return Verdict::Public;
+    }
     let base58 = is_base58(v);
     if base58 && (100..=120).contains(&v.len()) && v.get(1..4) == Some("prv") {
         return Verdict::Secret(SecretKind::ExtendedPrivateKey);
@@ -611,7 +626,7 @@ fn value(v: &str, label: Label, aws: bool) -> Verdict {
             Label::Totp | Label::Secret | Label::PrivateKey => {
                 return Verdict::Secret(SecretKind::TotpSecret);
             }
-            Label::Tx | Label::Reference => return Verdict::Public,
+            Label::Tx | Label::Reference | Label::Public => return Verdict::Public,
             _ if random_base32(groups.iter().copied()) => {
                 return Verdict::Secret(SecretKind::TotpSecret);
             }
@@ -619,7 +634,7 @@ fn value(v: &str, label: Label, aws: bool) -> Verdict {
         }
     }
     match label {
-        Label::Tx | Label::Reference => return Verdict::Nothing,
+        Label::Tx | Label::Reference | Label::Public => return Verdict::Nothing,
         Label::Secret | Label::Totp | Label::PrivateKey if token_like(v) => {
             return Verdict::Secret(match label {
                 _ if aws => SecretKind::AwsKey,
