@@ -141,7 +141,10 @@ fn secret_url(lower: &str) -> Option<SecretKind> {
                 let Some((k, v)) = pair.split_once('=') else {
                     continue;
                 };
-                let v = v.trim();
+                let end = v
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || "-_.~%+/=".contains(c)))
+                    .unwrap_or(v.len());
+                let v = &v[..end];
                 match k {
                     "password" | "passwd" | "pwd" | "pass" if !v.is_empty() => {
                         return Some(SecretKind::Password);
@@ -262,16 +265,14 @@ fn headerless_key_body(text: &str) -> bool {
     for line in text.lines() {
         let l = line.trim();
         if l.len() >= 40 && l.chars().all(is_b64_char) && mixed(l) {
-            if [
-                "b3BlbnNzaC1rZXktdjE",
-                "MIIE",
-                "MIIC",
-                "MIIJ",
-                "MHcCAQEE",
-                "MC4CAQAw",
-            ]
-            .iter()
-            .any(|m| l.starts_with(m))
+            // OpenSSH, SEC1 EC, PKCS#8 Ed25519, and DER keys (`MII...` with the version
+            // integer `IBAA`/`IBAD`/`AgEA` soon after; certificates have `CCA` there instead).
+            let der_key = l.starts_with("MII")
+                && ["IBAA", "IBAD", "AgEA"].iter().any(|m| l[..16].contains(m));
+            if der_key
+                || ["b3BlbnNzaC1rZXktdjE", "MHcCAQEE", "MC4CAQAw"]
+                    .iter()
+                    .any(|m| l.starts_with(m))
             {
                 return true;
             }

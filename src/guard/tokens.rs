@@ -358,7 +358,9 @@ fn passwords(toks: &[Tok<'_>]) -> Option<SecretKind> {
         if first
             .chars()
             .all(|c| matches!(c, '*' | '•' | '.' | 'x' | 'X' | '…'))
+            || first.starts_with(['/', '~', '$', '%'])
         {
+            // Masked, a path (`PWD: /home/me`) or a variable (`$PASSWORD`).
             continue;
         }
         if last == "pin" && !(first.len() >= 4 && first.chars().all(|c| c.is_ascii_digit())) {
@@ -441,11 +443,12 @@ fn group_at(toks: &[Tok<'_>], i: usize) -> Option<(usize, Verdict)> {
                     }
             })
     };
-    if !(3..=8).contains(&len) {
+    // TOTP keys are shown in groups of four.
+    if len != 4 {
         return None;
     }
     let n = run(&b32);
-    if n < 3 {
+    if n < 4 {
         return None;
     }
     let joined: String = toks[i..i + n]
@@ -459,7 +462,10 @@ fn group_at(toks: &[Tok<'_>], i: usize) -> Option<(usize, Verdict)> {
     let verdict = match label {
         Label::Totp | Label::Secret | Label::PrivateKey => Verdict::Secret(SecretKind::TotpSecret),
         Label::Tx | Label::Reference | Label::Public => Verdict::Public,
-        _ if random_base32(toks[i..i + n].iter().map(|t| t.text)) => {
+        // Lower-case words without digits are a sentence, not a key.
+        _ if (upper || joined.chars().any(|c| c.is_ascii_digit()))
+            && random_base32(toks[i..i + n].iter().map(|t| t.text)) =>
+        {
             Verdict::Secret(SecretKind::TotpSecret)
         }
         _ => Verdict::Nothing,
@@ -613,10 +619,21 @@ fn value(v: &str, label: Label, aws: bool) -> Verdict {
         || core
             .chars()
             .all(|c| c.is_ascii_lowercase() || ('2'..='7').contains(&c));
+    // One value, or three or more dash-separated groups of 3 to 8 characters of one length (the
+    // last may be shorter): `JBSW-Y3DP-EHPK-3PXP`, not `systemd-timesyncd`.
     let uniform = groups.len() == 1
-        || groups[..groups.len() - 1]
-            .iter()
-            .all(|g| g.len() == groups[0].len());
+        || (groups.len() >= 3
+            && (3..=8).contains(&groups[0].len())
+            && groups[..groups.len() - 1]
+                .iter()
+                .all(|g| g.len() == groups[0].len())
+            && groups[groups.len() - 1].len() <= groups[0].len());
+    // Lower-case letters alone are identifiers run together (`cryptocreateecdhcurvename`)
+    // unless a label or grouping says otherwise.
+    let plain_lower = groups.len() == 1
+        && !core
+            .chars()
+            .any(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
     if one_case
         && uniform
         && (16..=64).contains(&core.len())
@@ -627,7 +644,7 @@ fn value(v: &str, label: Label, aws: bool) -> Verdict {
                 return Verdict::Secret(SecretKind::TotpSecret);
             }
             Label::Tx | Label::Reference | Label::Public => return Verdict::Public,
-            _ if random_base32(groups.iter().copied()) => {
+            _ if !plain_lower && random_base32(groups.iter().copied()) => {
                 return Verdict::Secret(SecretKind::TotpSecret);
             }
             _ => {}
