@@ -339,7 +339,42 @@ fn passwords(toks: &[Tok<'_>]) -> Option<SecretKind> {
         if !t.assign {
             match toks.get(v) {
                 Some(n) if !n.brk && !n.nl && matches!(n.text, "is" | "was") => v += 1,
-                _ => continue,
+                _ => {
+                    // `password (new):`, `passphrase (25th word):`, `password for X:` - but
+                    // not `password manager:` or `password hint:`.
+                    let Some(k) = (v..toks.len().min(v + 3))
+                        .take_while(|&k| !(toks[k].brk || toks[k].nl))
+                        .find(|&k| toks[k].assign)
+                    else {
+                        continue;
+                    };
+                    const ABOUT: &[&str] = &[
+                        "manager",
+                        "managers",
+                        "hint",
+                        "policy",
+                        "strength",
+                        "requirements",
+                        "rules",
+                        "recovery",
+                        "question",
+                        "generator",
+                        "length",
+                        "reset",
+                        "change",
+                        "changed",
+                        "status",
+                        "vault",
+                        "entry",
+                    ];
+                    let about = toks[v..=k]
+                        .iter()
+                        .any(|n| ABOUT.contains(&n.text.to_ascii_lowercase().as_str()));
+                    if about {
+                        continue;
+                    }
+                    v = k + 1;
+                }
             }
         }
         let value: Vec<&str> = toks[v.min(toks.len())..]
@@ -741,6 +776,8 @@ mod tests {
             "pwd=Tr0ub4dor&3",
             "my passphrase is correct horse battery staple",
             "PIN: 4821",
+            "password (new): hunter2",
+            "Password for Binance: Summer2026",
         ] {
             assert_eq!(kind(bad), Some(SecretKind::Password), "{bad}");
         }
