@@ -22,6 +22,8 @@ struct Tok<'a> {
     nl: bool,
     /// The token was followed by `:` or `=` (it is a label for what follows).
     assign: bool,
+    /// The label was followed by `=` (`DB_PASSWORD=...`).
+    eq: bool,
 }
 
 fn is_separator(c: char) -> bool {
@@ -87,33 +89,39 @@ fn tokenize<'a>(text: &'a str) -> Vec<Tok<'a>> {
             }
         }
         if t.is_empty() || t == "=" || t == "-" {
+            // `<=`, `>=`, `!=`, `==` compare, they do not assign.
+            let at = raw.as_ptr() as usize - text.as_ptr() as usize;
+            let comparison = text[..at].ends_with(['<', '>', '!', '=']) || raw.starts_with("==");
             if (raw.contains(['=', ':']) || raw == "-")
+                && !comparison
                 && let Some(prev) = toks.last_mut()
             {
                 prev.assign = true;
+                prev.eq |= raw.contains('=');
             }
             brk |= next_brk;
             continue;
         }
-        let mut push = |text: &'a str, assign: bool, brk: &mut bool, nl: &mut bool| {
+        let mut push = |text: &'a str, assign: bool, eq: bool, brk: &mut bool, nl: &mut bool| {
             toks.push(Tok {
                 text,
                 brk: *brk,
                 nl: *nl,
                 assign,
+                eq,
             });
             *brk = false;
             *nl = false;
         };
         if t.contains("://") {
-            push(t, assign, &mut brk, &mut nl);
+            push(t, assign, false, &mut brk, &mut nl);
         } else if let Some((l, r)) = split_label(t) {
-            push(l, true, &mut brk, &mut nl);
+            push(l, true, t.as_bytes()[l.len()] == b'=', &mut brk, &mut nl);
             if !r.is_empty() {
-                push(r, assign, &mut brk, &mut nl);
+                push(r, assign, false, &mut brk, &mut nl);
             }
         } else {
-            push(t, assign, &mut brk, &mut nl);
+            push(t, assign, false, &mut brk, &mut nl);
         }
         brk |= next_brk;
     }
@@ -195,14 +203,10 @@ fn label_for(toks: &[Tok<'_>], i: usize) -> (Label, bool) {
             continue;
         }
         seen += 1;
-        let whole = category(&w);
-        for l in whole
-            .into_iter()
-            .chain(w.rsplit(['_', '-']).filter_map(|part| {
-                aws |= part == "aws";
-                category(part)
-            }))
-        {
+        // The whole word, or the last part of an identifier (`api_key`, `client-secret`).
+        aws |= w.split(['_', '-']).any(|p| p == "aws");
+        let last = w.rsplit(['_', '-']).next().unwrap_or("");
+        for l in category(&w).into_iter().chain(category(last)) {
             // The nearest label decides, except that a transaction word further back wins
             // over a reference word (`transaction id`, `withdrawal tx hash`).
             if found == Label::None || (found == Label::Reference && l == Label::Tx) {
@@ -326,19 +330,45 @@ const PASSWORD_REMARKS: &[&str] = &[
     "also",
 ];
 
-/// A password label (`password:`, `pwd=`, `passphrase is`) followed by a value that is not a
-/// remark about the password.
+/// Words that, among the first two after a password label, make it a remark about the password
+/// rather than the password (`password: changed on ...`, `password: can be empty`).
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "is", "was", "can", "be", "must", "should", "will", "may", "empty", "blank",
+    "as", "if", "and", "or",
+];
+
+/// Looks like a password rather than a word: digits with letters, symbols, or capitals inside.
+fn password_like(w: &str) -> bool {
+    let w = w.trim_end_matches(['.', ',', '!', '?', ';']);
+    w.chars().count() >= 4
+        && ((w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(char::is_alphabetic))
+            || w.chars().any(|c| !c.is_alphanumeric())
+            || w.chars().skip(1).any(char::is_uppercase))
+}
+
+/// A password label (`password:`, `pwd=`, `DB_PASSWORD=`, `passphrase is`, `password (new):`)
+/// followed by a value that is not a remark about the password.
 fn passwords(toks: &[Tok<'_>]) -> Option<SecretKind> {
     for (i, t) in toks.iter().enumerate() {
         let w = t.text.to_ascii_lowercase();
         let last = w.rsplit(['_', '-']).next().unwrap_or("");
-        if category(last) != Some(Label::Password) {
+        // The word itself, or an identifier ending in it assigned with `=` (not `cmd_passwd:`).
+        let labelled = category(&w) == Some(Label::Password)
+            || (t.eq && last != w && category(last) == Some(Label::Password));
+        // Short labels (`pass`, `pw`, `pin`) only with `:` or `=` right after them.
+        let long_label = matches!(last, "password" | "passwd" | "passphrase" | "passcode");
+        if !labelled {
             continue;
         }
         let mut v = i + 1;
+        let mut is_form = false;
         if !t.assign {
             match toks.get(v) {
-                Some(n) if !n.brk && !n.nl && matches!(n.text, "is" | "was") => v += 1,
+                Some(n) if long_label && !n.brk && !n.nl && matches!(n.text, "is" | "was") => {
+                    v += 1;
+                    is_form = true;
+                }
+                _ if !long_label => continue,
                 _ => {
                     // `password (new):`, `passphrase (25th word):`, `password for X:` - but
                     // not `password manager:` or `password hint:`.
@@ -401,11 +431,24 @@ fn passwords(toks: &[Tok<'_>]) -> Option<SecretKind> {
         if last == "pin" && !(first.len() >= 4 && first.chars().all(|c| c.is_ascii_digit())) {
             continue;
         }
-        let remark = value.iter().any(|v| {
-            let v = v.to_ascii_lowercase();
-            PASSWORD_REMARKS.contains(&v.as_str()) || is_locator(&v)
-        });
-        if !remark {
+        let lower: Vec<String> = value.iter().map(|v| v.to_ascii_lowercase()).collect();
+        if lower[0] == w || lower[0] == last {
+            // `${PWD=`pwd`}`
+            continue;
+        }
+        let remark = |v: &String| {
+            PASSWORD_REMARKS.contains(&v.as_str())
+                || FUNCTION_WORDS.contains(&v.as_str())
+                || is_locator(v)
+        };
+        let secret = if is_form {
+            // `the password is incorrect` is a sentence; `my password is Summer2026!` or
+            // `... is correct horse battery staple` is a password.
+            password_like(first) || (value.len() >= 3 && !lower.iter().any(remark))
+        } else {
+            !lower.iter().take(2).any(remark)
+        };
+        if secret {
             return Some(SecretKind::Password);
         }
     }
@@ -494,15 +537,17 @@ fn group_at(toks: &[Tok<'_>], i: usize) -> Option<(usize, Verdict)> {
         return None;
     }
     let (label, _) = label_for(toks, i);
+    let digits = joined.chars().any(|c| c.is_ascii_digit());
+    let random = random_base32(toks[i..i + n].iter().map(|t| t.text));
     let verdict = match label {
-        Label::Totp | Label::Secret | Label::PrivateKey => Verdict::Secret(SecretKind::TotpSecret),
-        Label::Tx | Label::Reference | Label::Public => Verdict::Public,
-        // Lower-case words without digits are a sentence, not a key.
-        _ if (upper || joined.chars().any(|c| c.is_ascii_digit()))
-            && random_base32(toks[i..i + n].iter().map(|t| t.text)) =>
-        {
+        // Lower-case words without digits after `key` are a sentence ("key from card show
+        // also ..."), unless they look random.
+        Label::Totp | Label::Secret | Label::PrivateKey if upper || digits || random => {
             Verdict::Secret(SecretKind::TotpSecret)
         }
+        Label::Tx | Label::Reference | Label::Public => Verdict::Public,
+        // Lower-case words without digits are a sentence, not a key.
+        _ if (upper || digits) && random => Verdict::Secret(SecretKind::TotpSecret),
         _ => Verdict::Nothing,
     };
     Some((n, verdict))
@@ -529,8 +574,10 @@ fn random_base32<'a>(groups: impl Iterator<Item = &'a str>) -> bool {
     if letters == 0 {
         return false;
     }
-    if digits > 0 {
+    if digits >= 2 {
         unusual >= 1 || digits >= 4
+    } else if digits == 1 {
+        unusual >= 2
     } else {
         unusual >= 3 || (unusual == 2 && vowels * 10 < letters * 3)
     }
@@ -544,14 +591,38 @@ fn hyphenated_words(v: &str) -> bool {
             p.is_empty()
                 || p.chars().all(|c| c.is_ascii_digit())
                 || (p.chars().all(|c| c.is_ascii_alphabetic())
-                    && (p.len() <= 3 || unusual_pairs(p).0 == 0))
+                    && (p.len() <= 4 || unusual_pairs(p).0 <= 1))
         })
+}
+
+/// A file path or a list of names joined by slashes (`g10/distsigkey.gpg`,
+/// `Linux/glibc/x86_64`): every segment is short and word-like or has a file extension.
+fn path_like(v: &str) -> bool {
+    let word_like = |s: &str| {
+        s.len() <= 24
+            && unusual_pairs(s).0 <= 1
+            && !(s.chars().skip(1).any(|c| c.is_ascii_uppercase())
+                && s.chars().any(|c| c.is_ascii_lowercase()))
+    };
+    let has_extension = |s: &str| {
+        s.rsplit_once('.').is_some_and(|(_, e)| {
+            (1..=5).contains(&e.len()) && e.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+    };
+    let segments: Vec<&str> = v.split('/').filter(|s| !s.is_empty()).collect();
+    v.contains('/')
+        && segments.len() >= 2
+        && segments[..segments.len() - 1].iter().all(|s| word_like(s))
+        && segments
+            .last()
+            .is_some_and(|s| word_like(s) || has_extension(s) || segments.len() >= 3)
 }
 
 /// A value that could be a key, secret or token: 16+ characters of a token alphabet with
 /// letters and digits that does not read as words.
 fn token_like(v: &str) -> bool {
     if v.len() < 16
+        || path_like(v)
         || !v.chars().all(|c| {
             c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '_' | '-' | '.' | '~')
         })
@@ -576,6 +647,7 @@ fn random_long(v: &str) -> bool {
         && v.chars().any(|c| c.is_ascii_lowercase())
         && v.chars().any(|c| c.is_ascii_digit())
         && !hyphenated_words(v)
+        && !path_like(v)
         && (v.len() >= 45 || !is_base58(v))
         && unusual_pairs(v).0 >= 2
 }
@@ -657,18 +729,17 @@ fn value(v: &str, label: Label, aws: bool) -> Verdict {
     // One value, or three or more dash-separated groups of 3 to 8 characters of one length (the
     // last may be shorter): `JBSW-Y3DP-EHPK-3PXP`, not `systemd-timesyncd`.
     let uniform = groups.len() == 1
-        || (groups.len() >= 3
-            && (3..=8).contains(&groups[0].len())
+        || (groups.len() >= 4
+            && groups[0].len() == 4
             && groups[..groups.len() - 1]
                 .iter()
                 .all(|g| g.len() == groups[0].len())
             && groups[groups.len() - 1].len() <= groups[0].len());
     // Lower-case letters alone are identifiers run together (`cryptocreateecdhcurvename`)
     // unless a label or grouping says otherwise.
-    let plain_lower = groups.len() == 1
-        && !core
-            .chars()
-            .any(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
+    let plain_lower = !core
+        .chars()
+        .any(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
     if one_case
         && uniform
         && (16..=64).contains(&core.len())
@@ -778,6 +849,8 @@ mod tests {
             "PIN: 4821",
             "password (new): hunter2",
             "Password for Binance: Summer2026",
+            "DB_PASSWORD=hunter2",
+            "my password is Summer2026!",
         ] {
             assert_eq!(kind(bad), Some(SecretKind::Password), "{bad}");
         }
@@ -789,6 +862,12 @@ mod tests {
             "the password is stored in 1Password",
             "run pwd to see the folder",
             "PIN: changed",
+            "If the password is incorrect, try again",
+            "new passphrase is requested",
+            "(cmd_passwd): Pass false.",
+            "gpg: The option --passphrase= can be empty.",
+            "Ensure that tests pass under `panic=abort`",
+            "Add Replaces on passwd <= 1:4.0.12-6",
         ] {
             assert_eq!(kind(ok), None, "{ok}");
         }
