@@ -264,10 +264,11 @@ mod tests {
             }
         }
         let per_note = start.elapsed() / (rounds * notes.len() as u32);
+        println!("check_secret: {per_note:?} per short note");
         // A few microseconds in release builds; the bound is loose for debug builds and a busy
         // shared machine.
         assert!(
-            per_note < std::time::Duration::from_micros(500),
+            per_note < std::time::Duration::from_millis(2),
             "{per_note:?}"
         );
     }

@@ -23,17 +23,27 @@ const LENGTHS: [usize; 5] = [12, 15, 18, 21, 24];
 type Entry = [u16; N_LANG];
 
 struct Lexicon {
-    words: HashMap<String, Entry>,
+    /// Folded words (borrowed from the lists when folding changes nothing).
+    words: HashMap<Cow<'static, str>, Entry>,
     /// Unique four-letter prefixes of longer words (Latin-script lists).
     prefixes: HashMap<String, Entry>,
-    /// Folded words of each list, for the misspelling search.
-    lists: Vec<Vec<Vec<char>>>,
     /// The longest word of each list, in characters.
     max_chars: [usize; N_LANG],
 }
 
 fn languages() -> &'static [Language] {
     Language::ALL
+}
+
+/// Lower case, without Latin accents (the lists are NFKD; accents are combining marks).
+fn fold_static(s: &'static str) -> Cow<'static, str> {
+    if s.chars()
+        .all(|c| !c.is_uppercase() && !('\u{300}'..='\u{36f}').contains(&c))
+    {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(fold(s))
+    }
 }
 
 /// Lower case, without Latin accents (the lists are NFKD; accents are combining marks).
@@ -59,26 +69,22 @@ fn latin_list(l: Language) -> bool {
 fn lexicon() -> &'static Lexicon {
     static LEX: OnceLock<Lexicon> = OnceLock::new();
     LEX.get_or_init(|| {
-        let mut words: HashMap<String, Entry> = HashMap::with_capacity(20_000);
+        let mut words: HashMap<Cow<'static, str>, Entry> = HashMap::with_capacity(20_000);
         let mut prefix_count: HashMap<String, Entry> = HashMap::new();
-        let mut lists = Vec::with_capacity(N_LANG);
         let mut max_chars = [0; N_LANG];
         for (li, &lang) in languages().iter().enumerate() {
-            let mut list = Vec::with_capacity(2048);
-            for (wi, w) in lang.word_list().iter().enumerate() {
-                let f = fold(w);
-                let chars: Vec<char> = f.chars().collect();
-                max_chars[li] = max_chars[li].max(chars.len());
-                if latin_list(lang) && chars.len() > 4 {
-                    let p: String = chars[..4].iter().collect();
+            for (wi, &w) in lang.word_list().iter().enumerate() {
+                let f = fold_static(w);
+                let n = f.chars().count();
+                max_chars[li] = max_chars[li].max(n);
+                if latin_list(lang) && n > 4 {
+                    let p: String = f.chars().take(4).collect();
                     let e = prefix_count.entry(p).or_insert([0; N_LANG]);
                     // 0: none yet, u16::MAX: more than one word.
                     e[li] = if e[li] == 0 { wi as u16 + 1 } else { u16::MAX };
                 }
                 words.entry(f).or_insert([0; N_LANG])[li] = wi as u16 + 1;
-                list.push(chars);
             }
-            lists.push(list);
         }
         let prefixes = prefix_count
             .into_iter()
@@ -94,7 +100,6 @@ fn lexicon() -> &'static Lexicon {
         Lexicon {
             words,
             prefixes,
-            lists,
             max_chars,
         }
     })
@@ -154,6 +159,21 @@ const NUMBER_LABELS: &[&str] = &[
 ];
 
 fn push_latin(out: &mut Vec<Tok>, raw: &str, sep: Sep) {
+    // Fast path: a plain ASCII word without CamelCase.
+    let b = raw.as_bytes();
+    if b.iter().all(u8::is_ascii_alphabetic)
+        && !b
+            .windows(2)
+            .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase())
+    {
+        out.push(Tok {
+            text: raw.to_ascii_lowercase(),
+            script: Script::Latin,
+            sep,
+            num: false,
+        });
+        return;
+    }
     let letters: String = raw.chars().filter(|c| !c.is_ascii_digit()).collect();
     let has_digit = raw.chars().any(|c| c.is_ascii_digit());
     if letters.is_empty() {
@@ -417,8 +437,38 @@ pub fn classify(text: &str) -> Option<super::SecretKind> {
         .iter()
         .any(|t| context_words().contains(&t.text.as_str()))
         || CJK_CONTEXT.iter().any(|w| text.contains(w));
+    // Each token looked up once: (exact word, unique four-letter prefix) in every list.
+    let none = [0u16; N_LANG];
+    let looked: Vec<(Entry, Entry)> = toks
+        .iter()
+        .map(|t| {
+            if t.num {
+                return (none, none);
+            }
+            let exact = lex.words.get(t.text.as_str()).copied().unwrap_or(none);
+            let prefix = if t.script == Script::Latin && t.text.chars().count() == 4 {
+                lex.prefixes.get(t.text.as_str()).copied().unwrap_or(none)
+            } else {
+                none
+            };
+            (exact, prefix)
+        })
+        .collect();
     for (li, &lang) in languages().iter().enumerate() {
-        let segments = segments_in(&toks, li, lang, lex);
+        // Too few words of this list (counting kana/hangul runs, which may split into
+        // several): no phrase, skip the work.
+        let candidates: usize = looked
+            .iter()
+            .zip(&toks)
+            .map(|((e, p), t)| match t.script {
+                Script::Kana | Script::Hangul => t.text.chars().count().div_ceil(2),
+                _ => usize::from(e[li] > 0 || p[li] > 0),
+            })
+            .sum();
+        if candidates < 11 {
+            continue;
+        }
+        let segments = segments_in(&toks, &looked, li, lang, lex);
         if let Some(segs) = segments
             && is_phrase(&segs, context, total_words)
         {
@@ -490,22 +540,37 @@ fn within_one(a: &[char], b: &[char]) -> bool {
     }
 }
 
-fn fuzzy(word: &str, li: usize, lex: &Lexicon) -> Vec<u16> {
+fn fuzzy(word: &str, li: usize) -> Vec<u16> {
     let w: Vec<char> = word.chars().collect();
     if w.len() < 3 {
         return Vec::new();
     }
-    lex.lists[li]
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.len().abs_diff(w.len()) <= 1 && within_one(c, &w))
-        .map(|(i, _)| i as u16)
-        .take(8)
-        .collect()
+    let mut out = Vec::new();
+    let mut cand: Vec<char> = Vec::with_capacity(16);
+    for (i, word) in languages()[li].word_list().iter().enumerate() {
+        cand.clear();
+        cand.extend(
+            word.chars()
+                .filter(|c| !('\u{300}'..='\u{36f}').contains(c)),
+        );
+        if cand.len().abs_diff(w.len()) <= 1 && within_one(&cand, &w) {
+            out.push(i as u16);
+            if out.len() == 8 {
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// The runs of list-`li` words in `toks` (`None` when there are too few words for a phrase).
-fn segments_in(toks: &[Tok], li: usize, lang: Language, lex: &Lexicon) -> Option<Vec<Segment>> {
+fn segments_in(
+    toks: &[Tok],
+    looked: &[(Entry, Entry)],
+    li: usize,
+    lang: Language,
+    lex: &Lexicon,
+) -> Option<Vec<Segment>> {
     enum Item {
         Word(Slot),
         Num,
@@ -518,10 +583,8 @@ fn segments_in(toks: &[Tok], li: usize, lang: Language, lex: &Lexicon) -> Option
             items.push(Item::Num);
             continue;
         }
-        let entry = lex.words.get(t.text.as_str());
-        if let Some(e) = entry
-            && e[li] > 0
-        {
+        let (e, p) = &looked[ti];
+        if e[li] > 0 {
             items.push(Item::Word(Slot {
                 idx: e[li] - 1,
                 alts: Vec::new(),
@@ -531,14 +594,9 @@ fn segments_in(toks: &[Tok], li: usize, lang: Language, lex: &Lexicon) -> Option
             words += 1;
             continue;
         }
-        if latin_list(lang)
-            && t.script == Script::Latin
-            && t.text.chars().count() == 4
-            && let Some(e) = lex.prefixes.get(t.text.as_str())
-            && e[li] > 0
-        {
+        if latin_list(lang) && p[li] > 0 {
             items.push(Item::Word(Slot {
-                idx: e[li] - 1,
+                idx: p[li] - 1,
                 alts: Vec::new(),
                 exact: false,
                 sep: t.sep,
@@ -581,17 +639,20 @@ fn segments_in(toks: &[Tok], li: usize, lang: Language, lex: &Lexicon) -> Option
     let mut tries = 0;
     for k in 0..items.len() {
         let Item::Other(ti) = items[k] else { continue };
+        // Only next to five or more words in a row: one side of a phrase with one word wrong.
         let near = |range: &mut dyn Iterator<Item = usize>| {
             range
                 .map(|j| &items[j])
-                .find(|it| !matches!(it, Item::Num))
-                .is_some_and(|it| matches!(it, Item::Word(_)))
+                .filter(|it| !matches!(it, Item::Num))
+                .take_while(|it| matches!(it, Item::Word(_)))
+                .count()
+                >= 5
         };
         if !(near(&mut (0..k).rev()) || near(&mut (k + 1..items.len()))) || tries >= 8 {
             continue;
         }
         tries += 1;
-        let alts = fuzzy(&toks[ti].text, li, lex);
+        let alts = fuzzy(&toks[ti].text, li);
         if !alts.is_empty() {
             items[k] = Item::Word(Slot {
                 idx: alts[0],

@@ -235,9 +235,12 @@ pub fn classify(text: &str) -> Option<SecretKind> {
             i += n;
             continue;
         }
-        let (label, aws) = label_for(&toks, i);
-        if let Verdict::Secret(k) = value(toks[i].text, label, aws) {
-            return Some(k);
+        // Values shorter than 16 characters are never secrets by themselves.
+        if toks[i].text.len() >= 16 {
+            let (label, aws) = label_for(&toks, i);
+            if let Verdict::Secret(k) = value(toks[i].text, label, aws) {
+                return Some(k);
+            }
         }
         i += 1;
     }
@@ -350,6 +353,10 @@ fn password_like(w: &str) -> bool {
 /// followed by a value that is not a remark about the password.
 fn passwords(toks: &[Tok<'_>]) -> Option<SecretKind> {
     for (i, t) in toks.iter().enumerate() {
+        // Every password label contains a `p`.
+        if t.text.len() > 40 || !t.text.bytes().any(|b| b == b'p' || b == b'P') {
+            continue;
+        }
         let w = t.text.to_ascii_lowercase();
         let last = w.rsplit(['_', '-']).next().unwrap_or("");
         // The word itself, or an identifier ending in it assigned with `=` (not `cmd_passwd:`).
