@@ -8,9 +8,7 @@
 
 use super::SecretKind;
 use super::address::{Bech32Kind, bech32_kind, is_locator, is_uuid, is_wallet_address};
-use super::codec::{
-    BASE58_BTC, base58_decode, base58check, is_base58, is_hex, stellar_strkey, unusual_pairs,
-};
+use super::codec::{BASE58_BTC, base58_decode, is_base58, is_hex, stellar_strkey, unusual_pairs};
 
 /// One whitespace- or punctuation-separated value of the text.
 #[derive(Debug, Clone)]
@@ -678,10 +676,8 @@ fn value(v: &str, label: Label, aws: bool) -> Verdict {
         && ((v.len() == 51 && v.starts_with(['5', '9']))
             || (v.len() == 52 && v.starts_with(['K', 'L', 'c'])))
     {
-        // Checked or not: nothing public has this shape (a typo must not let a key through).
-        let _checked = base58check(v, BASE58_BTC).is_some_and(|p| {
-            matches!(p.first(), Some(0x80 | 0xef)) && (33..=34).contains(&p.len())
-        });
+        // The base58check checksum is not required: nothing public has this shape, and a key
+        // with a typo must not get through.
         return Verdict::Secret(SecretKind::WifKey);
     }
     if v.contains('1') && bech32_kind(v) == Some(Bech32Kind::Secret) {
