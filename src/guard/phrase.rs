@@ -1,0 +1,955 @@
+//! BIP39 recovery phrases in every official wordlist (from the `bip39` crate), however they are
+//! written: separated by spaces, ideographic spaces, newlines, commas, hyphens or nothing
+//! (CamelCase, Chinese characters, Japanese kana), numbered (`1.`, `1)`, `01 -`, `1st`,
+//! `word1`), in any case, quoted, inside a sentence, split in two halves, abbreviated to the
+//! unique first four letters, or with one word misspelt.
+//!
+//! A run of wordlist words is a phrase when a window of 12, 15, 18, 21 or 24 of its words has a
+//! valid BIP39 checksum (a contiguous window, one with a short gap of other words, or two halves
+//! of five or more words each), or, when the checksum fails, when 12+ exact words stand in a list
+//! (numbered or comma/newline separated), next to a word like "seed" or "phrase", or make up
+//! nearly the whole note. Ordinary sentences rarely hold even five wordlist words in a row.
+
+use bip39::{Language, Mnemonic};
+use bitcoin_hashes::{Hash, sha256};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const N_LANG: usize = 10;
+const LENGTHS: [usize; 5] = [12, 15, 18, 21, 24];
+
+/// Index + 1 of a word in each language's list (0: not in that list).
+type Entry = [u16; N_LANG];
+
+struct Lexicon {
+    /// Folded words (borrowed from the lists when folding changes nothing).
+    words: HashMap<Cow<'static, str>, Entry>,
+    /// Unique four-letter prefixes of longer words (Latin-script lists).
+    prefixes: HashMap<String, Entry>,
+    /// The longest word of each list, in characters.
+    max_chars: [usize; N_LANG],
+}
+
+fn languages() -> &'static [Language] {
+    Language::ALL
+}
+
+/// Lower case, without Latin accents (the lists are NFKD; accents are combining marks).
+fn fold_static(s: &'static str) -> Cow<'static, str> {
+    if s.chars()
+        .all(|c| !c.is_uppercase() && !('\u{300}'..='\u{36f}').contains(&c))
+    {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(fold(s))
+    }
+}
+
+/// Lower case, without Latin accents (the lists are NFKD; accents are combining marks).
+fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn latin_list(l: Language) -> bool {
+    matches!(
+        l,
+        Language::English
+            | Language::Czech
+            | Language::French
+            | Language::Italian
+            | Language::Portuguese
+            | Language::Spanish
+    )
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEX: OnceLock<Lexicon> = OnceLock::new();
+    LEX.get_or_init(|| {
+        let mut words: HashMap<Cow<'static, str>, Entry> = HashMap::with_capacity(20_000);
+        let mut prefix_count: HashMap<String, Entry> = HashMap::new();
+        let mut max_chars = [0; N_LANG];
+        for (li, &lang) in languages().iter().enumerate() {
+            for (wi, &w) in lang.word_list().iter().enumerate() {
+                let f = fold_static(w);
+                let n = f.chars().count();
+                max_chars[li] = max_chars[li].max(n);
+                if latin_list(lang) && n > 4 {
+                    let p: String = f.chars().take(4).collect();
+                    let e = prefix_count.entry(p).or_insert([0; N_LANG]);
+                    // 0: none yet, u16::MAX: more than one word.
+                    e[li] = if e[li] == 0 { wi as u16 + 1 } else { u16::MAX };
+                }
+                words.entry(f).or_insert([0; N_LANG])[li] = wi as u16 + 1;
+            }
+        }
+        let prefixes = prefix_count
+            .into_iter()
+            .map(|(p, mut e)| {
+                for v in &mut e {
+                    if *v == u16::MAX {
+                        *v = 0;
+                    }
+                }
+                (p, e)
+            })
+            .collect();
+        Lexicon {
+            words,
+            prefixes,
+            max_chars,
+        }
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Han,
+    Kana,
+    Hangul,
+}
+
+fn script_of(c: char) -> Option<Script> {
+    match c {
+        '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' => {
+            Some(Script::Han)
+        }
+        '\u{3041}'..='\u{309F}' | '\u{30A0}'..='\u{30FF}' => Some(Script::Kana),
+        '\u{1100}'..='\u{11FF}'
+        | '\u{3130}'..='\u{318F}'
+        | '\u{A960}'..='\u{A97F}'
+        | '\u{AC00}'..='\u{D7AF}'
+        | '\u{D7B0}'..='\u{D7FF}' => Some(Script::Hangul),
+        '\u{300}'..='\u{36f}' => Some(Script::Latin),
+        c if c.is_alphabetic() || c.is_ascii_digit() => Some(Script::Latin),
+        _ => None,
+    }
+}
+
+/// What came between a token and the one before it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Sep {
+    /// Nothing: glued characters (Chinese, kana split by the dictionary).
+    glued: bool,
+    /// A CamelCase boundary.
+    camel: bool,
+    /// A comma, newline, hyphen, ideographic space or other list separator.
+    list: bool,
+    /// A colon.
+    colon: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Tok {
+    text: String,
+    script: Script,
+    sep: Sep,
+    /// A number or an ordinal (`1`, `01`, `1st`, `word1`): numbering, not a word.
+    num: bool,
+}
+
+/// Words that label numbered words (`word 1:`, `w1`).
+const NUMBER_LABELS: &[&str] = &[
+    "word", "words", "w", "wd", "no", "nr", "n", "mot", "palabra", "parola", "palavra", "slovo",
+    "wort", "nº", "#",
+];
+
+fn push_latin(out: &mut Vec<Tok>, raw: &str, sep: Sep) {
+    // Fast path: a plain ASCII word without CamelCase.
+    let b = raw.as_bytes();
+    if b.iter().all(u8::is_ascii_alphabetic)
+        && !b
+            .windows(2)
+            .any(|p| p[0].is_ascii_lowercase() && p[1].is_ascii_uppercase())
+    {
+        out.push(Tok {
+            text: raw.to_ascii_lowercase(),
+            script: Script::Latin,
+            sep,
+            num: false,
+        });
+        return;
+    }
+    let letters: String = raw.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let has_digit = raw.chars().any(|c| c.is_ascii_digit());
+    if letters.is_empty() {
+        out.push(Tok {
+            text: String::new(),
+            script: Script::Latin,
+            sep,
+            num: true,
+        });
+        return;
+    }
+    if has_digit {
+        let folded = fold(&letters);
+        let lead_digits = raw.starts_with(|c: char| c.is_ascii_digit());
+        let ordinal = lead_digits
+            && matches!(
+                folded.as_str(),
+                "st" | "nd" | "rd" | "th" | "er" | "e" | "eme" | "o" | "a" | "º" | "ª" | "ый"
+            );
+        if ordinal || NUMBER_LABELS.contains(&folded.as_str()) {
+            out.push(Tok {
+                text: folded,
+                script: Script::Latin,
+                sep,
+                num: true,
+            });
+            return;
+        }
+        // `1abandon`, `abandon1`: the digits are numbering glued to the word.
+        let digits_only_at_ends = raw
+            .trim_matches(|c: char| c.is_ascii_digit())
+            .chars()
+            .all(|c| !c.is_ascii_digit());
+        if !digits_only_at_ends {
+            out.push(Tok {
+                text: folded,
+                script: Script::Latin,
+                sep,
+                num: false,
+            });
+            return;
+        }
+    }
+    // CamelCase: split where a lower-case letter is followed by an upper-case one, when every
+    // part keeps three or more letters.
+    let chars: Vec<char> = letters.chars().collect();
+    let mut cuts = vec![0];
+    for i in 1..chars.len() {
+        if chars[i].is_uppercase() && chars[i - 1].is_lowercase() {
+            cuts.push(i);
+        }
+    }
+    cuts.push(chars.len());
+    let parts_ok = cuts.len() > 2 && cuts.windows(2).all(|w| w[1] - w[0] >= 3);
+    if parts_ok {
+        for (k, w) in cuts.windows(2).enumerate() {
+            let part: String = chars[w[0]..w[1]].iter().collect();
+            let s = if k == 0 {
+                sep
+            } else {
+                Sep {
+                    camel: true,
+                    ..Sep::default()
+                }
+            };
+            out.push(Tok {
+                text: fold(&part),
+                script: Script::Latin,
+                sep: s,
+                num: false,
+            });
+        }
+    } else {
+        out.push(Tok {
+            text: fold(&letters),
+            script: Script::Latin,
+            sep,
+            num: false,
+        });
+    }
+}
+
+fn tokenize(text: &str) -> Vec<Tok> {
+    fn flush(out: &mut Vec<Tok>, cur: &mut String, script: Option<Script>, sep: &mut Sep) {
+        if let Some(s) = script
+            && !cur.is_empty()
+        {
+            if s == Script::Latin {
+                push_latin(out, cur, *sep);
+            } else {
+                out.push(Tok {
+                    text: fold(cur),
+                    script: s,
+                    sep: *sep,
+                    num: false,
+                });
+            }
+            *sep = Sep::default();
+        }
+        cur.clear();
+    }
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut cur_script: Option<Script> = None;
+    let mut sep = Sep::default();
+    // Whether a separator came since the last token ended.
+    let mut spaced = true;
+    for c in text.chars() {
+        match script_of(c) {
+            Some(s) => {
+                let continues = cur_script == Some(s) && !cur.is_empty() && s != Script::Han;
+                if !continues {
+                    let glued = !cur.is_empty() || (!spaced && !out.is_empty());
+                    flush(&mut out, &mut cur, cur_script, &mut sep);
+                    sep.glued |= glued;
+                    spaced = false;
+                }
+                cur.push(c);
+                cur_script = Some(s);
+            }
+            None => {
+                flush(&mut out, &mut cur, cur_script, &mut sep);
+                cur_script = None;
+                spaced = true;
+                sep.list |= matches!(
+                    c,
+                    ',' | '\n' | '-' | '\u{3000}' | '、' | '，' | ';' | '|' | '/' | '•' | '–' | '—'
+                );
+                sep.colon |= c == ':' || c == '：';
+            }
+        }
+    }
+    flush(&mut out, &mut cur, cur_script, &mut sep);
+    // `word 1: x`, `word #1 - x`: a numbering label before a number is numbering too.
+    for i in 0..out.len() {
+        if !out[i].num
+            && NUMBER_LABELS.contains(&out[i].text.as_str())
+            && out.get(i + 1).is_some_and(|n| n.num && !n.sep.list)
+            && (i == 0 || !out[i - 1].num || out.get(i + 1).is_some_and(|n| n.sep.colon))
+        {
+            out[i].num = true;
+        }
+    }
+    out
+}
+
+fn context_words() -> &'static [&'static str] {
+    &[
+        "seed",
+        "phrase",
+        "mnemonic",
+        "recovery",
+        "words",
+        "backup",
+        "wallet",
+        "semilla",
+        "frase",
+        "palabras",
+        "mnemonica",
+        "recuperacion",
+        "graine",
+        "mots",
+        "mnemonique",
+        "recuperation",
+        "seme",
+        "parole",
+        "recupero",
+        "semente",
+        "palavras",
+        "recuperacao",
+        "slova",
+        "fraze",
+        "obnova",
+        "heslo",
+    ]
+}
+
+const CJK_CONTEXT: &[&str] = &[
+    "助记词",
+    "助記詞",
+    "种子",
+    "種子",
+    "恢复",
+    "恢復",
+    "シード",
+    "ニーモニック",
+    "復元",
+    "リカバリー",
+    "복구",
+    "니모닉",
+    "시드",
+];
+
+/// One word of a candidate phrase: its index, or the candidates of a misspelt word.
+#[derive(Debug, Clone)]
+struct Slot {
+    idx: u16,
+    alts: Vec<u16>,
+    exact: bool,
+    sep: Sep,
+}
+
+#[derive(Debug, Default)]
+struct Segment {
+    slots: Vec<Slot>,
+    nums: usize,
+}
+
+impl Segment {
+    fn glued(&self) -> bool {
+        self.slots.iter().skip(1).filter(|s| s.sep.glued).count() * 2 >= self.slots.len()
+    }
+    fn listy(&self) -> bool {
+        self.slots.iter().skip(1).filter(|s| s.sep.list).count() * 2 >= self.slots.len()
+    }
+    fn exact(&self) -> usize {
+        self.slots.iter().filter(|s| s.exact).count()
+    }
+}
+
+/// The secret kind of `text` when it holds a recovery phrase.
+pub fn classify(text: &str) -> Option<super::SecretKind> {
+    // Cheap pre-check before any table is built: enough word-like tokens for a phrase?
+    let mut wordish = 0;
+    let mut run = 0;
+    let mut prev_lower = false;
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            if prev_lower && c.is_uppercase() {
+                // A CamelCase boundary.
+                wordish += usize::from(run >= 3);
+                run = 0;
+            }
+            prev_lower = c.is_lowercase();
+            run += 1;
+            if script_of(c).is_some_and(|s| s != Script::Latin) {
+                wordish += 1;
+            }
+        } else {
+            prev_lower = false;
+            if run >= 3 {
+                wordish += 1;
+            }
+            run = 0;
+        }
+    }
+    if run >= 3 {
+        wordish += 1;
+    }
+    if wordish < 11 {
+        return None;
+    }
+    let mut cow = Cow::Borrowed(text);
+    if !text.is_ascii() {
+        Mnemonic::normalize_utf8_cow(&mut cow);
+    }
+    let toks = tokenize(&cow);
+    let lex = lexicon();
+    let total_words = toks.iter().filter(|t| !t.num).count();
+    let context = toks
+        .iter()
+        .any(|t| context_words().contains(&t.text.as_str()))
+        || CJK_CONTEXT.iter().any(|w| text.contains(w));
+    // Each token looked up once: (exact word, unique four-letter prefix) in every list.
+    let none = [0u16; N_LANG];
+    let looked: Vec<(Entry, Entry)> = toks
+        .iter()
+        .map(|t| {
+            if t.num {
+                return (none, none);
+            }
+            let exact = lex.words.get(t.text.as_str()).copied().unwrap_or(none);
+            let prefix = if t.script == Script::Latin && t.text.chars().count() == 4 {
+                lex.prefixes.get(t.text.as_str()).copied().unwrap_or(none)
+            } else {
+                none
+            };
+            (exact, prefix)
+        })
+        .collect();
+    for (li, &lang) in languages().iter().enumerate() {
+        // Too few words of this list (counting kana/hangul runs, which may split into
+        // several): no phrase, skip the work.
+        let candidates: usize = looked
+            .iter()
+            .zip(&toks)
+            .map(|((e, p), t)| match t.script {
+                Script::Kana | Script::Hangul => t.text.chars().count().div_ceil(2),
+                _ => usize::from(e[li] > 0 || p[li] > 0),
+            })
+            .sum();
+        if candidates < 11 {
+            continue;
+        }
+        let segments = segments_in(&toks, &looked, li, lang, lex);
+        if let Some(segs) = segments
+            && is_phrase(&segs, context, total_words)
+        {
+            return Some(super::SecretKind::RecoveryPhrase);
+        }
+    }
+    None
+}
+
+/// Splits a run of kana or hangul with no spaces into words of list `li`, preferring long words.
+fn split_run(run: &str, li: usize, lex: &Lexicon) -> Option<Vec<u16>> {
+    let chars: Vec<char> = run.chars().collect();
+    let n = chars.len();
+    if n > 400 {
+        return None;
+    }
+    let max = lex.max_chars[li];
+    // best[i]: (words, previous position, index) of the segmentation of chars[..i] with the
+    // fewest words.
+    let mut best: Vec<Option<(usize, usize, u16)>> = vec![None; n + 1];
+    best[0] = Some((0, 0, 0));
+    let mut buf = String::new();
+    for i in 0..n {
+        let Some((w, _, _)) = best[i] else { continue };
+        for len in 1..=max.min(n - i) {
+            buf.clear();
+            buf.extend(&chars[i..i + len]);
+            if let Some(e) = lex.words.get(buf.as_str())
+                && e[li] > 0
+                && best[i + len].is_none_or(|(bw, _, _)| w + 1 < bw)
+            {
+                best[i + len] = Some((w + 1, i, e[li] - 1));
+            }
+        }
+    }
+    best[n]?;
+    let mut out = Vec::new();
+    let mut i = n;
+    while i > 0 {
+        let (_, prev, idx) = best[i]?;
+        out.push(idx);
+        i = prev;
+    }
+    out.reverse();
+    Some(out)
+}
+
+fn within_one(a: &[char], b: &[char]) -> bool {
+    match a.len() as isize - b.len() as isize {
+        0 => {
+            let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            match diffs.len() {
+                0 | 1 => true,
+                2 => {
+                    let (i, j) = (diffs[0], diffs[1]);
+                    j == i + 1 && a[i] == b[j] && a[j] == b[i]
+                }
+                _ => false,
+            }
+        }
+        1 | -1 => {
+            let (long, short) = if a.len() > b.len() { (a, b) } else { (b, a) };
+            let i = (0..short.len())
+                .find(|&i| long[i] != short[i])
+                .unwrap_or(short.len());
+            long[i + 1..] == short[i..]
+        }
+        _ => false,
+    }
+}
+
+fn fuzzy(word: &str, li: usize) -> Vec<u16> {
+    let w: Vec<char> = word.chars().collect();
+    if w.len() < 3 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut cand: Vec<char> = Vec::with_capacity(16);
+    for (i, word) in languages()[li].word_list().iter().enumerate() {
+        cand.clear();
+        cand.extend(
+            word.chars()
+                .filter(|c| !('\u{300}'..='\u{36f}').contains(c)),
+        );
+        if cand.len().abs_diff(w.len()) <= 1 && within_one(&cand, &w) {
+            out.push(i as u16);
+            if out.len() == 8 {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The runs of list-`li` words in `toks` (`None` when there are too few words for a phrase).
+fn segments_in(
+    toks: &[Tok],
+    looked: &[(Entry, Entry)],
+    li: usize,
+    lang: Language,
+    lex: &Lexicon,
+) -> Option<Vec<Segment>> {
+    enum Item {
+        Word(Slot),
+        Num,
+        Other(usize),
+    }
+    let mut items: Vec<Item> = Vec::with_capacity(toks.len());
+    let mut words = 0;
+    for (ti, t) in toks.iter().enumerate() {
+        if t.num {
+            items.push(Item::Num);
+            continue;
+        }
+        let (e, p) = &looked[ti];
+        if e[li] > 0 {
+            items.push(Item::Word(Slot {
+                idx: e[li] - 1,
+                alts: Vec::new(),
+                exact: true,
+                sep: t.sep,
+            }));
+            words += 1;
+            continue;
+        }
+        if latin_list(lang) && p[li] > 0 {
+            items.push(Item::Word(Slot {
+                idx: p[li] - 1,
+                alts: Vec::new(),
+                exact: false,
+                sep: t.sep,
+            }));
+            words += 1;
+            continue;
+        }
+        let splittable = (lang == Language::Japanese && t.script == Script::Kana)
+            || (lang == Language::Korean && t.script == Script::Hangul);
+        if splittable
+            && t.text.chars().count() >= 4
+            && let Some(idxs) = split_run(&t.text, li, lex)
+        {
+            for (k, idx) in idxs.into_iter().enumerate() {
+                let sep = if k == 0 {
+                    t.sep
+                } else {
+                    Sep {
+                        glued: true,
+                        ..Sep::default()
+                    }
+                };
+                items.push(Item::Word(Slot {
+                    idx,
+                    alts: Vec::new(),
+                    exact: true,
+                    sep,
+                }));
+                words += 1;
+            }
+            continue;
+        }
+        items.push(Item::Other(ti));
+    }
+    if words < 11 {
+        return None;
+    }
+    // One misspelt word: an unknown token next to a word may be a list word with one letter
+    // wrong, added, missing or swapped.
+    let mut tries = 0;
+    for k in 0..items.len() {
+        let Item::Other(ti) = items[k] else { continue };
+        // Only next to five or more words in a row: one side of a phrase with one word wrong.
+        let near = |range: &mut dyn Iterator<Item = usize>| {
+            range
+                .map(|j| &items[j])
+                .filter(|it| !matches!(it, Item::Num))
+                .take_while(|it| matches!(it, Item::Word(_)))
+                .count()
+                >= 5
+        };
+        if !(near(&mut (0..k).rev()) || near(&mut (k + 1..items.len()))) || tries >= 8 {
+            continue;
+        }
+        tries += 1;
+        let alts = fuzzy(&toks[ti].text, li);
+        if !alts.is_empty() {
+            items[k] = Item::Word(Slot {
+                idx: alts[0],
+                alts,
+                exact: false,
+                sep: toks[ti].sep,
+            });
+        }
+    }
+    let mut segs = Vec::new();
+    let mut cur = Segment::default();
+    for it in items {
+        match it {
+            Item::Word(s) => cur.slots.push(s),
+            Item::Num => {
+                if !cur.slots.is_empty() {
+                    cur.nums += 1;
+                }
+            }
+            Item::Other(_) => {
+                if !cur.slots.is_empty() {
+                    segs.push(std::mem::take(&mut cur));
+                }
+                cur = Segment::default();
+            }
+        }
+    }
+    if !cur.slots.is_empty() {
+        segs.push(cur);
+    }
+    Some(segs)
+}
+
+/// Whether the word indices form a phrase with a valid checksum.
+fn checksum_ok(idx: &[u16]) -> bool {
+    let n = idx.len();
+    if !LENGTHS.contains(&n) {
+        return false;
+    }
+    let mut bits = [false; 24 * 11];
+    for (i, &w) in idx.iter().enumerate() {
+        for j in 0..11 {
+            bits[i * 11 + j] = (w >> (10 - j)) & 1 == 1;
+        }
+    }
+    let ent_bytes = n / 3 * 4;
+    let mut ent = [0u8; 32];
+    for (i, byte) in ent.iter_mut().enumerate().take(ent_bytes) {
+        for j in 0..8 {
+            if bits[i * 8 + j] {
+                *byte |= 1 << (7 - j);
+            }
+        }
+    }
+    let hash = sha256::Hash::hash(&ent[..ent_bytes]).to_byte_array();
+    (0..ent_bytes / 4).all(|i| bits[ent_bytes * 8 + i] == ((hash[i / 8] >> (7 - i % 8)) & 1 == 1))
+}
+
+/// Tries a window of slots (at most one misspelt word, each of its candidates).
+fn window_ok<'a>(slots: impl Iterator<Item = &'a Slot>, budget: &mut usize) -> bool {
+    let slots: Vec<&Slot> = slots.collect();
+    let fuzzy: Vec<usize> = (0..slots.len())
+        .filter(|&i| !slots[i].alts.is_empty())
+        .collect();
+    if fuzzy.len() > 1 {
+        return false;
+    }
+    let mut idx: Vec<u16> = slots.iter().map(|s| s.idx).collect();
+    let cands: Vec<u16> = match fuzzy.first() {
+        Some(&f) => slots[f].alts.clone(),
+        None => vec![idx[0]],
+    };
+    for c in cands {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        if let Some(&f) = fuzzy.first() {
+            idx[f] = c;
+        }
+        if checksum_ok(&idx) {
+            return true;
+        }
+    }
+    false
+}
+
+fn is_phrase(segs: &[Segment], context: bool, total_words: usize) -> bool {
+    // Bounded work on adversarial input: this many checksum computations at most.
+    let mut budget = 20_000usize;
+    for s in segs {
+        let n = s.slots.len();
+        if n < 12 {
+            continue;
+        }
+        if s.glued() {
+            if window_ok(s.slots.iter(), &mut budget) {
+                return true;
+            }
+            if !context {
+                continue;
+            }
+        }
+        for &len in LENGTHS.iter().filter(|&&l| l <= n) {
+            for start in 0..=n - len {
+                if window_ok(s.slots[start..start + len].iter(), &mut budget) {
+                    return true;
+                }
+            }
+        }
+        if s.glued() {
+            continue;
+        }
+        // A few other words inside the phrase ("... first half ... second half ...").
+        if n <= 40 {
+            for &len in LENGTHS.iter().filter(|&&l| l < n) {
+                for gap in 1..=4.min(n - len) {
+                    for start in 0..=n - len - gap {
+                        for at in 1..len {
+                            let w = s.slots[start..start + at]
+                                .iter()
+                                .chain(&s.slots[start + at + gap..start + len + gap]);
+                            if window_ok(w, &mut budget) {
+                                return true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if s.exact() >= 12 && (context || s.nums * 2 >= n || s.listy() || n * 10 >= total_words * 8)
+        {
+            return true;
+        }
+    }
+    // Two halves with other text between them.
+    let dense: Vec<&Segment> = segs
+        .iter()
+        .filter(|s| s.slots.len() >= 5 && !s.glued())
+        .collect();
+    for pair in dense.windows(2) {
+        // A few other words may sit at the end of the first half or the start of the second.
+        for skip_a in 0..=2.min(pair[0].slots.len() - 5) {
+            for skip_b in 0..=2.min(pair[1].slots.len() - 5) {
+                let a = &pair[0].slots[..pair[0].slots.len() - skip_a];
+                let b = &pair[1].slots[skip_b..];
+                for &len in &LENGTHS {
+                    for take_a in 5..=a.len().min(len - 5) {
+                        let take_b = len - take_a;
+                        if take_b > b.len() {
+                            continue;
+                        }
+                        let w = a[a.len() - take_a..].iter().chain(&b[..take_b]);
+                        if window_ok(w, &mut budget) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        if context
+            && pair[0].exact() + pair[1].exact() >= 12
+            && pair[0].exact() >= 6
+            && pair[1].exact() >= 6
+        {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phrase(lang: Language, words: usize, seed: u8) -> String {
+        let ent: Vec<u8> = (0..words / 3 * 4)
+            .map(|i| (i as u8).wrapping_mul(37).wrapping_add(seed))
+            .collect();
+        Mnemonic::from_entropy_in(lang, &ent).unwrap().to_string()
+    }
+
+    fn refused(t: &str) -> bool {
+        classify(t).is_some()
+    }
+
+    #[test]
+    fn there_are_ten_lists_folded_without_clashes() {
+        assert_eq!(languages().len(), N_LANG);
+        let lex = lexicon();
+        for (li, _) in languages().iter().enumerate() {
+            let n = lex.words.values().filter(|e| e[li] > 0).count();
+            assert_eq!(n, 2048, "{:?}", languages()[li]);
+        }
+        assert_eq!(languages()[0], Language::English);
+    }
+
+    #[test]
+    fn checksum_matches_the_crate() {
+        let m = Mnemonic::from_entropy(&[7u8; 16]).unwrap();
+        let idx: Vec<u16> = m.word_indices().map(|i| i as u16).collect();
+        assert!(checksum_ok(&idx));
+        let mut bad = idx.clone();
+        bad[11] ^= 1;
+        assert!(!checksum_ok(&bad));
+    }
+
+    #[test]
+    fn every_language_and_length() {
+        for &lang in languages() {
+            for n in LENGTHS {
+                let p = phrase(lang, n, 3);
+                assert!(refused(&p), "{lang:?} {n}: {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn written_in_many_ways() {
+        let p = phrase(Language::English, 12, 9);
+        let w: Vec<&str> = p.split(' ').collect();
+        let camel: String = w
+            .iter()
+            .map(|x| {
+                let mut c = x.chars();
+                let f = c.next().unwrap().to_ascii_uppercase();
+                format!("{f}{}", c.as_str())
+            })
+            .collect();
+        let numbered: Vec<String> = w
+            .iter()
+            .enumerate()
+            .map(|(i, x)| format!("{}. {x}", i + 1))
+            .collect();
+        let word_n: Vec<String> = w
+            .iter()
+            .enumerate()
+            .map(|(i, x)| format!("word{} {x}", i + 1))
+            .collect();
+        let abbrev: Vec<String> = w.iter().map(|x| x.chars().take(4).collect()).collect();
+        let mut typo = w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        typo[5].push('x');
+        for t in [
+            p.to_uppercase(),
+            w.join(", "),
+            w.join("\n"),
+            w.join("-"),
+            w.join("\u{3000}"),
+            camel,
+            numbered.join(" "),
+            word_n.join(" "),
+            abbrev.join(" "),
+            typo.join(" "),
+            format!("my seed is \"{p}\" keep it safe"),
+            format!(
+                "first half: {} and then the second half: {}",
+                w[..6].join(" "),
+                w[6..].join(" ")
+            ),
+        ] {
+            assert!(refused(&t), "{t}");
+        }
+    }
+
+    #[test]
+    fn cjk_without_spaces() {
+        for lang in [
+            Language::SimplifiedChinese,
+            Language::TraditionalChinese,
+            Language::Japanese,
+            Language::Korean,
+        ] {
+            let p = phrase(lang, 12, 21);
+            let glued: String = p.split(' ').collect();
+            assert!(refused(&glued), "{lang:?}: {glued}");
+        }
+    }
+
+    #[test]
+    fn sentences_with_wordlist_words_pass() {
+        for ok in [
+            "I will check that the phone can still verify live account access and other settings before the trip",
+            "abandon ship, the whole plan was about to go wrong",
+            "Call support again about the frozen account and ask for the ticket number and a clear answer",
+            "Before you travel, review the device list, remove old phones, and check the withdrawal address book",
+        ] {
+            assert!(!refused(ok), "{ok}");
+        }
+    }
+
+    #[test]
+    fn within_one_edit() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert!(within_one(&c("abandon"), &c("abandn")));
+        assert!(within_one(&c("abandon"), &c("abadnon")));
+        assert!(within_one(&c("abandon"), &c("abandonx")));
+        assert!(within_one(&c("abandon"), &c("abandom")));
+        assert!(!within_one(&c("abandon"), &c("abnadom")));
+    }
+}

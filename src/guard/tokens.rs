@@ -1,0 +1,878 @@
+//! Single values and grouped values, read with the label written before them: private keys
+//! (hex, WIF, `xprv`, Solana, Stellar), TOTP setup keys, labelled API secrets and passwords.
+//!
+//! Labels decide the ambiguous cases: 64 hex digits are a private key unless labelled as a
+//! transaction hash, txid, signature, block hash or checksum; a base32 string is a TOTP key
+//! unless labelled as an order, ticket or other reference; a random-looking value is an API
+//! secret when labelled `key`, `secret` or `token`.
+
+use super::SecretKind;
+use super::address::{Bech32Kind, bech32_kind, is_locator, is_uuid, is_wallet_address};
+use super::codec::{BASE58_BTC, base58_decode, is_base58, is_hex, stellar_strkey, unusual_pairs};
+
+/// One whitespace- or punctuation-separated value of the text.
+#[derive(Debug, Clone)]
+struct Tok<'a> {
+    text: &'a str,
+    /// A comma, semicolon or sentence end comes before this token (labels do not reach across).
+    brk: bool,
+    /// A newline comes before this token.
+    nl: bool,
+    /// The token was followed by `:` or `=` (it is a label for what follows).
+    assign: bool,
+    /// The label was followed by `=` (`DB_PASSWORD=...`).
+    eq: bool,
+}
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            ',' | ';'
+                | '"'
+                | '\''
+                | '`'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '<'
+                | '>'
+                | '|'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '«'
+                | '»'
+                | '、'
+                | '，'
+                | '。'
+                | '；'
+                | '：'
+        )
+}
+
+fn tokenize<'a>(text: &'a str) -> Vec<Tok<'a>> {
+    let mut toks: Vec<Tok<'_>> = Vec::new();
+    let (mut brk, mut nl) = (true, false);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(|c: char| !is_separator(c)).unwrap_or(rest.len());
+        for c in rest[..start].chars() {
+            brk |= matches!(c, ',' | ';' | '，' | '。' | '；' | '、');
+            nl |= c == '\n';
+        }
+        rest = &rest[start..];
+        if rest.is_empty() {
+            break;
+        }
+        let end = rest.find(is_separator).unwrap_or(rest.len());
+        let raw = &rest[..end];
+        rest = &rest[end..];
+        let mut t = raw.trim_start_matches(['#', '*', '-', '•']);
+        let mut next_brk = false;
+        let mut assign = false;
+        loop {
+            if let Some(s) = t.strip_suffix([':', '：']) {
+                assign = true;
+                t = s;
+            } else if let Some(s) = t.strip_suffix(['.', '!', '?', '…']) {
+                next_brk = true;
+                t = s;
+            } else {
+                break;
+            }
+        }
+        if t.is_empty() || t == "=" || t == "-" {
+            // `<=`, `>=`, `!=`, `==` compare, they do not assign.
+            let at = raw.as_ptr() as usize - text.as_ptr() as usize;
+            let comparison = text[..at].ends_with(['<', '>', '!', '=']) || raw.starts_with("==");
+            if (raw.contains(['=', ':']) || raw == "-")
+                && !comparison
+                && let Some(prev) = toks.last_mut()
+            {
+                prev.assign = true;
+                prev.eq |= raw.contains('=');
+            }
+            brk |= next_brk;
+            continue;
+        }
+        let mut push = |text: &'a str, assign: bool, eq: bool, brk: &mut bool, nl: &mut bool| {
+            toks.push(Tok {
+                text,
+                brk: *brk,
+                nl: *nl,
+                assign,
+                eq,
+            });
+            *brk = false;
+            *nl = false;
+        };
+        if t.contains("://") {
+            push(t, assign, false, &mut brk, &mut nl);
+        } else if let Some((l, r)) = split_label(t) {
+            push(l, true, t.as_bytes()[l.len()] == b'=', &mut brk, &mut nl);
+            if !r.is_empty() {
+                push(r, assign, false, &mut brk, &mut nl);
+            }
+        } else {
+            push(t, assign, false, &mut brk, &mut nl);
+        }
+        brk |= next_brk;
+    }
+    toks
+}
+
+/// `label=value` or `label:value` inside one token (not colon-separated hex, not IPv6).
+fn split_label(t: &str) -> Option<(&str, &str)> {
+    let i = t.find(['=', ':'])?;
+    let (l, r) = (&t[..i], &t[i + 1..]);
+    let label_like = !l.is_empty()
+        && l.chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-');
+    if !label_like || (t.as_bytes()[i] == b':' && is_hex(l) && l.len() <= 4) {
+        return None;
+    }
+    Some((l, r.trim_start_matches(['=', ':'])))
+}
+
+/// What a label says about the value after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Label {
+    None,
+    /// A transaction hash, txid, signature, block hash or checksum: public.
+    Tx,
+    /// An order, ticket, withdrawal or other reference: public.
+    Reference,
+    /// A public key (`ssh-ed25519 AAAA...`, `xpub`, `public key`): public.
+    Public,
+    Password,
+    Totp,
+    PrivateKey,
+    Secret,
+}
+
+fn category(word: &str) -> Option<Label> {
+    if word.starts_with("ssh-") || word.starts_with("ecdsa-sha2-") || word.starts_with("sk-ssh-") {
+        return Some(Label::Public);
+    }
+    Some(match word {
+        "public" | "pubkey" | "xpub" | "ypub" | "zpub" | "tpub" => Label::Public,
+        "tx" | "txid" | "txids" | "txn" | "txhash" | "txs" | "transaction" | "transactions"
+        | "hash" | "hashes" | "signature" | "sig" | "block" | "blockhash" | "sha256"
+        | "sha-256" | "sha256sum" | "checksum" | "digest" | "fingerprint" | "commit" => Label::Tx,
+        "ticket" | "order" | "ref" | "reference" | "withdrawal" | "deposit" | "case" | "id"
+        | "invoice" | "request" | "incident" | "confirmation" | "tracking" | "booking"
+        | "receipt" | "number" | "no" | "nr" | "uuid" | "payment" | "transfer" | "memo"
+        | "claim" | "complaint" | "report" | "serial" => Label::Reference,
+        "password" | "passwd" | "pwd" | "passphrase" | "pw" | "pass" | "passcode" | "pin" => {
+            Label::Password
+        }
+        "2fa" | "totp" | "otp" | "mfa" | "authenticator" | "setup" => Label::Totp,
+        "private" | "privkey" | "privatekey" | "pk" | "wif" | "seed" => Label::PrivateKey,
+        "secret" | "secrets" | "key" | "keys" | "apikey" | "token" | "tokens" | "bearer"
+        | "credential" | "credentials" | "auth" | "authorization" | "hmac" => Label::Secret,
+        _ => return None,
+    })
+}
+
+const FILLERS: &[&str] = &[
+    "is", "was", "are", "my", "the", "a", "an", "new", "old", "our", "your", "its", "this", "that",
+    "of", "for", "to", "=", "-", "->", "=>", "→",
+];
+
+/// The label for the value at `i`: the nearest labelling word among the four tokens before it
+/// in the same clause, and whether `aws` was among them.
+fn label_for(toks: &[Tok<'_>], i: usize) -> (Label, bool) {
+    let mut aws = false;
+    let mut found = Label::None;
+    let mut seen = 0;
+    let mut j = i;
+    while j > 0 && seen < 4 {
+        if toks[j].brk || toks[j].nl {
+            break;
+        }
+        j -= 1;
+        let w = toks[j].text.to_ascii_lowercase();
+        if FILLERS.contains(&w.as_str()) {
+            continue;
+        }
+        seen += 1;
+        // The whole word, or the last part of an identifier (`api_key`, `client-secret`).
+        aws |= w.split(['_', '-']).any(|p| p == "aws");
+        let last = w.rsplit(['_', '-']).next().unwrap_or("");
+        for l in category(&w).into_iter().chain(category(last)) {
+            // The nearest label decides, except that a transaction word further back wins
+            // over a reference word (`transaction id`, `withdrawal tx hash`).
+            if found == Label::None || (found == Label::Reference && l == Label::Tx) {
+                found = l;
+            }
+        }
+        if w.starts_with("aws") {
+            aws = true;
+        }
+    }
+    (found, aws)
+}
+
+/// The secret kind of `text` found by its values, if any.
+pub fn classify(text: &str) -> Option<SecretKind> {
+    let toks = tokenize(text);
+    if let Some(k) = passwords(&toks) {
+        return Some(k);
+    }
+    let mut i = 0;
+    while i < toks.len() {
+        if let Some((n, verdict)) = group_at(&toks, i) {
+            if let Verdict::Secret(k) = verdict {
+                return Some(k);
+            }
+            i += n;
+            continue;
+        }
+        // Values shorter than 16 characters are never secrets by themselves.
+        if toks[i].text.len() >= 16 {
+            let (label, aws) = label_for(&toks, i);
+            if let Verdict::Secret(k) = value(toks[i].text, label, aws) {
+                return Some(k);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Secret(SecretKind),
+    Public,
+    Nothing,
+}
+
+/// Words after a password label that say it is a remark about the password, not the password.
+const PASSWORD_REMARKS: &[&str] = &[
+    "changed",
+    "change",
+    "updated",
+    "update",
+    "reset",
+    "rotated",
+    "rotate",
+    "stored",
+    "saved",
+    "kept",
+    "managed",
+    "manager",
+    "vault",
+    "set",
+    "enabled",
+    "disabled",
+    "expired",
+    "required",
+    "unique",
+    "strong",
+    "weak",
+    "length",
+    "policy",
+    "hint",
+    "same",
+    "different",
+    "generated",
+    "new",
+    "old",
+    "see",
+    "in",
+    "on",
+    "at",
+    "via",
+    "the",
+    "my",
+    "to",
+    "for",
+    "from",
+    "with",
+    "not",
+    "never",
+    "none",
+    "n/a",
+    "na",
+    "ok",
+    "done",
+    "yes",
+    "no",
+    "entry",
+    "bitwarden",
+    "1password",
+    "keepass",
+    "keepassxc",
+    "lastpass",
+    "dashlane",
+    "proton",
+    "nordpass",
+    "enpass",
+    "keeper",
+    "icloud",
+    "keychain",
+    "redacted",
+    "hidden",
+    "omitted",
+    "removed",
+    "pending",
+    "todo",
+    "tbd",
+    "unchanged",
+    "offline",
+    "only",
+    "only)",
+    "too",
+    "also",
+];
+
+/// Words that, among the first two after a password label, make it a remark about the password
+/// rather than the password (`password: changed on ...`, `password: can be empty`).
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "is", "was", "can", "be", "must", "should", "will", "may", "empty", "blank",
+    "as", "if", "and", "or",
+];
+
+/// Looks like a password rather than a word: digits with letters, symbols, or capitals inside.
+fn password_like(w: &str) -> bool {
+    let w = w.trim_end_matches(['.', ',', '!', '?', ';']);
+    w.chars().count() >= 4
+        && ((w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(char::is_alphabetic))
+            || w.chars().any(|c| !c.is_alphanumeric())
+            || w.chars().skip(1).any(char::is_uppercase))
+}
+
+/// A password label (`password:`, `pwd=`, `DB_PASSWORD=`, `passphrase is`, `password (new):`)
+/// followed by a value that is not a remark about the password.
+fn passwords(toks: &[Tok<'_>]) -> Option<SecretKind> {
+    for (i, t) in toks.iter().enumerate() {
+        // Every password label contains a `p`.
+        if t.text.len() > 40 || !t.text.bytes().any(|b| b == b'p' || b == b'P') {
+            continue;
+        }
+        let w = t.text.to_ascii_lowercase();
+        let last = w.rsplit(['_', '-']).next().unwrap_or("");
+        // The word itself, or an identifier ending in it assigned with `=` (not `cmd_passwd:`).
+        let labelled = category(&w) == Some(Label::Password)
+            || (t.eq && last != w && category(last) == Some(Label::Password));
+        // Short labels (`pass`, `pw`, `pin`) only with `:` or `=` right after them.
+        let long_label = matches!(last, "password" | "passwd" | "passphrase" | "passcode");
+        if !labelled {
+            continue;
+        }
+        let mut v = i + 1;
+        let mut is_form = false;
+        if !t.assign {
+            match toks.get(v) {
+                Some(n) if long_label && !n.brk && !n.nl && matches!(n.text, "is" | "was") => {
+                    v += 1;
+                    is_form = true;
+                }
+                _ if !long_label => continue,
+                _ => {
+                    // `password (new):`, `passphrase (25th word):`, `password for X:` - but
+                    // not `password manager:` or `password hint:`.
+                    let Some(k) = (v..toks.len().min(v + 3))
+                        .take_while(|&k| !(toks[k].brk || toks[k].nl))
+                        .find(|&k| toks[k].assign)
+                    else {
+                        continue;
+                    };
+                    const ABOUT: &[&str] = &[
+                        "manager",
+                        "managers",
+                        "hint",
+                        "policy",
+                        "strength",
+                        "requirements",
+                        "rules",
+                        "recovery",
+                        "question",
+                        "generator",
+                        "length",
+                        "reset",
+                        "change",
+                        "changed",
+                        "status",
+                        "vault",
+                        "entry",
+                    ];
+                    let about = toks[v..=k]
+                        .iter()
+                        .any(|n| ABOUT.contains(&n.text.to_ascii_lowercase().as_str()));
+                    if about {
+                        continue;
+                    }
+                    v = k + 1;
+                }
+            }
+        }
+        let value: Vec<&str> = toks[v.min(toks.len())..]
+            .iter()
+            .enumerate()
+            .take_while(|(k, n)| *k == 0 || !(n.brk || n.nl))
+            .take(8)
+            .map(|(_, n)| n.text)
+            .collect();
+        let Some(first) = value.first() else {
+            continue;
+        };
+        if toks[v].brk || toks[v].nl {
+            continue;
+        }
+        if first
+            .chars()
+            .all(|c| matches!(c, '*' | '•' | '.' | 'x' | 'X' | '…'))
+            || first.starts_with(['/', '~', '$', '%'])
+        {
+            // Masked, a path (`PWD: /home/me`) or a variable (`$PASSWORD`).
+            continue;
+        }
+        if last == "pin" && !(first.len() >= 4 && first.chars().all(|c| c.is_ascii_digit())) {
+            continue;
+        }
+        let lower: Vec<String> = value.iter().map(|v| v.to_ascii_lowercase()).collect();
+        if lower[0] == w || lower[0] == last {
+            // `${PWD=`pwd`}`
+            continue;
+        }
+        let remark = |v: &String| {
+            PASSWORD_REMARKS.contains(&v.as_str())
+                || FUNCTION_WORDS.contains(&v.as_str())
+                || is_locator(v)
+        };
+        let secret = if is_form {
+            // `the password is incorrect` is a sentence; `my password is Summer2026!` or
+            // `... is correct horse battery staple` is a password.
+            password_like(first) || (value.len() >= 3 && !lower.iter().any(remark))
+        } else {
+            !lower.iter().take(2).any(remark)
+        };
+        if secret {
+            return Some(SecretKind::Password);
+        }
+    }
+    None
+}
+
+/// Hex and base32 values written in groups (`4c08 83a6 ...`, `JBSW Y3DP EHPK 3PXP`): the
+/// number of tokens the group spans and what it is.
+fn group_at(toks: &[Tok<'_>], i: usize) -> Option<(usize, Verdict)> {
+    let first = toks[i].text;
+    let first_body = first
+        .strip_prefix("0x")
+        .or_else(|| first.strip_prefix("0X"))
+        .unwrap_or(first);
+    let len = first_body.len();
+    if !(2..=16).contains(&len) {
+        return None;
+    }
+    let run = |pred: &dyn Fn(&str) -> bool| -> usize {
+        if !pred(first_body) {
+            return 0;
+        }
+        let mut n = 1;
+        while let Some(t) = toks.get(i + n) {
+            let ok = !t.brk
+                && !toks[i + n - 1].assign
+                && pred(t.text)
+                && (t.text.len() == len
+                    || (t.text.len() < len
+                        && toks
+                            .get(i + n + 1)
+                            .is_none_or(|u| u.brk || u.nl || !pred(u.text))));
+            if !ok {
+                break;
+            }
+            n += 1;
+            if t.text.len() < len {
+                break;
+            }
+        }
+        n
+    };
+    let hex_n = run(&|t: &str| is_hex(t));
+    if hex_n >= 3 {
+        let joined: String = std::iter::once(first_body)
+            .chain(toks[i + 1..i + hex_n].iter().map(|t| t.text))
+            .collect();
+        if joined.len() == 64 || joined.len() == 128 {
+            let (label, _) = label_for(toks, i);
+            return Some((
+                hex_n,
+                if label == Label::Tx {
+                    Verdict::Public
+                } else {
+                    Verdict::Secret(SecretKind::PrivateKey)
+                },
+            ));
+        }
+    }
+    let upper = first_body.chars().any(|c| c.is_ascii_uppercase());
+    let b32 = move |t: &str| {
+        let t = t.trim_end_matches('=');
+        !t.is_empty()
+            && t.chars().all(|c| {
+                ('2'..='7').contains(&c)
+                    || if upper {
+                        c.is_ascii_uppercase()
+                    } else {
+                        c.is_ascii_lowercase()
+                    }
+            })
+    };
+    // TOTP keys are shown in groups of four.
+    if len != 4 {
+        return None;
+    }
+    let n = run(&b32);
+    if n < 4 {
+        return None;
+    }
+    let joined: String = toks[i..i + n]
+        .iter()
+        .map(|t| t.text.trim_end_matches('='))
+        .collect();
+    if !(16..=64).contains(&joined.len()) || !joined.chars().any(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let (label, _) = label_for(toks, i);
+    let digits = joined.chars().any(|c| c.is_ascii_digit());
+    let random = random_base32(toks[i..i + n].iter().map(|t| t.text));
+    let verdict = match label {
+        // Lower-case words without digits after `key` are a sentence ("key from card show
+        // also ..."), unless they look random.
+        Label::Totp | Label::Secret | Label::PrivateKey if upper || digits || random => {
+            Verdict::Secret(SecretKind::TotpSecret)
+        }
+        Label::Tx | Label::Reference | Label::Public => Verdict::Public,
+        // Lower-case words without digits are a sentence, not a key.
+        _ if (upper || digits) && random => Verdict::Secret(SecretKind::TotpSecret),
+        _ => Verdict::Nothing,
+    };
+    Some((n, verdict))
+}
+
+/// Whether base32 text (given as groups; letter pairs across groups are not counted) looks
+/// random rather than like words in capitals.
+fn random_base32<'a>(groups: impl Iterator<Item = &'a str>) -> bool {
+    let (mut unusual, mut letters, mut digits, mut vowels) = (0, 0, 0, 0);
+    for g in groups {
+        unusual += unusual_pairs(g).0;
+        for c in g.chars() {
+            if c.is_ascii_digit() {
+                digits += 1;
+            } else if c.is_ascii_alphabetic() {
+                letters += 1;
+                vowels += usize::from(matches!(
+                    c.to_ascii_lowercase(),
+                    'a' | 'e' | 'i' | 'o' | 'u'
+                ));
+            }
+        }
+    }
+    if letters == 0 {
+        return false;
+    }
+    if digits >= 2 {
+        unusual >= 1 || digits >= 4
+    } else if digits == 1 {
+        unusual >= 2
+    } else {
+        unusual >= 3 || (unusual == 2 && vowels * 10 < letters * 3)
+    }
+}
+
+/// Words joined by hyphens or underscores (`support-ticket-2026-11-25-account-recovery`): every
+/// part is a number or a word-like run of letters.
+fn hyphenated_words(v: &str) -> bool {
+    v.contains(['-', '_'])
+        && v.split(['-', '_']).all(|p| {
+            p.is_empty()
+                || p.chars().all(|c| c.is_ascii_digit())
+                || (p.chars().all(|c| c.is_ascii_alphabetic())
+                    && (p.len() <= 4 || unusual_pairs(p).0 <= 1))
+        })
+}
+
+/// A file path or a list of names joined by slashes (`g10/distsigkey.gpg`,
+/// `Linux/glibc/x86_64`): every segment is short and word-like or has a file extension.
+fn path_like(v: &str) -> bool {
+    let word_like = |s: &str| {
+        s.len() <= 24
+            && unusual_pairs(s).0 <= 1
+            && !(s.chars().skip(1).any(|c| c.is_ascii_uppercase())
+                && s.chars().any(|c| c.is_ascii_lowercase()))
+    };
+    let has_extension = |s: &str| {
+        s.rsplit_once('.').is_some_and(|(_, e)| {
+            (1..=5).contains(&e.len()) && e.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+    };
+    let segments: Vec<&str> = v.split('/').filter(|s| !s.is_empty()).collect();
+    v.contains('/')
+        && segments.len() >= 2
+        && segments[..segments.len() - 1].iter().all(|s| word_like(s))
+        && segments
+            .last()
+            .is_some_and(|s| word_like(s) || has_extension(s) || segments.len() >= 3)
+}
+
+/// A value that could be a key, secret or token: 16+ characters of a token alphabet with
+/// letters and digits that does not read as words.
+fn token_like(v: &str) -> bool {
+    if v.len() < 16
+        || path_like(v)
+        || !v.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '_' | '-' | '.' | '~')
+        })
+    {
+        return false;
+    }
+    if is_hex(v) {
+        return v.len() >= 32;
+    }
+    v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(|c| c.is_ascii_alphabetic())
+        && !hyphenated_words(v)
+}
+
+/// An unlabelled long random token: 32+ characters mixing upper case, lower case and digits,
+/// longer than any address or with characters addresses do not use.
+fn random_long(v: &str) -> bool {
+    v.len() >= 32
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '_' | '-'))
+        && v.chars().any(|c| c.is_ascii_uppercase())
+        && v.chars().any(|c| c.is_ascii_lowercase())
+        && v.chars().any(|c| c.is_ascii_digit())
+        && !hyphenated_words(v)
+        && !path_like(v)
+        && (v.len() >= 45 || !is_base58(v))
+        && unusual_pairs(v).0 >= 2
+}
+
+/// What one value is, given its label.
+fn value(v: &str, label: Label, aws: bool) -> Verdict {
+    if v.len() < 16 {
+        return Verdict::Nothing;
+    }
+    if is_locator(v) || is_uuid(v) {
+        return Verdict::Public;
+    }
+    if label == Label::Public {
+        return Verdict::Public;
+    }
+    let base58 = is_base58(v);
+    if base58 && (100..=120).contains(&v.len()) && v.get(1..4) == Some("prv") {
+        return Verdict::Secret(SecretKind::ExtendedPrivateKey);
+    }
+    if base58
+        && ((v.len() == 51 && v.starts_with(['5', '9']))
+            || (v.len() == 52 && v.starts_with(['K', 'L', 'c'])))
+    {
+        // The base58check checksum is not required: nothing public has this shape, and a key
+        // with a typo must not get through.
+        return Verdict::Secret(SecretKind::WifKey);
+    }
+    if v.contains('1') && bech32_kind(v) == Some(Bech32Kind::Secret) {
+        return Verdict::Secret(SecretKind::PrivateKey);
+    }
+    if v.len() == 56 && v.starts_with('S') && stellar_strkey(v) == Some('S') {
+        return Verdict::Secret(SecretKind::PrivateKey);
+    }
+    if is_wallet_address(v) {
+        return Verdict::Public;
+    }
+    let tx_or_key = |public: bool| {
+        if public {
+            Verdict::Public
+        } else {
+            Verdict::Secret(SecretKind::PrivateKey)
+        }
+    };
+    let hex = v
+        .strip_prefix("0x")
+        .or_else(|| v.strip_prefix("0X"))
+        .unwrap_or(v);
+    if is_hex(hex) && (hex.len() == 64 || hex.len() == 128) {
+        return tx_or_key(label == Label::Tx);
+    }
+    for sep in [':', '-'] {
+        if hex.contains(sep) {
+            let parts: Vec<&str> = hex.split(sep).collect();
+            let joined: String = parts.concat();
+            if parts.iter().all(|p| is_hex(p) && p.len() <= 16)
+                && (joined.len() == 64 || joined.len() == 128)
+            {
+                return tx_or_key(label == Label::Tx);
+            }
+        }
+    }
+    if base58
+        && (86..=90).contains(&v.len())
+        && base58_decode(v, BASE58_BTC).is_some_and(|b| b.len() == 64)
+    {
+        return tx_or_key(label == Label::Tx);
+    }
+    // Base32 (a TOTP setup key), also written with dashes between groups.
+    let groups: Vec<&str> = v.split('-').collect();
+    let core: String = groups.iter().map(|g| g.trim_end_matches('=')).collect();
+    let one_case = core
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c))
+        || core
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || ('2'..='7').contains(&c));
+    // One value, or three or more dash-separated groups of 3 to 8 characters of one length (the
+    // last may be shorter): `JBSW-Y3DP-EHPK-3PXP`, not `systemd-timesyncd`.
+    let uniform = groups.len() == 1
+        || (groups.len() >= 4
+            && groups[0].len() == 4
+            && groups[..groups.len() - 1]
+                .iter()
+                .all(|g| g.len() == groups[0].len())
+            && groups[groups.len() - 1].len() <= groups[0].len());
+    // Lower-case letters alone are identifiers run together (`cryptocreateecdhcurvename`)
+    // unless a label or grouping says otherwise.
+    let plain_lower = !core
+        .chars()
+        .any(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
+    if one_case
+        && uniform
+        && (16..=64).contains(&core.len())
+        && core.chars().any(|c| c.is_ascii_alphabetic())
+    {
+        match label {
+            Label::Totp | Label::Secret | Label::PrivateKey => {
+                return Verdict::Secret(SecretKind::TotpSecret);
+            }
+            Label::Tx | Label::Reference | Label::Public => return Verdict::Public,
+            _ if !plain_lower && random_base32(groups.iter().copied()) => {
+                return Verdict::Secret(SecretKind::TotpSecret);
+            }
+            _ => {}
+        }
+    }
+    match label {
+        Label::Tx | Label::Reference | Label::Public => return Verdict::Nothing,
+        Label::Secret | Label::Totp | Label::PrivateKey if token_like(v) => {
+            return Verdict::Secret(match label {
+                _ if aws => SecretKind::AwsKey,
+                Label::PrivateKey => SecretKind::PrivateKey,
+                Label::Totp => SecretKind::TotpSecret,
+                _ => SecretKind::ApiSecret,
+            });
+        }
+        _ => {}
+    }
+    if random_long(v) {
+        let block = v.len() >= 60 && (v.contains(['+', '/']) || v.starts_with("MII"));
+        return Verdict::Secret(if block {
+            SecretKind::PrivateKeyBlock
+        } else {
+            SecretKind::ApiSecret
+        });
+    }
+    Verdict::Nothing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(t: &str) -> Option<SecretKind> {
+        classify(t)
+    }
+
+    #[test]
+    fn tokenizer_splits_labels_and_marks_breaks() {
+        let t = tokenize("secret=JBSW, pwd: x. tx:0xab");
+        let texts: Vec<&str> = t.iter().map(|t| t.text).collect();
+        assert_eq!(texts, ["secret", "JBSW", "pwd", "x", "tx", "0xab"]);
+        assert!(t[0].assign && !t[1].assign && t[2].brk && t[2].assign && t[4].brk);
+        let t = tokenize("4c:08:83 fe80::1");
+        assert_eq!(t[0].text, "4c:08:83");
+        assert_eq!(t[1].text, "fe80::1");
+    }
+
+    #[test]
+    fn labels_decide_hex() {
+        let h = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+        assert_eq!(kind(h), Some(SecretKind::PrivateKey));
+        assert_eq!(kind(&format!("0x{h}")), Some(SecretKind::PrivateKey));
+        for ok in [
+            format!("tx 0x{h}"),
+            format!("txid: {h}"),
+            format!("Transaction hash = 0x{h}"),
+            format!("sha256 {h}"),
+        ] {
+            assert_eq!(kind(&ok), None, "{ok}");
+        }
+        let grouped: Vec<&str> = (0..16).map(|i| &h[i * 4..i * 4 + 4]).collect();
+        assert_eq!(kind(&grouped.join(" ")), Some(SecretKind::PrivateKey));
+        assert_eq!(kind(&grouped.join("-")), Some(SecretKind::PrivateKey));
+        let bytes: Vec<&str> = (0..32).map(|i| &h[i * 2..i * 2 + 2]).collect();
+        assert_eq!(kind(&bytes.join(":")), Some(SecretKind::PrivateKey));
+    }
+
+    #[test]
+    fn base32_words_in_capitals_are_not_keys() {
+        for ok in [
+            "CALL BANK THEN LOCK CARD",
+            "CRYPTOCURRENCIES",
+            "internationalization",
+            "SEND FUND BACK ASAP",
+            "order 2KXQ7PZ4M3N5R6ST",
+        ] {
+            assert_eq!(kind(ok), None, "{ok}");
+        }
+        for bad in [
+            "JBSWY3DPEHPK3PXP",
+            "jbswy3dpehpk3pxp",
+            "JBSW-Y3DP-EHPK-3PXP",
+            "jbsw y3dp ehpk 3pxp",
+            "2fa key: GEZDGNBVGY3TQOJQ",
+        ] {
+            assert_eq!(kind(bad), Some(SecretKind::TotpSecret), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_a_value_that_is_not_a_remark() {
+        for bad in [
+            "password: hunter2",
+            "pwd=Tr0ub4dor&3",
+            "my passphrase is correct horse battery staple",
+            "PIN: 4821",
+            "password (new): hunter2",
+            "Password for Binance: Summer2026",
+            "DB_PASSWORD=hunter2",
+            "my password is Summer2026!",
+        ] {
+            assert_eq!(kind(bad), Some(SecretKind::Password), "{bad}");
+        }
+        for ok in [
+            "password: changed on 2026-11-25",
+            "Password: Bitwarden",
+            "password manager updated",
+            "password: ********",
+            "the password is stored in 1Password",
+            "run pwd to see the folder",
+            "PIN: changed",
+            "If the password is incorrect, try again",
+            "new passphrase is requested",
+            "(cmd_passwd): Pass false.",
+            "gpg: The option --passphrase= can be empty.",
+            "Ensure that tests pass under `panic=abort`",
+            "Add Replaces on passwd <= 1:4.0.12-6",
+        ] {
+            assert_eq!(kind(ok), None, "{ok}");
+        }
+    }
+}
