@@ -221,13 +221,19 @@ fn push_latin(out: &mut Vec<Tok>, raw: &str, sep: Sep) {
     // part keeps three or more letters.
     let chars: Vec<char> = letters.chars().collect();
     let mut cuts = vec![0];
+    let is_mark = |c: char| ('\u{300}'..='\u{36f}').contains(&c);
     for i in 1..chars.len() {
-        if chars[i].is_uppercase() && chars[i - 1].is_lowercase() {
+        // The letter before, skipping combining accents ("Acne\u{301}Ni\u{301}tido").
+        let prev = chars[..i].iter().rev().find(|c| !is_mark(**c));
+        if chars[i].is_uppercase() && prev.is_some_and(|p| p.is_lowercase()) {
             cuts.push(i);
         }
     }
     cuts.push(chars.len());
-    let parts_ok = cuts.len() > 2 && cuts.windows(2).all(|w| w[1] - w[0] >= 3);
+    let parts_ok = cuts.len() > 2
+        && cuts
+            .windows(2)
+            .all(|w| chars[w[0]..w[1]].iter().filter(|c| !is_mark(**c)).count() >= 3);
     if parts_ok {
         for (k, w) in cuts.windows(2).enumerate() {
             let part: String = chars[w[0]..w[1]].iter().collect();
@@ -282,6 +288,11 @@ fn tokenize(text: &str) -> Vec<Tok> {
     // Whether a separator came since the last token ended.
     let mut spaced = true;
     for c in text.chars() {
+        // A combining accent (the text is in decomposed form) belongs to the letter before it.
+        if ('\u{300}'..='\u{36f}').contains(&c) && cur_script == Some(Script::Latin) {
+            cur.push(c);
+            continue;
+        }
         match script_of(c) {
             Some(s) => {
                 let continues = cur_script == Some(s) && !cur.is_empty() && s != Script::Han;
@@ -350,6 +361,12 @@ fn context_words() -> &'static [&'static str] {
         "heslo",
     ]
 }
+
+/// Words saying that a text is in pieces, in the wordlists' languages (folded, no accents).
+const SPLIT_WORDS: &[&str] = &[
+    "part", "parts", "half", "halves", "rest", "parte", "mitad", "partie", "moitie", "meta",
+    "metade", "cast", "polovina", "pieces",
+];
 
 const CJK_CONTEXT: &[&str] = &[
     "助记词",
@@ -437,6 +454,8 @@ pub fn classify(text: &str) -> Option<super::SecretKind> {
         .iter()
         .any(|t| context_words().contains(&t.text.as_str()))
         || CJK_CONTEXT.iter().any(|w| text.contains(w));
+    // Words that announce a text split in pieces ("first part: ... the other half ...").
+    let split = toks.iter().any(|t| SPLIT_WORDS.contains(&t.text.as_str()));
     // Each token looked up once: (exact word, unique four-letter prefix) in every list.
     let none = [0u16; N_LANG];
     let looked: Vec<(Entry, Entry)> = toks
@@ -470,7 +489,7 @@ pub fn classify(text: &str) -> Option<super::SecretKind> {
         }
         let segments = segments_in(&toks, &looked, li, lang, lex);
         if let Some(segs) = segments
-            && is_phrase(&segs, context, total_words)
+            && is_phrase(&segs, context, split, total_words)
         {
             return Some(super::SecretKind::RecoveryPhrase);
         }
@@ -740,7 +759,7 @@ fn window_ok<'a>(slots: impl Iterator<Item = &'a Slot>, budget: &mut usize) -> b
     false
 }
 
-fn is_phrase(segs: &[Segment], context: bool, total_words: usize) -> bool {
+fn is_phrase(segs: &[Segment], context: bool, split: bool, total_words: usize) -> bool {
     // Bounded work on adversarial input: this many checksum computations at most.
     let mut budget = 20_000usize;
     for s in segs {
@@ -756,7 +775,15 @@ fn is_phrase(segs: &[Segment], context: bool, total_words: usize) -> bool {
                 continue;
             }
         }
+        // Structure that says "these words are a list": a word about seeds or recovery nearby,
+        // numbering, list separators. Without it, a checksum match must cover (nearly) the whole
+        // run of wordlist words: a 12-word checksum has only 4 bits, so trying many windows of
+        // ordinary prose would sooner or later "find" a phrase.
+        let strong = context || s.glued() || s.listy() || s.nums * 2 >= n;
         for &len in LENGTHS.iter().filter(|&&l| l <= n) {
+            if !strong && len + 2 < n {
+                continue;
+            }
             for start in 0..=n - len {
                 if window_ok(s.slots[start..start + len].iter(), &mut budget) {
                     return true;
@@ -767,7 +794,7 @@ fn is_phrase(segs: &[Segment], context: bool, total_words: usize) -> bool {
             continue;
         }
         // A few other words inside the phrase ("... first half ... second half ...").
-        if n <= 40 {
+        if strong && n <= 40 {
             for &len in LENGTHS.iter().filter(|&&l| l < n) {
                 for gap in 1..=4.min(n - len) {
                     for start in 0..=n - len - gap {
@@ -794,6 +821,24 @@ fn is_phrase(segs: &[Segment], context: bool, total_words: usize) -> bool {
         .filter(|s| s.slots.len() >= 5 && !s.glued())
         .collect();
     for pair in dense.windows(2) {
+        let strong = |s: &Segment| s.listy() || s.nums * 2 >= s.slots.len();
+        if !(context || split || strong(pair[0]) && strong(pair[1])) {
+            // No structure: only two whole runs of exact wordlist words that together make a
+            // phrase length, checked once (not every way of cutting them).
+            // A word next to the gap may belong to the text between the halves.
+            let (a, b) = (&pair[0].slots, &pair[1].slots);
+            for (ka, kb) in [(0, 0), (1, 0), (0, 1)] {
+                let (a, b) = (&a[..a.len() - ka], &b[kb..]);
+                let exact = a.iter().chain(b.iter()).all(|s| s.exact);
+                if exact
+                    && LENGTHS.contains(&(a.len() + b.len()))
+                    && window_ok(a.iter().chain(b.iter()), &mut budget)
+                {
+                    return true;
+                }
+            }
+            continue;
+        }
         // A few other words may sit at the end of the first half or the start of the second.
         for skip_a in 0..=2.min(pair[0].slots.len() - 5) {
             for skip_b in 0..=2.min(pair[1].slots.len() - 5) {
