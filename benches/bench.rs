@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use lockstep::checklist::{BUNDLED, Checklist, SectionKind, parse};
-use lockstep::state::{Account, Completion, Event, EventKind, State};
+use lockstep::state::{Account, Event, EventKind, State};
 use lockstep::store::{self, Paths, Store};
 use lockstep::tui::app::{Action, App};
 use lockstep::tui::ui;
@@ -39,18 +39,17 @@ fn big_state(cl: &Checklist) -> State {
                 acct.check(cl, &t.id, t0).unwrap();
             }
         }
+        // Ten years of reviews, recorded as the app records them (the state keeps the latest
+        // few completions; every one is an event in the history).
         for s in cl.sections_of(SectionKind::Recurring) {
             let every = s.every_months.unwrap();
-            let r = acct.reviews.entry(s.id.clone()).or_default();
             let mut d = start;
             while d < start
                 .checked_add_months(chrono::Months::new(12 * YEARS))
                 .unwrap()
             {
-                r.completions.push(Completion {
-                    at: Utc.from_utc_datetime(&d.and_hms_opt(9, 0, 0).unwrap()),
-                    date: d,
-                });
+                let at = Utc.from_utc_datetime(&d.and_hms_opt(9, 0, 0).unwrap());
+                acct.complete_review(cl, &s.id, at, d).unwrap();
                 d = lockstep::schedule::add_months(d, every);
             }
         }
@@ -290,6 +289,11 @@ fn process_figures(cl: &Checklist, runs: usize) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--write-big") {
+        // For profiling by hand: `cargo bench --bench bench -- --write-big DIR`.
+        write_big(Path::new(&args[i + 1]), &checklist());
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "--child-load") {
         child_load(Path::new(&args[i + 1]));
         return;

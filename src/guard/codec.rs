@@ -154,7 +154,7 @@ fn english_pairs() -> &'static [u32; 26] {
     static TABLE: std::sync::OnceLock<[u32; 26]> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t = [0u32; 26];
-        for w in bip39::Language::English.word_list() {
+        for w in super::wordlists::Language::English.words() {
             let b = w.as_bytes();
             for p in b.windows(2) {
                 t[usize::from(p[0] - b'a')] |= 1 << (p[1] - b'a');

@@ -21,6 +21,7 @@ mod codec;
 mod output;
 mod phrase;
 mod tokens;
+mod wordlists;
 
 pub use address::is_wallet_address;
 pub use output::{clean, is_dangerous, json_safe, line};

@@ -10,7 +10,7 @@
 //! (numbered or comma/newline separated), next to a word like "seed" or "phrase", or make up
 //! nearly the whole note. Ordinary sentences rarely hold even five wordlist words in a row.
 
-use bip39::{Language, Mnemonic};
+use super::wordlists::Language;
 use bitcoin_hashes::{Hash, sha256};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -32,7 +32,7 @@ struct Lexicon {
 }
 
 fn languages() -> &'static [Language] {
-    Language::ALL
+    &Language::ALL
 }
 
 /// Lower case, without Latin accents (the lists are NFKD; accents are combining marks).
@@ -73,7 +73,7 @@ fn lexicon() -> &'static Lexicon {
         let mut prefix_count: HashMap<String, Entry> = HashMap::new();
         let mut max_chars = [0; N_LANG];
         for (li, &lang) in languages().iter().enumerate() {
-            for (wi, &w) in lang.word_list().iter().enumerate() {
+            for (wi, w) in lang.words().enumerate() {
                 let f = fold_static(w);
                 let n = f.chars().count();
                 max_chars[li] = max_chars[li].max(n);
@@ -445,7 +445,8 @@ pub fn classify(text: &str) -> Option<super::SecretKind> {
     }
     let mut cow = Cow::Borrowed(text);
     if !text.is_ascii() {
-        Mnemonic::normalize_utf8_cow(&mut cow);
+        use unicode_normalization::UnicodeNormalization;
+        cow = Cow::Owned(cow.nfkd().collect());
     }
     let toks = tokenize(&cow);
     let lex = lexicon();
@@ -566,7 +567,7 @@ fn fuzzy(word: &str, li: usize) -> Vec<u16> {
     }
     let mut out = Vec::new();
     let mut cand: Vec<char> = Vec::with_capacity(16);
-    for (i, word) in languages()[li].word_list().iter().enumerate() {
+    for (i, word) in languages()[li].words().enumerate() {
         cand.clear();
         cand.extend(
             word.chars()
@@ -872,12 +873,17 @@ fn is_phrase(segs: &[Segment], context: bool, split: bool, total_words: usize) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bip39::Mnemonic;
 
     fn phrase(lang: Language, words: usize, seed: u8) -> String {
         let ent: Vec<u8> = (0..words / 3 * 4)
             .map(|i| (i as u8).wrapping_mul(37).wrapping_add(seed))
             .collect();
-        Mnemonic::from_entropy_in(lang, &ent).unwrap().to_string()
+        let theirs = *bip39::Language::ALL
+            .iter()
+            .find(|l| format!("{l:?}") == lang.name())
+            .expect("same lists");
+        Mnemonic::from_entropy_in(theirs, &ent).unwrap().to_string()
     }
 
     fn refused(t: &str) -> bool {

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::event::EventKind;
-use super::time::fast_utc;
+use super::time::{fast_utc, fast_utc_opt};
 use crate::checklist::{Section, Step};
 
 /// Version of the state file format written by this build. Version 1 kept the history inside
@@ -48,6 +48,7 @@ pub struct Account {
     /// True once the user answered the first-run persona question.
     #[serde(default)]
     pub personas_chosen: bool,
+    #[serde(deserialize_with = "fast_utc")]
     pub created: DateTime<Utc>,
     /// The user's local date of the first setup progress (see [`Account::settle`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,17 +71,21 @@ pub struct Account {
 pub enum Status {
     Todo,
     Done {
+        #[serde(deserialize_with = "fast_utc")]
         at: DateTime<Utc>,
     },
     Skipped {
+        #[serde(deserialize_with = "fast_utc")]
         at: DateTime<Utc>,
         reason: String,
     },
     NotApplicable {
+        #[serde(deserialize_with = "fast_utc")]
         at: DateTime<Utc>,
     },
     /// Was done, but an incident asks to verify it again.
     Reverify {
+        #[serde(deserialize_with = "fast_utc")]
         since: DateTime<Utc>,
         incident: u32,
         /// The status before the incident reopened it, restored when the incident is cancelled
@@ -135,6 +140,7 @@ impl Default for StepState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Completion {
+    #[serde(deserialize_with = "fast_utc")]
     pub at: DateTime<Utc>,
     /// The user's local date when it was completed: schedules are computed on this.
     pub date: NaiveDate,
@@ -152,13 +158,33 @@ pub struct Review {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<NaiveDate>,
     /// Set by an incident: the review is due now until completed after this moment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "fast_utc_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub due_now_since: Option<DateTime<Utc>>,
 }
+
+/// How many completions of a review the state keeps (the most recent ones; every completion is
+/// also a "review completed" event in the history). Scheduling needs only the latest one not
+/// dated in the future; keeping a few more covers records made with a wrong clock.
+pub const KEPT_COMPLETIONS: usize = 12;
 
 impl Review {
     pub fn last(&self) -> Option<&Completion> {
         self.completions.iter().max_by_key(|c| (c.date, c.at))
+    }
+
+    /// Adds a completion, keeping only the [`KEPT_COMPLETIONS`] most recent, so the state file
+    /// stays the same size however many years of reviews it has seen.
+    pub fn record(&mut self, c: Completion) {
+        self.completions.push(c);
+        if self.completions.len() > KEPT_COMPLETIONS {
+            self.completions.sort_by_key(|c| (c.date, c.at));
+            let extra = self.completions.len() - KEPT_COMPLETIONS;
+            self.completions.drain(..extra);
+        }
     }
 }
 
@@ -166,6 +192,7 @@ impl Review {
 #[serde(deny_unknown_fields)]
 pub struct Incident {
     pub id: u32,
+    #[serde(deserialize_with = "fast_utc")]
     pub opened: DateTime<Utc>,
     /// Emergency step id -> when it was done.
     #[serde(default, deserialize_with = "super::unique::map")]
@@ -184,7 +211,11 @@ pub struct Incident {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewBefore {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "fast_utc_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub due_now_since: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<NaiveDate>,
@@ -195,6 +226,7 @@ pub struct ReviewBefore {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogEntry {
+    #[serde(deserialize_with = "fast_utc")]
     pub at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket: Option<String>,
@@ -213,6 +245,7 @@ impl LogEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Closure {
+    #[serde(deserialize_with = "fast_utc")]
     pub at: DateTime<Utc>,
     pub resolution: String,
     /// Cancelled as a false alarm: the statuses it changed were restored.

@@ -238,7 +238,7 @@ impl Account {
     ) -> Result<(), OpError> {
         self.review_section(cl, section)?;
         let review = self.reviews.entry(section.to_string()).or_default();
-        review.completions.push(Completion {
+        review.record(Completion {
             at: now,
             date: today,
         });

@@ -13,6 +13,18 @@ pub fn fast_utc<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>,
     s.parse::<DateTime<Utc>>().map_err(serde::de::Error::custom)
 }
 
+/// [`fast_utc`] for an optional timestamp (`null` or absent is `None`).
+pub fn fast_utc_opt<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let s = <Option<std::borrow::Cow<'de, str>> as Deserialize>::deserialize(d)?;
+    s.map(|s| match parse_utc_fast(&s) {
+        Some(t) => Ok(t),
+        None => s.parse::<DateTime<Utc>>().map_err(serde::de::Error::custom),
+    })
+    .transpose()
+}
+
 pub(crate) fn parse_utc_fast(s: &str) -> Option<DateTime<Utc>> {
     let b = s.as_bytes();
     if b.len() < 20
