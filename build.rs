@@ -17,10 +17,10 @@ fn wordlists() -> String {
          static WORDLISTS: [(&str, &str); ",
     );
     let all = bip39::Language::ALL;
-    write!(out, "{}] = [\n", all.len()).unwrap();
+    writeln!(out, "{}] = [", all.len()).unwrap();
     for l in all {
         let words = l.word_list().join("\n");
-        write!(out, "    ({:?}, {:?}),\n", format!("{l:?}"), words).unwrap();
+        writeln!(out, "    ({:?}, {:?}),", format!("{l:?}"), words).unwrap();
     }
     out.push_str("];\n\n#[allow(non_upper_case_globals, dead_code)]\nimpl Language {\n");
     for (i, l) in all.iter().enumerate() {

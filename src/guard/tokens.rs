@@ -668,6 +668,15 @@ fn value(v: &str, label: Label, aws: bool) -> Verdict {
     if label == Label::Public {
         return Verdict::Public;
     }
+    // A run of one or two characters over and over ("xxxxxxxx", "--------") carries no secret.
+    let mut seen = [false; 128];
+    let distinct = v
+        .bytes()
+        .filter(|&b| b < 128 && !std::mem::replace(&mut seen[usize::from(b)], true))
+        .count();
+    if distinct <= 2 && v.is_ascii() {
+        return Verdict::Nothing;
+    }
     let base58 = is_base58(v);
     if base58 && (100..=120).contains(&v.len()) && v.get(1..4) == Some("prv") {
         return Verdict::Secret(SecretKind::ExtendedPrivateKey);

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::event::EventKind;
-use super::time::{fast_utc, fast_utc_opt};
+use super::time::{fast_date, fast_utc, fast_utc_opt};
 use crate::checklist::{Section, Step};
 
 /// Version of the state file format written by this build. Version 1 kept the history inside
@@ -65,9 +65,16 @@ pub struct Account {
     pub new_events: Vec<Event>,
 }
 
-/// The current status of one setup step.
+/// The current status of one setup step. Written as `{"state": "done", "at": ...}`; read through
+/// [`StatusRepr`] (a plain struct: serde's tagged-enum reader buffers every value first, which
+/// made reading a state file several times slower).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "state",
+    rename_all = "snake_case",
+    deny_unknown_fields,
+    try_from = "StatusRepr"
+)]
 pub enum Status {
     Todo,
     Done {
@@ -93,6 +100,74 @@ pub enum Status {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         previous: Option<Box<Status>>,
     },
+}
+
+/// Every field any status may have; which ones are required depends on `state`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusRepr {
+    state: String,
+    #[serde(default, deserialize_with = "fast_utc_opt")]
+    at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default, deserialize_with = "fast_utc_opt")]
+    since: Option<DateTime<Utc>>,
+    #[serde(default)]
+    incident: Option<u32>,
+    #[serde(default)]
+    previous: Option<Box<Status>>,
+}
+
+impl TryFrom<StatusRepr> for Status {
+    type Error = String;
+
+    fn try_from(r: StatusRepr) -> Result<Status, String> {
+        let need = |what: &str| format!("missing field `{what}` for state `{}`", r.state);
+        let extra = |what: &str, present: bool| {
+            if present {
+                Err(format!("unknown field `{what}` for state `{}`", r.state))
+            } else {
+                Ok(())
+            }
+        };
+        if r.state != "reverify" && r.previous.is_some() {
+            return Err(format!("unknown field `previous` for state `{}`", r.state));
+        }
+        let s = match r.state.as_str() {
+            "todo" => Status::Todo,
+            "done" => Status::Done {
+                at: r.at.ok_or_else(|| need("at"))?,
+            },
+            "skipped" => Status::Skipped {
+                at: r.at.ok_or_else(|| need("at"))?,
+                reason: r.reason.clone().ok_or_else(|| need("reason"))?,
+            },
+            "not_applicable" => Status::NotApplicable {
+                at: r.at.ok_or_else(|| need("at"))?,
+            },
+            "reverify" => Status::Reverify {
+                since: r.since.ok_or_else(|| need("since"))?,
+                incident: r.incident.ok_or_else(|| need("incident"))?,
+                previous: r.previous,
+            },
+            other => {
+                return Err(format!(
+                    "unknown variant `{other}`, expected one of `todo`, `done`, `skipped`, \
+                     `not_applicable`, `reverify`"
+                ));
+            }
+        };
+        let state = r.state.as_str();
+        extra(
+            "at",
+            state != "done" && state != "skipped" && state != "not_applicable" && r.at.is_some(),
+        )?;
+        extra("reason", state != "skipped" && r.reason.is_some())?;
+        extra("since", state != "reverify" && r.since.is_some())?;
+        extra("incident", state != "reverify" && r.incident.is_some())?;
+        Ok(s)
+    }
 }
 
 impl Status {
@@ -143,6 +218,7 @@ pub struct Completion {
     #[serde(deserialize_with = "fast_utc")]
     pub at: DateTime<Utc>,
     /// The user's local date when it was completed: schedules are computed on this.
+    #[serde(deserialize_with = "fast_date")]
     pub date: NaiveDate,
 }
 

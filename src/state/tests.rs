@@ -329,3 +329,56 @@ fn a_false_alarm_on_an_old_file_restores_done() {
     a.cancel_incident("", t(2)).unwrap();
     assert!(a.status("totp-2fa").is_done());
 }
+
+#[test]
+fn statuses_read_strictly() {
+    let ok = |j: &str| serde_json::from_str::<Status>(j);
+    assert_eq!(ok(r#"{"state":"todo"}"#).unwrap(), Status::Todo);
+    assert!(
+        ok(r#"{"state":"done","at":"2026-11-25T09:00:00Z"}"#)
+            .unwrap()
+            .is_done()
+    );
+    let r = ok(r#"{"state":"reverify","since":"2026-11-25T09:00:00Z","incident":2,"previous":{"state":"done","at":"2026-11-24T09:00:00Z"}}"#).unwrap();
+    assert!(matches!(
+        r,
+        Status::Reverify {
+            incident: 2,
+            previous: Some(_),
+            ..
+        }
+    ));
+    for (bad, why) in [
+        (r#"{"state":"done"}"#, "missing field `at`"),
+        (
+            r#"{"state":"skipped","at":"2026-11-25T09:00:00Z"}"#,
+            "missing field `reason`",
+        ),
+        (
+            r#"{"state":"todo","at":"2026-11-25T09:00:00Z"}"#,
+            "unknown field `at`",
+        ),
+        (
+            r#"{"state":"done","at":"2026-11-25T09:00:00Z","colour":1}"#,
+            "unknown field `colour`",
+        ),
+        (r#"{"state":"finished"}"#, "unknown variant `finished`"),
+        (
+            r#"{"state":"done","at":"yesterday"}"#,
+            "input contains invalid characters",
+        ),
+    ] {
+        let e = ok(bad).unwrap_err().to_string();
+        assert!(e.contains(why), "{bad}: {e}");
+    }
+    // Written as before: the tag and the variant's fields.
+    let j = serde_json::to_string(&Status::Skipped {
+        at: DateTime::UNIX_EPOCH,
+        reason: "later".into(),
+    })
+    .unwrap();
+    assert_eq!(
+        j,
+        r#"{"state":"skipped","at":"1970-01-01T00:00:00Z","reason":"later"}"#
+    );
+}
