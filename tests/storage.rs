@@ -438,3 +438,32 @@ fn a_damaged_history_line_is_reported_with_its_number_and_kept() {
         "the damaged line is kept: {after}"
     );
 }
+
+#[test]
+fn due_reads_its_index_only_while_it_matches_the_state() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(run(&data, &["check", "totp-2fa"]).status.success());
+    assert!(data.join("due-index.json").exists());
+    let out = |o: Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(out(run(&data, &["due"])), "lockstep: nothing due\n");
+    // A hand edit of the state (setup started long ago) is seen at once: the index no longer
+    // matches the state file, so `due` reads the state itself.
+    std::thread::sleep(Duration::from_millis(20));
+    let text = fs::read_to_string(data.join("state.json")).unwrap();
+    let start = text.find("\"setup_started\": \"").unwrap() + 18;
+    let edited = format!("{}2020-01-01{}", &text[..start], &text[start + 10..]);
+    fs::write(data.join("state.json"), edited).unwrap();
+    let o = out(run(&data, &["due"]));
+    assert!(o.contains("overdue by"), "{o}");
+    // A damaged or foreign index is ignored, never an error.
+    fs::write(data.join("due-index.json"), b"{not json").unwrap();
+    assert!(out(run(&data, &["due"])).contains("overdue by"));
+    fs::remove_file(data.join("due-index.json")).unwrap();
+    assert!(out(run(&data, &["due"])).contains("overdue by"));
+    // The next save writes a fresh index that agrees with the full reading.
+    assert!(run(&data, &["check", "passkeys"]).status.success());
+    let via_index = out(run(&data, &["due"]));
+    fs::remove_file(data.join("due-index.json")).unwrap();
+    assert_eq!(out(run(&data, &["due"])), via_index);
+}

@@ -24,7 +24,12 @@ pub(super) fn due(
     soon: bool,
     json: bool,
 ) -> Result<ExitStatus, CliError> {
-    let loaded = store::load(paths)?;
+    // The text output needs only schedules: the due index spares reading the whole state.
+    let loaded = if json {
+        store::load(paths)?
+    } else {
+        store::load_for_due(paths)?
+    };
     if let Some(wanted) = &cli.account
         && !loaded.state.accounts.contains_key(wanted)
     {

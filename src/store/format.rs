@@ -141,15 +141,6 @@ pub fn parse_state(file: &Path, text: &[u8]) -> Result<Parsed, StoreError> {
     if s.trim().is_empty() {
         return Err(corrupt(1, 1, "the file is empty (a save was interrupted by something outside lockstep, or it was truncated)".into()));
     }
-    // The version decides the format. Read it first (cheap on the small current files); a file
-    // whose version cannot be read is parsed as the current format for the best message.
-    #[derive(serde::Deserialize)]
-    struct VersionOnly {
-        version: Option<u32>,
-    }
-    let version = serde_json::from_str::<VersionOnly>(s)
-        .ok()
-        .and_then(|v| v.version);
     let problem = |e: crate::jsonpos::JsonProblem| {
         let detail = if e.path.is_empty() {
             e.message
@@ -163,21 +154,41 @@ pub fn parse_state(file: &Path, text: &[u8]) -> Result<Parsed, StoreError> {
         };
         corrupt(e.line, e.column, detail)
     };
-    match version {
-        Some(v) if v > STATE_VERSION => Err(StoreError::TooNew {
-            file: name,
-            found: v,
-        }),
-        Some(1) => crate::jsonpos::from_str::<StateV1>(s)
+    // The current format first (one pass over the text); the version decides what a file
+    // that does not parse as the current format is.
+    #[derive(serde::Deserialize)]
+    struct VersionOnly {
+        version: Option<u32>,
+    }
+    let version = || {
+        serde_json::from_str::<VersionOnly>(s)
+            .ok()
+            .and_then(|v| v.version)
+    };
+    let v1 = || {
+        crate::jsonpos::from_str::<StateV1>(s)
             .map(Parsed::V1)
-            .map_err(problem),
-        _ => match crate::jsonpos::from_str::<State>(s).map_err(problem)? {
-            st if st.version == STATE_VERSION => Ok(Parsed::Current(st)),
-            st => Err(corrupt(
-                1,
-                1,
-                format!("version: unsupported state version {}", st.version),
-            )),
+            .map_err(problem)
+    };
+    match crate::jsonpos::from_str::<State>(s) {
+        Ok(st) if st.version == STATE_VERSION => Ok(Parsed::Current(st)),
+        Ok(st) if st.version == 1 => v1(),
+        Ok(st) if st.version > STATE_VERSION => Err(StoreError::TooNew {
+            file: name,
+            found: st.version,
+        }),
+        Ok(st) => Err(corrupt(
+            1,
+            1,
+            format!("version: unsupported state version {}", st.version),
+        )),
+        Err(e) => match version() {
+            Some(1) => v1(),
+            Some(v) if v > STATE_VERSION => Err(StoreError::TooNew {
+                file: name,
+                found: v,
+            }),
+            _ => Err(problem(e)),
         },
     }
 }

@@ -5,6 +5,7 @@
 //! Read-only commands (`due`, `status`) read only the snapshot; a change appends its events to
 //! the log and rewrites only the snapshot, so neither grows with history.
 
+mod due_index;
 mod error;
 mod file;
 mod format;
@@ -16,6 +17,7 @@ mod paths;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use due_index::DUE_INDEX_FILE;
 pub use error::StoreError;
 pub use file::{ensure_dir, read_regular, write_atomic};
 pub use format::{Parsed, parse_state, to_json};
@@ -86,6 +88,22 @@ pub fn load(paths: &Paths) -> Result<Loaded, StoreError> {
         v1_history,
         bytes: Some(bytes),
     })
+}
+
+/// What `lockstep due` reads: the due index when it matches the state file (see
+/// [`due_index`]), else the state itself. The accounts of an index hold only what `due`'s text
+/// output needs (checklist, setup start, reviews, open incident): not for anything else.
+pub fn load_for_due(paths: &Paths) -> Result<Loaded, StoreError> {
+    if let Some(state) = due_index::read(&paths.data_dir, &paths.state_file()) {
+        return Ok(Loaded {
+            state,
+            fresh: false,
+            warnings: Vec::new(),
+            v1_history: None,
+            bytes: None,
+        });
+    }
+    load(paths)
 }
 
 /// Reads the whole history (every account), for the commands and screens that show it.
@@ -260,6 +278,7 @@ impl Store {
         let bytes = to_json(state);
         let bak = self.paths.data_dir.join(BACKUP_FILE);
         write_atomic(&self.paths.state_file(), &bytes, Some(&bak))?;
+        due_index::write(&self.paths.data_dir, &self.paths.state_file(), state);
         self.base = state.clone();
         self.disk = Some(bytes);
         Ok(())
