@@ -1,7 +1,7 @@
 //! Commands that change progress: each loads under the lock, applies one domain operation, saves
 //! and prints one line.
 
-use super::context::{Clock, open_for_write};
+use super::context::{Clock, ForWrite, open_for_write, print_notices};
 use super::output::out;
 use super::{Cli, CliError, ExitStatus, IncidentCommand};
 use crate::checklist::Checklist;
@@ -36,11 +36,19 @@ pub(super) fn apply<R>(
     clock: Clock,
     f: impl FnOnce(&mut Account, &Checklist) -> Result<R, CliError>,
 ) -> Result<R, CliError> {
-    let (mut st, mut state, cl) = open_for_write(cli, paths, clock)?;
-    let acct = state.accounts.get_mut(cli.account_name()).expect("created");
-    let r = f(acct, &cl)?;
+    let ForWrite {
+        mut store,
+        mut state,
+        name,
+        loaded,
+        notices,
+        ..
+    } = open_for_write(cli, paths, clock)?;
+    print_notices(&name, &notices, false);
+    let acct = state.accounts.get_mut(&name).expect("opened");
+    let r = f(acct, &loaded.checklist)?;
     acct.settle(clock.today);
-    st.save(&mut state)?;
+    store.save(&mut state)?;
     super::ics_feed::refresh_after_save(paths, &state, clock);
     Ok(r)
 }
@@ -122,6 +130,11 @@ pub(super) fn compromised(
     cl: &Checklist,
     clock: Clock,
 ) -> Result<String, CliError> {
+    // Like the TUI: without emergency steps there is nothing to open an incident with (an open
+    // one can still be shown and closed).
+    if cl.emergency().is_none() && a.open_incident().is_none() {
+        return Err(OpError::NoEmergencySection.into());
+    }
     let had = a.open_incident().map(|i| i.id);
     let id = a.open_compromise(cl, clock.now);
     let mut s = String::new();

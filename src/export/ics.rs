@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
-use crate::checklist::{Checklist, Section};
+use crate::checklist::{Checklist, Origin, Section};
 use crate::guard::clean;
 use crate::schedule::{self, Due, ReviewStatus};
 use crate::state::Account;
@@ -27,6 +27,7 @@ const SEQUENCE_PER_INCIDENT: i64 = 1000;
 pub struct IcsAccount<'a> {
     pub name: &'a str,
     pub checklist: &'a Checklist,
+    pub origin: &'a Origin,
     pub account: &'a Account,
 }
 
@@ -34,6 +35,7 @@ pub struct IcsAccount<'a> {
 /// [`ics_feed`] for what each event holds.
 pub fn ics(
     cl: &Checklist,
+    origin: &Origin,
     account_name: &str,
     account: &Account,
     today: NaiveDate,
@@ -42,15 +44,19 @@ pub fn ics(
     let one = IcsAccount {
         name: account_name,
         checklist: cl,
+        origin,
         account,
     };
-    calendar(&format!("lockstep ({account_name})"), &[one], today, now)
+    let name = account.display(account_name);
+    calendar(&format!("lockstep ({name})"), &[one], today, now)
 }
 
 /// RFC 5545 calendar with the events of several accounts (the file `reminders install --ics`
 /// keeps current). Each recurring review of an account whose setup has started is one all-day
 /// event:
 ///
+/// - its SUMMARY names the account by its label ("Mom's Crypto.com: Monthly review"), or by the
+///   service and, unless it is the default account, the account's name;
 /// - dated on its next due date, or `today` while it is due, overdue or made due by an incident
 ///   (so a calendar refreshed daily shows it until it is done); snoozes only hide the in-app
 ///   reminder and do not move it;
@@ -148,7 +154,7 @@ fn event(
     };
     let end = date.checked_add_days(Days::new(1)).and_then(ics_date);
     let cl = a.checklist;
-    let summary = format!("{}: {}", cl.service, section.title);
+    let summary = format!("{}: {}", summary_name(a), section.title);
     ics_line(out, "BEGIN:VEVENT");
     ics_line(
         out,
@@ -175,7 +181,7 @@ fn event(
         out,
         &format!(
             "DESCRIPTION:{}",
-            ics_text(&review_description(cl, section, review, a.name, a.account))
+            ics_text(&review_description(a, section, review))
         ),
     );
     ics_line(out, "TRANSP:TRANSPARENT");
@@ -190,21 +196,28 @@ fn event(
     ics_line(out, "END:VEVENT");
 }
 
+/// Who an event is for: the account's label, else the service (with the account's name unless
+/// it is the default account), so that two accounts on one checklist never share a title.
+fn summary_name(a: &IcsAccount<'_>) -> String {
+    match &a.account.label {
+        Some(l) => l.clone(),
+        None if a.name == crate::state::DEFAULT_ACCOUNT => a.checklist.service.clone(),
+        None => format!("{} ({})", a.checklist.service, a.name),
+    }
+}
+
 /// The plain-text body of a review reminder (escaped later).
-fn review_description(
-    cl: &Checklist,
-    section: &Section,
-    review: &ReviewStatus,
-    account_name: &str,
-    account: &Account,
-) -> String {
+fn review_description(a: &IcsAccount<'_>, section: &Section, review: &ReviewStatus) -> String {
+    let (cl, account) = (a.checklist, a.account);
     let every = schedule::interval_label(review.every_months);
     let last = review
         .last
         .map_or_else(|| "never".to_string(), |d| d.to_string());
     let mut s = format!(
-        "{} of your {} account \"{account_name}\" (repeats {every}; last done {last}).\n",
-        section.title, cl.service
+        "{} of your {} account \"{}\" (repeats {every}; last done {last}).\n",
+        section.title,
+        cl.service,
+        account.label_and_name(a.name)
     );
     match review.due {
         Due::Overdue { next, .. } => {
@@ -225,6 +238,7 @@ fn review_description(
             let _ = writeln!(s, "  Note: {note}");
         }
     }
+    let _ = writeln!(s, "\nChecklist: {}", a.origin.describe(cl));
     s.push('\n');
     s.push_str(ICS_HINT);
     s
