@@ -94,7 +94,7 @@ pub fn run(
             w(out, "")?;
             print_step(out, &acct, step, i + 1, steps.len())?;
             match ask(cli, paths, &clock, step, input, out)? {
-                Answer::Saved(updated) => acct = updated,
+                Answer::Saved(updated) => acct = *updated,
                 Answer::Next => {}
                 Answer::Quit => {
                     w(out, "Bye. Your answers are saved.")?;
@@ -161,7 +161,7 @@ fn read(input: &mut impl BufRead) -> Result<Option<String>, CliError> {
 /// What an answer did.
 enum Answer {
     /// A change was saved: the account as saved.
-    Saved(Account),
+    Saved(Box<Account>),
     Next,
     Quit,
 }
@@ -233,7 +233,7 @@ fn ask(
         match result {
             Ok((msg, acct)) => {
                 reply(out, msg)?;
-                return Ok(Answer::Saved(acct));
+                return Ok(Answer::Saved(Box::new(acct)));
             }
             // A refused answer (an empty skip reason, a secret) is said; the step is asked again.
             Err(CliError::Op(e)) => reply(out, &format!("Not saved: {e}"))?,

@@ -55,8 +55,9 @@ pub fn ics(
 /// keeps current). Each recurring review of an account whose setup has started is one all-day
 /// event:
 ///
-/// - its SUMMARY names the account by its label ("Mom's Crypto.com: Monthly review"), or by the
-///   service and, unless it is the default account, the account's name;
+/// - its SUMMARY names the account by its label ("Mom's Crypto.com: Monthly review"), else by
+///   the service, with the account's name added when another account in the calendar would
+///   show the same ("Crypto.com (mom): Monthly review"), so no two accounts share a title;
 /// - dated on its next due date, or `today` while it is due, overdue or made due by an incident
 ///   (so a calendar refreshed daily shows it until it is done); snoozes only hide the in-app
 ///   reminder and do not move it;
@@ -93,9 +94,19 @@ fn calendar(
     ics_line(&mut out, &format!("X-WR-CALNAME:{}", ics_text(name)));
     let stamp = stamp(now);
     for a in accounts {
+        // Two accounts that would show the same name get their account names added.
+        let shared = accounts
+            .iter()
+            .filter(|b| base_name(b) == base_name(a))
+            .count()
+            > 1;
+        let who = match (&a.account.label, shared) {
+            (None, true) => format!("{} ({})", base_name(a), a.name),
+            _ => base_name(a).to_string(),
+        };
         for review in schedule::reviews(a.checklist, a.account, today) {
             if let Some(section) = a.checklist.section(&review.section) {
-                event(&mut out, a, section, &review, today, &stamp);
+                event(&mut out, a, &who, section, &review, today, &stamp);
             }
         }
     }
@@ -141,6 +152,7 @@ fn stamp(now: DateTime<Utc>) -> String {
 fn event(
     out: &mut String,
     a: &IcsAccount<'_>,
+    who: &str,
     section: &Section,
     review: &ReviewStatus,
     today: NaiveDate,
@@ -154,7 +166,7 @@ fn event(
     };
     let end = date.checked_add_days(Days::new(1)).and_then(ics_date);
     let cl = a.checklist;
-    let summary = format!("{}: {}", summary_name(a), section.title);
+    let summary = format!("{who}: {}", section.title);
     ics_line(out, "BEGIN:VEVENT");
     ics_line(
         out,
@@ -196,14 +208,12 @@ fn event(
     ics_line(out, "END:VEVENT");
 }
 
-/// Who an event is for: the account's label, else the service (with the account's name unless
-/// it is the default account), so that two accounts on one checklist never share a title.
-fn summary_name(a: &IcsAccount<'_>) -> String {
-    match &a.account.label {
-        Some(l) => l.clone(),
-        None if a.name == crate::state::DEFAULT_ACCOUNT => a.checklist.service.clone(),
-        None => format!("{} ({})", a.checklist.service, a.name),
-    }
+/// Who an event is for, as its SUMMARY starts: the account's label, else the service.
+fn base_name<'a>(a: &'a IcsAccount<'_>) -> &'a str {
+    a.account
+        .label
+        .as_deref()
+        .unwrap_or(a.checklist.service.as_str())
 }
 
 /// The plain-text body of a review reminder (escaped later).
