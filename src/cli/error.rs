@@ -114,8 +114,10 @@ fn unknown_account(name: &str, known: &[String], creating: bool) -> String {
         line(name),
         list.join(", ")
     );
-    if let Some(m) = did_you_mean(name, known) {
-        s.push_str(&format!("; did you mean '{}'?", line(m)));
+    match did_you_mean(name, known) {
+        Some(m) => s.push_str(&format!("; did you mean '{}'?", line(m))),
+        None if creating => s.push('.'),
+        None => {}
     }
     if creating {
         s.push_str(&format!(
