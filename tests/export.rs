@@ -56,7 +56,14 @@ fn golden_ics() -> String {
     let cl = bundled();
     let a = golden_account(&cl);
     let (y, m, day) = GOLDEN_TODAY;
-    export::ics(&cl, &Origin::Bundled, "Ana's CDC", &a, d(y, m, day), golden_now())
+    export::ics(
+        &cl,
+        &Origin::Bundled,
+        "Ana's CDC",
+        &a,
+        d(y, m, day),
+        golden_now(),
+    )
 }
 
 // ----- two iCalendar readers: a small strict one, and the maintained `icalendar` crate ----------
@@ -522,7 +529,14 @@ fn ics_long_multibyte_description_folds_whole_characters() {
     let mut a = Account::new("custom", at(2026, 1, 1, 0, 0));
     a.complete_review(&cl, "rev", at(2026, 1, 10, 9, 0), d(2026, 1, 10))
         .unwrap();
-    let text = export::ics(&cl, &Origin::Bundled, "é", &a, d(2026, 1, 12), at(2026, 1, 12, 7, 0));
+    let text = export::ics(
+        &cl,
+        &Origin::Bundled,
+        "é",
+        &a,
+        d(2026, 1, 12),
+        at(2026, 1, 12, 7, 0),
+    );
     // `read_ics` checks the 75-octet limit; `&str` guarantees no character was split (a split
     // would be caught by the byte-level check below too).
     let props = read_ics(&text);
@@ -562,7 +576,14 @@ fn ics_escapes_text_values() {
         at(2026, 1, 1, 1, 0),
     )
     .unwrap();
-    let text = export::ics(&cl, &Origin::Bundled, "x,y;z", &a, d(2026, 1, 12), at(2026, 1, 12, 7, 0));
+    let text = export::ics(
+        &cl,
+        &Origin::Bundled,
+        "x,y;z",
+        &a,
+        d(2026, 1, 12),
+        at(2026, 1, 12, 7, 0),
+    );
     let props = read_ics(&text);
     let calname = props.iter().find(|p| p.name == "X-WR-CALNAME").unwrap();
     assert_eq!(calname.value, "lockstep (x\\,y\\;z)");
@@ -775,7 +796,8 @@ fn control_and_bidi_characters_are_neutralised_in_ics() {
     let mut a = started_custom(&cl);
     a.set_note(&cl, "r0", EVIL, at(2026, 1, 1, 1, 0)).unwrap();
     let text = export::ics(
-        &cl, &Origin::Bundled,
+        &cl,
+        &Origin::Bundled,
         "acct\x07\u{202E}",
         &a,
         d(2026, 1, 2),
@@ -1039,8 +1061,16 @@ fn incident_report_timeline() {
     a.close_incident("account recovered, no funds lost", at(2026, 11, 25, 11, 19))
         .unwrap();
 
-    let report =
-        export::incident_report(&cl, &Origin::Bundled, "Ana's CDC", &a, &[], None, at(2026, 11, 26, 0, 0)).unwrap();
+    let report = export::incident_report(
+        &cl,
+        &Origin::Bundled,
+        "Ana's CDC",
+        &a,
+        &[],
+        None,
+        at(2026, 11, 26, 0, 0),
+    )
+    .unwrap();
     assert!(report.starts_with("# Incident #1\n"), "{report}");
     assert!(
         report.contains("\n- Account: Ana's CDC\n- Service: Crypto.com ("),
@@ -1092,8 +1122,16 @@ fn incident_report_timeline() {
     );
     // Asking by id gives the same report.
     assert_eq!(
-        export::incident_report(&cl, &Origin::Bundled, "Ana's CDC", &a, &[], Some(1), at(2026, 11, 26, 0, 0))
-            .unwrap(),
+        export::incident_report(
+            &cl,
+            &Origin::Bundled,
+            "Ana's CDC",
+            &a,
+            &[],
+            Some(1),
+            at(2026, 11, 26, 0, 0)
+        )
+        .unwrap(),
         report
     );
 }
@@ -1102,12 +1140,28 @@ fn incident_report_timeline() {
 fn incident_report_picks_open_or_latest_and_reports_errors() {
     let cl = bundled();
     let mut a = Account::new("crypto-com", at(2026, 11, 1, 0, 0));
-    let err =
-        export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], None, at(2026, 11, 1, 0, 0)).unwrap_err();
+    let err = export::incident_report(
+        &cl,
+        &Origin::Bundled,
+        "main",
+        &a,
+        &[],
+        None,
+        at(2026, 11, 1, 0, 0),
+    )
+    .unwrap_err();
     assert_eq!(err, export::ReportError::NoIncidents);
     assert!(err.to_string().contains("no incidents"), "{err}");
-    let err =
-        export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], Some(1), at(2026, 11, 1, 0, 0)).unwrap_err();
+    let err = export::incident_report(
+        &cl,
+        &Origin::Bundled,
+        "main",
+        &a,
+        &[],
+        Some(1),
+        at(2026, 11, 1, 0, 0),
+    )
+    .unwrap_err();
     assert_eq!(err, export::ReportError::NoIncidents);
 
     a.open_compromise(&cl, at(2026, 11, 2, 8, 0));
@@ -1128,20 +1182,23 @@ fn incident_report_picks_open_or_latest_and_reports_errors() {
     assert!(!open.contains("Closed:"));
     assert!(open.contains("- [ ] Hit the One-Button Lock now\n"));
 
-    let first = export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], Some(1), now).unwrap();
+    let first =
+        export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], Some(1), now).unwrap();
     assert!(first.starts_with("# Incident #1\n"));
     assert!(first.contains("- Elapsed: 45m\n"));
     assert!(first.contains("(+45m) Closed: false alarm\n"));
 
     a.close_incident("contained", at(2026, 11, 3, 9, 0))
         .unwrap();
-    let latest = export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], None, now).unwrap();
+    let latest =
+        export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], None, now).unwrap();
     assert!(
         latest.starts_with("# Incident #2\n"),
         "most recent when none is open"
     );
 
-    let err = export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], Some(7), now).unwrap_err();
+    let err =
+        export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], Some(7), now).unwrap_err();
     assert!(
         matches!(err, export::ReportError::NoSuchIncident { id: 7, .. }),
         "{err}"
@@ -1169,7 +1226,16 @@ fn incident_report_shows_undone_steps() {
         .unwrap();
     a.toggle_emergency_step(&cl, "c-email", at(2026, 11, 2, 8, 5))
         .unwrap();
-    let r = export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], None, at(2026, 11, 2, 9, 0)).unwrap();
+    let r = export::incident_report(
+        &cl,
+        &Origin::Bundled,
+        "main",
+        &a,
+        &[],
+        None,
+        at(2026, 11, 2, 9, 0),
+    )
+    .unwrap();
     let timeline: Vec<&str> = r
         .split("## Timeline\n\n")
         .nth(1)
@@ -1212,7 +1278,10 @@ fn json_text_escapes_bidi_and_c1_and_parses_back() {
     );
     assert!(text.contains("evil\\u202etxt.exe"), "{text}");
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(v, export::json(&cl, &Origin::Bundled, "m\u{202E}ain", &a, d(2026, 11, 2)));
+    assert_eq!(
+        v,
+        export::json(&cl, &Origin::Bundled, "m\u{202E}ain", &a, d(2026, 11, 2))
+    );
     assert_eq!(v["sections"][0]["steps"][0]["note"], note);
     assert_eq!(v["account"], "m\u{202E}ain");
 }
@@ -1226,8 +1295,16 @@ fn incident_report_neutralises_control_characters() {
         .unwrap();
     a.close_incident("done\u{202E}", at(2026, 11, 2, 9, 0))
         .unwrap();
-    let r =
-        export::incident_report(&cl, &Origin::Bundled, "m\x1bain", &a, &[], None, at(2026, 11, 2, 10, 0)).unwrap();
+    let r = export::incident_report(
+        &cl,
+        &Origin::Bundled,
+        "m\x1bain",
+        &a,
+        &[],
+        None,
+        at(2026, 11, 2, 10, 0),
+    )
+    .unwrap();
     assert!(r.contains("- Account: m\\u{1b}ain\n"), "{r}");
     assert!(
         !r.chars().any(|c| lockstep::guard::is_dangerous(c, true)),

@@ -148,17 +148,18 @@ fn a_user_file_with_a_bundled_id_is_never_used_silently() {
     e.cmd(&["checklists"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Conflicts (these files are not used by id):"))
+        .stdout(predicate::str::contains(
+            "Conflicts (these files are not used by id):",
+        ))
         .stdout(predicate::str::contains(format!(
             "crypto-com: your file {} has the id of a bundled checklist; the bundled one is used",
             file.display()
         )))
-        .stdout(predicate::str::contains("only as trustworthy as its author"));
+        .stdout(predicate::str::contains(
+            "only as trustworthy as its author",
+        ));
     // The second write says nothing more about it: the choice was made when the account was.
-    e.cmd(&["check", "passkeys"])
-        .assert()
-        .success()
-        .stderr("");
+    e.cmd(&["check", "passkeys"]).assert().success().stderr("");
 
     // Following the file takes an explicit choice, recorded on the account and shown everywhere.
     e.cmd(&["--account", "mine", "--checklist-file"])
@@ -190,7 +191,9 @@ fn a_user_file_with_a_bundled_id_is_never_used_silently() {
         .stderr(predicate::str::contains(
             "account 'default' follows the bundled checklist 'crypto-com'",
         ))
-        .stderr(predicate::str::contains("accounts set-checklist default --file"));
+        .stderr(predicate::str::contains(
+            "accounts set-checklist default --file",
+        ));
     assert_eq!(e.state_bytes(), before);
 }
 
@@ -199,7 +202,11 @@ fn every_output_that_shows_steps_says_whose_checklist_it_is() {
     let e = env();
     let file = e.write(&e.tmp.path().join("mine/kraken.json"), &kraken());
     let sha = sha256(&file);
-    let source = format!("your file: {} (sha256 {}, updated 2026-11-25)", file.display(), &sha[..12]);
+    let source = format!(
+        "your file: {} (sha256 {}, updated 2026-11-25)",
+        file.display(),
+        &sha[..12]
+    );
     e.cmd(&["--account", "k", "--checklist-file"])
         .arg(&file)
         .args(["check", "totp-2fa"])
@@ -231,7 +238,10 @@ fn every_output_that_shows_steps_says_whose_checklist_it_is() {
     e.overdue("k");
     let ics = unfold(&e.stdout(&["--account", "k", "export", "--format", "ics"]));
     let described = source.replace(',', "\\,");
-    assert!(ics.contains(&format!("\\nChecklist: {described}\\n")), "{ics}");
+    assert!(
+        ics.contains(&format!("\\nChecklist: {described}\\n")),
+        "{ics}"
+    );
     e.cmd(&["--account", "k", "compromised"]).assert().success();
     e.cmd(&["--account", "k", "incident", "report"])
         .assert()
@@ -239,9 +249,16 @@ fn every_output_that_shows_steps_says_whose_checklist_it_is() {
         .stdout(predicate::str::contains(format!("- Checklist: {source}\n")));
 
     // A bundled checklist says so, with this lockstep's version and the checklist's date.
-    e.cmd(&["--account", "b", "--checklist", "crypto-com", "check", "totp-2fa"])
-        .assert()
-        .success();
+    e.cmd(&[
+        "--account",
+        "b",
+        "--checklist",
+        "crypto-com",
+        "check",
+        "totp-2fa",
+    ])
+    .assert()
+    .success();
     let bundled = format!(
         "bundled (lockstep {}, updated 2026-11-25)",
         env!("CARGO_PKG_VERSION")
@@ -306,7 +323,10 @@ fn a_changed_followed_file_is_reported_once_and_recorded_at_the_next_change() {
         .collect();
     assert_eq!(changed.len(), 1, "{h:?}");
     assert_eq!(changed[0]["what"]["added"], serde_json::json!(["new-step"]));
-    assert_eq!(changed[0]["what"]["removed"], serde_json::json!(["device-policy"]));
+    assert_eq!(
+        changed[0]["what"]["removed"],
+        serde_json::json!(["device-policy"])
+    );
     assert_eq!(
         changed[0]["what"]["changed"],
         serde_json::json!(["anti-phishing-code"])
@@ -370,21 +390,36 @@ fn a_broken_followed_file_is_named_and_never_silences_the_other_accounts() {
     let out = e.cmd(&["due", "--json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v.as_array().unwrap().iter().any(|i| i["account"] == "k"
-        && i["error"].as_str().unwrap().starts_with(&place)));
-    assert!(v.as_array().unwrap().iter().any(|i| i["account"] == "default"));
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["account"] == "k" && i["error"].as_str().unwrap().starts_with(&place))
+    );
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["account"] == "default")
+    );
 
     e.cmd(&["--account", "k", "status"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(format!("account 'k': {place}")));
-    e.cmd(&["--account", "default", "status"]).assert().success();
+    e.cmd(&["--account", "default", "status"])
+        .assert()
+        .success();
     e.cmd(&["status", "--all"])
         .assert()
         .code(2)
         .stdout(predicate::str::contains("!! k: kraken"))
-        .stdout(predicate::str::contains(format!("checklist unavailable: {place}")))
-        .stdout(predicate::str::contains("default: Crypto.com account hardening"));
+        .stdout(predicate::str::contains(format!(
+            "checklist unavailable: {place}"
+        )))
+        .stdout(predicate::str::contains(
+            "default: Crypto.com account hardening",
+        ));
 
     // The daily job: with no desktop notifier the text is printed; both accounts are covered.
     let no_bin = e.tmp.path().join("empty-bin");
@@ -397,7 +432,10 @@ fn a_broken_followed_file_is_named_and_never_silences_the_other_accounts() {
         "{stdout}"
     );
     assert!(stdout.contains(&place), "{stdout}");
-    assert!(stdout.contains("lockstep: Crypto.com (default): "), "{stdout}");
+    assert!(
+        stdout.contains("lockstep: Crypto.com (default): "),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -422,7 +460,10 @@ fn an_account_an_earlier_lockstep_put_on_a_user_file_keeps_it_and_is_told_once()
         .assert()
         .success()
         .stdout(predicate::str::contains("My Crypto.com list"))
-        .stdout(predicate::str::contains(format!("Checklist: your file: {}", file.display())))
+        .stdout(predicate::str::contains(format!(
+            "Checklist: your file: {}",
+            file.display()
+        )))
         .stdout(predicate::str::contains(&told));
     e.cmd(&["check", "passkeys"])
         .assert()
@@ -448,7 +489,9 @@ fn an_account_an_earlier_lockstep_put_on_a_user_file_keeps_it_and_is_told_once()
     e.cmd(&["accounts", "set-checklist", "default", "crypto-com"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("now follows Crypto.com account hardening"));
+        .stdout(predicate::str::contains(
+            "now follows Crypto.com account hardening",
+        ));
     e.cmd(&["status"])
         .assert()
         .success()
@@ -471,10 +514,17 @@ fn two_user_files_with_one_id_are_a_conflict_not_a_file_name_race() {
             a.display(),
             b.display()
         )));
-    e.cmd(&["--account", "k", "--checklist", "kraken", "check", "totp-2fa"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("checklist 'kraken' is ambiguous"));
+    e.cmd(&[
+        "--account",
+        "k",
+        "--checklist",
+        "kraken",
+        "check",
+        "totp-2fa",
+    ])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("checklist 'kraken' is ambiguous"));
     assert!(!e.data.join("state.json").exists());
     e.cmd(&["--account", "k", "--checklist-file"])
         .arg(&b)
@@ -487,9 +537,16 @@ fn two_user_files_with_one_id_are_a_conflict_not_a_file_name_race() {
         .stdout(predicate::str::contains("Other Kraken"));
     // A lone user file with its own id is chosen by id, and the account is tied to that file.
     fs::remove_file(&a).unwrap();
-    e.cmd(&["--account", "k2", "--checklist", "kraken", "check", "totp-2fa"])
-        .assert()
-        .success();
+    e.cmd(&[
+        "--account",
+        "k2",
+        "--checklist",
+        "kraken",
+        "check",
+        "totp-2fa",
+    ])
+    .assert()
+    .success();
     assert_eq!(
         e.state()["accounts"]["k2"]["checklist_file"],
         b.display().to_string()
@@ -512,7 +569,9 @@ fn renamed_ids_keep_their_progress_and_missing_ones_are_reported_once() {
         .args(["check", "totp-2fa"])
         .assert()
         .success();
-    k(&["note", "device-policy", "laptop only"]).assert().success();
+    k(&["note", "device-policy", "laptop only"])
+        .assert()
+        .success();
     k(&["review", "monthly"]).assert().success();
     // The author renames a step and a section (listing the former ids) and removes a step.
     c["sections"][0]["steps"][0]["id"] = "authenticator-2fa".into();
@@ -527,7 +586,9 @@ fn renamed_ids_keep_their_progress_and_missing_ones_are_reported_once() {
         .assert()
         .success()
         .stdout(predicate::str::contains("[x] authenticator-2fa"))
-        .stdout(predicate::str::contains("Monthly review [monthly-check]: next "))
+        .stdout(predicate::str::contains(
+            "Monthly review [monthly-check]: next ",
+        ))
         .stdout(predicate::str::contains(orphan));
     k(&["check", "passkeys"])
         .assert()
@@ -535,12 +596,21 @@ fn renamed_ids_keep_their_progress_and_missing_ones_are_reported_once() {
         .stderr(predicate::str::contains(orphan));
     let s = e.state();
     let acct = &s["accounts"]["k"];
-    assert_eq!(acct["steps"]["authenticator-2fa"]["status"]["state"], "done");
+    assert_eq!(
+        acct["steps"]["authenticator-2fa"]["status"]["state"],
+        "done"
+    );
     assert!(acct["steps"]["totp-2fa"].is_null(), "moved, not copied");
-    assert_eq!(acct["steps"]["device-policy"]["note"], "laptop only", "never deleted");
+    assert_eq!(
+        acct["steps"]["device-policy"]["note"], "laptop only",
+        "never deleted"
+    );
     assert!(acct["reviews"]["monthly-check"]["completions"][0].is_object());
     let h = e.history("k");
-    for (from, to) in [("totp-2fa", "authenticator-2fa"), ("monthly", "monthly-check")] {
+    for (from, to) in [
+        ("totp-2fa", "authenticator-2fa"),
+        ("monthly", "monthly-check"),
+    ] {
         assert!(
             h.iter().any(|x| x["what"]["event"] == "progress_moved"
                 && x["what"]["from"] == from
@@ -597,6 +667,8 @@ fn compromised_refuses_a_checklist_without_emergency_steps() {
     e.cmd(&["--account", "k", "compromised"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("this checklist has no emergency section"));
+        .stderr(predicate::str::contains(
+            "this checklist has no emergency section",
+        ));
     assert_eq!(e.state_bytes(), before);
 }

@@ -33,7 +33,9 @@ pub fn step_by_any_id<'c>(cl: &'c Checklist, id: &str) -> Option<(&'c Section, &
 /// The section with this id, or the section that had it as a former id.
 pub fn section_by_any_id<'c>(cl: &'c Checklist, id: &str) -> Option<&'c Section> {
     cl.section(id).or_else(|| {
-        let (_, now) = section_renames(cl).into_iter().find(|(old, _)| *old == id)?;
+        let (_, now) = section_renames(cl)
+            .into_iter()
+            .find(|(old, _)| *old == id)?;
         cl.section(now)
     })
 }

@@ -13,12 +13,12 @@ pub use catalog::{
     Catalog, Conflict, Outline, OutlineSection, Resolved, Unavailable, Wanted, is_bundled,
     load_followed,
 };
+pub use model::{Checklist, Persona, Section, SectionKind, SectionRole, Source, Step};
+pub use parse::{ChecklistError, ChecklistErrors, load_file, parse};
 pub use provenance::{
     FRESH_MONTHS, Link, Loaded, Origin, SHA_SHOWN, is_stale, link, section_digests, sha256_hex,
     short_sha, staleness, step_digests,
 };
-pub use model::{Checklist, Persona, Section, SectionKind, SectionRole, Source, Step};
-pub use parse::{ChecklistError, ChecklistErrors, load_file, parse};
 pub use validate::validate;
 
 /// The only checklist schema version this build understands.
@@ -283,7 +283,10 @@ mod tests {
         assert!(c.to_string().contains("the bundled one is used"), "{c}");
         let t = cat.conflict("twin").unwrap();
         assert!(!t.bundled && t.files.len() == 2);
-        assert!(t.to_string().contains("2 of your files have this id"), "{t}");
+        assert!(
+            t.to_string().contains("2 of your files have this id"),
+            "{t}"
+        );
 
         // An account resolves to the bundled checklist, and is told which files are not used.
         let r = cat.resolve(wanted("crypto-com")).unwrap();
@@ -295,7 +298,10 @@ mod tests {
             ..wanted("crypto-com")
         };
         let r = cat.resolve(legacy).unwrap();
-        assert_eq!(r.loaded.origin.path(), Some(dir.path().join("z-crypto.json").as_path()));
+        assert_eq!(
+            r.loaded.origin.path(),
+            Some(dir.path().join("z-crypto.json").as_path())
+        );
         // Two files with one id are never told apart by name.
         assert!(matches!(
             cat.resolve(wanted("twin")),
@@ -320,7 +326,9 @@ mod tests {
         for w in [wanted("crypto-com"), legacy, wanted("good"), wanted("twin")] {
             assert_eq!(
                 Outline::resolve(Some(dir.path()), w).ok(),
-                cat.resolve(w).ok().map(|r| Outline::from(&r.loaded.checklist)),
+                cat.resolve(w)
+                    .ok()
+                    .map(|r| Outline::from(&r.loaded.checklist)),
                 "{w:?}"
             );
         }

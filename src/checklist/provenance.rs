@@ -65,8 +65,10 @@ impl Origin {
             Origin::Bundled => "bundled".into(),
             Origin::File { path, .. } => format!(
                 "YOUR FILE {}",
-                path.file_name()
-                    .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into())
+                path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into()
+                )
             ),
         }
     }

@@ -136,7 +136,10 @@ fn label(
     let (store, mut state) = open(cli, paths, name)?;
     let a = state.accounts.get_mut(name).expect("checked");
     if !a.set_label(text, clock.now)? {
-        out(&format!("account '{}' already has that label\n", line(name)))?;
+        out(&format!(
+            "account '{}' already has that label\n",
+            line(name)
+        ))?;
         return Ok(0);
     }
     let msg = match &a.label {
@@ -239,9 +242,18 @@ fn write_backup(
     store::ensure_dir(&dir)?;
     let safe: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    let file = dir.join(format!("{safe}-{}.json", clock.now.format("%Y%m%dT%H%M%SZ")));
+    let file = dir.join(format!(
+        "{safe}-{}.json",
+        clock.now.format("%Y%m%dT%H%M%SZ")
+    ));
     let backup = serde_json::json!({
         "removed": clock.now,
         "name": name,

@@ -281,7 +281,11 @@ impl ForRead {
 /// Read-only access: the state (without locking), the account and its checklist. None when no
 /// account is tracked yet (or the one named is not, while nothing is tracked). Progress under a
 /// checklist's former ids is shown where it belongs (in memory only).
-pub(super) fn open_read(cli: &Cli, paths: &Paths, clock: Clock) -> Result<Option<ForRead>, CliError> {
+pub(super) fn open_read(
+    cli: &Cli,
+    paths: &Paths,
+    clock: Clock,
+) -> Result<Option<ForRead>, CliError> {
     let loaded = store::load(paths)?;
     for w in &loaded.warnings {
         eprintln!("{}", line(w));
@@ -305,7 +309,8 @@ pub(super) fn open_read(cli: &Cli, paths: &Paths, clock: Clock) -> Result<Option
     let acct = state.accounts.get_mut(&name).expect("checked");
     checklist_matches(cli, &name, acct)?;
     let Resolved { loaded, unused } = resolve_one(paths, &name, acct)?;
-    let notices = acct.pending_notices(&name, &loaded.checklist, &loaded.origin, &unused, clock.now);
+    let notices =
+        acct.pending_notices(&name, &loaded.checklist, &loaded.origin, &unused, clock.now);
     acct.follow_aliases(&loaded.checklist, clock.now);
     Ok(Some(ForRead {
         state,

@@ -53,11 +53,7 @@ pub(super) fn status(
 
 /// `lockstep status --all`: every account, worst first. An account whose checklist cannot be
 /// used is listed with why (exit 2), the others as usual.
-pub(super) fn status_all(
-    paths: &Paths,
-    json: bool,
-    clock: Clock,
-) -> Result<ExitStatus, CliError> {
+pub(super) fn status_all(paths: &Paths, json: bool, clock: Clock) -> Result<ExitStatus, CliError> {
     let loaded = store::load(paths)?;
     for w in &loaded.warnings {
         eprintln!("{}", line(w));

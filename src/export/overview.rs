@@ -143,7 +143,12 @@ pub fn overview<'a>(
     }
 }
 
-fn row(name: &str, a: &Account, checklist: Result<&Loaded, String>, today: NaiveDate) -> AccountRow {
+fn row(
+    name: &str,
+    a: &Account,
+    checklist: Result<&Loaded, String>,
+    today: NaiveDate,
+) -> AccountRow {
     let mut r = AccountRow {
         name: name.to_string(),
         label: a.label.clone(),

@@ -25,7 +25,11 @@ pub fn markdown(
     let mut out = String::new();
     let _ = writeln!(out, "# lockstep progress: {}", md(&cl.title));
     out.push('\n');
-    let _ = writeln!(out, "- Account: {}", md(&account.label_and_name(account_name)));
+    let _ = writeln!(
+        out,
+        "- Account: {}",
+        md(&account.label_and_name(account_name))
+    );
     let _ = writeln!(
         out,
         "- Checklist: {} (`{}`, updated {})",

@@ -58,7 +58,11 @@ pub fn incident_report(
     let mut out = String::new();
     let _ = writeln!(out, "# Incident #{}", inc.id);
     out.push('\n');
-    let _ = writeln!(out, "- Account: {}", md(&account.label_and_name(account_name)));
+    let _ = writeln!(
+        out,
+        "- Account: {}",
+        md(&account.label_and_name(account_name))
+    );
     let _ = writeln!(out, "- Service: {} ({})", md(&cl.service), md(&cl.title));
     let _ = writeln!(out, "- Checklist: {}", md(&origin.describe(cl)));
     let _ = writeln!(out, "- Opened: {}", ts(inc.opened));

@@ -268,7 +268,10 @@ impl EventKind {
                 file: Some(f),
             } => format!("Now follows checklist {checklist} from your file {f}"),
             EventKind::ProgressMoved { from, to } => {
-                format!("Progress recorded under {from} now follows {} (renamed)", title(to))
+                format!(
+                    "Progress recorded under {from} now follows {} (renamed)",
+                    title(to)
+                )
             }
             EventKind::ProgressOrphaned { ids } => format!(
                 "Progress kept for ids the checklist no longer has: {}",

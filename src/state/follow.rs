@@ -429,7 +429,11 @@ fn changes(
     let added = steps
         .keys()
         .filter(|k| !seen.steps.contains_key(*k))
-        .filter(|k| !renames.iter().any(|(o, n)| n == k && seen.steps.contains_key(*o)))
+        .filter(|k| {
+            !renames
+                .iter()
+                .any(|(o, n)| n == k && seen.steps.contains_key(*o))
+        })
         .cloned()
         .collect();
     let changed = steps

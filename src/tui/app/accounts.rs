@@ -70,9 +70,7 @@ impl App {
         let resolved = match self.checklists.get(name) {
             Some(Ok(r)) => r.clone(),
             Some(Err(e)) => {
-                return self.err(format!(
-                    "Account {name}: its checklist cannot be used: {e}"
-                ));
+                return self.err(format!("Account {name}: its checklist cannot be used: {e}"));
             }
             None => return self.err(format!("No account {name}.")),
         };

@@ -168,7 +168,12 @@ impl App {
         let id = &c.checklist.id;
         c.origin.path().is_some()
             && (crate::checklist::is_bundled(id)
-                || self.choices.iter().filter(|x| &x.checklist.id == id).count() > 1)
+                || self
+                    .choices
+                    .iter()
+                    .filter(|x| &x.checklist.id == id)
+                    .count()
+                    > 1)
     }
 
     /// Enter on the first-run choice: a plain choice is taken at once, a user file that shares an
@@ -193,10 +198,7 @@ impl App {
         if fresh && (chosen.checklist.id != self.cl.id || chosen.origin != self.origin) {
             let id = chosen.checklist.id.clone();
             let (name, now) = (self.account.clone(), self.now);
-            let Loaded {
-                checklist,
-                origin,
-            } = chosen;
+            let Loaded { checklist, origin } = chosen;
             let file = origin.path().map(|p| p.to_path_buf());
             self.cl = checklist;
             self.op(|a, cl| {

@@ -75,11 +75,15 @@ pub enum Screen {
     Checklists,
     /// First run: the chosen checklist is a file of the user's with the id of a bundled checklist
     /// (or of another file); its path is shown and `y` confirms. `choice` indexes the choices.
-    ConfirmChecklist { choice: usize },
+    ConfirmChecklist {
+        choice: usize,
+    },
     /// Every account, worst first; Enter switches to one.
     Accounts,
     /// Notices about the account's checklist (a changed file, progress without a step).
-    Notices { lines: Vec<String> },
+    Notices {
+        lines: Vec<String>,
+    },
 }
 
 impl Screen {

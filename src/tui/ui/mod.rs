@@ -132,10 +132,7 @@ pub(super) fn alert(app: &App) -> Style {
 /// The header: the checklist, whose it is (bundled or the user's file), and the account.
 fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     let title = match app.screen() {
-        Screen::Accounts => format!(
-            " lockstep | all accounts ({})",
-            app.state.accounts.len()
-        ),
+        Screen::Accounts => format!(" lockstep | all accounts ({})", app.state.accounts.len()),
         Screen::Checklists | Screen::ConfirmChecklist { .. } => {
             format!(" lockstep | new account: {}", app.account)
         }

@@ -305,12 +305,7 @@ pub(super) fn confirm_checklist(app: &App, frame: &mut Frame, area: Rect, choice
         Style::new(),
         w,
     );
-    lines.extend(hang(
-        vec![Span::styled("  ", warn)],
-        &l.describe(),
-        warn,
-        w,
-    ));
+    lines.extend(hang(vec![Span::styled("  ", warn)], &l.describe(), warn, w));
     lines.push(Line::raw(""));
     let why = if crate::checklist::is_bundled(&c.id) {
         format!(
@@ -416,10 +411,7 @@ pub(super) fn accounts(app: &App, frame: &mut Frame, area: Rect) -> Hits {
             w,
         ));
         lines.extend(hang(vec![], &r.summary(), Style::new(), w));
-        frame.render_widget(
-            Paragraph::new(lines).block(Block::bordered()),
-            detail,
-        );
+        frame.render_widget(Paragraph::new(lines).block(Block::bordered()), detail);
     }
     if !o.comparable {
         frame.render_widget(
