@@ -136,12 +136,16 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         Screen::Checklists | Screen::ConfirmChecklist { .. } => {
             format!(" lockstep | new account: {}", app.account)
         }
-        _ => format!(
-            " lockstep | {} | {} | account: {}",
-            app.cl.title,
-            app.origin.short(),
-            app.acct().display(&app.account)
-        ),
+        _ => {
+            let (source, who) = (app.origin.short(), app.acct().display(&app.account));
+            let full = format!(" lockstep | {} | {source} | account: {who}", app.cl.title);
+            // Where the steps come from and whose account it is matter more than the title.
+            if text::width(&full) > area.width as usize {
+                format!(" lockstep | {source} | account: {who}")
+            } else {
+                full
+            }
+        }
     };
     let style = match (&app.origin, app.color) {
         (crate::checklist::Origin::File { .. }, true) => {

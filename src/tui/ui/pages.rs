@@ -329,7 +329,7 @@ pub(super) fn confirm_checklist(app: &App, frame: &mut Frame, area: Rect, choice
     lines.push(Line::raw(""));
     lines.extend(hang(
         vec![],
-        "y: follow this file    Enter, n or q: back to the list",
+        "y: follow this file. Enter, n or q: back to the list.",
         Style::new(),
         w,
     ));
@@ -381,13 +381,18 @@ pub(super) fn accounts(app: &App, frame: &mut Frame, area: Rect) -> Hits {
                 1 => format!(", {} {}", r.due[0].title, r.due[0].due.describe()),
                 n => format!(", {n} reviews due"),
             };
+            let open = if r.broken.is_some() {
+                String::new()
+            } else {
+                format!(" {} steps open{due}", r.setup_open)
+            };
             let name = r.display();
             let pad = name_w.saturating_sub(text::width(name));
             ListItem::new(Line::from(vec![
                 Span::styled(format!("{mark} "), style),
                 Span::styled(format!("{name}{} ", " ".repeat(pad)), Style::new().bold()),
-                Span::styled(format!("{score:<10}"), style),
-                Span::raw(format!(" {} open{due}", r.setup_open)),
+                Span::styled(format!("{score:<16}"), style),
+                Span::raw(open),
             ]))
         })
         .collect();
