@@ -242,7 +242,17 @@ fn every_output_that_shows_steps_says_whose_checklist_it_is() {
         ics.contains(&format!("\\nChecklist: {described}\\n")),
         "{ics}"
     );
-    e.cmd(&["--account", "k", "compromised"]).assert().success();
+    e.cmd(&["--account", "k", "walk"])
+        .write_stdin("q\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("Checklist: {source}\n")));
+    e.cmd(&["--account", "k", "compromised"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "Do these now, in order (checklist: {source}):"
+        )));
     e.cmd(&["--account", "k", "incident", "report"])
         .assert()
         .success()

@@ -76,7 +76,12 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
         Command::Personas { personas } => mutate(cli, paths, clock, |a, cl| {
             write::personas(a, cl, personas, clock)
         }),
-        Command::Compromised => mutate(cli, paths, clock, |a, cl| write::compromised(a, cl, clock)),
+        Command::Compromised => {
+            let msg =
+                write::apply_loaded(cli, paths, clock, |a, l| write::compromised(a, l, clock))?;
+            output::out(&format!("{}\n", crate::guard::clean(&msg, true)))?;
+            Ok(0)
+        }
         Command::Incident {
             command: IncidentCommand::Report { id },
         } => read::incident_report(cli, paths, *id, clock),

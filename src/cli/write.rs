@@ -4,7 +4,7 @@
 use super::context::{Clock, ForWrite, open_for_write, print_notices};
 use super::output::out;
 use super::{Cli, CliError, ExitStatus, IncidentCommand};
-use crate::checklist::Checklist;
+use crate::checklist::{Checklist, Loaded};
 use crate::guard::{clean, line};
 use crate::schedule;
 use crate::state::{Account, OpError};
@@ -36,6 +36,16 @@ pub(super) fn apply<R>(
     clock: Clock,
     f: impl FnOnce(&mut Account, &Checklist) -> Result<R, CliError>,
 ) -> Result<R, CliError> {
+    apply_loaded(cli, paths, clock, |a, l| f(a, &l.checklist))
+}
+
+/// Like [`apply`], with the checklist's origin too (for commands that show steps).
+pub(super) fn apply_loaded<R>(
+    cli: &Cli,
+    paths: &Paths,
+    clock: Clock,
+    f: impl FnOnce(&mut Account, &Loaded) -> Result<R, CliError>,
+) -> Result<R, CliError> {
     let ForWrite {
         mut store,
         mut state,
@@ -46,7 +56,7 @@ pub(super) fn apply<R>(
     } = open_for_write(cli, paths, clock)?;
     print_notices(&name, &notices, false);
     let acct = state.accounts.get_mut(&name).expect("opened");
-    let r = f(acct, &loaded.checklist)?;
+    let r = f(acct, &loaded)?;
     acct.settle(clock.today);
     store.save(&mut state)?;
     super::ics_feed::refresh_after_save(paths, &state, clock);
@@ -125,11 +135,8 @@ pub(super) fn personas(
     })
 }
 
-pub(super) fn compromised(
-    a: &mut Account,
-    cl: &Checklist,
-    clock: Clock,
-) -> Result<String, CliError> {
+pub(super) fn compromised(a: &mut Account, l: &Loaded, clock: Clock) -> Result<String, CliError> {
+    let cl = &l.checklist;
     // Like the TUI: without emergency steps there is nothing to open an incident with (an open
     // one can still be shown and closed).
     if cl.emergency().is_none() && a.open_incident().is_none() {
@@ -150,7 +157,10 @@ pub(super) fn compromised(
             clock.now.format("%Y-%m-%d %H:%M UTC")
         ),
     });
-    s.push_str("Do these now, in order:\n");
+    s.push_str(&format!(
+        "Do these now, in order (checklist: {}):\n",
+        l.describe()
+    ));
     if let Some(em) = cl.emergency() {
         let inc = a.open_incident().expect("just opened");
         for (i, t) in em.steps.iter().enumerate() {
