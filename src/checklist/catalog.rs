@@ -279,6 +279,17 @@ impl Catalog {
     }
 }
 
+/// True when a checklist file in `dir` has the outline of checklist `id` (valid or not).
+fn has_user_file_with_id(dir: &Path, id: &str) -> bool {
+    user_files(dir).iter().any(|f| {
+        crate::fileio::read_bounded(f, super::parse::MAX_CHECKLIST_BYTES)
+            .ok()
+            .flatten()
+            .and_then(|b| serde_json::from_slice::<Outline>(&b).ok())
+            .is_some_and(|o| o.id == id)
+    })
+}
+
 /// Loads the file an account follows and checks it still has the account's checklist id.
 fn resolve_file(file: &Path, id: &str) -> Result<Loaded, Unavailable> {
     let loaded = load_followed(file).map_err(Unavailable::Broken)?;
@@ -342,8 +353,10 @@ impl Outline {
         if let Some(file) = w.file {
             return resolve_file(file, w.id).map(|l| Outline::from(&l.checklist));
         }
-        if !w.legacy
-            && let Some(text) = bundled_text(w.id)
+        // An account saved by an earlier lockstep may be following a user file with the bundled
+        // id: only then is the directory's content needed (and only files with this id).
+        if let Some(text) = bundled_text(w.id)
+            && (!w.legacy || !user_dir.is_some_and(|d| has_user_file_with_id(d, w.id)))
             && let Ok(o) = serde_json::from_str(text)
         {
             return Ok(o);
