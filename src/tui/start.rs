@@ -26,11 +26,14 @@ pub fn start(args: &Cli, paths: &Paths) -> Result<i32, CliError> {
         .map(|(n, r)| (n, r.map_err(|e| e.to_string())))
         .collect();
     let several = state.accounts.len() > 1;
-    let mut app = App::open(loaded, checklists, state, &name, notices, c.now, c.today);
     // A brand-new account without --checklist / --checklist-file may choose among the installed
     // checklists: every one that can be chosen by id, and the user files that cannot (choosing
-    // one of those asks first and shows its path).
-    if created && !args.wants_checklist() {
+    // one of those asks first and shows its path). The list says what a note about a file with
+    // the default checklist's id would.
+    let choose = created && !args.wants_checklist();
+    let notices = if choose { Vec::new() } else { notices };
+    let mut app = App::open(loaded, checklists, state, &name, notices, c.now, c.today);
+    if choose {
         let catalog = cli::catalog(paths);
         let mut choices: Vec<Loaded> = catalog.checklists;
         for conflict in catalog.conflicts {
