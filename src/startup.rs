@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{self, Cli, CliError, Clock, ColorChoice};
+use crate::cli::{self, Cli, CliError, Clock};
 use crate::guard;
 use crate::store::Paths;
-use crate::tui::{self, app::App};
+use crate::tui;
 
 /// The whole program: what `main` calls.
 pub fn main() -> ExitCode {
@@ -48,37 +48,5 @@ fn run() -> Result<i32, CliError> {
 }
 
 fn run_tui(args: &Cli, paths: &Paths) -> Result<i32, CliError> {
-    let c = Clock::system();
-    let (mut store, state, cl) = cli::open_for_write(args, paths, c)?;
-    let fresh = !paths.state_file().exists();
-    // A brand-new account (created just now, with this clock reading) without --checklist may
-    // choose among the installed checklists.
-    let new_account = state.accounts[args.account_name()].created == c.now;
-    let mut app = App::new(cl, state, args.account_name(), c.now, c.today);
-    if new_account && args.checklist.is_none() {
-        let catalog = cli::catalog(paths);
-        app.offer_checklists(
-            catalog
-                .checklists
-                .into_iter()
-                .map(|l| l.checklist)
-                .collect(),
-        );
-    }
-    app.color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
-    if (fresh || new_account) && app.choices.is_empty() {
-        // Record the new account right away so `lockstep due` knows about it. When there is a
-        // checklist to choose, choosing records it (quitting at that question leaves no trace).
-        app.dirty = true;
-    }
-    tui::run(&mut app, &mut store).map_err(CliError::Terminal)?;
-    if app.dirty {
-        // The last save failed (the TUI showed why); try once more before giving up.
-        store.save(&mut app.state)?;
-    }
-    Ok(0)
+    tui::start(args, paths)
 }

@@ -349,7 +349,8 @@ fn due_ignores_an_invalid_user_checklist_like_every_other_command() {
         .assert()
         .code(0)
         .stdout("");
-    // A valid override is still used.
+    // A valid file with the bundled id does not replace it either: it is a listed conflict
+    // (tests/provenance.rs covers following such a file explicitly).
     fs::write(
         dir.join("crypto-com.json"),
         text.replacen("\"every_months\": 0,", "\"every_months\": 1,", 1),
@@ -358,7 +359,13 @@ fn due_ignores_an_invalid_user_checklist_like_every_other_command() {
     e.cmd(&["status"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("BROKEN monthly [monthly]"));
+        .stdout(predicate::str::contains("Monthly review [monthly]"))
+        .stdout(predicate::str::contains("BROKEN").not());
+    e.cmd(&["checklists"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Conflicts"))
+        .stdout(predicate::str::contains("the bundled one is used"));
 }
 
 #[test]

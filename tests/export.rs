@@ -4,7 +4,7 @@
 //! Regenerate the golden file with `UPDATE_GOLDEN=1 cargo test --test export`, then review the diff.
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
-use lockstep::checklist::{self, Checklist};
+use lockstep::checklist::{self, Checklist, Origin};
 use lockstep::export;
 use lockstep::state::Account;
 
@@ -56,7 +56,14 @@ fn golden_ics() -> String {
     let cl = bundled();
     let a = golden_account(&cl);
     let (y, m, day) = GOLDEN_TODAY;
-    export::ics(&cl, "Ana's CDC", &a, d(y, m, day), golden_now())
+    export::ics(
+        &cl,
+        &Origin::Bundled,
+        "Ana's CDC",
+        &a,
+        d(y, m, day),
+        golden_now(),
+    )
 }
 
 // ----- two iCalendar readers: a small strict one, and the maintained `icalendar` crate ----------
@@ -252,7 +259,7 @@ fn parsed(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Vec<Ev> {
-    let text = export::ics(cl, name, a, today, now);
+    let text = export::ics(cl, &Origin::Bundled, name, a, today, now);
     read_ics(&text);
     crate_events(&text)
 }
@@ -522,7 +529,14 @@ fn ics_long_multibyte_description_folds_whole_characters() {
     let mut a = Account::new("custom", at(2026, 1, 1, 0, 0));
     a.complete_review(&cl, "rev", at(2026, 1, 10, 9, 0), d(2026, 1, 10))
         .unwrap();
-    let text = export::ics(&cl, "é", &a, d(2026, 1, 12), at(2026, 1, 12, 7, 0));
+    let text = export::ics(
+        &cl,
+        &Origin::Bundled,
+        "é",
+        &a,
+        d(2026, 1, 12),
+        at(2026, 1, 12, 7, 0),
+    );
     // `read_ics` checks the 75-octet limit; `&str` guarantees no character was split (a split
     // would be caught by the byte-level check below too).
     let props = read_ics(&text);
@@ -562,7 +576,14 @@ fn ics_escapes_text_values() {
         at(2026, 1, 1, 1, 0),
     )
     .unwrap();
-    let text = export::ics(&cl, "x,y;z", &a, d(2026, 1, 12), at(2026, 1, 12, 7, 0));
+    let text = export::ics(
+        &cl,
+        &Origin::Bundled,
+        "x,y;z",
+        &a,
+        d(2026, 1, 12),
+        at(2026, 1, 12, 7, 0),
+    );
     let props = read_ics(&text);
     let calname = props.iter().find(|p| p.name == "X-WR-CALNAME").unwrap();
     assert_eq!(calname.value, "lockstep (x\\,y\\;z)");
@@ -600,7 +621,7 @@ fn ics_has_no_events_before_setup_starts_then_dates_each_review() {
     // Nothing done yet: no events at all, and the calendar is still valid.
     let mut a = Account::new("crypto-com", at(2026, 10, 1, 8, 0));
     assert_eq!(starts(&a), Vec::<NaiveDate>::new());
-    let text = export::ics(&cl, "default", &a, today, now);
+    let text = export::ics(&cl, &Origin::Bundled, "default", &a, today, now);
     assert!(!text.contains("BEGIN:VEVENT"));
     assert!(text.ends_with("END:VCALENDAR\r\n"));
     // Setup started on 2026-11-20: the first reviews are due one interval later.
@@ -660,6 +681,7 @@ fn ics_uids_are_unique_per_account_in_one_calendar() {
     let accounts: Vec<export::IcsAccount<'_>> = names
         .iter()
         .map(|name| export::IcsAccount {
+            origin: &Origin::Bundled,
             name,
             checklist: &cl,
             account: &a,
@@ -714,7 +736,7 @@ fn ics_never_writes_a_year_past_9999() {
     assert_eq!((monthly.start, monthly.end), (d(9999, 12, 31), None));
     // A clock past 9999: no event can be written; DTSTAMP stays in range.
     let later = Utc.from_utc_datetime(&d(10001, 1, 1).and_hms_opt(0, 0, 0).unwrap());
-    let text = export::ics(&cl, "main", &b, d(10001, 1, 1), later);
+    let text = export::ics(&cl, &Origin::Bundled, "main", &b, d(10001, 1, 1), later);
     read_ics(&text);
     assert!(!text.contains("BEGIN:VEVENT"), "{text}");
     assert!(!text.contains('+'), "{text}");
@@ -775,6 +797,7 @@ fn control_and_bidi_characters_are_neutralised_in_ics() {
     a.set_note(&cl, "r0", EVIL, at(2026, 1, 1, 1, 0)).unwrap();
     let text = export::ics(
         &cl,
+        &Origin::Bundled,
         "acct\x07\u{202E}",
         &a,
         d(2026, 1, 2),
@@ -832,7 +855,7 @@ fn progress_account(cl: &Checklist) -> Account {
 fn markdown_progress_report() {
     let cl = bundled();
     let a = progress_account(&cl);
-    let md = export::markdown(&cl, "main", &a, d(2026, 11, 25));
+    let md = export::markdown(&cl, &Origin::Bundled, "main", &a, d(2026, 11, 25));
     assert!(
         md.starts_with("# lockstep progress: Crypto.com account hardening\n"),
         "{md}"
@@ -879,7 +902,7 @@ fn markdown_progress_report() {
 fn markdown_shows_scheduled_review_and_penalty_free_score() {
     let cl = bundled();
     let a = progress_account(&cl);
-    let md = export::markdown(&cl, "main", &a, d(2026, 11, 1));
+    let md = export::markdown(&cl, &Origin::Bundled, "main", &a, d(2026, 11, 1));
     assert!(
         md.contains("- State: next 2026-11-20\n- Next due: 2026-11-20\n"),
         "{md}"
@@ -895,7 +918,7 @@ fn markdown_reverify_and_open_incident_instead_of_score() {
     let cl = bundled();
     let mut a = progress_account(&cl);
     a.open_compromise(&cl, at(2026, 11, 25, 9, 14));
-    let md = export::markdown(&cl, "main", &a, d(2026, 11, 25));
+    let md = export::markdown(&cl, &Origin::Bundled, "main", &a, d(2026, 11, 25));
     assert!(
         md.contains("- Score: none, open incident #1 since 2026-11-25T09:14:00Z"),
         "{md}"
@@ -925,7 +948,7 @@ fn control_and_bidi_characters_are_neutralised_in_markdown() {
         at(2026, 10, 2, 0, 0),
     )
     .unwrap();
-    let md = export::markdown(&cl, "m\x1bain", &a, d(2026, 11, 25));
+    let md = export::markdown(&cl, &Origin::Bundled, "m\x1bain", &a, d(2026, 11, 25));
     assert!(
         !md.chars().any(|c| lockstep::guard::is_dangerous(c, true)),
         "{md:?}"
@@ -943,7 +966,7 @@ fn json_progress_report() {
     let cl = bundled();
     let mut a = progress_account(&cl);
     let today = d(2026, 11, 25);
-    let j = export::json(&cl, "main", &a, today);
+    let j = export::json(&cl, &Origin::Bundled, "main", &a, today);
     assert_eq!(j["account"], "main");
     assert_eq!(j["checklist"], "crypto-com");
     assert_eq!(j["personas"], serde_json::json!(["holder"]));
@@ -991,7 +1014,7 @@ fn json_progress_report() {
     a.open_compromise(&cl, at(2026, 11, 25, 9, 14));
     a.toggle_emergency_step(&cl, "c-lock", at(2026, 11, 25, 9, 15))
         .unwrap();
-    let j = export::json(&cl, "main", &a, today);
+    let j = export::json(&cl, &Origin::Bundled, "main", &a, today);
     assert_eq!(j["open_incident"], 1);
     assert!(j["score"]["value"].is_null());
     let totp = j["sections"][0]["steps"][0].clone();
@@ -1038,8 +1061,16 @@ fn incident_report_timeline() {
     a.close_incident("account recovered, no funds lost", at(2026, 11, 25, 11, 19))
         .unwrap();
 
-    let report =
-        export::incident_report(&cl, "Ana's CDC", &a, &[], None, at(2026, 11, 26, 0, 0)).unwrap();
+    let report = export::incident_report(
+        &cl,
+        &Origin::Bundled,
+        "Ana's CDC",
+        &a,
+        &[],
+        None,
+        at(2026, 11, 26, 0, 0),
+    )
+    .unwrap();
     assert!(report.starts_with("# Incident #1\n"), "{report}");
     assert!(
         report.contains("\n- Account: Ana's CDC\n- Service: Crypto.com ("),
@@ -1091,8 +1122,16 @@ fn incident_report_timeline() {
     );
     // Asking by id gives the same report.
     assert_eq!(
-        export::incident_report(&cl, "Ana's CDC", &a, &[], Some(1), at(2026, 11, 26, 0, 0))
-            .unwrap(),
+        export::incident_report(
+            &cl,
+            &Origin::Bundled,
+            "Ana's CDC",
+            &a,
+            &[],
+            Some(1),
+            at(2026, 11, 26, 0, 0)
+        )
+        .unwrap(),
         report
     );
 }
@@ -1101,12 +1140,28 @@ fn incident_report_timeline() {
 fn incident_report_picks_open_or_latest_and_reports_errors() {
     let cl = bundled();
     let mut a = Account::new("crypto-com", at(2026, 11, 1, 0, 0));
-    let err =
-        export::incident_report(&cl, "main", &a, &[], None, at(2026, 11, 1, 0, 0)).unwrap_err();
+    let err = export::incident_report(
+        &cl,
+        &Origin::Bundled,
+        "main",
+        &a,
+        &[],
+        None,
+        at(2026, 11, 1, 0, 0),
+    )
+    .unwrap_err();
     assert_eq!(err, export::ReportError::NoIncidents);
     assert!(err.to_string().contains("no incidents"), "{err}");
-    let err =
-        export::incident_report(&cl, "main", &a, &[], Some(1), at(2026, 11, 1, 0, 0)).unwrap_err();
+    let err = export::incident_report(
+        &cl,
+        &Origin::Bundled,
+        "main",
+        &a,
+        &[],
+        Some(1),
+        at(2026, 11, 1, 0, 0),
+    )
+    .unwrap_err();
     assert_eq!(err, export::ReportError::NoIncidents);
 
     a.open_compromise(&cl, at(2026, 11, 2, 8, 0));
@@ -1116,7 +1171,7 @@ fn incident_report_picks_open_or_latest_and_reports_errors() {
     a.incident_note("", Some("T-9"), at(2026, 11, 3, 8, 1))
         .unwrap();
     let now = at(2026, 11, 4, 12, 30);
-    let open = export::incident_report(&cl, "main", &a, &[], None, now).unwrap();
+    let open = export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], None, now).unwrap();
     assert!(open.starts_with("# Incident #2\n"), "{open}");
     assert!(open.contains("- Status: open\n"));
     assert!(
@@ -1127,20 +1182,23 @@ fn incident_report_picks_open_or_latest_and_reports_errors() {
     assert!(!open.contains("Closed:"));
     assert!(open.contains("- [ ] Hit the One-Button Lock now\n"));
 
-    let first = export::incident_report(&cl, "main", &a, &[], Some(1), now).unwrap();
+    let first =
+        export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], Some(1), now).unwrap();
     assert!(first.starts_with("# Incident #1\n"));
     assert!(first.contains("- Elapsed: 45m\n"));
     assert!(first.contains("(+45m) Closed: false alarm\n"));
 
     a.close_incident("contained", at(2026, 11, 3, 9, 0))
         .unwrap();
-    let latest = export::incident_report(&cl, "main", &a, &[], None, now).unwrap();
+    let latest =
+        export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], None, now).unwrap();
     assert!(
         latest.starts_with("# Incident #2\n"),
         "most recent when none is open"
     );
 
-    let err = export::incident_report(&cl, "main", &a, &[], Some(7), now).unwrap_err();
+    let err =
+        export::incident_report(&cl, &Origin::Bundled, "main", &a, &[], Some(7), now).unwrap_err();
     assert!(
         matches!(err, export::ReportError::NoSuchIncident { id: 7, .. }),
         "{err}"
@@ -1168,7 +1226,16 @@ fn incident_report_shows_undone_steps() {
         .unwrap();
     a.toggle_emergency_step(&cl, "c-email", at(2026, 11, 2, 8, 5))
         .unwrap();
-    let r = export::incident_report(&cl, "main", &a, &[], None, at(2026, 11, 2, 9, 0)).unwrap();
+    let r = export::incident_report(
+        &cl,
+        &Origin::Bundled,
+        "main",
+        &a,
+        &[],
+        None,
+        at(2026, 11, 2, 9, 0),
+    )
+    .unwrap();
     let timeline: Vec<&str> = r
         .split("## Timeline\n\n")
         .nth(1)
@@ -1203,7 +1270,7 @@ fn json_text_escapes_bidi_and_c1_and_parses_back() {
     let note = "evil\u{202E}txt.exe \u{2067}x\u{2069} \u{200F}\u{061C} c1:\u{9b}31m del:\u{7f}";
     a.set_note(&cl, "totp-2fa", note, at(2026, 11, 1, 1, 0))
         .unwrap();
-    let text = export::json_text(&cl, "m\u{202E}ain", &a, d(2026, 11, 2));
+    let text = export::json_text(&cl, &Origin::Bundled, "m\u{202E}ain", &a, d(2026, 11, 2));
     assert!(text.ends_with("}\n"));
     assert!(
         !text.chars().any(|c| lockstep::guard::is_dangerous(c, true)),
@@ -1211,7 +1278,10 @@ fn json_text_escapes_bidi_and_c1_and_parses_back() {
     );
     assert!(text.contains("evil\\u202etxt.exe"), "{text}");
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(v, export::json(&cl, "m\u{202E}ain", &a, d(2026, 11, 2)));
+    assert_eq!(
+        v,
+        export::json(&cl, &Origin::Bundled, "m\u{202E}ain", &a, d(2026, 11, 2))
+    );
     assert_eq!(v["sections"][0]["steps"][0]["note"], note);
     assert_eq!(v["account"], "m\u{202E}ain");
 }
@@ -1225,8 +1295,16 @@ fn incident_report_neutralises_control_characters() {
         .unwrap();
     a.close_incident("done\u{202E}", at(2026, 11, 2, 9, 0))
         .unwrap();
-    let r =
-        export::incident_report(&cl, "m\x1bain", &a, &[], None, at(2026, 11, 2, 10, 0)).unwrap();
+    let r = export::incident_report(
+        &cl,
+        &Origin::Bundled,
+        "m\x1bain",
+        &a,
+        &[],
+        None,
+        at(2026, 11, 2, 10, 0),
+    )
+    .unwrap();
     assert!(r.contains("- Account: m\\u{1b}ain\n"), "{r}");
     assert!(
         !r.chars().any(|c| lockstep::guard::is_dangerous(c, true)),

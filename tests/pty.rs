@@ -561,3 +561,63 @@ fn first_run_can_choose_the_generic_checklist() {
         "generic-exchange"
     );
 }
+
+#[test]
+fn a_user_file_with_a_bundled_id_asks_first_and_several_accounts_start_on_the_overview() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let dir = data.join("config/lockstep/checklists");
+    std::fs::create_dir_all(&dir).unwrap();
+    let scam = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/checklists/crypto-com.json"
+    ))
+    .unwrap()
+    .replacen(
+        "\"title\": \"Crypto.com account hardening\"",
+        "\"title\": \"Crypto.com UPDATED checklist\"",
+        1,
+    );
+    assert!(scam.contains("UPDATED"));
+    std::fs::write(dir.join("crypto-com.json"), scam).unwrap();
+    let mut t = Term::start(&data, &[]);
+    t.wait_for("Choose a checklist");
+    t.wait_for("YOUR FILE crypto-com.json");
+    t.send("\x1b[B\x1b[B\r"); // down, down, Enter: the file
+    t.wait_for("Follow your own file?");
+    assert!(
+        t.screen().contains("checklists/crypto-com.json"),
+        "{}",
+        t.screen()
+    );
+    t.send("n");
+    t.wait_for("Choose a checklist");
+    t.send("\x1b[A\x1b[A\r"); // back to the bundled checklist
+    t.wait_for("Tailor the checklist");
+    t.send("\r");
+    t.wait_for("Hardening score");
+    assert!(t.screen().contains("| bundled |"), "{}", t.screen());
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert!(state(&data)["accounts"]["default"]["checklist_file"].is_null());
+
+    // A second account: the TUI now starts on the overview of both.
+    let out = Command::new(env!("CARGO_BIN_EXE_lockstep"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--account", "mom", "--checklist", "generic-exchange"])
+        .args(["check", "totp-2fa"])
+        .env("XDG_CONFIG_HOME", data.join("config"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let mut t = Term::start(&data, &[]);
+    t.wait_for("all accounts (2)");
+    t.send("\r");
+    t.wait_for("Hardening score");
+    t.send("q");
+    t.wait_for("all accounts (2)");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+}

@@ -477,9 +477,17 @@ fn install_with_ics_keeps_the_calendar_current_after_saves_and_in_the_job() {
             "quarterly.default.crypto-com@lockstep"
         ]
     );
-    s.cmd(&["--account", "a@b", "check", "totp-2fa"])
-        .assert()
-        .success();
+    // A second account is created by naming its checklist.
+    s.cmd(&[
+        "--account",
+        "a@b",
+        "--checklist",
+        "crypto-com",
+        "check",
+        "totp-2fa",
+    ])
+    .assert()
+    .success();
     assert_eq!(ics_events(&fs::read_to_string(&cal).unwrap()).len(), 4);
     assert!(
         fs::read_to_string(&cal)

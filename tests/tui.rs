@@ -1,7 +1,7 @@
 //! TUI tests: whole flows driven through `App::update`, and `TestBackend` + insta snapshots at 80x24.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use lockstep::checklist::{BUNDLED, Checklist, parse};
+use lockstep::checklist::{BUNDLED, Checklist, Loaded, parse};
 use lockstep::state::{Account, DEFAULT_ACCOUNT, State, Status};
 use lockstep::tui::app::{Action, App, Screen, ScreenKind};
 use lockstep::tui::{key_action, keymap};
@@ -524,7 +524,7 @@ fn fresh_app() -> App {
         .insert(DEFAULT_ACCOUNT.into(), Account::new("crypto-com", t0()));
     let mut app = App::new(cl(), state, DEFAULT_ACCOUNT, t0(), today());
     let generic = parse("generic-exchange.json", BUNDLED[1].1).unwrap();
-    app.offer_checklists(vec![cl(), generic]);
+    app.offer_checklists(vec![Loaded::bundled(cl()), Loaded::bundled(generic)]);
     app
 }
 
@@ -555,7 +555,7 @@ fn first_run_offers_the_checklists() {
     assert_eq!(app.acct().checklist, "crypto-com");
     // No choice to make: no question.
     let mut app = self::app();
-    app.offer_checklists(vec![cl()]);
+    app.offer_checklists(vec![Loaded::bundled(cl())]);
     assert_eq!(app.screen(), &Screen::Dashboard);
 }
 

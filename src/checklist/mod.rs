@@ -1,14 +1,24 @@
-//! Checklists: the data model, parsing with precise errors, validation, and the catalog of
-//! bundled and user checklists.
+//! Checklists: the data model, parsing with precise errors, validation, the catalog of bundled
+//! and user checklists, and their provenance (who wrote them, what changed, how fresh).
 
+mod aliases;
 mod catalog;
 mod model;
 mod parse;
+mod provenance;
 mod validate;
 
-pub use catalog::{Catalog, Loaded, Origin, Outline, OutlineSection};
+pub use aliases::{section_by_any_id, section_renames, step_by_any_id, step_renames};
+pub use catalog::{
+    Catalog, Conflict, Outline, OutlineSection, Resolved, Unavailable, Wanted, is_bundled,
+    load_followed,
+};
 pub use model::{Checklist, Persona, Section, SectionKind, SectionRole, Source, Step};
 pub use parse::{ChecklistError, ChecklistErrors, load_file, parse};
+pub use provenance::{
+    FRESH_MONTHS, Link, Loaded, Origin, SHA_SHOWN, is_stale, link, section_digests, sha256_hex,
+    short_sha, staleness, step_digests,
+};
 pub use validate::validate;
 
 /// The only checklist schema version this build understands.
@@ -26,8 +36,14 @@ pub const BUNDLED: &[(&str, &str)] = &[
     ),
 ];
 
-/// One section of a precomputed outline: (id, title, kind, every_months or 0).
-type OutlineRow = (&'static str, &'static str, &'static str, u32);
+/// One section of a precomputed outline: (id, title, kind, every_months or 0, former ids).
+type OutlineRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    u32,
+    &'static [&'static str],
+);
 
 include!(concat!(env!("OUT_DIR"), "/bundled_outlines.rs"));
 
@@ -208,11 +224,19 @@ mod tests {
         );
     }
 
+    fn wanted(id: &str) -> Wanted<'_> {
+        Wanted {
+            id,
+            file: None,
+            legacy: false,
+        }
+    }
+
     #[test]
     fn outline_matches_the_full_checklist() {
         for (name, text) in BUNDLED {
             let full = parse(name, text).unwrap();
-            let o = Outline::find(None, &full.id).unwrap();
+            let o = Outline::resolve(None, wanted(&full.id)).unwrap();
             assert_eq!(o.service, full.service);
             let a: Vec<_> = o
                 .sections
@@ -234,20 +258,19 @@ mod tests {
             BUNDLED_OUTLINES.len(),
             "build.rs lists every bundled file"
         );
-        assert!(Outline::find(None, "nope").is_none());
+        assert!(matches!(
+            Outline::resolve(None, wanted("nope")),
+            Err(Unavailable::Missing { .. })
+        ));
     }
 
     #[test]
-    fn outline_ignores_invalid_user_files_like_the_catalog() {
+    fn user_files_never_shadow_bundled_ids_or_each_other() {
         let dir = tempfile::tempdir().unwrap();
         let bundled = BUNDLED[0].1;
-        // An override of the bundled crypto-com that every other command rejects.
-        let invalid = bundled
-            .replacen("\"every_months\": 1", "\"every_months\": 0", 1)
-            .replacen("Monthly review", "BROKEN monthly", 1);
-        assert_ne!(invalid, bundled);
-        assert!(parse("x.json", &invalid).is_err());
-        std::fs::write(dir.path().join("z-crypto.json"), &invalid).unwrap();
+        let shadow = bundled.replacen("\"Monthly review\"", "\"SHADOW monthly\"", 1);
+        assert_ne!(shadow, bundled);
+        std::fs::write(dir.path().join("z-crypto.json"), &shadow).unwrap();
         // An invalid checklist with an id of its own.
         std::fs::write(
             dir.path().join("mine.json"),
@@ -256,47 +279,98 @@ mod tests {
                 .replace(r#""every_months": 1"#, r#""every_months": 0"#),
         )
         .unwrap();
-        // A valid user checklist, and a valid override of generic-exchange with an invalid one
-        // sorting after it.
+        // A valid user checklist, and two valid files sharing one id.
         std::fs::write(
             dir.path().join("good.json"),
             minimal().replace(r#""id": "t""#, r#""id": "good""#),
         )
         .unwrap();
-        let generic = BUNDLED[1]
-            .1
-            .replacen("\"service\": \"", "\"service\": \"My ", 1);
-        std::fs::write(dir.path().join("g1.json"), &generic).unwrap();
+        let twin = minimal().replace(r#""id": "t""#, r#""id": "twin""#);
+        std::fs::write(dir.path().join("a-twin.json"), &twin).unwrap();
         std::fs::write(
-            dir.path().join("g2.json"),
-            generic.replacen("\"schema\": 1", "\"schema\": 9", 1),
+            dir.path().join("b-twin.json"),
+            twin.replace(r#""title": "T""#, r#""title": "T2""#),
         )
         .unwrap();
 
         let cat = Catalog::load(Some(dir.path()));
-        for id in ["crypto-com", "generic-exchange", "mine", "good", "nope"] {
+        let ids: Vec<_> = cat.checklists.iter().map(|l| &l.checklist.id).collect();
+        assert_eq!(ids, ["crypto-com", "generic-exchange", "good"]);
+        assert_eq!(cat.errors.len(), 1, "mine.json is invalid");
+        let c = cat.conflict("crypto-com").unwrap();
+        assert!(c.bundled && c.files.len() == 1);
+        assert!(c.to_string().contains("the bundled one is used"), "{c}");
+        let t = cat.conflict("twin").unwrap();
+        assert!(!t.bundled && t.files.len() == 2);
+        assert!(
+            t.to_string().contains("2 of your files have this id"),
+            "{t}"
+        );
+
+        // An account resolves to the bundled checklist, and is told which files are not used.
+        let r = cat.resolve(wanted("crypto-com")).unwrap();
+        assert_eq!(r.loaded.origin, Origin::Bundled);
+        assert_eq!(r.unused, [dir.path().join("z-crypto.json")]);
+        // One saved by an earlier lockstep keeps the lone file it was silently following.
+        let legacy = Wanted {
+            legacy: true,
+            ..wanted("crypto-com")
+        };
+        let r = cat.resolve(legacy).unwrap();
+        assert_eq!(
+            r.loaded.origin.path(),
+            Some(dir.path().join("z-crypto.json").as_path())
+        );
+        // Two files with one id are never told apart by name.
+        assert!(matches!(
+            cat.resolve(wanted("twin")),
+            Err(Unavailable::Ambiguous { .. })
+        ));
+        assert!(matches!(
+            cat.resolve(wanted("mine")),
+            Err(Unavailable::Missing { broken, .. }) if broken.len() == 1
+        ));
+        // Following a file by path works whatever else has its id.
+        let file = dir.path().join("b-twin.json");
+        let w = Wanted {
+            id: "twin",
+            file: Some(&file),
+            legacy: false,
+        };
+        assert_eq!(cat.resolve(w).unwrap().loaded.checklist.title, "T2");
+        let w = Wanted { id: "other", ..w };
+        assert!(matches!(cat.resolve(w), Err(Unavailable::WrongId { .. })));
+
+        // The outline resolves the same way.
+        for w in [wanted("crypto-com"), legacy, wanted("good"), wanted("twin")] {
             assert_eq!(
-                Outline::find(Some(dir.path()), id),
-                cat.get(id).map(Outline::from),
-                "{id}"
+                Outline::resolve(Some(dir.path()), w).ok(),
+                cat.resolve(w)
+                    .ok()
+                    .map(|r| Outline::from(&r.loaded.checklist)),
+                "{w:?}"
             );
         }
-        let o = Outline::find(Some(dir.path()), "crypto-com").unwrap();
-        let monthly = o.sections.iter().find(|s| s.id == "monthly").unwrap();
-        assert_eq!(
-            (monthly.title.as_str(), monthly.every_months),
-            ("Monthly review", Some(1)),
-            "the invalid override is ignored: the bundled checklist is used"
-        );
-        assert!(Outline::find(Some(dir.path()), "mine").is_none());
-        assert!(Outline::find(Some(dir.path()), "good").is_some());
-        assert!(
-            Outline::find(Some(dir.path()), "generic-exchange")
-                .unwrap()
-                .service
-                .starts_with("My "),
-            "the last valid override wins"
-        );
+        let o = Outline::resolve(Some(dir.path()), legacy).unwrap();
+        assert!(o.sections.iter().any(|s| s.title == "SHADOW monthly"));
+        let o = Outline::resolve(Some(dir.path()), wanted("crypto-com")).unwrap();
+        assert!(o.sections.iter().any(|s| s.title == "Monthly review"));
+    }
+
+    #[test]
+    fn a_broken_followed_file_is_an_error_with_its_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("k.json");
+        std::fs::write(&f, minimal().replace(r#""title": "T","#, r#""title": "T""#)).unwrap();
+        let w = Wanted {
+            id: "t",
+            file: Some(&f),
+            legacy: false,
+        };
+        let e = Outline::resolve(None, w).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("{}:5:", f.display())), "{e}");
+        let e = Catalog::default().resolve(w).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("{}:5:", f.display())), "{e}");
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub struct Section {
     #[serde(default, skip_serializing_if = "SectionRole::is_core")]
     pub role: SectionRole,
     pub steps: Vec<Step>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// What a section's steps are for.
@@ -111,6 +113,8 @@ pub struct Step {
     /// neither is this one (an API-key audit when the account has no API keys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 fn default_weight() -> u32 {

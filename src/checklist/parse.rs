@@ -105,6 +105,13 @@ pub const MAX_CHECKLIST_BYTES: u64 = 4 << 20;
 
 /// Reads and parses a checklist file from disk.
 pub fn load_file(path: &Path) -> Result<Checklist, ChecklistErrors> {
+    let (_, text) = read_file(path)?;
+    parse(&path.display().to_string(), &text)
+}
+
+/// Reads a checklist file: its bytes and its text (errors name the file, and the place of bytes
+/// that are not UTF-8).
+pub(super) fn read_file(path: &Path) -> Result<(Vec<u8>, String), ChecklistErrors> {
     let name = path.display().to_string();
     let fail = |message: String| {
         ChecklistErrors(vec![ChecklistError {
@@ -120,7 +127,7 @@ pub fn load_file(path: &Path) -> Result<Checklist, ChecklistErrors> {
         Ok(None) => return Err(fail("cannot read file: no such file".into())),
         Err(p) => return Err(fail(format!("cannot read file: it is {p}"))),
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes.clone()).map_err(|e| {
         let (line, column) = jsonpos::utf8_error_at(e.as_bytes(), e.utf8_error().valid_up_to());
         ChecklistErrors(vec![ChecklistError {
             file: name.clone(),
@@ -130,5 +137,5 @@ pub fn load_file(path: &Path) -> Result<Checklist, ChecklistErrors> {
             message: "file is not valid UTF-8".into(),
         }])
     })?;
-    parse(&name, &text)
+    Ok((bytes, text))
 }

@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::state::DEFAULT_ACCOUNT;
-
 #[derive(Debug, Parser)]
 #[command(
     name = "lockstep",
@@ -16,12 +14,20 @@ pub struct Cli {
     /// Where progress is stored (default: $XDG_DATA_HOME/lockstep).
     #[arg(long, global = true, value_name = "DIR", env = "LOCKSTEP_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Which tracked account to use (default: "default"; `due` without it reports every account).
+    /// Which tracked account to use (default: $LOCKSTEP_ACCOUNT, else "default", else the only
+    /// one; `due`, `notify` and `status --all` without it cover every account).
     #[arg(long, global = true, value_name = "NAME")]
     pub account: Option<String>,
     /// Checklist for a new account (see `lockstep checklists`).
     #[arg(long, global = true, value_name = "ID")]
     pub checklist: Option<String>,
+    /// A checklist file of yours for a new account to follow (also when its id is a bundled
+    /// checklist's: this is the explicit choice).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub checklist_file: Option<PathBuf>,
+    /// The default account from the environment (LOCKSTEP_ACCOUNT).
+    #[arg(skip = std::env::var("LOCKSTEP_ACCOUNT").ok().filter(|s| !s.is_empty()))]
+    pub env_account: Option<String>,
     /// Seconds a change waits for another lockstep that is saving before giving up.
     #[arg(long, global = true, value_name = "SECS", default_value_t = 2.0)]
     pub wait: f64,
@@ -33,9 +39,14 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// The account named with `--account`, or [`DEFAULT_ACCOUNT`].
-    pub fn account_name(&self) -> &str {
-        self.account.as_deref().unwrap_or(DEFAULT_ACCOUNT)
+    /// The account named with `--account`, else with `LOCKSTEP_ACCOUNT`.
+    pub fn named_account(&self) -> Option<&str> {
+        self.account.as_deref().or(self.env_account.as_deref())
+    }
+
+    /// True when `--checklist` or `--checklist-file` asks for a new account's checklist.
+    pub fn wants_checklist(&self) -> bool {
+        self.checklist.is_some() || self.checklist_file.is_some()
     }
 
     /// How long a writer waits for the lock (`--wait`).
@@ -57,6 +68,9 @@ pub enum Command {
     Status {
         #[arg(long)]
         json: bool,
+        /// Every account on one page, worst first.
+        #[arg(long)]
+        all: bool,
     },
     /// One line per due or overdue review (for shell start-up).
     Due {
@@ -135,8 +149,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Tracked accounts.
-    Accounts,
+    /// Tracked accounts: list them (default), rename, label, remove, or change a checklist.
+    Accounts {
+        #[command(subcommand)]
+        command: Option<AccountsCommand>,
+    },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
@@ -175,6 +192,33 @@ pub enum IncidentCommand {
     Report {
         #[arg(long)]
         id: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// List the tracked accounts with their labels and checklists.
+    List,
+    /// Give an account another name (its history and progress go with it).
+    Rename { from: String, to: String },
+    /// Set the name shown for an account ("Mom's Crypto.com"); an empty TEXT removes it.
+    Label { name: String, text: String },
+    /// Stop tracking an account (asks first; a backup of what is removed is kept).
+    Remove {
+        name: String,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Make an account follow another checklist (a bundled or installed id, or a file of yours);
+    /// progress whose ids both checklists have carries over, the rest is kept.
+    #[command(group(clap::ArgGroup::new("target").required(true).args(["id", "file"])))]
+    SetChecklist {
+        name: String,
+        id: Option<String>,
+        /// A checklist file of yours (also when its id is a bundled checklist's).
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
     },
 }
 

@@ -3,18 +3,21 @@
 
 use chrono::NaiveDate;
 
-use super::context::catalog_for;
+use super::context::wanted;
 use super::output::{json_out, out};
 use super::{Cli, CliError, ExitStatus};
-use crate::checklist::{Outline, SectionKind};
-use crate::guard::line;
+use crate::checklist::{Catalog, Outline, SectionKind};
+use crate::guard::{clean, line};
 use crate::schedule::{self, Due};
 use crate::state::Account;
 use crate::store::{self, Paths};
 
 /// `lockstep due`: every account, or only the one named with `--account` (an error when it is not
 /// tracked). Reviews due within [`schedule::SOON_DAYS`] days are listed with `soon` and in JSON;
-/// only due and overdue ones count for `--exit-code` and `--quiet`.
+/// only due and overdue ones count for `--exit-code` and `--quiet`. An account whose checklist
+/// cannot be used (a broken file: `file:line:col`) is reported on stderr and makes the exit
+/// status 2, after the other accounts are reported as usual: a reminder never goes quiet because
+/// of a checklist.
 pub(super) fn due(
     cli: &Cli,
     paths: &Paths,
@@ -36,6 +39,7 @@ pub(super) fn due(
         return Err(CliError::UnknownAccount {
             name: wanted.clone(),
             known: loaded.state.accounts.keys().cloned().collect(),
+            creating: false,
         });
     }
     let accounts: Vec<(&String, &Account)> = loaded
@@ -47,15 +51,26 @@ pub(super) fn due(
     let mut lines = String::new();
     let mut items = Vec::new();
     let mut any = false;
+    let mut broken = false;
     let user_dir = paths.user_checklists();
     // --json needs the full checklists (item progress); the text path only needs outlines.
     let cat = json.then(|| {
         let ids: Vec<&str> = accounts.iter().map(|(_, a)| a.checklist.as_str()).collect();
-        catalog_for(paths, &ids)
+        Catalog::load_only(user_dir.as_deref(), &ids)
     });
+    let unavailable = |name: &str, e: &dyn std::fmt::Display| {
+        eprintln!(
+            "lockstep: error: account '{}': {}",
+            line(name),
+            clean(&e.to_string(), true)
+        );
+        eprintln!(
+            "lockstep: its reviews cannot be checked until this is fixed (`lockstep validate FILE`)"
+        );
+    };
     for (name, acct) in &accounts {
         let prefix = if accounts.len() > 1 {
-            format!("[{}] ", line(name))
+            format!("[{}] ", line(acct.display(name)))
         } else {
             String::new()
         };
@@ -72,15 +87,18 @@ pub(super) fn due(
             }));
         }
         if let Some(cat) = &cat {
-            let Some(cl) = cat.get(&acct.checklist) else {
-                eprintln!(
-                    "lockstep: checklist '{}' of account '{}' is not available",
-                    line(&acct.checklist),
-                    line(name)
-                );
-                continue;
+            let cl = match cat.resolve(wanted(acct)) {
+                Ok(r) => r.loaded.checklist,
+                Err(e) => {
+                    broken = true;
+                    unavailable(name, &e);
+                    items.push(serde_json::json!({"account": name, "error": e.to_string()}));
+                    continue;
+                }
             };
-            for r in schedule::reviews(cl, acct, today)
+            let mut acct = (*acct).clone();
+            acct.follow_aliases(&cl, chrono::DateTime::UNIX_EPOCH);
+            for r in schedule::reviews(&cl, &acct, today)
                 .into_iter()
                 .filter(|r| r.remind() || matches!(r.due, Due::Soon { .. }))
             {
@@ -89,13 +107,13 @@ pub(super) fn due(
             }
             continue;
         }
-        let Some(outline) = Outline::find(user_dir.as_deref(), &acct.checklist) else {
-            eprintln!(
-                "lockstep: checklist '{}' of account '{}' is not available",
-                line(&acct.checklist),
-                line(name)
-            );
-            continue;
+        let outline = match Outline::resolve(user_dir.as_deref(), wanted(acct)) {
+            Ok(o) => o,
+            Err(e) => {
+                broken = true;
+                unavailable(name, &e);
+                continue;
+            }
         };
         let started = acct.setup_started_on();
         for s in outline
@@ -104,7 +122,13 @@ pub(super) fn due(
             .filter(|s| s.kind == SectionKind::Recurring)
         {
             let every = s.every_months.unwrap_or(1);
-            let review = acct.reviews.get(&s.id);
+            // Completions recorded under a former id of the section count for it.
+            let review = acct.reviews.get(&s.id).or_else(|| {
+                s.aliases
+                    .iter()
+                    .filter(|a| !outline.sections.iter().any(|o| &o.id == *a))
+                    .find_map(|a| acct.reviews.get(a))
+            });
             let d = schedule::due(review, every, started, today);
             let shown = if d.is_due() {
                 !schedule::is_snoozed(review, today)
@@ -130,8 +154,14 @@ pub(super) fn due(
         json_out(&serde_json::Value::Array(items))?;
     } else if !lines.is_empty() {
         out(&lines)?;
-    } else if !quiet {
+    } else if !quiet && !broken {
         out("lockstep: nothing due\n")?;
     }
-    Ok(if exit_code && any { 1 } else { 0 })
+    Ok(if broken {
+        2
+    } else if exit_code && any {
+        1
+    } else {
+        0
+    })
 }

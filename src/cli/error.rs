@@ -2,7 +2,7 @@
 
 use std::io;
 
-use crate::checklist::ChecklistErrors;
+use crate::checklist::{ChecklistErrors, Unavailable};
 use crate::export::ReportError;
 use crate::guard::line;
 use crate::reminders::ReminderError;
@@ -28,12 +28,52 @@ pub enum CliError {
     NoTerminal,
     #[error("terminal error: {0}")]
     Terminal(#[source] io::Error),
-    #[error("{}", checklist_unavailable(.id, .broken))]
-    ChecklistUnavailable { id: String, broken: Vec<String> },
+    #[error("account '{}': {source}", line(.account))]
+    Unavailable {
+        account: String,
+        #[source]
+        source: Unavailable,
+    },
     #[error("no progress recorded for account '{}' yet; run `lockstep` to start", line(.0))]
     NoProgress(String),
-    #[error("{}", unknown_account(.name, .known))]
-    UnknownAccount { name: String, known: Vec<String> },
+    #[error("{}", unknown_account(.name, .known, *.creating))]
+    UnknownAccount {
+        name: String,
+        known: Vec<String>,
+        /// A write that would have created it: say how to.
+        creating: bool,
+    },
+    #[error(
+        "{} accounts are tracked and none is called 'default': choose one with --account NAME (or \
+         LOCKSTEP_ACCOUNT): {}",
+        .0.len(),
+        .0.iter().map(|k| line(k).into_owned()).collect::<Vec<_>>().join(", ")
+    )]
+    SeveralAccounts(Vec<String>),
+    #[error("account '{}' already exists", line(.0))]
+    AccountExists(String),
+    #[error(
+        "account '{}' follows {}; to make it follow {} instead: `lockstep accounts set-checklist {} \
+         --file {}`",
+        line(.account), line(.has), line(.wanted), line(.account), line(.wanted)
+    )]
+    FileMismatch {
+        account: String,
+        has: String,
+        wanted: String,
+    },
+    #[error("--checklist {} does not match the id '{}' inside {}", line(.id), line(.found), line(.file))]
+    FileIdMismatch {
+        id: String,
+        found: String,
+        file: String,
+    },
+    #[error(
+        "no terminal to ask on, so nothing was removed: pass --yes to remove account '{}' without \
+         the question",
+        line(.0)
+    )]
+    RemoveNeedsYes(String),
     #[error(
         "invalid account name '{}': use letters, digits, '-', '_', '.', '@' (at most 64)",
         line(.0)
@@ -61,33 +101,94 @@ pub enum CliError {
     NeedsYes,
 }
 
-fn checklist_unavailable(id: &str, broken: &[String]) -> String {
-    if broken.is_empty() {
-        format!(
-            "checklist '{}' is not installed (see `lockstep checklists`)",
-            line(id)
-        )
-    } else {
-        format!(
-            "checklist '{}' is not available; these checklist files have errors:\n{}",
-            line(id),
-            broken.join("\n")
-        )
-    }
-}
-
-fn unknown_account(name: &str, known: &[String]) -> String {
+fn unknown_account(name: &str, known: &[String], creating: bool) -> String {
     if known.is_empty() {
-        format!(
+        return format!(
             "no account '{}' is tracked (nothing is tracked yet; run `lockstep` to start)",
             line(name)
-        )
-    } else {
-        let known: Vec<_> = known.iter().map(|k| line(k).into_owned()).collect();
-        format!(
-            "no account '{}' is tracked (tracked: {})",
-            line(name),
-            known.join(", ")
-        )
+        );
+    }
+    let list: Vec<_> = known.iter().map(|k| line(k).into_owned()).collect();
+    let mut s = format!(
+        "no account '{}' is tracked (tracked: {})",
+        line(name),
+        list.join(", ")
+    );
+    match did_you_mean(name, known) {
+        Some(m) => s.push_str(&format!("; did you mean '{}'?", line(m))),
+        None if creating => s.push('.'),
+        None => {}
+    }
+    if creating {
+        s.push_str(&format!(
+            " To track a new account, name its checklist: --account {} --checklist ID (see \
+             `lockstep checklists`)",
+            line(name)
+        ));
+    }
+    s
+}
+
+/// The known name closest to `name`, when it is close enough to be a typo: the same letters in
+/// another case, one name the start of the other, or at most two edits apart (one for short
+/// names).
+pub fn did_you_mean<'a>(name: &str, known: &'a [String]) -> Option<&'a String> {
+    let lower = name.to_lowercase();
+    let limit = if name.chars().count() <= 4 { 1 } else { 2 };
+    known
+        .iter()
+        .map(|k| {
+            let kl = k.to_lowercase();
+            let d = if kl == lower {
+                0
+            } else if kl.starts_with(&lower) || lower.starts_with(&kl) {
+                1
+            } else {
+                edits(&lower, &kl)
+            };
+            (d, k)
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance, counting a swap of two neighbours as one edit.
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_find_the_account_meant() {
+        let known: Vec<String> = ["main", "mom", "kraken-2"].map(String::from).into();
+        assert_eq!(did_you_mean("mian", &known).unwrap(), "main");
+        assert_eq!(did_you_mean("Main", &known).unwrap(), "main");
+        assert_eq!(did_you_mean("kraken", &known).unwrap(), "kraken-2");
+        assert_eq!(did_you_mean("krakne-2", &known).unwrap(), "kraken-2");
+        assert_eq!(did_you_mean("dad", &known), None);
+        assert_eq!(did_you_mean("work", &known), None);
     }
 }

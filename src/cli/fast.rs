@@ -39,7 +39,9 @@ pub fn due_args(args: &[OsString]) -> Option<Cli> {
     Some(Cli {
         data_dir,
         account: None,
+        env_account: None,
         checklist: None,
+        checklist_file: None,
         wait: 2.0,
         color: ColorChoice::Auto,
         command: Some(Command::Due {

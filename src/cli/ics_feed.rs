@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Clock;
-use super::context::catalog_for;
+use super::context::resolve_all;
 use crate::export::{self, IcsAccount};
 use crate::guard::line;
 use crate::state::State;
@@ -117,19 +117,22 @@ pub fn write_feed(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(), IcsFeedError> {
-    let ids: Vec<&str> = state
-        .accounts
-        .values()
-        .map(|a| a.checklist.as_str())
-        .collect();
-    let cat = catalog_for(paths, &ids);
+    let resolved = resolve_all(paths, state);
+    let mut state = state.clone();
+    for (name, r) in &resolved {
+        if let (Ok(r), Some(a)) = (r, state.accounts.get_mut(name)) {
+            a.follow_aliases(&r.loaded.checklist, now);
+        }
+    }
     let accounts: Vec<IcsAccount<'_>> = state
         .accounts
         .iter()
         .filter_map(|(name, account)| {
+            let r = resolved[name].as_ref().ok()?;
             Some(IcsAccount {
                 name,
-                checklist: cat.get(&account.checklist)?,
+                checklist: &r.loaded.checklist,
+                origin: &r.loaded.origin,
                 account,
             })
         })

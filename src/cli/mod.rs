@@ -1,5 +1,6 @@
 //! The non-interactive commands: arguments, what each command opens, and its output.
 
+mod accounts;
 mod args;
 mod context;
 mod due;
@@ -13,8 +14,11 @@ mod reminders;
 pub mod walk;
 mod write;
 
-pub use args::{Cli, ColorChoice, Command, ExportFormat, IncidentCommand};
-pub use context::{Clock, catalog, open_for_write};
+pub use accounts::{REMOVED_DIR, remove as remove_account};
+pub use args::{AccountsCommand, Cli, ColorChoice, Command, ExportFormat, IncidentCommand};
+pub use context::{
+    Clock, ForWrite, catalog, implied_account, open_for_tui, open_for_write, resolve_all, wanted,
+};
 pub use error::CliError;
 pub use ics_feed::{IcsFeedError, refresh_ics};
 pub use reminders::{RemindersCommand, install_offered, offer_plan, record_offer, should_offer};
@@ -29,7 +33,8 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
     use write::{mutate, title};
     let now = clock.now;
     match cmd {
-        Command::Status { json } => read::status(cli, paths, *json, clock),
+        Command::Status { json, all: true } => read::status_all(paths, *json, clock),
+        Command::Status { json, all: false } => read::status(cli, paths, *json, clock),
         Command::Due {
             quiet,
             exit_code,
@@ -72,7 +77,12 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
         Command::Personas { personas } => mutate(cli, paths, clock, |a, cl| {
             write::personas(a, cl, personas, clock)
         }),
-        Command::Compromised => mutate(cli, paths, clock, |a, cl| write::compromised(a, cl, clock)),
+        Command::Compromised => {
+            let msg =
+                write::apply_loaded(cli, paths, clock, |a, l| write::compromised(a, l, clock))?;
+            output::out(&format!("{}\n", crate::guard::clean(&msg, true)))?;
+            Ok(0)
+        }
         Command::Incident {
             command: IncidentCommand::Report { id },
         } => read::incident_report(cli, paths, *id, clock),
@@ -84,8 +94,8 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
         }
         Command::Checklists => read::checklists(paths),
         Command::Validate { files } => read::validate(files),
-        Command::History { json } => read::history(cli, paths, *json),
-        Command::Accounts => read::accounts(paths),
+        Command::History { json } => read::history(cli, paths, *json, clock),
+        Command::Accounts { command } => accounts::run(cli, paths, command.as_ref(), clock),
         Command::Walk { section } => walk::run(
             cli,
             paths,

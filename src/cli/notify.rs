@@ -1,18 +1,21 @@
 //! `lockstep notify`: what the daily job runs. Reads the state without the writer lock, sends one
-//! desktop notification per account with a review due or an incident open, and refreshes the
-//! calendar file named with `--ics`. Only an unreadable state is an error.
+//! desktop notification per account with a review due or an incident open (or whose checklist
+//! cannot be read), and refreshes the calendar file named with `--ics`. Only an unreadable state
+//! or checklist is an error.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::context::catalog_for;
+use super::context::resolve_all;
 use super::ics_feed;
 use super::{Cli, CliError, Clock, ExitStatus};
 use crate::checklist::Checklist;
-use crate::guard::line;
-use crate::notify::{self, AccountDue, Delivery, DueItem, DueState, Notifier, OpenCommand};
+use crate::guard::{clean, line};
+use crate::notify::{
+    self, AccountDue, Delivery, DueItem, DueState, Notification, Notifier, OpenCommand,
+};
 use crate::schedule::{self, Due};
 use crate::state::{Account, DEFAULT_ACCOUNT};
 use crate::store::{self, Paths};
@@ -51,14 +54,33 @@ pub fn account_due(
     });
     let due = AccountDue {
         account: name.to_string(),
-        label: Some(cl.service.clone()),
+        label: Some(account.label.clone().unwrap_or_else(|| cl.service.clone())),
         items,
         incident,
     };
     (due, warnings)
 }
 
-/// `lockstep notify [--ics FILE]`.
+/// The notification for an account whose checklist cannot be used: sent on every run (the daily
+/// job), so the reminder never goes quiet because of a checklist.
+fn unavailable_notification(name: &str, error: &str, open: &OpenCommand) -> Notification {
+    Notification {
+        account: name.to_string(),
+        summary: format!(
+            "lockstep: {}: its checklist cannot be read, reviews are not checked",
+            line(name)
+        ),
+        body: format!(
+            "{}\nFix the file (`lockstep validate FILE` shows what is wrong), then run: {}",
+            line(error),
+            line(&open.for_account(name))
+        ),
+        keys: Vec::new(),
+    }
+}
+
+/// `lockstep notify [--ics FILE]`. Exit status 2 when an account's checklist cannot be used (it
+/// is notified about, and the other accounts as usual).
 pub(super) fn notify(
     cli: &Cli,
     paths: &Paths,
@@ -69,30 +91,8 @@ pub(super) fn notify(
     for w in &loaded.warnings {
         eprintln!("lockstep: warning: {}", line(w));
     }
-    let state = loaded.state;
-    let chosen: Vec<(&String, &Account)> = state
-        .accounts
-        .iter()
-        .filter(|(name, _)| cli.account.as_ref().is_none_or(|w| w == *name))
-        .collect();
-    let ids: Vec<&str> = chosen.iter().map(|(_, a)| a.checklist.as_str()).collect();
-    let cat = catalog_for(paths, &ids);
-    let mut accounts = Vec::new();
-    for (name, acct) in chosen {
-        let Some(cl) = cat.get(&acct.checklist) else {
-            eprintln!(
-                "lockstep: warning: checklist '{}' of account '{}' is not available",
-                line(&acct.checklist),
-                line(name)
-            );
-            continue;
-        };
-        let (due, warnings) = account_due(name, cl, acct, clock.today);
-        for w in warnings {
-            eprintln!("lockstep: warning: account '{}': {}", line(name), line(&w));
-        }
-        accounts.push(due);
-    }
+    let mut state = loaded.state;
+    let resolved = resolve_all(paths, &state);
     let open = OpenCommand {
         data_dir: cli
             .data_dir
@@ -101,6 +101,32 @@ pub(super) fn notify(
             .map(|d| d.display().to_string()),
         default_account: DEFAULT_ACCOUNT.to_string(),
     };
+    let mut accounts = Vec::new();
+    let mut broken = Vec::new();
+    for (name, acct) in state
+        .accounts
+        .iter_mut()
+        .filter(|(name, _)| cli.account.as_ref().is_none_or(|w| w == *name))
+    {
+        let cl = match &resolved[name] {
+            Ok(r) => &r.loaded.checklist,
+            Err(e) => {
+                eprintln!(
+                    "lockstep: error: account '{}': {}",
+                    line(name),
+                    clean(&e.to_string(), true)
+                );
+                broken.push(unavailable_notification(name, &e.to_string(), &open));
+                continue;
+            }
+        };
+        acct.follow_aliases(cl, clock.now);
+        let (due, warnings) = account_due(name, cl, acct, clock.today);
+        for w in warnings {
+            eprintln!("lockstep: warning: account '{}': {}", line(name), line(&w));
+        }
+        accounts.push(due);
+    }
     let mut stdout = io::stdout().lock();
     let report = notify::run(
         &paths.data_dir,
@@ -110,9 +136,20 @@ pub(super) fn notify(
         &Notifier::system(),
         &mut stdout,
     );
+    let notifier = Notifier::system();
+    let mut sent = Vec::new();
+    for n in &broken {
+        match notifier.deliver(n, &mut stdout) {
+            Ok(d) => sent.push((n.account.clone(), d)),
+            Err(e) => eprintln!(
+                "lockstep: warning: cannot print the reminder for {}: {e}",
+                line(&n.account)
+            ),
+        }
+    }
     let _ = stdout.flush();
     drop(stdout);
-    for (account, delivery) in &report.sent {
+    for (account, delivery) in report.sent.iter().chain(&sent) {
         if let Delivery::Printed { reason } = delivery {
             eprintln!(
                 "lockstep: no desktop notification for '{}' ({}): printed instead",
@@ -138,7 +175,7 @@ pub(super) fn notify(
             eprintln!("lockstep: warning: {}", line(&e.to_string()));
         }
     }
-    Ok(0)
+    Ok(if broken.is_empty() { 0 } else { 2 })
 }
 
 #[cfg(test)]

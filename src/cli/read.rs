@@ -1,15 +1,16 @@
 //! Read-only commands: status, history, exports, incident report, the checklist catalog,
-//! validation, accounts, completions and the man page.
+//! validation, completions and the man page.
 
 use std::io;
 use std::path::PathBuf;
 
-use super::context::{Clock, catalog, open_existing, open_read};
+use super::context::{Clock, catalog, open_existing, open_read, print_notices};
 use super::output::{json_out, out};
 use super::{Cli, CliError, ExitStatus, ExportFormat};
 use crate::checklist::{self, Origin};
 use crate::export;
 use crate::guard::{clean, line};
+use crate::state::DEFAULT_ACCOUNT;
 use crate::store::{self, Paths};
 
 pub(super) fn status(
@@ -18,8 +19,8 @@ pub(super) fn status(
     json: bool,
     clock: Clock,
 ) -> Result<ExitStatus, CliError> {
-    let name = cli.account_name();
-    let Some((state, cl)) = open_read(cli, paths)? else {
+    let Some(view) = open_read(cli, paths, clock)? else {
+        let name = cli.named_account().unwrap_or(DEFAULT_ACCOUNT);
         if json {
             json_out(&serde_json::json!({"account": name, "started": false}))?;
         } else {
@@ -30,13 +31,68 @@ pub(super) fn status(
         }
         return Ok(0);
     };
-    let acct = &state.accounts[name];
+    let (cl, origin) = (&view.loaded.checklist, &view.loaded.origin);
+    let (name, acct) = (view.name.as_str(), view.acct());
     if json {
-        json_out(&export::json(&cl, name, acct, clock.today))?;
+        let mut v = export::json(cl, origin, name, acct, clock.today);
+        v["notices"] = serde_json::json!(view.notices);
+        json_out(&v)?;
     } else {
-        out(&export::status_text(&cl, name, acct, clock.today))?;
+        let mut text = export::status_text(cl, origin, name, acct, clock.today);
+        if !view.notices.is_empty() {
+            text.push('\n');
+            for n in &view.notices {
+                text.push_str(&format!("Note: {}\n", line(n)));
+            }
+            text.push_str("(These notes are recorded, and not repeated, at your next change.)\n");
+        }
+        out(&text)?;
     }
     Ok(0)
+}
+
+/// `lockstep status --all`: every account, worst first. An account whose checklist cannot be
+/// used is listed with why (exit 2), the others as usual.
+pub(super) fn status_all(paths: &Paths, json: bool, clock: Clock) -> Result<ExitStatus, CliError> {
+    let loaded = store::load(paths)?;
+    for w in &loaded.warnings {
+        eprintln!("{}", line(w));
+    }
+    let mut state = loaded.state;
+    let resolved = super::context::resolve_all(paths, &state);
+    for (name, r) in &resolved {
+        if let (Ok(r), Some(a)) = (r, state.accounts.get_mut(name)) {
+            a.follow_aliases(&r.loaded.checklist, clock.now);
+        }
+    }
+    let o = export::overview(
+        state.accounts.iter().map(|(name, a)| {
+            let c = match &resolved[name] {
+                Ok(r) => Ok(&r.loaded),
+                Err(e) => Err(e.to_string()),
+            };
+            (name.as_str(), a, c)
+        }),
+        clock.today,
+    );
+    if json {
+        json_out(&serde_json::to_value(&o).expect("json"))?;
+    } else if o.accounts.is_empty() {
+        out("No account is tracked yet. Run `lockstep` to start.\n")?;
+    } else {
+        out(&export::overview_text(&o))?;
+    }
+    let broken: Vec<_> = resolved.iter().filter(|(_, r)| r.is_err()).collect();
+    for (name, r) in &broken {
+        if let Err(e) = r {
+            eprintln!(
+                "lockstep: error: account '{}': {}",
+                line(name),
+                clean(&e.to_string(), true)
+            );
+        }
+    }
+    Ok(if broken.is_empty() { 0 } else { 2 })
 }
 
 pub(super) fn incident_report(
@@ -45,14 +101,17 @@ pub(super) fn incident_report(
     id: Option<u32>,
     clock: Clock,
 ) -> Result<ExitStatus, CliError> {
-    let (state, cl) = open_existing(cli, paths)?;
-    let name = cli.account_name();
+    let view = open_existing(cli, paths, clock)?;
+    print_notices(&view.name, &view.notices, true);
     let history = read_history(paths)?;
+    let acct = view.acct();
+    let events = acct.own_events(&view.name, |n| history.of(n));
     out(&export::incident_report(
-        &cl,
-        name,
-        &state.accounts[name],
-        history.of(name),
+        &view.loaded.checklist,
+        &view.loaded.origin,
+        &view.name,
+        acct,
+        &events,
         id,
         clock.now,
     )?)?;
@@ -66,14 +125,15 @@ pub(super) fn export(
     output: Option<&PathBuf>,
     clock: Clock,
 ) -> Result<ExitStatus, CliError> {
-    let (state, cl) = open_existing(cli, paths)?;
-    let name = cli.account_name();
-    let acct = &state.accounts[name];
+    let view = open_existing(cli, paths, clock)?;
+    print_notices(&view.name, &view.notices, true);
+    let (cl, origin) = (&view.loaded.checklist, &view.loaded.origin);
+    let (name, acct) = (view.name.as_str(), view.acct());
     let Clock { now, today } = clock;
     let text = match format {
-        ExportFormat::Md => export::markdown(&cl, name, acct, today),
-        ExportFormat::Json => export::json_text(&cl, name, acct, today),
-        ExportFormat::Ics => export::ics(&cl, name, acct, today, now),
+        ExportFormat::Md => export::markdown(cl, origin, name, acct, today),
+        ExportFormat::Json => export::json_text(cl, origin, name, acct, today),
+        ExportFormat::Ics => export::ics(cl, origin, name, acct, today, now),
     };
     match output {
         Some(f) if f.as_os_str() != "-" => {
@@ -93,6 +153,8 @@ pub(super) fn export(
     Ok(0)
 }
 
+/// `lockstep checklists`: what can be chosen by id (bundled, then the user's own), the user files
+/// that cannot (conflicts), and files with errors (on stderr; exit 2).
 pub(super) fn checklists(paths: &Paths) -> Result<ExitStatus, CliError> {
     let cat = catalog(paths);
     let mut s = String::new();
@@ -100,8 +162,12 @@ pub(super) fn checklists(paths: &Paths) -> Result<ExitStatus, CliError> {
         let c = &l.checklist;
         let steps: usize = c.sections.iter().map(|x| x.steps.len()).sum();
         let origin = match &l.origin {
-            Origin::Bundled(_) => "bundled".to_string(),
-            Origin::User(p) => p.display().to_string(),
+            Origin::Bundled => "bundled".to_string(),
+            Origin::File { path, sha256 } => format!(
+                "your file {}, sha256 {}",
+                path.display(),
+                checklist::short_sha(sha256)
+            ),
         };
         s.push_str(&format!(
             "{:<20} {} ({} sections, {steps} steps; updated {}; {})\n",
@@ -112,9 +178,15 @@ pub(super) fn checklists(paths: &Paths) -> Result<ExitStatus, CliError> {
             line(&origin)
         ));
     }
+    if !cat.conflicts.is_empty() {
+        s.push_str("\nConflicts (these files are not used by id):\n");
+        for c in &cat.conflicts {
+            s.push_str(&format!("  {}\n", line(&c.to_string())));
+        }
+    }
     if let Some(d) = paths.user_checklists() {
         s.push_str(&format!(
-            "Your own checklists go in {}\n",
+            "Your own checklists go in {} (a checklist is only as trustworthy as its author)\n",
             line(&d.display().to_string())
         ));
     }
@@ -155,10 +227,16 @@ fn read_history(paths: &Paths) -> Result<store::History, CliError> {
     Ok(h)
 }
 
-pub(super) fn history(cli: &Cli, paths: &Paths, json: bool) -> Result<ExitStatus, CliError> {
-    let (_, cl) = open_existing(cli, paths)?;
+pub(super) fn history(
+    cli: &Cli,
+    paths: &Paths,
+    json: bool,
+    clock: Clock,
+) -> Result<ExitStatus, CliError> {
+    let view = open_existing(cli, paths, clock)?;
+    let cl = &view.loaded.checklist;
     let history = read_history(paths)?;
-    let events = history.of(cli.account_name());
+    let events = view.acct().own_events(&view.name, |n| history.of(n));
     if json {
         let v: Vec<_> = events.iter().rev().collect();
         json_out(&serde_json::to_value(v).expect("json"))?;
@@ -168,21 +246,11 @@ pub(super) fn history(cli: &Cli, paths: &Paths, json: bool) -> Result<ExitStatus
             s.push_str(&format!(
                 "{}  {}\n",
                 e.at.format("%Y-%m-%dT%H:%M:%SZ"),
-                line(&e.kind.describe(Some(&cl)))
+                line(&e.kind.describe(Some(cl)))
             ));
         }
         out(&s)?;
     }
-    Ok(0)
-}
-
-pub(super) fn accounts(paths: &Paths) -> Result<ExitStatus, CliError> {
-    let loaded = store::load(paths)?;
-    let mut s = String::new();
-    for (name, a) in &loaded.state.accounts {
-        s.push_str(&format!("{:<20} {}\n", line(name), line(&a.checklist)));
-    }
-    out(&s)?;
     Ok(0)
 }
 

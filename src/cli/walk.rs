@@ -5,7 +5,7 @@
 use std::io::{BufRead, Write};
 
 use super::context::Clock;
-use super::write::apply;
+use super::write::{apply, apply_loaded};
 use super::{Cli, CliError, ExitStatus};
 use crate::checklist::{SectionKind, Step};
 use crate::guard::line;
@@ -35,7 +35,8 @@ pub fn run(
 ) -> Result<ExitStatus, CliError> {
     // Recorded at once like the TUI does for a new account (so `lockstep due` knows it); the
     // lock is released and taken again for each answer.
-    let (acct, cl) = apply(cli, paths, clock(), |a, cl| Ok((a.clone(), cl.clone())))?;
+    let (acct, loaded) = apply_loaded(cli, paths, clock(), |a, l| Ok((a.clone(), l.clone())))?;
+    let cl = &loaded.checklist;
     let sections: Vec<String> = match section {
         Some(id) => {
             let s = cl
@@ -59,6 +60,10 @@ pub fn run(
     };
     let w = |out: &mut dyn Write, text: &str| writeln!(out, "{}", line(text)).map_err(io_err);
     w(out, &format!("{} - plain walkthrough", cl.title))?;
+    w(out, &format!("Checklist: {}", loaded.describe()))?;
+    if let Some(stale) = crate::checklist::staleness(cl, clock().today) {
+        w(out, &format!("Note: {stale}"))?;
+    }
     if !acct.personas_chosen {
         w(
             out,
@@ -94,7 +99,7 @@ pub fn run(
             w(out, "")?;
             print_step(out, &acct, step, i + 1, steps.len())?;
             match ask(cli, paths, &clock, step, input, out)? {
-                Answer::Saved(updated) => acct = updated,
+                Answer::Saved(updated) => acct = *updated,
                 Answer::Next => {}
                 Answer::Quit => {
                     w(out, "Bye. Your answers are saved.")?;
@@ -139,6 +144,9 @@ fn print_step(
     for warning in &step.warnings {
         text.push(format!("Warning: {warning}"));
     }
+    for url in &step.links {
+        text.push(format!("Link: {}", crate::checklist::link(url).describe()));
+    }
     if let Some(note) = acct.note(&step.id) {
         text.push(format!("Your note: {note}"));
     }
@@ -161,7 +169,7 @@ fn read(input: &mut impl BufRead) -> Result<Option<String>, CliError> {
 /// What an answer did.
 enum Answer {
     /// A change was saved: the account as saved.
-    Saved(Account),
+    Saved(Box<Account>),
     Next,
     Quit,
 }
@@ -233,7 +241,7 @@ fn ask(
         match result {
             Ok((msg, acct)) => {
                 reply(out, msg)?;
-                return Ok(Answer::Saved(acct));
+                return Ok(Answer::Saved(Box::new(acct)));
             }
             // A refused answer (an empty skip reason, a secret) is said; the step is asked again.
             Err(CliError::Op(e)) => reply(out, &format!("Not saved: {e}"))?,

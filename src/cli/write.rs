@@ -1,10 +1,10 @@
 //! Commands that change progress: each loads under the lock, applies one domain operation, saves
 //! and prints one line.
 
-use super::context::{Clock, open_for_write};
+use super::context::{Clock, ForWrite, open_for_write, print_notices};
 use super::output::out;
 use super::{Cli, CliError, ExitStatus, IncidentCommand};
-use crate::checklist::Checklist;
+use crate::checklist::{Checklist, Loaded};
 use crate::guard::{clean, line};
 use crate::schedule;
 use crate::state::{Account, OpError};
@@ -36,11 +36,29 @@ pub(super) fn apply<R>(
     clock: Clock,
     f: impl FnOnce(&mut Account, &Checklist) -> Result<R, CliError>,
 ) -> Result<R, CliError> {
-    let (mut st, mut state, cl) = open_for_write(cli, paths, clock)?;
-    let acct = state.accounts.get_mut(cli.account_name()).expect("created");
-    let r = f(acct, &cl)?;
+    apply_loaded(cli, paths, clock, |a, l| f(a, &l.checklist))
+}
+
+/// Like [`apply`], with the checklist's origin too (for commands that show steps).
+pub(super) fn apply_loaded<R>(
+    cli: &Cli,
+    paths: &Paths,
+    clock: Clock,
+    f: impl FnOnce(&mut Account, &Loaded) -> Result<R, CliError>,
+) -> Result<R, CliError> {
+    let ForWrite {
+        mut store,
+        mut state,
+        name,
+        loaded,
+        notices,
+        ..
+    } = open_for_write(cli, paths, clock)?;
+    print_notices(&name, &notices, false);
+    let acct = state.accounts.get_mut(&name).expect("opened");
+    let r = f(acct, &loaded)?;
     acct.settle(clock.today);
-    st.save(&mut state)?;
+    store.save(&mut state)?;
     super::ics_feed::refresh_after_save(paths, &state, clock);
     Ok(r)
 }
@@ -117,11 +135,13 @@ pub(super) fn personas(
     })
 }
 
-pub(super) fn compromised(
-    a: &mut Account,
-    cl: &Checklist,
-    clock: Clock,
-) -> Result<String, CliError> {
+pub(super) fn compromised(a: &mut Account, l: &Loaded, clock: Clock) -> Result<String, CliError> {
+    let cl = &l.checklist;
+    // Like the TUI: without emergency steps there is nothing to open an incident with (an open
+    // one can still be shown and closed).
+    if cl.emergency().is_none() && a.open_incident().is_none() {
+        return Err(OpError::NoEmergencySection.into());
+    }
     let had = a.open_incident().map(|i| i.id);
     let id = a.open_compromise(cl, clock.now);
     let mut s = String::new();
@@ -137,7 +157,10 @@ pub(super) fn compromised(
             clock.now.format("%Y-%m-%d %H:%M UTC")
         ),
     });
-    s.push_str("Do these now, in order:\n");
+    s.push_str(&format!(
+        "Do these now, in order (checklist: {}):\n",
+        l.describe()
+    ));
     if let Some(em) = cl.emergency() {
         let inc = a.open_incident().expect("just opened");
         for (i, t) in em.steps.iter().enumerate() {

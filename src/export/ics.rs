@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 
-use crate::checklist::{Checklist, Section};
+use crate::checklist::{Checklist, Origin, Section};
 use crate::guard::clean;
 use crate::schedule::{self, Due, ReviewStatus};
 use crate::state::Account;
@@ -27,6 +27,7 @@ const SEQUENCE_PER_INCIDENT: i64 = 1000;
 pub struct IcsAccount<'a> {
     pub name: &'a str,
     pub checklist: &'a Checklist,
+    pub origin: &'a Origin,
     pub account: &'a Account,
 }
 
@@ -34,6 +35,7 @@ pub struct IcsAccount<'a> {
 /// [`ics_feed`] for what each event holds.
 pub fn ics(
     cl: &Checklist,
+    origin: &Origin,
     account_name: &str,
     account: &Account,
     today: NaiveDate,
@@ -42,15 +44,20 @@ pub fn ics(
     let one = IcsAccount {
         name: account_name,
         checklist: cl,
+        origin,
         account,
     };
-    calendar(&format!("lockstep ({account_name})"), &[one], today, now)
+    let name = account.display(account_name);
+    calendar(&format!("lockstep ({name})"), &[one], today, now)
 }
 
 /// RFC 5545 calendar with the events of several accounts (the file `reminders install --ics`
 /// keeps current). Each recurring review of an account whose setup has started is one all-day
 /// event:
 ///
+/// - its SUMMARY names the account by its label ("Mom's Crypto.com: Monthly review"), else by
+///   the service, with the account's name added when another account in the calendar would
+///   show the same ("Crypto.com (mom): Monthly review"), so no two accounts share a title;
 /// - dated on its next due date, or `today` while it is due, overdue or made due by an incident
 ///   (so a calendar refreshed daily shows it until it is done); snoozes only hide the in-app
 ///   reminder and do not move it;
@@ -87,9 +94,19 @@ fn calendar(
     ics_line(&mut out, &format!("X-WR-CALNAME:{}", ics_text(name)));
     let stamp = stamp(now);
     for a in accounts {
+        // Two accounts that would show the same name get their account names added.
+        let shared = accounts
+            .iter()
+            .filter(|b| base_name(b) == base_name(a))
+            .count()
+            > 1;
+        let who = match (&a.account.label, shared) {
+            (None, true) => format!("{} ({})", base_name(a), a.name),
+            _ => base_name(a).to_string(),
+        };
         for review in schedule::reviews(a.checklist, a.account, today) {
             if let Some(section) = a.checklist.section(&review.section) {
-                event(&mut out, a, section, &review, today, &stamp);
+                event(&mut out, a, &who, section, &review, today, &stamp);
             }
         }
     }
@@ -135,6 +152,7 @@ fn stamp(now: DateTime<Utc>) -> String {
 fn event(
     out: &mut String,
     a: &IcsAccount<'_>,
+    who: &str,
     section: &Section,
     review: &ReviewStatus,
     today: NaiveDate,
@@ -148,7 +166,7 @@ fn event(
     };
     let end = date.checked_add_days(Days::new(1)).and_then(ics_date);
     let cl = a.checklist;
-    let summary = format!("{}: {}", cl.service, section.title);
+    let summary = format!("{who}: {}", section.title);
     ics_line(out, "BEGIN:VEVENT");
     ics_line(
         out,
@@ -175,7 +193,7 @@ fn event(
         out,
         &format!(
             "DESCRIPTION:{}",
-            ics_text(&review_description(cl, section, review, a.name, a.account))
+            ics_text(&review_description(a, section, review))
         ),
     );
     ics_line(out, "TRANSP:TRANSPARENT");
@@ -190,21 +208,26 @@ fn event(
     ics_line(out, "END:VEVENT");
 }
 
+/// Who an event is for, as its SUMMARY starts: the account's label, else the service.
+fn base_name<'a>(a: &'a IcsAccount<'_>) -> &'a str {
+    a.account
+        .label
+        .as_deref()
+        .unwrap_or(a.checklist.service.as_str())
+}
+
 /// The plain-text body of a review reminder (escaped later).
-fn review_description(
-    cl: &Checklist,
-    section: &Section,
-    review: &ReviewStatus,
-    account_name: &str,
-    account: &Account,
-) -> String {
+fn review_description(a: &IcsAccount<'_>, section: &Section, review: &ReviewStatus) -> String {
+    let (cl, account) = (a.checklist, a.account);
     let every = schedule::interval_label(review.every_months);
     let last = review
         .last
         .map_or_else(|| "never".to_string(), |d| d.to_string());
     let mut s = format!(
-        "{} of your {} account \"{account_name}\" (repeats {every}; last done {last}).\n",
-        section.title, cl.service
+        "{} of your {} account \"{}\" (repeats {every}; last done {last}).\n",
+        section.title,
+        cl.service,
+        account.label_and_name(a.name)
     );
     match review.due {
         Due::Overdue { next, .. } => {
@@ -225,6 +248,7 @@ fn review_description(
             let _ = writeln!(s, "  Note: {note}");
         }
     }
+    let _ = writeln!(s, "\nChecklist: {}", a.origin.describe(cl));
     s.push('\n');
     s.push_str(ICS_HINT);
     s

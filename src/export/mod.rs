@@ -1,5 +1,6 @@
 //! Exports: iCalendar (RFC 5545) reminders, Markdown and JSON progress, the plain-text status
-//! report, and incident reports.
+//! report, the overview of every account, and incident reports. Each says whose checklist it
+//! follows (bundled, or the user's file with its sha256).
 //!
 //! Pure functions: the caller passes `now` (UTC) and the user's local `today`; nothing here reads
 //! the clock or touches the file system. Every piece of user- or checklist-provided text goes
@@ -7,6 +8,7 @@
 //! visible `\u{..}` escapes instead of acting on a terminal or a calendar client.
 
 mod ics;
+mod overview;
 mod progress;
 mod report;
 mod text;
@@ -14,6 +16,7 @@ mod text;
 pub use ics::{
     ICS_HINT, ICS_LINE_OCTETS, IcsAccount, event_date, ics, ics_feed, ics_text, sequence,
 };
+pub use overview::{AccountRow, DueReview, NOT_COMPARABLE, Overview, overview, overview_text};
 pub use progress::{json, json_text, markdown};
 pub use report::{ReportError, elapsed, incident_report};
 pub use text::status_text;

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
 use super::{md, md_quote, persona_titles, ts};
-use crate::checklist::{Checklist, Section, SectionKind, Step};
+use crate::checklist::{Checklist, Origin, Section, SectionKind, Step, link, staleness};
 use crate::schedule;
 use crate::score;
 use crate::state::{Account, Status};
@@ -14,12 +14,22 @@ use crate::state::{Account, Status};
 /// Progress report as Markdown: account, checklist, personas, score (or the open incident),
 /// per setup section a checkbox list with notes, and per recurring review its last completion,
 /// state and next due date. Only steps that apply to the account's personas are listed.
-pub fn markdown(cl: &Checklist, account_name: &str, account: &Account, today: NaiveDate) -> String {
+pub fn markdown(
+    cl: &Checklist,
+    origin: &Origin,
+    account_name: &str,
+    account: &Account,
+    today: NaiveDate,
+) -> String {
     let sc = score::score(cl, account, today);
     let mut out = String::new();
     let _ = writeln!(out, "# lockstep progress: {}", md(&cl.title));
     out.push('\n');
-    let _ = writeln!(out, "- Account: {}", md(account_name));
+    let _ = writeln!(
+        out,
+        "- Account: {}",
+        md(&account.label_and_name(account_name))
+    );
     let _ = writeln!(
         out,
         "- Checklist: {} (`{}`, updated {})",
@@ -27,6 +37,10 @@ pub fn markdown(cl: &Checklist, account_name: &str, account: &Account, today: Na
         md(&cl.id),
         cl.updated
     );
+    let _ = writeln!(out, "- Source: {}", md(&origin.describe(cl)));
+    if let Some(w) = staleness(cl, today) {
+        let _ = writeln!(out, "- Note: {}", md(&w));
+    }
     let personas = persona_titles(cl, account);
     if personas.is_empty() {
         let _ = writeln!(out, "- Personas: none (general steps only)");
@@ -88,6 +102,7 @@ pub fn markdown(cl: &Checklist, account_name: &str, account: &Account, today: Na
             if let Some(note) = account.note(&step.id) {
                 md_quote(&mut out, "  ", note);
             }
+            links(&mut out, step);
         }
     }
 
@@ -128,6 +143,13 @@ pub fn markdown(cl: &Checklist, account_name: &str, account: &Account, today: Na
         }
     }
     out
+}
+
+/// A step's links as plain URLs after their host (never a text that hides where a link goes).
+fn links(out: &mut String, step: &Step) {
+    for url in &step.links {
+        let _ = writeln!(out, "  - Link: {}", md(&link(url).describe()));
+    }
 }
 
 /// The state of one step as (status, at, reason, incident) for JSON.
@@ -180,14 +202,22 @@ fn step_json(section: &Section, step: &Step, account: &Account) -> Value {
 }
 
 /// The progress report as JSON:
-/// `{"account", "checklist", "checklist_title", "service", "date", "personas", "score",
+/// `{"account", "label"?, "checklist", "checklist_title", "service", "updated", "stale",
+/// "source": {"kind": "bundled", "lockstep"} | {"kind": "file", "path", "sha256"}, "date",
+/// "personas", "score",
 /// "sections": [{"id", "title", "kind", "steps": [{"id", "title", "status", "at"?, "reason"?,
 /// "incident"?, "note"?}]}], "reviews": [..], "open_incident": id | null}`.
 ///
 /// `status` is `todo`, `done`, `skipped`, `not_applicable` or `reverify` for setup steps; review
 /// items are `done` while checked in an unfinished run, emergency steps while done in the open
 /// incident. Only steps that apply to the account's personas are listed.
-pub fn json(cl: &Checklist, account_name: &str, account: &Account, today: NaiveDate) -> Value {
+pub fn json(
+    cl: &Checklist,
+    origin: &Origin,
+    account_name: &str,
+    account: &Account,
+    today: NaiveDate,
+) -> Value {
     let sections: Vec<Value> = cl
         .sections
         .iter()
@@ -200,18 +230,31 @@ pub fn json(cl: &Checklist, account_name: &str, account: &Account, today: NaiveD
             })
         })
         .collect();
-    json!({
+    let source = match origin {
+        Origin::Bundled => json!({"kind": "bundled", "lockstep": env!("CARGO_PKG_VERSION")}),
+        Origin::File { path, sha256 } => {
+            json!({"kind": "file", "path": path.display().to_string(), "sha256": sha256})
+        }
+    };
+    let mut v = json!({
         "account": account_name,
         "checklist": cl.id,
         "checklist_title": cl.title,
         "service": cl.service,
+        "updated": cl.updated,
+        "stale": crate::checklist::is_stale(cl, today),
+        "source": source,
         "date": today,
         "personas": account.personas,
         "score": score::score(cl, account, today),
         "sections": sections,
         "reviews": schedule::reviews(cl, account, today),
         "open_incident": account.open_incident().map(|i| i.id),
-    })
+    });
+    if let Some(l) = &account.label {
+        v["label"] = json!(l);
+    }
+    v
 }
 
 /// [`json`] as pretty-printed text ready to print or write, ending with a newline. Bidi and C1
@@ -219,11 +262,12 @@ pub fn json(cl: &Checklist, account_name: &str, account: &Account, today: NaiveD
 /// [`crate::guard::json_safe`]: the JSON value is unchanged.
 pub fn json_text(
     cl: &Checklist,
+    origin: &Origin,
     account_name: &str,
     account: &Account,
     today: NaiveDate,
 ) -> String {
-    let v = json(cl, account_name, account, today);
+    let v = json(cl, origin, account_name, account, today);
     let text = serde_json::to_string_pretty(&v).expect("a JSON value always serialises");
     let mut out = crate::guard::json_safe(&text);
     out.push('\n');

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 
 use super::{md, ts};
-use crate::checklist::Checklist;
+use crate::checklist::{Checklist, Origin};
 use crate::state::{Account, Event, EventKind, Incident};
 
 /// Why a report could not be made.
@@ -18,7 +18,7 @@ pub enum ReportError {
 }
 
 fn step_title(cl: &Checklist, id: &str) -> String {
-    cl.step(id)
+    crate::checklist::step_by_any_id(cl, id)
         .map_or_else(|| id.to_string(), |(_, s)| s.title.clone())
 }
 
@@ -47,6 +47,7 @@ fn pick_incident(account: &Account, incident: Option<u32>) -> Result<&Incident, 
 /// one. Errors when the account has no incidents or the id does not exist.
 pub fn incident_report(
     cl: &Checklist,
+    origin: &Origin,
     account_name: &str,
     account: &Account,
     history: &[Event],
@@ -57,8 +58,13 @@ pub fn incident_report(
     let mut out = String::new();
     let _ = writeln!(out, "# Incident #{}", inc.id);
     out.push('\n');
-    let _ = writeln!(out, "- Account: {}", md(account_name));
+    let _ = writeln!(
+        out,
+        "- Account: {}",
+        md(&account.label_and_name(account_name))
+    );
     let _ = writeln!(out, "- Service: {} ({})", md(&cl.service), md(&cl.title));
+    let _ = writeln!(out, "- Checklist: {}", md(&origin.describe(cl)));
     let _ = writeln!(out, "- Opened: {}", ts(inc.opened));
     match &inc.closed {
         Some(c) => {

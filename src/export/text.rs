@@ -2,16 +2,31 @@
 
 use chrono::NaiveDate;
 
-use crate::checklist::{Checklist, SectionKind};
+use crate::checklist::{Checklist, Origin, SectionKind, staleness};
 use crate::guard::line;
 use crate::schedule;
 use crate::score;
 use crate::state::{Account, Status};
 
-/// The plain-text status report.
-pub fn status_text(cl: &Checklist, name: &str, acct: &Account, today: NaiveDate) -> String {
+/// The plain-text status report: whose checklist it is (bundled or the user's file, and how old),
+/// then progress per section, the score and the reviews.
+pub fn status_text(
+    cl: &Checklist,
+    origin: &Origin,
+    name: &str,
+    acct: &Account,
+    today: NaiveDate,
+) -> String {
     let mut s = String::new();
-    s.push_str(&format!("{} (account: {})\n", line(&cl.title), line(name)));
+    s.push_str(&format!(
+        "{} (account: {})\n",
+        line(&cl.title),
+        line(&acct.label_and_name(name))
+    ));
+    s.push_str(&format!("Checklist: {}\n", line(&origin.describe(cl))));
+    if let Some(w) = staleness(cl, today) {
+        s.push_str(&format!("Note: {}\n", line(&w)));
+    }
     if !acct.personas.is_empty() {
         s.push_str(&format!("Personas: {}\n", acct.personas.join(", ")));
     }

@@ -94,18 +94,68 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         reason: String,
     },
+    /// An account that an earlier lockstep had silently put on a user file keeps that file, now
+    /// recorded as its choice.
+    ChecklistFileKept {
+        file: String,
+    },
+    /// The followed user checklist file changed since the account last saw it.
+    ChecklistChanged {
+        file: String,
+        /// The file's new sha256.
+        sha256: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        added: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        removed: Vec<String>,
+        /// Steps whose text (or weight, personas ...) changed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        changed: Vec<String>,
+        /// "old -> new": a step that lists its former id.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        renamed: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sections_added: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sections_removed: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sections_changed: Vec<String>,
+    },
+    /// `lockstep accounts set-checklist`: the account follows another checklist.
+    ChecklistSet {
+        checklist: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file: Option<String>,
+    },
+    /// Progress recorded under a former id now follows the step or section that lists it.
+    ProgressMoved {
+        from: String,
+        to: String,
+    },
+    /// The state holds progress for ids the checklist no longer has (kept, not counted).
+    ProgressOrphaned {
+        ids: Vec<String>,
+    },
+    AccountRenamed {
+        from: String,
+        to: String,
+    },
+    AccountLabelled {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
+    },
 }
 
 impl EventKind {
     /// A one-line human description.
     pub fn describe(&self, cl: Option<&Checklist>) -> String {
         let title = |id: &str| {
-            cl.and_then(|c| c.step(id))
+            cl.and_then(|c| crate::checklist::step_by_any_id(c, id))
                 .map(|(_, s)| format!("{} ({id})", s.title))
                 .unwrap_or_else(|| id.to_string())
         };
         let section = |id: &str| {
-            cl.and_then(|c| c.section(id))
+            cl.and_then(|c| crate::checklist::section_by_any_id(c, id))
                 .map(|s| s.title.clone())
                 .unwrap_or_else(|| id.to_string())
         };
@@ -181,7 +231,79 @@ impl EventKind {
                     restored.len()
                 )
             }
+            EventKind::ChecklistFileKept { file } => {
+                format!("Follows your checklist file {file} (recorded as this account's choice)")
+            }
+            EventKind::ChecklistChanged {
+                file,
+                sha256,
+                added,
+                removed,
+                changed,
+                renamed,
+                sections_added,
+                sections_removed,
+                sections_changed,
+            } => {
+                let what = change_summary(&[
+                    ("step added", "steps added", added),
+                    ("step removed", "steps removed", removed),
+                    ("step changed", "steps changed", changed),
+                    ("step renamed", "steps renamed", renamed),
+                    ("section added", "sections added", sections_added),
+                    ("section removed", "sections removed", sections_removed),
+                    ("section changed", "sections changed", sections_changed),
+                ]);
+                format!(
+                    "Checklist file {file} changed (sha256 {}): {what}",
+                    crate::checklist::short_sha(sha256)
+                )
+            }
+            EventKind::ChecklistSet {
+                checklist,
+                file: None,
+            } => format!("Now follows the bundled checklist {checklist}"),
+            EventKind::ChecklistSet {
+                checklist,
+                file: Some(f),
+            } => format!("Now follows checklist {checklist} from your file {f}"),
+            EventKind::ProgressMoved { from, to } => {
+                format!(
+                    "Progress recorded under {from} now follows {} (renamed)",
+                    title(to)
+                )
+            }
+            EventKind::ProgressOrphaned { ids } => format!(
+                "Progress kept for ids the checklist no longer has: {}",
+                ids.join(", ")
+            ),
+            EventKind::AccountRenamed { from, to } => {
+                format!("Account renamed from {from} to {to}")
+            }
+            EventKind::AccountLabelled { label: Some(l) } => format!("Label set: {l}"),
+            EventKind::AccountLabelled { label: None } => "Label removed".into(),
         }
+    }
+}
+
+/// "2 steps added (a, b); 1 step removed (c)", or "no step or section changed".
+pub fn change_summary(parts: &[(&str, &str, &Vec<String>)]) -> String {
+    let said: Vec<String> = parts
+        .iter()
+        .filter(|(_, _, ids)| !ids.is_empty())
+        .map(|(one, many, ids)| {
+            let n = ids.len();
+            format!(
+                "{n} {} ({})",
+                if n == 1 { one } else { many },
+                ids.join(", ")
+            )
+        })
+        .collect();
+    if said.is_empty() {
+        "no step or section changed".into()
+    } else {
+        said.join("; ")
     }
 }
 

@@ -3,13 +3,15 @@
 //! matter, the user's local `today`.
 
 mod event;
+mod follow;
 mod model;
 mod ops;
 mod time;
 mod unique;
 mod v1;
 
-pub use event::EventKind;
+pub use event::{EventKind, change_summary};
+pub use follow::{MAX_LABEL, Orphan, Switched};
 pub use model::*;
 pub use ops::OpError;
 pub use time::fast_utc;

@@ -3,6 +3,7 @@
 //! the separate history log by the store.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -59,10 +60,52 @@ pub struct Account {
     pub reviews: BTreeMap<String, Review>,
     #[serde(default)]
     pub incidents: Vec<Incident>,
+    /// A display name ("Mom's Crypto.com") shown instead of the account's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The user checklist file this account follows (an absolute path), chosen explicitly.
+    /// Absent: the bundled checklist `checklist`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklist_file: Option<PathBuf>,
+    /// What this account last saw of its checklist, recorded at each change (absent in files
+    /// written before lockstep kept it): tells what changed in a user checklist since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<Seen>,
+    /// Names the account had before `lockstep accounts rename` (its older history is logged
+    /// under them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_names: Vec<FormerName>,
     /// Changes recorded since the state was loaded, oldest first: the store appends them to the
     /// history log on the next save (the full history is read from there on demand).
     #[serde(skip)]
     pub new_events: Vec<Event>,
+}
+
+/// What an account last saw of its checklist.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seen {
+    /// The sha256 of the followed user checklist file; absent for a bundled checklist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// A digest of each step of the followed file (id -> digest).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub steps: BTreeMap<String, String>,
+    /// A digest of each section of the followed file without its steps (id -> digest).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sections: BTreeMap<String, String>,
+    /// Progress the checklist has no step or section for, as last reported (`step:ID`,
+    /// `review:ID`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orphans: Vec<String>,
+}
+
+/// A name an account had until it was renamed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormerName {
+    pub name: String,
+    pub until: DateTime<Utc>,
 }
 
 /// The current status of one setup step. Written as `{"state": "done", "at": ...}`; read through
@@ -340,6 +383,8 @@ pub struct Event {
 }
 
 impl Account {
+    /// A new account following the bundled checklist `checklist` (set `checklist_file` for a
+    /// user file).
     pub fn new(checklist: &str, now: DateTime<Utc>) -> Account {
         Account {
             checklist: checklist.to_string(),
@@ -350,6 +395,12 @@ impl Account {
             steps: BTreeMap::new(),
             reviews: BTreeMap::new(),
             incidents: Vec::new(),
+            label: None,
+            checklist_file: None,
+            // A new account has seen nothing yet, and is never mistaken for one saved by an
+            // earlier lockstep (see `Account::observe`).
+            seen: Some(Seen::default()),
+            former_names: Vec::new(),
             new_events: vec![Event {
                 at: now,
                 kind: EventKind::AccountCreated {

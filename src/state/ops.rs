@@ -43,6 +43,18 @@ pub enum OpError {
     NotDue { section: String, state: String },
     #[error("'{0}' has no snoozed reminder")]
     NotSnoozed(String),
+    #[error(
+        "incident #{0} is open: close it (`lockstep incident close TEXT`) or cancel it first; its \
+         emergency steps belong to the current checklist"
+    )]
+    IncidentOpen(u32),
+    #[error("a label has at most {0} characters")]
+    LabelTooLong(usize),
+    #[error(
+        "this checklist has no emergency section, so there are no emergency steps to open an \
+         incident with; contact the service's support directly"
+    )]
+    NoEmergencySection,
 }
 
 impl Account {

@@ -382,3 +382,70 @@ fn statuses_read_strictly() {
         r#"{"state":"skipped","at":"1970-01-01T00:00:00Z","reason":"later"}"#
     );
 }
+
+#[test]
+fn a_former_id_moves_its_progress_but_never_overwrites_the_current_one() {
+    let mut c = cl();
+    c.sections[0].steps[0].aliases = vec!["old-2fa".into()];
+    let first = c.sections[0].steps[0].id.clone();
+    let mut a = Account::new("crypto-com", t(0));
+    // Recorded under the former id only: it moves.
+    a.steps.insert(
+        "old-2fa".into(),
+        StepState {
+            status: Status::Done { at: t(1) },
+            note: Some("app on phone".into()),
+        },
+    );
+    assert_eq!(
+        a.follow_aliases(&c, t(2)),
+        [("old-2fa".to_string(), first.clone())]
+    );
+    assert!(a.status(&first).is_done());
+    assert_eq!(a.note(&first), Some("app on phone"));
+    assert!(!a.steps.contains_key("old-2fa"));
+    // Both have a status: the current one stays, the former one is kept (and reported).
+    a.steps.insert(
+        "old-2fa".into(),
+        StepState {
+            status: Status::Skipped {
+                at: t(3),
+                reason: "later".into(),
+            },
+            note: None,
+        },
+    );
+    a.follow_aliases(&c, t(4));
+    assert!(a.status(&first).is_done());
+    assert!(matches!(a.status("old-2fa"), Status::Skipped { .. }));
+    let o = a.orphans(&c);
+    assert_eq!(o.len(), 1);
+    assert_eq!(o[0].describe(), "old-2fa (step: skipped: later)");
+    // Reported once: observing again with nothing new says nothing.
+    let origin = crate::checklist::Origin::Bundled;
+    assert_eq!(a.observe("a", &c, &origin, &[], t(5)).len(), 1);
+    assert!(a.observe("a", &c, &origin, &[], t(6)).is_empty());
+}
+
+#[test]
+fn own_events_follow_renames_and_ignore_an_earlier_holder_of_the_name() {
+    let ev = |h: u32| Event {
+        at: t(h),
+        kind: EventKind::StepDone { step: "x".into() },
+    };
+    let log = std::collections::BTreeMap::from([
+        // "old" held by a removed account at 1, then by this one from 2 until it was renamed
+        // at 5; "new" after that.
+        ("old".to_string(), vec![ev(1), ev(3), ev(4)]),
+        ("new".to_string(), vec![ev(6), ev(7)]),
+    ]);
+    let mut a = Account::new("crypto-com", t(2));
+    a.renamed("old", "new", t(5));
+    let of = |n: &str| log.get(n).map_or(&[][..], |v| v.as_slice());
+    let hours: Vec<_> = a
+        .own_events("new", of)
+        .iter()
+        .map(|e| e.at.format("%H").to_string())
+        .collect();
+    assert_eq!(hours, ["03", "04", "06", "07"]);
+}

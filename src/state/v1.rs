@@ -69,6 +69,10 @@ impl StateV1 {
                 steps: a.steps,
                 reviews: a.reviews,
                 incidents: a.incidents,
+                label: None,
+                checklist_file: None,
+                seen: None,
+                former_names: Vec::new(),
                 new_events: Vec::new(),
             };
             history.push((name.clone(), a.history));

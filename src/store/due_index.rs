@@ -13,10 +13,9 @@ use std::io::Write;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::state::{Account, Incident, Review, State};
+use crate::state::{Account, State};
 
 /// File name of the index in the data directory.
 pub const DUE_INDEX_FILE: &str = "due-index.json";
@@ -32,19 +31,9 @@ struct DueIndex {
     state_len: u64,
     state_mtime_ns: i64,
     rev: u64,
-    accounts: BTreeMap<String, DueAccount>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct DueAccount {
-    checklist: String,
-    created: chrono::DateTime<chrono::Utc>,
-    #[serde(default)]
-    setup_started: Option<NaiveDate>,
-    #[serde(default)]
-    reviews: BTreeMap<String, Review>,
-    #[serde(default)]
-    open_incident: Option<Incident>,
+    /// Each account without its step statuses and closed incidents (the bulk of the state), its
+    /// setup start filled in from them.
+    accounts: BTreeMap<String, Account>,
 }
 
 fn stamp(state_file: &Path) -> Option<(u64, i64)> {
@@ -66,16 +55,12 @@ pub fn write(dir: &Path, state_file: &Path, state: &State) {
             .accounts
             .iter()
             .map(|(name, a)| {
-                (
-                    name.clone(),
-                    DueAccount {
-                        checklist: a.checklist.clone(),
-                        created: a.created,
-                        setup_started: a.setup_started_on(),
-                        reviews: a.reviews.clone(),
-                        open_incident: a.open_incident().cloned(),
-                    },
-                )
+                let mut light = a.clone();
+                light.setup_started = a.setup_started_on();
+                light.steps.clear();
+                light.incidents.retain(|i| i.closed.is_none());
+                light.new_events.clear();
+                (name.clone(), light)
             })
             .collect(),
     };
@@ -102,7 +87,7 @@ pub fn write(dir: &Path, state_file: &Path, state: &State) {
 }
 
 /// The state as far as `due` needs it, from the index, when the index matches the state file.
-/// Accounts hold only their checklist, creation time, setup start, reviews and open incident.
+/// Accounts hold no step statuses and only an open incident.
 pub fn read(dir: &Path, state_file: &Path) -> Option<State> {
     let bytes = crate::fileio::read_bounded(&dir.join(DUE_INDEX_FILE), INDEX_LIMIT).ok()??;
     let index: DueIndex = serde_json::from_slice(&bytes).ok()?;
@@ -110,17 +95,9 @@ pub fn read(dir: &Path, state_file: &Path) -> Option<State> {
     if index.version != INDEX_VERSION || index.state_len != len || index.state_mtime_ns != mtime {
         return None;
     }
-    let mut state = State {
+    Some(State {
         rev: index.rev,
+        accounts: index.accounts,
         ..State::default()
-    };
-    for (name, a) in index.accounts {
-        let mut acct = Account::new(&a.checklist, a.created);
-        acct.new_events.clear();
-        acct.setup_started = a.setup_started;
-        acct.reviews = a.reviews;
-        acct.incidents = a.open_incident.into_iter().collect();
-        state.accounts.insert(name, acct);
-    }
-    Some(state)
+    })
 }

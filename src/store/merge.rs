@@ -133,6 +133,14 @@ fn merge_account(
         steps,
         reviews,
         incidents,
+        label: pick(ours.label == base.label).label.clone(),
+        checklist_file: pick(ours.checklist_file == base.checklist_file)
+            .checklist_file
+            .clone(),
+        seen: pick(ours.seen == base.seen).seen.clone(),
+        former_names: pick(ours.former_names == base.former_names)
+            .former_names
+            .clone(),
         new_events: ours.new_events.clone(),
     })
 }

@@ -71,7 +71,7 @@ const DIGITS: &[(KeyCode, KeyModifiers)] = &[
 
 /// Screens with a list moved with the arrows (the walkthrough moves between steps instead).
 const LISTS: On = On::Only(&[
-    Dashboard, Review, Emergency, Compromise, History, Personas, Score, Checklists,
+    Dashboard, Review, Emergency, Compromise, History, Personas, Score, Checklists, Accounts,
 ]);
 const STEPS: On = On::Only(&[Walkthrough, SectionEnd]);
 
@@ -105,10 +105,42 @@ pub const KEYMAP: &[Binding] = &[
     b!(
         &[(KeyCode::Enter, NONE)],
         "Enter",
+        Action::Open,
+        On::Only(&[Accounts]),
+        "switch to the selected account",
+        "open"
+    ),
+    b!(
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
         Action::Confirm,
         On::Only(&[Personas, Checklists]),
         "save the selection",
         "save"
+    ),
+    b!(
+        &[(KeyCode::Char('y'), NONE)],
+        "y",
+        Action::Yes,
+        On::Only(&[ConfirmChecklist]),
+        "yes: follow this file (only if you trust its author)",
+        "yes, follow it"
+    ),
+    b!(
+        &[(KeyCode::Enter, NONE), (KeyCode::Char('n'), NONE)],
+        "Enter/n",
+        Action::Back,
+        On::Only(&[ConfirmChecklist]),
+        "no: back to the list",
+        "no"
+    ),
+    b!(
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        Action::Back,
+        On::Only(&[Notices]),
+        "understood: go on",
+        "ok"
     ),
     b!(
         &[(KeyCode::Enter, NONE)],
@@ -247,6 +279,14 @@ pub const KEYMAP: &[Binding] = &[
         On::Only(&[Dashboard]),
         "how you use the account (personas)",
         "personas"
+    ),
+    b!(
+        &[(KeyCode::Char('a'), NONE)],
+        "a",
+        Action::Accounts,
+        On::Only(&[Dashboard]),
+        "all accounts, worst first (Enter switches)",
+        "accounts"
     ),
     b!(
         DIGITS,

@@ -3,8 +3,11 @@
 pub mod app;
 mod input;
 pub mod keymap;
+mod start;
 mod summary;
 pub mod ui;
+
+pub use start::start;
 
 use std::io;
 use std::sync::Arc;
@@ -173,7 +176,8 @@ pub fn run(app: &mut App, store: &mut Store) -> io::Result<()> {
             if app.wants_history() {
                 match crate::store::read_history(store.paths()) {
                     Ok(h) => {
-                        app.history_read(h.events.get(&app.account).cloned().unwrap_or_default())
+                        let events = app.acct().own_events(&app.account, |n| h.of(n));
+                        app.history_read(events)
                     }
                     Err(e) => {
                         app.history_read(Vec::new());
@@ -245,9 +249,11 @@ mod tests {
     #[test]
     fn clicks_hit_the_rows_drawn_there() {
         let mut a = app(true);
-        assert!(row_at(&mut a, 5).contains("5-Minute Essentials"));
-        assert!(row_at(&mut a, 8).contains("Monthly review"));
-        click(&mut a, 8);
+        // Header, score (3 rows), where the checklist comes from, then the list's border.
+        assert!(row_at(&mut a, 4).contains("Checklist bundled"));
+        assert!(row_at(&mut a, 6).contains("5-Minute Essentials"));
+        assert!(row_at(&mut a, 9).contains("Monthly review"));
+        click(&mut a, 9);
         assert_eq!(a.cursor, 3);
         click(&mut a, 2); // the score gauge: not a row
         assert_eq!(a.cursor, 3);

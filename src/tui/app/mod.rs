@@ -1,21 +1,36 @@
 //! TUI state machine (Elm-style): `App::update(Action)` changes state; no IO, no clock reads.
 //! Derived values are recomputed into [`Summary`] after every change, so rendering only draws.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::layout::Position;
 
+mod accounts;
 mod changes;
 mod types;
 
 pub use super::input::{Input, InputKind};
 pub use super::summary::{NextUp, ReviewView, Summary};
-use crate::checklist::{Checklist, Section, SectionKind, Step};
+use crate::checklist::{Checklist, Loaded, Origin, Resolved, Section, SectionKind, Step};
+use crate::export::Overview;
 use crate::state::{Account, Event, State, Status};
 pub use types::{Action, Flash, Hits, ListHit, Screen, ScreenKind};
+
+/// Every account's checklist as the shell resolved it, or why it cannot be used.
+pub type Checklists = BTreeMap<String, Result<Resolved, String>>;
 
 #[derive(Debug, Clone)]
 pub struct App {
     pub cl: Checklist,
+    /// Where the current account's checklist comes from (shown in the header and walkthrough).
+    pub origin: Origin,
+    /// Every account's checklist, for the accounts screen and switching.
+    pub checklists: Checklists,
+    /// The accounts screen's rows, computed while it is shown.
+    pub overview: Option<Overview>,
+    /// Notices for accounts not shown yet, said when the user opens them.
+    pending_notices: BTreeMap<String, Vec<String>>,
     pub state: State,
     pub account: String,
     pub stack: Vec<Screen>,
@@ -44,7 +59,7 @@ pub struct App {
     /// Cursor positions of the screens below the current one, restored on the way back.
     cursors: Vec<usize>,
     /// Checklists offered on the first run (empty when there is no choice to make).
-    pub choices: Vec<Checklist>,
+    pub choices: Vec<Loaded>,
     /// This account's saved history: read from the log when the history screen first opens
     /// (the shell reads it, see [`App::wants_history`]), plus what this session saved since.
     pub saved_history: Vec<Event>,
@@ -55,7 +70,8 @@ pub struct App {
 const MAX_SCROLL: u16 = 500;
 
 impl App {
-    /// `state` must contain `account` (the shell creates it on first run).
+    /// One account following the bundled checklist `cl` (tests and benches; the shell uses
+    /// [`App::open`]). `state` must contain `account`.
     pub fn new(
         cl: Checklist,
         state: State,
@@ -63,10 +79,41 @@ impl App {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> App {
+        let loaded = Loaded::bundled(cl);
+        let checklists = BTreeMap::from([(
+            account.to_string(),
+            Ok(Resolved {
+                loaded: loaded.clone(),
+                unused: Vec::new(),
+            }),
+        )]);
+        App::open(loaded, checklists, state, account, Vec::new(), now, today)
+    }
+
+    /// The app on `account` (which `state` must contain) following `loaded`; `checklists` holds
+    /// every account's checklist; `notices` are shown first (they are already recorded in
+    /// `state`, the caller saves it).
+    pub fn open(
+        loaded: Loaded,
+        checklists: Checklists,
+        state: State,
+        account: &str,
+        notices: Vec<String>,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> App {
         assert!(state.accounts.contains_key(account), "account exists");
+        let Loaded {
+            checklist: cl,
+            origin,
+        } = loaded;
         let summary = Summary::compute(&cl, &state.accounts[account], today);
         let mut app = App {
             cl,
+            origin,
+            checklists,
+            overview: None,
+            pending_notices: BTreeMap::new(),
             state,
             account: account.to_string(),
             stack: vec![Screen::Dashboard],
@@ -93,31 +140,71 @@ impl App {
         if !app.acct().personas_chosen && !app.cl.personas.is_empty() {
             app.open_personas(true);
         }
+        if !notices.is_empty() {
+            app.push(Screen::Notices { lines: notices });
+        }
         app
     }
 
     /// First run of a new account: offer these checklists before anything else (if more than one).
-    pub fn offer_checklists(&mut self, choices: Vec<Checklist>) {
+    pub fn offer_checklists(&mut self, choices: Vec<Loaded>) {
         if choices.len() > 1 {
-            let at = choices.iter().position(|c| c.id == self.cl.id).unwrap_or(0);
+            let at = choices
+                .iter()
+                .position(|c| c.checklist.id == self.cl.id && c.origin == self.origin)
+                .unwrap_or(0);
             self.choices = choices;
             self.push(Screen::Checklists);
             self.cursor = at;
         }
     }
 
-    /// The new account follows the checklist under the cursor. Only before any progress.
-    fn choose_checklist(&mut self) {
-        let Some(chosen) = self.choices.get(self.cursor).cloned() else {
+    /// True when choice `i` is a user file whose id is a bundled checklist's or another
+    /// choice's: following it needs a confirmation that shows its path.
+    pub fn choice_needs_confirmation(&self, i: usize) -> bool {
+        let Some(c) = self.choices.get(i) else {
+            return false;
+        };
+        let id = &c.checklist.id;
+        c.origin.path().is_some()
+            && (crate::checklist::is_bundled(id)
+                || self
+                    .choices
+                    .iter()
+                    .filter(|x| &x.checklist.id == id)
+                    .count()
+                    > 1)
+    }
+
+    /// Enter on the first-run choice: a plain choice is taken at once, a user file that shares an
+    /// id asks first.
+    fn pick_checklist(&mut self) {
+        let i = self.cursor;
+        if self.choice_needs_confirmation(i) {
+            self.push(Screen::ConfirmChecklist { choice: i });
+        } else {
+            self.choose_checklist(i);
+        }
+    }
+
+    /// The new account follows choice `i`. Only before any progress.
+    fn choose_checklist(&mut self, i: usize) {
+        let Some(chosen) = self.choices.get(i).cloned() else {
             return;
         };
         let fresh = self.acct().new_events.len() <= 1 && self.acct().steps.is_empty();
         // Choosing is what creates the account on disk (leaving the question saves nothing).
         self.dirty = true;
-        if fresh && chosen.id != self.cl.id {
-            let id = chosen.id.clone();
-            self.op(|a, _| {
+        if fresh && (chosen.checklist.id != self.cl.id || chosen.origin != self.origin) {
+            let id = chosen.checklist.id.clone();
+            let (name, now) = (self.account.clone(), self.now);
+            let Loaded { checklist, origin } = chosen;
+            let file = origin.path().map(|p| p.to_path_buf());
+            self.cl = checklist;
+            self.op(|a, cl| {
                 a.checklist = id.clone();
+                a.checklist_file = file;
+                a.seen = Some(crate::state::Seen::default());
                 if let Some(crate::state::Event {
                     kind: crate::state::EventKind::AccountCreated { checklist },
                     ..
@@ -125,18 +212,37 @@ impl App {
                 {
                     *checklist = id;
                 }
+                a.observe(&name, cl, &origin, &[], now);
             });
-            self.cl = chosen;
+            self.origin = origin;
+            let resolved = Resolved {
+                loaded: Loaded {
+                    checklist: self.cl.clone(),
+                    origin: self.origin.clone(),
+                },
+                unused: Vec::new(),
+            };
+            self.checklists.insert(self.account.clone(), Ok(resolved));
         }
         self.choices.clear();
-        self.back();
+        while matches!(
+            self.screen(),
+            Screen::Checklists | Screen::ConfirmChecklist { .. }
+        ) && self.stack.len() > 1
+        {
+            self.back();
+        }
         if let Some(Screen::Personas { selected, .. }) = self.stack.last_mut() {
             // Persona ids may differ between checklists.
             *selected = vec![false; self.cl.personas.len()];
         } else if !self.acct().personas_chosen && !self.cl.personas.is_empty() {
             self.open_personas(true);
         }
-        self.ok(format!("Following: {}.", self.cl.title));
+        let from = match &self.origin {
+            Origin::Bundled => String::new(),
+            Origin::File { path, .. } => format!(" from your file {}", path.display()),
+        };
+        self.ok(format!("Following: {}{from}.", self.cl.title));
     }
 
     pub fn acct(&self) -> &Account {
@@ -258,6 +364,8 @@ impl App {
             Screen::Personas { selected, .. } => selected.len(),
             Screen::Score => 0,
             Screen::Checklists => self.choices.len(),
+            Screen::Accounts => self.overview.as_ref().map_or(0, |o| o.accounts.len()),
+            Screen::ConfirmChecklist { .. } | Screen::Notices { .. } => 0,
             // The steps and, last, the section's end.
             Screen::Walkthrough { .. } | Screen::SectionEnd { .. } => self
                 .walk_section()
@@ -393,6 +501,9 @@ impl App {
     /// Recomputes the derived values after a change.
     fn refresh(&mut self) {
         self.summary = Summary::compute(&self.cl, self.acct(), self.today);
+        if matches!(self.screen(), Screen::Accounts) {
+            self.overview = Some(self.compute_overview());
+        }
     }
 
     /// Applies one action.
@@ -460,7 +571,14 @@ impl App {
                 self.cursor = self.cursor.saturating_sub(1);
                 self.scroll = self.cursor as u16;
             }
-            Action::Confirm if kind == ScreenKind::Checklists => self.choose_checklist(),
+            Action::Confirm if kind == ScreenKind::Checklists => self.pick_checklist(),
+            Action::Yes => {
+                if let Screen::ConfirmChecklist { choice } = *self.screen() {
+                    self.choose_checklist(choice);
+                }
+            }
+            Action::Open if kind == ScreenKind::Accounts => self.open_account(),
+            Action::Accounts => self.show_accounts(),
             Action::Help => self.help = true,
             // Leaving the first question quits without creating anything.
             Action::Back if kind == ScreenKind::Checklists => self.quit = true,

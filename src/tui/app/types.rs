@@ -20,11 +20,20 @@ pub enum ScreenKind {
     Personas,
     Score,
     Checklists,
+    /// Following a user file that has a bundled checklist's id (or another file's): asks first.
+    ConfirmChecklist,
+    /// Every account, worst first.
+    Accounts,
+    /// What changed in the account's checklist, said once.
+    Notices,
 }
 
 impl ScreenKind {
     pub const ALL: &'static [ScreenKind] = &[
         ScreenKind::Checklists,
+        ScreenKind::ConfirmChecklist,
+        ScreenKind::Accounts,
+        ScreenKind::Notices,
         ScreenKind::Dashboard,
         ScreenKind::Walkthrough,
         ScreenKind::SectionEnd,
@@ -64,6 +73,17 @@ pub enum Screen {
     Score,
     /// First run: which checklist this account follows (only when there is a choice).
     Checklists,
+    /// First run: the chosen checklist is a file of the user's with the id of a bundled checklist
+    /// (or of another file); its path is shown and `y` confirms. `choice` indexes the choices.
+    ConfirmChecklist {
+        choice: usize,
+    },
+    /// Every account, worst first; Enter switches to one.
+    Accounts,
+    /// Notices about the account's checklist (a changed file, progress without a step).
+    Notices {
+        lines: Vec<String>,
+    },
 }
 
 impl Screen {
@@ -80,6 +100,9 @@ impl Screen {
             Screen::Personas { .. } => ScreenKind::Personas,
             Screen::Score => ScreenKind::Score,
             Screen::Checklists => ScreenKind::Checklists,
+            Screen::ConfirmChecklist { .. } => ScreenKind::ConfirmChecklist,
+            Screen::Accounts => ScreenKind::Accounts,
+            Screen::Notices { .. } => ScreenKind::Notices,
         }
     }
 }
@@ -135,6 +158,10 @@ pub enum Action {
     History,
     Score,
     Personas,
+    /// The accounts overview.
+    Accounts,
+    /// Yes to a question on screen (following a user file).
+    Yes,
     Compromised,
     Help,
     Back,

@@ -2,13 +2,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, ListItem, Paragraph};
 
 use super::text::hang;
 use super::{due_span, fg, render_list};
-use crate::checklist::{SectionKind, SectionRole};
+use crate::checklist::{Origin, SectionKind, SectionRole, staleness};
 use crate::schedule;
 use crate::tui::app::{App, Hits};
 
@@ -19,9 +19,15 @@ pub(super) fn bar(done: usize, total: usize, width: usize) -> String {
 }
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
-    let [score_area, list_area] =
-        Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
+    let source = source_lines(app, area.width as usize);
+    let [score_area, source_area, list_area] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(source.len() as u16),
+        Constraint::Min(3),
+    ])
+    .areas(area);
     render_score(app, frame, score_area);
+    frame.render_widget(Paragraph::new(source), source_area);
 
     let sc = &app.summary.score;
     let items: Vec<ListItem> = app
@@ -115,6 +121,31 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         list: Some(list),
         ..Hits::default()
     }
+}
+
+/// Whose checklist this is (bundled, or the user's file with its sha256), how old, and a warning
+/// when it is more than a year old.
+fn source_lines(app: &App, w: usize) -> Vec<Line<'static>> {
+    let bold = Style::new().bold();
+    let style = match app.origin {
+        Origin::Bundled => fg(app, Color::DarkGray),
+        Origin::File { .. } => fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
+    };
+    let mut lines = hang(
+        vec![Span::styled(" Checklist ", bold)],
+        &app.origin.describe(&app.cl),
+        style,
+        w,
+    );
+    if let Some(warn) = staleness(&app.cl, app.today) {
+        lines.extend(hang(
+            vec![Span::styled(" Old! ", fg(app, Color::Red).bold())],
+            &warn,
+            fg(app, Color::Red),
+            w,
+        ));
+    }
+    lines
 }
 
 /// The score as a label followed by a text bar (readable with or without colour).

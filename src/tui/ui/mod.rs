@@ -82,7 +82,7 @@ pub fn render(app: &App, frame: &mut Frame) -> Hits {
     .areas(area);
     render_header(app, frame, header);
     let body = if let Some(inc) = app.acct().open_incident()
-        && !matches!(app.screen(), Screen::Emergency)
+        && !matches!(app.screen(), Screen::Emergency | Screen::Accounts)
     {
         let [banner, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
@@ -108,6 +108,9 @@ pub fn render(app: &App, frame: &mut Frame) -> Hits {
         } => pages::personas(app, frame, body, selected, *first_run),
         Screen::Score => pages::score(app, frame, body),
         Screen::Checklists => pages::checklists(app, frame, body),
+        Screen::ConfirmChecklist { choice } => pages::confirm_checklist(app, frame, body, *choice),
+        Screen::Accounts => pages::accounts(app, frame, body),
+        Screen::Notices { lines } => pages::notices(app, frame, body, lines),
     };
     render_status(app, frame, status, message);
     render_footer(app, frame, footer);
@@ -126,12 +129,30 @@ pub(super) fn alert(app: &App) -> Style {
     }
 }
 
+/// The header: the checklist, whose it is (bundled or the user's file), and the account.
 fn render_header(app: &App, frame: &mut Frame, area: Rect) {
-    let title = format!(" lockstep | {} | account: {}", app.cl.title, app.account);
-    let style = if app.color {
-        Style::new().fg(Color::Black).bg(Color::Cyan)
-    } else {
-        Style::new().reversed()
+    let title = match app.screen() {
+        Screen::Accounts => format!(" lockstep | all accounts ({})", app.state.accounts.len()),
+        Screen::Checklists | Screen::ConfirmChecklist { .. } => {
+            format!(" lockstep | new account: {}", app.account)
+        }
+        _ => {
+            let (source, who) = (app.origin.short(), app.acct().display(&app.account));
+            let full = format!(" lockstep | {} | {source} | account: {who}", app.cl.title);
+            // Where the steps come from and whose account it is matter more than the title.
+            if text::width(&full) > area.width as usize {
+                format!(" lockstep | {source} | account: {who}")
+            } else {
+                full
+            }
+        }
+    };
+    let style = match (&app.origin, app.color) {
+        (crate::checklist::Origin::File { .. }, true) => {
+            Style::new().fg(Color::Black).bg(Color::Yellow)
+        }
+        (_, true) => Style::new().fg(Color::Black).bg(Color::Cyan),
+        (_, false) => Style::new().reversed(),
     };
     frame.render_widget(Paragraph::new(title).style(style), area);
 }

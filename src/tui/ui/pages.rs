@@ -1,4 +1,5 @@
-//! The simpler screens: history, personas, score breakdown and the first-run checklist choice.
+//! The simpler screens: history, personas, score breakdown, the first-run checklist choice (and
+//! its confirmation for a user file), the accounts overview and checklist notices.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -6,9 +7,10 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::text::hang;
+use super::text::{self, hang};
 use super::{fg, render_details, render_list};
-use crate::checklist::SectionKind;
+use crate::checklist::{Origin, SectionKind};
+use crate::schedule::Due;
 use crate::score;
 use crate::state::Status;
 use crate::tui::app::{App, Hits, ListHit};
@@ -245,22 +247,33 @@ pub(super) fn checklists(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         .choices
         .iter()
         .map(|c| {
+            let source = match &c.origin {
+                Origin::Bundled => Span::styled(
+                    format!("  ({}, bundled)", c.checklist.id),
+                    fg(app, Color::DarkGray),
+                ),
+                Origin::File { .. } => Span::styled(
+                    format!("  ({}, {})", c.checklist.id, c.origin.short()),
+                    fg(app, Color::Yellow).bold(),
+                ),
+            };
             ListItem::new(Line::from(vec![
-                Span::styled(c.title.clone(), Style::new().bold()),
-                Span::styled(format!("  ({})", c.id), fg(app, Color::DarkGray)),
+                Span::styled(c.checklist.title.clone(), Style::new().bold()),
+                source,
             ]))
         })
         .collect();
     let list = render_list(frame, list_area, items, Block::bordered(), Some(app.cursor));
-    if let Some(c) = app.choices.get(app.cursor) {
+    if let Some(l) = app.choices.get(app.cursor) {
+        let c = &l.checklist;
         let steps: usize = c.sections.iter().map(|s| s.steps.len()).sum();
         let sections: Vec<&str> = c.sections.iter().map(|s| s.title.as_str()).collect();
         let text = format!(
-            "{} - {steps} steps in {} sections: {}. Updated {}.",
+            "{} - {steps} steps in {} sections: {}. Source: {}.",
             c.service,
             c.sections.len(),
             sections.join(", "),
-            c.updated
+            l.describe()
         );
         frame.render_widget(
             Paragraph::new(text)
@@ -271,6 +284,180 @@ pub(super) fn checklists(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     }
     Hits {
         list: Some(list),
+        ..Hits::default()
+    }
+}
+
+/// Following a user file that shares an id with a bundled checklist (or another file): its path
+/// and digest, and what trusting it means, before `y`.
+pub(super) fn confirm_checklist(app: &App, frame: &mut Frame, area: Rect, choice: usize) -> Hits {
+    let Some(l) = app.choices.get(choice) else {
+        return Hits::default();
+    };
+    let c = &l.checklist;
+    let block = Block::bordered().title(" Follow your own file? ");
+    let w = block.inner(area).width as usize;
+    let bold = Style::new().bold();
+    let warn = fg(app, Color::Yellow).bold();
+    let mut lines = hang(
+        vec![],
+        &format!("\"{}\" ({}) comes from", c.title, c.id),
+        Style::new(),
+        w,
+    );
+    lines.extend(hang(vec![Span::styled("  ", warn)], &l.describe(), warn, w));
+    lines.push(Line::raw(""));
+    let why = if crate::checklist::is_bundled(&c.id) {
+        format!(
+            "It has the id of the bundled checklist '{}', which lockstep uses unless you choose \
+             this file.",
+            c.id
+        )
+    } else {
+        format!("Another file of yours has the id '{}' too.", c.id)
+    };
+    lines.extend(hang(vec![], &why, Style::new(), w));
+    lines.push(Line::raw(""));
+    lines.extend(hang(
+        vec![],
+        "A checklist tells you what to do with your money. Follow this file only if you wrote \
+         it or trust its author: lockstep cannot tell a safe step from one that asks you to send \
+         funds, share a code or install software.",
+        bold,
+        w,
+    ));
+    lines.push(Line::raw(""));
+    lines.extend(hang(
+        vec![],
+        "y: follow this file. Enter, n or q: back to the list.",
+        Style::new(),
+        w,
+    ));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+    Hits::default()
+}
+
+/// Every account, worst first, with the selected one's details and, when their scores measure
+/// different things, a note saying so.
+pub(super) fn accounts(app: &App, frame: &mut Frame, area: Rect) -> Hits {
+    let Some(o) = &app.overview else {
+        return Hits::default();
+    };
+    let note_h = if o.comparable { 0 } else { 2 };
+    let [list_area, detail, note] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(5),
+        Constraint::Length(note_h),
+    ])
+    .areas(area);
+    let name_w = o
+        .accounts
+        .iter()
+        .map(|r| text::width(r.display()))
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 28);
+    let items: Vec<ListItem> = o
+        .accounts
+        .iter()
+        .map(|r| {
+            let (mark, style) = if r.broken.is_some() || r.incident.is_some() {
+                ("!!", fg(app, Color::Red).bold())
+            } else if r.due.iter().any(|d| matches!(d.due, Due::Overdue { .. })) {
+                ("! ", fg(app, Color::Red))
+            } else if !r.due.is_empty() {
+                ("! ", fg(app, Color::Yellow))
+            } else {
+                ("  ", Style::new())
+            };
+            let score = match (r.score, r.incident, &r.broken) {
+                (_, _, Some(_)) => "checklist broken".to_string(),
+                (_, Some(i), _) => format!("incident #{i}"),
+                (Some(s), None, None) => format!("{s:>3}/100"),
+                (None, None, None) => "-".into(),
+            };
+            let due = match r.due.len() {
+                0 => String::new(),
+                1 => format!(", {} {}", r.due[0].title, r.due[0].due.describe()),
+                n => format!(", {n} reviews due"),
+            };
+            let open = if r.broken.is_some() {
+                String::new()
+            } else {
+                format!(" {} steps open{due}", r.setup_open)
+            };
+            let name = r.display();
+            let pad = name_w.saturating_sub(text::width(name));
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{mark} "), style),
+                Span::styled(format!("{name}{} ", " ".repeat(pad)), Style::new().bold()),
+                Span::styled(format!("{score:<16}"), style),
+                Span::raw(open),
+            ]))
+        })
+        .collect();
+    let block = Block::bordered().title(" Accounts, worst first (Enter: open) ");
+    let list = render_list(frame, list_area, items, block, Some(app.cursor));
+    if let Some(r) = o.accounts.get(app.cursor) {
+        let w = detail.width.saturating_sub(2) as usize;
+        let mut lines = Vec::new();
+        let who = match &r.label {
+            Some(l) => format!("{l} ({})", r.name),
+            None => r.name.clone(),
+        };
+        let checklist = match (&r.title, &r.source) {
+            (Some(t), Some(src)) => format!("{t} ({}, {src})", r.checklist),
+            _ => r.checklist.clone(),
+        };
+        lines.extend(hang(
+            vec![Span::styled(format!("{who}: "), Style::new().bold())],
+            &checklist,
+            Style::new(),
+            w,
+        ));
+        lines.extend(hang(vec![], &r.summary(), Style::new(), w));
+        frame.render_widget(Paragraph::new(lines).block(Block::bordered()), detail);
+    }
+    if !o.comparable {
+        frame.render_widget(
+            Paragraph::new(crate::export::NOT_COMPARABLE)
+                .wrap(Wrap { trim: true })
+                .style(fg(app, Color::DarkGray)),
+            note,
+        );
+    }
+    Hits {
+        list: Some(list),
+        ..Hits::default()
+    }
+}
+
+/// What changed in the account's checklist since it was last used: said once.
+pub(super) fn notices(app: &App, frame: &mut Frame, area: Rect, notices: &[String]) -> Hits {
+    let block = Block::bordered().title(format!(
+        " About {}'s checklist ",
+        app.acct().display(&app.account)
+    ));
+    let w = block.inner(area).width as usize;
+    let mut lines = Vec::new();
+    for n in notices {
+        let mut c = n.chars();
+        let n = match c.next() {
+            Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+            None => String::new(),
+        };
+        lines.extend(hang(vec![Span::raw("* ")], &n, Style::new(), w));
+        lines.push(Line::raw(""));
+    }
+    lines.extend(hang(
+        vec![],
+        "This is recorded in the history and not said again. Enter: go on.",
+        fg(app, Color::DarkGray),
+        w,
+    ));
+    let scroll_max = render_details(app, frame, area, lines, block);
+    Hits {
+        scroll_max,
         ..Hits::default()
     }
 }

@@ -5,7 +5,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::{fg, status_style};
-use crate::checklist::Step;
+use crate::checklist::{Origin, Step, link};
 use crate::state::Status;
 use crate::tui::app::App;
 
@@ -81,8 +81,24 @@ pub fn hang(first: Vec<Span<'static>>, text: &str, style: Style, w: usize) -> Ve
     out
 }
 
-/// Title, status, why, path, how, warnings and note of one step, wrapped to `w` columns.
-/// `with_status`: setup steps show their status; review and emergency items do not.
+/// Where the steps come from, for the walkthrough: "From bundled (lockstep 0.1.0, ...)" or, in
+/// warning colours, "From your file: PATH (sha256 ...)".
+pub fn source_line(app: &App, w: usize) -> Vec<Line<'static>> {
+    let style = match app.origin {
+        Origin::Bundled => fg(app, Color::DarkGray),
+        Origin::File { .. } => fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
+    };
+    hang(
+        vec![Span::styled("From ", style)],
+        &app.origin.describe(&app.cl),
+        style,
+        w,
+    )
+}
+
+/// Title, status, why, path, how, warnings, links and note of one step, wrapped to `w` columns.
+/// `with_status`: setup steps show their status; review and emergency items do not. Links show
+/// the host they really go to.
 pub fn step_lines(app: &App, step: &Step, w: usize, with_status: bool) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let bold = Style::new().bold();
@@ -146,6 +162,14 @@ pub fn step_lines(app: &App, step: &Step, w: usize, with_status: bool) -> Vec<Li
     let warn = fg(app, Color::Yellow).add_modifier(Modifier::BOLD);
     for x in &step.warnings {
         lines.extend(hang(vec![Span::styled("/!\\ ", warn)], x, warn, w));
+    }
+    for url in &step.links {
+        lines.extend(hang(
+            vec![Span::styled("Link ", bold)],
+            &link(url).describe(),
+            fg(app, Color::Cyan),
+            w,
+        ));
     }
     if let Some(n) = app.acct().note(&step.id) {
         lines.extend(hang(vec![Span::styled("Note ", bold)], n, Style::new(), w));

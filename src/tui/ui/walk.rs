@@ -7,7 +7,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, ListItem};
 
-use super::text::{hang, step_lines, width};
+use super::text::{hang, source_line, step_lines, width};
 use super::{fg, render_details, render_list, status_style};
 use crate::tui::app::{App, Hits, Screen};
 
@@ -79,11 +79,12 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
             section.title
         ));
     let w = block.inner(detail_area).width as usize;
-    let lines = if at_end {
+    let mut lines = source_line(app, w);
+    lines.extend(if at_end {
         end_lines(app, w)
     } else {
         step_lines(app, steps[index], w, true)
-    };
+    });
     let scroll_max = render_details(app, frame, detail_area, lines, block);
     Hits {
         list,

@@ -1,0 +1,62 @@
+//! Former ids: a step or section may list the ids it had before (`aliases`), so that progress
+//! recorded under them follows it. An alias that is some step's (or section's) id now is ignored.
+
+use super::model::{Checklist, Section, Step};
+
+/// (former id, current id) for every step alias that no step has as its id now.
+pub fn step_renames(cl: &Checklist) -> Vec<(&str, &str)> {
+    cl.sections
+        .iter()
+        .flat_map(|s| s.steps.iter())
+        .flat_map(|t| t.aliases.iter().map(move |a| (a.as_str(), t.id.as_str())))
+        .filter(|(old, new)| old != new && cl.step(old).is_none())
+        .collect()
+}
+
+/// (former id, current id) for every section alias that no section has as its id now.
+pub fn section_renames(cl: &Checklist) -> Vec<(&str, &str)> {
+    cl.sections
+        .iter()
+        .flat_map(|s| s.aliases.iter().map(move |a| (a.as_str(), s.id.as_str())))
+        .filter(|(old, new)| old != new && cl.section(old).is_none())
+        .collect()
+}
+
+/// The step with this id, or the step that had it as a former id.
+pub fn step_by_any_id<'c>(cl: &'c Checklist, id: &str) -> Option<(&'c Section, &'c Step)> {
+    cl.step(id).or_else(|| {
+        let (_, now) = step_renames(cl).into_iter().find(|(old, _)| *old == id)?;
+        cl.step(now)
+    })
+}
+
+/// The section with this id, or the section that had it as a former id.
+pub fn section_by_any_id<'c>(cl: &'c Checklist, id: &str) -> Option<&'c Section> {
+    cl.section(id).or_else(|| {
+        let (_, now) = section_renames(cl)
+            .into_iter()
+            .find(|(old, _)| *old == id)?;
+        cl.section(now)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::{BUNDLED, parse};
+
+    #[test]
+    fn former_ids_find_the_renamed_step_and_section() {
+        let mut cl = parse("crypto-com.json", BUNDLED[0].1).unwrap();
+        cl.sections[0].steps[0].aliases = vec!["old-2fa".into(), "passkeys".into()];
+        cl.sections[3].aliases = vec!["monthly-old".into()];
+        let first = cl.sections[0].steps[0].id.clone();
+        assert_eq!(step_renames(&cl), [("old-2fa", first.as_str())]);
+        assert_eq!(step_by_any_id(&cl, "old-2fa").unwrap().1.id, first);
+        // An alias that is another step's id now is that step.
+        assert_eq!(step_by_any_id(&cl, "passkeys").unwrap().1.id, "passkeys");
+        let id = cl.sections[3].id.clone();
+        assert_eq!(section_by_any_id(&cl, "monthly-old").unwrap().id, id);
+        assert!(section_by_any_id(&cl, "nope").is_none());
+    }
+}
