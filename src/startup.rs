@@ -31,7 +31,13 @@ pub fn main_code() -> i32 {
 
 fn run() -> Result<i32, CliError> {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let args = cli::fast::due_args(&argv).unwrap_or_else(|| Cli::parse_from(&argv));
+    let args = match cli::fast::due_args(&argv) {
+        Some(a) => a,
+        None => match Cli::try_parse_from(&argv) {
+            Ok(a) => a,
+            Err(e) => return Ok(argument_error(&e)),
+        },
+    };
     let paths = Paths::resolve(args.data_dir.clone())?;
     if let Some(cmd) = &args.command {
         return cli::run(&args, cmd, &paths, Clock::system());
@@ -45,6 +51,19 @@ fn run() -> Result<i32, CliError> {
         return Err(CliError::NoTerminal);
     }
     run_tui(&args, &paths)
+}
+
+/// Prints clap's message (usage errors, `--help`, `--version`) with every control and bidi
+/// character of the user's arguments escaped, and returns clap's exit status (2 for errors).
+fn argument_error(e: &clap::Error) -> i32 {
+    let text = e.render().to_string();
+    let text = guard::clean(&text, true);
+    if e.use_stderr() {
+        eprint!("{text}");
+    } else {
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
+    }
+    e.exit_code()
 }
 
 fn run_tui(args: &Cli, paths: &Paths) -> Result<i32, CliError> {

@@ -1149,3 +1149,34 @@ fn score_screen_shows_the_parts_at_120x40() {
     let text = screen_text(&mut app, 120, 40);
     assert!(text.contains("Essentials  50 x  53/53 "), "{text}");
 }
+
+#[test]
+fn bidi_and_control_characters_never_reach_the_screen() {
+    // A checklist whose first step title hides text with a right-to-left override, and a note
+    // (stored as typed) with the same trick.
+    let mut c = cl();
+    c.sections[0].steps[0].title = "Safe step \u{202e}evil\u{202c} done".into();
+    let mut a = Account::new("crypto-com", t0());
+    a.personas_chosen = true;
+    let first = c.sections[0].steps[0].id.clone();
+    a.steps.insert(
+        first,
+        lockstep::state::StepState {
+            status: Status::Todo,
+            note: Some("note \u{2066}hidden\u{2069} \u{1b}[31m".into()),
+        },
+    );
+    let mut state = State::default();
+    state.accounts.insert(DEFAULT_ACCOUNT.into(), a);
+    let mut app = App::new(c, state, DEFAULT_ACCOUNT, t0(), today());
+    press(&mut app, KeyCode::Enter);
+    let text = screen_text(&mut app, 120, 40);
+    for bad in ['\u{202e}', '\u{202c}', '\u{2066}', '\u{2069}', '\u{1b}'] {
+        assert!(!text.contains(bad), "{bad:?} on screen:\n{text}");
+    }
+    assert!(text.contains("\\u{202e}evil"), "shown escaped:\n{text}");
+    assert!(
+        text.contains("\\u{2066}hidden"),
+        "a stored note shows it escaped:\n{text}"
+    );
+}

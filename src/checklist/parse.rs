@@ -19,11 +19,14 @@ pub struct ChecklistError {
 
 impl fmt::Display for ChecklistError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        // One line per error, whatever the file name or field holds (a crafted name must not
+        // print a line of its own).
+        use crate::guard::line;
+        write!(f, "{}:{}:{}: ", line(&self.file), self.line, self.column)?;
         if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
+            write!(f, "{}: ", line(&self.path))?;
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", line(&self.message))
     }
 }
 

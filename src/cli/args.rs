@@ -93,13 +93,22 @@ pub enum Command {
     /// Skip a setup step, with a reason.
     Skip {
         step: String,
-        #[arg(long, short)]
-        reason: String,
+        /// Why (the words after --reason, quoted or not).
+        #[arg(long, short, required = true, num_args = 1.., allow_hyphen_values = true)]
+        reason: Vec<String>,
     },
     /// Mark a setup step as not applicable (it leaves the score total).
     Na { step: String },
     /// Attach a note to a step (never a secret: they are refused).
-    Note { step: String, text: String },
+    Note {
+        step: String,
+        /// The note: the rest of the line, quoted or not (never echoed back on an error).
+        #[arg(required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+        text: Vec<String>,
+    },
+    /// Remove a step's note everywhere: the state, every past note in the history, the backup
+    /// of the previous save (for a note that should never have been stored).
+    Forget { step: String },
     /// Record a completed review (monthly, quarterly, after-integration) with all items checked.
     Review { section: String },
     /// Hide a due or overdue review's reminder for up to 7 days (the schedule does not move).
@@ -175,18 +184,25 @@ pub enum Command {
 pub enum IncidentCommand {
     /// Add a note and/or a support ticket number to the open incident.
     Note {
-        text: Option<String>,
+        /// The note (the rest of the line).
+        #[arg(num_args = 0.., trailing_var_arg = true, allow_hyphen_values = true)]
+        text: Vec<String>,
         #[arg(long, short)]
         ticket: Option<String>,
     },
     /// Mark an emergency step done for the open incident.
     Done { step: String },
     /// Close the open incident with a resolution note.
-    Close { resolution: String },
+    Close {
+        /// How it ended (the rest of the line).
+        #[arg(required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+        resolution: Vec<String>,
+    },
     /// A false alarm: cancel the open incident and give every step it reopened its status back.
     Cancel {
-        /// Why it was a false alarm (optional).
-        reason: Option<String>,
+        /// Why it was a false alarm (optional; the rest of the line).
+        #[arg(num_args = 0.., trailing_var_arg = true, allow_hyphen_values = true)]
+        reason: Vec<String>,
     },
     /// The incident timeline as Markdown, ready to paste to support.
     Report {

@@ -53,7 +53,8 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
             Ok(format!("to do: {}", title(cl, step)))
         }),
         Command::Skip { step, reason } => mutate(cli, paths, clock, |a, cl| {
-            a.skip(cl, step, reason, now)?;
+            let reason = reason.join(" ");
+            a.skip(cl, step, &reason, now)?;
             Ok(format!("skipped: {} ({})", title(cl, step), reason.trim()))
         }),
         Command::Na { step } => mutate(cli, paths, clock, |a, cl| {
@@ -61,9 +62,10 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
             Ok(format!("not applicable: {}", title(cl, step)))
         }),
         Command::Note { step, text } => mutate(cli, paths, clock, |a, cl| {
-            a.set_note(cl, step, text, now)?;
+            a.set_note(cl, step, &text.join(" "), now)?;
             Ok(format!("note saved on {}", title(cl, step)))
         }),
+        Command::Forget { step } => write::forget(cli, paths, step, clock),
         Command::Review { section } => mutate(cli, paths, clock, |a, cl| {
             write::review(a, cl, section, clock)
         }),

@@ -198,7 +198,7 @@ pub(super) fn incident(
     let now = clock.now;
     match cmd {
         IncidentCommand::Note { text, ticket } => {
-            let id = a.incident_note(text.as_deref().unwrap_or(""), ticket.as_deref(), now)?;
+            let id = a.incident_note(&text.join(" "), ticket.as_deref(), now)?;
             Ok(format!(
                 "logged on incident #{id} at {}",
                 now.format("%H:%M UTC")
@@ -213,13 +213,13 @@ pub(super) fn incident(
             Ok(format!("done: {}", title(cl, step)))
         }
         IncidentCommand::Close { resolution } => {
-            let id = a.close_incident(resolution, now)?;
+            let id = a.close_incident(&resolution.join(" "), now)?;
             Ok(format!(
                 "incident #{id} closed. Re-verify the reopened setup steps (`lockstep status`)."
             ))
         }
         IncidentCommand::Cancel { reason } => {
-            let (id, restored) = a.cancel_incident(reason.as_deref().unwrap_or(""), now)?;
+            let (id, restored) = a.cancel_incident(&reason.join(" "), now)?;
             Ok(format!(
                 "incident #{id} cancelled as a false alarm; {} setup step{} got {} status back",
                 restored.len(),
@@ -229,4 +229,45 @@ pub(super) fn incident(
         }
         IncidentCommand::Report { .. } => unreachable!("report is read-only"),
     }
+}
+
+/// `lockstep forget STEP`: the note goes from the state, every past note event of the step in
+/// the history, the backup of the previous save, and a pre-migration backup that holds it.
+pub(super) fn forget(
+    cli: &Cli,
+    paths: &Paths,
+    step: &str,
+    clock: Clock,
+) -> Result<ExitStatus, CliError> {
+    let ForWrite {
+        store: mut st,
+        mut state,
+        name,
+        loaded,
+        notices,
+        ..
+    } = open_for_write(cli, paths, clock)?;
+    print_notices(&name, &notices, false);
+    let cl = &loaded.checklist;
+    let acct = state.accounts.get_mut(&name).expect("opened");
+    let old = acct.forget_note(cl, step, clock.now)?;
+    acct.settle(clock.today);
+    let done = st.forget_note(&mut state, &name, step, old.as_deref())?;
+    super::ics_feed::refresh_after_save(paths, &state, clock);
+    let mut msg = format!(
+        "note on {} forgotten: removed from the state, {} past note{} in the history and the \
+         backup of the previous save",
+        title(cl, step),
+        done.events,
+        if done.events == 1 { "" } else { "s" }
+    );
+    if done.damaged_lines > 0 {
+        msg.push_str(&format!(
+            "; {} damaged history line{} that may have held it dropped",
+            done.damaged_lines,
+            if done.damaged_lines == 1 { "" } else { "s" }
+        ));
+    }
+    out(&format!("{}\n", clean(&msg, true)))?;
+    Ok(0)
 }

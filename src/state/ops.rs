@@ -163,6 +163,21 @@ impl Account {
         Ok(())
     }
 
+    /// Removes a step's note from the state and records that it was forgotten (the store then
+    /// purges it from the history and backups). Returns the text it had, if any.
+    pub fn forget_note(
+        &mut self,
+        cl: &Checklist,
+        step: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, OpError> {
+        cl.step(step)
+            .ok_or_else(|| OpError::UnknownStep(step.to_string()))?;
+        let old = self.steps.get_mut(step).and_then(|s| s.note.take());
+        self.log(now, EventKind::NoteForgotten { step: step.into() });
+        Ok(old)
+    }
+
     /// Attaches a note to any step (setup, review or emergency). Refuses secrets.
     pub fn set_note(
         &mut self,

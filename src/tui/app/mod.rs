@@ -107,6 +107,7 @@ impl App {
             checklist: cl,
             origin,
         } = loaded;
+        let cl = visible(cl);
         let summary = Summary::compute(&cl, &state.accounts[account], today);
         let mut app = App {
             cl,
@@ -739,6 +740,29 @@ impl App {
             Err(e) => self.save_error = Some(e),
         }
     }
+}
+
+/// The checklist with every control and bidi character in its text shown as an escape
+/// (`\u{202e}`), as the command line shows them: a checklist file cannot reorder or hide text on
+/// the screen.
+fn visible(cl: Checklist) -> Checklist {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let std::borrow::Cow::Owned(c) = crate::guard::clean(s, true) {
+                    *s = c;
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            serde_json::Value::Object(o) => o.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let Ok(mut v) = serde_json::to_value(&cl) else {
+        return cl;
+    };
+    walk(&mut v);
+    serde_json::from_value(v).unwrap_or(cl)
 }
 
 /// A setup step still to act on: to do, skipped, or to re-verify.

@@ -158,7 +158,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
             lines.push(Line::raw(format!(
                 "{} {}",
                 e.at.format("%H:%M"),
-                e.describe()
+                crate::guard::line(&e.describe())
             )));
         }
         frame.render_widget(Paragraph::new(lines), lg);

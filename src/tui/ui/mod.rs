@@ -117,7 +117,23 @@ pub fn render(app: &App, frame: &mut Frame) -> Hits {
     if app.help {
         render_help(app, frame, area);
     }
+    neutralise(frame);
     hits
+}
+
+/// No control or bidi character reaches the terminal: the checklist's text arrives escaped
+/// (`\u{202e}`, see [`crate::tui::app::App::open`]); anything else that slipped into a cell (a
+/// note, a ticket) is drawn as a visible U+FFFD.
+fn neutralise(frame: &mut Frame) {
+    for cell in frame.buffer_mut().content.iter_mut() {
+        if cell
+            .symbol()
+            .chars()
+            .any(|c| crate::guard::is_dangerous(c, false))
+        {
+            cell.set_symbol("\u{fffd}");
+        }
+    }
 }
 
 /// White on red, or reverse video without colour.

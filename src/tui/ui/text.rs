@@ -63,6 +63,9 @@ fn wrap_widths(text: &str, first: usize, rest: usize) -> Vec<String> {
 /// `text` wrapped to `w` columns after the prefix `first`; the following rows are indented by the
 /// prefix's width (a hanging indent). On very narrow widths the indent is dropped.
 pub fn hang(first: Vec<Span<'static>>, text: &str, style: Style, w: usize) -> Vec<Line<'static>> {
+    // User text (notes, reasons, log entries) may hold control or bidi characters: escaped.
+    let text = crate::guard::clean(text, false);
+    let text = text.as_ref();
     let prefix: usize = first.iter().map(Span::width).sum();
     let indent = if w >= prefix + 12 { prefix } else { 0 };
     let rows = wrap_widths(text, w.saturating_sub(prefix), w.saturating_sub(indent));

@@ -128,7 +128,9 @@ fn end_lines(app: &App, w: usize) -> Vec<Line<'static>> {
         for (i, t) in &open {
             let st = app.acct().status(&t.id);
             let extra = match st {
-                crate::state::Status::Skipped { reason, .. } => format!(" (skipped: {reason})"),
+                crate::state::Status::Skipped { reason, .. } => {
+                    format!(" (skipped: {})", crate::guard::line(reason))
+                }
                 _ => format!(" ({})", st.label()),
             };
             lines.extend(hang(
