@@ -334,7 +334,7 @@ mod tests {
             Some(80),
             "more than a whole interval late: 10 each"
         );
-        a.open_compromise(&c, now());
+        a.open_compromise(&c, now()).unwrap();
         let s = score(&c, &a, d(2026, 11, 25));
         assert_eq!(s.value, None);
         assert_eq!(s.open_incident, Some(1));

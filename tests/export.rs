@@ -432,7 +432,7 @@ fn ics_sequence_rises_whenever_an_events_date_changes() {
         .unwrap();
     w.export(&cl, &a, today, "monthly done early");
     // An incident moves both events back to today, far from their scheduled dates.
-    a.open_compromise(&cl, noon(today));
+    a.open_compromise(&cl, noon(today)).unwrap();
     w.export(&cl, &a, today, "incident opened");
     a.close_incident("phone replaced", noon(today)).unwrap();
     today = today + Days::new(3);
@@ -443,7 +443,7 @@ fn ics_sequence_rises_whenever_an_events_date_changes() {
         .unwrap();
     w.export(&cl, &a, today, "both done");
     // A second incident right after: back to today again.
-    a.open_compromise(&cl, noon(today));
+    a.open_compromise(&cl, noon(today)).unwrap();
     w.export(&cl, &a, today, "second incident");
     assert!(w.date_changes >= 8, "{} date changes", w.date_changes);
 }
@@ -474,7 +474,7 @@ proptest::proptest! {
                     "quarterly done"
                 }
                 2 => {
-                    a.open_compromise(&cl, now);
+                    a.open_compromise(&cl, now).unwrap();
                     "incident"
                 }
                 3 => {
@@ -642,7 +642,7 @@ fn ics_has_no_events_before_setup_starts_then_dates_each_review() {
     a.complete_review(&cl, "monthly", at(2026, 12, 2, 9, 0), d(2026, 12, 2))
         .unwrap();
     assert_eq!(starts(&a), vec![d(2027, 1, 2), d(2027, 3, 1)]);
-    a.open_compromise(&cl, now);
+    a.open_compromise(&cl, now).unwrap();
     assert_eq!(starts(&a), vec![today, today]);
 }
 
@@ -917,7 +917,7 @@ fn markdown_shows_scheduled_review_and_penalty_free_score() {
 fn markdown_reverify_and_open_incident_instead_of_score() {
     let cl = bundled();
     let mut a = progress_account(&cl);
-    a.open_compromise(&cl, at(2026, 11, 25, 9, 14));
+    a.open_compromise(&cl, at(2026, 11, 25, 9, 14)).unwrap();
     let md = export::markdown(&cl, &Origin::Bundled, "main", &a, d(2026, 11, 25));
     assert!(
         md.contains("- Score: none, open incident #1 since 2026-11-25T09:14:00Z"),
@@ -1011,7 +1011,7 @@ fn json_progress_report() {
     assert_eq!(reviews[0]["due"]["state"], "overdue");
     assert_eq!(reviews[0]["due"]["days"], 5);
 
-    a.open_compromise(&cl, at(2026, 11, 25, 9, 14));
+    a.open_compromise(&cl, at(2026, 11, 25, 9, 14)).unwrap();
     a.toggle_emergency_step(&cl, "c-lock", at(2026, 11, 25, 9, 15))
         .unwrap();
     let j = export::json(&cl, &Origin::Bundled, "main", &a, today);
@@ -1040,7 +1040,7 @@ fn incident_report_timeline() {
     let cl = bundled();
     let mut a = progress_account(&cl);
     let opened = at(2026, 11, 25, 9, 14);
-    assert_eq!(a.open_compromise(&cl, opened), 1);
+    assert_eq!(a.open_compromise(&cl, opened).unwrap(), 1);
     // Recorded out of time order on purpose: the report sorts by time.
     a.incident_note(
         "chat opened, agent Sam",
@@ -1164,10 +1164,10 @@ fn incident_report_picks_open_or_latest_and_reports_errors() {
     .unwrap_err();
     assert_eq!(err, export::ReportError::NoIncidents);
 
-    a.open_compromise(&cl, at(2026, 11, 2, 8, 0));
+    a.open_compromise(&cl, at(2026, 11, 2, 8, 0)).unwrap();
     a.close_incident("false alarm", at(2026, 11, 2, 8, 45))
         .unwrap();
-    a.open_compromise(&cl, at(2026, 11, 3, 8, 0));
+    a.open_compromise(&cl, at(2026, 11, 3, 8, 0)).unwrap();
     a.incident_note("", Some("T-9"), at(2026, 11, 3, 8, 1))
         .unwrap();
     let now = at(2026, 11, 4, 12, 30);
@@ -1214,7 +1214,7 @@ fn incident_report_picks_open_or_latest_and_reports_errors() {
 fn incident_report_shows_undone_steps() {
     let cl = bundled();
     let mut a = Account::new("crypto-com", at(2026, 11, 1, 0, 0));
-    a.open_compromise(&cl, at(2026, 11, 2, 8, 0));
+    a.open_compromise(&cl, at(2026, 11, 2, 8, 0)).unwrap();
     // Done by mistake, undone, then done for real; another step done and undone.
     a.toggle_emergency_step(&cl, "c-lock", at(2026, 11, 2, 8, 1))
         .unwrap();
@@ -1290,7 +1290,7 @@ fn json_text_escapes_bidi_and_c1_and_parses_back() {
 fn incident_report_neutralises_control_characters() {
     let cl = bundled();
     let mut a = Account::new("crypto-com", at(2026, 11, 1, 0, 0));
-    a.open_compromise(&cl, at(2026, 11, 2, 8, 0));
+    a.open_compromise(&cl, at(2026, 11, 2, 8, 0)).unwrap();
     a.incident_note(EVIL, Some("T\x1b]0;x\x07"), at(2026, 11, 2, 8, 5))
         .unwrap();
     a.close_incident("done\u{202E}", at(2026, 11, 2, 9, 0))

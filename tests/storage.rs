@@ -467,3 +467,29 @@ fn due_reads_its_index_only_while_it_matches_the_state() {
     fs::remove_file(data.join("due-index.json")).unwrap();
     assert_eq!(out(run(&data, &["due"])), via_index);
 }
+
+#[test]
+fn incident_ids_never_wrap_or_repeat() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(run(&data, &["compromised"]).status.success());
+    assert!(run(&data, &["incident", "close", "done"]).status.success());
+    // A hand-edited file whose last incident has the highest possible number.
+    let text = fs::read_to_string(data.join("state.json")).unwrap();
+    let edited = text.replacen("\"id\": 1", "\"id\": 4294967295", 1);
+    let edited = if edited == text {
+        text.replacen("\"id\":1", "\"id\":4294967295", 1)
+    } else {
+        edited
+    };
+    assert_ne!(edited, text, "the fixture has an incident id to edit");
+    fs::write(data.join("state.json"), &edited).unwrap();
+    let o = run(&data, &["compromised"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("4294967295"), "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(data.join("state.json")).unwrap(),
+        edited,
+        "nothing written"
+    );
+}

@@ -231,7 +231,7 @@ fn four_accounts() -> App {
     let mut mom = Account::new("crypto-com", t0());
     mom.set_personas(vec![], t0());
     mom.set_label("Mom's Crypto.com", t0()).unwrap();
-    mom.open_compromise(&c, t0());
+    mom.open_compromise(&c, t0()).unwrap();
     let mut work = Account::new("generic-exchange", t0());
     work.set_personas(vec![], t0());
     work.check(&g, "totp-2fa", t0()).unwrap();

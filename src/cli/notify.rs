@@ -220,7 +220,7 @@ mod tests {
             "{w:?}"
         );
         // An incident: every review due now, and the incident itself.
-        a.open_compromise(&cl, now);
+        a.open_compromise(&cl, now).unwrap();
         let (due, _) = account_due("main", &cl, &a, today);
         assert_eq!(due.items.len(), 2);
         assert!(

@@ -143,7 +143,7 @@ pub(super) fn compromised(a: &mut Account, l: &Loaded, clock: Clock) -> Result<S
         return Err(OpError::NoEmergencySection.into());
     }
     let had = a.open_incident().map(|i| i.id);
-    let id = a.open_compromise(cl, clock.now);
+    let id = a.open_compromise(cl, clock.now)?;
     let mut s = String::new();
     s.push_str(&match had {
         Some(_) => format!(

@@ -29,6 +29,11 @@ pub enum OpError {
          (record it with `lockstep review {0}` whenever you do it)"
     )]
     NoSchedule(String),
+    #[error(
+        "no new incident can be numbered: the highest incident number is {0} (the state file \
+         was edited by hand?)"
+    )]
+    IdsExhausted(u32),
     #[error("no incident is open (start one with `lockstep compromised`)")]
     NoOpenIncident,
     #[error("a skip needs a reason")]
@@ -314,11 +319,13 @@ impl Account {
     /// Opens an incident (or returns the one already open): reopens done setup steps for
     /// re-verification and makes every recurring review due now. History is kept, and so is what
     /// the incident changed, for [`Account::cancel_incident`].
-    pub fn open_compromise(&mut self, cl: &Checklist, now: DateTime<Utc>) -> u32 {
+    pub fn open_compromise(&mut self, cl: &Checklist, now: DateTime<Utc>) -> Result<u32, OpError> {
         if let Some(i) = self.open_incident() {
-            return i.id;
+            return Ok(i.id);
         }
-        let id = self.incidents.iter().map(|i| i.id).max().unwrap_or(0) + 1;
+        // Ids never wrap or repeat: past the last one, no new incident (never a duplicate #0).
+        let last = self.incidents.iter().map(|i| i.id).max().unwrap_or(0);
+        let id = last.checked_add(1).ok_or(OpError::IdsExhausted(last))?;
         self.log(now, EventKind::IncidentOpened { incident: id });
         let mut reopened = Vec::new();
         for s in cl.sections_of(SectionKind::Setup) {
@@ -365,7 +372,7 @@ impl Account {
             closed: None,
             reviews_before,
         });
-        id
+        Ok(id)
     }
 
     /// Cancels the open incident as a false alarm: every setup step it reopened and that is still

@@ -83,10 +83,10 @@ fn compromise_reopens_without_losing_history() {
     a.complete_review(&c, "monthly", t(1), d(2026, 11, 25))
         .unwrap();
     let before = a.new_events.clone();
-    let id = a.open_compromise(&c, t(2));
+    let id = a.open_compromise(&c, t(2)).unwrap();
     assert_eq!(id, 1);
     assert_eq!(
-        a.open_compromise(&c, t(3)),
+        a.open_compromise(&c, t(3)).unwrap(),
         1,
         "one open incident at a time"
     );
@@ -111,14 +111,14 @@ fn compromise_reopens_without_losing_history() {
     // Re-verify, then a new incident gets id 2.
     a.check(&c, "totp-2fa", t(6)).unwrap();
     assert!(a.status("totp-2fa").is_done());
-    assert_eq!(a.open_compromise(&c, t(7)), 2);
+    assert_eq!(a.open_compromise(&c, t(7)).unwrap(), 2);
 }
 
 #[test]
 fn unmarking_an_emergency_step_is_logged() {
     let c = cl();
     let mut a = Account::new("crypto-com", t(0));
-    a.open_compromise(&c, t(1));
+    a.open_compromise(&c, t(1)).unwrap();
     let step = c.emergency().unwrap().steps[0].id.clone();
     assert!(a.toggle_emergency_step(&c, &step, t(2)).unwrap());
     assert!(!a.toggle_emergency_step(&c, &step, t(3)).unwrap());
@@ -237,7 +237,7 @@ fn state_roundtrips_through_json() {
     let mut a = Account::new("crypto-com", t(0));
     a.check(&c, "totp-2fa", t(1)).unwrap();
     a.skip(&c, "passkeys", "later", t(1)).unwrap();
-    a.open_compromise(&c, t(2));
+    a.open_compromise(&c, t(2)).unwrap();
     a.incident_note("hi", Some("T-1"), t(2)).unwrap();
     let mut s = State::default();
     s.accounts.insert(DEFAULT_ACCOUNT.into(), a);
@@ -272,7 +272,7 @@ fn a_false_alarm_restores_every_status_the_incident_changed() {
         .snoozed_until = Some(d(2026, 11, 30));
     let steps_before = a.steps.clone();
     let reviews_before = a.reviews.clone();
-    let id = a.open_compromise(&c, t(2));
+    let id = a.open_compromise(&c, t(2)).unwrap();
     assert!(matches!(a.status("totp-2fa"), Status::Reverify { .. }));
     assert!(a.reviews["monthly"].in_progress.is_empty());
     // Re-verified during the incident: stays done (with its new time).
@@ -301,7 +301,7 @@ fn a_false_alarm_restores_every_status_the_incident_changed() {
     ));
     assert_eq!(a.cancel_incident("", t(5)), Err(OpError::NoOpenIncident));
     // A reason that is a secret is refused, and nothing changes.
-    a.open_compromise(&c, t(6));
+    a.open_compromise(&c, t(6)).unwrap();
     let before = a.clone();
     assert!(matches!(
         a.cancel_incident("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP", t(7)),
@@ -318,7 +318,7 @@ fn a_false_alarm_on_an_old_file_restores_done() {
     assert!(matches!(s, Status::Reverify { previous: None, .. }));
     let c = cl();
     let mut a = Account::new("crypto-com", t(0));
-    a.open_compromise(&c, t(1));
+    a.open_compromise(&c, t(1)).unwrap();
     a.steps.insert(
         "totp-2fa".into(),
         StepState {

@@ -342,7 +342,7 @@ proptest::proptest! {
         a.check(&c, "totp-2fa", now).unwrap();
         a.skip(&c, "passkeys", "later", now).unwrap();
         a.complete_review(&c, "monthly", now, chrono::NaiveDate::MIN).unwrap();
-        a.open_compromise(&c, now);
+        a.open_compromise(&c, now).unwrap();
         a.incident_note("chat", Some("T-1"), now).unwrap();
         let mut s = State::default();
         s.accounts.insert(DEFAULT_ACCOUNT.into(), a);

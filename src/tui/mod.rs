@@ -196,6 +196,18 @@ pub fn run(app: &mut App, store: &mut Store) -> io::Result<()> {
                     app.events_saved(pending);
                 }
                 app.saved(r);
+                if app.save_error.is_none() {
+                    // A calendar file kept current by `reminders install --ics` follows the
+                    // change too.
+                    if let Err(e) =
+                        crate::cli::refresh_ics(store.paths(), &app.state, app.today, app.now)
+                    {
+                        app.flash = Some(app::Flash {
+                            text: format!("Saved, but the calendar file was not updated: {e}"),
+                            error: true,
+                        });
+                    }
+                }
                 flags.unsaved.store(app.dirty, Ordering::SeqCst);
             }
             if app.quit {

@@ -191,7 +191,7 @@ mod tests {
         let mut a = Account::new("crypto-com", now());
         a.check(&cl, "totp-2fa", now()).unwrap();
         a.check(&cl, "passkeys", now()).unwrap();
-        a.open_compromise(&cl, now());
+        a.open_compromise(&cl, now()).unwrap();
         let n = next_up(&cl, &a);
         assert_eq!(n.incident, Some(1));
         assert_eq!(n.emergency.len(), 3);

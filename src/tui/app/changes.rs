@@ -14,7 +14,10 @@ impl App {
             return;
         }
         let now = self.now;
-        let id = self.op(|a, cl| a.open_compromise(cl, now));
+        let id = match self.op(|a, cl| a.open_compromise(cl, now)) {
+            Ok(id) => id,
+            Err(e) => return self.err(e.to_string()),
+        };
         self.dirty = true;
         self.cursor = 0;
         let reopened = self
