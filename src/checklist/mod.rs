@@ -4,11 +4,13 @@
 mod catalog;
 mod model;
 mod parse;
+mod schema;
 mod validate;
 
 pub use catalog::{Catalog, Loaded, Origin, Outline, OutlineSection};
 pub use model::{Checklist, Persona, Section, SectionKind, SectionRole, Source, Step};
 pub use parse::{ChecklistError, ChecklistErrors, load_file, parse};
+pub use schema::{TEMPLATE, VALIDATOR_ONLY_RULES, json_schema, json_schema_text, template};
 pub use validate::validate;
 
 /// The only checklist schema version this build understands.
@@ -160,7 +162,7 @@ mod tests {
         let s = e.to_string();
         assert_eq!(
             s,
-            "m.json:13:14: sections[1].steps[0].id: duplicate step id 'a' (step ids are unique per checklist)"
+            "m.json:13:14: sections[1].steps[0].id: duplicate step id 'a' (first at sections[0].steps[0].id; step ids are unique in the whole checklist)"
         );
         let text = minimal().replace(r#""personas": ["holder"]"#, r#""personas": ["hodler"]"#);
         let s = parse("m.json", &text).unwrap_err().to_string();

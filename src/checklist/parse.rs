@@ -70,14 +70,45 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, ChecklistErrors> {
             "file is empty; expected a JSON checklist object".into(),
         ));
     }
+    if text.trim_start().starts_with('[') {
+        let (line, column) = jsonpos::locate(text, "");
+        return Err(one(
+            line,
+            column,
+            "",
+            "a checklist is one JSON object {...}, not a list [...]".into(),
+        ));
+    }
     let checklist: Checklist = jsonpos::from_str(text).map_err(|e| {
-        let message = if e.eof {
-            format!("{} (the file is truncated)", e.message)
-        } else {
-            e.message
-        };
+        // A comment is a syntax error; say so when it comes first.
+        if let Some((line, column, kind)) = jsonpos::find_comment(text)
+            && (line, column) <= (e.line, e.column)
+        {
+            return one(
+                line,
+                column,
+                "",
+                format!(
+                    "JSON has no comments: remove this `{kind}` comment (put notes in a field such as `why`)"
+                ),
+            );
+        }
+        let mut message = explain(&e.message);
+        if e.eof {
+            message.push_str(" (the file is truncated)");
+        } else if char_at(text, e.line, e.column) == Some('\'') {
+            message.push_str(" (JSON strings and names use double quotes)");
+        }
         one(e.line, e.column, &e.path, message)
     })?;
+    if let Some((path, line, column)) = jsonpos::first_non_object(text, OBJECTS) {
+        return Err(one(
+            line,
+            column,
+            &path,
+            "expected an object {...}, not a list [...]".into(),
+        ));
+    }
     let problems = validate(&checklist);
     if problems.is_empty() {
         Ok(checklist)
@@ -98,6 +129,61 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, ChecklistErrors> {
                 .collect(),
         ))
     }
+}
+
+/// Where the format has objects (serde would also read a struct from a list of its fields).
+const OBJECTS: &[&str] = &[
+    "",
+    "sources[]",
+    "personas[]",
+    "sections[]",
+    "sections[].steps[]",
+];
+
+/// serde's message in the author's terms: a "did you mean" for an unknown field or value, and
+/// the format's words instead of Rust type names.
+fn explain(message: &str) -> String {
+    let mut m = message
+        .replace("expected u32", "expected a whole number")
+        .replace(
+            "expected struct Checklist",
+            "expected a checklist object {...}",
+        );
+    for (what, name) in [
+        ("struct Section", "a section"),
+        ("struct Step", "a step"),
+        ("struct Persona", "a persona"),
+        ("struct Source", "a source"),
+    ] {
+        m = m.replace(
+            &format!("expected {what}"),
+            &format!("expected {name} object {{...}}"),
+        );
+    }
+    for kind in ["unknown field `", "unknown variant `"] {
+        let Some(start) = m.find(kind).map(|i| i + kind.len()) else {
+            continue;
+        };
+        let Some(len) = m[start..].find('`') else {
+            continue;
+        };
+        let word = m[start..start + len].to_string();
+        let rest = &m[start + len + 1..];
+        let candidates: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+        if let Some(d) = super::validate::did_you_mean(&word, candidates.iter().copied()) {
+            let d = d.to_string();
+            m.insert_str(start + len + 1, &format!(" (did you mean `{d}`?)"));
+        }
+    }
+    m
+}
+
+/// The character at a line and (character) column, both from 1.
+fn char_at(text: &str, line: usize, column: usize) -> Option<char> {
+    text.split('\n')
+        .nth(line.checked_sub(1)?)?
+        .chars()
+        .nth(column.checked_sub(1)?)
 }
 
 /// Largest checklist file lockstep reads.
