@@ -93,6 +93,13 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, ChecklistErrors> {
                 ),
             );
         }
+        // serde reads a struct from a list of its fields too: in valid JSON, a list where an
+        // object belongs is the mistake to report.
+        if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+            && let Some((path, line, column)) = jsonpos::first_non_object(text, OBJECTS)
+        {
+            return one(line, column, &path, NOT_A_LIST.into());
+        }
         let mut message = explain(&e.message);
         if e.eof {
             message.push_str(" (the file is truncated)");
@@ -102,12 +109,7 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, ChecklistErrors> {
         one(e.line, e.column, &e.path, message)
     })?;
     if let Some((path, line, column)) = jsonpos::first_non_object(text, OBJECTS) {
-        return Err(one(
-            line,
-            column,
-            &path,
-            "expected an object {...}, not a list [...]".into(),
-        ));
+        return Err(one(line, column, &path, NOT_A_LIST.into()));
     }
     let problems = validate(&checklist);
     if problems.is_empty() {
@@ -139,6 +141,8 @@ const OBJECTS: &[&str] = &[
     "sections[]",
     "sections[].steps[]",
 ];
+
+const NOT_A_LIST: &str = "expected an object {...}, not a list [...]";
 
 /// serde's message in the author's terms: a "did you mean" for an unknown field or value, and
 /// the format's words instead of Rust type names.
@@ -217,4 +221,66 @@ pub fn load_file(path: &Path) -> Result<Checklist, ChecklistErrors> {
         }])
     })?;
     parse(&name, &text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE_LINE: &str = r#"{"schema": 1, "id": "t", "title": "Überprüfung", "service": "S", "updated": "2026-01-01", "sections": [{"id": "e", "title": "E", "kind": "setup", "steps": [{"id": "a", "title": "A", "why": "w", "how": ["h"], "weight": 1}]}]}"#;
+
+    fn error(text: &str) -> ChecklistError {
+        parse("t.json", text).unwrap_err().0.remove(0)
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        assert!(parse("t.json", ONE_LINE).is_ok());
+        // A validator error after a multi-byte character on the same line.
+        let e = error(&ONE_LINE.replace(r#""weight": 1"#, r#""weight": 11"#));
+        let chars = ONE_LINE.find(r#""weight": 1"#).unwrap() - 2 + 11; // 2 two-byte letters
+        assert_eq!((e.line, e.column), (1, chars), "{e}");
+        assert_eq!(e.path, "sections[0].steps[0].weight");
+        // A serde error there too (serde points at the value's last character).
+        let e = error(&ONE_LINE.replace(r#""weight": 1"#, r#""weight": "x""#));
+        assert_eq!((e.line, e.column), (1, chars + 2), "{e}");
+    }
+
+    #[test]
+    fn comments_quotes_and_typos_are_explained() {
+        let e = error(&ONE_LINE.replace(r#""schema": 1,"#, r#""schema": 1, /* v1 */"#));
+        assert_eq!(e.column, 15, "{e}");
+        assert!(e.message.starts_with("JSON has no comments"), "{e}");
+        // A comment after the first error: the first error is reported.
+        let e = error(&format!("{}\n// end", ONE_LINE.replace("\"t\",", "\"t\"")));
+        assert_eq!(e.line, 1, "{e}");
+        assert!(!e.message.contains("comment"), "{e}");
+        let e = error(&ONE_LINE.replace(r#""service""#, "'service'"));
+        assert!(
+            e.message
+                .ends_with("(JSON strings and names use double quotes)"),
+            "{e}"
+        );
+        let e = error(&ONE_LINE.replace(r#""why""#, r#""whyy""#));
+        assert!(
+            e.message
+                .contains("unknown field `whyy` (did you mean `why`?)"),
+            "{e}"
+        );
+        let e = error(&ONE_LINE.replace(r#""kind": "setup""#, r#""kind": "Setup""#));
+        assert!(e.message.contains("(did you mean `setup`?)"), "{e}");
+        let e =
+            error(&ONE_LINE.replace(r#""updated": "2026-01-01""#, r#""updated": "01.01.2026""#));
+        assert!(e.message.contains("YYYY-MM-DD"), "{e}");
+    }
+
+    #[test]
+    fn lists_are_not_objects() {
+        let e = error(&ONE_LINE.replace(
+            r#"{"id": "a", "title": "A", "why": "w", "how": ["h"], "weight": 1}"#,
+            r#"["a", [], "A", "w", ["h"], [], [], [], 1, [], null]"#,
+        ));
+        assert_eq!(e.path, "sections[0].steps[0]");
+        assert_eq!(e.message, NOT_A_LIST);
+    }
 }
