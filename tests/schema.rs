@@ -526,3 +526,55 @@ fn bundled_checklists_and_the_template_pass_both() {
     assert!(errors.is_empty(), "the template: {errors:?}");
     checklist::parse("template.json", checklist::TEMPLATE).unwrap();
 }
+
+/// `lockstep checklists --template` and `--schema` are all it takes to write a checklist without
+/// the repository: the template validates, the printed schema is the committed one, and the
+/// schema beside the checklists folder does not disturb the catalog.
+#[test]
+fn start_a_checklist_without_the_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("lockstep")
+            .unwrap()
+            .env_clear()
+            .env("HOME", tmp.path())
+            .env("XDG_CONFIG_HOME", tmp.path().join("config"))
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .arg("--data-dir")
+            .arg(tmp.path().join("data"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, schema_text, _) = run(&["checklists", "--schema"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(schema_text, std::fs::read_to_string(SCHEMA_FILE).unwrap());
+    let (code, template, _) = run(&["checklists", "--template"]);
+    assert_eq!(code, Some(0));
+    let v: Value = serde_json::from_str(&template).unwrap();
+    assert_eq!(v["$schema"], "../checklist.schema.json");
+    assert!(schema_validator().is_valid(&v));
+
+    let dir = tmp.path().join("config/lockstep");
+    std::fs::create_dir_all(dir.join("checklists")).unwrap();
+    std::fs::write(dir.join("checklist.schema.json"), &schema_text).unwrap();
+    let file = dir.join("checklists/my-exchange.json");
+    std::fs::write(&file, &template).unwrap();
+    let (code, out, err) = run(&["validate", file.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.ends_with("my-exchange.json: ok (3 sections, 3 steps)\n"),
+        "{out}"
+    );
+    let (code, out, err) = run(&["checklists"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.lines().any(|l| l.starts_with("my-exchange ")), "{out}");
+
+    let (code, _, err) = run(&["checklists", "--template", "--schema"]);
+    assert_eq!(code, Some(2), "{err}");
+}
