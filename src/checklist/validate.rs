@@ -35,9 +35,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
-    }
+    d[0] = (0..=b.len()).collect();
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
@@ -292,10 +290,10 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
                     &format!("must be between {lo} and {hi}"),
                 );
             }
-            if let Some(r) = &t.requires {
-                if let Some(m) = requires_problem(c, &t.id, r) {
-                    err(format!("{tp}.requires"), &m);
-                }
+            if let Some(r) = &t.requires
+                && let Some(m) = requires_problem(c, &t.id, r)
+            {
+                err(format!("{tp}.requires"), &m);
             }
             let mut listed = FirstSeen::default();
             for (pi, p) in t.personas.iter().enumerate() {
