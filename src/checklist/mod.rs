@@ -11,7 +11,7 @@ pub use catalog::{Catalog, Loaded, Origin, Outline, OutlineSection};
 pub use model::{Checklist, Persona, Section, SectionKind, SectionRole, Source, Step};
 pub use parse::{ChecklistError, ChecklistErrors, load_file, parse};
 pub use schema::{TEMPLATE, VALIDATOR_ONLY_RULES, json_schema, json_schema_text, template};
-pub use validate::validate;
+pub use validate::{did_you_mean, validate};
 
 /// The only checklist schema version this build understands.
 pub const SCHEMA_VERSION: u32 = 1;

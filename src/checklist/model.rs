@@ -14,10 +14,6 @@ pub const EVERY_MONTHS: (u32, u32) = (1, 24);
 pub const WEIGHT: (u32, u32) = (1, 10);
 /// Lowest and highest `minutes` of a setup section (a working day at most).
 pub const MINUTES: (u32, u32) = (1, 480);
-/// Longest step title, in characters (it has to fit a terminal line with its status).
-pub const STEP_TITLE_MAX_CHARS: usize = 60;
-/// Most instructions in a step's `how`.
-pub const HOW_MAX_ITEMS: usize = 5;
 /// Longest id, in characters.
 pub const ID_MAX_CHARS: usize = 64;
 
@@ -186,14 +182,14 @@ pub struct Step {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(with = "Vec<Id>", extend("uniqueItems" = true))]
     pub aliases: Vec<String>,
-    /// Short imperative title, at most 60 characters.
-    #[schemars(with = "Text", extend("maxLength" = STEP_TITLE_MAX_CHARS))]
+    /// Short imperative title; up to about 60 characters fits a terminal line.
+    #[schemars(with = "Text")]
     pub title: String,
     /// One to three sentences: what the step protects against.
     #[schemars(with = "Text")]
     pub why: String,
-    /// One to five short instructions, in order.
-    #[schemars(with = "Vec<Text>", length(min = 1, max = HOW_MAX_ITEMS))]
+    /// Short instructions, in order: at least one (five at most reads best).
+    #[schemars(with = "Vec<Text>", length(min = 1))]
     pub how: Vec<String>,
     /// In-app navigation exactly as the source gives it, one screen or menu item each, e.g.
     /// ["App", "Settings", "Security", "2FA"]. Never invent one. Optional; default: [].

@@ -95,12 +95,19 @@ pub fn parse(file: &str, text: &str) -> Result<Checklist, ChecklistErrors> {
         }
         // serde reads a struct from a list of its fields too: in valid JSON, a list where an
         // object belongs is the mistake to report.
-        if serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
-            && let Some((path, line, column)) = jsonpos::first_non_object(text, OBJECTS)
-        {
+        let valid_json = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
+        if valid_json && let Some((path, line, column)) = jsonpos::first_non_object(text, OBJECTS) {
             return one(line, column, &path, NOT_A_LIST.into());
         }
         let mut message = explain(&e.message);
+        if valid_json && message == "expected value" {
+            // serde_json's words for a number or list where a word in quotes belongs.
+            message = match e.path.rsplit('.').next() {
+                Some("kind") => "expected one of \"setup\", \"recurring\", \"event\", \"emergency\"".into(),
+                Some("role") => "expected \"core\" or \"advice\"".into(),
+                _ => "expected a word in double quotes".into(),
+            };
+        }
         if e.eof {
             message.push_str(" (the file is truncated)");
         } else if char_at(text, e.line, e.column) == Some('\'') {

@@ -5,9 +5,7 @@
 use std::collections::HashMap;
 
 use super::SCHEMA_VERSION;
-use super::model::{
-    Checklist, EVERY_MONTHS, HOW_MAX_ITEMS, MINUTES, STEP_TITLE_MAX_CHARS, SectionKind, WEIGHT,
-};
+use super::model::{Checklist, EVERY_MONTHS, MINUTES, SectionKind, WEIGHT};
 use super::schema::{is_http_url, is_https_url, is_id, is_text};
 
 const KEBAB: &str =
@@ -241,28 +239,12 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
             }
             if !is_text(&t.title) {
                 err(format!("{tp}.title"), NOT_BLANK);
-            } else if t.title.chars().count() > STEP_TITLE_MAX_CHARS {
-                err(
-                    format!("{tp}.title"),
-                    &format!(
-                        "must be at most {STEP_TITLE_MAX_CHARS} characters (it has {})",
-                        t.title.chars().count()
-                    ),
-                );
             }
             if !is_text(&t.why) {
                 err(format!("{tp}.why"), NOT_BLANK);
             }
             if t.how.is_empty() {
                 err(format!("{tp}.how"), "needs at least one instruction");
-            } else if t.how.len() > HOW_MAX_ITEMS {
-                err(
-                    format!("{tp}.how"),
-                    &format!(
-                        "at most {HOW_MAX_ITEMS} instructions (it has {}); split the step",
-                        t.how.len()
-                    ),
-                );
             }
             for (field, items) in [
                 ("how", &t.how),
