@@ -144,6 +144,111 @@ fn find_child(b: &[u8], pos: usize, seg: &Seg) -> Option<usize> {
     }
 }
 
+/// In valid JSON text, the first value at one of `patterns` that is not an object: its path and
+/// (line, column). A pattern is a field path with `[]` for any index, e.g. `sections[].steps[]`;
+/// `""` is the whole document. (serde reads a struct from a list of its fields too; a format
+/// that says "object" must not.)
+pub fn first_non_object(text: &str, patterns: &[&str]) -> Option<(String, usize, usize)> {
+    let b = text.as_bytes();
+    let mut found = None;
+    walk(
+        b,
+        skip_ws(b, 0),
+        &mut String::new(),
+        &mut String::new(),
+        patterns,
+        &mut found,
+    );
+    found.map(|(path, pos)| {
+        let (line, column) = line_col(text, pos);
+        (path, line, column)
+    })
+}
+
+/// Walks the value at `i` (its path so far in `path`, its index-free form in `pattern`); returns
+/// the index after it, stopping early once something is found.
+fn walk(
+    b: &[u8],
+    i: usize,
+    pattern: &mut String,
+    path: &mut String,
+    patterns: &[&str],
+    found: &mut Option<(String, usize)>,
+) -> usize {
+    if found.is_some() || i >= b.len() {
+        return b.len();
+    }
+    if b[i] != b'{' && patterns.contains(&pattern.as_str()) {
+        *found = Some((path.clone(), i));
+        return b.len();
+    }
+    let (pattern_len, path_len) = (pattern.len(), path.len());
+    let end = match b[i] {
+        b'{' => {
+            let mut j = skip_ws(b, i + 1);
+            while j < b.len() && b[j] == b'"' {
+                let key_end = skip_string(b, j);
+                let key =
+                    String::from_utf8_lossy(&b[j + 1..key_end.saturating_sub(1)]).into_owned();
+                j = skip_ws(b, skip_ws(b, key_end) + 1);
+                for s in [&mut *pattern, &mut *path] {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(&key);
+                }
+                j = skip_ws(b, walk(b, j, pattern, path, patterns, found));
+                pattern.truncate(pattern_len);
+                path.truncate(path_len);
+                if b.get(j) == Some(&b',') {
+                    j = skip_ws(b, j + 1);
+                }
+            }
+            j + 1
+        }
+        b'[' => {
+            let mut j = skip_ws(b, i + 1);
+            let mut n = 0;
+            while j < b.len() && b[j] != b']' {
+                pattern.push_str("[]");
+                path.push_str(&format!("[{n}]"));
+                j = skip_ws(b, walk(b, j, pattern, path, patterns, found));
+                pattern.truncate(pattern_len);
+                path.truncate(path_len);
+                if b.get(j) == Some(&b',') {
+                    j = skip_ws(b, j + 1);
+                }
+                n += 1;
+            }
+            j + 1
+        }
+        _ => skip_value(b, i),
+    };
+    if found.is_some() { b.len() } else { end }
+}
+
+/// The first comment (`//` or `/*`) outside strings, as (line, character column, "//" or "/*").
+/// JSON has none, so this only explains a syntax error.
+pub fn find_comment(text: &str) -> Option<(usize, usize, &'static str)> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i = skip_string(b, i);
+                continue;
+            }
+            b'/' if matches!(b.get(i + 1), Some(b'/' | b'*')) => {
+                let (line, column) = line_col(text, i);
+                return Some((line, column, if b[i + 1] == b'/' { "//" } else { "/*" }));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The first problem in a JSON document, located for a `file:line:col: path: message` report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonProblem {
@@ -232,6 +337,33 @@ mod tests {
         assert_eq!(e.column, 11, "{e:?}");
         assert_eq!(e.path, "", "unknown segments (`?`) are not shown");
         assert_eq!(utf8_error_at(b"ab\n\xc3\xa9x\xff", 6), (2, 3));
+    }
+
+    #[test]
+    fn lists_where_objects_belong() {
+        let pats = ["", "a[]", "a[].b[]"];
+        assert_eq!(
+            first_non_object(r#"{"a": [{"b": [{}, {"x": [1]}]}]}"#, &pats),
+            None
+        );
+        assert_eq!(
+            first_non_object("{\"a\": [{}, {\"b\": [{}, [\"é\"]]}]}", &pats),
+            Some(("a[1].b[1]".to_string(), 1, 23))
+        );
+        assert_eq!(
+            first_non_object("{\"x\": \"é\", \"a\": [[1]]}", &pats),
+            Some(("a[0]".to_string(), 1, 18)),
+            "columns count characters"
+        );
+        assert_eq!(first_non_object(" [1]", &pats), Some((String::new(), 1, 2)));
+        assert_eq!(first_non_object(r#"{"c": [[1]], "a": []}"#, &pats), None);
+    }
+
+    #[test]
+    fn comments_outside_strings() {
+        assert_eq!(find_comment("{\"a\": \"//x\"}"), None);
+        assert_eq!(find_comment("{\n  \"é\": 1 // c\n}"), Some((2, 10, "//")));
+        assert_eq!(find_comment("/* c */ {}"), Some((1, 1, "/*")));
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod catalog;
 mod model;
 mod parse;
 mod provenance;
+mod schema;
 mod validate;
 
 pub use aliases::{section_by_any_id, section_renames, step_by_any_id, step_renames};
@@ -19,7 +20,8 @@ pub use provenance::{
     FRESH_MONTHS, Link, Loaded, Origin, SHA_SHOWN, is_stale, link, section_digests, sha256_hex,
     short_sha, staleness, step_digests,
 };
-pub use validate::validate;
+pub use schema::{TEMPLATE, VALIDATOR_ONLY_RULES, json_schema, json_schema_text, template};
+pub use validate::{did_you_mean, validate};
 
 /// The only checklist schema version this build understands.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -181,7 +183,7 @@ mod tests {
         let s = e.to_string();
         assert_eq!(
             s,
-            "m.json:13:14: sections[1].steps[0].id: duplicate step id 'a' (step ids are unique per checklist)"
+            "m.json:13:14: sections[1].steps[0].id: duplicate step id 'a' (first at sections[0].steps[0].id; step ids are unique in the whole checklist)"
         );
         let text = minimal().replace(r#""personas": ["holder"]"#, r#""personas": ["hodler"]"#);
         let s = parse("m.json", &text).unwrap_err().to_string();

@@ -1,46 +1,100 @@
-//! The checklist data model: checklists, sections, steps, personas, and lookups on them.
+//! The checklist data model: checklists, sections, steps, personas, and lookups on them. The
+//! types are also the source of the JSON Schema for checklist authors (see `schema`): their doc
+//! comments are its descriptions.
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+use super::schema::{self, Date, HttpUrl, HttpsUrl, Id, Text};
+
+/// Lowest and highest `every_months` of a recurring section.
+pub const EVERY_MONTHS: (u32, u32) = (1, 24);
+/// Lowest and highest step `weight`.
+pub const WEIGHT: (u32, u32) = (1, 10);
+/// Lowest and highest `minutes` of a setup section (a working day at most).
+pub const MINUTES: (u32, u32) = (1, 480);
+/// Longest id, in characters.
+pub const ID_MAX_CHARS: usize = 64;
+
+/// One account-hardening checklist for lockstep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "lockstep checklist", transform = schema::checklist_rules)]
 pub struct Checklist {
+    /// Where an editor finds this JSON Schema, e.g. "../checklist.schema.json" (written by
+    /// `lockstep checklists --schema`). Optional; lockstep itself ignores it.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub json_schema: Option<String>,
+    /// Version of the checklist format. Only version 1 exists.
+    #[schemars(schema_with = "schema::format_version")]
     pub schema: u32,
+    /// Stable identifier of the checklist, e.g. "crypto-com"; name the file after it
+    /// (crypto-com.json). A user checklist with the id of a bundled one replaces it.
+    #[schemars(with = "Id")]
     pub id: String,
+    /// Title shown in the TUI.
+    #[schemars(with = "Text")]
     pub title: String,
+    /// The exchange or service the checklist hardens, e.g. "Crypto.com", or "Any exchange".
+    #[schemars(with = "Text")]
     pub service: String,
+    /// Date the content was last checked against its sources, as YYYY-MM-DD.
+    #[serde(deserialize_with = "schema::deserialize_date")]
+    #[schemars(with = "Date")]
     pub updated: NaiveDate,
+    /// Public material the content is based on; steps stay faithful to it. Optional; default: [].
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// Usage profiles a user can pick; steps can be limited to some of them. Optional; default: [].
     #[serde(default)]
     pub personas: Vec<Persona>,
+    /// Ordered groups of steps: one-off setup, recurring reviews, event-triggered checks and at
+    /// most one emergency procedure. At least one setup section.
+    #[schemars(length(min = 1))]
     pub sections: Vec<Section>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A public document the checklist draws on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    /// Title or description of the document.
+    #[schemars(with = "Text")]
     pub title: String,
+    /// Its literal address (http:// or https://), or null when none is recorded. Never guess
+    /// one. Optional.
     #[serde(default)]
+    #[schemars(with = "Option<HttpUrl>")]
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A usage profile that tailors which steps apply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Persona {
+    /// Persona id that steps list in their personas, e.g. "holder". Unique in the checklist.
+    #[schemars(with = "Id")]
     pub id: String,
+    /// Short label shown when the user picks personas.
+    #[schemars(with = "Text")]
     pub title: String,
+    /// Who this persona is and what it mainly worries about. Optional; default: "".
     #[serde(default)]
     pub description: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// When a section's steps are done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SectionKind {
+    /// Done once, in order (optionally with a time budget in `minutes`).
     Setup,
+    /// Reviewed again every `every_months` months.
     Recurring,
+    /// Checked after an event, e.g. a new integration.
     Event,
+    /// Followed in order when something has gone wrong (at most one such section).
     Emergency,
 }
 
@@ -55,28 +109,51 @@ impl SectionKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A group of steps of one kind. `minutes` is for setup sections only; `every_months` is
+/// required on recurring sections and for them only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = schema::section_rules)]
 pub struct Section {
+    /// Section id, unique in the checklist, e.g. "essentials". Reviews are recorded by it: to
+    /// rename it, list the old id in `aliases`.
+    #[schemars(with = "Id")]
     pub id: String,
+    /// Former ids of this section, so recorded reviews follow a rename. Each is unique in the
+    /// checklist and is no current section's id. Optional; default: [].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "Vec<Id>", extend("uniqueItems" = true))]
+    pub aliases: Vec<String>,
+    /// Section heading.
+    #[schemars(with = "Text")]
     pub title: String,
+    /// setup, recurring, event or emergency.
     pub kind: SectionKind,
+    /// Rough time budget of a setup section, in minutes (1-480), or null. Optional; setup
+    /// sections only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = MINUTES.0, max = MINUTES.1))]
     pub minutes: Option<u32>,
+    /// Review interval of a recurring section in months (1 = monthly, 3 = quarterly; 1-24).
+    /// Required on recurring sections, not allowed (or null) on the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = EVERY_MONTHS.0, max = EVERY_MONTHS.1))]
     pub every_months: Option<u32>,
+    /// A paragraph shown above the steps. Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Text>")]
     pub intro: Option<String>,
     /// Core controls, or persona-tailored advice (kept apart and counted less in the score).
+    /// Optional; default: core.
     #[serde(default, skip_serializing_if = "SectionRole::is_core")]
     pub role: SectionRole,
+    /// The steps, in the order they are done. At least one.
+    #[schemars(length(min = 1))]
     pub steps: Vec<Step>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<String>,
 }
 
 /// What a section's steps are for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SectionRole {
     /// The account's security controls (the default).
@@ -92,29 +169,58 @@ impl SectionRole {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One action the user takes. `id`, `title`, `why` and `how` are required; the rest is optional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    /// Step id, unique in the whole checklist (not just the section): progress is stored by it.
+    /// Never reuse one for a different step; to rename a step, list the old id in `aliases`.
+    #[schemars(with = "Id")]
     pub id: String,
+    /// Former ids of this step, so recorded progress follows a rename. Each is unique in the
+    /// checklist and is no current step's id. Optional; default: [].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "Vec<Id>", extend("uniqueItems" = true))]
+    pub aliases: Vec<String>,
+    /// Short imperative title; up to about 60 characters fits a terminal line.
+    #[schemars(with = "Text")]
     pub title: String,
+    /// One to three sentences: what the step protects against.
+    #[schemars(with = "Text")]
     pub why: String,
+    /// Short instructions, in order: at least one (five at most reads best).
+    #[schemars(with = "Vec<Text>", length(min = 1))]
     pub how: Vec<String>,
+    /// In-app navigation exactly as the source gives it, one screen or menu item each, e.g.
+    /// ["App", "Settings", "Security", "2FA"]. Never invent one. Optional; default: [].
     #[serde(default)]
+    #[schemars(with = "Vec<Text>")]
     pub path: Vec<String>,
+    /// Pitfalls to show prominently. Optional; default: [].
     #[serde(default)]
+    #[schemars(with = "Vec<Text>")]
     pub warnings: Vec<String>,
+    /// https:// addresses the source gives for this step. Never invent deep links. Optional;
+    /// default: [].
     #[serde(default)]
+    #[schemars(with = "Vec<HttpsUrl>")]
     pub links: Vec<String>,
+    /// Importance in the hardening score, 1 (minor) to 10 (critical, e.g. 2FA). Optional;
+    /// default: 1.
     #[serde(default = "default_weight")]
+    #[schemars(range(min = WEIGHT.0, max = WEIGHT.1))]
     pub weight: u32,
+    /// Ids of the personas this step is for, each declared in the checklist's personas; empty
+    /// means everyone. Optional; default: [].
     #[serde(default)]
+    #[schemars(with = "Vec<Id>", extend("uniqueItems" = true))]
     pub personas: Vec<String>,
     /// A setup step this item depends on: when that step is not applicable to the account,
-    /// neither is this one (an API-key audit when the account has no API keys).
+    /// neither is this one (an API-key audit when the account has no API keys). The id of
+    /// another step of a setup section. Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Id>")]
     pub requires: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<String>,
 }
 
 fn default_weight() -> u32 {

@@ -1,22 +1,74 @@
-//! Semantic validation of a parsed checklist: ids, kinds, intervals, weights, links, personas.
+//! Semantic validation of a parsed checklist: ids and aliases, kinds, intervals, weights, text,
+//! links and persona references. Every rule a JSON Schema can express is also in the schema
+//! (`schema`); the others are listed in `VALIDATOR_ONLY_RULES`.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::SCHEMA_VERSION;
-use super::model::{Checklist, SectionKind};
+use super::model::{Checklist, EVERY_MONTHS, MINUTES, SectionKind, WEIGHT};
+use super::schema::{is_http_url, is_https_url, is_id, is_text};
 
-fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 64
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
+const KEBAB: &str =
+    "must be kebab-case: a-z, 0-9 and single '-' between words (at most 64 characters)";
+const NOT_BLANK: &str = "must not be empty or only spaces";
+
+/// The candidate closest to `word` (a typo: at most a third of its letters off), if any.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, c.len().abs_diff(word.len())))
+        .map(|(_, c)| c)
+}
+
+/// Edit distance where swapping two neighbouring letters counts once (optimal string alignment).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    d[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// Records where each id was first seen; reports a later one with that place.
+#[derive(Default)]
+struct FirstSeen<'a>(HashMap<&'a str, String>);
+
+impl<'a> FirstSeen<'a> {
+    /// `None` the first time, else the path of the first occurrence.
+    fn see(&mut self, id: &'a str, path: &str) -> Option<&String> {
+        use std::collections::hash_map::Entry;
+        match self.0.entry(id) {
+            Entry::Vacant(v) => {
+                v.insert(path.to_string());
+                None
+            }
+            Entry::Occupied(o) => Some(o.into_mut()),
+        }
+    }
 }
 
 /// Semantic checks after parsing. Returns (field path, message) pairs.
 pub fn validate(c: &Checklist) -> Vec<(String, String)> {
-    let mut out = Vec::new();
+    let mut out: Vec<(String, String)> = Vec::new();
     let mut err = |p: String, m: &str| out.push((p, m.to_string()));
     if c.schema != SCHEMA_VERSION {
         err(
@@ -28,77 +80,142 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
         );
     }
     if !is_id(&c.id) {
-        err("id".into(), "must be kebab-case: a-z, 0-9 and '-'");
+        err("id".into(), KEBAB);
     }
-    if c.title.trim().is_empty() {
-        err("title".into(), "must not be empty");
+    if !is_text(&c.title) {
+        err("title".into(), NOT_BLANK);
     }
-    if c.service.trim().is_empty() {
-        err("service".into(), "must not be empty");
+    if !is_text(&c.service) {
+        err("service".into(), NOT_BLANK);
     }
     for (i, s) in c.sources.iter().enumerate() {
+        if !is_text(&s.title) {
+            err(format!("sources[{i}].title"), NOT_BLANK);
+        }
         if let Some(u) = &s.url
-            && !(u.starts_with("https://") || u.starts_with("http://"))
+            && !is_http_url(u)
         {
-            err(format!("sources[{i}].url"), "must be an http(s) URL");
+            err(
+                format!("sources[{i}].url"),
+                "must be an http:// or https:// address with a host and no spaces",
+            );
         }
     }
-    let mut persona_ids = HashSet::new();
+    let mut persona_ids = FirstSeen::default();
     for (i, p) in c.personas.iter().enumerate() {
+        let path = format!("personas[{i}].id");
         if !is_id(&p.id) {
-            err(format!("personas[{i}].id"), "must be kebab-case");
+            err(path.clone(), KEBAB);
         }
-        if !persona_ids.insert(p.id.as_str()) {
-            err(format!("personas[{i}].id"), "duplicate persona id");
+        if let Some(first) = persona_ids.see(&p.id, &path) {
+            let m = format!("duplicate persona id '{}' (first at {first})", p.id);
+            err(path, &m);
+        }
+        if !is_text(&p.title) {
+            err(format!("personas[{i}].title"), NOT_BLANK);
         }
     }
+    let mut declared: Vec<&str> = Vec::new();
+    for p in &c.personas {
+        if !declared.contains(&p.id.as_str()) {
+            declared.push(&p.id);
+        }
+    }
+
     if c.sections.is_empty() {
         err("sections".into(), "a checklist needs at least one section");
-    }
-    if !c.sections.iter().any(|s| s.kind == SectionKind::Setup) {
+    } else if !c.sections.iter().any(|s| s.kind == SectionKind::Setup) {
         err(
             "sections".into(),
-            "a checklist needs at least one setup section",
+            "a checklist needs at least one setup section (kind \"setup\")",
         );
     }
-    if c.sections_of(SectionKind::Emergency).count() > 1 {
+    let emergencies: Vec<usize> = (0..c.sections.len())
+        .filter(|&i| c.sections[i].kind == SectionKind::Emergency)
+        .collect();
+    for &i in emergencies.iter().skip(1) {
         err(
-            "sections".into(),
-            "at most one emergency section is allowed",
+            format!("sections[{i}].kind"),
+            &format!(
+                "at most one emergency section is allowed (the first is sections[{}])",
+                emergencies[0]
+            ),
         );
     }
-    let mut section_ids = HashSet::new();
-    let mut step_ids = HashSet::new();
+
+    // Every current id first (with its first place), so that a duplicate names the first place
+    // and an alias can be checked against an id that comes later in the file.
+    let mut section_ids = FirstSeen::default();
+    let mut step_ids = FirstSeen::default();
+    let mut duplicate_section = HashMap::new();
+    let mut duplicate_step = HashMap::new();
+    for (si, s) in c.sections.iter().enumerate() {
+        if let Some(first) = section_ids.see(&s.id, &format!("sections[{si}].id")) {
+            duplicate_section.insert(si, first.clone());
+        }
+        for (ti, t) in s.steps.iter().enumerate() {
+            if let Some(first) = step_ids.see(&t.id, &format!("sections[{si}].steps[{ti}].id")) {
+                duplicate_step.insert((si, ti), first.clone());
+            }
+        }
+    }
+    let mut section_aliases = FirstSeen::default();
+    let mut step_aliases = FirstSeen::default();
+
     for (si, s) in c.sections.iter().enumerate() {
         let sp = format!("sections[{si}]");
         if !is_id(&s.id) {
-            err(format!("{sp}.id"), "must be kebab-case: a-z, 0-9 and '-'");
+            err(format!("{sp}.id"), KEBAB);
         }
-        if !section_ids.insert(s.id.as_str()) {
+        if let Some(first) = duplicate_section.get(&si) {
             err(
                 format!("{sp}.id"),
-                &format!("duplicate section id '{}'", s.id),
+                &format!("duplicate section id '{}' (first at {first})", s.id),
             );
         }
-        if s.title.trim().is_empty() {
-            err(format!("{sp}.title"), "must not be empty");
+        for (p, m) in alias_problems(
+            &s.aliases,
+            &sp,
+            "section",
+            &section_ids,
+            &mut section_aliases,
+        ) {
+            err(p, &m);
         }
+        if !is_text(&s.title) {
+            err(format!("{sp}.title"), NOT_BLANK);
+        }
+        let (lo, hi) = EVERY_MONTHS;
         match (s.kind, s.every_months) {
             (SectionKind::Recurring, None) => err(
                 format!("{sp}.every_months"),
                 "a recurring section needs every_months (1 = monthly, 3 = quarterly)",
             ),
-            (SectionKind::Recurring, Some(m)) if !(1..=24).contains(&m) => {
-                err(format!("{sp}.every_months"), "must be between 1 and 24")
-            }
+            (SectionKind::Recurring, Some(m)) if !(lo..=hi).contains(&m) => err(
+                format!("{sp}.every_months"),
+                &format!("must be between {lo} and {hi}"),
+            ),
             (k, Some(_)) if k != SectionKind::Recurring => err(
                 format!("{sp}.every_months"),
                 "only recurring sections have every_months",
             ),
             _ => {}
         }
-        if s.minutes.is_some() && s.kind != SectionKind::Setup {
-            err(format!("{sp}.minutes"), "only setup sections have minutes");
+        if let Some(m) = s.minutes {
+            let (lo, hi) = MINUTES;
+            if s.kind != SectionKind::Setup {
+                err(format!("{sp}.minutes"), "only setup sections have minutes");
+            } else if !(lo..=hi).contains(&m) {
+                err(
+                    format!("{sp}.minutes"),
+                    &format!("must be between {lo} and {hi}"),
+                );
+            }
+        }
+        if let Some(intro) = &s.intro
+            && !is_text(intro)
+        {
+            err(format!("{sp}.intro"), NOT_BLANK);
         }
         if s.steps.is_empty() {
             err(format!("{sp}.steps"), "a section needs at least one step");
@@ -106,59 +223,175 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
         for (ti, t) in s.steps.iter().enumerate() {
             let tp = format!("{sp}.steps[{ti}]");
             if !is_id(&t.id) {
-                err(format!("{tp}.id"), "must be kebab-case: a-z, 0-9 and '-'");
+                err(format!("{tp}.id"), KEBAB);
             }
-            if !step_ids.insert(t.id.as_str()) {
+            if let Some(first) = duplicate_step.get(&(si, ti)) {
                 err(
                     format!("{tp}.id"),
                     &format!(
-                        "duplicate step id '{}' (step ids are unique per checklist)",
+                        "duplicate step id '{}' (first at {first}; step ids are unique in the whole checklist)",
                         t.id
                     ),
                 );
             }
-            if t.title.trim().is_empty() {
-                err(format!("{tp}.title"), "must not be empty");
+            for (p, m) in alias_problems(&t.aliases, &tp, "step", &step_ids, &mut step_aliases) {
+                err(p, &m);
             }
-            if t.why.trim().is_empty() {
-                err(format!("{tp}.why"), "must not be empty");
+            if !is_text(&t.title) {
+                err(format!("{tp}.title"), NOT_BLANK);
+            }
+            if !is_text(&t.why) {
+                err(format!("{tp}.why"), NOT_BLANK);
             }
             if t.how.is_empty() {
                 err(format!("{tp}.how"), "needs at least one instruction");
             }
-            if !(1..=10).contains(&t.weight) {
-                err(format!("{tp}.weight"), "must be between 1 and 10");
+            for (field, items) in [
+                ("how", &t.how),
+                ("path", &t.path),
+                ("warnings", &t.warnings),
+            ] {
+                for (i, item) in items.iter().enumerate() {
+                    if !is_text(item) {
+                        err(format!("{tp}.{field}[{i}]"), NOT_BLANK);
+                    }
+                }
             }
             for (li, l) in t.links.iter().enumerate() {
-                if !l.starts_with("https://") {
-                    err(format!("{tp}.links[{li}]"), "must be an https:// URL");
-                }
-            }
-            if let Some(r) = &t.requires {
-                match c.step(r) {
-                    _ if r == &t.id => {
-                        err(format!("{tp}.requires"), "a step cannot require itself")
-                    }
-                    Some((rs, _)) if rs.kind == SectionKind::Setup => {}
-                    Some(_) => err(
-                        format!("{tp}.requires"),
-                        &format!("'{r}' is not a setup step (only setup steps can be required)"),
-                    ),
-                    None => err(
-                        format!("{tp}.requires"),
-                        &format!("unknown step '{r}' (requires names a setup step id)"),
-                    ),
-                }
-            }
-            for (pi, p) in t.personas.iter().enumerate() {
-                if !persona_ids.contains(p.as_str()) {
+                if !is_https_url(l) {
                     err(
-                        format!("{tp}.personas[{pi}]"),
-                        &format!("unknown persona '{p}' (declare it in personas)"),
+                        format!("{tp}.links[{li}]"),
+                        "must be an https:// address with a host and no spaces",
                     );
+                }
+            }
+            let (lo, hi) = WEIGHT;
+            if !(lo..=hi).contains(&t.weight) {
+                err(
+                    format!("{tp}.weight"),
+                    &format!("must be between {lo} and {hi}"),
+                );
+            }
+            if let Some(r) = &t.requires
+                && let Some(m) = requires_problem(c, &t.id, r)
+            {
+                err(format!("{tp}.requires"), &m);
+            }
+            let mut listed = FirstSeen::default();
+            for (pi, p) in t.personas.iter().enumerate() {
+                let pp = format!("{tp}.personas[{pi}]");
+                if let Some(first) = listed.see(p, &pp) {
+                    let m = format!("persona '{p}' is listed twice (first at {first})");
+                    err(pp.clone(), &m);
+                }
+                if !declared.contains(&p.as_str()) {
+                    err(pp, &unknown_persona(p, &declared));
                 }
             }
         }
     }
     out
+}
+
+fn unknown_persona(p: &str, declared: &[&str]) -> String {
+    if declared.is_empty() {
+        return format!(
+            "unknown persona '{p}': the checklist declares no personas (add it to the top-level personas)"
+        );
+    }
+    let hint = did_you_mean(p, declared.iter().copied())
+        .map(|d| format!("did you mean '{d}'? "))
+        .unwrap_or_default();
+    format!(
+        "unknown persona '{p}' ({hint}declared: {}; declare it in personas)",
+        declared.join(", ")
+    )
+}
+
+/// What is wrong with a step's `requires`, if anything.
+fn requires_problem(c: &Checklist, id: &str, r: &str) -> Option<String> {
+    if r == id {
+        return Some("a step cannot require itself".into());
+    }
+    match c.step(r) {
+        Some((s, _)) if s.kind == SectionKind::Setup => None,
+        Some(_) => Some(format!(
+            "'{r}' is not a setup step (only setup steps can be required)"
+        )),
+        None => {
+            let renamed = c
+                .sections
+                .iter()
+                .flat_map(|s| &s.steps)
+                .find(|t| t.aliases.iter().any(|a| a == r));
+            if let Some(t) = renamed {
+                return Some(format!(
+                    "'{r}' is a former id of step '{}': require '{}'",
+                    t.id, t.id
+                ));
+            }
+            let setup = c
+                .sections_of(SectionKind::Setup)
+                .flat_map(|s| &s.steps)
+                .map(|t| t.id.as_str());
+            let hint = did_you_mean(r, setup)
+                .map(|d| format!("; did you mean '{d}'?"))
+                .unwrap_or_default();
+            Some(format!(
+                "unknown step '{r}' (requires names a setup step id{hint})"
+            ))
+        }
+    }
+}
+
+/// Problems with one step's or section's aliases: not kebab-case, a current id of the same kind,
+/// or already an alias (anywhere in the checklist).
+fn alias_problems<'a>(
+    aliases: &'a [String],
+    path: &str,
+    what: &str,
+    current: &FirstSeen<'_>,
+    seen: &mut FirstSeen<'a>,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (ai, a) in aliases.iter().enumerate() {
+        let ap = format!("{path}.aliases[{ai}]");
+        if !is_id(a) {
+            out.push((ap.clone(), KEBAB.to_string()));
+        }
+        if let Some(at) = current.0.get(a.as_str()) {
+            out.push((
+                ap.clone(),
+                format!(
+                    "alias '{a}' is the id of a current {what} ({at}); an alias names a former id"
+                ),
+            ));
+        }
+        if let Some(first) = seen.see(a, &ap) {
+            out.push((ap, format!("duplicate alias '{a}' (first at {first})")));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("hodler", ["holder", "trader"]), Some("holder"));
+        assert_eq!(did_you_mean("titel", ["id", "title", "why"]), Some("title"));
+        assert_eq!(did_you_mean("colour", ["color", "title"]), Some("color"));
+        assert_eq!(did_you_mean("Holder", ["holder"]), Some("holder"));
+        assert_eq!(did_you_mean("zzz", ["holder", "trader"]), None);
+        assert_eq!(did_you_mean("x", ["id"]), None);
+        assert_eq!(
+            did_you_mean("a3", ["a", "a2"]),
+            Some("a2"),
+            "same length first"
+        );
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
 }

@@ -146,8 +146,15 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// List available checklists.
-    Checklists,
+    /// List available checklists, or start your own with --template and --schema.
+    Checklists {
+        /// Print a small valid checklist to start your own from.
+        #[arg(long, conflicts_with = "schema")]
+        template: bool,
+        /// Print the JSON Schema for checklist files (for an editor's completion and checks).
+        #[arg(long)]
+        schema: bool,
+    },
     /// Validate checklist files.
     Validate {
         #[arg(required = true)]

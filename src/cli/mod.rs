@@ -94,7 +94,9 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
         Command::Export { format, output } => {
             read::export(cli, paths, *format, output.as_ref(), clock)
         }
-        Command::Checklists => read::checklists(paths),
+        Command::Checklists { template: true, .. } => read::template(clock.today),
+        Command::Checklists { schema: true, .. } => read::schema(),
+        Command::Checklists { .. } => read::checklists(paths),
         Command::Validate { files } => read::validate(files),
         Command::History { json } => read::history(cli, paths, *json, clock),
         Command::Accounts { command } => accounts::run(cli, paths, command.as_ref(), clock),

@@ -1,5 +1,6 @@
 //! Read-only commands: status, history, exports, incident report, the checklist catalog,
-//! validation, completions and the man page.
+//! validation, a template and the schema to write a checklist, accounts, completions and the
+//! man page.
 
 use std::io;
 use std::path::PathBuf;
@@ -195,6 +196,18 @@ pub(super) fn checklists(paths: &Paths) -> Result<ExitStatus, CliError> {
         eprintln!("{}", clean(&e.to_string(), true));
     }
     Ok(if cat.errors.is_empty() { 0 } else { 2 })
+}
+
+/// `checklists --template`: a valid checklist to start from, updated today.
+pub(super) fn template(today: chrono::NaiveDate) -> Result<ExitStatus, CliError> {
+    out(&checklist::template(today))?;
+    Ok(0)
+}
+
+/// `checklists --schema`: the JSON Schema for checklist files.
+pub(super) fn schema() -> Result<ExitStatus, CliError> {
+    out(&checklist::json_schema_text())?;
+    Ok(0)
 }
 
 pub(super) fn validate(files: &[PathBuf]) -> Result<ExitStatus, CliError> {
