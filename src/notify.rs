@@ -7,9 +7,9 @@
 //! depend on how the state or the schedule are stored.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use std::time::Duration;
 
@@ -327,25 +327,9 @@ pub fn save_sent(dir: &Path, record: &SentRecord) -> io::Result<()> {
     }
     let mut bytes = serde_json::to_vec_pretty(record).map_err(io::Error::other)?;
     bytes.push(b'\n');
-    let target = dir.join(SENT_FILE);
-    let tmp = dir.join(format!(".{SENT_FILE}.tmp.{}", std::process::id()));
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, &target)?;
-        File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    // The one atomic write (temp file 0600, fsync, rename, fsync of the directory).
+    crate::store::write_atomic(&dir.join(SENT_FILE), &bytes, None)
+        .map_err(|e| io::Error::other(e.to_string()))
 }
 
 /// How a notification reached the user.

@@ -21,7 +21,7 @@ pub use provenance::{
     short_sha, staleness, step_digests,
 };
 pub use schema::{TEMPLATE, VALIDATOR_ONLY_RULES, json_schema, json_schema_text, template};
-pub use validate::{did_you_mean, validate};
+pub use validate::{did_you_mean, edit_distance, validate};
 
 /// The only checklist schema version this build understands.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -27,7 +27,7 @@ pub fn did_you_mean<'a>(
 }
 
 /// Edit distance where swapping two neighbouring letters counts once (optimal string alignment).
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
     for (i, row) in d.iter_mut().enumerate() {
