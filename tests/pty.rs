@@ -621,3 +621,36 @@ fn a_user_file_with_a_bundled_id_asks_first_and_several_accounts_start_on_the_ov
     assert_eq!(t.wait_exit(), 0);
     t.assert_restored();
 }
+
+#[test]
+fn a_note_forgotten_in_the_tui_is_gone_from_every_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut t = Term::start(&data, &[]);
+    t.open_dashboard();
+    t.send("\r");
+    t.wait_for("step 1 of 7");
+    t.send("n");
+    t.send("maiden name Featherstonehaugh\r");
+    t.wait_for("Note saved");
+    t.send("N");
+    t.wait_for("Note forgotten");
+    t.send("q");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+    for entry in std::fs::read_dir(&data).unwrap().flatten() {
+        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("Featherstonehaugh"),
+            "{} still holds the note",
+            entry.path().display()
+        );
+    }
+    let h = std::fs::read_to_string(data.join("history.jsonl")).unwrap();
+    assert!(
+        h.contains("note_forgotten") && h.contains("note_removed"),
+        "{h}"
+    );
+}

@@ -217,6 +217,14 @@ pub const KEYMAP: &[Binding] = &[
         "note"
     ),
     b!(
+        &[(KeyCode::Char('N'), SHIFT), (KeyCode::Char('N'), NONE)],
+        "N",
+        Action::ForgetNote,
+        On::Only(&[Walkthrough, Review]),
+        "forget this step's note everywhere (state, history, backups)",
+        "forget note"
+    ),
+    b!(
         &[(KeyCode::Char('t'), NONE)],
         "t",
         Action::Ticket,

@@ -191,7 +191,18 @@ pub fn run(app: &mut App, store: &mut Store) -> io::Result<()> {
                     a.settle(today);
                 }
                 let pending = app.acct().new_events.clone();
-                let r = store.save(&mut app.state).map_err(|e| e.to_string());
+                let forget = app.forget.take();
+                let r = match &forget {
+                    Some((step, old)) => store
+                        .forget_note(&mut app.state, &app.account.clone(), step, old.as_deref())
+                        .map(|_| ()),
+                    None => store.save(&mut app.state),
+                }
+                .map_err(|e| e.to_string());
+                if r.is_err() {
+                    // Try the purge again with the next save.
+                    app.forget = forget;
+                }
                 if r.is_ok() {
                     app.events_saved(pending);
                 }

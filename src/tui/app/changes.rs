@@ -255,6 +255,14 @@ impl App {
     pub(super) fn submit(&mut self, input: Input) {
         let now = self.now;
         let text = input.text().trim().to_string();
+        // Clearing a note removes its text everywhere, history and backups included.
+        if let InputKind::Note { step } = &input.kind
+            && text.is_empty()
+            && self.acct().note(step).is_some()
+        {
+            let step = step.clone();
+            return self.forget_note(&step);
+        }
         let result = self.op(|acct, cl| match &input.kind {
             InputKind::Note { step } => acct
                 .set_note(cl, step, &text, now)

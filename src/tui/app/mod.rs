@@ -64,6 +64,9 @@ pub struct App {
     /// (the shell reads it, see [`App::wants_history`]), plus what this session saved since.
     pub saved_history: Vec<Event>,
     pub history_loaded: bool,
+    /// A note to purge from the history and backups at the next save (step, its old text): the
+    /// shell saves through `Store::forget_note` instead of `Store::save`.
+    pub forget: Option<(String, Option<String>)>,
 }
 
 /// Largest detail-pane scroll offset.
@@ -137,6 +140,7 @@ impl App {
             choices: Vec::new(),
             saved_history: Vec::new(),
             history_loaded: false,
+            forget: None,
         };
         if !app.acct().personas_chosen && !app.cl.personas.is_empty() {
             app.open_personas(true);
@@ -274,6 +278,26 @@ impl App {
     pub fn history_read(&mut self, events: Vec<Event>) {
         self.saved_history = events;
         self.history_loaded = true;
+    }
+
+    /// Removes a step's note and asks the shell to purge it from the history and backups too.
+    pub(super) fn forget_note(&mut self, step: &str) {
+        if self.acct().note(step).is_none() {
+            return self.err("This step has no note to forget.");
+        }
+        let now = self.now;
+        match self.op(|a, cl| a.forget_note(cl, step, now)) {
+            Ok(old) => {
+                self.forget = Some((step.to_string(), old));
+                self.dirty = true;
+                // The history on screen held the note: read it again after the purge.
+                self.history_loaded = false;
+                self.saved_history.clear();
+                self.refresh();
+                self.ok("Note forgotten: removed from the state, the history and the backup.");
+            }
+            Err(e) => self.err(e.to_string()),
+        }
     }
 
     /// Events saved by the shell: they move from the account's unsaved list to the history.
@@ -677,6 +701,12 @@ impl App {
                     }
                 }
             },
+            Action::ForgetNote => {
+                if let Some((_, st)) = self.selected_step() {
+                    let step = st.id.clone();
+                    self.forget_note(&step);
+                }
+            }
             Action::Ticket => self.start_input(InputKind::Ticket, ""),
             Action::StartIncident => self.start_incident(),
             Action::CloseIncident => {

@@ -149,6 +149,8 @@ pub enum Action {
     Skip,
     NotApplicable,
     Note,
+    /// Forget the selected step's note everywhere (state, history, backups).
+    ForgetNote,
     Ticket,
     CloseIncident,
     StartIncident,
