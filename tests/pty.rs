@@ -654,3 +654,36 @@ fn a_note_forgotten_in_the_tui_is_gone_from_every_file() {
         "{h}"
     );
 }
+
+#[test]
+fn a_cli_change_made_while_the_lock_file_was_deleted_is_never_reverted_by_the_tui() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut t = Term::start(&data, &[]);
+    t.open_dashboard();
+    // Someone deletes the lock file while the TUI is open: a CLI writer gets a lock of its own.
+    std::fs::remove_file(data.join("lock")).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_lockstep"))
+        .arg("--data-dir")
+        .arg(&data)
+        .env("XDG_CONFIG_HOME", data.join("config"))
+        .args(["check", "passkeys"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The TUI then saves a change of its own: both are kept.
+    t.send("\r");
+    t.wait_for("step 1 of 7");
+    t.send(" ");
+    t.wait_for("step 2 of 7");
+    t.send("q");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    let s = state(&data);
+    let steps = &s["accounts"]["default"]["steps"];
+    assert_eq!(steps["totp-2fa"]["status"]["state"], "done", "{s}");
+    assert_eq!(
+        steps["passkeys"]["status"]["state"], "done",
+        "the CLI's change survived: {s}"
+    );
+}
