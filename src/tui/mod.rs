@@ -99,7 +99,7 @@ struct Flags {
 
 /// On SIGTERM or SIGHUP, asks the event loop to quit (it saves and restores the terminal). If the
 /// loop cannot notice quickly, e.g. because the terminal is gone and crossterm is stuck reading an
-/// endless EOF, the process leaves from here within half a second: every change is already saved
+/// endless EOF, the process leaves from here within a quarter of a second: every change is already saved
 /// (saves happen right after each change, atomically), and the lock goes with the process. When
 /// the last save had failed, it says so and exits with status 2.
 fn watch_signals(flags: Arc<Flags>) -> io::Result<()> {
@@ -117,7 +117,7 @@ fn watch_signals(flags: Arc<Flags>) -> io::Result<()> {
                 std::thread::sleep(Duration::from_millis(25));
             }
             flags.stop.store(true, Ordering::SeqCst);
-            std::thread::sleep(Duration::from_millis(250));
+            std::thread::sleep(Duration::from_millis(150));
             let _ = execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
             ratatui::restore();
             if flags.unsaved.load(Ordering::SeqCst) {
