@@ -7,8 +7,8 @@ use super::{Cli, CliError, ExitStatus, IncidentCommand};
 use crate::checklist::{Checklist, Loaded};
 use crate::guard::{clean, line};
 use crate::schedule;
-use crate::state::{Account, OpError};
-use crate::store::Paths;
+use crate::state::{Account, OpError, State};
+use crate::store::{Paths, Store};
 
 /// A step's title and id, for messages.
 pub(super) fn title(cl: &Checklist, step: &str) -> String {
@@ -46,6 +46,22 @@ pub(super) fn apply_loaded<R>(
     clock: Clock,
     f: impl FnOnce(&mut Account, &Loaded) -> Result<R, CliError>,
 ) -> Result<R, CliError> {
+    apply_then(cli, paths, clock, f, |store, state, _, r| {
+        store.save(state)?;
+        Ok(r)
+    })
+}
+
+/// The one write path: open under the lock, say the notices, apply `f`, settle the local dates,
+/// then `save` (a plain save, or a purge), then refresh a calendar kept by `reminders install
+/// --ics`.
+fn apply_then<R, S>(
+    cli: &Cli,
+    paths: &Paths,
+    clock: Clock,
+    f: impl FnOnce(&mut Account, &Loaded) -> Result<R, CliError>,
+    save: impl FnOnce(&mut Store, &mut State, &str, R) -> Result<S, CliError>,
+) -> Result<S, CliError> {
     let ForWrite {
         mut store,
         mut state,
@@ -58,9 +74,9 @@ pub(super) fn apply_loaded<R>(
     let acct = state.accounts.get_mut(&name).expect("opened");
     let r = f(acct, &loaded)?;
     acct.settle(clock.today);
-    store.save(&mut state)?;
+    let saved = save(&mut store, &mut state, &name, r)?;
     super::ics_feed::refresh_after_save(paths, &state, clock);
-    Ok(r)
+    Ok(saved)
 }
 
 pub(super) fn review(
@@ -239,25 +255,21 @@ pub(super) fn forget(
     step: &str,
     clock: Clock,
 ) -> Result<ExitStatus, CliError> {
-    let ForWrite {
-        store: mut st,
-        mut state,
-        name,
-        loaded,
-        notices,
-        ..
-    } = open_for_write(cli, paths, clock)?;
-    print_notices(&name, &notices, false);
-    let cl = &loaded.checklist;
-    let acct = state.accounts.get_mut(&name).expect("opened");
-    let old = acct.forget_note(cl, step, clock.now)?;
-    acct.settle(clock.today);
-    let done = st.forget_note(&mut state, &name, step, old.as_deref())?;
-    super::ics_feed::refresh_after_save(paths, &state, clock);
+    let mut title_of = String::new();
+    let done = apply_then(
+        cli,
+        paths,
+        clock,
+        |acct, loaded| {
+            title_of = title(&loaded.checklist, step);
+            Ok(acct.forget_note(&loaded.checklist, step, clock.now)?)
+        },
+        |store, state, name, old| Ok(store.forget_note(state, name, step, old.as_deref())?),
+    )?;
     let mut msg = format!(
         "note on {} forgotten: removed from the state, {} past note{} in the history and the \
          backup of the previous save",
-        title(cl, step),
+        title_of,
         done.events,
         if done.events == 1 { "" } else { "s" }
     );
