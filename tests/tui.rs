@@ -1180,3 +1180,52 @@ fn bidi_and_control_characters_never_reach_the_screen() {
         "a stored note shows it escaped:\n{text}"
     );
 }
+
+#[test]
+fn a_review_recorded_while_the_clock_was_wrong_is_flagged_and_does_not_silence_it() {
+    // Setup started three months ago; the monthly review was "done" on 2030-01-01 by a computer
+    // whose clock was wrong.
+    let cl = cl();
+    let start = t0() - Duration::days(92);
+    let mut a = Account::new("crypto-com", start);
+    a.set_personas(vec![], start);
+    let future = Utc.with_ymd_and_hms(2030, 1, 1, 9, 0, 0).unwrap();
+    a.complete_review(&cl, "monthly", future, future.date_naive())
+        .unwrap();
+    let mut state = State::default();
+    state.accounts.insert(DEFAULT_ACCOUNT.into(), a);
+    let mut app = App::new(cl, state, DEFAULT_ACCOUNT, t0(), today());
+    let view = app.summary.review("monthly").unwrap().clone();
+    assert_eq!(
+        view.last, None,
+        "a completion after today is not the last one"
+    );
+    assert!(view.status.as_ref().unwrap().due.is_due(), "still reminded");
+    assert!(!view.finished);
+    let w = view.clock_warning.expect("flagged");
+    assert_eq!(w.latest, NaiveDate::from_ymd_opt(2030, 1, 1).unwrap());
+    let dash = screen_text(&mut app, 120, 30);
+    let row = dash
+        .lines()
+        .find(|l| l.contains("Monthly"))
+        .unwrap()
+        .to_string();
+    assert!(
+        row.contains("overdue") && row.contains("(check the clock)"),
+        "{row}"
+    );
+    let m = app
+        .cl
+        .sections
+        .iter()
+        .position(|s| s.id == "monthly")
+        .unwrap();
+    app.update(Action::Select(m));
+    press(&mut app, KeyCode::Enter);
+    let text = screen_text(&mut app, 80, 24);
+    assert!(
+        text.contains("1 record dated after today (up to 2030-01-01) ignored"),
+        "{text}"
+    );
+    assert!(!text.contains("done on 2030"), "{text}");
+}

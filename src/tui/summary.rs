@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::checklist::{Checklist, SectionKind};
-use crate::schedule::{self, Due, ReviewStatus};
+use crate::schedule::{self, ClockWarning, Due, ReviewStatus};
 use crate::score::{self, Part, Score};
 use crate::state::{Account, Status};
 
@@ -48,6 +48,8 @@ pub struct ReviewView {
     /// The last run is recorded and the next cycle has not begun: the screen keeps the ticks.
     pub finished: bool,
     pub snoozed_until: Option<NaiveDate>,
+    /// Records dated after today (a wrong clock), ignored for scheduling and shown as a warning.
+    pub clock_warning: Option<ClockWarning>,
 }
 
 /// Everything derived the screens show.
@@ -56,6 +58,8 @@ pub struct Summary {
     pub score: Score,
     pub reviews: Vec<ReviewView>,
     pub next: NextUp,
+    /// Every applicable 5-minute essential is done (none skipped, open or to re-verify).
+    pub essentials_done: bool,
 }
 
 impl Summary {
@@ -67,7 +71,8 @@ impl Summary {
             .filter(|s| matches!(s.kind, SectionKind::Recurring | SectionKind::Event))
             .map(|s| {
                 let r = acct.reviews.get(&s.id);
-                let last = r.and_then(|r| r.last()).map(|c| c.date);
+                // A completion dated after today (a wrong clock) is not "the last one".
+                let last = schedule::last_completion(r, today).map(|c| c.date);
                 let status = statuses.iter().find(|x| x.section == s.id).cloned();
                 let running = r.is_some_and(|r| !r.in_progress.is_empty());
                 // A recurring review's next cycle begins once it is due soon (or due, or made
@@ -80,19 +85,32 @@ impl Summary {
                     };
                 ReviewView {
                     section: s.id.clone(),
-                    status,
                     last,
                     finished,
                     snoozed_until: r
                         .and_then(|r| r.snoozed_until)
                         .filter(|_| schedule::is_snoozed(r, today)),
+                    clock_warning: match &status {
+                        Some(st) => st.clock_warning,
+                        None => schedule::clock_warning(r, None, today),
+                    },
+                    status,
                 }
             })
             .collect();
+        let score = score::score(cl, acct, today);
+        let mut essentials = score
+            .sections
+            .iter()
+            .filter(|s| s.part == Part::Essentials)
+            .peekable();
+        let essentials_done =
+            essentials.peek().is_some() && essentials.all(|s| s.done == s.applicable);
         Summary {
-            score: score::score(cl, acct, today),
+            score,
             reviews,
             next: next_up(cl, acct),
+            essentials_done,
         }
     }
 

@@ -81,6 +81,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
                             )));
                         }
                     }
+                    spans.extend(clock_span(app, &s.id));
                 }
                 SectionKind::Event => {
                     let last = app.summary.review(&s.id).and_then(|v| v.last);
@@ -91,6 +92,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
                         },
                         fg(app, Color::DarkGray),
                     ));
+                    spans.extend(clock_span(app, &s.id));
                 }
                 SectionKind::Emergency => {
                     spans.push(Span::styled(
@@ -250,4 +252,13 @@ fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
         }
     }
     lines
+}
+
+/// A review with records dated after today (a wrong clock): flagged on its row (the review
+/// screen says what was ignored).
+fn clock_span(app: &App, section: &str) -> Option<Span<'static>> {
+    app.summary
+        .review(section)
+        .and_then(|v| v.clock_warning)
+        .map(|_| Span::styled(" (check the clock)", fg(app, Color::Yellow).bold()))
 }

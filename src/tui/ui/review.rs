@@ -79,7 +79,13 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     if let Some(st) = steps.get(app.cursor) {
         let block = Block::bordered();
         let w = block.inner(da).width as usize;
-        let mut lines = step_lines(app, st, w, false);
+        let mut lines = Vec::new();
+        if let Some(c) = view.and_then(|v| v.clock_warning) {
+            let warn = fg(app, Color::Yellow).bold();
+            lines.extend(hang(vec![Span::styled("! ", warn)], &c.describe(), warn, w));
+            lines.push(Line::raw(""));
+        }
+        lines.extend(step_lines(app, st, w, false));
         lines.push(Line::raw(""));
         let hint = if finished {
             "This run is recorded; the ticks stay until the next one begins."
