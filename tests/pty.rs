@@ -687,3 +687,117 @@ fn a_cli_change_made_while_the_lock_file_was_deleted_is_never_reverted_by_the_tu
         "the CLI's change survived: {s}"
     );
 }
+
+/// A private HOME and search path for the daily reminder: fake `crontab` (keeps the crontab in a
+/// file) and `systemctl` (no user manager), so that whichever backend this machine picks, the
+/// test never touches the real crontab or systemd directories.
+fn reminder_sandbox(root: &Path) -> Vec<(String, String)> {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = root.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::create_dir_all(root.join("home")).unwrap();
+    let store = root.join("crontab.store");
+    for (name, body) in [
+        (
+            "crontab",
+            format!(
+                "case \"$1\" in\n-l) if [ -f '{s}' ]; then cat '{s}'; else echo 'no crontab' >&2; exit 1; fi ;;\n-) cat > '{s}' ;;\nesac\n",
+                s = store.display()
+            ),
+        ),
+        (
+            "systemctl",
+            "echo 'Failed to connect to bus: No medium found' >&2\nexit 1\n".to_string(),
+        ),
+    ] {
+        let p = bin.join(name);
+        std::fs::write(&p, format!("#!/bin/sh\n{body}")).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    vec![
+        ("PATH".into(), format!("{}:/usr/bin:/bin", bin.display())),
+        ("HOME".into(), root.join("home").display().to_string()),
+    ]
+}
+
+#[test]
+fn the_daily_reminder_is_offered_once_when_the_essentials_are_first_done() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let env = reminder_sandbox(tmp.path());
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut t = Term::start(&data, &env);
+    t.open_dashboard();
+    t.send("\r");
+    t.wait_for("step 1 of 7");
+    for i in 2..=7 {
+        t.send(" ");
+        t.wait_for(&format!("step {i} of 7"));
+        assert!(!t.screen().contains("Want a daily reminder"));
+    }
+    t.send(" ");
+    t.wait_for("Want a daily reminder?");
+    t.wait_for("y yes, install");
+    assert!(
+        !data.join("reminders-offer").exists(),
+        "nothing before the answer"
+    );
+    t.send("y");
+    t.wait_for("Daily reminder installed");
+    t.send("\r");
+    t.wait_for("End of 5-Minute Essentials");
+    t.send("q");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+    assert_eq!(
+        std::fs::read_to_string(data.join("reminders-offer")).unwrap(),
+        "yes\n"
+    );
+    let config = data.join("config");
+    if Path::new("/run/systemd/system").is_dir() {
+        let timer = config.join("systemd/user/lockstep-notify.timer");
+        assert!(timer.exists(), "systemd was chosen: the timer is written");
+    } else {
+        let tab = std::fs::read_to_string(tmp.path().join("crontab.store")).unwrap();
+        assert!(
+            tab.contains("notify") && tab.contains(&data.display().to_string()),
+            "{tab}"
+        );
+    }
+    // Opened again with the essentials done: not asked again.
+    let mut t = Term::start(&data, &env);
+    t.wait_for("7/7");
+    std::thread::sleep(Duration::from_millis(300));
+    t.pump();
+    assert!(
+        !t.screen().contains("Want a daily reminder"),
+        "{}",
+        t.screen()
+    );
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+
+    // Another data directory says no: nothing installed, not asked again.
+    let data2 = tmp.path().join("data2");
+    let before = std::fs::read_to_string(tmp.path().join("crontab.store")).ok();
+    let mut t = Term::start(&data2, &env);
+    t.open_dashboard();
+    t.send("\r");
+    t.wait_for("step 1 of 7");
+    t.send("       ");
+    t.wait_for("Want a daily reminder?");
+    t.send("n");
+    t.wait_for("will not ask again");
+    t.send("q");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert_eq!(
+        std::fs::read_to_string(data2.join("reminders-offer")).unwrap(),
+        "no\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("crontab.store")).ok(),
+        before
+    );
+}

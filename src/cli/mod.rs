@@ -21,7 +21,9 @@ pub use context::{
 };
 pub use error::CliError;
 pub use ics_feed::{IcsFeedError, refresh_ics};
-pub use reminders::{RemindersCommand, install_offered, offer_plan, record_offer, should_offer};
+pub use reminders::{
+    OFFER_FILE, RemindersCommand, install_offered, offer_plan, record_offer, should_offer,
+};
 
 use crate::store::Paths;
 

@@ -13,7 +13,8 @@ use super::output::out;
 use super::{Cli, CliError, Clock, ExitStatus};
 use crate::guard::{clean, line};
 use crate::reminders::{
-    self, AtTime, Backend, Environment, InstallReport, Job, Plan, ReminderError, SystemRunner,
+    self, AtTime, Backend, Environment, InstallReport, Job, Plan, ReminderError, Runner,
+    SystemRunner,
 };
 use crate::store::{self, Paths};
 
@@ -127,6 +128,10 @@ fn install(
     }
     let report = reminders::install(&plan, &env, &SystemRunner::new())?;
     print_install(&report)?;
+    // The TUI's one-time offer has nothing left to offer.
+    if let Err(e) = record_offer(paths, true) {
+        eprintln!("lockstep: warning: {e}");
+    }
     match (&ics, &old_feed) {
         (Some(f), _) => {
             ics_feed::set_feed_path(paths, Some(f))?;
@@ -250,19 +255,21 @@ pub fn record_offer(paths: &Paths, accepted: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-/// What the TUI shows before asking: the environment and the plan of a default install (09:00,
-/// the detected backend, `--data-dir` as given). Nothing is written.
-pub fn offer_plan(data_dir: Option<&Path>) -> Result<(Environment, Plan), ReminderError> {
-    let env = Environment::detect()?;
-    let backend = reminders::choose_backend(&env, None)?;
+/// What the TUI shows before asking: the plan of a default install (09:00, the backend chosen
+/// for `env`, `--data-dir` as given). Nothing is written.
+pub fn offer_plan(env: &Environment, data_dir: Option<&Path>) -> Result<Plan, ReminderError> {
+    let backend = reminders::choose_backend(env, None)?;
     let job = job(data_dir, AtTime::DEFAULT, None)?;
-    let plan = reminders::plan(&env, backend, &job);
-    Ok((env, plan))
+    Ok(reminders::plan(env, backend, &job))
 }
 
 /// Installs the plan of [`offer_plan`] after the user said yes.
-pub fn install_offered(env: &Environment, plan: &Plan) -> Result<InstallReport, ReminderError> {
-    reminders::install(plan, env, &SystemRunner::new())
+pub fn install_offered(
+    env: &Environment,
+    plan: &Plan,
+    runner: &dyn Runner,
+) -> Result<InstallReport, ReminderError> {
+    reminders::install(plan, env, runner)
 }
 
 #[cfg(test)]

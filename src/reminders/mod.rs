@@ -216,11 +216,33 @@ pub struct Plan {
 
 /// Plans an install of `job` with `backend`. Pure: nothing is read or written.
 pub fn plan(env: &Environment, backend: Backend, job: &Job) -> Plan {
-    match backend {
+    let mut plan = match backend {
         Backend::Systemd => systemd::plan(env, job),
         Backend::Cron => cron::plan(job),
         Backend::Launchd => launchd::plan(env, job),
+    };
+    if let Some(dir) = build_dir(Path::new(job.exe())) {
+        plan.notes.push(format!(
+            "this lockstep runs from a cargo build directory ({}): the job stops working after              `cargo clean` or a move. `cargo install --path .` puts it in ~/.cargo/bin; install              the reminder again from there.",
+            dir.display()
+        ));
     }
+    plan
+}
+
+/// The cargo build directory an executable lives in (`target/{debug,release}`, with a target
+/// triple or `deps` too), if it does.
+fn build_dir(exe: &Path) -> Option<&Path> {
+    let dir = exe.parent()?;
+    let d = if dir.file_name()? == "deps" {
+        dir.parent()?
+    } else {
+        dir
+    };
+    let up = d.parent()?;
+    let is_target = |p: &Path| p.file_name().is_some_and(|n| n == "target");
+    let profile = matches!(d.file_name()?.to_str()?, "debug" | "release");
+    (profile && (is_target(up) || up.parent().is_some_and(is_target))).then_some(dir)
 }
 
 impl Plan {
@@ -543,6 +565,29 @@ fn run_cmd(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_job_from_a_cargo_build_directory_is_said_to_break_after_cargo_clean() {
+        for (exe, dir) in [
+            (
+                "/src/lockstep/target/release/lockstep",
+                Some("/src/lockstep/target/release"),
+            ),
+            (
+                "/src/l/target/debug/deps/t-1a2b",
+                Some("/src/l/target/debug/deps"),
+            ),
+            (
+                "/src/l/target/x86_64-unknown-linux-gnu/release/lockstep",
+                Some("/src/l/target/x86_64-unknown-linux-gnu/release"),
+            ),
+            ("/home/u/.cargo/bin/lockstep", None),
+            ("/usr/bin/lockstep", None),
+            ("/opt/release/lockstep", None),
+        ] {
+            assert_eq!(build_dir(Path::new(exe)), dir.map(Path::new), "{exe}");
+        }
+    }
 
     fn env(systemd: bool, crontab: bool, os: TargetOs) -> Environment {
         Environment {

@@ -9,6 +9,8 @@ use super::app::{Action, ScreenKind};
 pub enum On {
     All,
     Only(&'static [ScreenKind]),
+    /// Every screen but these (which bind the keys to something of their own).
+    AllBut(&'static [ScreenKind]),
 }
 
 impl On {
@@ -16,6 +18,7 @@ impl On {
         match self {
             On::All => true,
             On::Only(list) => list.contains(&s),
+            On::AllBut(list) => !list.contains(&s),
         }
     }
 }
@@ -127,6 +130,30 @@ pub const KEYMAP: &[Binding] = &[
         "yes, follow it"
     ),
     b!(
+        &[(KeyCode::Char('y'), NONE)],
+        "y",
+        Action::Yes,
+        On::Only(&[ReminderOffer]),
+        "yes: install the daily reminder as shown",
+        "yes, install"
+    ),
+    b!(
+        &[(KeyCode::Char('n'), NONE)],
+        "n",
+        Action::No,
+        On::Only(&[ReminderOffer]),
+        "no: install nothing, and do not ask again",
+        "no"
+    ),
+    b!(
+        &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
+        "Esc",
+        Action::Back,
+        On::Only(&[ReminderOffer]),
+        "not now: install nothing, ask again next time",
+        "not now"
+    ),
+    b!(
         &[(KeyCode::Enter, NONE), (KeyCode::Char('n'), NONE)],
         "Enter/n",
         Action::Back,
@@ -138,7 +165,7 @@ pub const KEYMAP: &[Binding] = &[
         &[(KeyCode::Enter, NONE)],
         "Enter",
         Action::Back,
-        On::Only(&[Notices]),
+        On::Only(&[Notices, ReminderResult]),
         "understood: go on",
         "ok"
     ),
@@ -384,7 +411,14 @@ pub const KEYMAP: &[Binding] = &[
         ],
         "PgDn/J",
         Action::ScrollDown,
-        On::Only(&[Review, Emergency, Compromise, Score]),
+        On::Only(&[
+            Review,
+            Emergency,
+            Compromise,
+            Score,
+            ReminderOffer,
+            ReminderResult
+        ]),
         "scroll the details down",
         "scroll"
     ),
@@ -396,7 +430,14 @@ pub const KEYMAP: &[Binding] = &[
         ],
         "PgUp/K",
         Action::ScrollUp,
-        On::Only(&[Review, Emergency, Compromise, Score]),
+        On::Only(&[
+            Review,
+            Emergency,
+            Compromise,
+            Score,
+            ReminderOffer,
+            ReminderResult
+        ]),
         "scroll the details up",
         "scroll up"
     ),
@@ -424,7 +465,7 @@ pub const KEYMAP: &[Binding] = &[
         &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
         "q/Esc",
         Action::Back,
-        On::All,
+        On::AllBut(&[ReminderOffer]),
         "back (quit from the dashboard)",
         "back"
     ),

@@ -3,10 +3,12 @@
 pub mod app;
 mod input;
 pub mod keymap;
+pub mod offer;
 mod start;
 mod summary;
 pub mod ui;
 
+pub use offer::OfferShell;
 pub use start::start;
 
 use std::io;
@@ -129,8 +131,9 @@ fn watch_signals(flags: Arc<Flags>) -> io::Result<()> {
     Ok(())
 }
 
-/// Runs the TUI until the user quits or a SIGTERM/SIGHUP arrives. Saves after every change.
-pub fn run(app: &mut App, store: &mut Store) -> io::Result<()> {
+/// Runs the TUI until the user quits or a SIGTERM/SIGHUP arrives. Saves after every change;
+/// `offer` asks once about the daily reminder.
+pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Result<()> {
     let flags = Arc::new(Flags::default());
     watch_signals(Arc::clone(&flags))?;
     let mut terminal = ratatui::init();
@@ -148,6 +151,7 @@ pub fn run(app: &mut App, store: &mut Store) -> io::Result<()> {
     }
     let result = (|| -> io::Result<()> {
         loop {
+            offer.prepare(app);
             draw(&mut terminal, app)?;
             if event::poll(Duration::from_millis(100))? {
                 let action = match event::read()? {
@@ -173,6 +177,9 @@ pub fn run(app: &mut App, store: &mut Store) -> io::Result<()> {
             if flags.stop.load(Ordering::Relaxed) {
                 app.quit = true;
             }
+            offer.act(app, store.paths(), |app| {
+                let _ = draw(&mut terminal, app);
+            });
             if app.wants_history() {
                 match crate::store::read_history(store.paths()) {
                     Ok(h) => {

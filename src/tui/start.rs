@@ -55,7 +55,11 @@ pub fn start(args: &Cli, paths: &Paths) -> Result<i32, CliError> {
         // that question leaves no trace).
         app.dirty = true;
     }
-    super::run(&mut app, &mut store).map_err(CliError::Terminal)?;
+    let mut offer = super::OfferShell::new(args.data_dir.clone());
+    if cli::should_offer(paths) {
+        app.allow_reminder_offer();
+    }
+    super::run(&mut app, &mut store, &mut offer).map_err(CliError::Terminal)?;
     if app.dirty {
         // The last save failed (the TUI showed why); try once more before giving up.
         store.save(&mut app.state)?;

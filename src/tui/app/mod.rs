@@ -8,6 +8,8 @@ use ratatui::layout::Position;
 
 mod accounts;
 mod changes;
+mod first_run;
+mod offer;
 mod types;
 
 pub use super::input::{Input, InputKind};
@@ -15,7 +17,8 @@ pub use super::summary::{NextUp, ReviewView, Summary};
 use crate::checklist::{Checklist, Loaded, Origin, Resolved, Section, SectionKind, Step};
 use crate::export::Overview;
 use crate::state::{Account, Event, State, Status};
-pub use types::{Action, Flash, Hits, ListHit, Screen, ScreenKind};
+pub use offer::Offer;
+pub use types::{Action, Flash, Hits, ListHit, ReminderResult, Screen, ScreenKind};
 
 /// Every account's checklist as the shell resolved it, or why it cannot be used.
 pub type Checklists = BTreeMap<String, Result<Resolved, String>>;
@@ -67,6 +70,8 @@ pub struct App {
     /// A note to purge from the history and backups at the next save (step, its old text): the
     /// shell saves through `Store::forget_note` instead of `Store::save`.
     pub forget: Option<(String, Option<String>)>,
+    /// The one-time offer of the daily reminder (see [`Offer`]).
+    pub offer: Offer,
 }
 
 /// Largest detail-pane scroll offset.
@@ -141,6 +146,7 @@ impl App {
             saved_history: Vec::new(),
             history_loaded: false,
             forget: None,
+            offer: Offer::Off,
         };
         if !app.acct().personas_chosen && !app.cl.personas.is_empty() {
             app.open_personas(true);
@@ -149,105 +155,6 @@ impl App {
             app.push(Screen::Notices { lines: notices });
         }
         app
-    }
-
-    /// First run of a new account: offer these checklists before anything else (if more than one).
-    pub fn offer_checklists(&mut self, choices: Vec<Loaded>) {
-        if choices.len() > 1 {
-            let at = choices
-                .iter()
-                .position(|c| c.checklist.id == self.cl.id && c.origin == self.origin)
-                .unwrap_or(0);
-            self.choices = choices;
-            self.push(Screen::Checklists);
-            self.cursor = at;
-        }
-    }
-
-    /// True when choice `i` is a user file whose id is a bundled checklist's or another
-    /// choice's: following it needs a confirmation that shows its path.
-    pub fn choice_needs_confirmation(&self, i: usize) -> bool {
-        let Some(c) = self.choices.get(i) else {
-            return false;
-        };
-        let id = &c.checklist.id;
-        c.origin.path().is_some()
-            && (crate::checklist::is_bundled(id)
-                || self
-                    .choices
-                    .iter()
-                    .filter(|x| &x.checklist.id == id)
-                    .count()
-                    > 1)
-    }
-
-    /// Enter on the first-run choice: a plain choice is taken at once, a user file that shares an
-    /// id asks first.
-    fn pick_checklist(&mut self) {
-        let i = self.cursor;
-        if self.choice_needs_confirmation(i) {
-            self.push(Screen::ConfirmChecklist { choice: i });
-        } else {
-            self.choose_checklist(i);
-        }
-    }
-
-    /// The new account follows choice `i`. Only before any progress.
-    fn choose_checklist(&mut self, i: usize) {
-        let Some(chosen) = self.choices.get(i).cloned() else {
-            return;
-        };
-        let fresh = self.acct().new_events.len() <= 1 && self.acct().steps.is_empty();
-        // Choosing is what creates the account on disk (leaving the question saves nothing).
-        self.dirty = true;
-        if fresh && (chosen.checklist.id != self.cl.id || chosen.origin != self.origin) {
-            let id = chosen.checklist.id.clone();
-            let (name, now) = (self.account.clone(), self.now);
-            let Loaded { checklist, origin } = chosen;
-            let file = origin.path().map(|p| p.to_path_buf());
-            self.cl = checklist;
-            self.op(|a, cl| {
-                a.checklist = id.clone();
-                a.checklist_file = file;
-                a.seen = Some(crate::state::Seen::default());
-                if let Some(crate::state::Event {
-                    kind: crate::state::EventKind::AccountCreated { checklist },
-                    ..
-                }) = a.new_events.first_mut()
-                {
-                    *checklist = id;
-                }
-                a.observe(&name, cl, &origin, &[], now);
-            });
-            self.origin = origin;
-            let resolved = Resolved {
-                loaded: Loaded {
-                    checklist: self.cl.clone(),
-                    origin: self.origin.clone(),
-                },
-                unused: Vec::new(),
-            };
-            self.checklists.insert(self.account.clone(), Ok(resolved));
-        }
-        self.choices.clear();
-        while matches!(
-            self.screen(),
-            Screen::Checklists | Screen::ConfirmChecklist { .. }
-        ) && self.stack.len() > 1
-        {
-            self.back();
-        }
-        if let Some(Screen::Personas { selected, .. }) = self.stack.last_mut() {
-            // Persona ids may differ between checklists.
-            *selected = vec![false; self.cl.personas.len()];
-        } else if !self.acct().personas_chosen && !self.cl.personas.is_empty() {
-            self.open_personas(true);
-        }
-        let from = match &self.origin {
-            Origin::Bundled => String::new(),
-            Origin::File { path, .. } => format!(" from your file {}", path.display()),
-        };
-        self.ok(format!("Following: {}{from}.", self.cl.title));
     }
 
     pub fn acct(&self) -> &Account {
@@ -390,7 +297,7 @@ impl App {
             Screen::Score => 0,
             Screen::Checklists => self.choices.len(),
             Screen::Accounts => self.overview.as_ref().map_or(0, |o| o.accounts.len()),
-            Screen::ConfirmChecklist { .. } | Screen::Notices { .. } => 0,
+            Screen::ConfirmChecklist { .. } | Screen::Notices { .. } | Screen::Reminder { .. } => 0,
             // The steps and, last, the section's end.
             Screen::Walkthrough { .. } | Screen::SectionEnd { .. } => self
                 .walk_section()
@@ -597,11 +504,13 @@ impl App {
                 self.scroll = self.cursor as u16;
             }
             Action::Confirm if kind == ScreenKind::Checklists => self.pick_checklist(),
-            Action::Yes => {
-                if let Screen::ConfirmChecklist { choice } = *self.screen() {
-                    self.choose_checklist(choice);
-                }
-            }
+            Action::Yes => match *self.screen() {
+                Screen::ConfirmChecklist { choice } => self.choose_checklist(choice),
+                Screen::Reminder { result: None, .. } => self.answer_reminder_offer(true),
+                _ => {}
+            },
+            Action::No => self.answer_reminder_offer(false),
+            Action::Back if kind == ScreenKind::ReminderOffer => self.reminder_offer_later(),
             Action::Open if kind == ScreenKind::Accounts => self.open_account(),
             Action::Accounts => self.show_accounts(),
             Action::Help => self.help = true,

@@ -26,6 +26,10 @@ pub enum ScreenKind {
     Accounts,
     /// What changed in the account's checklist, said once.
     Notices,
+    /// The one-time question: install the daily reminder? (nothing is installed without y)
+    ReminderOffer,
+    /// What installing the daily reminder did (or why it failed).
+    ReminderResult,
 }
 
 impl ScreenKind {
@@ -34,6 +38,8 @@ impl ScreenKind {
         ScreenKind::ConfirmChecklist,
         ScreenKind::Accounts,
         ScreenKind::Notices,
+        ScreenKind::ReminderOffer,
+        ScreenKind::ReminderResult,
         ScreenKind::Dashboard,
         ScreenKind::Walkthrough,
         ScreenKind::SectionEnd,
@@ -84,6 +90,21 @@ pub enum Screen {
     Notices {
         lines: Vec<String>,
     },
+    /// The daily reminder: asked once when the 5-minute essentials are first all done.
+    /// `plan` says what installing writes and runs; `result` is set once the answer was acted on.
+    Reminder {
+        plan: Vec<String>,
+        result: Option<ReminderResult>,
+    },
+}
+
+/// What installing the daily reminder did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReminderResult {
+    /// False when the install failed (nothing is recorded: the question comes back next time).
+    pub ok: bool,
+    /// What was done, then what the user has to do or know.
+    pub lines: Vec<String>,
 }
 
 impl Screen {
@@ -103,6 +124,10 @@ impl Screen {
             Screen::ConfirmChecklist { .. } => ScreenKind::ConfirmChecklist,
             Screen::Accounts => ScreenKind::Accounts,
             Screen::Notices { .. } => ScreenKind::Notices,
+            Screen::Reminder { result: None, .. } => ScreenKind::ReminderOffer,
+            Screen::Reminder {
+                result: Some(_), ..
+            } => ScreenKind::ReminderResult,
         }
     }
 }
@@ -162,8 +187,10 @@ pub enum Action {
     Personas,
     /// The accounts overview.
     Accounts,
-    /// Yes to a question on screen (following a user file).
+    /// Yes to a question on screen (following a user file, installing the daily reminder).
     Yes,
+    /// No to a question on screen (the daily reminder: not asked again).
+    No,
     Compromised,
     Help,
     Back,

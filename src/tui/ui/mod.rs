@@ -4,6 +4,7 @@
 mod dashboard;
 mod emergency;
 mod pages;
+mod reminder;
 mod review;
 pub mod text;
 mod walk;
@@ -111,6 +112,9 @@ pub fn render(app: &App, frame: &mut Frame) -> Hits {
         Screen::ConfirmChecklist { choice } => pages::confirm_checklist(app, frame, body, *choice),
         Screen::Accounts => pages::accounts(app, frame, body),
         Screen::Notices { lines } => pages::notices(app, frame, body, lines),
+        Screen::Reminder { plan, result } => {
+            reminder::render(app, frame, body, plan, result.as_ref())
+        }
     };
     render_status(app, frame, status, message);
     render_footer(app, frame, footer);

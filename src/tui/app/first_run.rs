@@ -1,0 +1,106 @@
+//! The first run of a new account: which checklist it follows, when there is a choice (a user
+//! file that shares an id with a bundled checklist or another file asks first and shows its path).
+
+use super::{App, Screen};
+use crate::checklist::{Loaded, Origin, Resolved};
+
+impl App {
+    /// First run of a new account: offer these checklists before anything else (if more than one).
+    pub fn offer_checklists(&mut self, choices: Vec<Loaded>) {
+        if choices.len() > 1 {
+            let at = choices
+                .iter()
+                .position(|c| c.checklist.id == self.cl.id && c.origin == self.origin)
+                .unwrap_or(0);
+            self.choices = choices;
+            self.push(Screen::Checklists);
+            self.cursor = at;
+        }
+    }
+
+    /// True when choice `i` is a user file whose id is a bundled checklist's or another
+    /// choice's: following it needs a confirmation that shows its path.
+    pub fn choice_needs_confirmation(&self, i: usize) -> bool {
+        let Some(c) = self.choices.get(i) else {
+            return false;
+        };
+        let id = &c.checklist.id;
+        c.origin.path().is_some()
+            && (crate::checklist::is_bundled(id)
+                || self
+                    .choices
+                    .iter()
+                    .filter(|x| &x.checklist.id == id)
+                    .count()
+                    > 1)
+    }
+
+    /// Enter on the first-run choice: a plain choice is taken at once, a user file that shares an
+    /// id asks first.
+    pub(super) fn pick_checklist(&mut self) {
+        let i = self.cursor;
+        if self.choice_needs_confirmation(i) {
+            self.push(Screen::ConfirmChecklist { choice: i });
+        } else {
+            self.choose_checklist(i);
+        }
+    }
+
+    /// The new account follows choice `i`. Only before any progress.
+    pub(super) fn choose_checklist(&mut self, i: usize) {
+        let Some(chosen) = self.choices.get(i).cloned() else {
+            return;
+        };
+        let fresh = self.acct().new_events.len() <= 1 && self.acct().steps.is_empty();
+        // Choosing is what creates the account on disk (leaving the question saves nothing).
+        self.dirty = true;
+        if fresh && (chosen.checklist.id != self.cl.id || chosen.origin != self.origin) {
+            let id = chosen.checklist.id.clone();
+            let (name, now) = (self.account.clone(), self.now);
+            let Loaded { checklist, origin } = chosen;
+            let file = origin.path().map(|p| p.to_path_buf());
+            self.cl = checklist;
+            self.op(|a, cl| {
+                a.checklist = id.clone();
+                a.checklist_file = file;
+                a.seen = Some(crate::state::Seen::default());
+                if let Some(crate::state::Event {
+                    kind: crate::state::EventKind::AccountCreated { checklist },
+                    ..
+                }) = a.new_events.first_mut()
+                {
+                    *checklist = id;
+                }
+                a.observe(&name, cl, &origin, &[], now);
+            });
+            self.origin = origin;
+            let resolved = Resolved {
+                loaded: Loaded {
+                    checklist: self.cl.clone(),
+                    origin: self.origin.clone(),
+                },
+                unused: Vec::new(),
+            };
+            self.checklists.insert(self.account.clone(), Ok(resolved));
+        }
+        self.choices.clear();
+        while matches!(
+            self.screen(),
+            Screen::Checklists | Screen::ConfirmChecklist { .. }
+        ) && self.stack.len() > 1
+        {
+            self.back();
+        }
+        if let Some(Screen::Personas { selected, .. }) = self.stack.last_mut() {
+            // Persona ids may differ between checklists.
+            *selected = vec![false; self.cl.personas.len()];
+        } else if !self.acct().personas_chosen && !self.cl.personas.is_empty() {
+            self.open_personas(true);
+        }
+        let from = match &self.origin {
+            Origin::Bundled => String::new(),
+            Origin::File { path, .. } => format!(" from your file {}", path.display()),
+        };
+        self.ok(format!("Following: {}{from}.", self.cl.title));
+    }
+}

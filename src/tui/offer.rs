@@ -1,0 +1,134 @@
+//! The shell side of the daily reminder's one-time offer: when the app wants to ask, it plans
+//! the install (nothing is written); after a yes it installs; then it records the answer in the
+//! data directory so that the question is not asked again.
+
+use std::path::PathBuf;
+
+use super::app::{App, ReminderResult};
+use crate::cli;
+use crate::reminders::{Environment, Plan, ReminderError, SystemRunner};
+use crate::store::Paths;
+
+pub struct OfferShell {
+    /// The `--data-dir` given (the job passes it on), None for the default.
+    data_dir: Option<PathBuf>,
+    /// The machine as tests describe it; None: looked at when asking.
+    env: Option<Environment>,
+    runner: SystemRunner,
+    /// What the question showed, installed after a yes.
+    asked: Option<(Environment, Plan)>,
+}
+
+impl OfferShell {
+    pub fn new(data_dir: Option<PathBuf>) -> OfferShell {
+        OfferShell {
+            data_dir,
+            env: None,
+            runner: SystemRunner::new(),
+            asked: None,
+        }
+    }
+
+    /// For tests: this machine description and a runner whose programs are fakes.
+    pub fn with(data_dir: Option<PathBuf>, env: Environment, runner: SystemRunner) -> OfferShell {
+        OfferShell {
+            data_dir,
+            env: Some(env),
+            runner,
+            asked: None,
+        }
+    }
+
+    /// Asks when the app wants to: shows the plan, or, when no daily job can be installed here
+    /// (no systemd, cron or launchd), does not ask in this session.
+    pub fn prepare(&mut self, app: &mut App) {
+        if !app.wants_reminder_offer() {
+            return;
+        }
+        let planned = match &self.env {
+            Some(env) => Ok(env.clone()),
+            None => Environment::detect(),
+        }
+        .and_then(|env| Ok((cli::offer_plan(&env, self.data_dir.as_deref())?, env)));
+        match planned {
+            Ok((plan, env)) => {
+                app.ask_reminder_offer(&plan.preview());
+                self.asked = Some((env, plan));
+            }
+            Err(_) => app.reminder_offer_unavailable(),
+        }
+    }
+
+    /// Acts on an answer: a yes installs what was shown (`before_install` lets the shell draw
+    /// "Installing..." first), then the answer is recorded. A failed install records nothing, so
+    /// the question comes back next time.
+    pub fn act(&mut self, app: &mut App, paths: &Paths, before_install: impl FnOnce(&mut App)) {
+        let Some(yes) = app.take_offer_answer() else {
+            return;
+        };
+        if !yes {
+            if let Err(e) = cli::record_offer(paths, false) {
+                app.offer_not_recorded(&e.to_string());
+            }
+            return;
+        }
+        let Some((env, plan)) = self.asked.take() else {
+            return;
+        };
+        before_install(app);
+        match cli::install_offered(&env, &plan, &self.runner) {
+            Ok(report) => {
+                app.reminder_installed(installed(&plan, &report));
+                if let Err(e) = cli::record_offer(paths, true) {
+                    app.offer_not_recorded(&e.to_string());
+                }
+            }
+            Err(e) => app.reminder_installed(failed(&e)),
+        }
+    }
+}
+
+/// What the result screen says after a successful install of `plan`.
+pub fn installed(plan: &Plan, report: &crate::reminders::InstallReport) -> ReminderResult {
+    let mut lines: Vec<String> = report.done.iter().map(|d| capitalized(d)).collect();
+    if !report.changed {
+        lines.push("It was already installed exactly so: nothing changed.".into());
+    }
+    lines.push(String::new());
+    lines.push(format!(
+        "Every day at {} (local time) lockstep checks whether a review is due or an incident is \
+         open, and sends a desktop notification (or prints it when there is no desktop).",
+        plan.job.at
+    ));
+    lines.push(
+        "`lockstep reminders status` shows it; `lockstep reminders remove` takes it away.".into(),
+    );
+    for w in &report.warnings {
+        lines.push(String::new());
+        lines.push(format!("Warning: {w}"));
+    }
+    for n in plan.notes.iter().filter(|n| !report.warnings.contains(n)) {
+        lines.push(String::new());
+        lines.push(format!("Note: {n}"));
+    }
+    ReminderResult { ok: true, lines }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// What the result screen says when the install failed.
+pub fn failed(e: &ReminderError) -> ReminderResult {
+    let mut lines: Vec<String> = e.to_string().lines().map(capitalized).collect();
+    lines.push(String::new());
+    lines.push(
+        "Nothing was recorded: lockstep asks again next time. In a shell, `lockstep reminders \
+         install` shows what it would do and asks first."
+            .into(),
+    );
+    ReminderResult { ok: false, lines }
+}
