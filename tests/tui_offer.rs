@@ -274,6 +274,25 @@ fn a_failed_install_says_why_and_records_nothing() {
 }
 
 #[test]
+fn bang_during_the_question_goes_to_the_emergency_steps_and_drops_the_question() {
+    let s = Sandbox::new(false);
+    let mut shell = s.shell();
+    let mut app = app();
+    finish_essentials(&mut app);
+    shell.prepare(&mut app);
+    assert_eq!(app.kind(), ScreenKind::ReminderOffer);
+    press(&mut app, KeyCode::Char('!'));
+    assert_eq!(app.kind(), ScreenKind::Compromise);
+    // y on the emergency screen is nothing; S starts the incident.
+    assert!(key_action(&app, KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE)).is_none());
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.kind(), ScreenKind::SectionEnd, "the question is gone");
+    shell.act(&mut app, &s.paths, |_| panic!("nothing is installed"));
+    assert!(s.crontab().is_none() && s.recorded().is_none());
+    assert!(!app.wants_reminder_offer(), "not again in this session");
+}
+
+#[test]
 fn no_backend_here_means_no_question() {
     let s = Sandbox::new(false);
     let env = Environment {

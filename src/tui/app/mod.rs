@@ -421,6 +421,8 @@ impl App {
             return;
         }
         self.help = false;
+        // The reminder question can wait: it goes, unanswered, and comes back next time.
+        self.drop_reminder_offer();
         if self.screen().kind() != ScreenKind::Emergency {
             self.push(Screen::Emergency);
         }

@@ -92,6 +92,17 @@ impl App {
         self.ok("Not now: lockstep asks again next time. `lockstep reminders install` sets it up.");
     }
 
+    /// The question goes without an answer (the user pressed `!`): nothing is recorded, so it
+    /// comes back the next time lockstep opens.
+    pub(super) fn drop_reminder_offer(&mut self) {
+        if self.offer == Offer::Asking
+            && matches!(self.screen(), Screen::Reminder { result: None, .. })
+        {
+            self.offer = Offer::Off;
+            self.back();
+        }
+    }
+
     /// The answer to act on, once: the shell installs on a yes, then records the answer.
     pub fn take_offer_answer(&mut self) -> Option<bool> {
         match self.offer {
