@@ -778,26 +778,58 @@ fn the_daily_reminder_is_offered_once_when_the_essentials_are_first_done() {
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
 
-    // Another data directory says no: nothing installed, not asked again.
+    // Another data directory: a lockstep job is already installed (the one above), and a yes
+    // would replace it: not asked.
     let data2 = tmp.path().join("data2");
-    let before = std::fs::read_to_string(tmp.path().join("crontab.store")).ok();
     let mut t = Term::start(&data2, &env);
     t.open_dashboard();
     t.send("\r");
     t.wait_for("step 1 of 7");
     t.send("       ");
+    t.wait_for("End of 5-Minute Essentials");
+    std::thread::sleep(Duration::from_millis(300));
+    t.pump();
+    assert!(
+        !t.screen().contains("Want a daily reminder"),
+        "{}",
+        t.screen()
+    );
+    t.send("q");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    assert!(!data2.join("reminders-offer").exists());
+
+    // A machine without the job says no: nothing installed, not asked again. Keys typed before
+    // the question is on screen (an `n` among fast spaces) do not answer it.
+    let tmp2 = tempfile::tempdir().unwrap();
+    let env2 = reminder_sandbox(tmp2.path());
+    let env2: Vec<(&str, &str)> = env2.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let data3 = tmp2.path().join("data");
+    let mut t = Term::start(&data3, &env2);
+    t.open_dashboard();
+    t.send("\r");
+    t.wait_for("step 1 of 7");
+    t.send("       n");
     t.wait_for("Want a daily reminder?");
+    std::thread::sleep(Duration::from_millis(300));
+    t.pump();
+    assert!(
+        t.screen().contains("Want a daily reminder?"),
+        "{}",
+        t.screen()
+    );
+    assert!(
+        !data3.join("reminders-offer").exists(),
+        "the typed-ahead n was dropped"
+    );
     t.send("n");
     t.wait_for("will not ask again");
     t.send("q");
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
     assert_eq!(
-        std::fs::read_to_string(data2.join("reminders-offer")).unwrap(),
+        std::fs::read_to_string(data3.join("reminders-offer")).unwrap(),
         "no\n"
     );
-    assert_eq!(
-        std::fs::read_to_string(tmp.path().join("crontab.store")).ok(),
-        before
-    );
+    assert!(!tmp2.path().join("crontab.store").exists());
 }

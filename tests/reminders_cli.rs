@@ -384,9 +384,29 @@ fn bad_time_and_backend_are_usage_errors() {
 }
 
 #[test]
-fn the_job_passes_no_data_dir_when_none_was_given() {
+fn the_job_gets_the_data_dir_only_when_it_is_not_the_default() {
     let s = Sandbox::new();
     s.fake_crontab();
+    // The default place (no XDG_DATA_HOME, or the default one): no flag.
+    for xdg in [None, Some(s.home.join(".local/share"))] {
+        let mut c = Command::cargo_bin("lockstep").unwrap();
+        c.env_clear()
+            .env("HOME", &s.home)
+            .env("XDG_CONFIG_HOME", &s.config)
+            .env("PATH", &s.bin);
+        if let Some(x) = &xdg {
+            c.env("XDG_DATA_HOME", x);
+        }
+        c.args(["reminders", "install", "--backend", "cron", "--yes"])
+            .assert()
+            .success();
+        let tab = fs::read_to_string(s.crontab_store()).unwrap();
+        assert!(
+            tab.starts_with(&format!("0 9 * * * {EXE} notify # lockstep-notify")),
+            "{xdg:?}: {tab}"
+        );
+    }
+    // XDG_DATA_HOME elsewhere: cron does not see the variable, so the job gets the directory.
     let mut c = Command::cargo_bin("lockstep").unwrap();
     c.env_clear()
         .env("HOME", &s.home)
@@ -397,8 +417,9 @@ fn the_job_passes_no_data_dir_when_none_was_given() {
         .assert()
         .success();
     let tab = fs::read_to_string(s.crontab_store()).unwrap();
+    let dir = s.root.join("xdg-data/lockstep");
     assert!(
-        tab.starts_with(&format!("0 9 * * * {EXE} notify # lockstep-notify")),
+        tab.contains(&format!("{EXE} --data-dir {} notify", dir.display())),
         "{tab}"
     );
     // LOCKSTEP_DATA_DIR counts as given: the job does not see the variable, so it gets the flag.

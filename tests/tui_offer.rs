@@ -313,13 +313,13 @@ fn no_backend_here_means_no_question() {
 
 #[test]
 fn never_asked_over_an_incident_a_prompt_or_when_not_allowed() {
-    // Not allowed (already asked in this data directory).
+    // Not allowed (already asked in this data directory): never.
     let mut plain = app();
     plain.offer = Offer::Off;
     finish_essentials(&mut plain);
+    assert!(plain.summary.essentials_done);
     assert!(!plain.wants_reminder_offer());
-    // An open incident reopens the essentials; once re-verified with the incident still open,
-    // the question waits for the incident to be closed.
+    // A text prompt open: not until it is closed.
     let mut a = app();
     finish_essentials(&mut a);
     press(&mut a, KeyCode::Left);
@@ -328,13 +328,107 @@ fn never_asked_over_an_incident_a_prompt_or_when_not_allowed() {
     assert!(!a.wants_reminder_offer());
     press(&mut a, KeyCode::Esc);
     assert!(a.wants_reminder_offer());
+    // Over the emergency steps: never.
     a.update(Action::Compromised);
     assert!(!a.wants_reminder_offer(), "not over the emergency steps");
+    // An open incident reopens the essentials; re-verified while it is still open, the
+    // question waits for the incident to be closed.
     a.update(Action::StartIncident);
     assert!(a.acct().open_incident().is_some());
     a.update(Action::Back);
     assert!(!a.summary.essentials_done, "the incident reopened them");
-    assert!(!a.wants_reminder_offer());
+    a.update(Action::Back);
+    assert_eq!(a.screen(), &Screen::Dashboard);
+    press(&mut a, KeyCode::Enter);
+    while a.screen().kind() == ScreenKind::Walkthrough {
+        press(&mut a, KeyCode::Char(' '));
+    }
+    assert!(a.summary.essentials_done, "re-verified");
+    assert!(a.acct().open_incident().is_some());
+    assert!(!a.wants_reminder_offer(), "not while the incident is open");
+    a.update(Action::Compromised);
+    a.update(Action::CloseIncident);
+    for c in "resolved".chars() {
+        a.update(Action::InputChar(c));
+    }
+    a.update(Action::InputSubmit);
+    assert!(a.acct().open_incident().is_none(), "{:?}", a.flash);
+    a.update(Action::Back);
+    assert!(
+        a.wants_reminder_offer(),
+        "asked once the incident is closed"
+    );
+}
+
+#[test]
+fn not_asked_when_a_lockstep_job_is_already_installed() {
+    // A yes would replace it (another data directory's job, or one at another time).
+    let s = Sandbox::new(false);
+    fs::write(
+        s.root.join("crontab.store"),
+        "MAILTO=me\n30 7 * * * /usr/bin/lockstep notify # lockstep-notify, written by `lockstep reminders install`\n",
+    )
+    .unwrap();
+    let mut shell = s.shell();
+    let mut app = app();
+    finish_essentials(&mut app);
+    assert!(!shell.prepare(&mut app));
+    assert_eq!(app.kind(), ScreenKind::SectionEnd);
+    assert_eq!(app.offer, Offer::Off);
+    assert!(
+        s.recorded().is_none(),
+        "nothing recorded: asked once the job is gone"
+    );
+}
+
+#[test]
+fn an_answer_that_cannot_be_recorded_says_so() {
+    let s = Sandbox::new(false);
+    // The data directory is a file: nothing can be written there.
+    fs::write(&s.paths.data_dir, "not a directory").unwrap();
+    let mut shell = s.shell();
+    let mut app = app();
+    finish_essentials(&mut app);
+    assert!(shell.prepare(&mut app));
+    press(&mut app, KeyCode::Char('n'));
+    shell.act(&mut app, &s.paths, |_| {});
+    let f = app.flash.clone().unwrap();
+    assert!(f.error && f.text.contains("could not be recorded"), "{f:?}");
+}
+
+#[test]
+fn an_install_with_warnings_says_so_in_its_title() {
+    let report = reminders::InstallReport {
+        changed: true,
+        done: vec!["wrote /home/u/.config/systemd/user/lockstep-notify.timer".into()],
+        warnings: vec![
+            "the unit files are written, but no systemd user manager answered, so the timer is \
+             not enabled. To enable it, run:\n    systemctl --user enable --now lockstep-notify.timer"
+                .into(),
+        ],
+    };
+    let env = Environment {
+        systemd_booted: true,
+        crontab_on_path: false,
+        os: TargetOs::Linux,
+        home: PathBuf::from("/home/u"),
+        config_home: PathBuf::from("/home/u/.config"),
+    };
+    let job = Job::new(Path::new("/usr/bin/lockstep"), None, AtTime::DEFAULT).unwrap();
+    let plan = reminders::plan(&env, Backend::Systemd, &job);
+    let result = lockstep::tui::offer::installed(&plan, &report);
+    assert!(result.ok && result.warned);
+    assert!(result.lines[0].starts_with("Warning: the unit files are written"));
+    assert_eq!(
+        result.lines[1].trim(),
+        "systemctl --user enable --now lockstep-notify.timer",
+        "a command on its own line"
+    );
+    let mut app = app();
+    app.reminder_installed(result);
+    let text = screen(&mut app, 80, 24);
+    assert!(text.contains("installed, with a warning to read"), "{text}");
+    assert!(!text.contains("\\u{a}"), "{text}");
 }
 
 #[test]
@@ -346,7 +440,7 @@ fn the_question_has_its_keys_in_the_footer_and_help() {
     let labels: Vec<_> = keymap::bindings_for(ScreenKind::ReminderOffer)
         .map(|b| b.label)
         .collect();
-    for l in ["y", "n", "Esc", "!"] {
+    for l in ["y", "n", "Esc/q", "!"] {
         assert!(labels.contains(&l), "{labels:?}");
     }
     let text = screen(&mut app, 80, 24);

@@ -68,6 +68,20 @@ pub(super) fn run(
     }
 }
 
+/// The data directory the daily job must be told about: the one given (`--data-dir` or
+/// `LOCKSTEP_DATA_DIR`, which the job does not see), or the one `XDG_DATA_HOME` chose when that is
+/// not the default `~/.local/share` (cron and launchd jobs do not get the variable either).
+pub fn job_data_dir(given: Option<&Path>, paths: &Paths) -> Option<PathBuf> {
+    if let Some(d) = given {
+        return Some(d.to_path_buf());
+    }
+    let xdg = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())?;
+    let default = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share"));
+    (default.as_deref() != Some(xdg.as_path())).then(|| paths.data_dir.clone())
+}
+
 /// The daily job for this lockstep: its absolute path, `--data-dir` when one was given (on the
 /// command line or in `LOCKSTEP_DATA_DIR`), and `--ics FILE` when a calendar is kept current.
 pub fn job(data_dir: Option<&Path>, at: AtTime, ics: Option<&Path>) -> Result<Job, ReminderError> {
@@ -97,7 +111,8 @@ fn install(
     let ics = ics
         .map(|f| ics_feed::checked_feed_file(paths, f))
         .transpose()?;
-    let job = job(cli.data_dir.as_deref(), at, ics.as_deref())?;
+    let dir = job_data_dir(cli.data_dir.as_deref(), paths);
+    let job = job(dir.as_deref(), at, ics.as_deref())?;
     let plan = reminders::plan(&env, backend, &job);
     let record = paths.data_dir.join(ics_feed::ICS_PATH_FILE);
     let old_feed = ics_feed::feed_path(paths).unwrap_or(None);

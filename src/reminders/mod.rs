@@ -223,7 +223,9 @@ pub fn plan(env: &Environment, backend: Backend, job: &Job) -> Plan {
     };
     if let Some(dir) = build_dir(Path::new(job.exe())) {
         plan.notes.push(format!(
-            "this lockstep runs from a cargo build directory ({}): the job stops working after              `cargo clean` or a move. `cargo install --path .` puts it in ~/.cargo/bin; install              the reminder again from there.",
+            "this lockstep runs from a cargo build directory ({}): the job stops working after \
+             `cargo clean` or a move. `cargo install --path .` puts it in ~/.cargo/bin; install \
+             the reminder again from there.",
             dir.display()
         ));
     }

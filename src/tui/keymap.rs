@@ -147,7 +147,7 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
-        "Esc",
+        "Esc/q",
         Action::Back,
         On::Only(&[ReminderOffer]),
         "not now: install nothing, ask again next time",

@@ -131,6 +131,26 @@ fn watch_signals(flags: Arc<Flags>) -> io::Result<()> {
     Ok(())
 }
 
+/// Paints the whole screen again at the next draw (ratatui's `Terminal::clear` asks the terminal
+/// for the cursor position, which not every terminal answers): the screen is cleared, then a
+/// blank frame makes the next draw write every cell that is not blank.
+fn repaint(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+    execute!(
+        io::stdout(),
+        ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+    )?;
+    terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
+    Ok(())
+}
+
+/// Discards the key presses (and other events) waiting to be read.
+fn drop_typeahead() -> io::Result<()> {
+    while event::poll(Duration::ZERO)? {
+        event::read()?;
+    }
+    Ok(())
+}
+
 /// Runs the TUI until the user quits or a SIGTERM/SIGHUP arrives. Saves after every change;
 /// `offer` asks once about the daily reminder.
 pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Result<()> {
@@ -151,8 +171,13 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
     }
     let result = (|| -> io::Result<()> {
         loop {
-            offer.prepare(app);
+            let asked = offer.prepare(app);
             draw(&mut terminal, app)?;
+            if asked {
+                // Keys typed before the question was on screen (e.g. spaces checking steps, an
+                // `n` meant for a note) must not answer it.
+                drop_typeahead()?;
+            }
             if event::poll(Duration::from_millis(100))? {
                 let action = match event::read()? {
                     Event::Key(k) => key_action(app, k),
@@ -177,9 +202,14 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
             if flags.stop.load(Ordering::Relaxed) {
                 app.quit = true;
             }
-            offer.act(app, store.paths(), |app| {
+            if offer.act(app, store.paths(), |app| {
                 let _ = draw(&mut terminal, app);
-            });
+            }) {
+                // Installing ran programs for a while: keys typed meanwhile must not dismiss
+                // the result unread, and anything written to the terminal is painted over.
+                drop_typeahead()?;
+                repaint(&mut terminal)?;
+            }
             if app.wants_history() {
                 match crate::store::read_history(store.paths()) {
                     Ok(h) => {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::app::{App, ReminderResult};
 use crate::cli;
-use crate::reminders::{Environment, Plan, ReminderError, SystemRunner};
+use crate::reminders::{self, Backend, Environment, Plan, ReminderError, SystemRunner};
 use crate::store::Paths;
 
 pub struct OfferShell {
@@ -39,11 +39,13 @@ impl OfferShell {
         }
     }
 
-    /// Asks when the app wants to: shows the plan, or, when no daily job can be installed here
-    /// (no systemd, cron or launchd), does not ask in this session.
-    pub fn prepare(&mut self, app: &mut App) {
+    /// Asks when the app wants to: shows the plan. Does not ask in this session (and records
+    /// nothing) when no daily job can be installed here (no systemd, cron or launchd), or when a
+    /// lockstep job is already installed (a yes would replace it, e.g. the job of another data
+    /// directory or one installed with another time). Returns true when the question is shown.
+    pub fn prepare(&mut self, app: &mut App) -> bool {
         if !app.wants_reminder_offer() {
-            return;
+            return false;
         }
         let planned = match &self.env {
             Some(env) => Ok(env.clone()),
@@ -51,29 +53,46 @@ impl OfferShell {
         }
         .and_then(|env| Ok((cli::offer_plan(&env, self.data_dir.as_deref())?, env)));
         match planned {
-            Ok((plan, env)) => {
+            Ok((plan, env)) if !self.already_installed(&env) => {
                 app.ask_reminder_offer(&plan.preview());
                 self.asked = Some((env, plan));
+                true
             }
-            Err(_) => app.reminder_offer_unavailable(),
+            _ => {
+                app.reminder_offer_unavailable();
+                false
+            }
         }
+    }
+
+    /// A lockstep job is installed with some backend (one that cannot be checked counts as not).
+    fn already_installed(&self, env: &Environment) -> bool {
+        Backend::ALL
+            .into_iter()
+            .any(|b| matches!(reminders::inspect(b, env, &self.runner), Ok(Some(_))))
     }
 
     /// Acts on an answer: a yes installs what was shown (`before_install` lets the shell draw
     /// "Installing..." first), then the answer is recorded. A failed install records nothing, so
-    /// the question comes back next time.
-    pub fn act(&mut self, app: &mut App, paths: &Paths, before_install: impl FnOnce(&mut App)) {
+    /// the question comes back next time. Returns true when programs were run (the shell then
+    /// redraws the whole screen and drops keys typed meanwhile).
+    pub fn act(
+        &mut self,
+        app: &mut App,
+        paths: &Paths,
+        before_install: impl FnOnce(&mut App),
+    ) -> bool {
         let Some(yes) = app.take_offer_answer() else {
-            return;
+            return false;
         };
         if !yes {
             if let Err(e) = cli::record_offer(paths, false) {
                 app.offer_not_recorded(&e.to_string());
             }
-            return;
+            return false;
         }
         let Some((env, plan)) = self.asked.take() else {
-            return;
+            return false;
         };
         before_install(app);
         match cli::install_offered(&env, &plan, &self.runner) {
@@ -85,12 +104,21 @@ impl OfferShell {
             }
             Err(e) => app.reminder_installed(failed(&e)),
         }
+        true
     }
 }
 
-/// What the result screen says after a successful install of `plan`.
+/// What the result screen says after a successful install of `plan`: warnings first (e.g. a
+/// systemd timer that could not be enabled), then what was done.
 pub fn installed(plan: &Plan, report: &crate::reminders::InstallReport) -> ReminderResult {
-    let mut lines: Vec<String> = report.done.iter().map(|d| capitalized(d)).collect();
+    let mut lines = Vec::new();
+    for w in &report.warnings {
+        lines.extend(format!("Warning: {w}").lines().map(String::from));
+        lines.push(String::new());
+    }
+    for d in &report.done {
+        lines.extend(capitalized(d).lines().map(String::from));
+    }
     if !report.changed {
         lines.push("It was already installed exactly so: nothing changed.".into());
     }
@@ -103,22 +131,15 @@ pub fn installed(plan: &Plan, report: &crate::reminders::InstallReport) -> Remin
     lines.push(
         "`lockstep reminders status` shows it; `lockstep reminders remove` takes it away.".into(),
     );
-    for w in &report.warnings {
-        lines.push(String::new());
-        lines.push(format!("Warning: {w}"));
-    }
     for n in plan.notes.iter().filter(|n| !report.warnings.contains(n)) {
         lines.push(String::new());
-        lines.push(format!("Note: {n}"));
+        lines.extend(format!("Note: {n}").lines().map(String::from));
     }
-    ReminderResult { ok: true, lines }
-}
-
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    ReminderResult {
+        ok: true,
+        warned: !report.warnings.is_empty(),
+        lines,
+    }
 }
 
 /// What the result screen says when the install failed.
@@ -130,5 +151,16 @@ pub fn failed(e: &ReminderError) -> ReminderResult {
          install` shows what it would do and asks first."
             .into(),
     );
-    ReminderResult { ok: false, lines }
+    ReminderResult {
+        ok: false,
+        warned: false,
+        lines,
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

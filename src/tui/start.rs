@@ -55,7 +55,7 @@ pub fn start(args: &Cli, paths: &Paths) -> Result<i32, CliError> {
         // that question leaves no trace).
         app.dirty = true;
     }
-    let mut offer = super::OfferShell::new(args.data_dir.clone());
+    let mut offer = super::OfferShell::new(cli::job_data_dir(args.data_dir.as_deref(), paths));
     if cli::should_offer(paths) {
         app.allow_reminder_offer();
     }

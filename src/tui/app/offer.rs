@@ -57,7 +57,11 @@ impl App {
             .collect();
         self.offer = Offer::Asking;
         self.help = false;
-        self.flash = None;
+        // A note about the step just checked is done with; an error (e.g. a calendar file not
+        // updated) stays.
+        if self.flash.as_ref().is_some_and(|f| !f.error) {
+            self.flash = None;
+        }
         self.push(Screen::Reminder { plan, result: None });
     }
 

@@ -33,6 +33,27 @@ pub enum ScreenKind {
 }
 
 impl ScreenKind {
+    /// The screen's name for people (the help overlay's title).
+    pub fn label(self) -> &'static str {
+        match self {
+            ScreenKind::Dashboard => "dashboard",
+            ScreenKind::Walkthrough => "walkthrough",
+            ScreenKind::SectionEnd => "end of a section",
+            ScreenKind::Review => "review",
+            ScreenKind::Emergency => "incident",
+            ScreenKind::Compromise => "emergency steps",
+            ScreenKind::History => "history",
+            ScreenKind::Personas => "personas",
+            ScreenKind::Score => "score",
+            ScreenKind::Checklists => "choose a checklist",
+            ScreenKind::ConfirmChecklist => "follow your own file?",
+            ScreenKind::Accounts => "accounts",
+            ScreenKind::Notices => "checklist notices",
+            ScreenKind::ReminderOffer => "daily reminder?",
+            ScreenKind::ReminderResult => "daily reminder",
+        }
+    }
+
     pub const ALL: &'static [ScreenKind] = &[
         ScreenKind::Checklists,
         ScreenKind::ConfirmChecklist,
@@ -103,7 +124,9 @@ pub enum Screen {
 pub struct ReminderResult {
     /// False when the install failed (nothing is recorded: the question comes back next time).
     pub ok: bool,
-    /// What was done, then what the user has to do or know.
+    /// Installed, with warnings to read (e.g. a systemd timer that is written but not enabled).
+    pub warned: bool,
+    /// Warnings first, then what was done and what to know.
     pub lines: Vec<String>,
 }
 

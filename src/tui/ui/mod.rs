@@ -366,7 +366,7 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     };
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(format!(" Keys: {kind:?} "))),
+        Paragraph::new(lines).block(Block::bordered().title(format!(" Keys: {} ", kind.label()))),
         popup,
     );
 }

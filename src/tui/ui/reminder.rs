@@ -20,15 +20,22 @@ pub(super) fn render(
 ) -> Hits {
     let (block, lines) = match result {
         None => {
-            let block = Block::bordered().title(" Your 5-minute essentials are done ");
+            let essentials = app
+                .summary
+                .score
+                .sections
+                .iter()
+                .find(|s| s.part == crate::score::Part::Essentials)
+                .map_or("essentials", |s| s.title.as_str());
+            let block = Block::bordered().title(format!(" Done: {essentials} "));
             let w = block.inner(area).width as usize;
             (block, question(app, plan, w))
         }
         Some(r) => {
-            let title = if r.ok {
-                " Daily reminder installed "
-            } else {
-                " Daily reminder NOT installed "
+            let title = match (r.ok, r.warned) {
+                (true, false) => " Daily reminder installed ",
+                (true, true) => " Daily reminder installed, with a warning to read ",
+                (false, _) => " Daily reminder NOT installed ",
             };
             let block = Block::bordered().title(title);
             let w = block.inner(area).width as usize;
@@ -47,7 +54,7 @@ fn question(app: &App, plan: &[String], w: usize) -> Vec<Line<'static>> {
     let dim = fg(app, Color::DarkGray);
     let mut lines = hang(
         vec![],
-        "Want a daily reminder? The monthly and quarterly reviews keep these settings safe, and \
+        "Want a daily reminder? The checklist's regular reviews keep these settings safe, and \
          lockstep can check once a day whether one is due and send a desktop notification \
          (it never goes online).",
         Style::new(),
@@ -81,12 +88,17 @@ fn question(app: &App, plan: &[String], w: usize) -> Vec<Line<'static>> {
 }
 
 fn outcome(app: &App, r: &ReminderResult, w: usize) -> Vec<Line<'static>> {
-    let style = if r.ok {
-        Style::new()
-    } else {
-        fg(app, Color::Red).bold()
-    };
-    let mut lines = indented(&r.lines, style, w);
+    let mut lines = Vec::new();
+    for l in &r.lines {
+        let style = if !r.ok {
+            fg(app, Color::Red).bold()
+        } else if l.starts_with("Warning:") {
+            fg(app, Color::Yellow).bold()
+        } else {
+            Style::new()
+        };
+        lines.extend(indented(std::slice::from_ref(l), style, w));
+    }
     lines.push(Line::raw(""));
     lines.extend(hang(vec![], "Enter: go on.", fg(app, Color::DarkGray), w));
     lines
