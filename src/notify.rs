@@ -63,6 +63,8 @@ pub struct DueItem {
 /// An incident that is still open on an account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenIncident {
+    /// The incident's number: a second incident opened the same day is notified too.
+    pub id: u32,
     pub since: NaiveDate,
     /// A short description, if any.
     pub what: Option<String>,
@@ -144,7 +146,7 @@ fn item_key(item: &DueItem) -> String {
 }
 
 fn incident_key(i: &OpenIncident) -> String {
-    format!("incident:{}", i.since)
+    format!("incident:{}", i.id)
 }
 
 fn item_line(item: &DueItem, today: NaiveDate) -> String {
@@ -509,6 +511,7 @@ mod tests {
             label: None,
             items: vec![item("never", DueState::Due, "2026-03-01")],
             incident: Some(OpenIncident {
+                id: 1,
                 since: d("2026-03-09"),
                 what: Some("phishing mail".into()),
             }),
@@ -579,6 +582,32 @@ mod tests {
         // The next day everything is notified again.
         let next = compose(&[kraken()], &sent, d("2026-03-11"), &open());
         assert_eq!(next[0].keys.len(), 3);
+    }
+
+    #[test]
+    fn a_second_incident_opened_the_same_day_is_notified() {
+        let with = |id| AccountDue {
+            incident: Some(OpenIncident {
+                id,
+                since: today(),
+                what: None,
+            }),
+            ..kraken()
+        };
+        let mut sent = SentRecord::default();
+        let first = compose(&[with(1)], &sent, today(), &open());
+        assert!(
+            first[0].keys.contains(&"incident:1".to_string()),
+            "{:?}",
+            first[0].keys
+        );
+        sent.mark(&first[0], today());
+        assert!(compose(&[with(1)], &sent, today(), &open()).is_empty());
+        // The first was a false alarm; a new one opens the same day.
+        let again = with(2);
+        let second = compose(&[again], &sent, today(), &open());
+        assert_eq!(second.len(), 1);
+        assert_eq!(second[0].keys, ["incident:2"]);
     }
 
     #[test]

@@ -49,6 +49,7 @@ pub fn account_due(
         });
     }
     let incident = account.open_incident().map(|i| notify::OpenIncident {
+        id: i.id,
         since: i.opened.with_timezone(&chrono::Local).date_naive(),
         what: Some(format!("incident #{}", i.id)),
     });
