@@ -232,6 +232,70 @@ fn labels_name_accounts_in_due_lines_exports_and_calendars() {
 }
 
 #[test]
+fn status_all_flags_records_from_a_wrong_clock() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    e.cmd(&[
+        "--account",
+        "b",
+        "--checklist",
+        "crypto-com",
+        "check",
+        "totp-2fa",
+    ])
+    .assert()
+    .success();
+    let mut s = e.state();
+    s["accounts"]["b"]["reviews"]["monthly"] = serde_json::json!({
+        "completions": [{"at": "2031-02-03T10:00:00Z", "date": "2031-02-03"}]
+    });
+    s["accounts"]["b"]["reviews"]["after-integration"] = serde_json::json!({
+        "completions": [{"at": "2031-02-03T10:00:00Z", "date": "2031-02-03"}]
+    });
+    fs::write(
+        e.data.join("state.json"),
+        serde_json::to_vec_pretty(&s).unwrap(),
+    )
+    .unwrap();
+    let text = e.stdout(&["status", "--all"]);
+    assert!(
+        text.contains(
+            "Monthly review: 1 record dated after today (up to 2031-02-03) ignored: check the \
+             computer's clock"
+        ),
+        "{text}"
+    );
+    let j: Value = serde_json::from_str(&e.stdout(&["status", "--all", "--json"])).unwrap();
+    let b = j["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "b")
+        .unwrap();
+    assert_eq!(b["clock_warnings"][0]["title"], "Monthly review");
+    assert_eq!(b["clock_warnings"][0]["latest"], "2031-02-03");
+    assert_eq!(b["clock_warnings"][0]["records"], 1);
+    let d = j["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "default")
+        .unwrap();
+    assert!(d.get("clock_warnings").is_none(), "{d}");
+    // The on-demand re-check too: not "last done" in 2031, and flagged.
+    let one = e.stdout(&["--account", "b", "status"]);
+    let at = one
+        .find("[after-integration]")
+        .expect("the re-check is listed");
+    let rest = &one[at..];
+    assert!(rest.contains("last done never"), "{one}");
+    assert!(
+        rest.contains("1 record dated after today (up to 2031-02-03)"),
+        "{one}"
+    );
+}
+
+#[test]
 fn status_all_lists_every_account_worst_first() {
     let e = env();
     e.cmd(&["check", "totp-2fa"]).assert().success();

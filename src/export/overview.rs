@@ -24,6 +24,14 @@ pub struct DueReview {
     pub due: Due,
 }
 
+/// A review with records dated after today (a wrong clock), ignored for scheduling.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClockFlag {
+    pub title: String,
+    #[serde(flatten)]
+    pub warning: schedule::ClockWarning,
+}
+
 /// One account's line in the overview.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AccountRow {
@@ -44,6 +52,9 @@ pub struct AccountRow {
     /// Reviews due or overdue (and not snoozed).
     pub due: Vec<DueReview>,
     pub incident: Option<u32>,
+    /// Reviews with records dated after today, whether or not they are due.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clock_warnings: Vec<ClockFlag>,
     /// Why the checklist cannot be used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub broken: Option<String>,
@@ -102,6 +113,9 @@ impl AccountRow {
         for r in &self.due {
             parts.push(format!("{} {}", r.title, r.due.describe()));
         }
+        for c in &self.clock_warnings {
+            parts.push(format!("{}: {}", c.title, c.warning.describe()));
+        }
         parts.join(", ")
     }
 }
@@ -159,6 +173,7 @@ fn row(
         setup_open: 0,
         due: Vec::new(),
         incident: a.open_incident().map(|i| i.id),
+        clock_warnings: Vec::new(),
         broken: None,
         personas: a.personas.clone(),
     };
@@ -186,14 +201,20 @@ fn row(
             )
         })
         .count();
-    r.due = schedule::reviews(cl, a, today)
-        .into_iter()
-        .filter(|s| s.remind())
-        .map(|s| DueReview {
-            title: s.title,
-            due: s.due,
-        })
-        .collect();
+    for s in schedule::reviews(cl, a, today) {
+        if let Some(w) = s.clock_warning {
+            r.clock_warnings.push(ClockFlag {
+                title: s.title.clone(),
+                warning: w,
+            });
+        }
+        if s.remind() {
+            r.due.push(DueReview {
+                title: s.title,
+                due: s.due,
+            });
+        }
+    }
     r
 }
 

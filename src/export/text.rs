@@ -82,16 +82,19 @@ pub fn status_text(
                 }
             }
             SectionKind::Event => {
-                let last = acct
-                    .reviews
-                    .get(&sec.id)
-                    .and_then(|r| r.last())
+                // As for the scheduled reviews: a run dated after today (a wrong clock) is not
+                // "the last one", and is flagged.
+                let r = acct.reviews.get(&sec.id);
+                let last = schedule::last_completion(r, today)
                     .map_or("never".to_string(), |c| c.date.to_string());
                 s.push_str(&format!(
                     "\n{} [{}]: on demand; last done {last}\n",
                     line(&sec.title),
                     sec.id
                 ));
+                if let Some(w) = schedule::clock_warning(r, None, today) {
+                    s.push_str(&format!("  warning: {}\n", w.describe()));
+                }
             }
             SectionKind::Emergency => {}
         }
