@@ -384,6 +384,62 @@ fn bad_time_and_backend_are_usage_errors() {
 }
 
 #[test]
+fn one_job_per_user_status_says_whose_and_remove_leaves_another_directorys_job() {
+    let s = Sandbox::new();
+    s.fake_crontab();
+    let other = s.root.join("other-data");
+    let cmd_other = |args: &[&str]| {
+        let mut c = Command::cargo_bin("lockstep").unwrap();
+        c.env_clear()
+            .env("HOME", &s.home)
+            .env("XDG_CONFIG_HOME", &s.config)
+            .env("PATH", &s.bin)
+            .env("TZ", "UTC")
+            .arg("--data-dir")
+            .arg(&other)
+            .args(args)
+            .write_stdin("");
+        c
+    };
+    s.cmd(&["reminders", "install", "--backend", "cron", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Replaces the daily job").not());
+    // The other directory's install says it replaces this one's job.
+    cmd_other(&["reminders", "install", "--backend", "cron", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Replaces the daily job installed for another data directory",
+        ));
+    let tab = fs::read_to_string(s.crontab_store()).unwrap();
+    assert!(tab.contains(&other.display().to_string()), "{tab}");
+    // From the first directory: status says the job is not for it; remove refuses.
+    s.cmd(&["reminders", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "this job is for another data directory",
+        ));
+    s.cmd(&["reminders", "remove"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("for another data directory"));
+    assert_eq!(fs::read_to_string(s.crontab_store()).unwrap(), tab);
+    // Its own directory sees it as its own and removes it.
+    cmd_other(&["reminders", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("another data directory").not());
+    cmd_other(&["reminders", "remove"]).assert().success();
+    assert!(
+        !fs::read_to_string(s.crontab_store())
+            .unwrap_or_default()
+            .contains("lockstep-notify")
+    );
+}
+
+#[test]
 fn the_job_gets_the_data_dir_only_when_it_is_not_the_default() {
     let s = Sandbox::new();
     s.fake_crontab();

@@ -99,6 +99,13 @@ pub enum CliError {
         "no terminal to ask on, so nothing was installed: pass --yes to install without the question"
     )]
     NeedsYes,
+    #[error(
+        "the daily reminder installed is for another data directory ({}), so nothing was removed: \
+         run `lockstep reminders remove` with that job's --data-dir (or without --data-dir when \
+         its command has none)",
+        line(.0)
+    )]
+    OtherDataDir(String),
 }
 
 fn unknown_account(name: &str, known: &[String], creating: bool) -> String {

@@ -63,8 +63,8 @@ pub(super) fn run(
             yes,
             ics,
         } => install(cli, paths, *at, *backend, *yes, ics.as_deref(), clock),
-        RemindersCommand::Status => status(paths, clock),
-        RemindersCommand::Remove { backend } => remove(paths, *backend),
+        RemindersCommand::Status => status(cli, paths, clock),
+        RemindersCommand::Remove { backend } => remove(cli, paths, *backend),
     }
 }
 
@@ -80,6 +80,23 @@ pub fn job_data_dir(given: Option<&Path>, paths: &Paths) -> Option<PathBuf> {
         .filter(|p| p.is_absolute())?;
     let default = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share"));
     (default.as_deref() != Some(xdg.as_path())).then(|| paths.data_dir.clone())
+}
+
+/// The data directory a job for this lockstep names, as its command shows it (absolute), for
+/// [`reminders::Installed::serves`].
+fn served_dir(cli: &Cli, paths: &Paths) -> Option<String> {
+    job_data_dir(cli.data_dir.as_deref(), paths)
+        .map(|d| std::path::absolute(&d).unwrap_or(d).display().to_string())
+}
+
+/// What is said of a job that serves another data directory.
+fn other_dir_note(found: &reminders::Installed) -> String {
+    format!(
+        "this job is for another data directory (it runs `{}`): lockstep with this data \
+         directory gets no daily reminder. There is one daily job per user; installing here \
+         replaces it.",
+        found.command.as_deref().unwrap_or("?")
+    )
 }
 
 /// The daily job for this lockstep: its absolute path, `--data-dir` when one was given (on the
@@ -117,6 +134,16 @@ fn install(
     let record = paths.data_dir.join(ics_feed::ICS_PATH_FILE);
     let old_feed = ics_feed::feed_path(paths).unwrap_or(None);
     let mut preview = plan.preview();
+    let here = served_dir(cli, paths);
+    if let Ok(Some(found)) = reminders::inspect(backend, &env, &SystemRunner::new())
+        && found.serves(here.as_deref()) == Some(false)
+    {
+        preview.push_str(&format!(
+            "\nReplaces the daily job installed for another data directory (it runs `{}`): \
+             there is one daily job per user, and that directory will get no daily reminder.\n",
+            found.command.as_deref().unwrap_or("?")
+        ));
+    }
     match (&ics, &old_feed) {
         (Some(f), _) => preview.push_str(&format!(
             "\nWrites the calendar {} now, and records its path in {}: every change you save \
@@ -206,10 +233,17 @@ fn confirm(question: &str) -> Result<bool, CliError> {
     ))
 }
 
-fn status(paths: &Paths, clock: Clock) -> Result<ExitStatus, CliError> {
+fn status(cli: &Cli, paths: &Paths, clock: Clock) -> Result<ExitStatus, CliError> {
     let env = Environment::detect()?;
     let local = clock.now.with_timezone(&chrono::Local).naive_local();
-    let report = reminders::status(&env, &SystemRunner::new(), local);
+    let mut report = reminders::status(&env, &SystemRunner::new(), local);
+    let here = served_dir(cli, paths);
+    for found in &mut report.installed {
+        if found.serves(here.as_deref()) == Some(false) {
+            let note = other_dir_note(found);
+            found.notes.push(note);
+        }
+    }
     let mut s = report.text();
     match ics_feed::feed_path(paths) {
         Ok(Some(f)) => s.push_str(&format!(
@@ -223,8 +257,30 @@ fn status(paths: &Paths, clock: Clock) -> Result<ExitStatus, CliError> {
     Ok(0)
 }
 
-fn remove(paths: &Paths, only: Option<Backend>) -> Result<ExitStatus, CliError> {
+fn remove(cli: &Cli, paths: &Paths, only: Option<Backend>) -> Result<ExitStatus, CliError> {
     let env = Environment::detect()?;
+    // Removing another data directory's job would silence that directory: refuse, and say how.
+    let here = served_dir(cli, paths);
+    let others: Vec<String> = Backend::ALL
+        .into_iter()
+        .filter(|b| only.is_none_or(|o| o == *b))
+        .filter_map(|b| {
+            reminders::inspect(b, &env, &SystemRunner::new())
+                .ok()
+                .flatten()
+        })
+        .filter(|f| f.serves(here.as_deref()) == Some(false))
+        .map(|f| {
+            format!(
+                "the {} runs `{}`",
+                f.backend.describe(),
+                f.command.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    if !others.is_empty() {
+        return Err(CliError::OtherDataDir(others.join("; ")));
+    }
     let report = reminders::remove(&env, &SystemRunner::new(), only)?;
     let mut s = String::new();
     for r in &report.removed {

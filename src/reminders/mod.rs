@@ -358,6 +358,21 @@ pub struct Installed {
     pub notes: Vec<String>,
 }
 
+impl Installed {
+    /// Whether this job notifies the data directory `dir` (None: the default one, passed with no
+    /// `--data-dir`). None when its command could not be read. There is one daily job per user,
+    /// so a job installed from another data directory serves that one only.
+    pub fn serves(&self, dir: Option<&str>) -> Option<bool> {
+        let cmd = self.command.as_deref()?;
+        let has_flag = cmd.contains("--data-dir");
+        Some(match dir {
+            None => !has_flag,
+            // cron and systemd write `%` as `%%`; quoting keeps the rest of the path as it is.
+            Some(d) => has_flag && (cmd.contains(d) || cmd.contains(&d.replace('%', "%%"))),
+        })
+    }
+}
+
 /// What `status` found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StatusReport {
@@ -567,6 +582,33 @@ fn run_cmd(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_job_serves_the_data_directory_its_command_names() {
+        let with = |cmd: &str| Installed {
+            backend: Backend::Cron,
+            locations: Vec::new(),
+            at: None,
+            command: Some(cmd.to_owned()),
+            active: None,
+            next_run: None,
+            notes: Vec::new(),
+        };
+        let plain = with("/usr/bin/lockstep notify");
+        let r2 = with("/usr/bin/lockstep --data-dir '/tmp/r 2' notify");
+        let pct = with("/usr/bin/lockstep --data-dir /tmp/50%%off notify");
+        assert_eq!(plain.serves(None), Some(true));
+        assert_eq!(plain.serves(Some("/tmp/r1")), Some(false));
+        assert_eq!(r2.serves(None), Some(false));
+        assert_eq!(r2.serves(Some("/tmp/r1")), Some(false));
+        assert_eq!(r2.serves(Some("/tmp/r 2")), Some(true));
+        assert_eq!(pct.serves(Some("/tmp/50%off")), Some(true));
+        let unknown = Installed {
+            command: None,
+            ..plain
+        };
+        assert_eq!(unknown.serves(None), None);
+    }
 
     #[test]
     fn a_job_from_a_cargo_build_directory_is_said_to_break_after_cargo_clean() {
