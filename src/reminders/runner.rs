@@ -93,6 +93,9 @@ impl SystemRunner {
         if let Some(p) = &self.path {
             cmd.env("PATH", p);
         }
+        // Its own process group, so that a timeout stops the programs it started too (a script
+        // that runs `sleep` keeps the pipes open until its children are gone).
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         // A script written by another thread of this process can be briefly "busy" (ETXTBSY)
         // while a concurrent fork still holds its write descriptor: retry a few times.
         let mut tries = 0;
@@ -142,6 +145,11 @@ impl Runner for SystemRunner {
                 break s;
             }
             if Instant::now() >= deadline {
+                if let Ok(pid) = i32::try_from(child.id()) {
+                    // SAFETY: kill has no memory-safety preconditions; a negative pid names the
+                    // process group the child leads (see `spawn`).
+                    unsafe { libc::kill(-pid, libc::SIGKILL) };
+                }
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(io::Error::new(
@@ -189,6 +197,40 @@ mod tests {
         let r = SystemRunner::with_path(dir.path());
         let e = r.run("crontab", &["-l"], None).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_timeout_stops_what_the_program_started_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("pid");
+        let script = format!("sleep 30 & echo $! > '{}'; wait", pidfile.display());
+        let r = SystemRunner::new().timeout(Duration::from_millis(300));
+        let started = Instant::now();
+        let e = r.run("/bin/sh", &["-c", &script], None).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::TimedOut);
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let pid: i32 = std::fs::read_to_string(&pidfile)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        // The grandchild is gone (reaped by init, or a zombie for a moment).
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let alive = state
+                .rsplit(") ")
+                .next()
+                .is_some_and(|rest| !rest.starts_with('Z'));
+            if !alive {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the grandchild still runs: {state}"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
     }
 
     #[test]
