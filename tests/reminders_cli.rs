@@ -681,6 +681,18 @@ fn an_unwritable_calendar_stops_the_install_and_a_failed_refresh_is_a_warning() 
 // ----- notify ------------------------------------------------------------------------------------
 
 #[test]
+fn notify_on_a_data_directory_with_nothing_tracked_says_so_and_succeeds() {
+    let s = Sandbox::new();
+    s.fake_notify_send(0);
+    s.cmd(&["notify"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("nothing is tracked in"));
+    assert!(s.notify_calls().is_empty());
+}
+
+#[test]
 fn notify_sends_one_notification_per_account_once_a_day() {
     let s = Sandbox::new();
     s.fake_notify_send(0);

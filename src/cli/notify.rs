@@ -92,6 +92,14 @@ pub(super) fn notify(
     for w in &loaded.warnings {
         eprintln!("lockstep: warning: {}", line(w));
     }
+    if !paths.state_file().exists() {
+        // Likely a job that looks in the wrong place: say so (the job still succeeds).
+        eprintln!(
+            "lockstep: warning: nothing is tracked in {} yet, so there is nothing to notify; \
+             if your progress is elsewhere, install the reminder again from there",
+            line(&paths.data_dir.display().to_string())
+        );
+    }
     let mut state = loaded.state;
     let resolved = resolve_all(paths, &state);
     let open = OpenCommand {
