@@ -373,6 +373,20 @@ impl Installed {
     }
 }
 
+/// The lockstep jobs installed with `only` (or every backend); a backend that cannot be checked
+/// counts as having none (`status` says why).
+pub fn installed_jobs(
+    env: &Environment,
+    runner: &dyn Runner,
+    only: Option<Backend>,
+) -> Vec<Installed> {
+    Backend::ALL
+        .into_iter()
+        .filter(|b| only.is_none_or(|o| o == *b))
+        .filter_map(|b| inspect(b, env, runner).ok().flatten())
+        .collect()
+}
+
 /// What `status` found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StatusReport {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::app::{App, ReminderResult};
 use crate::cli;
-use crate::reminders::{self, Backend, Environment, Plan, ReminderError, SystemRunner};
+use crate::reminders::{self, Environment, Plan, ReminderError, SystemRunner};
 use crate::store::Paths;
 
 pub struct OfferShell {
@@ -53,7 +53,7 @@ impl OfferShell {
         }
         .and_then(|env| Ok((cli::offer_plan(&env, self.data_dir.as_deref())?, env)));
         match planned {
-            Ok((plan, env)) if !self.already_installed(&env) => {
+            Ok((plan, env)) if reminders::installed_jobs(&env, &self.runner, None).is_empty() => {
                 app.ask_reminder_offer(&plan.preview());
                 self.asked = Some((env, plan));
                 true
@@ -63,13 +63,6 @@ impl OfferShell {
                 false
             }
         }
-    }
-
-    /// A lockstep job is installed with some backend (one that cannot be checked counts as not).
-    fn already_installed(&self, env: &Environment) -> bool {
-        Backend::ALL
-            .into_iter()
-            .any(|b| matches!(reminders::inspect(b, env, &self.runner), Ok(Some(_))))
     }
 
     /// Acts on an answer: a yes installs what was shown (`before_install` lets the shell draw
