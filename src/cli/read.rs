@@ -134,7 +134,11 @@ pub(super) fn export(
     let text = match format {
         ExportFormat::Md => export::markdown(cl, origin, name, acct, today),
         ExportFormat::Json => export::json_text(cl, origin, name, acct, today),
-        ExportFormat::Ics => export::ics(cl, origin, name, acct, today, now),
+        // The SEQUENCE numbers the kept-current calendar would write (the record is only read).
+        ExportFormat::Ics => {
+            let mut seq = super::ics_feed::read_sequences(paths);
+            export::ics_sequenced(cl, origin, name, acct, today, now, &mut seq)
+        }
     };
     match output {
         Some(f) if f.as_os_str() != "-" => {
@@ -146,7 +150,10 @@ pub(super) fn export(
                 }
                 .into());
             }
-            store::write_atomic(f, text.as_bytes(), None)?;
+            match format {
+                ExportFormat::Ics => super::ics_feed::write_calendar(f, &text)?,
+                _ => store::write_atomic(f, text.as_bytes(), None)?,
+            }
             eprintln!("wrote {}", line(&f.display().to_string()));
         }
         _ => out(&text)?,

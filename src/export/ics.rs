@@ -1,9 +1,13 @@
 //! iCalendar (RFC 5545) export: one all-day event per recurring review, on the day it is due,
-//! for one account or for every account of a data directory (the calendar feed).
+//! for one account or for every account of a data directory (the calendar feed); the SEQUENCE
+//! each event gets (derived from its date, or kept rising by a [`SequenceRecord`]); and how a
+//! calendar lockstep wrote is recognised.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::checklist::{Checklist, Origin, Section};
 use crate::guard::clean;
@@ -21,6 +25,56 @@ const SEQUENCE_EPOCH: NaiveDate = NaiveDate::from_ymd_opt(2020, 1, 1).expect("va
 /// Added to SEQUENCE per incident ever opened on the account: more than an incident can move an
 /// event back (to today, from at most `every_months` ≤ 24 months ahead).
 const SEQUENCE_PER_INCIDENT: i64 = 1000;
+
+/// The start of the PRODID value of every calendar lockstep writes (the version follows).
+pub const PRODID_PREFIX: &str = "-//lockstep//lockstep ";
+
+/// True when `bytes` are a calendar lockstep wrote: they start with `BEGIN:VCALENDAR` and carry
+/// lockstep's PRODID before the first event. Anything else (the user's notes, another program's
+/// calendar) is not lockstep's to overwrite.
+pub fn is_lockstep_calendar(bytes: &[u8]) -> bool {
+    let mut lines = bytes
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    if lines.next() != Some(b"BEGIN:VCALENDAR".as_slice()) {
+        return false;
+    }
+    let prodid = format!("PRODID:{PRODID_PREFIX}");
+    lines
+        .take_while(|l| !l.starts_with(b"BEGIN:"))
+        .any(|l| l.starts_with(prodid.as_bytes()))
+}
+
+/// What SEQUENCE each event of a calendar kept current gets: per UID the last date written and
+/// its SEQUENCE. An event whose date changed (in either direction) gets one more than before, and
+/// never less than its date-derived [`sequence`]; an unchanged one keeps its SEQUENCE; a new one
+/// starts from the derived value. So a subscribed calendar always takes the newer event, even
+/// after a wrong clock was corrected. The empty record gives every event its derived value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceRecord {
+    pub events: BTreeMap<String, SeenEvent>,
+}
+
+/// The date and SEQUENCE last written for one UID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenEvent {
+    pub date: NaiveDate,
+    pub sequence: i32,
+}
+
+impl SequenceRecord {
+    /// The SEQUENCE of event `uid` dated `date` (its derived value `derived`), remembered.
+    pub fn next(&mut self, uid: &str, date: NaiveDate, derived: i32) -> i32 {
+        let sequence = match self.events.get(uid) {
+            Some(seen) if seen.date == date => seen.sequence,
+            Some(seen) => seen.sequence.saturating_add(1).max(derived),
+            None => derived,
+        };
+        self.events
+            .insert(uid.to_string(), SeenEvent { date, sequence });
+        sequence
+    }
+}
 
 /// One account of a calendar feed.
 #[derive(Debug, Clone, Copy)]
@@ -41,6 +95,27 @@ pub fn ics(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> String {
+    ics_sequenced(
+        cl,
+        origin,
+        account_name,
+        account,
+        today,
+        now,
+        &mut SequenceRecord::default(),
+    )
+}
+
+/// [`ics`] with the SEQUENCE of each event taken from (and noted in) `record`.
+pub fn ics_sequenced(
+    cl: &Checklist,
+    origin: &Origin,
+    account_name: &str,
+    account: &Account,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    record: &mut SequenceRecord,
+) -> String {
     let one = IcsAccount {
         name: account_name,
         checklist: cl,
@@ -48,7 +123,7 @@ pub fn ics(
         account,
     };
     let name = account.display(account_name);
-    calendar(&format!("lockstep ({name})"), &[one], today, now)
+    calendar(&format!("lockstep ({name})"), &[one], today, now, record)
 }
 
 /// RFC 5545 calendar with the events of several accounts (the file `reminders install --ics`
@@ -64,13 +139,23 @@ pub fn ics(
 /// - its UID names the review, the account and the checklist, each percent-encoded, so no two
 ///   accounts share a UID (`a@b` and `a_b` differ);
 /// - its SEQUENCE is the number of days from 2020-01-01 to its date, plus 1000 per incident ever
-///   opened on the account: an event only moves to a later date, except when an incident makes it
-///   due now, so every change of date raises the SEQUENCE (as long as the clock does not go back);
+///   opened on the account (see [`sequence`]); [`ics_feed_sequenced`] keeps it rising whichever
+///   way the date moves;
 /// - it has a 09:00 alarm only when dated after `today` (an alarm on today's date may already be
 ///   past; `lockstep notify` covers today);
 /// - an event whose date cannot be written with a four-digit year is left out.
 pub fn ics_feed(accounts: &[IcsAccount<'_>], today: NaiveDate, now: DateTime<Utc>) -> String {
-    calendar("lockstep", accounts, today, now)
+    ics_feed_sequenced(accounts, today, now, &mut SequenceRecord::default())
+}
+
+/// [`ics_feed`] with the SEQUENCE of each event taken from (and noted in) `record`.
+pub fn ics_feed_sequenced(
+    accounts: &[IcsAccount<'_>],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    record: &mut SequenceRecord,
+) -> String {
+    calendar("lockstep", accounts, today, now, record)
 }
 
 fn calendar(
@@ -78,16 +163,14 @@ fn calendar(
     accounts: &[IcsAccount<'_>],
     today: NaiveDate,
     now: DateTime<Utc>,
+    record: &mut SequenceRecord,
 ) -> String {
     let mut out = String::new();
     ics_line(&mut out, "BEGIN:VCALENDAR");
     ics_line(&mut out, "VERSION:2.0");
     ics_line(
         &mut out,
-        &format!(
-            "PRODID:-//lockstep//lockstep {}//EN",
-            env!("CARGO_PKG_VERSION")
-        ),
+        &format!("PRODID:{PRODID_PREFIX}{}//EN", env!("CARGO_PKG_VERSION")),
     );
     ics_line(&mut out, "CALSCALE:GREGORIAN");
     ics_line(&mut out, "METHOD:PUBLISH");
@@ -106,7 +189,7 @@ fn calendar(
         };
         for review in schedule::reviews(a.checklist, a.account, today) {
             if let Some(section) = a.checklist.section(&review.section) {
-                event(&mut out, a, &who, section, &review, today, &stamp);
+                event(&mut out, a, &who, section, &review, today, &stamp, record);
             }
         }
     }
@@ -123,11 +206,13 @@ pub fn event_date(due: &Due, today: NaiveDate) -> Option<NaiveDate> {
     }
 }
 
-/// The SEQUENCE of an event dated `date` on an account that has had `incidents` incidents.
-pub fn sequence(date: NaiveDate, incidents: usize) -> i64 {
+/// The date-derived SEQUENCE of an event dated `date` on an account that has had `incidents`
+/// incidents: days from 2020-01-01, plus 1000 per incident, within an iCalendar INTEGER (i32).
+pub fn sequence(date: NaiveDate, incidents: usize) -> i32 {
     let days = (date - SEQUENCE_EPOCH).num_days().max(0);
     let incidents = i64::try_from(incidents).unwrap_or(i64::MAX / SEQUENCE_PER_INCIDENT);
-    days.saturating_add(incidents.saturating_mul(SEQUENCE_PER_INCIDENT))
+    let total = days.saturating_add(incidents.saturating_mul(SEQUENCE_PER_INCIDENT));
+    i32::try_from(total).unwrap_or(i32::MAX)
 }
 
 /// A DATE value (`YYYYMMDD`), None for years that do not have four digits.
@@ -149,6 +234,7 @@ fn stamp(now: DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn event(
     out: &mut String,
     a: &IcsAccount<'_>,
@@ -157,6 +243,7 @@ fn event(
     review: &ReviewStatus,
     today: NaiveDate,
     stamp: &str,
+    record: &mut SequenceRecord,
 ) {
     let Some(date) = event_date(&review.due, today) else {
         return;
@@ -167,21 +254,17 @@ fn event(
     let end = date.checked_add_days(Days::new(1)).and_then(ics_date);
     let cl = a.checklist;
     let summary = format!("{who}: {}", section.title);
+    let uid = format!(
+        "{}.{}.{}@lockstep",
+        uid_part(&section.id),
+        uid_part(a.name),
+        uid_part(&cl.id)
+    );
+    let seq = record.next(&uid, date, sequence(date, a.account.incidents.len()));
     ics_line(out, "BEGIN:VEVENT");
-    ics_line(
-        out,
-        &format!(
-            "UID:{}.{}.{}@lockstep",
-            uid_part(&section.id),
-            uid_part(a.name),
-            uid_part(&cl.id)
-        ),
-    );
+    ics_line(out, &format!("UID:{uid}"));
     ics_line(out, &format!("DTSTAMP:{stamp}"));
-    ics_line(
-        out,
-        &format!("SEQUENCE:{}", sequence(date, a.account.incidents.len())),
-    );
+    ics_line(out, &format!("SEQUENCE:{seq}"));
     ics_line(out, &format!("DTSTART;VALUE=DATE:{start}"));
     // Without DTEND an all-day event lasts its one day (RFC 5545 §3.6.1): only left out when the
     // day after cannot be written.
@@ -348,9 +431,49 @@ mod tests {
         assert_eq!(sequence(d(2020, 1, 1), 0), 0);
         assert_eq!(sequence(d(2019, 1, 1), 0), 0, "never negative");
         assert_eq!(sequence(d(2020, 1, 11), 2), 2010);
-        assert!(sequence(NaiveDate::MAX, usize::MAX) > 0);
+        assert_eq!(sequence(NaiveDate::MAX, usize::MAX), i32::MAX);
+        assert_eq!(sequence(d(9999, 12, 31), 3_000_000), i32::MAX, "within i32");
         // An incident moves an event back by at most 24 months: still a higher SEQUENCE.
         let far = schedule::add_months(d(2026, 1, 31), 24);
         assert!(sequence(d(2026, 1, 31), 1) > sequence(far, 0));
+    }
+
+    #[test]
+    fn a_record_raises_the_sequence_on_every_change_of_date_in_either_direction() {
+        let mut r = SequenceRecord::default();
+        let uid = "monthly.default.crypto-com@lockstep";
+        // A new UID starts from the derived value; an unchanged date keeps its SEQUENCE.
+        assert_eq!(r.next(uid, d(2027, 2, 1), 2588), 2588);
+        assert_eq!(r.next(uid, d(2027, 2, 1), 2588), 2588);
+        // Forward (a wrong clock): the derived value is higher, so it is taken.
+        assert_eq!(r.next(uid, d(2031, 6, 10), 4178), 4178);
+        // Back (the clock fixed): one more, never the lower derived value.
+        assert_eq!(r.next(uid, d(2027, 2, 10), 2597), 4179);
+        assert_eq!(r.next(uid, d(2027, 2, 10), 2597), 4179);
+        assert_eq!(r.next(uid, d(2027, 3, 10), 2625), 4180);
+        // Other UIDs are independent; the top of i32 is never passed.
+        assert_eq!(r.next("other", d(2027, 3, 10), 7), 7);
+        r.events.get_mut(uid).unwrap().sequence = i32::MAX;
+        assert_eq!(r.next(uid, d(2027, 4, 10), 2656), i32::MAX);
+    }
+
+    #[test]
+    fn lockstep_calendars_are_recognised_by_their_start_and_prodid() {
+        let ours = ics_feed(&[], d(2026, 1, 1), Utc::now());
+        assert!(is_lockstep_calendar(ours.as_bytes()));
+        assert!(is_lockstep_calendar(ours.replace("\r\n", "\n").as_bytes()));
+        assert!(is_lockstep_calendar(
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//lockstep//lockstep 0.1.0//EN\r\n"
+        ));
+        for other in [
+            "",
+            "important user data\n",
+            "BEGIN:VCALENDAR\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n",
+            // lockstep's PRODID only inside an event (pasted text) does not count.
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nPRODID:-//lockstep//lockstep 1//EN\r\n",
+            "notes\nBEGIN:VCALENDAR\nPRODID:-//lockstep//lockstep 1//EN\n",
+        ] {
+            assert!(!is_lockstep_calendar(other.as_bytes()), "{other:?}");
+        }
     }
 }

@@ -14,7 +14,8 @@ mod report;
 mod text;
 
 pub use ics::{
-    ICS_HINT, ICS_LINE_OCTETS, IcsAccount, event_date, ics, ics_feed, ics_text, sequence,
+    ICS_HINT, ICS_LINE_OCTETS, IcsAccount, PRODID_PREFIX, SeenEvent, SequenceRecord, event_date,
+    ics, ics_feed, ics_feed_sequenced, ics_sequenced, ics_text, is_lockstep_calendar, sequence,
 };
 pub use overview::{AccountRow, DueReview, NOT_COMPARABLE, Overview, overview, overview_text};
 pub use progress::{json, json_text, markdown};
