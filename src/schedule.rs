@@ -11,6 +11,19 @@ use crate::state::{Account, Completion, OpError, Review};
 pub const SOON_DAYS: i64 = 7;
 /// Longest snooze of a reminder (only a due or overdue review can be snoozed).
 pub const MAX_SNOOZE_DAYS: u64 = 7;
+/// How many days after today a record may be dated and still count as made by a right clock.
+/// Records keep the user's local date, and one instant has local dates up to 26 hours apart
+/// around the world (UTC+14 to UTC-12): after moving west, a review finished minutes ago can be
+/// dated "tomorrow". Only a record dated further ahead was made under a wrong clock. (Between the
+/// two extreme zones, in the last hour or two before the user's midnight, a just-made record can
+/// be two days ahead: it is flagged until that midnight, never hidden.)
+pub const DATE_TOLERANCE_DAYS: i64 = 1;
+
+/// True when a record dated `date` was made under a clock running ahead: it lies more than
+/// [`DATE_TOLERANCE_DAYS`] after `today`. Such records are ignored for scheduling and flagged.
+pub fn from_wrong_clock(date: NaiveDate, today: NaiveDate) -> bool {
+    (date - today).num_days() > DATE_TOLERANCE_DAYS
+}
 
 /// `from` plus `months` calendar months, clamped to the end of the month (Jan 31 + 1 = Feb 28/29).
 pub fn add_months(from: NaiveDate, months: u32) -> NaiveDate {
@@ -73,27 +86,27 @@ impl Due {
     }
 }
 
-/// The latest completion dated on or before `today`. A completion dated after `today` was
-/// recorded while the clock was wrong: it is ignored for scheduling (and flagged, see
-/// [`clock_warning`]), so it can never hide a reminder.
+/// The latest completion not from a wrong clock (dated at most [`DATE_TOLERANCE_DAYS`] after
+/// `today`). A completion dated further ahead was recorded while the clock was wrong: it is
+/// ignored for scheduling (and flagged, see [`clock_warning`]), so it can never hide a reminder.
 pub fn last_completion(review: Option<&Review>, today: NaiveDate) -> Option<&Completion> {
     review?
         .completions
         .iter()
-        .filter(|c| c.date <= today)
+        .filter(|c| !from_wrong_clock(c.date, today))
         .max_by_key(|c| (c.date, c.at))
 }
 
-/// The next due date of a review from its completions: the latest completion not after `today`
-/// plus `every_months`. None when it was never done (or only "done" in the future).
+/// The next due date of a review from its completions: the latest completion not from a wrong
+/// clock plus `every_months`. None when it was never done (or only "done" under a wrong clock).
 pub fn next_due(review: Option<&Review>, every_months: u32, today: NaiveDate) -> Option<NaiveDate> {
     last_completion(review, today).map(|c| add_months(c.date, every_months))
 }
 
 /// When a review is due on `today`, before an incident is taken into account: one interval after
-/// the latest completion not in the future; never done, one interval after setup started. None
-/// when setup has not started. A setup start dated after `today` (a wrong clock) makes a review
-/// never done due today, rather than silent until that date.
+/// the latest completion not from a wrong clock; never done, one interval after setup started. None
+/// when setup has not started. A setup start from a wrong clock (see [`from_wrong_clock`]) makes
+/// a review never done due today, rather than silent until that date.
 fn scheduled_date(
     review: Option<&Review>,
     every_months: u32,
@@ -103,7 +116,7 @@ fn scheduled_date(
     match next_due(review, every_months, today) {
         Some(next) => Some(next),
         None => setup_started.map(|start| {
-            if start > today {
+            if from_wrong_clock(start, today) {
                 today
             } else {
                 add_months(start, every_months)
@@ -128,7 +141,7 @@ fn classify(next: NaiveDate, today: NaiveDate) -> Due {
 
 /// Computes where a recurring review stands on `today`. `setup_started` is the local date setup
 /// started (None: not started, no reminders). A review is due one interval after its latest
-/// completion that is not in the future; a review never done is first due one interval after
+/// completion not from a wrong clock; a review never done is first due one interval after
 /// setup started (nothing is due minutes into setup) and overdue after that date. An incident
 /// makes a review due now, without hiding that it is overdue.
 pub fn due(
@@ -163,11 +176,11 @@ impl Due {
     }
 }
 
-/// Records of a review dated after today (recorded while the clock was wrong): ignored for
-/// scheduling, and shown wherever the review is.
+/// Records of a review from a wrong clock (dated more than [`DATE_TOLERANCE_DAYS`] after today):
+/// ignored for scheduling, and shown wherever the review is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ClockWarning {
-    /// How many records are dated after today (completions, a snooze, the setup start).
+    /// How many records are from a wrong clock (completions, a snooze, the setup start).
     pub records: usize,
     /// The latest of their dates.
     pub latest: NaiveDate,
@@ -187,9 +200,9 @@ impl ClockWarning {
     }
 }
 
-/// What of a review was recorded "in the future": completions dated after `today`, a snooze
-/// that ends more than [`MAX_SNOOZE_DAYS`] after `today` (so it was set after today), and, for a
-/// review never done since, a setup start dated after `today`.
+/// What of a review was recorded under a wrong clock (see [`from_wrong_clock`]): completions, a
+/// snooze that is ignored (see [`snooze_state`]), and, for a review never done since, the setup
+/// start.
 pub fn clock_warning(
     review: Option<&Review>,
     setup_started: Option<NaiveDate>,
@@ -197,11 +210,18 @@ pub fn clock_warning(
 ) -> Option<ClockWarning> {
     let mut dates: Vec<NaiveDate> = Vec::new();
     if let Some(r) = review {
-        dates.extend(r.completions.iter().map(|c| c.date).filter(|d| *d > today));
-        dates.extend(r.snoozed_until.filter(|u| snooze_from_future(*u, today)));
+        dates.extend(
+            r.completions
+                .iter()
+                .map(|c| c.date)
+                .filter(|d| from_wrong_clock(*d, today)),
+        );
+    }
+    if let SnoozeState::Ignored { dated } = snooze_state(review, today) {
+        dates.push(dated);
     }
     if last_completion(review, today).is_none() {
-        dates.extend(setup_started.filter(|s| *s > today));
+        dates.extend(setup_started.filter(|s| from_wrong_clock(*s, today)));
     }
     dates.iter().max().map(|&latest| ClockWarning {
         records: dates.len(),
@@ -209,9 +229,45 @@ pub fn clock_warning(
     })
 }
 
-/// A snooze ending `until` was set after `today` (a snooze lasts at most [`MAX_SNOOZE_DAYS`]).
-fn snooze_from_future(until: NaiveDate, today: NaiveDate) -> bool {
-    (until - today).num_days() > MAX_SNOOZE_DAYS as i64
+/// Where a review's snooze stands on `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnoozeState {
+    /// No snooze, or one that has ended.
+    None,
+    /// The reminder is hidden until this date.
+    Until(NaiveDate),
+    /// A snooze recorded under a wrong clock (or longer than a snooze can be): ignored, and
+    /// flagged with the date it carries after today.
+    Ignored { dated: NaiveDate },
+}
+
+/// The one rule for a snooze. With the date it was set (`snoozed_on`), it counts when that date
+/// is not from a wrong clock and it lasts at most [`MAX_SNOOZE_DAYS`]. Without it (files written
+/// before it was kept), it counts when it ends at most [`MAX_SNOOZE_DAYS`] after `today` (a
+/// snooze ending later was set after today).
+pub fn snooze_state(review: Option<&Review>, today: NaiveDate) -> SnoozeState {
+    let Some(r) = review else {
+        return SnoozeState::None;
+    };
+    let Some(until) = r.snoozed_until else {
+        return SnoozeState::None;
+    };
+    let too_long = |from: NaiveDate| (until - from).num_days() > MAX_SNOOZE_DAYS as i64;
+    match r.snoozed_on {
+        Some(on) if from_wrong_clock(on, today) => return SnoozeState::Ignored { dated: on },
+        // Longer than a snooze can be (a hand edit): ignored; flagged while it would hide.
+        Some(on) if too_long(on) && until > today => {
+            return SnoozeState::Ignored { dated: until };
+        }
+        Some(on) if too_long(on) => return SnoozeState::None,
+        None if too_long(today) => return SnoozeState::Ignored { dated: until },
+        _ => {}
+    }
+    if today < until {
+        SnoozeState::Until(until)
+    } else {
+        SnoozeState::None
+    }
 }
 
 /// What a snooze did.
@@ -257,7 +313,7 @@ pub fn snooze(
     }
     let capped = days > MAX_SNOOZE_DAYS;
     let until = today + Days::new(days.clamp(1, MAX_SNOOZE_DAYS));
-    account.set_snooze(cl, section, Some(until), now)?;
+    account.set_snooze(cl, section, Some((today, until)), now)?;
     Ok(Snoozed {
         until,
         capped,
@@ -275,12 +331,10 @@ pub fn unsnooze(
     account.set_snooze(cl, section, None, now)
 }
 
-/// True when the reminder is hidden on `today` (the schedule is unchanged). A snooze that ends
-/// more than [`MAX_SNOOZE_DAYS`] after `today` was set under a wrong clock: it is ignored.
+/// True when the reminder is hidden on `today` (the schedule is unchanged). A snooze recorded
+/// under a wrong clock is ignored (see [`snooze_state`]).
 pub fn is_snoozed(review: Option<&Review>, today: NaiveDate) -> bool {
-    review
-        .and_then(|r| r.snoozed_until)
-        .is_some_and(|until| today < until && !snooze_from_future(until, today))
+    matches!(snooze_state(review, today), SnoozeState::Until(_))
 }
 
 /// One recurring review of an account, with its state on `today`.
@@ -289,11 +343,11 @@ pub struct ReviewStatus {
     pub section: String,
     pub title: String,
     pub every_months: u32,
-    /// The latest completion not dated after today.
+    /// The latest completion not from a wrong clock.
     pub last: Option<NaiveDate>,
     pub due: Due,
     pub snoozed: bool,
-    /// Records dated after today, ignored for scheduling (None when there are none).
+    /// Records from a wrong clock, ignored for scheduling (None when there are none).
     pub clock_warning: Option<ClockWarning>,
     /// Items already checked in an unfinished run / applicable items.
     pub progress: (usize, usize),

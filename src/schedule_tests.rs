@@ -429,7 +429,220 @@ fn dates_are_local_dates_so_tz_does_not_matter() {
     assert_eq!(next_due(Some(&r), 1, FAR), Some(d(2026, 4, 8)));
 }
 
+#[test]
+fn a_record_dated_tomorrow_counts_a_record_two_days_ahead_is_from_a_wrong_clock() {
+    // Recorded at UTC+14, read at UTC-11: the local date of a review done minutes ago is
+    // "tomorrow". It counts like any completion, unflagged.
+    let today = d(2027, 1, 31);
+    assert_eq!(DATE_TOLERANCE_DAYS, 1);
+    assert!(!from_wrong_clock(d(2027, 2, 1), today));
+    assert!(from_wrong_clock(d(2027, 2, 2), today));
+    let r = done_on(d(2027, 2, 1));
+    assert_eq!(
+        last_completion(Some(&r), today).unwrap().date,
+        d(2027, 2, 1)
+    );
+    assert_eq!(
+        due(Some(&r), 1, S, today),
+        Due::Scheduled {
+            next: d(2027, 3, 1)
+        }
+    );
+    assert_eq!(reminder(Some(&r), 1, S, today), None);
+    assert_eq!(clock_warning(Some(&r), S, today), None);
+    // Two days ahead: ignored and flagged.
+    let r = done_on(d(2027, 2, 2));
+    assert_eq!(last_completion(Some(&r), today), None);
+    assert!(due(Some(&r), 1, S, today).is_due());
+    assert_eq!(
+        clock_warning(Some(&r), S, today),
+        Some(ClockWarning {
+            records: 1,
+            latest: d(2027, 2, 2)
+        })
+    );
+    // The setup start alike: tomorrow is a setup that just began; later is a wrong clock.
+    let tomorrow = Some(d(2027, 2, 1));
+    assert_eq!(
+        due(None, 1, tomorrow, today),
+        Due::Scheduled {
+            next: d(2027, 3, 1)
+        }
+    );
+    assert_eq!(clock_warning(None, tomorrow, today), None);
+    let later = Some(d(2027, 2, 2));
+    assert_eq!(due(None, 1, later, today), Due::Now { next: today });
+    assert_eq!(
+        clock_warning(None, later, today).unwrap().latest,
+        d(2027, 2, 2)
+    );
+}
+
+fn snoozed(on: Option<NaiveDate>, until: NaiveDate) -> Review {
+    Review {
+        snoozed_on: on,
+        snoozed_until: Some(until),
+        ..done_on(d(2027, 1, 1))
+    }
+}
+
+#[test]
+fn a_snooze_set_after_today_is_ignored_and_flagged_even_when_it_ends_within_a_week() {
+    // Set for 3 days under a clock 4 days fast: ends 2027-03-13, a week from today.
+    let today = d(2027, 3, 6);
+    let r = snoozed(Some(d(2027, 3, 10)), d(2027, 3, 13));
+    assert_eq!(
+        snooze_state(Some(&r), today),
+        SnoozeState::Ignored {
+            dated: d(2027, 3, 10)
+        }
+    );
+    assert!(!is_snoozed(Some(&r), today));
+    assert!(
+        reminder(Some(&r), 1, S, today).is_some(),
+        "overdue, never silenced"
+    );
+    assert_eq!(
+        clock_warning(Some(&r), S, today),
+        Some(ClockWarning {
+            records: 1,
+            latest: d(2027, 3, 10)
+        })
+    );
+    // Once the clock reaches it (less the tolerance), it counts.
+    assert!(is_snoozed(Some(&r), d(2027, 3, 9)));
+    assert_eq!(clock_warning(Some(&r), S, d(2027, 3, 9)), None);
+    // Set "tomorrow" (a time-zone move west), a week long: counts, unflagged.
+    let r = snoozed(Some(d(2027, 3, 7)), d(2027, 3, 14));
+    assert_eq!(
+        snooze_state(Some(&r), today),
+        SnoozeState::Until(d(2027, 3, 14))
+    );
+    assert_eq!(clock_warning(Some(&r), S, today), None);
+    assert_eq!(reminder(Some(&r), 1, S, today), None);
+    // Longer than a snooze can be: ignored; flagged while it would hide the reminder.
+    let r = snoozed(Some(d(2027, 3, 6)), d(2027, 3, 14));
+    assert_eq!(
+        snooze_state(Some(&r), today),
+        SnoozeState::Ignored {
+            dated: d(2027, 3, 14)
+        }
+    );
+    assert_eq!(snooze_state(Some(&r), d(2027, 3, 14)), SnoozeState::None);
+    assert_eq!(clock_warning(Some(&r), S, d(2027, 3, 14)), None);
+    // Ended: nothing.
+    let r = snoozed(Some(d(2027, 3, 1)), d(2027, 3, 6));
+    assert_eq!(snooze_state(Some(&r), today), SnoozeState::None);
+}
+
+#[test]
+fn a_snooze_without_its_date_keeps_the_previous_rule() {
+    // Files written before the date was kept: a snooze ending at most a week from today counts.
+    let today = d(2027, 3, 6);
+    let r = snoozed(None, d(2027, 3, 13));
+    assert!(is_snoozed(Some(&r), today));
+    assert_eq!(clock_warning(Some(&r), S, today), None);
+    let r = snoozed(None, d(2027, 3, 14));
+    assert!(!is_snoozed(Some(&r), today));
+    assert_eq!(
+        clock_warning(Some(&r), S, today).unwrap().latest,
+        d(2027, 3, 14)
+    );
+    // Such a file still loads.
+    let r: Review =
+        serde_json::from_str(r#"{"completions":[],"snoozed_until":"2027-03-13"}"#).unwrap();
+    assert_eq!(
+        (r.snoozed_on, r.snoozed_until),
+        (None, Some(d(2027, 3, 13)))
+    );
+    assert!(
+        !serde_json::to_string(&r).unwrap().contains("snoozed_on"),
+        "no date invented"
+    );
+}
+
+#[test]
+fn snoozing_records_the_day_and_undo_or_completion_clears_it() {
+    use crate::checklist::{BUNDLED, parse};
+    let cl = parse("crypto-com.json", BUNDLED[0].1).unwrap();
+    let now = chrono::Utc::now();
+    let mut a = Account::new("crypto-com", now);
+    a.complete_review(&cl, "monthly", now, d(2026, 10, 20))
+        .unwrap();
+    let today = d(2026, 11, 25);
+    snooze(&mut a, &cl, "monthly", 3, today, now).unwrap();
+    let r = &a.reviews["monthly"];
+    assert_eq!(
+        (r.snoozed_on, r.snoozed_until),
+        (Some(today), Some(d(2026, 11, 28)))
+    );
+    assert!(matches!(
+        &a.new_events.last().unwrap().kind,
+        crate::state::EventKind::ReviewSnoozed { on: Some(on), .. } if *on == today
+    ));
+    unsnooze(&mut a, &cl, "monthly", now).unwrap();
+    let r = &a.reviews["monthly"];
+    assert_eq!((r.snoozed_on, r.snoozed_until), (None, None));
+    snooze(&mut a, &cl, "monthly", 3, today, now).unwrap();
+    a.complete_review(&cl, "monthly", now, today).unwrap();
+    let r = &a.reviews["monthly"];
+    assert_eq!((r.snoozed_on, r.snoozed_until), (None, None));
+}
+
 proptest::proptest! {
+    #[test]
+    fn a_record_counts_unless_more_than_the_tolerance_ahead(offset in -400i64..400, every in 1u32..=12) {
+        let today = d(2027, 6, 15);
+        let date = today + chrono::Duration::days(offset);
+        let r = done_on(date);
+        let wrong = offset > DATE_TOLERANCE_DAYS;
+        proptest::prop_assert_eq!(from_wrong_clock(date, today), wrong);
+        proptest::prop_assert_eq!(last_completion(Some(&r), today).is_none(), wrong);
+        proptest::prop_assert_eq!(clock_warning(Some(&r), S, today).is_some(), wrong);
+        let next = due(Some(&r), every, S, today).next();
+        if wrong {
+            proptest::prop_assert_eq!(next, Some(add_months(S.unwrap(), every)));
+        } else {
+            proptest::prop_assert_eq!(next, Some(add_months(date, every)));
+        }
+        // The setup start of a review never done follows the same rule.
+        proptest::prop_assert_eq!(clock_warning(None, Some(date), today).is_some(), wrong);
+        if wrong {
+            proptest::prop_assert_eq!(due(None, every, Some(date), today), Due::Now { next: today });
+        }
+    }
+
+    #[test]
+    fn a_snooze_hides_a_reminder_only_when_set_by_a_right_clock(
+        on_offset in -20i64..20,
+        length in -3i64..15,
+        with_date in proptest::bool::ANY,
+    ) {
+        let today = d(2027, 6, 15);
+        let on = today + chrono::Duration::days(on_offset);
+        let until = on + chrono::Duration::days(length);
+        let r = snoozed(with_date.then_some(on), until);
+        let counts = if with_date {
+            on_offset <= DATE_TOLERANCE_DAYS && length <= MAX_SNOOZE_DAYS as i64
+        } else {
+            (until - today).num_days() <= MAX_SNOOZE_DAYS as i64
+        };
+        let hidden = counts && today < until;
+        proptest::prop_assert_eq!(is_snoozed(Some(&r), today), hidden);
+        // Overdue (done 2027-01-01): the reminder shows unless the snooze counts.
+        proptest::prop_assert_eq!(reminder(Some(&r), 1, S, today).is_none(), hidden);
+        let flagged = clock_warning(Some(&r), S, today);
+        // Never hidden and flagged at once; a snooze set after today is always flagged.
+        proptest::prop_assert!(!(hidden && flagged.is_some()));
+        if with_date && on_offset > DATE_TOLERANCE_DAYS {
+            proptest::prop_assert_eq!(flagged, Some(ClockWarning { records: 1, latest: on }));
+        }
+        // An ignored snooze that would still hide the reminder is always explained.
+        if !counts && today < until {
+            proptest::prop_assert!(flagged.is_some());
+        }
+    }
+
     #[test]
     fn add_months_is_clamped_and_monotonic(y in 1990i32..2200, m in 1u32..=12, day in 1u32..=31, k in 0u32..120) {
         let Some(start) = NaiveDate::from_ymd_opt(y, m, day) else { return Ok(()); };
@@ -453,8 +666,8 @@ proptest::proptest! {
         // a completion recorded under a wrong clock).
         let today = last + chrono::Duration::days(offset);
         let st = due(Some(&r), every, S, today);
-        if today < last {
-            // The completion is in the future: ignored (the schedule runs from setup start,
+        if (last - today).num_days() > DATE_TOLERANCE_DAYS {
+            // The completion is from a wrong clock: ignored (the schedule runs from setup start,
             // long ago, so the review is overdue) and flagged.
             let first = add_months(S.unwrap(), every);
             proptest::prop_assert_eq!(st.next(), Some(first));

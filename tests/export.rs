@@ -635,7 +635,7 @@ fn ics_has_no_events_before_setup_starts_then_dates_each_review() {
     // Quarterly done: scheduled three months later; a snooze changes nothing.
     a.complete_review(&cl, "quarterly", at(2026, 12, 1, 9, 0), d(2026, 12, 1))
         .unwrap();
-    a.set_snooze(&cl, "monthly", Some(d(2026, 12, 8)), now)
+    a.set_snooze(&cl, "monthly", Some((d(2026, 12, 5), d(2026, 12, 8))), now)
         .unwrap();
     assert_eq!(starts(&a), vec![today, d(2027, 3, 1)]);
     // An incident makes every review due now.

@@ -55,6 +55,10 @@ pub enum EventKind {
     ReviewSnoozed {
         section: String,
         until: NaiveDate,
+        /// The user's local date the snooze was set (absent in events written before it was
+        /// recorded).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
     },
     /// A snoozed reminder shows again.
     ReviewUnsnoozed {
@@ -185,7 +189,9 @@ impl EventKind {
             EventKind::ReviewCompleted { section: s, date } => {
                 format!("{} completed ({date})", section(s))
             }
-            EventKind::ReviewSnoozed { section: s, until } => {
+            EventKind::ReviewSnoozed {
+                section: s, until, ..
+            } => {
                 format!("{} reminder snoozed until {until}", section(s))
             }
             EventKind::ReviewUnsnoozed { section: s } => {

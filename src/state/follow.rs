@@ -71,7 +71,10 @@ impl Account {
             for (item, at) in old_review.in_progress {
                 review.in_progress.entry(item).or_insert(at);
             }
-            review.snoozed_until = review.snoozed_until.or(old_review.snoozed_until);
+            if review.snoozed_until.is_none() {
+                review.snoozed_until = old_review.snoozed_until;
+                review.snoozed_on = old_review.snoozed_on;
+            }
             review.due_now_since = review.due_now_since.or(old_review.due_now_since);
             for inc in &mut self.incidents {
                 if let Some(b) = inc.reviews_before.remove(old) {

@@ -276,6 +276,10 @@ pub struct Review {
     /// The reminder is hidden until this date; the schedule itself does not move.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<NaiveDate>,
+    /// The user's local date the snooze was set (absent in files written before it was kept):
+    /// tells a snooze set under a clock running ahead from a real one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_on: Option<NaiveDate>,
     /// Set by an incident: the review is due now until completed after this moment.
     #[serde(
         default,
@@ -338,6 +342,8 @@ pub struct ReviewBefore {
     pub due_now_since: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub in_progress: BTreeMap<String, DateTime<Utc>>,
 }

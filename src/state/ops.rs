@@ -276,6 +276,7 @@ impl Account {
         });
         review.in_progress.clear();
         review.snoozed_until = None;
+        review.snoozed_on = None;
         review.due_now_since = None;
         self.log(
             now,
@@ -287,13 +288,14 @@ impl Account {
         Ok(())
     }
 
-    /// Sets or clears a review's snooze. The policy (only due reviews, at most a week) lives in
-    /// [`crate::schedule::snooze`]; call that instead.
+    /// Sets a review's snooze, set on the local date `on` and ending `until`, or clears it (None).
+    /// The policy (only due reviews, at most a week) lives in [`crate::schedule::snooze`]; call
+    /// that instead.
     pub fn set_snooze(
         &mut self,
         cl: &Checklist,
         section: &str,
-        until: Option<NaiveDate>,
+        snooze: Option<(NaiveDate, NaiveDate)>,
         now: DateTime<Utc>,
     ) -> Result<(), OpError> {
         if self.review_section(cl, section)?.kind != SectionKind::Recurring {
@@ -301,11 +303,13 @@ impl Account {
         }
         let r = self.reviews.entry(section.to_string()).or_default();
         let had = r.snoozed_until;
-        r.snoozed_until = until;
-        let kind = match until {
-            Some(until) => EventKind::ReviewSnoozed {
+        r.snoozed_on = snooze.map(|(on, _)| on);
+        r.snoozed_until = snooze.map(|(_, until)| until);
+        let kind = match snooze {
+            Some((on, until)) => EventKind::ReviewSnoozed {
                 section: section.into(),
                 until,
+                on: Some(on),
             },
             None if had.is_some() => EventKind::ReviewUnsnoozed {
                 section: section.into(),
@@ -357,6 +361,7 @@ impl Account {
             let before = ReviewBefore {
                 due_now_since: r.due_now_since.take(),
                 snoozed_until: r.snoozed_until.take(),
+                snoozed_on: r.snoozed_on.take(),
                 in_progress: std::mem::take(&mut r.in_progress),
             };
             r.due_now_since = Some(now);
@@ -414,6 +419,7 @@ impl Account {
             r.due_now_since = b.due_now_since;
             if r.snoozed_until.is_none() {
                 r.snoozed_until = b.snoozed_until;
+                r.snoozed_on = b.snoozed_on;
             }
             for (item, at) in b.in_progress {
                 r.in_progress.entry(item).or_insert(at);

@@ -149,7 +149,7 @@ fn unmarking_an_emergency_step_is_logged() {
 fn only_recurring_reviews_can_be_snoozed() {
     let c = cl();
     let mut a = Account::new("crypto-com", t(0));
-    let until = Some(d(2026, 12, 1));
+    let until = Some((d(2026, 11, 25), d(2026, 12, 1)));
     a.set_snooze(&c, "monthly", until, t(1)).unwrap();
     let e = a
         .set_snooze(&c, "after-integration", until, t(1))
@@ -270,6 +270,7 @@ fn a_false_alarm_restores_every_status_the_incident_changed() {
         .entry("quarterly".into())
         .or_default()
         .snoozed_until = Some(d(2026, 11, 30));
+    a.reviews.get_mut("quarterly").unwrap().snoozed_on = Some(d(2026, 11, 25));
     let steps_before = a.steps.clone();
     let reviews_before = a.reviews.clone();
     let id = a.open_compromise(&c, t(2)).unwrap();

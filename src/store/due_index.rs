@@ -2,10 +2,13 @@
 //! date setup started, each review's schedule data, an open incident), written beside the state
 //! after each save. `due` runs at every shell start; the index spares it reading the whole state.
 //!
-//! It is a cache, never the truth: it records the size, modification time and save counter of
-//! the state file it was made from, and is used only while all three still match. Anything else
-//! (a hand-edited state, a missing or damaged index, a kill between the two writes) falls back to
-//! reading the state itself. Hence no fsync: a lost index only costs one slower `due`.
+//! It is a cache, never the truth: it records the state file it was made from (inode number,
+//! size, modification time, change time, save counter) and is used only while all of them still
+//! match. The change time (ctime) is set by the kernel on every write, rename or `touch`, and no
+//! program can set it back, so an edit that keeps the size and restores the modification time is
+//! still seen. Anything else (a hand-edited state, a missing or damaged index, a kill between the
+//! two writes) falls back to reading the state itself. Hence no fsync: a lost index only costs
+//! one slower `due`.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -19,37 +22,53 @@ use crate::state::{Account, State};
 
 /// File name of the index in the data directory.
 pub const DUE_INDEX_FILE: &str = "due-index.json";
-/// Format of the index (a different one is ignored, not an error).
-const INDEX_VERSION: u32 = 1;
+/// Format of the index (a different one is ignored, not an error). Version 2 added the inode
+/// and change time of the state file.
+const INDEX_VERSION: u32 = 2;
 /// An index larger than this is not one lockstep wrote.
 const INDEX_LIMIT: u64 = 4 << 20;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct DueIndex {
     version: u32,
-    /// The state file this was made from: size, modification time (ns), save counter.
-    state_len: u64,
-    state_mtime_ns: i64,
+    /// The state file this was made from.
+    stamp: Stamp,
+    /// Its save counter.
     rev: u64,
     /// Each account without its step statuses and closed incidents (the bulk of the state), its
     /// setup start filled in from them.
     accounts: BTreeMap<String, Account>,
 }
 
-fn stamp(state_file: &Path) -> Option<(u64, i64)> {
-    let m = fs::metadata(state_file).ok()?;
-    Some((m.len(), m.mtime() * 1_000_000_000 + m.mtime_nsec()))
+/// What identifies one version of the state file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    state_inode: u64,
+    state_len: u64,
+    /// Modification time, ns since the epoch.
+    state_mtime_ns: i64,
+    /// Change time (inode change, which `touch` cannot set), ns since the epoch.
+    state_ctime_ns: i64,
 }
 
-/// Writes the index for `state`, just saved to `state_file`. Failures are ignored (see above).
-pub fn write(dir: &Path, state_file: &Path, state: &State) {
-    let Some((state_len, state_mtime_ns)) = stamp(state_file) else {
-        return;
-    };
+impl Stamp {
+    fn of(m: &fs::Metadata) -> Stamp {
+        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+        Stamp {
+            state_inode: m.ino(),
+            state_len: m.len(),
+            state_mtime_ns: ns(m.mtime(), m.mtime_nsec()),
+            state_ctime_ns: ns(m.ctime(), m.ctime_nsec()),
+        }
+    }
+}
+
+/// Writes the index for `state`, just saved as the file `saved` (its metadata as renamed into
+/// place). Failures are ignored (see above).
+pub fn write(dir: &Path, saved: &fs::Metadata, state: &State) {
     let index = DueIndex {
         version: INDEX_VERSION,
-        state_len,
-        state_mtime_ns,
+        stamp: Stamp::of(saved),
         rev: state.rev,
         accounts: state
             .accounts
@@ -91,8 +110,8 @@ pub fn write(dir: &Path, state_file: &Path, state: &State) {
 pub fn read(dir: &Path, state_file: &Path) -> Option<State> {
     let bytes = crate::fileio::read_bounded(&dir.join(DUE_INDEX_FILE), INDEX_LIMIT).ok()??;
     let index: DueIndex = serde_json::from_slice(&bytes).ok()?;
-    let (len, mtime) = stamp(state_file)?;
-    if index.version != INDEX_VERSION || index.state_len != len || index.state_mtime_ns != mtime {
+    let now = Stamp::of(&fs::metadata(state_file).ok()?);
+    if index.version != INDEX_VERSION || index.stamp != now {
         return None;
     }
     Some(State {

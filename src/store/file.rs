@@ -57,6 +57,16 @@ pub(crate) fn injected_fault(stage: &str) -> Option<io::Error> {
 /// first (a hard link, or a copy across file systems); a failed backup fails the write.
 /// On any error the old file is intact.
 pub fn write_atomic(path: &Path, bytes: &[u8], backup: Option<&Path>) -> Result<(), StoreError> {
+    write_atomic_meta(path, bytes, backup).map(|_| ())
+}
+
+/// [`write_atomic`], returning the metadata of the new file as renamed into place (taken from the
+/// open file, so it is this write's file even if another one replaced it since).
+pub(crate) fn write_atomic_meta(
+    path: &Path,
+    bytes: &[u8],
+    backup: Option<&Path>,
+) -> Result<fs::Metadata, StoreError> {
     let target = resolve(path)?.unwrap_or_else(|| path.to_path_buf());
     let dir = target
         .parent()
@@ -86,14 +96,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8], backup: Option<&Path>) -> Result<
         }
         f.write_all(bytes).map_err(werr)?;
         f.sync_all().map_err(werr)?;
-        drop(f);
         if let Some(bak) = backup
             && target.exists()
         {
             keep_backup(&target, bak)?;
         }
         fs::rename(&tmp, &target).map_err(werr)?;
-        File::open(dir).and_then(|d| d.sync_all()).map_err(werr)
+        File::open(dir).and_then(|d| d.sync_all()).map_err(werr)?;
+        // After the rename, which may change the file's ctime.
+        f.metadata().map_err(werr)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);

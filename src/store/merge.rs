@@ -211,6 +211,47 @@ mod tests {
     }
 
     #[test]
+    fn a_snooze_merged_from_either_writer_keeps_the_day_it_was_set() {
+        let (cl, mut base) = setup();
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let now = DateTime::UNIX_EPOCH;
+        let a = base.accounts.get_mut("default").unwrap();
+        a.complete_review(&cl, "monthly", now, day(1)).unwrap();
+        let snoozed = |s: &mut State| {
+            s.accounts
+                .get_mut("default")
+                .unwrap()
+                .set_snooze(&cl, "monthly", Some((day(25), day(28))), now)
+                .unwrap();
+        };
+        let checked = |s: &mut State| {
+            s.accounts
+                .get_mut("default")
+                .unwrap()
+                .check(&cl, "totp-2fa", now)
+                .unwrap();
+        };
+        for snooze_is_ours in [true, false] {
+            let (mut ours, mut theirs) = (base.clone(), base.clone());
+            if snooze_is_ours {
+                snoozed(&mut ours);
+                checked(&mut theirs);
+            } else {
+                checked(&mut ours);
+                snoozed(&mut theirs);
+            }
+            let m = merge(&base, &ours, &theirs).unwrap();
+            let r = &m.accounts["default"].reviews["monthly"];
+            assert_eq!(
+                (r.snoozed_on, r.snoozed_until),
+                (Some(day(25)), Some(day(28))),
+                "snooze is ours: {snooze_is_ours}"
+            );
+            assert!(m.accounts["default"].status("totp-2fa").is_done());
+        }
+    }
+
+    #[test]
     fn the_same_step_changed_differently_is_a_conflict() {
         let (cl, base) = setup();
         let (mut ours, mut theirs) = (base.clone(), base.clone());

@@ -277,8 +277,8 @@ impl Store {
         state.rev = self.base.rev.max(state.rev) + 1;
         let bytes = to_json(state);
         let bak = self.paths.data_dir.join(BACKUP_FILE);
-        write_atomic(&self.paths.state_file(), &bytes, Some(&bak))?;
-        due_index::write(&self.paths.data_dir, &self.paths.state_file(), state);
+        let meta = file::write_atomic_meta(&self.paths.state_file(), &bytes, Some(&bak))?;
+        due_index::write(&self.paths.data_dir, &meta, state);
         self.base = state.clone();
         self.disk = Some(bytes);
         Ok(())
