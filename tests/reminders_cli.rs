@@ -1193,6 +1193,11 @@ fn install_on_a_terminal(s: &Sandbox, answer: &str) -> String {
             Ok(n) => rest.extend_from_slice(&buf[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                 if !p.is_alive().unwrap_or(false) {
+                    // It exited: what it wrote last may still be in the pty.
+                    std::thread::sleep(Duration::from_millis(50));
+                    while let Ok(n @ 1..) = p.try_read(&mut buf) {
+                        rest.extend_from_slice(&buf[..n]);
+                    }
                     break;
                 }
                 std::thread::sleep(Duration::from_millis(20));
