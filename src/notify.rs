@@ -63,8 +63,10 @@ pub struct DueItem {
 /// An incident that is still open on an account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenIncident {
-    /// The incident's number: a second incident opened the same day is notified too.
+    /// The incident's number and when it was opened: a second incident opened the same day is
+    /// notified too, also when an account was removed and made again (its numbers restart).
     pub id: u32,
+    pub opened: chrono::DateTime<chrono::Utc>,
     pub since: NaiveDate,
     /// A short description, if any.
     pub what: Option<String>,
@@ -146,7 +148,7 @@ fn item_key(item: &DueItem) -> String {
 }
 
 fn incident_key(i: &OpenIncident) -> String {
-    format!("incident:{}", i.id)
+    format!("incident:{}@{}", i.id, i.opened.timestamp())
 }
 
 fn item_line(item: &DueItem, today: NaiveDate) -> String {
@@ -512,6 +514,7 @@ mod tests {
             items: vec![item("never", DueState::Due, "2026-03-01")],
             incident: Some(OpenIncident {
                 id: 1,
+                opened: chrono::DateTime::from_timestamp(1_773_050_000, 0).unwrap(),
                 since: d("2026-03-09"),
                 what: Some("phishing mail".into()),
             }),
@@ -586,28 +589,31 @@ mod tests {
 
     #[test]
     fn a_second_incident_opened_the_same_day_is_notified() {
-        let with = |id| AccountDue {
+        let with = |id, opened: i64| AccountDue {
             incident: Some(OpenIncident {
                 id,
+                opened: chrono::DateTime::from_timestamp(opened, 0).unwrap(),
                 since: today(),
                 what: None,
             }),
             ..kraken()
         };
         let mut sent = SentRecord::default();
-        let first = compose(&[with(1)], &sent, today(), &open());
+        let first = compose(&[with(1, 1000)], &sent, today(), &open());
         assert!(
-            first[0].keys.contains(&"incident:1".to_string()),
+            first[0].keys.contains(&"incident:1@1000".to_string()),
             "{:?}",
             first[0].keys
         );
         sent.mark(&first[0], today());
-        assert!(compose(&[with(1)], &sent, today(), &open()).is_empty());
+        assert!(compose(&[with(1, 1000)], &sent, today(), &open()).is_empty());
         // The first was a false alarm; a new one opens the same day.
-        let again = with(2);
-        let second = compose(&[again], &sent, today(), &open());
+        let second = compose(&[with(2, 2000)], &sent, today(), &open());
         assert_eq!(second.len(), 1);
-        assert_eq!(second[0].keys, ["incident:2"]);
+        assert_eq!(second[0].keys, ["incident:2@2000"]);
+        // The account was removed and made again: its first incident is #1 again.
+        let third = compose(&[with(1, 3000)], &sent, today(), &open());
+        assert_eq!(third.len(), 1);
     }
 
     #[test]

@@ -440,6 +440,76 @@ fn one_job_per_user_status_says_whose_and_remove_leaves_another_directorys_job()
 }
 
 #[test]
+fn whose_job_it_is_compares_directories_not_strings() {
+    let s = Sandbox::new();
+    s.fake_crontab();
+    let with_dir = |dir: &Path, args: &[&str]| {
+        let mut c = Command::cargo_bin("lockstep").unwrap();
+        c.env_clear()
+            .env("HOME", &s.home)
+            .env("XDG_CONFIG_HOME", &s.config)
+            .env("PATH", &s.bin)
+            .arg("--data-dir")
+            .arg(dir)
+            .args(args)
+            .write_stdin("");
+        c
+    };
+    let work = s.root.join("lockstep-work");
+    let plain = s.root.join("lockstep");
+    with_dir(
+        &work,
+        &["reminders", "install", "--backend", "cron", "--yes"],
+    )
+    .assert()
+    .success();
+    let tab = fs::read_to_string(s.crontab_store()).unwrap();
+    // A directory whose path is a prefix of the job's is another directory.
+    with_dir(&plain, &["reminders", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "this job is for another data directory",
+        ));
+    with_dir(&plain, &["reminders", "remove"]).assert().code(2);
+    assert_eq!(fs::read_to_string(s.crontab_store()).unwrap(), tab);
+    // The job's own directory, spelled another way, is the same directory.
+    let spelled = PathBuf::from(format!("{}/", work.display()));
+    with_dir(&spelled, &["reminders", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("another data directory").not());
+    with_dir(&plain.join("../lockstep-work"), &["reminders", "remove"])
+        .assert()
+        .success();
+    assert!(
+        !fs::read_to_string(s.crontab_store())
+            .unwrap_or_default()
+            .contains("lockstep-notify")
+    );
+    // A job without --data-dir serves the default directory, also when it is named.
+    let mut c = Command::cargo_bin("lockstep").unwrap();
+    c.env_clear()
+        .env("HOME", &s.home)
+        .env("XDG_CONFIG_HOME", &s.config)
+        .env("PATH", &s.bin)
+        .args(["reminders", "install", "--backend", "cron", "--yes"])
+        .assert()
+        .success();
+    with_dir(
+        &s.home.join(".local/share/lockstep"),
+        &["reminders", "remove"],
+    )
+    .assert()
+    .success();
+    assert!(
+        !fs::read_to_string(s.crontab_store())
+            .unwrap_or_default()
+            .contains("lockstep-notify")
+    );
+}
+
+#[test]
 fn the_job_gets_the_data_dir_only_when_it_is_not_the_default() {
     let s = Sandbox::new();
     s.fake_crontab();

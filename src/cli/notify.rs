@@ -50,6 +50,7 @@ pub fn account_due(
     }
     let incident = account.open_incident().map(|i| notify::OpenIncident {
         id: i.id,
+        opened: i.opened,
         since: i.opened.with_timezone(&chrono::Local).date_naive(),
         what: Some(format!("incident #{}", i.id)),
     });

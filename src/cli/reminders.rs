@@ -63,8 +63,8 @@ pub(super) fn run(
             yes,
             ics,
         } => install(cli, paths, *at, *backend, *yes, ics.as_deref(), clock),
-        RemindersCommand::Status => status(cli, paths, clock),
-        RemindersCommand::Remove { backend } => remove(cli, paths, *backend),
+        RemindersCommand::Status => status(paths, clock),
+        RemindersCommand::Remove { backend } => remove(paths, *backend),
     }
 }
 
@@ -82,11 +82,14 @@ pub fn job_data_dir(given: Option<&Path>, paths: &Paths) -> Option<PathBuf> {
     (default.as_deref() != Some(xdg.as_path())).then(|| paths.data_dir.clone())
 }
 
-/// The data directory a job for this lockstep names, as its command shows it (absolute), for
-/// [`reminders::Installed::serves`].
-fn served_dir(cli: &Cli, paths: &Paths) -> Option<String> {
-    job_data_dir(cli.data_dir.as_deref(), paths)
-        .map(|d| std::path::absolute(&d).unwrap_or(d).display().to_string())
+/// Whether `found` notifies this data directory (a job without `--data-dir` notifies the
+/// default one, as the job sees it: no `XDG_DATA_HOME`).
+fn serves_here(found: &reminders::Installed, env: &Environment, paths: &Paths) -> Option<bool> {
+    let default = match env.os {
+        reminders::TargetOs::MacOs => env.home.join("Library/Application Support/lockstep"),
+        _ => env.home.join(".local/share/lockstep"),
+    };
+    found.serves(&paths.data_dir, &default)
 }
 
 /// What is said of a job that serves another data directory.
@@ -134,9 +137,8 @@ fn install(
     let record = paths.data_dir.join(ics_feed::ICS_PATH_FILE);
     let old_feed = ics_feed::feed_path(paths).unwrap_or(None);
     let mut preview = plan.preview();
-    let here = served_dir(cli, paths);
     if let Ok(Some(found)) = reminders::inspect(backend, &env, &SystemRunner::new())
-        && found.serves(here.as_deref()) == Some(false)
+        && serves_here(&found, &env, paths) == Some(false)
     {
         preview.push_str(&format!(
             "\nReplaces the daily job installed for another data directory (it runs `{}`): \
@@ -233,13 +235,12 @@ fn confirm(question: &str) -> Result<bool, CliError> {
     ))
 }
 
-fn status(cli: &Cli, paths: &Paths, clock: Clock) -> Result<ExitStatus, CliError> {
+fn status(paths: &Paths, clock: Clock) -> Result<ExitStatus, CliError> {
     let env = Environment::detect()?;
     let local = clock.now.with_timezone(&chrono::Local).naive_local();
     let mut report = reminders::status(&env, &SystemRunner::new(), local);
-    let here = served_dir(cli, paths);
     for found in &mut report.installed {
-        if found.serves(here.as_deref()) == Some(false) {
+        if serves_here(found, &env, paths) == Some(false) {
             let note = other_dir_note(found);
             found.notes.push(note);
         }
@@ -257,19 +258,12 @@ fn status(cli: &Cli, paths: &Paths, clock: Clock) -> Result<ExitStatus, CliError
     Ok(0)
 }
 
-fn remove(cli: &Cli, paths: &Paths, only: Option<Backend>) -> Result<ExitStatus, CliError> {
+fn remove(paths: &Paths, only: Option<Backend>) -> Result<ExitStatus, CliError> {
     let env = Environment::detect()?;
     // Removing another data directory's job would silence that directory: refuse, and say how.
-    let here = served_dir(cli, paths);
-    let others: Vec<String> = Backend::ALL
+    let others: Vec<String> = reminders::installed_jobs(&env, &SystemRunner::new(), only)
         .into_iter()
-        .filter(|b| only.is_none_or(|o| o == *b))
-        .filter_map(|b| {
-            reminders::inspect(b, &env, &SystemRunner::new())
-                .ok()
-                .flatten()
-        })
-        .filter(|f| f.serves(here.as_deref()) == Some(false))
+        .filter(|f| serves_here(f, &env, paths) == Some(false))
         .map(|f| {
             format!(
                 "the {} runs `{}`",

@@ -104,6 +104,7 @@ impl Job {
             path: "the lockstep executable".into(),
             source: e,
         })?;
+        let exe = live_exe(exe)?;
         let dir = data_dir
             .map(|d| {
                 std::path::absolute(d).map_err(|e| ReminderError::Io {
@@ -201,9 +202,118 @@ pub fn systemd_quote(s: &str) -> String {
     }
 }
 
+/// The executable's path as a job can run it. When the binary was replaced while this process
+/// runs (an upgrade, a rebuild), Linux reports "PATH (deleted)": the new file at PATH is meant.
+fn live_exe(exe: PathBuf) -> Result<PathBuf, ReminderError> {
+    if exe.exists() {
+        return Ok(exe);
+    }
+    let s = exe.to_string_lossy();
+    match s.strip_suffix(" (deleted)").map(PathBuf::from) {
+        Some(p) if p.is_file() => Ok(p),
+        _ => Err(ReminderError::Io {
+            path: s.into_owned(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "this lockstep executable was removed while it ran; run the new one",
+            ),
+        }),
+    }
+}
+
+/// The words of a command written by [`sh_quote`], [`cron_quote`] or [`systemd_quote`] (for
+/// `backend`), unquoted; stops at a `#` comment.
+pub fn command_words(backend: super::Backend, cmd: &str) -> Vec<String> {
+    use super::Backend;
+    // cron turns `\%` into `%` before the shell sees the line.
+    let cmd = match backend {
+        Backend::Cron => cmd.replace(r"\%", "%"),
+        _ => cmd.to_owned(),
+    };
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = cmd.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                cur.extend(chars.by_ref().take_while(|&c| c != '\''));
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => cur.extend(chars.next()),
+                        c => cur.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                cur.extend(chars.next());
+            }
+            '#' if !in_word => break,
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    if backend == Backend::Systemd {
+        for w in &mut words {
+            *w = w.replace("%%", "%").replace("$$", "$");
+        }
+    }
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_replaced_executable_is_run_from_its_path() {
+        let tmp = tempfile::tempdir().unwrap();
+        let exe = tmp.path().join("lockstep");
+        std::fs::write(&exe, "new").unwrap();
+        let deleted = PathBuf::from(format!("{} (deleted)", exe.display()));
+        assert_eq!(live_exe(deleted.clone()).unwrap(), exe);
+        assert_eq!(live_exe(exe.clone()).unwrap(), exe);
+        std::fs::remove_file(&exe).unwrap();
+        assert!(live_exe(deleted).is_err(), "gone for good: refused");
+    }
+
+    #[test]
+    fn command_words_undo_each_quoting() {
+        use crate::reminders::Backend;
+        for dir in ["/plain/dir", "/a b/it's 50%/$HOME", "/q\"uote\\d"] {
+            let argv = ["/usr/bin/lockstep", "--data-dir", dir, "notify"];
+            let sh: Vec<String> = argv.iter().map(|a| sh_quote(a)).collect();
+            let cron: Vec<String> = argv.iter().map(|a| cron_quote(a)).collect();
+            let sd: Vec<String> = argv.iter().map(|a| systemd_quote(a)).collect();
+            for (b, line) in [
+                (Backend::Launchd, sh.join(" ")),
+                (
+                    Backend::Cron,
+                    format!("{} # lockstep-notify", cron.join(" ")),
+                ),
+                (Backend::Systemd, sd.join(" ")),
+            ] {
+                assert_eq!(command_words(b, &line), argv, "{b:?}: {line}");
+            }
+        }
+    }
     use chrono::NaiveDate;
 
     fn at(s: &str) -> Result<AtTime, ReminderError> {

@@ -359,18 +359,46 @@ pub struct Installed {
 }
 
 impl Installed {
-    /// Whether this job notifies the data directory `dir` (None: the default one, passed with no
-    /// `--data-dir`). None when its command could not be read. There is one daily job per user,
-    /// so a job installed from another data directory serves that one only.
-    pub fn serves(&self, dir: Option<&str>) -> Option<bool> {
-        let cmd = self.command.as_deref()?;
-        let has_flag = cmd.contains("--data-dir");
-        Some(match dir {
-            None => !has_flag,
-            // cron and systemd write `%` as `%%`; quoting keeps the rest of the path as it is.
-            Some(d) => has_flag && (cmd.contains(d) || cmd.contains(&d.replace('%', "%%"))),
-        })
+    /// The data directory this job's command passes with `--data-dir`: Some(None) when it
+    /// passes none, None when the command could not be read.
+    pub fn data_dir(&self) -> Option<Option<PathBuf>> {
+        let words = job::command_words(self.backend, self.command.as_deref()?);
+        let at = words.iter().position(|w| w == "--data-dir");
+        Some(at.and_then(|i| words.get(i + 1)).map(PathBuf::from))
     }
+
+    /// Whether this job notifies the data directory `here`; `default` is the one a job without
+    /// `--data-dir` uses. Paths are compared as the same directory, however spelled (a trailing
+    /// slash, `..`, a symlink). None when its command could not be read. There is one daily
+    /// job per user, so a job installed from another data directory serves that one only.
+    pub fn serves(&self, here: &Path, default: &Path) -> Option<bool> {
+        let theirs = self.data_dir()?;
+        let theirs = theirs.as_deref().unwrap_or(default);
+        Some(same_dir(theirs, here))
+    }
+}
+
+/// True when `a` and `b` name the same directory: equal once made absolute and normalised
+/// (symlinks resolved for what exists, `.`, `..` and trailing slashes for what does not).
+pub fn same_dir(a: &Path, b: &Path) -> bool {
+    fn norm(p: &Path) -> PathBuf {
+        if let Ok(c) = fs::canonicalize(p) {
+            return c;
+        }
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut out = PathBuf::new();
+        for c in abs.components() {
+            match c {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+    norm(a) == norm(b)
 }
 
 /// The lockstep jobs installed with `only` (or every backend); a backend that cannot be checked
@@ -599,29 +627,66 @@ mod tests {
 
     #[test]
     fn a_job_serves_the_data_directory_its_command_names() {
-        let with = |cmd: &str| Installed {
-            backend: Backend::Cron,
-            locations: Vec::new(),
-            at: None,
-            command: Some(cmd.to_owned()),
-            active: None,
-            next_run: None,
-            notes: Vec::new(),
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path();
+        fs::create_dir_all(t.join("lockstep-work")).unwrap();
+        fs::create_dir_all(t.join("lockstep")).unwrap();
+        fs::create_dir_all(t.join("50%off")).unwrap();
+        std::os::unix::fs::symlink(t.join("lockstep"), t.join("link")).unwrap();
+        let with = |backend: Backend, dir: Option<&Path>| {
+            let exe = "/usr/bin/lockstep";
+            let mut argv = vec![exe.to_string()];
+            if let Some(d) = dir {
+                argv.extend(["--data-dir".to_string(), d.display().to_string()]);
+            }
+            argv.push("notify".into());
+            let q: fn(&str) -> String = match backend {
+                Backend::Cron => job::cron_quote,
+                Backend::Systemd => job::systemd_quote,
+                Backend::Launchd => job::sh_quote,
+            };
+            Installed {
+                backend,
+                locations: Vec::new(),
+                at: None,
+                command: Some(argv.iter().map(|a| q(a)).collect::<Vec<_>>().join(" ")),
+                active: None,
+                next_run: None,
+                notes: Vec::new(),
+            }
         };
-        let plain = with("/usr/bin/lockstep notify");
-        let r2 = with("/usr/bin/lockstep --data-dir '/tmp/r 2' notify");
-        let pct = with("/usr/bin/lockstep --data-dir /tmp/50%%off notify");
-        assert_eq!(plain.serves(None), Some(true));
-        assert_eq!(plain.serves(Some("/tmp/r1")), Some(false));
-        assert_eq!(r2.serves(None), Some(false));
-        assert_eq!(r2.serves(Some("/tmp/r1")), Some(false));
-        assert_eq!(r2.serves(Some("/tmp/r 2")), Some(true));
-        assert_eq!(pct.serves(Some("/tmp/50%off")), Some(true));
+        let default = t.join("lockstep");
+        for b in Backend::ALL {
+            let work = with(b, Some(&t.join("lockstep-work")));
+            // A path that is a prefix of the job's is another directory.
+            assert_eq!(
+                work.serves(&t.join("lockstep"), &default),
+                Some(false),
+                "{b:?}"
+            );
+            assert_eq!(work.serves(&t.join("lockstep-work/"), &default), Some(true));
+            assert_eq!(
+                work.serves(&t.join("lockstep/../lockstep-work"), &default),
+                Some(true)
+            );
+            // No --data-dir: the default directory, however it is spelled here.
+            let plain = with(b, None);
+            assert_eq!(plain.serves(&default, &default), Some(true));
+            assert_eq!(plain.serves(&t.join("link"), &default), Some(true));
+            assert_eq!(
+                plain.serves(&t.join("lockstep-work"), &default),
+                Some(false)
+            );
+            let pct = with(b, Some(&t.join("50%off")));
+            assert_eq!(pct.serves(&t.join("50%off"), &default), Some(true), "{b:?}");
+            let missing = with(b, Some(&t.join("gone/./x/")));
+            assert_eq!(missing.serves(&t.join("gone/x"), &default), Some(true));
+        }
         let unknown = Installed {
             command: None,
-            ..plain
+            ..with(Backend::Cron, None)
         };
-        assert_eq!(unknown.serves(None), None);
+        assert_eq!(unknown.serves(&default, &default), None);
     }
 
     #[test]
