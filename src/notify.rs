@@ -81,6 +81,9 @@ pub struct AccountDue {
     pub label: Option<String>,
     pub items: Vec<DueItem>,
     pub incident: Option<OpenIncident>,
+    /// Said in the notification when one is sent (never a reason to send one): records of a
+    /// review from a wrong clock, ignored.
+    pub notes: Vec<String>,
 }
 
 /// How the user opens lockstep, shown at the end of each notification.
@@ -231,6 +234,7 @@ pub fn compose(
             lines.push(item_line(i, today));
             keys.push(item_key(i));
         }
+        lines.extend(acc.notes.iter().map(|n| guard::line(n).into_owned()));
         lines.push(format!(
             "Open lockstep: {}",
             guard::line(&open.for_account(&acc.account))
@@ -497,6 +501,7 @@ mod tests {
         AccountDue {
             account: "kraken".into(),
             label: Some("Kraken".into()),
+            notes: Vec::new(),
             items: vec![
                 item("soon", DueState::Soon { days: 3 }, "2026-03-13"),
                 item("monthly", DueState::Due, "2026-03-10"),
@@ -511,6 +516,7 @@ mod tests {
         let other = AccountDue {
             account: "default".into(),
             label: None,
+            notes: Vec::new(),
             items: vec![item("never", DueState::Due, "2026-03-01")],
             incident: Some(OpenIncident {
                 id: 1,
@@ -614,6 +620,26 @@ mod tests {
         // The account was removed and made again: its first incident is #1 again.
         let third = compose(&[with(1, 3000)], &sent, today(), &open());
         assert_eq!(third.len(), 1);
+    }
+
+    #[test]
+    fn notes_are_said_in_a_notification_but_never_send_one() {
+        let noted = |items| AccountDue {
+            items,
+            notes: vec!["Monthly review: 1 record dated after today ignored".into()],
+            ..kraken()
+        };
+        let n = compose(
+            &[noted(kraken().items)],
+            &SentRecord::default(),
+            today(),
+            &open(),
+        );
+        assert!(
+            n[0].body
+                .contains("Monthly review: 1 record dated after today ignored")
+        );
+        assert!(compose(&[noted(vec![])], &SentRecord::default(), today(), &open()).is_empty());
     }
 
     #[test]

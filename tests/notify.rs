@@ -105,12 +105,14 @@ fn accounts() -> Vec<AccountDue> {
                 since: day("2026-03-06"),
             }],
             incident: None,
+            notes: Vec::new(),
         },
         AccountDue {
             account: "quiet".into(),
             label: None,
             items: vec![],
             incident: None,
+            notes: Vec::new(),
         },
     ]
 }

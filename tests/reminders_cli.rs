@@ -712,6 +712,12 @@ fn an_unwritable_calendar_stops_the_install_and_a_failed_refresh_is_a_warning() 
     .assert()
     .code(2)
     .stderr(predicate::str::contains("inside the data directory"));
+    // The daily job's --ics follows the same rule: a warning, nothing written there.
+    s.cmd(&["notify", "--ics", inside.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("inside the data directory"));
+    assert!(!inside.exists());
     // A calendar whose directory disappears: saves still succeed, with a warning.
     let dir = s.root.join("cal");
     fs::create_dir_all(&dir).unwrap();

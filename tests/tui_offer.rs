@@ -394,6 +394,12 @@ fn an_answer_that_cannot_be_recorded_says_so() {
     shell.act(&mut app, &s.paths, |_| {});
     let f = app.flash.clone().unwrap();
     assert!(f.error && f.text.contains("could not be recorded"), "{f:?}");
+    // It says which file, not that a save of the progress failed.
+    assert!(
+        f.text.contains("reminders-offer") || f.text.contains("data directory"),
+        "{f:?}"
+    );
+    assert!(!f.text.contains("previously saved state"), "{f:?}");
 }
 
 #[test]

@@ -59,6 +59,7 @@ pub fn account_due(
         label: Some(account.label.clone().unwrap_or_else(|| cl.service.clone())),
         items,
         incident,
+        notes: warnings.clone(),
     };
     (due, warnings)
 }
@@ -172,12 +173,10 @@ pub(super) fn notify(
         eprintln!("lockstep: warning: {}", line(w));
     }
     if let Some(file) = ics {
-        let written: Result<PathBuf, ics_feed::IcsFeedError> = std::path::absolute(file)
-            .map_err(|e| ics_feed::IcsFeedError::Io {
-                file: file.display().to_string(),
-                source: e,
-            })
-            .and_then(|f| {
+        // The same rules as `reminders install --ics`: not inside the data directory, and only
+        // over a lockstep calendar or an empty file.
+        let written: Result<PathBuf, ics_feed::IcsFeedError> =
+            ics_feed::checked_feed_file(paths, file).and_then(|f| {
                 ics_feed::write_feed(paths, &f, &state, clock.today, clock.now)?;
                 Ok(f)
             });

@@ -312,12 +312,19 @@ pub fn should_offer(paths: &Paths) -> bool {
     !paths.data_dir.join(OFFER_FILE).exists()
 }
 
-/// Records the answer to the TUI's question (written atomically, 0600).
-pub fn record_offer(paths: &Paths, accepted: bool) -> Result<(), CliError> {
-    store::ensure_dir(&paths.data_dir)?;
+/// Records the answer to the TUI's question (written atomically, 0600). The error says which file
+/// could not be written and why (nothing else is at stake: no progress is lost).
+pub fn record_offer(paths: &Paths, accepted: bool) -> Result<(), String> {
+    let file = paths.data_dir.join(OFFER_FILE);
     let text: &[u8] = if accepted { b"yes\n" } else { b"no\n" };
-    store::write_atomic(&paths.data_dir.join(OFFER_FILE), text, None)?;
-    Ok(())
+    store::ensure_dir(&paths.data_dir)
+        .and_then(|()| store::write_atomic(&file, text, None))
+        .map_err(|e| match e {
+            store::StoreError::Write { source, .. } => {
+                format!("cannot write {}: {source}", file.display())
+            }
+            e => e.to_string(),
+        })
 }
 
 /// What the TUI shows before asking: the plan of a default install (09:00, the backend chosen

@@ -80,7 +80,7 @@ impl OfferShell {
         };
         if !yes {
             if let Err(e) = cli::record_offer(paths, false) {
-                app.offer_not_recorded(&e.to_string());
+                app.offer_not_recorded(&e);
             }
             return false;
         }
@@ -92,7 +92,7 @@ impl OfferShell {
             Ok(report) => {
                 app.reminder_installed(installed(&plan, &report));
                 if let Err(e) = cli::record_offer(paths, true) {
-                    app.offer_not_recorded(&e.to_string());
+                    app.offer_not_recorded(&e);
                 }
             }
             Err(e) => app.reminder_installed(failed(&e)),

@@ -260,5 +260,5 @@ fn clock_span(app: &App, section: &str) -> Option<Span<'static>> {
     app.summary
         .review(section)
         .and_then(|v| v.clock_warning)
-        .map(|_| Span::styled(" (check the clock)", fg(app, Color::Yellow).bold()))
+        .map(|_| Span::styled(" (clock?)", fg(app, Color::Yellow).bold()))
 }
