@@ -46,19 +46,29 @@ impl Sandbox {
         }
     }
 
-    /// lockstep with only the fake programs on PATH, in UTC (so `today()` is its date too).
-    fn cmd(&self, args: &[&str]) -> Command {
+    /// lockstep with only the sandbox's HOME, XDG_CONFIG_HOME and fake programs on PATH: no data
+    /// directory, no XDG_DATA_HOME.
+    fn bare(&self) -> Command {
         let mut c = Command::cargo_bin("lockstep").unwrap();
         c.env_clear()
             .env("HOME", &self.home)
             .env("XDG_CONFIG_HOME", &self.config)
-            .env("XDG_DATA_HOME", self.root.join("xdg-data"))
             .env("PATH", &self.bin)
-            .env("TZ", "UTC")
-            .arg("--data-dir")
-            .arg(&self.data)
-            .args(args)
             .write_stdin("");
+        c
+    }
+
+    /// [`Sandbox::bare`] on the data directory `dir`, in UTC (so `today()` is its date too).
+    fn cmd_in(&self, dir: &Path, args: &[&str]) -> Command {
+        let mut c = self.bare();
+        c.env("TZ", "UTC").arg("--data-dir").arg(dir).args(args);
+        c
+    }
+
+    /// [`Sandbox::cmd_in`] the sandbox's data directory.
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = self.cmd_in(&self.data, args);
+        c.env("XDG_DATA_HOME", self.root.join("xdg-data"));
         c
     }
 
@@ -388,19 +398,7 @@ fn one_job_per_user_status_says_whose_and_remove_leaves_another_directorys_job()
     let s = Sandbox::new();
     s.fake_crontab();
     let other = s.root.join("other-data");
-    let cmd_other = |args: &[&str]| {
-        let mut c = Command::cargo_bin("lockstep").unwrap();
-        c.env_clear()
-            .env("HOME", &s.home)
-            .env("XDG_CONFIG_HOME", &s.config)
-            .env("PATH", &s.bin)
-            .env("TZ", "UTC")
-            .arg("--data-dir")
-            .arg(&other)
-            .args(args)
-            .write_stdin("");
-        c
-    };
+    let cmd_other = |args: &[&str]| s.cmd_in(&other, args);
     s.cmd(&["reminders", "install", "--backend", "cron", "--yes"])
         .assert()
         .success()
@@ -443,18 +441,7 @@ fn one_job_per_user_status_says_whose_and_remove_leaves_another_directorys_job()
 fn whose_job_it_is_compares_directories_not_strings() {
     let s = Sandbox::new();
     s.fake_crontab();
-    let with_dir = |dir: &Path, args: &[&str]| {
-        let mut c = Command::cargo_bin("lockstep").unwrap();
-        c.env_clear()
-            .env("HOME", &s.home)
-            .env("XDG_CONFIG_HOME", &s.config)
-            .env("PATH", &s.bin)
-            .arg("--data-dir")
-            .arg(dir)
-            .args(args)
-            .write_stdin("");
-        c
-    };
+    let with_dir = |dir: &Path, args: &[&str]| s.cmd_in(dir, args);
     let work = s.root.join("lockstep-work");
     let plain = s.root.join("lockstep");
     with_dir(
@@ -488,11 +475,7 @@ fn whose_job_it_is_compares_directories_not_strings() {
             .contains("lockstep-notify")
     );
     // A job without --data-dir serves the default directory, also when it is named.
-    let mut c = Command::cargo_bin("lockstep").unwrap();
-    c.env_clear()
-        .env("HOME", &s.home)
-        .env("XDG_CONFIG_HOME", &s.config)
-        .env("PATH", &s.bin)
+    s.bare()
         .args(["reminders", "install", "--backend", "cron", "--yes"])
         .assert()
         .success();
@@ -515,11 +498,7 @@ fn the_job_gets_the_data_dir_only_when_it_is_not_the_default() {
     s.fake_crontab();
     // The default place (no XDG_DATA_HOME, or the default one): no flag.
     for xdg in [None, Some(s.home.join(".local/share"))] {
-        let mut c = Command::cargo_bin("lockstep").unwrap();
-        c.env_clear()
-            .env("HOME", &s.home)
-            .env("XDG_CONFIG_HOME", &s.config)
-            .env("PATH", &s.bin);
+        let mut c = s.bare();
         if let Some(x) = &xdg {
             c.env("XDG_DATA_HOME", x);
         }
@@ -533,12 +512,8 @@ fn the_job_gets_the_data_dir_only_when_it_is_not_the_default() {
         );
     }
     // XDG_DATA_HOME elsewhere: cron does not see the variable, so the job gets the directory.
-    let mut c = Command::cargo_bin("lockstep").unwrap();
-    c.env_clear()
-        .env("HOME", &s.home)
-        .env("XDG_CONFIG_HOME", &s.config)
+    s.bare()
         .env("XDG_DATA_HOME", s.root.join("xdg-data"))
-        .env("PATH", &s.bin)
         .args(["reminders", "install", "--backend", "cron", "--yes"])
         .assert()
         .success();
@@ -549,11 +524,7 @@ fn the_job_gets_the_data_dir_only_when_it_is_not_the_default() {
         "{tab}"
     );
     // LOCKSTEP_DATA_DIR counts as given: the job does not see the variable, so it gets the flag.
-    let mut c = Command::cargo_bin("lockstep").unwrap();
-    c.env_clear()
-        .env("HOME", &s.home)
-        .env("XDG_CONFIG_HOME", &s.config)
-        .env("PATH", &s.bin)
+    s.bare()
         .env("LOCKSTEP_DATA_DIR", &s.data)
         .args(["reminders", "install", "--backend", "cron", "--yes"])
         .assert()
