@@ -163,6 +163,11 @@ pub fn check_calendar_target(file: &Path) -> Result<(), IcsFeedError> {
 /// symlink followed and kept. Every calendar lockstep writes to a file goes through here.
 pub fn write_calendar(file: &Path, text: &str) -> Result<(), IcsFeedError> {
     check_calendar_target(file)?;
+    write_checked(file, text)
+}
+
+/// Writes a calendar already checked with [`check_calendar_target`].
+fn write_checked(file: &Path, text: &str) -> Result<(), IcsFeedError> {
     store::write_atomic(file, text.as_bytes(), None).map_err(|e| IcsFeedError::Write {
         file: file.display().to_string(),
         reason: write_reason(e),
@@ -240,7 +245,7 @@ pub fn write_feed(
         // A record that cannot be saved only means the next SEQUENCE may be derived again.
         let _ = write_sequences(paths, &record);
     }
-    write_calendar(file, &text)
+    write_checked(file, &text)
 }
 
 /// Rewrites the calendar file recorded by `reminders install --ics`, if there is one: call after
