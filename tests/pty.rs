@@ -66,6 +66,13 @@ impl Term {
         self.parser.screen().contents()
     }
 
+    /// The screen once lockstep has had time to react (for asserting what is NOT shown).
+    fn settled_screen(&mut self) -> String {
+        std::thread::sleep(Duration::from_millis(300));
+        self.pump();
+        self.screen()
+    }
+
     fn wait_for(&mut self, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
@@ -768,13 +775,8 @@ fn the_daily_reminder_is_offered_once_when_the_essentials_are_first_done() {
     // Opened again with the essentials done: not asked again.
     let mut t = Term::start(&data, &env);
     t.wait_for("7/7");
-    std::thread::sleep(Duration::from_millis(300));
-    t.pump();
-    assert!(
-        !t.screen().contains("Want a daily reminder"),
-        "{}",
-        t.screen()
-    );
+    let screen = t.settled_screen();
+    assert!(!screen.contains("Want a daily reminder"), "{screen}");
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
 
@@ -787,13 +789,8 @@ fn the_daily_reminder_is_offered_once_when_the_essentials_are_first_done() {
     t.wait_for("step 1 of 7");
     t.send("       ");
     t.wait_for("End of 5-Minute Essentials");
-    std::thread::sleep(Duration::from_millis(300));
-    t.pump();
-    assert!(
-        !t.screen().contains("Want a daily reminder"),
-        "{}",
-        t.screen()
-    );
+    let screen = t.settled_screen();
+    assert!(!screen.contains("Want a daily reminder"), "{screen}");
     t.send("q");
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
@@ -811,13 +808,8 @@ fn the_daily_reminder_is_offered_once_when_the_essentials_are_first_done() {
     t.wait_for("step 1 of 7");
     t.send("       n");
     t.wait_for("Want a daily reminder?");
-    std::thread::sleep(Duration::from_millis(300));
-    t.pump();
-    assert!(
-        t.screen().contains("Want a daily reminder?"),
-        "{}",
-        t.screen()
-    );
+    let screen = t.settled_screen();
+    assert!(screen.contains("Want a daily reminder?"), "{screen}");
     assert!(
         !data3.join("reminders-offer").exists(),
         "the typed-ahead n was dropped"

@@ -22,8 +22,7 @@ pub use context::{
 pub use error::CliError;
 pub use ics_feed::{IcsFeedError, refresh_ics};
 pub use reminders::{
-    OFFER_FILE, RemindersCommand, install_offered, job_data_dir, offer_plan, record_offer,
-    should_offer,
+    OFFER_FILE, RemindersCommand, job_data_dir, offer_plan, record_offer, should_offer,
 };
 
 use crate::store::Paths;

@@ -13,8 +13,7 @@ use super::output::out;
 use super::{Cli, CliError, Clock, ExitStatus};
 use crate::guard::{clean, line};
 use crate::reminders::{
-    self, AtTime, Backend, Environment, InstallReport, Job, Plan, ReminderError, Runner,
-    SystemRunner,
+    self, AtTime, Backend, Environment, InstallReport, Job, Plan, ReminderError, SystemRunner,
 };
 use crate::store::{self, Paths};
 
@@ -333,15 +332,6 @@ pub fn offer_plan(env: &Environment, data_dir: Option<&Path>) -> Result<Plan, Re
     let backend = reminders::choose_backend(env, None)?;
     let job = job(data_dir, AtTime::DEFAULT, None)?;
     Ok(reminders::plan(env, backend, &job))
-}
-
-/// Installs the plan of [`offer_plan`] after the user said yes.
-pub fn install_offered(
-    env: &Environment,
-    plan: &Plan,
-    runner: &dyn Runner,
-) -> Result<InstallReport, ReminderError> {
-    reminders::install(plan, env, runner)
 }
 
 #[cfg(test)]

@@ -88,7 +88,7 @@ impl OfferShell {
             return false;
         };
         before_install(app);
-        match cli::install_offered(&env, &plan, &self.runner) {
+        match reminders::install(&plan, &env, &self.runner) {
             Ok(report) => {
                 app.reminder_installed(installed(&plan, &report));
                 if let Err(e) = cli::record_offer(paths, true) {
