@@ -181,8 +181,9 @@ pub fn unusual_pairs(s: &str) -> (usize, usize) {
     (unusual, pairs)
 }
 
-/// Encodes 5-bit `data` as bech32 (`m`: bech32m) with `hrp`; for tests.
-#[cfg(test)]
+/// Encodes 5-bit `data` as bech32 (`m`: bech32m) with `hrp`; for tests (the unit tests and, with
+/// the `test-hooks` feature, the secret corpus).
+#[cfg(any(test, feature = "test-hooks"))]
 pub fn bech32_encode(hrp: &str, data: &[u8], m: bool) -> String {
     let polymod = |values: &[u8]| {
         let mut chk: u32 = 1;

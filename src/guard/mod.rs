@@ -18,6 +18,8 @@
 mod address;
 mod blocks;
 mod codec;
+#[cfg(any(test, feature = "test-hooks"))]
+pub use codec::bech32_encode;
 mod output;
 mod phrase;
 mod tokens;
