@@ -1,21 +1,16 @@
 //! lockstep: a terminal app that walks you through hardening exchange accounts and keeps them hardened.
 //!
-//! Pure core (`checklist`, `state`, `schedule`, `score`, `guard`, `export`, `notify`'s
-//! composition), one storage module (`store`), the operating-system side of reminders
-//! (`reminders`), the command line (`cli`, `startup`) and a thin TUI shell (`tui`: `app` state
-//! machine, `keymap`, `ui` rendering). ARCHITECTURE.md describes how they fit together.
+//! This package is the application: the command line (`cli`, `startup`), the TUI (`tui`) and
+//! the one application layer both call (`app`: open, apply an operation, save, refresh the
+//! calendar, the daily-reminder offer). The libraries live under `crates/`: the pure domain
+//! (`lockstep-core`), the guard (`lockstep-guard`), the storage (`lockstep-store`) and the
+//! operating-system side of reminders (`lockstep-os`). ARCHITECTURE.md describes how they fit.
 
-pub mod checklist;
 pub mod cli;
-pub mod export;
-pub mod fileio;
-pub mod guard;
-pub mod jsonpos;
-pub mod notify;
-pub mod reminders;
-pub mod schedule;
-pub mod score;
 pub mod startup;
-pub mod state;
-pub mod store;
 pub mod tui;
+
+pub use lockstep_core::{checklist, export, jsonpos, schedule, score, state};
+pub use lockstep_guard as guard;
+pub use lockstep_os::{notify, reminders};
+pub use lockstep_store::{self as store, fileio};

@@ -4,8 +4,8 @@
 //! Recall must be 100% and false positives 0; the figures are printed.
 
 use bip39::{Language, Mnemonic};
-use bitcoin_hashes::{Hash, sha256d};
 use lockstep::guard::{SecretKind, SecretRefused, check_secret, classify};
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -68,7 +68,7 @@ fn base58(data: &[u8], alphabet: &[u8]) -> String {
 
 fn base58check(payload: &[u8], alphabet: &[u8]) -> String {
     let mut v = payload.to_vec();
-    v.extend_from_slice(&sha256d::Hash::hash(payload).to_byte_array()[..4]);
+    v.extend_from_slice(&Sha256::digest(Sha256::digest(payload))[..4]);
     base58(&v, alphabet)
 }
 

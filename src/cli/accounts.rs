@@ -277,15 +277,18 @@ fn set_checklist(
     let (store, mut state) = open(cli, paths, name)?;
     let Resolved { loaded, .. } = match (file, id) {
         (Some(f), _) => Resolved {
-            loaded: checklist::load_followed(f)?,
+            loaded: checklist::load_followed(&crate::store::DiskFiles, f)?,
             unused: Vec::new(),
         },
         (None, Some(id)) => catalog(paths)
-            .resolve(Wanted {
-                id,
-                file: None,
-                legacy: false,
-            })
+            .resolve(
+                &crate::store::DiskFiles,
+                Wanted {
+                    id,
+                    file: None,
+                    legacy: false,
+                },
+            )
             .map_err(|source| CliError::Unavailable {
                 account: name.to_string(),
                 source,

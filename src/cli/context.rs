@@ -31,7 +31,7 @@ impl Clock {
 }
 
 pub fn catalog(paths: &Paths) -> Catalog {
-    Catalog::load(paths.user_checklists().as_deref())
+    Catalog::load(&crate::store::DiskFiles, paths.user_checklists().as_deref())
 }
 
 /// How an account names its checklist.
@@ -46,7 +46,11 @@ pub fn wanted(acct: &Account) -> Wanted<'_> {
 /// The catalog with only the bundled checklists these accounts need.
 fn catalog_for<'a>(paths: &Paths, accounts: impl Iterator<Item = &'a Account>) -> Catalog {
     let ids: Vec<&str> = accounts.map(|a| a.checklist.as_str()).collect();
-    Catalog::load_only(paths.user_checklists().as_deref(), &ids)
+    Catalog::load_only(
+        &crate::store::DiskFiles,
+        paths.user_checklists().as_deref(),
+        &ids,
+    )
 }
 
 /// Every account's checklist, or why it cannot be used.
@@ -58,7 +62,12 @@ pub fn resolve_all(
     state
         .accounts
         .iter()
-        .map(|(name, a)| (name.clone(), cat.resolve(wanted(a))))
+        .map(|(name, a)| {
+            (
+                name.clone(),
+                cat.resolve(&crate::store::DiskFiles, wanted(a)),
+            )
+        })
         .collect()
 }
 
@@ -108,7 +117,7 @@ fn checklist_matches(cli: &Cli, name: &str, acct: &Account) -> Result<(), CliErr
 
 fn resolve_one(paths: &Paths, name: &str, acct: &Account) -> Result<Resolved, CliError> {
     catalog_for(paths, std::iter::once(acct))
-        .resolve(wanted(acct))
+        .resolve(&crate::store::DiskFiles, wanted(acct))
         .map_err(|source| CliError::Unavailable {
             account: name.to_string(),
             source,
@@ -202,7 +211,7 @@ fn open_writer(cli: &Cli, paths: &Paths, clock: Clock, tui: bool) -> Result<ForW
 /// so and how to follow it.
 fn new_checklist(cli: &Cli, paths: &Paths) -> Result<(Resolved, Option<String>), CliError> {
     if let Some(file) = &cli.checklist_file {
-        let loaded = checklist::load_followed(file)?;
+        let loaded = checklist::load_followed(&crate::store::DiskFiles, file)?;
         if let Some(id) = &cli.checklist
             && id != &loaded.checklist.id
         {
@@ -224,13 +233,20 @@ fn new_checklist(cli: &Cli, paths: &Paths) -> Result<(Resolved, Option<String>),
         .checklist
         .clone()
         .unwrap_or_else(|| checklist::DEFAULT_CHECKLIST.to_string());
-    let cat = Catalog::load_only(paths.user_checklists().as_deref(), &[&id]);
+    let cat = Catalog::load_only(
+        &crate::store::DiskFiles,
+        paths.user_checklists().as_deref(),
+        &[&id],
+    );
     let resolved = cat
-        .resolve(Wanted {
-            id: &id,
-            file: None,
-            legacy: false,
-        })
+        .resolve(
+            &crate::store::DiskFiles,
+            Wanted {
+                id: &id,
+                file: None,
+                legacy: false,
+            },
+        )
         .map_err(|source| CliError::Unavailable {
             account: cli.named_account().unwrap_or(DEFAULT_ACCOUNT).to_string(),
             source,

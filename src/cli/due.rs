@@ -56,7 +56,7 @@ pub(super) fn due(
     // --json needs the full checklists (item progress); the text path only needs outlines.
     let cat = json.then(|| {
         let ids: Vec<&str> = accounts.iter().map(|(_, a)| a.checklist.as_str()).collect();
-        Catalog::load_only(user_dir.as_deref(), &ids)
+        Catalog::load_only(&crate::store::DiskFiles, user_dir.as_deref(), &ids)
     });
     let unavailable = |name: &str, e: &dyn std::fmt::Display| {
         eprintln!(
@@ -87,7 +87,7 @@ pub(super) fn due(
             }));
         }
         if let Some(cat) = &cat {
-            let cl = match cat.resolve(wanted(acct)) {
+            let cl = match cat.resolve(&crate::store::DiskFiles, wanted(acct)) {
                 Ok(r) => r.loaded.checklist,
                 Err(e) => {
                     broken = true;
@@ -107,14 +107,15 @@ pub(super) fn due(
             }
             continue;
         }
-        let outline = match Outline::resolve(user_dir.as_deref(), wanted(acct)) {
-            Ok(o) => o,
-            Err(e) => {
-                broken = true;
-                unavailable(name, &e);
-                continue;
-            }
-        };
+        let outline =
+            match Outline::resolve(&crate::store::DiskFiles, user_dir.as_deref(), wanted(acct)) {
+                Ok(o) => o,
+                Err(e) => {
+                    broken = true;
+                    unavailable(name, &e);
+                    continue;
+                }
+            };
         let started = acct.setup_started_on();
         for s in outline
             .sections

@@ -220,7 +220,7 @@ pub(super) fn schema() -> Result<ExitStatus, CliError> {
 pub(super) fn validate(files: &[PathBuf]) -> Result<ExitStatus, CliError> {
     let mut bad = 0;
     for f in files {
-        match checklist::load_file(f) {
+        match checklist::load_file(&crate::store::DiskFiles, f) {
             Ok(c) => {
                 let steps: usize = c.sections.iter().map(|x| x.steps.len()).sum();
                 out(&format!(

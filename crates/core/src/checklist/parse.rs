@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::Path;
 
+use super::ChecklistFiles;
 use super::model::Checklist;
 use super::validate::validate;
 use crate::jsonpos;
@@ -204,14 +205,17 @@ fn char_at(text: &str, line: usize, column: usize) -> Option<char> {
 pub const MAX_CHECKLIST_BYTES: u64 = 4 << 20;
 
 /// Reads and parses a checklist file from disk.
-pub fn load_file(path: &Path) -> Result<Checklist, ChecklistErrors> {
-    let (_, text) = read_file(path)?;
+pub fn load_file(files: &dyn ChecklistFiles, path: &Path) -> Result<Checklist, ChecklistErrors> {
+    let (_, text) = read_file(files, path)?;
     parse(&path.display().to_string(), &text)
 }
 
 /// Reads a checklist file: its bytes and its text (errors name the file, and the place of bytes
 /// that are not UTF-8).
-pub(super) fn read_file(path: &Path) -> Result<(Vec<u8>, String), ChecklistErrors> {
+pub(super) fn read_file(
+    files: &dyn ChecklistFiles,
+    path: &Path,
+) -> Result<(Vec<u8>, String), ChecklistErrors> {
     let name = path.display().to_string();
     let fail = |message: String| {
         ChecklistErrors(vec![ChecklistError {
@@ -222,7 +226,7 @@ pub(super) fn read_file(path: &Path) -> Result<(Vec<u8>, String), ChecklistError
             message,
         }])
     };
-    let bytes = match crate::fileio::read_bounded(path, MAX_CHECKLIST_BYTES) {
+    let bytes = match files.read(path, MAX_CHECKLIST_BYTES) {
         Ok(Some(b)) => b,
         Ok(None) => return Err(fail("cannot read file: no such file".into())),
         Err(p) => return Err(fail(format!("cannot read file: it is {p}"))),

@@ -11,11 +11,11 @@ mod validate;
 
 pub use aliases::{section_by_any_id, section_renames, step_by_any_id, step_renames};
 pub use catalog::{
-    Catalog, Conflict, Outline, OutlineSection, Resolved, Unavailable, Wanted, is_bundled,
-    load_followed,
+    Catalog, ChecklistFiles, Conflict, Outline, OutlineSection, Resolved, Unavailable, Wanted,
+    is_bundled, load_followed,
 };
 pub use model::{Checklist, Persona, Section, SectionKind, SectionRole, Source, Step};
-pub use parse::{ChecklistError, ChecklistErrors, load_file, parse};
+pub use parse::{ChecklistError, ChecklistErrors, MAX_CHECKLIST_BYTES, load_file, parse};
 pub use provenance::{
     FRESH_MONTHS, Link, Loaded, Origin, SHA_SHOWN, is_stale, link, section_digests, sha256_hex,
     short_sha, staleness, step_digests,
@@ -30,24 +30,13 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const BUNDLED: &[(&str, &str)] = &[
     (
         "crypto-com.json",
-        include_str!("../../checklists/crypto-com.json"),
+        include_str!("../../../../checklists/crypto-com.json"),
     ),
     (
         "generic-exchange.json",
-        include_str!("../../checklists/generic-exchange.json"),
+        include_str!("../../../../checklists/generic-exchange.json"),
     ),
 ];
-
-/// One section of a precomputed outline: (id, title, kind, every_months or 0, former ids).
-type OutlineRow = (
-    &'static str,
-    &'static str,
-    &'static str,
-    u32,
-    &'static [&'static str],
-);
-
-include!(concat!(env!("OUT_DIR"), "/bundled_outlines.rs"));
 
 /// The default checklist id for new accounts.
 pub const DEFAULT_CHECKLIST: &str = "crypto-com";
@@ -226,6 +215,34 @@ mod tests {
         );
     }
 
+    /// Checklist files held in memory: the domain's tests never touch the disk.
+    #[derive(Default)]
+    struct MemFiles(std::collections::BTreeMap<std::path::PathBuf, String>);
+
+    impl MemFiles {
+        fn write(&mut self, path: std::path::PathBuf, text: impl Into<String>) {
+            self.0.insert(path, text.into());
+        }
+    }
+
+    impl ChecklistFiles for MemFiles {
+        fn list(&self, dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+            self.0
+                .keys()
+                .filter(|p| p.parent() == Some(dir))
+                .cloned()
+                .collect()
+        }
+        fn read(&self, path: &std::path::Path, _limit: u64) -> Result<Option<Vec<u8>>, String> {
+            Ok(self.0.get(path).map(|t| t.clone().into_bytes()))
+        }
+        fn absolute(&self, path: &std::path::Path) -> std::path::PathBuf {
+            std::path::Path::new("/home/u").join(path)
+        }
+    }
+
+    const NO_FILES: MemFiles = MemFiles(std::collections::BTreeMap::new());
+
     fn wanted(id: &str) -> Wanted<'_> {
         Wanted {
             id,
@@ -238,7 +255,7 @@ mod tests {
     fn outline_matches_the_full_checklist() {
         for (name, text) in BUNDLED {
             let full = parse(name, text).unwrap();
-            let o = Outline::resolve(None, wanted(&full.id)).unwrap();
+            let o = Outline::resolve(&NO_FILES, None, wanted(&full.id)).unwrap();
             assert_eq!(o.service, full.service);
             let a: Vec<_> = o
                 .sections
@@ -251,51 +268,45 @@ mod tests {
                 .map(|s| (&s.id, &s.title, s.kind, s.every_months))
                 .collect();
             assert_eq!(a, b);
-            // The build-time outline is exactly the one derived from the parsed checklist.
+            // The outline read from the bundled text is exactly the one derived from the parsed
+            // checklist.
             assert_eq!(o, Outline::from(&full));
             assert_eq!(name.strip_suffix(".json"), Some(full.id.as_str()));
         }
-        assert_eq!(
-            BUNDLED.len(),
-            BUNDLED_OUTLINES.len(),
-            "build.rs lists every bundled file"
-        );
         assert!(matches!(
-            Outline::resolve(None, wanted("nope")),
+            Outline::resolve(&NO_FILES, None, wanted("nope")),
             Err(Unavailable::Missing { .. })
         ));
     }
 
     #[test]
     fn user_files_never_shadow_bundled_ids_or_each_other() {
-        let dir = tempfile::tempdir().unwrap();
+        let mut files = MemFiles::default();
+        let dir = std::path::Path::new("/home/u/checklists");
         let bundled = BUNDLED[0].1;
         let shadow = bundled.replacen("\"Monthly review\"", "\"SHADOW monthly\"", 1);
         assert_ne!(shadow, bundled);
-        std::fs::write(dir.path().join("z-crypto.json"), &shadow).unwrap();
+        files.write(dir.join("z-crypto.json"), &shadow);
         // An invalid checklist with an id of its own.
-        std::fs::write(
-            dir.path().join("mine.json"),
+        files.write(
+            dir.join("mine.json"),
             minimal()
                 .replace(r#""id": "t""#, r#""id": "mine""#)
                 .replace(r#""every_months": 1"#, r#""every_months": 0"#),
-        )
-        .unwrap();
+        );
         // A valid user checklist, and two valid files sharing one id.
-        std::fs::write(
-            dir.path().join("good.json"),
+        files.write(
+            dir.join("good.json"),
             minimal().replace(r#""id": "t""#, r#""id": "good""#),
-        )
-        .unwrap();
+        );
         let twin = minimal().replace(r#""id": "t""#, r#""id": "twin""#);
-        std::fs::write(dir.path().join("a-twin.json"), &twin).unwrap();
-        std::fs::write(
-            dir.path().join("b-twin.json"),
+        files.write(dir.join("a-twin.json"), &twin);
+        files.write(
+            dir.join("b-twin.json"),
             twin.replace(r#""title": "T""#, r#""title": "T2""#),
-        )
-        .unwrap();
+        );
 
-        let cat = Catalog::load(Some(dir.path()));
+        let cat = Catalog::load(&files, Some(dir));
         let ids: Vec<_> = cat.checklists.iter().map(|l| &l.checklist.id).collect();
         assert_eq!(ids, ["crypto-com", "generic-exchange", "good"]);
         assert_eq!(cat.errors.len(), 1, "mine.json is invalid");
@@ -310,77 +321,89 @@ mod tests {
         );
 
         // An account resolves to the bundled checklist, and is told which files are not used.
-        let r = cat.resolve(wanted("crypto-com")).unwrap();
+        let r = cat.resolve(&files, wanted("crypto-com")).unwrap();
         assert_eq!(r.loaded.origin, Origin::Bundled);
-        assert_eq!(r.unused, [dir.path().join("z-crypto.json")]);
+        assert_eq!(r.unused, [dir.join("z-crypto.json")]);
         // One saved by an earlier lockstep keeps the lone file it was silently following.
         let legacy = Wanted {
             legacy: true,
             ..wanted("crypto-com")
         };
-        let r = cat.resolve(legacy).unwrap();
+        let r = cat.resolve(&files, legacy).unwrap();
         assert_eq!(
             r.loaded.origin.path(),
-            Some(dir.path().join("z-crypto.json").as_path())
+            Some(dir.join("z-crypto.json").as_path())
         );
         // Two files with one id are never told apart by name.
         assert!(matches!(
-            cat.resolve(wanted("twin")),
+            cat.resolve(&files, wanted("twin")),
             Err(Unavailable::Ambiguous { .. })
         ));
         assert!(matches!(
-            cat.resolve(wanted("mine")),
+            cat.resolve(&files, wanted("mine")),
             Err(Unavailable::Missing { broken, .. }) if broken.len() == 1
         ));
         // Following a file by path works whatever else has its id.
-        let file = dir.path().join("b-twin.json");
+        let file = dir.join("b-twin.json");
         let w = Wanted {
             id: "twin",
             file: Some(&file),
             legacy: false,
         };
-        assert_eq!(cat.resolve(w).unwrap().loaded.checklist.title, "T2");
+        assert_eq!(cat.resolve(&files, w).unwrap().loaded.checklist.title, "T2");
         let w = Wanted { id: "other", ..w };
-        assert!(matches!(cat.resolve(w), Err(Unavailable::WrongId { .. })));
+        assert!(matches!(
+            cat.resolve(&files, w),
+            Err(Unavailable::WrongId { .. })
+        ));
 
         // The outline resolves the same way.
         for w in [wanted("crypto-com"), legacy, wanted("good"), wanted("twin")] {
             assert_eq!(
-                Outline::resolve(Some(dir.path()), w).ok(),
-                cat.resolve(w)
+                Outline::resolve(&files, Some(dir), w).ok(),
+                cat.resolve(&files, w)
                     .ok()
                     .map(|r| Outline::from(&r.loaded.checklist)),
                 "{w:?}"
             );
         }
-        let o = Outline::resolve(Some(dir.path()), legacy).unwrap();
+        let o = Outline::resolve(&files, Some(dir), legacy).unwrap();
         assert!(o.sections.iter().any(|s| s.title == "SHADOW monthly"));
-        let o = Outline::resolve(Some(dir.path()), wanted("crypto-com")).unwrap();
+        let o = Outline::resolve(&files, Some(dir), wanted("crypto-com")).unwrap();
         assert!(o.sections.iter().any(|s| s.title == "Monthly review"));
     }
 
     #[test]
     fn a_broken_followed_file_is_an_error_with_its_place() {
-        let dir = tempfile::tempdir().unwrap();
-        let f = dir.path().join("k.json");
-        std::fs::write(&f, minimal().replace(r#""title": "T","#, r#""title": "T""#)).unwrap();
+        let mut files = MemFiles::default();
+        let f = std::path::PathBuf::from("/home/u/k.json");
+        files.write(
+            f.clone(),
+            minimal().replace(r#""title": "T","#, r#""title": "T""#),
+        );
         let w = Wanted {
             id: "t",
             file: Some(&f),
             legacy: false,
         };
-        let e = Outline::resolve(None, w).unwrap_err().to_string();
+        let e = Outline::resolve(&files, None, w).unwrap_err().to_string();
         assert!(e.starts_with(&format!("{}:5:", f.display())), "{e}");
-        let e = Catalog::default().resolve(w).unwrap_err().to_string();
+        let e = Catalog::default()
+            .resolve(&files, w)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with(&format!("{}:5:", f.display())), "{e}");
     }
 
     #[test]
     fn load_only_parses_just_what_is_asked() {
-        let cat = Catalog::load_only(None, &["generic-exchange"]);
+        let cat = Catalog::load_only(&NO_FILES, None, &["generic-exchange"]);
         assert_eq!(cat.checklists.len(), 1);
         assert!(cat.get("generic-exchange").is_some());
-        assert_eq!(Catalog::load(None).checklists.len(), BUNDLED.len());
+        assert_eq!(
+            Catalog::load(&NO_FILES, None).checklists.len(),
+            BUNDLED.len()
+        );
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! Read-only commands (`due`, `status`) read only the snapshot; a change appends its events to
 //! the log and rewrites only the snapshot, so neither grows with history.
 
+mod checklists;
+pub mod fileio;
+
 mod due_index;
 mod error;
 mod file;
@@ -17,6 +20,7 @@ mod paths;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use checklists::DiskFiles;
 pub use due_index::DUE_INDEX_FILE;
 pub use error::StoreError;
 pub use file::{ensure_dir, read_regular, write_atomic};
@@ -24,6 +28,10 @@ pub use format::{Parsed, parse_state, to_json};
 pub use history::{History, HistoryProblem};
 pub use merge::merge;
 pub use paths::Paths;
+
+#[cfg(test)]
+use lockstep_core::checklist;
+use lockstep_core::{jsonpos, state};
 
 use crate::state::{Event, State};
 

@@ -7,6 +7,9 @@ use std::str::FromStr;
 
 use chrono::{Days, NaiveDateTime, NaiveTime};
 
+use lockstep_core::notice::is_plain;
+pub use lockstep_core::notice::sh_quote;
+
 use super::ReminderError;
 
 /// A time of day, minute precision (local time of the machine running the job).
@@ -167,23 +170,6 @@ fn checked_path(p: &Path) -> Result<String, ReminderError> {
         return Err(ReminderError::UnsafeText(s.to_owned()));
     }
     Ok(s.to_owned())
-}
-
-fn is_plain(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars().all(|c| {
-            c.is_ascii_alphanumeric()
-                || matches!(c, '/' | '.' | '_' | '-' | '+' | ':' | '@' | ',' | '=')
-        })
-}
-
-/// Quotes one word for a POSIX shell: plain words as they are, others in single quotes.
-pub fn sh_quote(s: &str) -> String {
-    if is_plain(s) {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
 }
 
 /// Quotes one word for a crontab command: shell quoting, then `%` (a newline to cron) escaped.

@@ -1,7 +1,7 @@
 //! Small decoders the guard needs to tell public data from secrets: base58(check), bech32,
 //! Stellar's base32 with CRC16, hex, and a cheap "looks random" measure for letter strings.
 
-use bitcoin_hashes::{Hash, sha256d};
+use sha2::{Digest, Sha256};
 
 /// The Bitcoin base58 alphabet (also Solana, Tron, Litecoin, WIF and extended keys).
 pub const BASE58_BTC: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
@@ -40,7 +40,7 @@ pub fn base58check(s: &str, alphabet: &[u8; 58]) -> Option<Vec<u8>> {
         return None;
     }
     let check = raw.split_off(raw.len() - 4);
-    let hash = sha256d::Hash::hash(&raw).to_byte_array();
+    let hash = Sha256::digest(Sha256::digest(&raw));
     (hash[..4] == check[..]).then_some(raw)
 }
 

@@ -11,7 +11,7 @@
 //! nearly the whole note. Ordinary sentences rarely hold even five wordlist words in a row.
 
 use super::wordlists::Language;
-use bitcoin_hashes::{Hash, sha256};
+use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -505,7 +505,7 @@ fn checksum_ok(idx: &[u16]) -> bool {
             }
         }
     }
-    let hash = sha256::Hash::hash(&ent[..ent_bytes]).to_byte_array();
+    let hash = Sha256::digest(&ent[..ent_bytes]);
     (0..ent_bytes / 4).all(|i| bits[ent_bytes * 8 + i] == ((hash[i / 8] >> (7 - i % 8)) & 1 == 1))
 }
 

@@ -1,6 +1,7 @@
 //! Finding checklists: the bundled ones, the user's checklist directory, a file an account
 //! follows by path, which checklist an account resolves to, and the fast outline that
-//! `lockstep due` reads. The only file IO of the checklist module.
+//! `lockstep due` reads. Files are reached only through [`ChecklistFiles`], which the shell
+//! implements (the store's `DiskFiles`): the domain never touches the file system itself.
 //!
 //! A user file never replaces a bundled checklist silently, and two user files with one id are
 //! never told apart by file name: such files are [`Conflict`]s, used only by an account that
@@ -17,20 +18,30 @@ use super::model::{Checklist, SectionKind};
 use super::parse::{ChecklistErrors, parse, read_file};
 use super::provenance::{Loaded, Origin, sha256_hex};
 
+/// How the catalog reaches checklist files. The domain never touches the file system: the shell
+/// passes an implementation (`lockstep_store::DiskFiles`), tests pass files held in memory.
+pub trait ChecklistFiles {
+    /// The entries of directory `dir` (any order); none when it cannot be listed.
+    fn list(&self, dir: &Path) -> Vec<PathBuf>;
+    /// At most `limit` bytes of the regular file at `path`: `Ok(None)` when there is no such
+    /// file, `Err(what it is)` when it is not a readable regular file ("a directory", ...).
+    fn read(&self, path: &Path, limit: u64) -> Result<Option<Vec<u8>>, String>;
+    /// `path` made absolute (against the current directory).
+    fn absolute(&self, path: &Path) -> PathBuf;
+}
+
 /// The checklist files in a user's checklist directory, sorted. JSON Schema files
 /// (`*.schema.json`) are not checklists. A missing directory has none.
-fn user_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = rd
-        .filter_map(|e| e.ok().map(|e| e.path()))
+fn user_files(files: &dyn ChecklistFiles, dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = files
+        .list(dir)
+        .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         // Non-regular entries are kept: loading them reports "not a regular file" by name.
         .filter(|p| !p.to_string_lossy().ends_with(".schema.json"))
         .collect();
-    files.sort();
-    files
+    found.sort();
+    found
 }
 
 /// True when a checklist with this id is compiled into lockstep.
@@ -47,9 +58,9 @@ fn bundled_text(id: &str) -> Option<&'static str> {
 
 /// Reads, hashes and validates a checklist file (one a user follows by path, or one of the
 /// checklist directory). The path is made absolute.
-pub fn load_followed(path: &Path) -> Result<Loaded, ChecklistErrors> {
-    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let (bytes, text) = read_file(&path)?;
+pub fn load_followed(files: &dyn ChecklistFiles, path: &Path) -> Result<Loaded, ChecklistErrors> {
+    let path = files.absolute(path);
+    let (bytes, text) = read_file(files, &path)?;
     let checklist = parse(&path.display().to_string(), &text)?;
     Ok(Loaded {
         checklist,
@@ -185,17 +196,21 @@ fn missing(id: &str, broken: &[ChecklistErrors]) -> String {
 
 impl Catalog {
     /// Loads the bundled checklists, then every `*.json` in `user_dir` (if it exists).
-    pub fn load(user_dir: Option<&Path>) -> Catalog {
-        Self::load_filtered(user_dir, None)
+    pub fn load(files: &dyn ChecklistFiles, user_dir: Option<&Path>) -> Catalog {
+        Self::load_filtered(files, user_dir, None)
     }
 
     /// Like [`Catalog::load`], but parses only the bundled checklists with these ids (a bundled
     /// file is named `<id>.json`). User checklists are always read: their ids are inside them.
-    pub fn load_only(user_dir: Option<&Path>, ids: &[&str]) -> Catalog {
-        Self::load_filtered(user_dir, Some(ids))
+    pub fn load_only(files: &dyn ChecklistFiles, user_dir: Option<&Path>, ids: &[&str]) -> Catalog {
+        Self::load_filtered(files, user_dir, Some(ids))
     }
 
-    fn load_filtered(user_dir: Option<&Path>, ids: Option<&[&str]>) -> Catalog {
+    fn load_filtered(
+        files: &dyn ChecklistFiles,
+        user_dir: Option<&Path>,
+        ids: Option<&[&str]>,
+    ) -> Catalog {
         let mut cat = Catalog::default();
         for (name, text) in BUNDLED {
             if let Some(ids) = ids
@@ -209,18 +224,22 @@ impl Catalog {
             }
         }
         let mut by_id: BTreeMap<String, Vec<Loaded>> = BTreeMap::new();
-        for f in user_dir.map(user_files).unwrap_or_default() {
-            match load_followed(&f) {
+        for f in user_dir.map(|d| user_files(files, d)).unwrap_or_default() {
+            match load_followed(files, &f) {
                 Ok(l) => by_id.entry(l.checklist.id.clone()).or_default().push(l),
                 Err(e) => cat.errors.push(e),
             }
         }
-        for (id, mut files) in by_id {
+        for (id, mut found) in by_id {
             let bundled = is_bundled(&id);
-            if !bundled && files.len() == 1 {
-                cat.checklists.push(files.remove(0));
+            if !bundled && found.len() == 1 {
+                cat.checklists.push(found.remove(0));
             } else {
-                cat.conflicts.push(Conflict { id, bundled, files });
+                cat.conflicts.push(Conflict {
+                    id,
+                    bundled,
+                    files: found,
+                });
             }
         }
         cat
@@ -242,9 +261,13 @@ impl Catalog {
     /// The checklist an account follows (see [`Wanted`]): its file, or else the one its id
     /// names. Only an account saved by an earlier lockstep still takes a lone user file that has
     /// a bundled id.
-    pub fn resolve(&self, w: Wanted<'_>) -> Result<Resolved, Unavailable> {
+    pub fn resolve(
+        &self,
+        files: &dyn ChecklistFiles,
+        w: Wanted<'_>,
+    ) -> Result<Resolved, Unavailable> {
         if let Some(file) = w.file {
-            return resolve_file(file, w.id).map(|loaded| Resolved {
+            return resolve_file(files, file, w.id).map(|loaded| Resolved {
                 loaded,
                 unused: Vec::new(),
             });
@@ -280,9 +303,10 @@ impl Catalog {
 }
 
 /// True when a checklist file in `dir` has the outline of checklist `id` (valid or not).
-fn has_user_file_with_id(dir: &Path, id: &str) -> bool {
-    user_files(dir).iter().any(|f| {
-        crate::fileio::read_bounded(f, super::parse::MAX_CHECKLIST_BYTES)
+fn has_user_file_with_id(files: &dyn ChecklistFiles, dir: &Path, id: &str) -> bool {
+    user_files(files, dir).iter().any(|f| {
+        files
+            .read(f, super::parse::MAX_CHECKLIST_BYTES)
             .ok()
             .flatten()
             .and_then(|b| serde_json::from_slice::<Outline>(&b).ok())
@@ -291,8 +315,8 @@ fn has_user_file_with_id(dir: &Path, id: &str) -> bool {
 }
 
 /// Loads the file an account follows and checks it still has the account's checklist id.
-fn resolve_file(file: &Path, id: &str) -> Result<Loaded, Unavailable> {
-    let loaded = load_followed(file).map_err(Unavailable::Broken)?;
+fn resolve_file(files: &dyn ChecklistFiles, file: &Path, id: &str) -> Result<Loaded, Unavailable> {
+    let loaded = load_followed(files, file).map_err(Unavailable::Broken)?;
     if loaded.checklist.id != id {
         return Err(Unavailable::WrongId {
             file: file.display().to_string(),
@@ -349,43 +373,29 @@ impl Outline {
     /// followed file is read and fully validated (a file every other command rejects must not
     /// drive `lockstep due`); an account on a bundled checklist takes the fast path (tests
     /// validate the bundled files) without reading the checklist directory.
-    pub fn resolve(user_dir: Option<&Path>, w: Wanted<'_>) -> Result<Outline, Unavailable> {
+    pub fn resolve(
+        files: &dyn ChecklistFiles,
+        user_dir: Option<&Path>,
+        w: Wanted<'_>,
+    ) -> Result<Outline, Unavailable> {
         if let Some(file) = w.file {
-            return resolve_file(file, w.id).map(|l| Outline::from(&l.checklist));
+            return resolve_file(files, file, w.id).map(|l| Outline::from(&l.checklist));
         }
         // An account saved by an earlier lockstep may be following a user file with the bundled
         // id: only then is the directory's content needed (and only files with this id).
-        let legacy_file = w.legacy && user_dir.is_some_and(|d| has_user_file_with_id(d, w.id));
+        let legacy_file =
+            w.legacy && user_dir.is_some_and(|d| has_user_file_with_id(files, d, w.id));
         if !legacy_file && let Some(o) = Self::bundled(w.id) {
             return Ok(o);
         }
-        let cat = Catalog::load_only(user_dir, &[w.id]);
-        cat.resolve(w).map(|r| Outline::from(&r.loaded.checklist))
+        let cat = Catalog::load_only(files, user_dir, &[w.id]);
+        cat.resolve(files, w)
+            .map(|r| Outline::from(&r.loaded.checklist))
     }
 
-    /// The outline of bundled checklist `<id>.json`, precomputed at build time (no parsing).
+    /// The outline of bundled checklist `<id>.json`: its JSON read through the outline's own
+    /// deserializer (steps skipped), the same serde format as every other read.
     pub fn bundled(id: &str) -> Option<Outline> {
-        let (_, service, sections) = super::BUNDLED_OUTLINES
-            .iter()
-            .find(|(stem, ..)| *stem == id)?;
-        Some(Outline {
-            id: id.to_string(),
-            service: service.to_string(),
-            sections: sections
-                .iter()
-                .map(|(sid, title, kind, every, aliases)| OutlineSection {
-                    id: sid.to_string(),
-                    title: title.to_string(),
-                    kind: match *kind {
-                        "setup" => SectionKind::Setup,
-                        "recurring" => SectionKind::Recurring,
-                        "event" => SectionKind::Event,
-                        _ => SectionKind::Emergency,
-                    },
-                    every_months: (*every > 0).then_some(*every),
-                    aliases: aliases.iter().map(|a| a.to_string()).collect(),
-                })
-                .collect(),
-        })
+        serde_json::from_str(bundled_text(id)?).ok()
     }
 }

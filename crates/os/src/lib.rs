@@ -1,0 +1,5 @@
+//! The operating-system side of lockstep's reminders: the daily job (systemd, cron, launchd),
+//! desktop notifications and the programs they run, behind runner abstractions the tests replace.
+
+pub mod notify;
+pub mod reminders;
