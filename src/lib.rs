@@ -6,6 +6,7 @@
 //! (`lockstep-core`), the guard (`lockstep-guard`), the storage (`lockstep-store`) and the
 //! operating-system side of reminders (`lockstep-os`). ARCHITECTURE.md describes how they fit.
 
+pub mod app;
 pub mod cli;
 pub mod startup;
 pub mod tui;

@@ -1,18 +1,9 @@
 //! The `lockstep` binary: everything happens in [`lockstep::startup`].
 //!
-//! `main` is the C entry point instead of Rust's: Rust's start-up reads /proc/self/maps to set
-//! up a stack-overflow guard message, which costs more than `lockstep due` itself at every shell
-//! start. What it did that matters is done here: SIGPIPE is ignored (a closed pipe is an error
-//! the code handles, not a silent death), and a panic still ends the process with status 101.
-#![no_main]
+//! Rust's own start-up is kept: it ignores SIGPIPE (a closed pipe is an error the code handles,
+//! not a silent death) and reopens a closed stdin, stdout or stderr on /dev/null, so a file the
+//! program opens never takes descriptor 0, 1 or 2 and output can never land in a data file.
 
-use std::ffi::{c_char, c_int};
-
-#[unsafe(no_mangle)]
-pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
-    // SAFETY: setting a signal disposition to SIG_IGN has no preconditions.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
-    }
-    std::panic::catch_unwind(lockstep::startup::main_code).unwrap_or(101)
+fn main() -> std::process::ExitCode {
+    lockstep::startup::main()
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{self, Cli, CliError, Clock};
+use crate::cli::{self, AppError, Cli, Clock};
 use crate::guard;
 use crate::store::Paths;
 use crate::tui;
@@ -29,7 +29,7 @@ pub fn main_code() -> i32 {
     code
 }
 
-fn run() -> Result<i32, CliError> {
+fn run() -> Result<i32, AppError> {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let args = match cli::fast::due_args(&argv) {
         Some(a) => a,
@@ -48,7 +48,7 @@ fn run() -> Result<i32, CliError> {
         return cli::run(&args, &walk, &paths, Clock::system());
     }
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        return Err(CliError::NoTerminal);
+        return Err(AppError::NoTerminal);
     }
     run_tui(&args, &paths)
 }
@@ -66,6 +66,15 @@ fn argument_error(e: &clap::Error) -> i32 {
     e.exit_code()
 }
 
-fn run_tui(args: &Cli, paths: &Paths) -> Result<i32, CliError> {
-    tui::start(args, paths)
+fn run_tui(args: &Cli, paths: &Paths) -> Result<i32, AppError> {
+    let start = tui::Start {
+        target: args.target(),
+        data_dir: args.data_dir.clone(),
+        color: match args.color {
+            cli::ColorChoice::Always => true,
+            cli::ColorChoice::Never => false,
+            cli::ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        },
+    };
+    tui::start(&start, paths)
 }

@@ -118,7 +118,7 @@ impl Sandbox {
     }
 
     fn recorded(&self) -> Option<String> {
-        fs::read_to_string(self.paths.data_dir.join(lockstep::cli::OFFER_FILE)).ok()
+        fs::read_to_string(self.paths.data_dir.join(lockstep::app::OFFER_FILE)).ok()
     }
 }
 
@@ -199,7 +199,7 @@ fn asked_once_the_essentials_are_done_and_yes_installs_what_was_shown() {
     );
     // Asked once: not again in this session.
     assert!(!app.wants_reminder_offer());
-    assert!(!lockstep::cli::should_offer(&s.paths));
+    assert!(!lockstep::app::should_offer(&s.paths));
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn no_installs_nothing_and_is_not_asked_again() {
             .text
             .contains("will not ask again")
     );
-    assert!(!lockstep::cli::should_offer(&s.paths));
+    assert!(!lockstep::app::should_offer(&s.paths));
     // Undo and redo the last essential: still not asked.
     press(&mut app, KeyCode::Left);
     press(&mut app, KeyCode::Char(' '));
@@ -247,7 +247,7 @@ fn not_now_records_nothing_so_the_next_start_asks_again() {
     assert_eq!(app.kind(), ScreenKind::SectionEnd);
     assert!(s.crontab().is_none() && s.recorded().is_none());
     assert!(!app.wants_reminder_offer(), "not again in this session");
-    assert!(lockstep::cli::should_offer(&s.paths));
+    assert!(lockstep::app::should_offer(&s.paths));
     // The next start, with the essentials already done: asked on the dashboard.
     let mut next = App::new(cl(), app.state.clone(), DEFAULT_ACCOUNT, t0(), today());
     next.allow_reminder_offer();

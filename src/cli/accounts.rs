@@ -4,9 +4,9 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use super::context::{Clock, catalog, origin_words, validate_account_name};
 use super::output::out;
-use super::{AccountsCommand, Cli, CliError, ExitStatus};
+use super::{AccountsCommand, AppError, Cli, ExitStatus};
+use crate::app::{Clock, catalog, origin_words, validate_account_name};
 use crate::checklist::{self, Resolved, Wanted};
 use crate::guard::{clean, line};
 use crate::state::{Account, State};
@@ -20,7 +20,7 @@ pub(super) fn run(
     paths: &Paths,
     cmd: Option<&AccountsCommand>,
     clock: Clock,
-) -> Result<ExitStatus, CliError> {
+) -> Result<ExitStatus, AppError> {
     match cmd {
         None | Some(AccountsCommand::List) => list(paths),
         Some(AccountsCommand::Rename { from, to }) => rename(cli, paths, from, to, clock),
@@ -41,7 +41,7 @@ pub(super) fn run(
 }
 
 /// One line per account: name, checklist, where the checklist comes from, label.
-fn list(paths: &Paths) -> Result<ExitStatus, CliError> {
+fn list(paths: &Paths) -> Result<ExitStatus, AppError> {
     let loaded = store::load(paths)?;
     let mut s = String::new();
     for (name, a) in &loaded.state.accounts {
@@ -66,8 +66,8 @@ fn list(paths: &Paths) -> Result<ExitStatus, CliError> {
     Ok(0)
 }
 
-fn unknown(state: &State, name: &str) -> CliError {
-    CliError::UnknownAccount {
+fn unknown(state: &State, name: &str) -> AppError {
+    AppError::UnknownAccount {
         name: name.to_string(),
         known: state.accounts.keys().cloned().collect(),
         creating: false,
@@ -75,7 +75,7 @@ fn unknown(state: &State, name: &str) -> CliError {
 }
 
 /// Opens the state for writing with account `name`, which must exist.
-fn open(cli: &Cli, paths: &Paths, name: &str) -> Result<(Store, State), CliError> {
+fn open(cli: &Cli, paths: &Paths, name: &str) -> Result<(Store, State), AppError> {
     let (store, loaded) = Store::open(paths, cli.wait())?;
     for w in &loaded.warnings {
         eprintln!("{}", line(w));
@@ -89,12 +89,17 @@ fn open(cli: &Cli, paths: &Paths, name: &str) -> Result<(Store, State), CliError
 fn save(
     mut store: Store,
     mut state: State,
-    paths: &Paths,
     clock: Clock,
     msg: &str,
-) -> Result<ExitStatus, CliError> {
-    store.save(&mut state)?;
-    super::ics_feed::refresh_after_save(paths, &state, clock);
+) -> Result<ExitStatus, AppError> {
+    let done = crate::app::commit(
+        &mut store,
+        &mut state,
+        None,
+        crate::app::Write::Changes,
+        clock,
+    )?;
+    crate::app::warn_after_save(&done);
     out(&format!("{}\n", clean(msg, true)))?;
     Ok(0)
 }
@@ -105,11 +110,11 @@ fn rename(
     from: &str,
     to: &str,
     clock: Clock,
-) -> Result<ExitStatus, CliError> {
+) -> Result<ExitStatus, AppError> {
     validate_account_name(to)?;
     let (store, mut state) = open(cli, paths, from)?;
     if state.accounts.contains_key(to) {
-        return Err(CliError::AccountExists(to.to_string()));
+        return Err(AppError::AccountExists(to.to_string()));
     }
     let mut a = state.accounts.remove(from).expect("checked");
     a.renamed(from, to, clock.now);
@@ -117,7 +122,6 @@ fn rename(
     save(
         store,
         state,
-        paths,
         clock,
         &format!(
             "account '{from}' is now called '{to}'; its progress and history go with it (use \
@@ -132,7 +136,7 @@ fn label(
     name: &str,
     text: &str,
     clock: Clock,
-) -> Result<ExitStatus, CliError> {
+) -> Result<ExitStatus, AppError> {
     let (store, mut state) = open(cli, paths, name)?;
     let a = state.accounts.get_mut(name).expect("checked");
     if !a.set_label(text, clock.now)? {
@@ -146,7 +150,7 @@ fn label(
         Some(l) => format!("account '{name}' is shown as \"{l}\""),
         None => format!("account '{name}' has no label now (its name is shown)"),
     };
-    save(store, state, paths, clock, &msg)
+    save(store, state, clock, &msg)
 }
 
 /// What removing an account takes away, for the question.
@@ -168,16 +172,16 @@ fn what_is_removed(name: &str, a: &Account) -> String {
 }
 
 /// Asks on the terminal; true for yes.
-fn ask(question: &str, input: &mut impl BufRead) -> Result<bool, CliError> {
+fn ask(question: &str, input: &mut impl BufRead) -> Result<bool, AppError> {
     let mut err = std::io::stderr().lock();
-    let io = |e| CliError::Output {
+    let io = |e| AppError::Output {
         file: "stderr".into(),
         source: e,
     };
     write!(err, "{question} [y/N] ").map_err(io)?;
     err.flush().map_err(io)?;
     let mut answer = String::new();
-    input.read_line(&mut answer).map_err(|e| CliError::Output {
+    input.read_line(&mut answer).map_err(|e| AppError::Output {
         file: "stdin".into(),
         source: e,
     })?;
@@ -194,7 +198,7 @@ pub fn remove(
     clock: Clock,
     input: &mut impl BufRead,
     terminal: bool,
-) -> Result<ExitStatus, CliError> {
+) -> Result<ExitStatus, AppError> {
     // Ask before taking the lock: a slow answer must not block another lockstep.
     let loaded = store::load(paths)?;
     let Some(a) = loaded.state.accounts.get(name) else {
@@ -202,7 +206,7 @@ pub fn remove(
     };
     if !yes {
         if !terminal {
-            return Err(CliError::RemoveNeedsYes(name.to_string()));
+            return Err(AppError::RemoveNeedsYes(name.to_string()));
         }
         let q = format!(
             "Remove {}? A backup is kept in {}.",
@@ -221,7 +225,6 @@ pub fn remove(
     save(
         store,
         state,
-        paths,
         clock,
         &format!(
             "removed account '{name}'; a backup of it and its history is in {}",
@@ -237,7 +240,7 @@ fn write_backup(
     a: &Account,
     history: &store::History,
     clock: Clock,
-) -> Result<PathBuf, CliError> {
+) -> Result<PathBuf, AppError> {
     let dir = paths.data_dir.join(REMOVED_DIR);
     store::ensure_dir(&dir)?;
     let safe: String = name
@@ -273,7 +276,7 @@ fn set_checklist(
     id: Option<&str>,
     file: Option<&Path>,
     clock: Clock,
-) -> Result<ExitStatus, CliError> {
+) -> Result<ExitStatus, AppError> {
     let (store, mut state) = open(cli, paths, name)?;
     let Resolved { loaded, .. } = match (file, id) {
         (Some(f), _) => Resolved {
@@ -289,7 +292,7 @@ fn set_checklist(
                     legacy: false,
                 },
             )
-            .map_err(|source| CliError::Unavailable {
+            .map_err(|source| AppError::Unavailable {
                 account: name.to_string(),
                 source,
             })?,
@@ -328,5 +331,5 @@ fn set_checklist(
             switched.personas_dropped.join(", ")
         ));
     }
-    save(store, state, paths, clock, &msg)
+    save(store, state, clock, &msg)
 }

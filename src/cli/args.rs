@@ -39,6 +39,17 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// What the global options say a command works on, for the application layer.
+    pub fn target(&self) -> crate::app::Target {
+        crate::app::Target {
+            account: self.account.clone(),
+            env_account: self.env_account.clone(),
+            checklist: self.checklist.clone(),
+            checklist_file: self.checklist_file.clone(),
+            wait: self.wait(),
+        }
+    }
+
     /// The account named with `--account`, else with `LOCKSTEP_ACCOUNT`.
     pub fn named_account(&self) -> Option<&str> {
         self.account.as_deref().or(self.env_account.as_deref())

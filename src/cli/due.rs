@@ -3,10 +3,10 @@
 
 use chrono::NaiveDate;
 
-use super::context::wanted;
 use super::output::{json_out, out};
-use super::{Cli, CliError, ExitStatus};
-use crate::checklist::{Catalog, Outline, SectionKind};
+use super::{AppError, Cli, ExitStatus};
+use crate::app::wanted;
+use crate::checklist::{self, Catalog, Outline, SectionKind};
 use crate::guard::{clean, line};
 use crate::schedule::{self, Due};
 use crate::state::Account;
@@ -26,7 +26,7 @@ pub(super) fn due(
     exit_code: bool,
     soon: bool,
     json: bool,
-) -> Result<ExitStatus, CliError> {
+) -> Result<ExitStatus, AppError> {
     // The text output needs only schedules: the due index spares reading the whole state.
     let loaded = if json {
         store::load(paths)?
@@ -36,7 +36,7 @@ pub(super) fn due(
     if let Some(wanted) = &cli.account
         && !loaded.state.accounts.contains_key(wanted)
     {
-        return Err(CliError::UnknownAccount {
+        return Err(AppError::UnknownAccount {
             name: wanted.clone(),
             known: loaded.state.accounts.keys().cloned().collect(),
             creating: false,
@@ -117,6 +117,7 @@ pub(super) fn due(
                 }
             };
         let started = acct.setup_started_on();
+        let renames = outline.renames();
         for s in outline
             .sections
             .iter()
@@ -124,22 +125,14 @@ pub(super) fn due(
         {
             let every = s.every_months.unwrap_or(1);
             // Completions recorded under a former id of the section count for it.
-            let review = acct.reviews.get(&s.id).or_else(|| {
-                s.aliases
-                    .iter()
-                    .filter(|a| !outline.sections.iter().any(|o| &o.id == *a))
-                    .find_map(|a| acct.reviews.get(a))
-            });
-            let d = schedule::due(review, every, started, today);
-            let shown = if d.is_due() {
-                !schedule::is_snoozed(review, today)
-            } else {
-                soon && matches!(d, Due::Soon { .. })
-            };
+            let former = checklist::former_ids(&renames, &s.id);
+            let (review, d, snoozed) = schedule::review_due(acct, &s.id, &former, every, today);
+            let review = review.as_ref();
+            let shown = schedule::reminds(&d, snoozed) || (soon && matches!(d, Due::Soon { .. }));
             if !shown {
                 continue;
             }
-            any |= d.is_due();
+            any |= schedule::reminds(&d, snoozed);
             let warning = schedule::clock_warning(review, started, today)
                 .map(|w| format!(" ({})", w.describe()))
                 .unwrap_or_default();

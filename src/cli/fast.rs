@@ -1,6 +1,8 @@
 //! The shell-start fast path: `lockstep due` with its common flags is recognised without building
-//! the whole clap command (which costs more than the rest of `due`). Anything it does not
-//! recognise, it leaves to clap; a test checks that it agrees with clap on every form it accepts.
+//! the whole clap command (building it costs more instructions than the rest of `due`: measured
+//! in README's Performance section). Anything it does not recognise, it leaves to clap; a
+//! property test over generated argument vectors proves that whatever it accepts, clap parses to
+//! the same arguments.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -18,17 +20,28 @@ pub fn due_args(args: &[OsString]) -> Option<Cli> {
     let mut data_dir: Option<PathBuf> = std::env::var_os("LOCKSTEP_DATA_DIR")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
+    let mut given_dir = false;
+    // Each flag at most once (clap refuses a repeated one, and reports it).
+    let once = |flag: &mut bool| (!std::mem::replace(flag, true)).then_some(());
     let mut it = args.iter().skip(1);
     while let Some(a) = it.next() {
         match a.to_str()? {
             "due" if !seen_due => seen_due = true,
-            "-q" | "--quiet" if seen_due => quiet = true,
-            "--exit-code" if seen_due => exit_code = true,
-            "--soon" if seen_due => soon = true,
-            "--json" if seen_due => json = true,
-            "--data-dir" => data_dir = Some(PathBuf::from(it.next()?.clone())),
+            "-q" | "--quiet" if seen_due => once(&mut quiet)?,
+            "--exit-code" if seen_due => once(&mut exit_code)?,
+            "--soon" if seen_due => once(&mut soon)?,
+            "--json" if seen_due => once(&mut json)?,
+            "--data-dir" => {
+                once(&mut given_dir)?;
+                // A value that looks like a flag is clap's to judge (it refuses it).
+                let v = it
+                    .next()
+                    .filter(|v| !v.as_encoded_bytes().starts_with(b"-"))?;
+                data_dir = Some(PathBuf::from(v.clone()));
+            }
             s => {
                 let v = s.strip_prefix("--data-dir=")?;
+                once(&mut given_dir)?;
                 data_dir = Some(PathBuf::from(v));
             }
         }
@@ -96,6 +109,62 @@ mod tests {
                 .map(OsString::from)
                 .collect();
             assert!(due_args(&argv).is_none(), "{f:?}");
+        }
+    }
+
+    /// Words the generated argument vectors are made of: every flag the fast path knows, values,
+    /// and near misses (other commands and options, bundled short flags, `--`, empty values).
+    const WORDS: &[&str] = &[
+        "due",
+        "due",
+        "-q",
+        "--quiet",
+        "--exit-code",
+        "--soon",
+        "--json",
+        "--data-dir",
+        "--data-dir=/tmp/a",
+        "--data-dir=",
+        "/tmp/b",
+        "",
+        "-x",
+        "-qs",
+        "status",
+        "check",
+        "--",
+        "--account",
+        "a",
+        "--account=b",
+        "--help",
+        "-h",
+        "--version",
+        "--wait",
+        "1",
+        "--color",
+        "never",
+        "--json=true",
+        "--checklist",
+        "crypto-com",
+        "-",
+        "DUE",
+        "--quiet=1",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn whatever_the_fast_path_accepts_clap_parses_the_same(
+            picks in proptest::collection::vec(0..WORDS.len(), 0..7)
+        ) {
+            let argv: Vec<OsString> = std::iter::once("lockstep")
+                .chain(picks.iter().map(|&i| WORDS[i]))
+                .map(OsString::from)
+                .collect();
+            if let Some(fast) = due_args(&argv) {
+                let clap = Cli::try_parse_from(&argv);
+                proptest::prop_assert!(clap.is_ok(), "{argv:?}: clap refuses what the fast path took");
+                proptest::prop_assert_eq!(format!("{fast:?}"), format!("{:?}", clap.unwrap()), "{:?}", argv);
+            }
         }
     }
 }

@@ -2,11 +2,8 @@
 
 mod accounts;
 mod args;
-mod context;
 mod due;
-mod error;
 pub mod fast;
-mod ics_feed;
 mod notify;
 mod output;
 mod read;
@@ -16,14 +13,9 @@ mod write;
 
 pub use accounts::{REMOVED_DIR, remove as remove_account};
 pub use args::{AccountsCommand, Cli, ColorChoice, Command, ExportFormat, IncidentCommand};
-pub use context::{
-    Clock, ForWrite, catalog, implied_account, open_for_tui, open_for_write, resolve_all, wanted,
-};
-pub use error::CliError;
-pub use ics_feed::{IcsFeedError, refresh_ics};
-pub use reminders::{
-    OFFER_FILE, RemindersCommand, job_data_dir, offer_plan, record_offer, should_offer,
-};
+pub use reminders::RemindersCommand;
+
+pub use crate::app::{AppError, Clock};
 
 use crate::store::Paths;
 
@@ -31,7 +23,7 @@ use crate::store::Paths;
 pub type ExitStatus = i32;
 
 /// Runs a non-TUI command.
-pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<ExitStatus, CliError> {
+pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<ExitStatus, AppError> {
     use write::{mutate, title};
     let now = clock.now;
     match cmd {

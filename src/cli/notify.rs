@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::context::resolve_all;
-use super::ics_feed;
-use super::{Cli, CliError, Clock, ExitStatus};
+use super::{AppError, Cli, Clock, ExitStatus};
+use crate::app::ics_feed;
+use crate::app::resolve_all;
 use crate::checklist::Checklist;
 use crate::guard::{clean, line};
 use crate::notify::{
@@ -89,7 +89,7 @@ pub(super) fn notify(
     paths: &Paths,
     ics: Option<&Path>,
     clock: Clock,
-) -> Result<ExitStatus, CliError> {
+) -> Result<ExitStatus, AppError> {
     let loaded = store::load(paths)?;
     for w in &loaded.warnings {
         eprintln!("lockstep: warning: {}", line(w));

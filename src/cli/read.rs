@@ -5,9 +5,9 @@
 use std::io;
 use std::path::PathBuf;
 
-use super::context::{Clock, catalog, open_existing, open_read, print_notices};
 use super::output::{json_out, out};
-use super::{Cli, CliError, ExitStatus, ExportFormat};
+use super::{AppError, Cli, ExitStatus, ExportFormat};
+use crate::app::{Clock, catalog, open_existing, open_read, print_notices};
 use crate::checklist::{self, Origin};
 use crate::export;
 use crate::guard::{clean, line};
@@ -19,8 +19,8 @@ pub(super) fn status(
     paths: &Paths,
     json: bool,
     clock: Clock,
-) -> Result<ExitStatus, CliError> {
-    let Some(view) = open_read(cli, paths, clock)? else {
+) -> Result<ExitStatus, AppError> {
+    let Some(view) = open_read(&cli.target(), paths, clock)? else {
         let name = cli.named_account().unwrap_or(DEFAULT_ACCOUNT);
         if json {
             json_out(&serde_json::json!({"account": name, "started": false}))?;
@@ -54,13 +54,13 @@ pub(super) fn status(
 
 /// `lockstep status --all`: every account, worst first. An account whose checklist cannot be
 /// used is listed with why (exit 2), the others as usual.
-pub(super) fn status_all(paths: &Paths, json: bool, clock: Clock) -> Result<ExitStatus, CliError> {
+pub(super) fn status_all(paths: &Paths, json: bool, clock: Clock) -> Result<ExitStatus, AppError> {
     let loaded = store::load(paths)?;
     for w in &loaded.warnings {
         eprintln!("{}", line(w));
     }
     let mut state = loaded.state;
-    let resolved = super::context::resolve_all(paths, &state);
+    let resolved = crate::app::resolve_all(paths, &state);
     for (name, r) in &resolved {
         if let (Ok(r), Some(a)) = (r, state.accounts.get_mut(name)) {
             a.follow_aliases(&r.loaded.checklist, clock.now);
@@ -101,8 +101,8 @@ pub(super) fn incident_report(
     paths: &Paths,
     id: Option<u32>,
     clock: Clock,
-) -> Result<ExitStatus, CliError> {
-    let view = open_existing(cli, paths, clock)?;
+) -> Result<ExitStatus, AppError> {
+    let view = open_existing(&cli.target(), paths, clock)?;
     print_notices(&view.name, &view.notices, true);
     let history = read_history(paths)?;
     let acct = view.acct();
@@ -125,8 +125,8 @@ pub(super) fn export(
     format: ExportFormat,
     output: Option<&PathBuf>,
     clock: Clock,
-) -> Result<ExitStatus, CliError> {
-    let view = open_existing(cli, paths, clock)?;
+) -> Result<ExitStatus, AppError> {
+    let view = open_existing(&cli.target(), paths, clock)?;
     print_notices(&view.name, &view.notices, true);
     let (cl, origin) = (&view.loaded.checklist, &view.loaded.origin);
     let (name, acct) = (view.name.as_str(), view.acct());
@@ -136,7 +136,7 @@ pub(super) fn export(
         ExportFormat::Json => export::json_text(cl, origin, name, acct, today),
         // The SEQUENCE numbers the kept-current calendar would write (the record is only read).
         ExportFormat::Ics => {
-            let mut seq = super::ics_feed::read_sequences(paths);
+            let mut seq = crate::app::ics_feed::read_sequences(paths);
             export::ics_sequenced(cl, origin, name, acct, today, now, &mut seq)
         }
     };
@@ -151,7 +151,7 @@ pub(super) fn export(
                 .into());
             }
             match format {
-                ExportFormat::Ics => super::ics_feed::write_calendar(f, &text)?,
+                ExportFormat::Ics => crate::app::ics_feed::write_calendar(f, &text)?,
                 _ => store::write_atomic(f, text.as_bytes(), None)?,
             }
             eprintln!("wrote {}", line(&f.display().to_string()));
@@ -163,7 +163,7 @@ pub(super) fn export(
 
 /// `lockstep checklists`: what can be chosen by id (bundled, then the user's own), the user files
 /// that cannot (conflicts), and files with errors (on stderr; exit 2).
-pub(super) fn checklists(paths: &Paths) -> Result<ExitStatus, CliError> {
+pub(super) fn checklists(paths: &Paths) -> Result<ExitStatus, AppError> {
     let cat = catalog(paths);
     let mut s = String::new();
     for l in &cat.checklists {
@@ -206,18 +206,18 @@ pub(super) fn checklists(paths: &Paths) -> Result<ExitStatus, CliError> {
 }
 
 /// `checklists --template`: a valid checklist to start from, updated today.
-pub(super) fn template(today: chrono::NaiveDate) -> Result<ExitStatus, CliError> {
+pub(super) fn template(today: chrono::NaiveDate) -> Result<ExitStatus, AppError> {
     out(&checklist::template(today))?;
     Ok(0)
 }
 
 /// `checklists --schema`: the JSON Schema for checklist files.
-pub(super) fn schema() -> Result<ExitStatus, CliError> {
+pub(super) fn schema() -> Result<ExitStatus, AppError> {
     out(&checklist::json_schema_text())?;
     Ok(0)
 }
 
-pub(super) fn validate(files: &[PathBuf]) -> Result<ExitStatus, CliError> {
+pub(super) fn validate(files: &[PathBuf]) -> Result<ExitStatus, AppError> {
     let mut bad = 0;
     for f in files {
         match checklist::load_file(&crate::store::DiskFiles, f) {
@@ -239,7 +239,7 @@ pub(super) fn validate(files: &[PathBuf]) -> Result<ExitStatus, CliError> {
 }
 
 /// The history log, printing a warning for each damaged line it skipped.
-fn read_history(paths: &Paths) -> Result<store::History, CliError> {
+fn read_history(paths: &Paths) -> Result<store::History, AppError> {
     let h = store::read_history(paths)?;
     for w in h.warnings(&paths.history_file()) {
         eprintln!("{}", line(&w));
@@ -252,8 +252,8 @@ pub(super) fn history(
     paths: &Paths,
     json: bool,
     clock: Clock,
-) -> Result<ExitStatus, CliError> {
-    let view = open_existing(cli, paths, clock)?;
+) -> Result<ExitStatus, AppError> {
+    let view = open_existing(&cli.target(), paths, clock)?;
     let cl = &view.loaded.checklist;
     let history = read_history(paths)?;
     let events = view.acct().own_events(&view.name, |n| history.of(n));
@@ -274,7 +274,7 @@ pub(super) fn history(
     Ok(0)
 }
 
-pub(super) fn completions(shell: clap_complete::Shell) -> Result<ExitStatus, CliError> {
+pub(super) fn completions(shell: clap_complete::Shell) -> Result<ExitStatus, AppError> {
     let mut cmd = <Cli as clap::CommandFactory>::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "lockstep", &mut buf);
@@ -282,12 +282,12 @@ pub(super) fn completions(shell: clap_complete::Shell) -> Result<ExitStatus, Cli
     Ok(0)
 }
 
-pub(super) fn man() -> Result<ExitStatus, CliError> {
+pub(super) fn man() -> Result<ExitStatus, AppError> {
     let cmd = <Cli as clap::CommandFactory>::command();
     let mut buf = Vec::new();
     clap_mangen::Man::new(cmd)
         .render(&mut buf)
-        .map_err(|e: io::Error| CliError::Output {
+        .map_err(|e: io::Error| AppError::Output {
             file: "stdout".into(),
             source: e,
         })?;

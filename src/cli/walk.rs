@@ -4,9 +4,9 @@
 
 use std::io::{BufRead, Write};
 
-use super::context::Clock;
 use super::write::{apply, apply_loaded};
-use super::{Cli, CliError, ExitStatus};
+use super::{AppError, Cli, ExitStatus};
+use crate::app::Clock;
 use crate::checklist::{SectionKind, Step};
 use crate::guard::line;
 use crate::state::{Account, Status};
@@ -16,8 +16,8 @@ use crate::store::Paths;
 const CHOICES: &str =
     "d = done, s = skip (asks why), x = not applicable, n = note, Enter = next, q = quit";
 
-fn io_err(e: std::io::Error) -> CliError {
-    CliError::Output {
+fn io_err(e: std::io::Error) -> AppError {
+    AppError::Output {
         file: "stdout".into(),
         source: e,
     }
@@ -32,7 +32,7 @@ pub fn run(
     clock: impl Fn() -> Clock,
     input: &mut impl BufRead,
     out: &mut impl Write,
-) -> Result<ExitStatus, CliError> {
+) -> Result<ExitStatus, AppError> {
     // Recorded at once like the TUI does for a new account (so `lockstep due` knows it); the
     // lock is released and taken again for each answer.
     let (acct, loaded) = apply_loaded(cli, paths, clock(), |a, l| Ok((a.clone(), l.clone())))?;
@@ -123,7 +123,7 @@ fn print_step(
     step: &Step,
     n: usize,
     of: usize,
-) -> Result<(), CliError> {
+) -> Result<(), AppError> {
     let status = acct.status(&step.id);
     let mut text = vec![format!(
         "Step {n} of {of}: {} [{}]",
@@ -157,9 +157,9 @@ fn print_step(
 }
 
 /// Reads one line; None at the end of input.
-fn read(input: &mut impl BufRead) -> Result<Option<String>, CliError> {
+fn read(input: &mut impl BufRead) -> Result<Option<String>, AppError> {
     let mut s = String::new();
-    let n = input.read_line(&mut s).map_err(|e| CliError::Output {
+    let n = input.read_line(&mut s).map_err(|e| AppError::Output {
         file: "stdin".into(),
         source: e,
     })?;
@@ -182,7 +182,7 @@ fn ask(
     step: &Step,
     input: &mut impl BufRead,
     out: &mut impl Write,
-) -> Result<Answer, CliError> {
+) -> Result<Answer, AppError> {
     let id = step.id.as_str();
     loop {
         write!(out, "[d/s/x/n, Enter = next, q = quit] > ").map_err(io_err)?;
@@ -244,7 +244,7 @@ fn ask(
                 return Ok(Answer::Saved(Box::new(acct)));
             }
             // A refused answer (an empty skip reason, a secret) is said; the step is asked again.
-            Err(CliError::Op(e)) => reply(out, &format!("Not saved: {e}"))?,
+            Err(AppError::Op(e)) => reply(out, &format!("Not saved: {e}"))?,
             Err(e) => return Err(e),
         }
     }

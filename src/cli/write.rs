@@ -1,14 +1,16 @@
 //! Commands that change progress: each loads under the lock, applies one domain operation, saves
 //! and prints one line.
 
-use super::context::{Clock, ForWrite, open_for_write, print_notices};
 use super::output::out;
-use super::{Cli, CliError, ExitStatus, IncidentCommand};
+use super::{AppError, Cli, ExitStatus, IncidentCommand};
+use crate::app::{
+    Clock, Committed, ForWrite, Write, commit, open_for_write, print_notices, warn_after_save,
+};
 use crate::checklist::{Checklist, Loaded};
 use crate::guard::{clean, line};
 use crate::schedule;
-use crate::state::{Account, OpError, State};
-use crate::store::{Paths, Store};
+use crate::state::{Account, OpError};
+use crate::store::Paths;
 
 /// A step's title and id, for messages.
 pub(super) fn title(cl: &Checklist, step: &str) -> String {
@@ -22,8 +24,8 @@ pub(super) fn mutate(
     cli: &Cli,
     paths: &Paths,
     clock: Clock,
-    f: impl FnOnce(&mut Account, &Checklist) -> Result<String, CliError>,
-) -> Result<ExitStatus, CliError> {
+    f: impl FnOnce(&mut Account, &Checklist) -> Result<String, AppError>,
+) -> Result<ExitStatus, AppError> {
     let msg = apply(cli, paths, clock, f)?;
     out(&format!("{}\n", clean(&msg, true)))?;
     Ok(0)
@@ -34,8 +36,8 @@ pub(super) fn apply<R>(
     cli: &Cli,
     paths: &Paths,
     clock: Clock,
-    f: impl FnOnce(&mut Account, &Checklist) -> Result<R, CliError>,
-) -> Result<R, CliError> {
+    f: impl FnOnce(&mut Account, &Checklist) -> Result<R, AppError>,
+) -> Result<R, AppError> {
     apply_loaded(cli, paths, clock, |a, l| f(a, &l.checklist))
 }
 
@@ -44,24 +46,20 @@ pub(super) fn apply_loaded<R>(
     cli: &Cli,
     paths: &Paths,
     clock: Clock,
-    f: impl FnOnce(&mut Account, &Loaded) -> Result<R, CliError>,
-) -> Result<R, CliError> {
-    apply_then(cli, paths, clock, f, |store, state, _, r| {
-        store.save(state)?;
-        Ok(r)
-    })
+    f: impl FnOnce(&mut Account, &Loaded) -> Result<R, AppError>,
+) -> Result<R, AppError> {
+    apply_then(cli, paths, clock, |a, l| Ok((f(a, l)?, Write::Changes))).map(|(r, _)| r)
 }
 
-/// The one write path: open under the lock, say the notices, apply `f`, settle the local dates,
-/// then `save` (a plain save, or a purge), then refresh a calendar kept by `reminders install
-/// --ics`.
-fn apply_then<R, S>(
+/// Opens under the lock, says the notices, applies `f`, then takes the application layer's one
+/// write path ([`commit`]: settle, save or purge, refresh the calendar) with what `f` asks to
+/// write.
+fn apply_then<R>(
     cli: &Cli,
     paths: &Paths,
     clock: Clock,
-    f: impl FnOnce(&mut Account, &Loaded) -> Result<R, CliError>,
-    save: impl FnOnce(&mut Store, &mut State, &str, R) -> Result<S, CliError>,
-) -> Result<S, CliError> {
+    f: impl FnOnce(&mut Account, &Loaded) -> Result<(R, Write), AppError>,
+) -> Result<(R, Committed), AppError> {
     let ForWrite {
         mut store,
         mut state,
@@ -69,14 +67,13 @@ fn apply_then<R, S>(
         loaded,
         notices,
         ..
-    } = open_for_write(cli, paths, clock)?;
+    } = open_for_write(&cli.target(), paths, clock)?;
     print_notices(&name, &notices, false);
     let acct = state.accounts.get_mut(&name).expect("opened");
-    let r = f(acct, &loaded)?;
-    acct.settle(clock.today);
-    let saved = save(&mut store, &mut state, &name, r)?;
-    super::ics_feed::refresh_after_save(paths, &state, clock);
-    Ok(saved)
+    let (r, write) = f(acct, &loaded)?;
+    let done = commit(&mut store, &mut state, Some(&name), write, clock)?;
+    warn_after_save(&done);
+    Ok((r, done))
 }
 
 pub(super) fn review(
@@ -84,7 +81,7 @@ pub(super) fn review(
     cl: &Checklist,
     section: &str,
     clock: Clock,
-) -> Result<String, CliError> {
+) -> Result<String, AppError> {
     let today = clock.today;
     a.complete_review(cl, section, clock.now, today)?;
     let s = cl.section(section).expect("checked");
@@ -105,7 +102,7 @@ pub(super) fn snooze(
     days: u64,
     undo: bool,
     clock: Clock,
-) -> Result<String, CliError> {
+) -> Result<String, AppError> {
     let title = cl.section(section).map_or(section, |s| s.title.as_str());
     if undo {
         schedule::unsnooze(a, cl, section, clock.now)?;
@@ -133,11 +130,11 @@ pub(super) fn personas(
     cl: &Checklist,
     personas: &[String],
     clock: Clock,
-) -> Result<String, CliError> {
+) -> Result<String, AppError> {
     let personas: Vec<String> = personas.iter().filter(|p| !p.is_empty()).cloned().collect();
     for p in &personas {
         if !cl.personas.iter().any(|x| &x.id == p) {
-            return Err(CliError::UnknownPersona {
+            return Err(AppError::UnknownPersona {
                 persona: p.clone(),
                 known: cl.personas.iter().map(|x| x.id.clone()).collect(),
             });
@@ -151,7 +148,7 @@ pub(super) fn personas(
     })
 }
 
-pub(super) fn compromised(a: &mut Account, l: &Loaded, clock: Clock) -> Result<String, CliError> {
+pub(super) fn compromised(a: &mut Account, l: &Loaded, clock: Clock) -> Result<String, AppError> {
     let cl = &l.checklist;
     // Like the TUI: without emergency steps there is nothing to open an incident with (an open
     // one can still be shown and closed).
@@ -210,7 +207,7 @@ pub(super) fn incident(
     cl: &Checklist,
     cmd: &IncidentCommand,
     clock: Clock,
-) -> Result<String, CliError> {
+) -> Result<String, AppError> {
     let now = clock.now;
     match cmd {
         IncidentCommand::Note { text, ticket } => {
@@ -254,18 +251,16 @@ pub(super) fn forget(
     paths: &Paths,
     step: &str,
     clock: Clock,
-) -> Result<ExitStatus, CliError> {
-    let mut title_of = String::new();
-    let done = apply_then(
-        cli,
-        paths,
-        clock,
-        |acct, loaded| {
-            title_of = title(&loaded.checklist, step);
-            Ok(acct.forget_note(&loaded.checklist, step, clock.now)?)
-        },
-        |store, state, name, old| Ok(store.forget_note(state, name, step, old.as_deref())?),
-    )?;
+) -> Result<ExitStatus, AppError> {
+    let (title_of, committed) = apply_then(cli, paths, clock, |acct, loaded| {
+        let old_text = acct.forget_note(&loaded.checklist, step, clock.now)?;
+        let write = Write::Purge {
+            step: step.to_string(),
+            old_text,
+        };
+        Ok((title(&loaded.checklist, step), write))
+    })?;
+    let done = committed.forgotten.expect("a purge says what it removed");
     let mut msg = format!(
         "note on {} forgotten: removed from the state, {} past note{} in the history and the \
          backup of the previous save",

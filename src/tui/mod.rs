@@ -9,7 +9,7 @@ mod summary;
 pub mod ui;
 
 pub use offer::OfferShell;
-pub use start::start;
+pub use start::{Start, start};
 
 use std::io;
 use std::sync::Arc;
@@ -24,6 +24,7 @@ use ratatui::crossterm::execute;
 
 use app::{Action, App};
 
+use crate::app as layer;
 use crate::store::Store;
 
 /// Maps a key event to an action: the open text prompt first (edited by `tui-input`), then the
@@ -151,6 +152,41 @@ fn drop_typeahead() -> io::Result<()> {
     Ok(())
 }
 
+/// Saves the app's changes through the application layer's one write path, and tells the app
+/// what was saved (or why not). A purge that failed is tried again with the next save.
+fn save(app: &mut App, store: &mut Store) {
+    let pending = app.acct().new_events.clone();
+    let forget = app.forget.take();
+    let write = match &forget {
+        Some((step, old)) => layer::Write::Purge {
+            step: step.clone(),
+            old_text: old.clone(),
+        },
+        None => layer::Write::Changes,
+    };
+    let clock = layer::Clock {
+        now: app.now,
+        today: app.today,
+    };
+    let account = app.account.clone();
+    let r = layer::commit(store, &mut app.state, Some(&account), write, clock);
+    match &r {
+        Ok(_) => app.events_saved(pending),
+        // Try the purge again with the next save.
+        Err(_) => app.forget = forget,
+    }
+    let warning = r.as_ref().ok().and_then(|c| c.calendar_warning.clone());
+    app.saved(r.map(|_| ()).map_err(|e| e.to_string()));
+    if app.save_error.is_none()
+        && let Some(w) = warning
+    {
+        app.flash = Some(app::Flash {
+            text: w,
+            error: true,
+        });
+    }
+}
+
 /// Runs the TUI until the user quits or a SIGTERM/SIGHUP arrives. Saves after every change;
 /// `offer` asks once about the daily reminder.
 pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Result<()> {
@@ -223,39 +259,7 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
                 }
             }
             if app.dirty {
-                let today = app.today;
-                if let Some(a) = app.state.accounts.get_mut(&app.account) {
-                    a.settle(today);
-                }
-                let pending = app.acct().new_events.clone();
-                let forget = app.forget.take();
-                let r = match &forget {
-                    Some((step, old)) => store
-                        .forget_note(&mut app.state, &app.account.clone(), step, old.as_deref())
-                        .map(|_| ()),
-                    None => store.save(&mut app.state),
-                }
-                .map_err(|e| e.to_string());
-                if r.is_err() {
-                    // Try the purge again with the next save.
-                    app.forget = forget;
-                }
-                if r.is_ok() {
-                    app.events_saved(pending);
-                }
-                app.saved(r);
-                if app.save_error.is_none() {
-                    // A calendar file kept current by `reminders install --ics` follows the
-                    // change too.
-                    if let Err(e) =
-                        crate::cli::refresh_ics(store.paths(), &app.state, app.today, app.now)
-                    {
-                        app.flash = Some(app::Flash {
-                            text: format!("Saved, but the calendar file was not updated: {e}"),
-                            error: true,
-                        });
-                    }
-                }
+                save(app, store);
                 flags.unsaved.store(app.dirty, Ordering::SeqCst);
             }
             if app.quit {

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::app::{App, ReminderResult};
-use crate::cli;
+use crate::app;
 use crate::reminders::{self, Environment, Plan, ReminderError, SystemRunner};
 use crate::store::Paths;
 
@@ -51,7 +51,7 @@ impl OfferShell {
             Some(env) => Ok(env.clone()),
             None => Environment::detect(),
         }
-        .and_then(|env| Ok((cli::offer_plan(&env, self.data_dir.as_deref())?, env)));
+        .and_then(|env| Ok((app::offer_plan(&env, self.data_dir.as_deref())?, env)));
         match planned {
             Ok((plan, env)) if reminders::installed_jobs(&env, &self.runner, None).is_empty() => {
                 app.ask_reminder_offer(&plan.preview());
@@ -79,7 +79,7 @@ impl OfferShell {
             return false;
         };
         if !yes {
-            if let Err(e) = cli::record_offer(paths, false) {
+            if let Err(e) = app::record_offer(paths, false) {
                 app.offer_not_recorded(&e);
             }
             return false;
@@ -91,7 +91,7 @@ impl OfferShell {
         match reminders::install(&plan, &env, &self.runner) {
             Ok(report) => {
                 app.reminder_installed(installed(&plan, &report));
-                if let Err(e) = cli::record_offer(paths, true) {
+                if let Err(e) = app::record_offer(paths, true) {
                     app.offer_not_recorded(&e);
                 }
             }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::checklist::{Checklist, SectionKind};
+use crate::checklist::{Checklist, SectionKind, former_ids};
 use crate::state::{Account, Completion, OpError, Review};
 
 /// How many days before the due date a review counts as "due soon".
@@ -354,9 +354,9 @@ pub struct ReviewStatus {
 }
 
 impl ReviewStatus {
-    /// Should a reminder be shown (due or overdue and not snoozed)?
+    /// Should a reminder be shown? See [`reminds`].
     pub fn remind(&self) -> bool {
-        self.due.is_due() && !self.snoozed
+        reminds(&self.due, self.snoozed)
     }
 
     /// Overdue by more than its own interval (the score's heavier penalty).
@@ -365,24 +365,37 @@ impl ReviewStatus {
     }
 }
 
-/// The reminder for one review on `today`, if one should be shown (due or overdue, not snoozed).
-pub fn reminder(
-    review: Option<&Review>,
+/// The one rule for whether a review reminds: due today or overdue, and not snoozed. Every
+/// reader (`due` text and JSON, `status`, `notify`, the calendar feed, the TUI) decides with it.
+pub fn reminds(due: &Due, snoozed: bool) -> bool {
+    due.is_due() && !snoozed
+}
+
+/// Where one review of an account stands on `today`: its record (with those of the section's
+/// former ids merged in, see [`Account::review_following`]), when it is due, and whether it is
+/// snoozed. What [`reviews`] reports per section, for readers that hold only an outline.
+pub fn review_due(
+    account: &Account,
+    section: &str,
+    former: &[&str],
     every_months: u32,
-    setup_started: Option<NaiveDate>,
     today: NaiveDate,
-) -> Option<Due> {
-    let d = due(review, every_months, setup_started, today);
-    (d.is_due() && !is_snoozed(review, today)).then_some(d)
+) -> (Option<Review>, Due, bool) {
+    let r = account.review_following(section, former);
+    let r = r.as_deref();
+    let d = due(r, every_months, account.setup_started_on(), today);
+    (r.cloned(), d, is_snoozed(r, today))
 }
 
 /// All recurring reviews of an account on `today`.
 pub fn reviews(cl: &Checklist, account: &Account, today: NaiveDate) -> Vec<ReviewStatus> {
     let started = account.setup_started_on();
+    let renames = crate::checklist::section_renames(cl);
     cl.sections_of(SectionKind::Recurring)
         .map(|s| {
             let every = s.every_months.unwrap_or(1);
-            let r = account.reviews.get(&s.id);
+            let record = account.review_following(&s.id, &former_ids(&renames, &s.id));
+            let r = record.as_deref();
             let applicable: Vec<_> = account.applicable(s).collect();
             let done = r.map_or(0, |r| {
                 applicable

@@ -12,6 +12,17 @@ const S: Option<NaiveDate> = NaiveDate::from_ymd_opt(2020, 1, 1);
 /// A "today" after every completion of the tests that only look at due dates.
 const FAR: NaiveDate = NaiveDate::from_ymd_opt(2100, 1, 1).unwrap();
 
+/// The reminder shown for one review on `today`, if any: the due date through the one rule.
+fn reminder(
+    r: Option<&Review>,
+    every: u32,
+    started: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<Due> {
+    let d = due(r, every, started, today);
+    reminds(&d, is_snoozed(r, today)).then_some(d)
+}
+
 fn done_on_all(dates: &[NaiveDate]) -> Review {
     Review {
         completions: dates
@@ -164,7 +175,7 @@ fn a_snooze_set_after_today_is_ignored_and_flagged() {
     assert!(!is_snoozed(Some(&r), today));
     // Two kinds of future records add up.
     r.completions.push(Completion {
-        at: Utc::now(),
+        at: Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
         date: d(2031, 5, 5),
     });
     assert_eq!(
@@ -227,7 +238,7 @@ fn long_overdue_uses_the_reviews_own_interval() {
 #[test]
 fn an_incident_makes_reviews_due_now_but_never_hides_overdue() {
     let mut r = done_on(d(2026, 7, 28));
-    r.due_now_since = Some(Utc::now());
+    r.due_now_since = Some(Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap());
     // Not yet due on its own: due now because of the incident.
     assert_eq!(
         due(Some(&r), 3, S, d(2026, 8, 10)),
@@ -342,7 +353,7 @@ fn states_over_time() {
         }
     );
     let mut forced = r.clone();
-    forced.due_now_since = Some(Utc::now());
+    forced.due_now_since = Some(Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap());
     assert!(due(Some(&forced), 1, S, d(2026, 11, 1)).is_due());
 }
 
@@ -372,7 +383,7 @@ fn one_live_instance_no_backlog() {
 fn snooze_policy_only_due_reviews_at_most_a_week() {
     use crate::checklist::{BUNDLED, parse};
     let cl = parse("crypto-com.json", BUNDLED[0].1).unwrap();
-    let now = chrono::Utc::now();
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
     let mut a = Account::new("crypto-com", now);
     a.complete_review(&cl, "monthly", now, d(2026, 10, 20))
         .unwrap();
@@ -565,7 +576,7 @@ fn a_snooze_without_its_date_keeps_the_previous_rule() {
 fn snoozing_records_the_day_and_undo_or_completion_clears_it() {
     use crate::checklist::{BUNDLED, parse};
     let cl = parse("crypto-com.json", BUNDLED[0].1).unwrap();
-    let now = chrono::Utc::now();
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
     let mut a = Account::new("crypto-com", now);
     a.complete_review(&cl, "monthly", now, d(2026, 10, 20))
         .unwrap();

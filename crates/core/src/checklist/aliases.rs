@@ -15,10 +15,32 @@ pub fn step_renames(cl: &Checklist) -> Vec<(&str, &str)> {
 
 /// (former id, current id) for every section alias that no section has as its id now.
 pub fn section_renames(cl: &Checklist) -> Vec<(&str, &str)> {
-    cl.sections
+    renames(
+        cl.sections
+            .iter()
+            .map(|s| (s.id.as_str(), s.aliases.as_slice())),
+    )
+}
+
+/// (former id, current id) for every alias of these (id, aliases) sections that no section has
+/// as its id now: the one rule, for a checklist and for an outline.
+pub fn renames<'a, I>(sections: I) -> Vec<(&'a str, &'a str)>
+where
+    I: Iterator<Item = (&'a str, &'a [String])> + Clone,
+{
+    let ids = sections.clone();
+    sections
+        .flat_map(|(id, aliases)| aliases.iter().map(move |a| (a.as_str(), id)))
+        .filter(|(old, new)| old != new && !ids.clone().any(|(id, _)| id == *old))
+        .collect()
+}
+
+/// The former ids of section `id` among `renames` (see [`section_renames`]).
+pub fn former_ids<'a>(renames: &[(&'a str, &str)], id: &str) -> Vec<&'a str> {
+    renames
         .iter()
-        .flat_map(|s| s.aliases.iter().map(move |a| (a.as_str(), s.id.as_str())))
-        .filter(|(old, new)| old != new && cl.section(old).is_none())
+        .filter(|(_, new)| *new == id)
+        .map(|(old, _)| *old)
         .collect()
 }
 

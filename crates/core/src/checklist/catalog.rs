@@ -369,6 +369,15 @@ impl From<&Checklist> for Outline {
 }
 
 impl Outline {
+    /// (former id, current id) of the outline's renamed sections (see `section_renames`).
+    pub fn renames(&self) -> Vec<(&str, &str)> {
+        super::aliases::renames(
+            self.sections
+                .iter()
+                .map(|s| (s.id.as_str(), s.aliases.as_slice())),
+        )
+    }
+
     /// The outline of an account's checklist, resolved exactly as [`Catalog::resolve`] does. A
     /// followed file is read and fully validated (a file every other command rejects must not
     /// drive `lockstep due`); an account on a bundled checklist takes the fast path (tests

@@ -9,7 +9,9 @@ mod provenance;
 mod schema;
 mod validate;
 
-pub use aliases::{section_by_any_id, section_renames, step_by_any_id, step_renames};
+pub use aliases::{
+    former_ids, renames, section_by_any_id, section_renames, step_by_any_id, step_renames,
+};
 pub use catalog::{
     Catalog, ChecklistFiles, Conflict, Outline, OutlineSection, Resolved, Unavailable, Wanted,
     is_bundled, load_followed,

@@ -3,6 +3,7 @@
 //! no longer has is reported once per change and never deleted; and the account-level changes
 //! (another checklist, a label, a new name) with the history they keep.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -53,7 +54,42 @@ fn review_has_progress(r: &Review) -> bool {
     !r.completions.is_empty() || !r.in_progress.is_empty() || r.snoozed_until.is_some()
 }
 
+/// Merges the record of a former id of a section into the record of its current id: the one rule
+/// for which completions, items in progress, snooze and due-now mark count after a rename.
+fn absorb(review: &mut Review, old: Review) {
+    review.completions.extend(old.completions);
+    review.completions.sort_by_key(|c| (c.date, c.at));
+    review.completions.dedup();
+    for (item, at) in old.in_progress {
+        review.in_progress.entry(item).or_insert(at);
+    }
+    if review.snoozed_until.is_none() {
+        review.snoozed_until = old.snoozed_until;
+        review.snoozed_on = old.snoozed_on;
+    }
+    review.due_now_since = review.due_now_since.or(old.due_now_since);
+}
+
 impl Account {
+    /// The review record of section `id` as [`Account::follow_aliases`] leaves it: its own record
+    /// with those of `former` (the section's former ids that no section has now) merged in. For
+    /// readers that do not move progress (`lockstep due`, the schedule); borrowed when no former
+    /// id has a record.
+    pub fn review_following(&self, id: &str, former: &[&str]) -> Option<Cow<'_, Review>> {
+        let mut olds = former
+            .iter()
+            .filter_map(|f| self.reviews.get(*f))
+            .peekable();
+        if olds.peek().is_none() {
+            return self.reviews.get(id).map(Cow::Borrowed);
+        }
+        let mut review = self.reviews.get(id).cloned().unwrap_or_default();
+        for old in olds {
+            absorb(&mut review, old.clone());
+        }
+        Some(Cow::Owned(review))
+    }
+
     /// Moves progress recorded under a former id (a step's or section's `aliases`) to the current
     /// id, and logs each move. When both ids hold a status, the current one is kept and the
     /// former one stays where it is (reported as progress without a step, never deleted).
@@ -64,18 +100,7 @@ impl Account {
             let Some(old_review) = self.reviews.remove(old) else {
                 continue;
             };
-            let review = self.reviews.entry(new.to_string()).or_default();
-            review.completions.extend(old_review.completions);
-            review.completions.sort_by_key(|c| (c.date, c.at));
-            review.completions.dedup();
-            for (item, at) in old_review.in_progress {
-                review.in_progress.entry(item).or_insert(at);
-            }
-            if review.snoozed_until.is_none() {
-                review.snoozed_until = old_review.snoozed_until;
-                review.snoozed_on = old_review.snoozed_on;
-            }
-            review.due_now_since = review.due_now_since.or(old_review.due_now_since);
+            absorb(self.reviews.entry(new.to_string()).or_default(), old_review);
             for inc in &mut self.incidents {
                 if let Some(b) = inc.reviews_before.remove(old) {
                     inc.reviews_before.entry(new.to_string()).or_insert(b);

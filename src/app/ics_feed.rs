@@ -11,11 +11,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::Clock;
 use super::context::resolve_all;
 use crate::export::{self, IcsAccount, SequenceRecord};
 use crate::fileio::{self, ReadProblem};
-use crate::guard::line;
 use crate::state::State;
 use crate::store::{self, Paths, StoreError};
 
@@ -261,19 +259,6 @@ pub fn refresh_ics(
     };
     write_feed(paths, &file, state, today, now)?;
     Ok(Some(file))
-}
-
-/// [`refresh_ics`] after a command's save: a failure is a warning on stderr that says the change
-/// itself was saved.
-pub(super) fn refresh_after_save(paths: &Paths, state: &State, clock: Clock) {
-    if let Err(e) = refresh_ics(paths, state, clock.today, clock.now) {
-        eprintln!("lockstep: warning: {}", line(&after_save_warning(&e)));
-    }
-}
-
-/// The warning for a calendar that could not be refreshed after a successful save.
-fn after_save_warning(e: &IcsFeedError) -> String {
-    format!("your change is saved; only the calendar file was not updated: {e}")
 }
 
 #[cfg(test)]

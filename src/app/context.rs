@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{Cli, CliError};
+use super::{AppError, Target};
 use crate::checklist::{self, Catalog, Loaded, Origin, Resolved, Unavailable, Wanted};
 use crate::guard::line;
 use crate::state::{Account, DEFAULT_ACCOUNT, State};
@@ -89,20 +89,20 @@ fn known(state: &State) -> Vec<String> {
 
 /// `--checklist ID` / `--checklist-file PATH` name the checklist of a new account; for an
 /// existing account that follows another one they are an error rather than silently ignored.
-fn checklist_matches(cli: &Cli, name: &str, acct: &Account) -> Result<(), CliError> {
-    if let Some(wanted) = &cli.checklist
+fn checklist_matches(target: &Target, name: &str, acct: &Account) -> Result<(), AppError> {
+    if let Some(wanted) = &target.checklist
         && &acct.checklist != wanted
     {
-        return Err(CliError::ChecklistMismatch {
+        return Err(AppError::ChecklistMismatch {
             account: name.to_string(),
             has: acct.checklist.clone(),
             wanted: wanted.clone(),
         });
     }
-    if let Some(file) = &cli.checklist_file {
+    if let Some(file) = &target.checklist_file {
         let file = std::path::absolute(file).unwrap_or_else(|_| file.clone());
         if acct.checklist_file.as_deref() != Some(file.as_path()) {
-            return Err(CliError::FileMismatch {
+            return Err(AppError::FileMismatch {
                 account: name.to_string(),
                 has: match &acct.checklist_file {
                     Some(f) => format!("your file {}", f.display()),
@@ -115,10 +115,10 @@ fn checklist_matches(cli: &Cli, name: &str, acct: &Account) -> Result<(), CliErr
     Ok(())
 }
 
-fn resolve_one(paths: &Paths, name: &str, acct: &Account) -> Result<Resolved, CliError> {
+fn resolve_one(paths: &Paths, name: &str, acct: &Account) -> Result<Resolved, AppError> {
     catalog_for(paths, std::iter::once(acct))
         .resolve(&crate::store::DiskFiles, wanted(acct))
-        .map_err(|source| CliError::Unavailable {
+        .map_err(|source| AppError::Unavailable {
             account: name.to_string(),
             source,
         })
@@ -141,47 +141,52 @@ pub struct ForWrite {
 /// Opens the state for writing. The account is `--account NAME` (or `LOCKSTEP_ACCOUNT`), else the
 /// implied one; a missing account is created only when `--checklist`/`--checklist-file` is given
 /// or no account exists yet. The account then meets its checklist (see [`Account::observe`]).
-pub fn open_for_write(cli: &Cli, paths: &Paths, clock: Clock) -> Result<ForWrite, CliError> {
-    open_writer(cli, paths, clock, false)
+pub fn open_for_write(target: &Target, paths: &Paths, clock: Clock) -> Result<ForWrite, AppError> {
+    open_writer(target, paths, clock, false)
 }
 
 /// Like [`open_for_write`], for the TUI: when several accounts are tracked and none is named or
 /// implied, it opens the first one (the TUI then starts on its accounts screen).
-pub fn open_for_tui(cli: &Cli, paths: &Paths, clock: Clock) -> Result<ForWrite, CliError> {
-    open_writer(cli, paths, clock, true)
+pub fn open_for_tui(target: &Target, paths: &Paths, clock: Clock) -> Result<ForWrite, AppError> {
+    open_writer(target, paths, clock, true)
 }
 
-fn open_writer(cli: &Cli, paths: &Paths, clock: Clock, tui: bool) -> Result<ForWrite, CliError> {
-    let (store, loaded) = Store::open(paths, cli.wait())?;
+fn open_writer(
+    target: &Target,
+    paths: &Paths,
+    clock: Clock,
+    tui: bool,
+) -> Result<ForWrite, AppError> {
+    let (store, loaded) = Store::open(paths, target.wait())?;
     for w in &loaded.warnings {
         eprintln!("{}", line(w));
     }
     let mut state = loaded.state;
-    let name = match cli.named_account() {
+    let name = match target.named_account() {
         Some(n) => n.to_string(),
-        None if state.accounts.is_empty() || cli.wants_checklist() => DEFAULT_ACCOUNT.into(),
+        None if state.accounts.is_empty() || target.wants_checklist() => DEFAULT_ACCOUNT.into(),
         None => match implied_account(&state) {
             Some(n) => n.to_string(),
             None if tui => state.accounts.keys().next().cloned().expect("not empty"),
-            None => return Err(CliError::SeveralAccounts(known(&state))),
+            None => return Err(AppError::SeveralAccounts(known(&state))),
         },
     };
     let mut notices = Vec::new();
     let (resolved, created) = match state.accounts.get(&name) {
         Some(a) => {
-            checklist_matches(cli, &name, a)?;
+            checklist_matches(target, &name, a)?;
             (resolve_one(paths, &name, a)?, false)
         }
         None => {
-            if !state.accounts.is_empty() && !cli.wants_checklist() {
-                return Err(CliError::UnknownAccount {
+            if !state.accounts.is_empty() && !target.wants_checklist() {
+                return Err(AppError::UnknownAccount {
                     name,
                     known: known(&state),
                     creating: true,
                 });
             }
             validate_account_name(&name)?;
-            let (resolved, note) = new_checklist(cli, paths)?;
+            let (resolved, note) = new_checklist(target, paths)?;
             notices.extend(note);
             let mut a = Account::new(&resolved.loaded.checklist.id, clock.now);
             a.checklist_file = resolved.loaded.origin.path().map(|p| p.to_path_buf());
@@ -209,13 +214,13 @@ fn open_writer(cli: &Cli, paths: &Paths, clock: Clock, tui: bool) -> Result<ForW
 /// The checklist a new account asks for: `--checklist-file PATH`, else `--checklist ID` (or the
 /// default checklist). A user file with a bundled checklist's id is not used by id: the note says
 /// so and how to follow it.
-fn new_checklist(cli: &Cli, paths: &Paths) -> Result<(Resolved, Option<String>), CliError> {
-    if let Some(file) = &cli.checklist_file {
+fn new_checklist(target: &Target, paths: &Paths) -> Result<(Resolved, Option<String>), AppError> {
+    if let Some(file) = &target.checklist_file {
         let loaded = checklist::load_followed(&crate::store::DiskFiles, file)?;
-        if let Some(id) = &cli.checklist
+        if let Some(id) = &target.checklist
             && id != &loaded.checklist.id
         {
-            return Err(CliError::FileIdMismatch {
+            return Err(AppError::FileIdMismatch {
                 id: id.clone(),
                 found: loaded.checklist.id,
                 file: file.display().to_string(),
@@ -229,7 +234,7 @@ fn new_checklist(cli: &Cli, paths: &Paths) -> Result<(Resolved, Option<String>),
             None,
         ));
     }
-    let id = cli
+    let id = target
         .checklist
         .clone()
         .unwrap_or_else(|| checklist::DEFAULT_CHECKLIST.to_string());
@@ -247,8 +252,11 @@ fn new_checklist(cli: &Cli, paths: &Paths) -> Result<(Resolved, Option<String>),
                 legacy: false,
             },
         )
-        .map_err(|source| CliError::Unavailable {
-            account: cli.named_account().unwrap_or(DEFAULT_ACCOUNT).to_string(),
+        .map_err(|source| AppError::Unavailable {
+            account: target
+                .named_account()
+                .unwrap_or(DEFAULT_ACCOUNT)
+                .to_string(),
             source,
         })?;
     let note = (!resolved.unused.is_empty()).then(|| {
@@ -266,7 +274,7 @@ fn new_checklist(cli: &Cli, paths: &Paths) -> Result<(Resolved, Option<String>),
     Ok((resolved, note))
 }
 
-pub(super) fn validate_account_name(name: &str) -> Result<(), CliError> {
+pub fn validate_account_name(name: &str) -> Result<(), AppError> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -275,7 +283,7 @@ pub(super) fn validate_account_name(name: &str) -> Result<(), CliError> {
     if ok {
         Ok(())
     } else {
-        Err(CliError::InvalidAccountName(name.to_string()))
+        Err(AppError::InvalidAccountName(name.to_string()))
     }
 }
 
@@ -297,21 +305,21 @@ impl ForRead {
 /// Read-only access: the state (without locking), the account and its checklist. None when no
 /// account is tracked yet (or the one named is not, while nothing is tracked). Progress under a
 /// checklist's former ids is shown where it belongs (in memory only).
-pub(super) fn open_read(
-    cli: &Cli,
+pub fn open_read(
+    target: &Target,
     paths: &Paths,
     clock: Clock,
-) -> Result<Option<ForRead>, CliError> {
+) -> Result<Option<ForRead>, AppError> {
     let loaded = store::load(paths)?;
     for w in &loaded.warnings {
         eprintln!("{}", line(w));
     }
     let mut state = loaded.state;
-    let name = match cli.named_account() {
+    let name = match target.named_account() {
         Some(n) if state.accounts.contains_key(n) => n.to_string(),
         Some(_) if state.accounts.is_empty() => return Ok(None),
         Some(n) => {
-            return Err(CliError::UnknownAccount {
+            return Err(AppError::UnknownAccount {
                 name: n.to_string(),
                 known: known(&state),
                 creating: false,
@@ -320,10 +328,10 @@ pub(super) fn open_read(
         None if state.accounts.is_empty() => return Ok(None),
         None => implied_account(&state)
             .map(String::from)
-            .ok_or_else(|| CliError::SeveralAccounts(known(&state)))?,
+            .ok_or_else(|| AppError::SeveralAccounts(known(&state)))?,
     };
     let acct = state.accounts.get_mut(&name).expect("checked");
-    checklist_matches(cli, &name, acct)?;
+    checklist_matches(target, &name, acct)?;
     let Resolved { loaded, unused } = resolve_one(paths, &name, acct)?;
     let notices =
         acct.pending_notices(&name, &loaded.checklist, &loaded.origin, &unused, clock.now);
@@ -337,15 +345,20 @@ pub(super) fn open_read(
 }
 
 /// Like [`open_read`], but no account is an error.
-pub(super) fn open_existing(cli: &Cli, paths: &Paths, clock: Clock) -> Result<ForRead, CliError> {
-    open_read(cli, paths, clock)?.ok_or_else(|| {
-        CliError::NoProgress(cli.named_account().unwrap_or(DEFAULT_ACCOUNT).to_string())
+pub fn open_existing(target: &Target, paths: &Paths, clock: Clock) -> Result<ForRead, AppError> {
+    open_read(target, paths, clock)?.ok_or_else(|| {
+        AppError::NoProgress(
+            target
+                .named_account()
+                .unwrap_or(DEFAULT_ACCOUNT)
+                .to_string(),
+        )
     })
 }
 
 /// Prints notices about an account's checklist on stderr; `later` when a read-only command
 /// shows them (they are recorded, and not said again, at the next change).
-pub(super) fn print_notices(name: &str, notices: &[String], later: bool) {
+pub fn print_notices(name: &str, notices: &[String], later: bool) {
     for n in notices {
         let when = if later {
             " (said until your next change is saved)"
@@ -361,7 +374,7 @@ pub(super) fn print_notices(name: &str, notices: &[String], later: bool) {
 }
 
 /// A file origin's path for messages, or "bundled".
-pub(super) fn origin_words(origin: &Origin) -> String {
+pub fn origin_words(origin: &Origin) -> String {
     match origin {
         Origin::Bundled => "bundled".into(),
         Origin::File { path, .. } => format!("your file {}", path.display()),

@@ -13,7 +13,7 @@ use super::ics_feed::IcsFeedError;
 
 /// A CLI failure: printed to stderr, exit status 2.
 #[derive(Debug, thiserror::Error)]
-pub enum CliError {
+pub enum AppError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
