@@ -152,6 +152,22 @@ fn drop_typeahead() -> io::Result<()> {
     Ok(())
 }
 
+/// How often an idle TUI looks for what another lockstep saved.
+const LOOK_EVERY: Duration = Duration::from_millis(500);
+
+/// Shows what another lockstep saved since this one last looked: at once before a key acts
+/// (`now`), else at most every [`LOOK_EVERY`]. A state that cannot be read now is looked at again
+/// later (the next save reports a lasting problem).
+fn catch_up(app: &mut App, store: &mut Store, last: &mut std::time::Instant, now: bool) {
+    if app.dirty || (!now && last.elapsed() < LOOK_EVERY) {
+        return;
+    }
+    *last = std::time::Instant::now();
+    if let Ok(Some(state)) = store.catch_up() {
+        app.reloaded(state);
+    }
+}
+
 /// Saves the app's changes through the application layer's one write path, and tells the app
 /// what was saved (or why not). A purge that failed is tried again with the next save.
 fn save(app: &mut App, store: &mut Store) {
@@ -205,6 +221,9 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
         draw(&mut terminal, app)?;
         panic!("LOCKSTEP_TEST_PANIC set: deliberate panic for the terminal-restore test");
     }
+    // Nobody holds the writer lock while idle: each save takes it (see `Store::release`).
+    store.release();
+    let mut last_look = std::time::Instant::now();
     let result = (|| -> io::Result<()> {
         loop {
             let asked = offer.prepare(app);
@@ -215,6 +234,8 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
                 drop_typeahead()?;
             }
             if event::poll(Duration::from_millis(100))? {
+                // What another lockstep saved is shown before a key acts on it.
+                catch_up(app, store, &mut last_look, true);
                 let action = match event::read()? {
                     Event::Key(k) => key_action(app, k),
                     Event::Paste(text) => {
@@ -234,6 +255,7 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
             } else {
                 let (now, today) = now_and_today();
                 app.update(Action::Tick { now, today });
+                catch_up(app, store, &mut last_look, false);
             }
             if flags.stop.load(Ordering::Relaxed) {
                 app.quit = true;

@@ -148,11 +148,17 @@ pub fn is_in_data_dir(paths: &Paths, file: &Path) -> bool {
     target.starts_with(&dir)
 }
 
-/// A writer's handle on the state: holds the lock until dropped.
+/// A writer's handle on the state. A command holds the writer lock for its one short change; a
+/// long-lived writer (the TUI) calls [`Store::release`] after opening, and each save then takes
+/// the lock, catches up with what other writers saved (merged item by item), writes, and lets
+/// the lock go, so nobody holds it while idle.
 #[derive(Debug)]
 pub struct Store {
     paths: Paths,
-    _lock: std::fs::File,
+    /// The writer lock, while held.
+    lock: Option<std::fs::File>,
+    /// How long a save waits for another writer's lock.
+    wait: Duration,
     /// The state as last loaded or saved (what this writer's changes are relative to).
     base: State,
     /// The state file's bytes as last loaded or saved.
@@ -179,7 +185,8 @@ impl Store {
         let mut loaded = load(paths)?;
         let mut store = Store {
             paths: paths.clone(),
-            _lock: lock,
+            lock: Some(lock),
+            wait,
             base: loaded.state.clone(),
             disk: loaded.bytes.take(),
         };
@@ -221,11 +228,57 @@ impl Store {
         &self.paths
     }
 
+    /// Lets the writer lock go: every later save takes it for just as long as it writes.
+    pub fn release(&mut self) {
+        self.lock = None;
+    }
+
+    /// Runs `f` under the writer lock: the one held, or taken for this call only (waiting up to
+    /// the store's wait for another writer) and let go after.
+    fn locked<R>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        if self.lock.is_some() {
+            return f(self);
+        }
+        let dir = &self.paths.data_dir;
+        self.lock = Some(lock::acquire(&dir.join(LOCK_FILE), dir, self.wait)?);
+        let r = f(self);
+        self.lock = None;
+        r
+    }
+
+    /// What another writer saved since this one last loaded or saved: the state on disk, when it
+    /// differs from what this writer knows (read without the lock; a save in progress is never
+    /// seen half-written, as the snapshot is replaced by a rename). This writer's base moves to
+    /// it, so its next save merges only its own changes.
+    pub fn catch_up(&mut self) -> Result<Option<State>, StoreError> {
+        let file = self.paths.state_file();
+        let Some(bytes) = read_regular(&file, STATE_LIMIT)? else {
+            return Ok(None);
+        };
+        if self.disk.as_deref() == Some(bytes.as_slice()) {
+            return Ok(None);
+        }
+        let state = match parse_state(&file, &bytes)? {
+            Parsed::Current(s) => s,
+            Parsed::V1(v1) => v1.migrate(local_date).0,
+        };
+        self.base = state.clone();
+        self.disk = Some(bytes);
+        Ok(Some(state))
+    }
+
     /// Saves: appends the accounts' new events to the history log, then rewrites the snapshot
     /// atomically (keeping the previous one as `state.json.bak`). If another lockstep saved since
     /// this one loaded, its changes are merged in first; when both changed the same item, this
     /// change is dropped, `state` becomes what is on disk, and the error says what was lost.
     pub fn save(&mut self, state: &mut State) -> Result<(), StoreError> {
+        self.locked(|store| store.save_locked(state))
+    }
+
+    fn save_locked(&mut self, state: &mut State) -> Result<(), StoreError> {
         let mut events: Vec<(String, Event)> = Vec::new();
         for (name, a) in state.accounts.iter_mut() {
             events.extend(a.new_events.drain(..).map(|e| (name.clone(), e)));
@@ -303,9 +356,19 @@ impl Store {
         step: &str,
         old_text: Option<&str>,
     ) -> Result<Forgotten, StoreError> {
+        self.locked(|store| store.forget_locked(state, account, step, old_text))
+    }
+
+    fn forget_locked(
+        &mut self,
+        state: &mut State,
+        account: &str,
+        step: &str,
+        old_text: Option<&str>,
+    ) -> Result<Forgotten, StoreError> {
         let (events, damaged_lines) =
             history::purge_note(&self.paths.history_file(), account, step)?;
-        self.save(state)?;
+        self.save_locked(state)?;
         // The backup still holds the previous save, note included: replace it with this one.
         if let Some(bytes) = &self.disk {
             write_atomic(&self.paths.data_dir.join(BACKUP_FILE), bytes, None)?;

@@ -669,6 +669,28 @@ impl App {
     }
 
     /// Called by the shell after trying to save.
+    /// Another lockstep saved `state` (a command such as `lockstep compromised`, or another TUI):
+    /// shown from now on, never overwritten. Taken only while nothing of this session is unsaved
+    /// (the next save would merge it anyway), and only while the account shown still exists (a
+    /// rename or removal elsewhere is said instead).
+    pub fn reloaded(&mut self, state: State) {
+        if self.dirty {
+            return;
+        }
+        if !state.accounts.contains_key(&self.account) {
+            self.flash = Some(Flash {
+                text: format!(
+                    "Account '{}' was renamed or removed by another lockstep: restart to see it",
+                    crate::guard::line(&self.account)
+                ),
+                error: true,
+            });
+            return;
+        }
+        self.state = state;
+        self.refresh();
+    }
+
     pub fn saved(&mut self, result: Result<(), String>) {
         // A save may merge in changes another lockstep made (or, on a conflict, bring back what
         // is on disk): derived values follow the state as saved.
