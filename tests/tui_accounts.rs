@@ -380,3 +380,33 @@ fn a_changed_file_is_said_once_when_its_account_is_opened() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.screen(), &Screen::Dashboard);
 }
+
+#[test]
+fn bang_on_the_accounts_screen_opens_the_emergency_of_the_selected_account() {
+    for (downs, want) in [(2, "work"), (3, "default"), (1, "mom")] {
+        let mut app = four_accounts();
+        assert_eq!(app.account, "default");
+        for _ in 0..downs {
+            press(&mut app, KeyCode::Down);
+        }
+        press(&mut app, KeyCode::Char('!'));
+        // The emergency steps (Compromise before an incident is started, Emergency during one).
+        assert!(
+            matches!(app.kind(), ScreenKind::Emergency | ScreenKind::Compromise),
+            "{want}: {:?}",
+            app.kind()
+        );
+        assert_eq!(app.account, want, "`!` acts on the selected account");
+        let shown = text(&mut app, 80, 24);
+        let label = app.acct().label_and_name(&app.account);
+        assert!(
+            shown.contains(&*label) || shown.contains(want),
+            "{want}: {shown}"
+        );
+    }
+    // The broken account cannot be opened: `!` says why and stays.
+    let mut app = four_accounts();
+    press(&mut app, KeyCode::Char('!'));
+    assert_eq!(app.account, "default");
+    assert!(app.flash.as_ref().unwrap().text.contains("kraken.json:3:5"));
+}

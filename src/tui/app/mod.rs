@@ -416,6 +416,24 @@ impl App {
     /// `!` or the compromise row: the emergency screen at once. Nothing is recorded: an open
     /// incident is shown, otherwise the steps wait for an explicit start (S).
     fn compromised(&mut self) {
+        // On the accounts screen, `!` is for the account the person is looking at: the selected
+        // row, not the one opened before.
+        if matches!(self.screen(), Screen::Accounts) && self.input.is_none() && !self.help {
+            let selected = self
+                .overview
+                .as_ref()
+                .and_then(|o| o.accounts.get(self.cursor))
+                .map(|r| r.name.clone());
+            if let Some(name) = selected
+                && name != self.account
+            {
+                self.switch_to(&name);
+                if self.account != name {
+                    // Its checklist cannot be used: switch_to said why.
+                    return;
+                }
+            }
+        }
         if self.cl.emergency().is_none() {
             self.err("This checklist has no emergency section.");
             return;
