@@ -493,3 +493,82 @@ fn incident_ids_never_wrap_or_repeat() {
         "nothing written"
     );
 }
+
+#[test]
+fn export_writes_only_a_new_file_or_over_a_regular_file() {
+    use std::os::unix::fs::FileTypeExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let run = |out: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_lockstep"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["export", "--format", "md", "-o"])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        Command::new(env!("CARGO_BIN_EXE_lockstep"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["check", "totp-2fa"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let fifo = tmp.path().join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let dir = tmp.path().join("a-dir");
+    fs::create_dir(&dir).unwrap();
+    let link = tmp.path().join("link-to-fifo");
+    std::os::unix::fs::symlink(&fifo, &link).unwrap();
+    let mut refused = vec![
+        (fifo.clone(), "named pipe"),
+        (dir.clone(), "directory"),
+        (link.clone(), "named pipe"),
+    ];
+    // A device node (as root, like `mknod full c 1 7`): never replaced by a regular file.
+    let dev = tmp.path().join("full");
+    let cd = std::ffi::CString::new(dev.to_str().unwrap()).unwrap();
+    if unsafe { libc::mknod(cd.as_ptr(), libc::S_IFCHR | 0o600, libc::makedev(1, 7)) } == 0 {
+        refused.push((dev.clone(), "device"));
+    } else {
+        assert!(std::env::var_os("CI").is_none() || unsafe { libc::geteuid() } != 0);
+    }
+    for (target, what) in &refused {
+        let o = run(target);
+        assert_eq!(o.status.code(), Some(2), "{target:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("refusing to write") && err.contains(what),
+            "{err}"
+        );
+    }
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(dir.is_dir() && fs::read_dir(&dir).unwrap().next().is_none());
+    if refused.iter().any(|(p, _)| p == &dev) {
+        assert!(
+            fs::symlink_metadata(&dev)
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+    }
+    // A new file, and a regular file, are written.
+    let new = tmp.path().join("new.md");
+    assert!(run(&new).status.success());
+    assert!(
+        fs::read_to_string(&new)
+            .unwrap()
+            .contains("authenticator-app 2FA")
+    );
+    assert!(run(&new).status.success(), "a regular file is replaced");
+}

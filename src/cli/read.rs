@@ -152,7 +152,10 @@ pub(super) fn export(
             }
             match format {
                 ExportFormat::Ics => crate::app::ics_feed::write_calendar(f, &text)?,
-                _ => store::write_atomic(f, text.as_bytes(), None)?,
+                _ => {
+                    store::check_write_target(f)?;
+                    store::write_atomic(f, text.as_bytes(), None)?
+                }
             }
             eprintln!("wrote {}", line(&f.display().to_string()));
         }

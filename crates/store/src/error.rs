@@ -76,4 +76,9 @@ pub enum StoreError {
          file name)"
     )]
     IntoDataDir { file: String, dir: String },
+    #[error(
+        "refusing to write {file}: it is {what}; lockstep writes outside its data directory only a \
+         new file or over a regular file"
+    )]
+    NotAFileTarget { file: String, what: String },
 }

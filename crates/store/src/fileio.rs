@@ -35,7 +35,7 @@ impl std::fmt::Display for ReadProblem {
 }
 
 /// What a path is, for messages about non-regular files.
-fn kind_of(m: &fs::Metadata) -> &'static str {
+pub fn kind_of(m: &fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let t = m.file_type();
     if t.is_dir() {

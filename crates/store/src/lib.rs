@@ -126,6 +126,25 @@ pub fn read_history(paths: &Paths) -> Result<History, StoreError> {
     history::read(&paths.history_file())
 }
 
+/// Checks a file lockstep is asked to write outside its data directory (`export -o`): only a new
+/// file, or a regular file (itself or behind a symlink), may be written; a device, FIFO, socket,
+/// directory or dangling symlink is refused and left as it is.
+pub fn check_write_target(file: &Path) -> Result<(), StoreError> {
+    let refuse = |what: String| StoreError::NotAFileTarget {
+        file: file.display().to_string(),
+        what,
+    };
+    match fileio::resolve(file) {
+        Ok(None) => Ok(()),
+        Ok(Some(target)) => match std::fs::metadata(&target) {
+            Ok(m) if m.is_file() => Ok(()),
+            Ok(m) => Err(refuse(fileio::kind_of(&m).to_string())),
+            Err(e) => Err(refuse(format!("unreadable ({e})"))),
+        },
+        Err(p) => Err(refuse(p.to_string())),
+    }
+}
+
 /// True when `file` would land inside the data directory (exports must never overwrite
 /// lockstep's own files).
 pub fn is_in_data_dir(paths: &Paths, file: &Path) -> bool {
