@@ -572,3 +572,20 @@ fn export_writes_only_a_new_file_or_over_a_regular_file() {
     );
     assert!(run(&new).status.success(), "a regular file is replaced");
 }
+
+#[test]
+fn a_history_log_readable_by_others_is_warned_about_like_the_state() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(run(&data, &["check", "totp-2fa"]).status.success());
+    let log = data.join("history.jsonl");
+    fs::set_permissions(&log, fs::Permissions::from_mode(0o644)).unwrap();
+    let o = run(&data, &["status"]);
+    assert!(o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("{} has permissions 644", log.display()))
+            && err.contains("chmod 600"),
+        "{err}"
+    );
+}

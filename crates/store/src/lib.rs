@@ -81,7 +81,9 @@ pub fn load(paths: &Paths) -> Result<Loaded, StoreError> {
         });
     };
     warnings.extend(file::mode_warning(&paths.data_dir, 0o700));
+    // Every file that holds progress or notes is private: the snapshot and the log alike.
     warnings.extend(file::mode_warning(&file, 0o600));
+    warnings.extend(file::mode_warning(&paths.history_file(), 0o600));
     let (state, v1_history) = match parse_state(&file, &bytes)? {
         Parsed::Current(s) => (s, None),
         Parsed::V1(v1) => {
