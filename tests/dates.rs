@@ -186,10 +186,11 @@ fn a_snooze_keeps_the_date_it_was_set_and_counts_while_that_date_is_right() {
         history.contains(&format!("\"on\":\"{}\"", today())),
         "{history}"
     );
-    s.cmd(&["due"])
-        .assert()
-        .success()
-        .stdout("lockstep: nothing due\n");
+    // Nothing reminds, and what is only hidden is named with its date.
+    s.cmd(&["due"]).assert().success().stdout(format!(
+        "lockstep: nothing due (monthly review snoozed until {})\n",
+        ahead(3)
+    ));
     assert_eq!(
         monthly(&s.json("UTC", &["status", "--json"]))["snoozed"],
         true
@@ -208,10 +209,10 @@ fn a_snooze_keeps_the_date_it_was_set_and_counts_while_that_date_is_right() {
         a["reviews"]["monthly"]["snoozed_on"] = json!(ahead(1));
         a["reviews"]["monthly"]["snoozed_until"] = json!(ahead(8));
     });
-    s.cmd(&["due", "--soon"])
-        .assert()
-        .success()
-        .stdout("lockstep: nothing due\n");
+    s.cmd(&["due", "--soon"]).assert().success().stdout(format!(
+        "lockstep: nothing due (monthly review snoozed until {})\n",
+        ahead(8)
+    ));
     let m = monthly(&s.json("UTC", &["status", "--json"])).clone();
     assert_eq!(
         (m["snoozed"].clone(), m["clock_warning"].clone()),
@@ -244,10 +245,11 @@ fn a_state_written_before_snoozes_kept_their_date_loads_and_behaves_as_before() 
     ));
     fs::write(&log, text).unwrap();
     assert_eq!(s.state()["version"], 2);
-    s.cmd(&["due"])
-        .assert()
-        .success()
-        .stdout("lockstep: nothing due\n");
+    // Nothing reminds, and what is only hidden is named with its date.
+    s.cmd(&["due"]).assert().success().stdout(format!(
+        "lockstep: nothing due (monthly review snoozed until {})\n",
+        ahead(3)
+    ));
     let m = monthly(&s.json("UTC", &["status", "--json"])).clone();
     assert_eq!(
         (m["snoozed"].clone(), m["clock_warning"].clone()),
@@ -268,10 +270,10 @@ fn a_state_written_before_snoozes_kept_their_date_loads_and_behaves_as_before() 
     let r = &st["accounts"]["default"]["reviews"]["monthly"];
     assert_eq!(r["snoozed_until"], json!(ahead(3)));
     assert!(r.get("snoozed_on").is_none(), "{r}");
-    s.cmd(&["due"])
-        .assert()
-        .success()
-        .stdout("lockstep: nothing due\n");
+    s.cmd(&["due"]).assert().success().stdout(format!(
+        "lockstep: nothing due (monthly review snoozed until {})\n",
+        ahead(3)
+    ));
     // As before: an old snooze ending more than a week from today was set after today.
     let s = Sandbox::new();
     s.account(|a| {

@@ -103,3 +103,110 @@ fn a_renamed_review_holding_both_ids_is_due_on_one_date_everywhere() {
     assert_eq!(monthly["due"]["next"], next.as_str(), "{monthly}");
     assert_eq!(monthly["last"], done_on.as_str(), "{monthly}");
 }
+
+/// A fresh data directory whose account started setup on 2025-01-01 (every review overdue).
+fn overdue_setup(tmp: &Path) -> std::path::PathBuf {
+    let data = tmp.join("data");
+    assert!(
+        lockstep(&data, tmp, &["check", "totp-2fa"])
+            .status
+            .success()
+    );
+    let file = data.join("state.json");
+    let mut state: serde_json::Value = serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+    state["accounts"]["default"]["setup_started"] = "2025-01-01".into();
+    fs::write(&file, serde_json::to_vec_pretty(&state).unwrap()).unwrap();
+    data
+}
+
+#[test]
+fn a_snoozed_overdue_review_is_named_not_hidden() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = overdue_setup(tmp.path());
+    for section in ["monthly", "quarterly"] {
+        let o = lockstep(&data, tmp.path(), &["snooze", section, "--days", "3"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = lockstep(&data, tmp.path(), &["due", "--exit-code"]);
+    assert_eq!(o.status.code(), Some(0), "nothing reminds");
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.starts_with("lockstep: nothing due ("), "{text}");
+    assert!(text.contains("monthly review snoozed until"), "{text}");
+    assert!(text.contains("quarterly review snoozed until"), "{text}");
+    // --json keeps them, marked snoozed.
+    let due = json(&lockstep(&data, tmp.path(), &["due", "--json"]));
+    let snoozed: Vec<&serde_json::Value> = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["review"]["snoozed"] == true)
+        .collect();
+    assert_eq!(snoozed.len(), 2, "{due}");
+    // -q says nothing at all.
+    let o = lockstep(&data, tmp.path(), &["due", "-q"]);
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn snooze_for_zero_days_is_refused_with_a_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = overdue_setup(tmp.path());
+    let o = lockstep(&data, tmp.path(), &["snooze", "monthly", "--days", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("'0'") && err.contains("--days"), "{err}");
+    let state = fs::read_to_string(data.join("state.json")).unwrap();
+    assert!(!state.contains("snoozed_until"), "nothing changed: {state}");
+}
+
+#[test]
+fn an_incident_note_takes_its_ticket_before_or_after_the_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(
+        lockstep(&data, tmp.path(), &["compromised"])
+            .status
+            .success()
+    );
+    for args in [
+        &["incident", "note", "called support", "--ticket", "12345"][..],
+        &[
+            "incident", "note", "--ticket", "777", "spoke", "to", "an", "agent",
+        ],
+        &["incident", "note", "-t", "888", "--", "-> escalated"],
+    ] {
+        let o = lockstep(&data, tmp.path(), args);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let state: serde_json::Value =
+        serde_json::from_slice(&fs::read(data.join("state.json")).unwrap()).unwrap();
+    let log = state["accounts"]["default"]["incidents"][0]["log"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let notes: Vec<(String, String)> = log
+        .iter()
+        .filter(|e| e["text"].is_string())
+        .map(|e| {
+            (
+                e["text"].as_str().unwrap().to_string(),
+                e["ticket"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("called support", "12345"),
+        ("spoke to an agent", "777"),
+        ("-> escalated", "888"),
+    ];
+    for (text, ticket) in want {
+        assert!(
+            notes.iter().any(|(t, k)| t == text && k == ticket),
+            "{text} / {ticket} in {notes:?}"
+        );
+    }
+}

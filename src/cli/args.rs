@@ -125,8 +125,9 @@ pub enum Command {
     /// Hide a due or overdue review's reminder for up to 7 days (the schedule does not move).
     Snooze {
         section: String,
-        /// Days to hide the reminder (1 to 7; longer requests are capped).
-        #[arg(long, default_value_t = 7, conflicts_with = "undo")]
+        /// Days to hide the reminder (1 to 7; longer requests are capped; 0 is refused).
+        #[arg(long, default_value_t = 7, conflicts_with = "undo",
+              value_parser = snooze_days)]
         days: u64,
         /// Show a snoozed reminder again.
         #[arg(long)]
@@ -198,12 +199,22 @@ pub enum Command {
     },
 }
 
+/// `snooze --days N`: a whole number of days, at least 1 (longer requests are capped later).
+fn snooze_days(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err("0 days would not hide the reminder; give 1 to 7".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("not a number of days ({e})")),
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum IncidentCommand {
     /// Add a note and/or a support ticket number to the open incident.
     Note {
-        /// The note (the rest of the line).
-        #[arg(num_args = 0.., trailing_var_arg = true, allow_hyphen_values = true)]
+        /// The note (its words; `--ticket` may come before or after them; a note that starts
+        /// with `-` goes after `--`).
+        #[arg(num_args = 0..)]
         text: Vec<String>,
         #[arg(long, short)]
         ticket: Option<String>,

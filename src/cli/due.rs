@@ -52,6 +52,8 @@ pub(super) fn due(
     let mut items = Vec::new();
     let mut any = false;
     let mut broken = false;
+    // Due reviews whose reminder is snoozed (said when nothing else is due).
+    let mut hidden: Vec<String> = Vec::new();
     let user_dir = paths.user_checklists();
     // --json needs the full checklists (item progress); the text path only needs outlines.
     let cat = json.then(|| {
@@ -100,7 +102,8 @@ pub(super) fn due(
             acct.follow_aliases(&cl, chrono::DateTime::UNIX_EPOCH);
             for r in schedule::reviews(&cl, &acct, today)
                 .into_iter()
-                .filter(|r| r.remind() || matches!(r.due, Due::Soon { .. }))
+                // A snoozed due review stays listed, with "snoozed": true.
+                .filter(|r| r.due.is_due() || matches!(r.due, Due::Soon { .. }))
             {
                 any |= r.remind();
                 items.push(serde_json::json!({"account": name, "review": r}));
@@ -128,6 +131,12 @@ pub(super) fn due(
             let former = checklist::former_ids(&renames, &s.id);
             let (review, d, snoozed) = schedule::review_due(acct, &s.id, &former, every, today);
             let review = review.as_ref();
+            if d.is_due()
+                && snoozed
+                && let schedule::SnoozeState::Until(until) = schedule::snooze_state(review, today)
+            {
+                hidden.push(format!("{} snoozed until {until}", s.title.to_lowercase()));
+            }
             let shown = schedule::reminds(&d, snoozed) || (soon && matches!(d, Due::Soon { .. }));
             if !shown {
                 continue;
@@ -148,8 +157,14 @@ pub(super) fn due(
         json_out(&serde_json::Value::Array(items))?;
     } else if !lines.is_empty() {
         out(&lines)?;
-    } else if !quiet && !broken {
+    } else if !quiet && !broken && hidden.is_empty() {
         out("lockstep: nothing due\n")?;
+    } else if !quiet && !broken {
+        // Nothing is shown, but something is only hidden for now: say what and until when.
+        out(&format!(
+            "lockstep: nothing due ({})\n",
+            line(&hidden.join("; "))
+        ))?;
     }
     Ok(if broken {
         2
