@@ -123,6 +123,15 @@ fn tokenize<'a>(text: &'a str) -> Vec<Tok<'a>> {
             *brk = false;
             *nl = false;
         };
+        // A URL's query is read as pairs too (`https://host/api?secretKey=...`); the URL keeps
+        // the rest.
+        let (t, query) = match t.find("://").and_then(|u| t[u..].find('?').map(|q| u + q)) {
+            Some(q) => (&t[q + 1..], Some(&t[..q])),
+            None => (t, None),
+        };
+        if let Some(url) = query {
+            push(url, false, false, &mut brk, &mut nl);
+        }
         if t.contains("://") {
             push(t, assign, false, &mut brk, &mut nl);
         } else if let Some((l, r)) = split_label(t) {

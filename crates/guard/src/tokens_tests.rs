@@ -157,6 +157,7 @@ fn credentials_joined_in_a_query_string() {
         format!("symbol=BTC&timestamp=1&secretKey={secret}"),
         format!("api_key={key}&secret_key={}", secret.replace('9', "%2B")),
         format!("https://api.example.com/v1/order?side=buy&secretKey={secret}"),
+        format!("https://api.example.com/v1/account?secretKey={secret}"),
     ] {
         assert_eq!(kind(&bad), Some(SecretKind::ApiSecret), "{bad}");
     }
