@@ -6,11 +6,13 @@
 //!   Ethereum keystore JSON, `otpauth://` URIs also percent-encoded, known token prefixes, JWTs,
 //!   webhook URLs);
 //! - [`phrase`]: BIP39 recovery phrases in every official wordlist, decided by word density, the
-//!   phrase checksum and context (skipped at once for texts of fewer than 11 words);
+//!   phrase checksum and context, and parts of phrases (11 of 12 words, a numbered run, a word
+//!   left out) by their structure alone (skipped at once for texts of fewer than 6 words);
 //! - [`tokens`]: single values and grouped values with the label before them (private keys in
-//!   hex, WIF and `xprv` form, TOTP setup keys, labelled API secrets and passwords), after
-//!   public identifiers (addresses, UUIDs, URLs, e-mails, IPs) and labelled transaction hashes
-//!   have been set aside.
+//!   hex, WIF and `xprv` form, TOTP setup keys, labelled API secrets, also joined in a query
+//!   string, passwords after any password label, PINs), after public identifiers (addresses,
+//!   UUIDs, URLs, e-mails, IPs) and labelled transaction hashes have been set aside; then lists of
+//!   2FA backup codes.
 //!
 //! The refusal names the kind of secret, never the text. Nothing is initialised until the first
 //! note with enough words is checked: the word tables are built lazily.
@@ -61,11 +63,15 @@ pub enum SecretKind {
     ApiSecret,
     /// A labelled password or passphrase.
     Password,
+    /// A labelled PIN or passcode (4 to 8 digits).
+    Pin,
+    /// A list of 2FA backup (recovery) codes, or one after its label.
+    BackupCodes,
 }
 
 impl SecretKind {
     /// Every kind, for tests and reports.
-    pub const ALL: [SecretKind; 15] = [
+    pub const ALL: [SecretKind; 17] = [
         SecretKind::RecoveryPhrase,
         SecretKind::OtpauthUri,
         SecretKind::TotpSecret,
@@ -81,6 +87,8 @@ impl SecretKind {
         SecretKind::ApiToken,
         SecretKind::ApiSecret,
         SecretKind::Password,
+        SecretKind::Pin,
+        SecretKind::BackupCodes,
     ];
 
     /// A short stable name (`recovery-phrase`, `totp-secret`, ...), used by the test corpus.
@@ -101,6 +109,8 @@ impl SecretKind {
             SecretKind::ApiToken => "api-token",
             SecretKind::ApiSecret => "api-secret",
             SecretKind::Password => "password",
+            SecretKind::Pin => "pin",
+            SecretKind::BackupCodes => "backup-codes",
         }
     }
 
@@ -138,6 +148,8 @@ impl std::fmt::Display for SecretKind {
             SecretKind::ApiToken => "an API token",
             SecretKind::ApiSecret => "an API key or secret",
             SecretKind::Password => "a password",
+            SecretKind::Pin => "a PIN",
+            SecretKind::BackupCodes => "2FA backup codes",
         })
     }
 }

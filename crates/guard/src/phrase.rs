@@ -9,6 +9,8 @@
 //! of five or more words each), or, when the checksum fails, when 12+ exact words stand in a list
 //! (numbered or comma/newline separated), next to a word like "seed" or "phrase", or make up
 //! nearly the whole note. Ordinary sentences rarely hold even five wordlist words in a row.
+//! Parts of a phrase, where no checksum can decide, are judged by their structure
+//! (`phrase_partial.rs`).
 
 use super::wordlists::Language;
 use sha2::{Digest, Sha256};
@@ -105,6 +107,8 @@ fn lexicon() -> &'static Lexicon {
     })
 }
 
+#[path = "phrase_partial.rs"]
+mod partial;
 #[path = "phrase_tokens.rs"]
 mod tokens;
 use tokens::{Script, Sep, Tok, script_of, tokenize};
@@ -169,12 +173,16 @@ struct Slot {
     alts: Vec<u16>,
     exact: bool,
     sep: Sep,
+    /// Right after a number (`1. abandon`, `word2 ability`).
+    numbered: bool,
 }
 
 #[derive(Debug, Default)]
 struct Segment {
     slots: Vec<Slot>,
     nums: usize,
+    /// Other tokens between the previous segment and this one (`usize::MAX` for the first).
+    gap_before: usize,
 }
 
 impl Segment {
@@ -218,7 +226,7 @@ pub fn classify(text: &str) -> Option<super::SecretKind> {
     if run >= 3 {
         wordish += 1;
     }
-    if wordish < 11 {
+    if !partial::worth_a_look(text, wordish) {
         return None;
     }
     let mut cow = Cow::Borrowed(text);
@@ -263,12 +271,21 @@ pub fn classify(text: &str) -> Option<super::SecretKind> {
                 _ => usize::from(e[li] > 0 || p[li] > 0),
             })
             .sum();
-        if candidates < 11 {
+        if candidates < partial::MIN_WORDS {
             continue;
         }
         let segments = segments_in(&toks, &looked, li, lang, lex);
         if let Some(segs) = segments
-            && is_phrase(&segs, context, split, total_words)
+            && (is_phrase(&segs, context, split, total_words, lang)
+                || partial::part_of_a_phrase(
+                    &segs,
+                    partial::Around {
+                        context,
+                        split,
+                        total_words,
+                    },
+                    lang,
+                ))
         {
             return Some(super::SecretKind::RecoveryPhrase);
         }
@@ -369,11 +386,6 @@ fn segments_in(
     lang: Language,
     lex: &Lexicon,
 ) -> Option<Vec<Segment>> {
-    enum Item {
-        Word(Slot),
-        Num,
-        Other(usize),
-    }
     let mut items: Vec<Item> = Vec::with_capacity(toks.len());
     let mut words = 0;
     for (ti, t) in toks.iter().enumerate() {
@@ -388,6 +400,7 @@ fn segments_in(
                 alts: Vec::new(),
                 exact: true,
                 sep: t.sep,
+                numbered: false,
             }));
             words += 1;
             continue;
@@ -398,6 +411,7 @@ fn segments_in(
                 alts: Vec::new(),
                 exact: false,
                 sep: t.sep,
+                numbered: false,
             }));
             words += 1;
             continue;
@@ -422,6 +436,7 @@ fn segments_in(
                     alts: Vec::new(),
                     exact: true,
                     sep,
+                    numbered: false,
                 }));
                 words += 1;
             }
@@ -429,11 +444,24 @@ fn segments_in(
         }
         items.push(Item::Other(ti));
     }
-    if words < 11 {
+    if words < partial::MIN_WORDS {
         return None;
     }
-    // One misspelt word: an unknown token next to a word may be a list word with one letter
-    // wrong, added, missing or swapped.
+    misspelt(&mut items, toks, li);
+    Some(segments_of(items))
+}
+
+/// One token of a note, as seen by one wordlist.
+enum Item {
+    Word(Slot),
+    Num,
+    /// Another token (its index).
+    Other(usize),
+}
+
+/// One misspelt word: an unknown token next to a word may be a list word with one letter wrong,
+/// added, missing or swapped.
+fn misspelt(items: &mut [Item], toks: &[Tok], li: usize) {
     let mut tries = 0;
     for k in 0..items.len() {
         let Item::Other(ti) = items[k] else { continue };
@@ -457,31 +485,48 @@ fn segments_in(
                 alts,
                 exact: false,
                 sep: toks[ti].sep,
+                numbered: false,
             });
         }
     }
+}
+
+/// The runs of words, split at other tokens (numbers stay inside a run).
+fn segments_of(items: Vec<Item>) -> Vec<Segment> {
     let mut segs = Vec::new();
     let mut cur = Segment::default();
+    let (mut after_num, mut gap) = (false, usize::MAX);
     for it in items {
         match it {
-            Item::Word(s) => cur.slots.push(s),
+            Item::Word(mut s) => {
+                if cur.slots.is_empty() {
+                    cur.gap_before = gap;
+                }
+                s.numbered = after_num;
+                cur.slots.push(s);
+                after_num = false;
+            }
             Item::Num => {
                 if !cur.slots.is_empty() {
                     cur.nums += 1;
                 }
+                after_num = true;
             }
             Item::Other(_) => {
-                if !cur.slots.is_empty() {
+                if cur.slots.is_empty() {
+                    gap = gap.saturating_add(1);
+                } else {
                     segs.push(std::mem::take(&mut cur));
+                    gap = 1;
                 }
-                cur = Segment::default();
+                after_num = false;
             }
         }
     }
     if !cur.slots.is_empty() {
         segs.push(cur);
     }
-    Some(segs)
+    segs
 }
 
 /// Whether the word indices form a phrase with a valid checksum.
@@ -538,7 +583,13 @@ fn window_ok<'a>(slots: impl Iterator<Item = &'a Slot>, budget: &mut usize) -> b
     false
 }
 
-fn is_phrase(segs: &[Segment], context: bool, split: bool, total_words: usize) -> bool {
+fn is_phrase(
+    segs: &[Segment],
+    context: bool,
+    split: bool,
+    total_words: usize,
+    lang: Language,
+) -> bool {
     // Bounded work on adversarial input: this many checksum computations at most.
     let mut budget = 20_000usize;
     for s in segs {
@@ -589,12 +640,18 @@ fn is_phrase(segs: &[Segment], context: bool, split: bool, total_words: usize) -
                 }
             }
         }
-        if s.exact() >= 12 && (context || s.nums * 2 >= n || s.listy() || n * 10 >= total_words * 8)
+        if s.exact() >= 12
+            && (context || s.nums * 2 >= n || s.listy() || n * 10 >= total_words * 8)
+            && !partial::ordinary_list(s, lang)
         {
             return true;
         }
     }
-    // Two halves with other text between them.
+    two_halves(segs, context, split, &mut budget)
+}
+
+/// Two halves with other text between them.
+fn two_halves(segs: &[Segment], context: bool, split: bool, budget: &mut usize) -> bool {
     let dense: Vec<&Segment> = segs
         .iter()
         .filter(|s| s.slots.len() >= 5 && !s.glued())
@@ -611,7 +668,7 @@ fn is_phrase(segs: &[Segment], context: bool, split: bool, total_words: usize) -
                 let exact = a.iter().chain(b.iter()).all(|s| s.exact);
                 if exact
                     && LENGTHS.contains(&(a.len() + b.len()))
-                    && window_ok(a.iter().chain(b.iter()), &mut budget)
+                    && window_ok(a.iter().chain(b.iter()), budget)
                 {
                     return true;
                 }
@@ -630,7 +687,7 @@ fn is_phrase(segs: &[Segment], context: bool, split: bool, total_words: usize) -
                             continue;
                         }
                         let w = a[a.len() - take_a..].iter().chain(&b[..take_b]);
-                        if window_ok(w, &mut budget) {
+                        if window_ok(w, budget) {
                             return true;
                         }
                     }

@@ -130,3 +130,52 @@ fn within_one_edit() {
     assert!(within_one(&c("abandon"), &c("abandom")));
     assert!(!within_one(&c("abandon"), &c("abnadom")));
 }
+
+#[test]
+fn parts_of_a_phrase_are_refused() {
+    for &lang in languages() {
+        let p = phrase(lang, 12, 5);
+        let w: Vec<&str> = p.split(' ').collect();
+        let sep = if lang == Language::Japanese {
+            "\u{3000}"
+        } else {
+            " "
+        };
+        let numbered: Vec<String> = w[..8]
+            .iter()
+            .enumerate()
+            .map(|(i, x)| format!("{}) {x}", i + 1))
+            .collect();
+        let mut gap: Vec<&str> = w.clone();
+        gap[6] = "xxx";
+        for t in [
+            w[..11].join(sep),
+            w[1..].join(", "),
+            numbered.join(" "),
+            gap.join(sep),
+            format!("first half of my seed: {}", w[..6].join(sep)),
+        ] {
+            assert!(refused(&t), "{lang:?}: {t}");
+        }
+    }
+    // 23 of 24 words, and one left out in the middle.
+    let p = phrase(Language::English, 24, 8);
+    let mut w: Vec<&str> = p.split(' ').collect();
+    assert!(refused(&w[..23].join(" ")));
+    w.remove(12);
+    assert!(refused(&w.join(" ")));
+}
+
+#[test]
+fn lists_of_settings_and_sentences_are_not_parts_of_a_phrase() {
+    for ok in [
+        "checked: phone, email, device, address book, login history, 2FA, passkeys",
+        "checked: phone, device, card, account, security, history, review, balance, limit, lock",
+        "reviewed device list, address book, security history, account access, payment method, deposit limit",
+        "1. lock account 2. call support 3. change email password 4. check devices 5. review history",
+        "first half of the seed backup is done, second half next week",
+        "I will check that the phone can still verify live account access and other settings before the trip",
+    ] {
+        assert!(!refused(ok), "{ok}");
+    }
+}
