@@ -79,6 +79,7 @@ fn unavailable_notification(name: &str, error: &str, open: &OpenCommand) -> Noti
             line(&open.for_account(name))
         ),
         keys: Vec::new(),
+        urgency: notify::Urgency::Normal,
     }
 }
 
@@ -139,15 +140,15 @@ pub(super) fn notify(
         accounts.push(due);
     }
     let mut stdout = io::stdout().lock();
+    let notifier = Notifier::system();
     let report = notify::run(
         &paths.data_dir,
         &accounts,
         clock.today,
         &open,
-        &Notifier::system(),
+        &notifier,
         &mut stdout,
     );
-    let notifier = Notifier::system();
     let mut sent = Vec::new();
     for n in &broken {
         match notifier.deliver(n, &mut stdout) {
@@ -160,10 +161,20 @@ pub(super) fn notify(
     }
     let _ = stdout.flush();
     drop(stdout);
-    for (account, delivery) in report.sent.iter().chain(&sent) {
+    for (account, delivery) in &report.sent {
         if let Delivery::Printed { reason } = delivery {
             eprintln!(
-                "lockstep: no desktop notification for '{}' ({}): printed instead",
+                "lockstep: the reminder for '{}' was not shown ({}): printed instead, and kept \
+                 pending; the next `lockstep notify` that reaches a notification server shows it",
+                line(account),
+                line(reason)
+            );
+        }
+    }
+    for (account, delivery) in &sent {
+        if let Delivery::Printed { reason } = delivery {
+            eprintln!(
+                "lockstep: the notice for '{}' was not shown ({}): printed instead",
                 line(account),
                 line(reason)
             );

@@ -103,8 +103,13 @@ fn other_dir_note(found: &reminders::Installed) -> String {
 
 /// The daily job for this lockstep: its absolute path, `--data-dir` when one was given (on the
 /// command line or in `LOCKSTEP_DATA_DIR`), and `--ics FILE` when a calendar is kept current.
+/// A crontab line also names this session's `XDG_RUNTIME_DIR` when the job could not find the
+/// session bus without it.
 pub fn job(data_dir: Option<&Path>, at: AtTime, ics: Option<&Path>) -> Result<Job, ReminderError> {
-    let job = Job::for_current_exe(data_dir, at)?;
+    let mut job = Job::for_current_exe(data_dir, at)?;
+    if let Some(run) = crate::dbus::address::runtime_dir_for_cron_here() {
+        job = job.with_cron_env("XDG_RUNTIME_DIR", &run)?;
+    }
     match ics {
         None => Ok(job),
         Some(f) => {
@@ -159,6 +164,13 @@ fn install(
         )),
         (None, None) => {}
     }
+    // The job talks to the desktop's notification server: say so now if none answers.
+    let desktop = crate::notify::check_desktop(env.os, std::env::var_os("PATH").as_deref())
+        .err()
+        .map(|why| crate::notify::desktop_advice(env.os, &why));
+    if let Some(advice) = &desktop {
+        preview.push_str(&format!("\nNote: {advice}.\n"));
+    }
     out(&clean(&preview, true))?;
     if !yes && !confirm("Install this daily reminder? [y/N] ")? {
         out("Nothing was installed.\n")?;
@@ -169,7 +181,8 @@ fn install(
         let loaded = store::load(paths)?;
         ics_feed::write_feed(paths, f, &loaded.state, clock.today, clock.now)?;
     }
-    let report = reminders::install(&plan, &env, &SystemRunner::new())?;
+    let mut report = reminders::install(&plan, &env, &SystemRunner::new())?;
+    report.warnings.extend(desktop);
     print_install(&report)?;
     // The TUI's one-time offer has nothing left to offer.
     if let Err(e) = record_offer(paths, true) {

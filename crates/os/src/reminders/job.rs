@@ -85,6 +85,9 @@ pub struct Job {
     exe: String,
     data_dir: Option<String>,
     extra_args: Vec<String>,
+    /// Variables a crontab line sets for the command (cron gives a job almost no environment;
+    /// systemd and launchd give it the user session's).
+    cron_env: Vec<(String, String)>,
     pub at: AtTime,
 }
 
@@ -96,6 +99,7 @@ impl Job {
             exe: checked_path(exe)?,
             data_dir: data_dir.map(checked_path).transpose()?,
             extra_args: Vec::new(),
+            cron_env: Vec::new(),
             at,
         })
     }
@@ -128,6 +132,19 @@ impl Job {
         }
         self.extra_args = args;
         Ok(self)
+    }
+
+    /// Sets `name` to the absolute path `value` for the command of a crontab line.
+    pub fn with_cron_env(mut self, name: &str, value: &Path) -> Result<Job, ReminderError> {
+        let value = checked_path(value)?;
+        self.cron_env.retain(|(n, _)| n != name);
+        self.cron_env.push((name.to_owned(), value));
+        Ok(self)
+    }
+
+    /// The variables a crontab line sets, in order.
+    pub fn cron_env(&self) -> &[(String, String)] {
+        &self.cron_env
     }
 
     pub fn exe(&self) -> &str {
@@ -380,6 +397,29 @@ mod tests {
             .with_extra_args(vec!["--ics".into(), "/x.ics".into()])
             .unwrap();
         assert_eq!(j.argv(), ["/bin/lockstep", "notify", "--ics", "/x.ics"]);
+    }
+
+    #[test]
+    fn cron_variables_are_absolute_paths_replaced_by_name() {
+        let j = Job::new(Path::new("/bin/lockstep"), None, AtTime::DEFAULT)
+            .unwrap()
+            .with_cron_env("XDG_RUNTIME_DIR", Path::new("/tmp/run 1"))
+            .unwrap()
+            .with_cron_env("XDG_RUNTIME_DIR", Path::new("/tmp/run 2"))
+            .unwrap();
+        assert_eq!(
+            j.cron_env(),
+            [("XDG_RUNTIME_DIR".to_owned(), "/tmp/run 2".to_owned())]
+        );
+        assert_eq!(
+            j.argv(),
+            ["/bin/lockstep", "notify"],
+            "not part of the command"
+        );
+        assert!(matches!(
+            j.with_cron_env("XDG_RUNTIME_DIR", Path::new("run")),
+            Err(ReminderError::NotAbsolute(_))
+        ));
     }
 
     #[test]
