@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
-use super::{md, md_quote, persona_titles, ts};
+use super::{md, md_code, md_quote, persona_titles, ts};
 use crate::checklist::{Checklist, Origin, Section, SectionKind, Step, link, staleness};
 use crate::schedule;
 use crate::score;
@@ -32,9 +32,9 @@ pub fn markdown(
     );
     let _ = writeln!(
         out,
-        "- Checklist: {} (`{}`, updated {})",
+        "- Checklist: {} ({}, updated {})",
         md(&cl.title),
-        md(&cl.id),
+        md_code(&cl.id),
         cl.updated
     );
     let _ = writeln!(out, "- Source: {}", md(&origin.describe(cl)));
@@ -93,10 +93,12 @@ pub fn markdown(
             let _ = match account.status(&step.id) {
                 Status::Todo => writeln!(out, "- [ ] {title}"),
                 Status::Done { .. } => writeln!(out, "- [x] {title}"),
+                // `[-]` and `[?]` are no task-list markers: escaped, they stay text in the same
+                // list (GitHub shows a box only for `[ ]` and `[x]`).
                 Status::Skipped { reason, .. } => {
-                    writeln!(out, "- [-] {title} (skipped: {})", md(reason))
+                    writeln!(out, "- \\[-\\] {title} (skipped: {})", md(reason))
                 }
-                Status::Reverify { .. } => writeln!(out, "- [?] {title} (re-verify)"),
+                Status::Reverify { .. } => writeln!(out, "- \\[?\\] {title} (re-verify)"),
                 Status::NotApplicable { .. } => writeln!(out, "- ~~{title}~~ (not applicable)"),
             };
             if let Some(note) = account.note(&step.id) {
