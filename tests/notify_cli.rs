@@ -396,6 +396,49 @@ fn a_reminder_the_cron_job_could_not_show_is_shown_from_the_desktop_the_same_day
 }
 
 #[test]
+fn the_only_socket_notify_opens_is_the_local_session_bus() {
+    let Some(strace) = common::strace() else {
+        return;
+    };
+    let Some(mut bus) = Bus::start() else { return };
+    bus.serve(true, "server");
+    let s = Sandbox::new();
+    s.account(overdue_and_soon);
+    let log = s.root.join("net.log");
+    let out = std::process::Command::new(strace)
+        .args(["-f", "-o"])
+        .arg(&log)
+        .args([
+            "-e",
+            "trace=%network",
+            env!("CARGO_BIN_EXE_lockstep"),
+            "--data-dir",
+        ])
+        .arg(&s.data)
+        .arg("notify")
+        .env_clear()
+        .env("HOME", &s.home)
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(bus.calls().len(), 1, "it was shown");
+    let trace = fs::read_to_string(&log).unwrap();
+    let sockets: Vec<&str> = trace.lines().filter(|l| l.contains(" socket(")).collect();
+    assert!(!sockets.is_empty(), "{trace}");
+    for l in sockets {
+        assert!(l.contains("socket(AF_UNIX, SOCK_STREAM"), "{l}");
+    }
+    for family in ["AF_INET", "AF_INET6", "AF_NETLINK", "AF_PACKET"] {
+        assert!(!trace.contains(family), "{family} in {trace}");
+    }
+    assert!(
+        trace.contains(&format!("sun_path=\"{}\"", bus.run.join("bus").display())),
+        "{trace}"
+    );
+}
+
+#[test]
 fn notify_on_a_data_directory_with_nothing_tracked_says_so_and_succeeds() {
     let Some(mut bus) = Bus::start() else { return };
     bus.serve(true, "server");
