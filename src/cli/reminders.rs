@@ -103,13 +103,8 @@ fn other_dir_note(found: &reminders::Installed) -> String {
 
 /// The daily job for this lockstep: its absolute path, `--data-dir` when one was given (on the
 /// command line or in `LOCKSTEP_DATA_DIR`), and `--ics FILE` when a calendar is kept current.
-/// A crontab line also names this session's `XDG_RUNTIME_DIR` when the job could not find the
-/// session bus without it.
 pub fn job(data_dir: Option<&Path>, at: AtTime, ics: Option<&Path>) -> Result<Job, ReminderError> {
-    let mut job = Job::for_current_exe(data_dir, at)?;
-    if let Some(run) = crate::dbus::address::runtime_dir_for_cron_here() {
-        job = job.with_cron_env("XDG_RUNTIME_DIR", &run)?;
-    }
+    let job = Job::for_current_exe(data_dir, at)?;
     match ics {
         None => Ok(job),
         Some(f) => {

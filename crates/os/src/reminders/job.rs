@@ -105,7 +105,8 @@ impl Job {
     }
 
     /// The running lockstep binary (`std::env::current_exe`), and `data_dir` made absolute
-    /// against the current directory.
+    /// against the current directory. A crontab line also names this session's
+    /// `XDG_RUNTIME_DIR` when the job could not find the session bus without it.
     pub fn for_current_exe(data_dir: Option<&Path>, at: AtTime) -> Result<Job, ReminderError> {
         let exe = std::env::current_exe().map_err(|e| ReminderError::Io {
             path: "the lockstep executable".into(),
@@ -120,7 +121,11 @@ impl Job {
                 })
             })
             .transpose()?;
-        Job::new(&exe, dir.as_deref(), at)
+        let job = Job::new(&exe, dir.as_deref(), at)?;
+        match crate::dbus::address::runtime_dir_for_cron_here() {
+            Some(run) => job.with_cron_env("XDG_RUNTIME_DIR", &run),
+            None => Ok(job),
+        }
     }
 
     /// Arguments appended after `notify` (e.g. options of the notify command).
