@@ -76,6 +76,14 @@ pub fn markdown(
     }
     let _ = writeln!(out, "- Date: {today}");
 
+    setup_sections(&mut out, cl, account, &sc);
+    reviews_markdown(&mut out, cl, account, today);
+    out
+}
+
+/// Per setup section a heading with its count and one list of its applicable steps (notes as
+/// quotes, links after them).
+fn setup_sections(out: &mut String, cl: &Checklist, account: &Account, sc: &score::Score) {
     for section in cl.sections_of(SectionKind::Setup) {
         let steps: Vec<&Step> = account.applicable(section).collect();
         let (done, counted) = sc
@@ -102,12 +110,15 @@ pub fn markdown(
                 Status::NotApplicable { .. } => writeln!(out, "- ~~{title}~~ (not applicable)"),
             };
             if let Some(note) = account.note(&step.id) {
-                md_quote(&mut out, "  ", note);
+                md_quote(out, "  ", note);
             }
-            links(&mut out, step);
+            links(out, step);
         }
     }
+}
 
+/// Per recurring review its last completion, state, next due date and the notes on its steps.
+fn reviews_markdown(out: &mut String, cl: &Checklist, account: &Account, today: NaiveDate) {
     let reviews = schedule::reviews(cl, account, today);
     if !reviews.is_empty() {
         out.push('\n');
@@ -138,13 +149,12 @@ pub fn markdown(
                 for step in account.applicable(section) {
                     if let Some(note) = account.note(&step.id) {
                         let _ = writeln!(out, "- Note on {}:", md(&step.title));
-                        md_quote(&mut out, "  ", note);
+                        md_quote(out, "  ", note);
                     }
                 }
             }
         }
     }
-    out
 }
 
 /// A step's links as plain URLs after their host (never a text that hides where a link goes).
