@@ -1,7 +1,8 @@
 //! lockstep's calendars in a real calendar client: khal (Debian's `khal`) imports the export,
 //! and after a review imports it again: each event is updated in place by its UID, never
 //! duplicated. (calcurse keeps no UIDs, so it duplicates on a second import: README says what to
-//! do instead.) A calendar with nothing in it yet is still a valid one, which khal takes.
+//! do instead.) A calendar with nothing in it yet is still a valid one (RFC 5545 §3.6: at least
+//! one component), which the `icalendar` crate and khal take.
 
 mod common;
 
@@ -10,7 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use assert_cmd::Command;
-use chrono::{Days, Months, NaiveDate, Utc};
+use chrono::{DateTime, Days, Months, NaiveDate, Utc};
+use lockstep::checklist::{self, Origin};
+use lockstep::export;
+use lockstep::state::Account;
 use serde_json::{Value, json};
 
 struct Sandbox {
@@ -158,4 +162,37 @@ fn khal_updates_each_event_in_place_when_the_calendar_is_imported_again() {
         "moved, not duplicated"
     );
     assert_eq!(s.files(), 2);
+}
+
+#[test]
+fn a_calendar_without_events_holds_one_component_a_utc_time_zone() {
+    let cl = checklist::parse("crypto-com.json", checklist::BUNDLED[0].1).unwrap();
+    let now = DateTime::UNIX_EPOCH;
+    let fresh = Account::new("crypto-com", now);
+    let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    for text in [
+        export::ics(&cl, &Origin::Bundled, "default", &fresh, today, now),
+        export::ics_feed(&[], today, now),
+    ] {
+        assert!(
+            text.ends_with(
+                "BEGIN:VTIMEZONE\r\nTZID:UTC\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\n\
+                 TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0000\r\nTZNAME:UTC\r\nEND:STANDARD\r\n\
+                 END:VTIMEZONE\r\nEND:VCALENDAR\r\n"
+            ),
+            "{text}"
+        );
+        assert!(export::is_lockstep_calendar(text.as_bytes()));
+        let cal: icalendar::Calendar = text.parse().unwrap();
+        assert_eq!(cal.components.len(), 1, "{cal:?}");
+    }
+    // With an event, no time zone is added.
+    let mut started = fresh.clone();
+    started.check(&cl, "totp-2fa", now).unwrap();
+    started.settle(today);
+    let text = export::ics(&cl, &Origin::Bundled, "default", &started, today, now);
+    assert!(
+        text.contains("BEGIN:VEVENT") && !text.contains("VTIMEZONE"),
+        "{text}"
+    );
 }
