@@ -30,6 +30,8 @@ impl Env {
         c.env_clear()
             .env("HOME", self.tmp.path())
             .env("XDG_CONFIG_HOME", self.tmp.path().join("config"))
+            // No session bus there: `notify` never reaches the desktop of whoever runs the tests.
+            .env("XDG_RUNTIME_DIR", self.tmp.path().join("run"))
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .arg("--data-dir")
             .arg(&self.data)

@@ -707,7 +707,7 @@ fn control_characters_are_neutralised_in_output() {
     let out = e.cmd(&["export", "--format", "md"]).output().unwrap();
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(!md.contains('\u{1b}') && !md.contains('\u{202e}'), "{md}");
-    assert!(md.contains("\\u{1b}[2J\\u{202e}txt.exe"), "{md}");
+    assert!(md.contains(r"\\u\{1b\}\[2J\\u\{202e\}txt.exe"), "{md}");
     e.cmd(&["check", "bad\u{1b}]0;pwned\u{7}"])
         .assert()
         .code(2)

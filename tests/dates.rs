@@ -48,7 +48,7 @@ impl Sandbox {
         }
     }
 
-    /// lockstep in UTC, with a search path holding no desktop notifier (`notify` prints).
+    /// lockstep in UTC, with no session bus to reach (`notify` prints).
     fn cmd(&self, args: &[&str]) -> Command {
         self.cmd_tz("UTC", args)
     }
@@ -59,6 +59,8 @@ impl Sandbox {
             .env("HOME", &self.root)
             .env("XDG_CONFIG_HOME", self.root.join("config"))
             .env("XDG_DATA_HOME", self.root.join("xdg-data"))
+            // No session bus there: `notify` prints.
+            .env("XDG_RUNTIME_DIR", self.root.join("run"))
             .env("PATH", self.root.join("bin"))
             .env("TZ", tz)
             .arg("--data-dir")

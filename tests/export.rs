@@ -739,7 +739,12 @@ fn ics_never_writes_a_year_past_9999() {
     let text = export::ics(&cl, &Origin::Bundled, "main", &b, d(10001, 1, 1), later);
     read_ics(&text);
     assert!(!text.contains("BEGIN:VEVENT"), "{text}");
-    assert!(!text.contains('+'), "{text}");
+    let dtstamp = text.lines().find(|l| l.starts_with("DTSTAMP:"));
+    assert!(dtstamp.is_none_or(|l| !l.contains('+')), "{text}");
+    assert!(
+        text.contains("BEGIN:VTIMEZONE"),
+        "no event: the one component {text}"
+    );
 }
 
 #[test]
@@ -874,14 +879,19 @@ fn markdown_progress_report() {
         "{md}"
     );
     assert!(md.contains("## 5-Minute Essentials (2/6 done)\n"), "{md}");
-    assert!(md.contains(
-        "- [x] Turn on authenticator-app 2FA\n  > Aegis on the old phone\n  > backup in the safe\n"
-    ));
+    // A note: a block quote after a blank line, its line break kept (a hard break).
+    assert!(
+        md.contains(
+            "- [x] Turn on authenticator-app 2FA\n\n  > Aegis on the old phone\\\n  > backup in the safe\n\n"
+        ),
+        "{md}"
+    );
     assert!(md.contains("- [x] Set an anti-phishing code\n"));
     assert!(md.contains("- [ ] Enable the 24-hour withdrawal lock\n"));
-    assert!(
-        md.contains("- [-] Whitelist your withdrawal addresses (skipped: I only buy and hold)\n")
-    );
+    // `[-]` is no task-list marker: escaped, it stays text.
+    assert!(md.contains(
+        "- \\[-\\] Whitelist your withdrawal addresses (skipped: I only buy and hold)\n"
+    ));
     assert!(md.contains("- ~~Learn where the Lock Account switch is~~ (not applicable)\n"));
     // Persona filtering: holder steps shown, trader-only steps not.
     assert!(md.contains("- [ ] Move long-term holdings to cold storage\n"));
@@ -925,10 +935,10 @@ fn markdown_reverify_and_open_incident_instead_of_score() {
     );
     assert!(!md.contains("/100"), "no score while an incident is open");
     assert!(
-        md.contains("- [?] Turn on authenticator-app 2FA (re-verify)\n"),
+        md.contains("- \\[?\\] Turn on authenticator-app 2FA (re-verify)\n"),
         "{md}"
     );
-    assert!(md.contains("- [?] Set an anti-phishing code (re-verify)\n"));
+    assert!(md.contains("- \\[?\\] Set an anti-phishing code (re-verify)\n"));
     assert!(
         md.contains("(skipped: I only buy and hold)"),
         "skips stay skipped"
@@ -953,12 +963,13 @@ fn control_and_bidi_characters_are_neutralised_in_markdown() {
         !md.chars().any(|c| lockstep::guard::is_dangerous(c, true)),
         "{md:?}"
     );
+    // Made visible as `\u{..}`, then escaped for Markdown (which then shows `\u{..}`).
     assert!(
-        md.contains("  > red \\u{1b}[31mALERT\\u{202e}txt.exe\n"),
+        md.contains(r"  > red \\u\{1b\}\[31mALERT\\u\{202e\}txt.exe"),
         "{md}"
     );
-    assert!(md.contains("(skipped: later\\u{202e}gnp)"));
-    assert!(md.contains("- Account: m\\u{1b}ain\n"));
+    assert!(md.contains(r"(skipped: later\\u\{202e\}gnp)"));
+    assert!(md.contains("- Account: m\\\\u\\{1b\\}ain\n"));
 }
 
 #[test]
@@ -1305,16 +1316,16 @@ fn incident_report_neutralises_control_characters() {
         at(2026, 11, 2, 10, 0),
     )
     .unwrap();
-    assert!(r.contains("- Account: m\\u{1b}ain\n"), "{r}");
+    assert!(r.contains("- Account: m\\\\u\\{1b\\}ain\n"), "{r}");
     assert!(
         !r.chars().any(|c| lockstep::guard::is_dangerous(c, true)),
         "{r:?}"
     );
     assert!(
         r.contains(
-            "Support ticket: T\\u{1b}]0;x\\u{7}; note: red \\u{1b}[31mALERT\\u{202e}txt.exe"
+            r"Support ticket: T\\u\{1b\}\]0;x\\u\{7\}; note: red \\u\{1b\}\[31mALERT\\u\{202e\}txt.exe"
         ),
         "{r}"
     );
-    assert!(r.contains("Closed: done\\u{202e}"));
+    assert!(r.contains(r"Closed: done\\u\{202e\}"));
 }

@@ -1,7 +1,8 @@
-//! `lockstep reminders install|status|remove`, `lockstep notify` and `due --soon` through the
-//! real binary (assert_cmd, and a pty for the confirmation question). Every run gets a temporary
-//! HOME and XDG_CONFIG_HOME and a search path holding only fake `crontab`, `systemctl` and
-//! `notify-send` programs: no test touches the machine's crontab, systemd directories or desktop.
+//! `lockstep reminders install|status|remove` and `due --soon` through the real binary
+//! (assert_cmd, and a pty for the confirmation question); `lockstep notify` is in
+//! `tests/notify_cli.rs`. Every run gets a temporary HOME, XDG_CONFIG_HOME and XDG_RUNTIME_DIR
+//! (with no session bus in it) and a search path holding only fake `crontab` and `systemctl`
+//! programs: no test touches the machine's crontab, systemd directories or desktop.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -46,13 +47,14 @@ impl Sandbox {
         }
     }
 
-    /// lockstep with only the sandbox's HOME, XDG_CONFIG_HOME and fake programs on PATH: no data
-    /// directory, no XDG_DATA_HOME.
+    /// lockstep with only the sandbox's HOME, XDG_CONFIG_HOME, XDG_RUNTIME_DIR (no bus there)
+    /// and fake programs on PATH: no data directory, no XDG_DATA_HOME.
     fn bare(&self) -> Command {
         let mut c = Command::cargo_bin("lockstep").unwrap();
         c.env_clear()
             .env("HOME", &self.home)
             .env("XDG_CONFIG_HOME", &self.config)
+            .env("XDG_RUNTIME_DIR", self.root.join("run"))
             .env("PATH", &self.bin)
             .write_stdin("");
         c
@@ -135,38 +137,6 @@ impl Sandbox {
                 active.display()
             ),
         );
-    }
-
-    fn notify_calls_file(&self) -> PathBuf {
-        self.root.join("notify-send.calls")
-    }
-
-    /// A `notify-send` that records its arguments (NUL-separated, one call per double NUL) and
-    /// exits with `code`.
-    fn fake_notify_send(&self, code: i32) {
-        let p = self.bin.join("notify-send");
-        fs::write(
-            &p,
-            format!(
-                "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\" >> '{calls}'; done\nprintf '\\0' >> '{calls}'\n\
-                 [ {code} = 0 ] || echo 'Could not connect: No such file or directory' >&2\nexit {code}\n",
-                calls = self.notify_calls_file().display()
-            ),
-        )
-        .unwrap();
-        fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
-    }
-
-    fn notify_calls(&self) -> Vec<Vec<String>> {
-        let Ok(bytes) = fs::read(self.notify_calls_file()) else {
-            return Vec::new();
-        };
-        String::from_utf8(bytes)
-            .unwrap()
-            .split("\0\0")
-            .filter(|c| !c.is_empty())
-            .map(|c| c.split('\0').map(str::to_owned).collect())
-            .collect()
     }
 
     fn state(&self) -> Value {
@@ -306,10 +276,18 @@ fn cron_install_is_idempotent_keeps_other_lines_and_remove_takes_only_its_line()
 fn systemd_install_status_and_remove() {
     let s = Sandbox::new();
     s.fake_systemctl();
+    // No notification server answers in the sandbox: install says so, and what is needed.
     s.cmd(&["reminders", "install", "--backend", "systemd", "--yes"])
         .assert()
         .success()
-        .stderr("");
+        .stdout(predicate::str::contains(
+            "Note: no desktop notification server answered now",
+        ))
+        .stderr(predicate::str::starts_with(
+            "lockstep: warning: no desktop notification server answered now (no session bus: \
+             DBUS_SESSION_BUS_ADDRESS is unset and ",
+        ))
+        .stderr(predicate::str::contains("needs no notify-send"));
     let service = fs::read_to_string(s.units().join("lockstep-notify.service")).unwrap();
     assert!(
         service.contains(&format!(
@@ -980,148 +958,6 @@ fn the_calendar_sequence_rises_whenever_an_event_moves_either_way() {
     );
 }
 
-// ----- notify ------------------------------------------------------------------------------------
-
-#[test]
-fn notify_on_a_data_directory_with_nothing_tracked_says_so_and_succeeds() {
-    let s = Sandbox::new();
-    s.fake_notify_send(0);
-    s.cmd(&["notify"])
-        .assert()
-        .success()
-        .stdout("")
-        .stderr(predicate::str::contains("nothing is tracked in"));
-    assert!(s.notify_calls().is_empty());
-}
-
-#[test]
-fn notify_sends_one_notification_per_account_once_a_day() {
-    let s = Sandbox::new();
-    s.fake_notify_send(0);
-    s.account(overdue_and_soon);
-    s.cmd(&["notify"]).assert().success().stdout("").stderr("");
-    let calls = s.notify_calls();
-    assert_eq!(calls.len(), 1, "{calls:?}");
-    let c = &calls[0];
-    assert_eq!(c[0], "--app-name=lockstep");
-    assert_eq!(
-        c[1],
-        "lockstep: Crypto.com (default): 1 review due (1 overdue)"
-    );
-    let due = ago(40) + Months::new(1);
-    let days = (today() - due).num_days();
-    let soon = today() + Days::new(5);
-    assert_eq!(
-        c[2],
-        format!(
-            "Overdue by {days} days (due {due}): Monthly review\n\
-             Due in 5 days ({soon}): Quarterly review\n\
-             Open lockstep: lockstep --data-dir {}",
-            s.data.display()
-        )
-    );
-    assert!(s.data.join("notified.json").exists());
-    // Again the same day: nothing new.
-    s.cmd(&["notify"]).assert().success().stdout("");
-    assert_eq!(s.notify_calls().len(), 1);
-}
-
-#[test]
-fn notify_without_a_desktop_prints_the_text_and_succeeds() {
-    let s = Sandbox::new();
-    s.account(overdue_and_soon);
-    // No notify-send on PATH at all.
-    s.cmd(&["notify"])
-        .assert()
-        .success()
-        .stdout(predicate::str::starts_with(
-            "lockstep: Crypto.com (default): 1 review due (1 overdue)\nOverdue by ",
-        ))
-        .stderr(predicate::str::contains("`notify-send` is not on PATH"));
-    // A notifier that fails (no session bus): printed as well, on another account.
-    let s = Sandbox::new();
-    s.fake_notify_send(1);
-    s.account(|a| {
-        a["setup_started"] = json!(ago(400));
-    });
-    s.cmd(&["notify"])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("2 reviews due (2 overdue)"))
-        .stderr(predicate::str::contains("Could not connect"));
-    assert_eq!(s.notify_calls().len(), 1);
-}
-
-#[test]
-fn notify_reports_an_open_incident_and_nothing_when_nothing_is_due() {
-    let s = Sandbox::new();
-    s.fake_notify_send(0);
-    // Setup just started: nothing is due, nothing is sent.
-    s.cmd(&["check", "totp-2fa"]).assert().success();
-    s.cmd(&["notify"]).assert().success().stdout("").stderr("");
-    assert!(s.notify_calls().is_empty());
-    assert!(!s.data.join("notified.json").exists());
-    s.cmd(&["compromised"]).assert().success();
-    s.cmd(&["notify"]).assert().success();
-    let calls = s.notify_calls();
-    assert_eq!(calls.len(), 1);
-    assert_eq!(
-        calls[0][1],
-        "lockstep: Crypto.com (default): incident open, 2 reviews due"
-    );
-    assert!(
-        calls[0][2].starts_with(&format!(
-            "Incident open since {} (incident #1): its reviews are due now\n",
-            today()
-        )),
-        "{}",
-        calls[0][2]
-    );
-}
-
-#[test]
-fn notify_never_waits_for_the_writer_lock() {
-    let s = Sandbox::new();
-    s.fake_notify_send(0);
-    s.account(overdue_and_soon);
-    let lock = fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(s.data.join("lock"))
-        .unwrap();
-    lock.lock().unwrap();
-    let started = Instant::now();
-    s.cmd(&["--wait", "30", "notify"]).assert().success();
-    assert!(started.elapsed() < Duration::from_secs(10));
-    assert_eq!(s.notify_calls().len(), 1);
-    // A writer, by contrast, is refused while the lock is held.
-    s.cmd(&["--wait", "0", "check", "anti-phishing-code"])
-        .assert()
-        .code(2);
-    drop(lock);
-}
-
-#[test]
-fn notify_with_an_unreadable_state_exits_2_with_the_file_and_line() {
-    let s = Sandbox::new();
-    s.fake_notify_send(0);
-    fs::create_dir_all(&s.data).unwrap();
-    fs::set_permissions(&s.data, fs::Permissions::from_mode(0o700)).unwrap();
-    fs::write(
-        s.data.join("state.json"),
-        "{\n  \"version\": 2,\n  oops\n}\n",
-    )
-    .unwrap();
-    s.cmd(&["notify"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("state.json:3"));
-    assert!(s.notify_calls().is_empty());
-    // No state at all is not an error: nothing to notify.
-    let s = Sandbox::new();
-    s.cmd(&["notify"]).assert().success().stdout("");
-}
-
 // ----- due --soon, and records dated in the future -----------------------------------------------
 
 #[test]
@@ -1221,6 +1057,7 @@ fn install_on_a_terminal(s: &Sandbox, answer: &str) -> String {
     cmd.env_clear()
         .env("HOME", &s.home)
         .env("XDG_CONFIG_HOME", &s.config)
+        .env("XDG_RUNTIME_DIR", s.root.join("run"))
         .env("PATH", &s.bin)
         .env("TERM", "dumb")
         .arg("--data-dir")

@@ -79,6 +79,60 @@ fn unavailable_notification(name: &str, error: &str, open: &OpenCommand) -> Noti
             line(&open.for_account(name))
         ),
         keys: Vec::new(),
+        urgency: notify::Urgency::Normal,
+    }
+}
+
+/// Sends the accounts' notifications and the notices of checklists that cannot be read, and says
+/// on stderr what could only be printed (a reminder printed stays pending for the next run).
+fn send(
+    paths: &Paths,
+    accounts: &[AccountDue],
+    broken: &[Notification],
+    open: &OpenCommand,
+    today: NaiveDate,
+) {
+    let mut stdout = io::stdout().lock();
+    let notifier = Notifier::system();
+    let report = notify::run(
+        &paths.data_dir,
+        accounts,
+        today,
+        open,
+        &notifier,
+        &mut stdout,
+    );
+    let mut sent = Vec::new();
+    for n in broken {
+        match notifier.deliver(n, &mut stdout) {
+            Ok(d) => sent.push((n.account.clone(), d)),
+            Err(e) => eprintln!(
+                "lockstep: warning: cannot print the reminder for {}: {e}",
+                line(&n.account)
+            ),
+        }
+    }
+    let _ = stdout.flush();
+    drop(stdout);
+    for (account, reason) in report.pending() {
+        eprintln!(
+            "lockstep: the reminder for '{}' was not shown ({}): printed instead, and kept \
+             pending; the next `lockstep notify` that reaches a notification server shows it",
+            line(account),
+            line(reason)
+        );
+    }
+    for (account, delivery) in &sent {
+        if let Delivery::Printed { reason } = delivery {
+            eprintln!(
+                "lockstep: the notice for '{}' was not shown ({}): printed instead",
+                line(account),
+                line(reason)
+            );
+        }
+    }
+    for w in &report.warnings {
+        eprintln!("lockstep: warning: {}", line(w));
     }
 }
 
@@ -138,40 +192,7 @@ pub(super) fn notify(
         }
         accounts.push(due);
     }
-    let mut stdout = io::stdout().lock();
-    let report = notify::run(
-        &paths.data_dir,
-        &accounts,
-        clock.today,
-        &open,
-        &Notifier::system(),
-        &mut stdout,
-    );
-    let notifier = Notifier::system();
-    let mut sent = Vec::new();
-    for n in &broken {
-        match notifier.deliver(n, &mut stdout) {
-            Ok(d) => sent.push((n.account.clone(), d)),
-            Err(e) => eprintln!(
-                "lockstep: warning: cannot print the reminder for {}: {e}",
-                line(&n.account)
-            ),
-        }
-    }
-    let _ = stdout.flush();
-    drop(stdout);
-    for (account, delivery) in report.sent.iter().chain(&sent) {
-        if let Delivery::Printed { reason } = delivery {
-            eprintln!(
-                "lockstep: no desktop notification for '{}' ({}): printed instead",
-                line(account),
-                line(reason)
-            );
-        }
-    }
-    for w in &report.warnings {
-        eprintln!("lockstep: warning: {}", line(w));
-    }
+    send(paths, &accounts, &broken, &open, clock.today);
     if let Some(file) = ics {
         // The same rules as `reminders install --ics`: not inside the data directory, and only
         // over a lockstep calendar or an empty file.

@@ -129,6 +129,13 @@ fn install(
         )),
         (None, None) => {}
     }
+    // The job talks to the desktop's notification server: say so now if none answers.
+    let desktop = crate::notify::check_desktop(env.os, std::env::var_os("PATH").as_deref())
+        .err()
+        .map(|why| crate::notify::desktop_advice(env.os, &why));
+    if let Some(advice) = &desktop {
+        preview.push_str(&format!("\nNote: {advice}.\n"));
+    }
     out(&clean(&preview, true))?;
     if !yes && !confirm("Install this daily reminder? [y/N] ")? {
         out("Nothing was installed.\n")?;
@@ -139,7 +146,8 @@ fn install(
         let loaded = store::load(paths)?;
         ics_feed::write_feed(paths, f, &loaded.state, clock.today, clock.now)?;
     }
-    let report = reminders::install(&plan, &env, &SystemRunner::new())?;
+    let mut report = reminders::install(&plan, &env, &SystemRunner::new())?;
+    report.warnings.extend(desktop);
     print_install(&report)?;
     // The TUI's one-time offer has nothing left to offer.
     if let Err(e) = record_offer(paths, true) {

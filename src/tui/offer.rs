@@ -118,7 +118,8 @@ pub fn installed(plan: &Plan, report: &crate::reminders::InstallReport) -> Remin
     lines.push(String::new());
     lines.push(format!(
         "Every day at {} (local time) lockstep checks whether a review is due or an incident is \
-         open, and sends a desktop notification (or prints it when there is no desktop).",
+         open, and sends a desktop notification (when no notification server answers, it is \
+         printed and shown by a later run).",
         plan.job.at
     ));
     lines.push(

@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+#[allow(dead_code)]
+pub mod bus;
+
 /// An external tool a test needs, or None (saying that the calling test is skipped). Under
 /// `CI=true` a missing tool fails the test instead: `.ci/run` installs every tool the tests use,
 /// so a skip there would hide a broken set-up.

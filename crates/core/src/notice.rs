@@ -121,16 +121,43 @@ impl OpenCommand {
     }
 }
 
+/// How urgent a notification is (the desktop notification levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Urgency {
+    /// Reviews due: shown the usual way, and expiring as the server decides.
+    #[default]
+    Normal,
+    /// An open incident: shown as critical and kept on screen until dismissed.
+    Critical,
+}
+
+impl Urgency {
+    /// The level's number in the notification specification (0 low, 1 normal, 2 critical).
+    pub fn level(self) -> u8 {
+        match self {
+            Urgency::Normal => 1,
+            Urgency::Critical => 2,
+        }
+    }
+
+    /// False when the notification stays until the user dismisses it.
+    pub fn expires(self) -> bool {
+        self == Urgency::Normal
+    }
+}
+
 /// One notification, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
     pub account: String,
     /// The title line.
     pub summary: String,
-    /// The lines below it.
+    /// The lines below it, plain text (see [`markup_escape`] for a server that reads markup).
     pub body: String,
     /// Sent-record keys this notification covers.
     pub keys: Vec<String>,
+    /// Critical when it tells of an open incident.
+    pub urgency: Urgency,
 }
 
 impl Notification {
@@ -138,6 +165,24 @@ impl Notification {
     pub fn text(&self) -> String {
         format!("{}\n{}\n", self.summary, self.body)
     }
+}
+
+/// Plain text as notification body markup (the subset of HTML a server that announces
+/// `body-markup` reads): `&`, `<` and `>` become entities, so the text arrives as written.
+pub fn markup_escape(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['&', '<', '>']) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out.into()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -254,6 +299,11 @@ pub fn compose(
             summary: format!("lockstep: {who}: {}", what.join(", ")),
             body: lines.join("\n"),
             keys,
+            urgency: if incident.is_some() {
+                Urgency::Critical
+            } else {
+                Urgency::Normal
+            },
         });
     }
     out
@@ -308,5 +358,35 @@ impl SentRecord {
             m.retain(|_, d| *d >= oldest && *d <= today);
         }
         self.sent.retain(|_, m| !m.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_escape_turns_the_three_markup_characters_into_entities() {
+        assert_eq!(markup_escape("plain text"), "plain text");
+        assert!(matches!(
+            markup_escape("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            markup_escape("lockstep --data-dir '/home/u/R&D <x>'"),
+            "lockstep --data-dir '/home/u/R&amp;D &lt;x&gt;'"
+        );
+        // An entity already in the text is text too: its `&` is escaped again.
+        assert_eq!(markup_escape("&amp; <b>"), "&amp;amp; &lt;b&gt;");
+        assert_eq!(markup_escape("\"quotes\" 'stay'"), "\"quotes\" 'stay'");
+    }
+
+    #[test]
+    fn urgency_levels_follow_the_specification() {
+        assert_eq!(Urgency::Normal.level(), 1);
+        assert_eq!(Urgency::Critical.level(), 2);
+        assert!(Urgency::Normal.expires());
+        assert!(!Urgency::Critical.expires());
+        assert_eq!(Urgency::default(), Urgency::Normal);
     }
 }

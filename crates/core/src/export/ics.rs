@@ -143,7 +143,9 @@ pub fn ics_sequenced(
 ///   way the date moves;
 /// - it has a 09:00 alarm only when dated after `today` (an alarm on today's date may already be
 ///   past; `lockstep notify` covers today);
-/// - an event whose date cannot be written with a four-digit year is left out.
+/// - an event whose date cannot be written with a four-digit year is left out;
+/// - a calendar without events (nothing started yet) holds a UTC VTIMEZONE instead, since
+///   RFC 5545 wants at least one component.
 pub fn ics_feed(accounts: &[IcsAccount<'_>], today: NaiveDate, now: DateTime<Utc>) -> String {
     ics_feed_sequenced(accounts, today, now, &mut SequenceRecord::default())
 }
@@ -176,6 +178,7 @@ fn calendar(
     ics_line(&mut out, "METHOD:PUBLISH");
     ics_line(&mut out, &format!("X-WR-CALNAME:{}", ics_text(name)));
     let stamp = stamp(now);
+    let mut events = 0;
     for a in accounts {
         // Two accounts that would show the same name get their account names added.
         let shared = accounts
@@ -188,13 +191,37 @@ fn calendar(
             _ => base_name(a).to_string(),
         };
         for review in schedule::reviews(a.checklist, a.account, today) {
-            if let Some(section) = a.checklist.section(&review.section) {
-                event(&mut out, a, &who, section, &review, today, &stamp, record);
+            if let Some(section) = a.checklist.section(&review.section)
+                && event(&mut out, a, &who, section, &review, today, &stamp, record)
+            {
+                events += 1;
             }
         }
     }
+    if events == 0 {
+        empty_calendar_component(&mut out);
+    }
     ics_line(&mut out, "END:VCALENDAR");
     out
+}
+
+/// What a calendar without events holds: RFC 5545 (§3.6) wants at least one component in a
+/// calendar, and a VTIMEZONE is the one a client shows nothing for. The calendar is still written
+/// (a calendar kept current must lose the events it had); its only component says UTC is UTC.
+fn empty_calendar_component(out: &mut String) {
+    for l in [
+        "BEGIN:VTIMEZONE",
+        "TZID:UTC",
+        "BEGIN:STANDARD",
+        "DTSTART:19700101T000000",
+        "TZOFFSETFROM:+0000",
+        "TZOFFSETTO:+0000",
+        "TZNAME:UTC",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+    ] {
+        ics_line(out, l);
+    }
 }
 
 /// The calendar date of a review's event, None when it has none (setup not started).
@@ -244,12 +271,12 @@ fn event(
     today: NaiveDate,
     stamp: &str,
     record: &mut SequenceRecord,
-) {
+) -> bool {
     let Some(date) = event_date(&review.due, today) else {
-        return;
+        return false;
     };
     let Some(start) = ics_date(date) else {
-        return;
+        return false;
     };
     let end = date.checked_add_days(Days::new(1)).and_then(ics_date);
     let cl = a.checklist;
@@ -289,6 +316,7 @@ fn event(
         ics_line(out, "END:VALARM");
     }
     ics_line(out, "END:VEVENT");
+    true
 }
 
 /// Who an event is for, as its SUMMARY starts: the account's label, else the service.

@@ -5,14 +5,17 @@
 //! Pure functions: the caller passes `now` (UTC) and the user's local `today`; nothing here reads
 //! the clock or touches the file system. Every piece of user- or checklist-provided text goes
 //! through [`crate::guard::clean`] before it is written, so control and bidi characters arrive as
-//! visible `\u{..}` escapes instead of acting on a terminal or a calendar client.
+//! visible `\u{..}` escapes instead of acting on a terminal or a calendar client; in Markdown it
+//! is also escaped for CommonMark ([`md_text`]), so it renders as written.
 
+mod commonmark;
 mod ics;
 mod overview;
 mod progress;
 mod report;
 mod text;
 
+pub use commonmark::{md_code, md_text};
 pub use ics::{
     ICS_HINT, ICS_LINE_OCTETS, IcsAccount, PRODID_PREFIX, SeenEvent, SequenceRecord, event_date,
     ics, ics_feed, ics_feed_sequenced, ics_sequenced, ics_text, is_lockstep_calendar, sequence,
@@ -22,28 +25,16 @@ pub use progress::{json, json_text, markdown};
 pub use report::{ReportError, elapsed, incident_report};
 pub use text::status_text;
 
-use std::fmt::Write as _;
-
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::checklist::Checklist;
-use crate::guard::clean;
 use crate::state::Account;
 
-pub(crate) fn md(text: &str) -> String {
-    clean(text, false).into_owned()
-}
+pub(crate) use commonmark::md_quote;
 
-/// A note as a Markdown quote, one `>` line per line of the note, each line neutralised.
-pub(crate) fn md_quote(out: &mut String, indent: &str, text: &str) {
-    for line in text.lines() {
-        let line = md(line);
-        if line.trim().is_empty() {
-            let _ = writeln!(out, "{indent}>");
-        } else {
-            let _ = writeln!(out, "{indent}> {line}");
-        }
-    }
+/// User or checklist text in Markdown: see [`md_text`].
+pub(crate) fn md(text: &str) -> String {
+    md_text(text)
 }
 
 pub(crate) fn persona_titles(cl: &Checklist, account: &Account) -> Vec<String> {

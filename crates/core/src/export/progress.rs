@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value, json};
 
-use super::{md, md_quote, persona_titles, ts};
+use super::{md, md_code, md_quote, persona_titles, ts};
 use crate::checklist::{Checklist, Origin, Section, SectionKind, Step, link, staleness};
 use crate::schedule;
 use crate::score;
@@ -32,9 +32,9 @@ pub fn markdown(
     );
     let _ = writeln!(
         out,
-        "- Checklist: {} (`{}`, updated {})",
+        "- Checklist: {} ({}, updated {})",
         md(&cl.title),
-        md(&cl.id),
+        md_code(&cl.id),
         cl.updated
     );
     let _ = writeln!(out, "- Source: {}", md(&origin.describe(cl)));
@@ -76,6 +76,14 @@ pub fn markdown(
     }
     let _ = writeln!(out, "- Date: {today}");
 
+    setup_sections(&mut out, cl, account, &sc);
+    reviews_markdown(&mut out, cl, account, today);
+    out
+}
+
+/// Per setup section a heading with its count and one list of its applicable steps (notes as
+/// quotes, links after them).
+fn setup_sections(out: &mut String, cl: &Checklist, account: &Account, sc: &score::Score) {
     for section in cl.sections_of(SectionKind::Setup) {
         let steps: Vec<&Step> = account.applicable(section).collect();
         let (done, counted) = sc
@@ -93,19 +101,24 @@ pub fn markdown(
             let _ = match account.status(&step.id) {
                 Status::Todo => writeln!(out, "- [ ] {title}"),
                 Status::Done { .. } => writeln!(out, "- [x] {title}"),
+                // `[-]` and `[?]` are no task-list markers: escaped, they stay text in the same
+                // list (GitHub shows a box only for `[ ]` and `[x]`).
                 Status::Skipped { reason, .. } => {
-                    writeln!(out, "- [-] {title} (skipped: {})", md(reason))
+                    writeln!(out, "- \\[-\\] {title} (skipped: {})", md(reason))
                 }
-                Status::Reverify { .. } => writeln!(out, "- [?] {title} (re-verify)"),
+                Status::Reverify { .. } => writeln!(out, "- \\[?\\] {title} (re-verify)"),
                 Status::NotApplicable { .. } => writeln!(out, "- ~~{title}~~ (not applicable)"),
             };
             if let Some(note) = account.note(&step.id) {
-                md_quote(&mut out, "  ", note);
+                md_quote(out, "  ", note);
             }
-            links(&mut out, step);
+            links(out, step);
         }
     }
+}
 
+/// Per recurring review its last completion, state, next due date and the notes on its steps.
+fn reviews_markdown(out: &mut String, cl: &Checklist, account: &Account, today: NaiveDate) {
     let reviews = schedule::reviews(cl, account, today);
     if !reviews.is_empty() {
         out.push('\n');
@@ -136,13 +149,12 @@ pub fn markdown(
                 for step in account.applicable(section) {
                     if let Some(note) = account.note(&step.id) {
                         let _ = writeln!(out, "- Note on {}:", md(&step.title));
-                        md_quote(&mut out, "  ", note);
+                        md_quote(out, "  ", note);
                     }
                 }
             }
         }
     }
-    out
 }
 
 /// A step's links as plain URLs after their host (never a text that hides where a link goes).

@@ -12,12 +12,13 @@ pub fn line_suffix() -> String {
     format!("# lockstep-notify, {MARKER}")
 }
 
-/// The crontab line for `job`: `MM HH * * * <command> # lockstep-notify, …`.
+/// The crontab line for `job`: `MM HH * * * [VAR=value ...] <command> # lockstep-notify, …`.
 pub fn cron_line(job: &Job) -> String {
     let cmd = job
-        .argv()
-        .into_iter()
-        .map(cron_quote)
+        .cron_env()
+        .iter()
+        .map(|(name, value)| format!("{name}={}", cron_quote(value)))
+        .chain(job.argv().into_iter().map(cron_quote))
         .collect::<Vec<_>>()
         .join(" ");
     format!(
@@ -103,8 +104,9 @@ pub(super) fn plan(job: &Job) -> Plan {
         crontab_line: Some(cron_line(job)),
         commands: Vec::new(),
         notes: vec![
-            "cron runs the job outside your desktop session: when the notification cannot reach \
-             the desktop, its text is printed, and cron mails it to you where mail is set up"
+            "cron runs the job outside your desktop session: lockstep finds the session's bus \
+             (/run/user/UID/bus) while you are logged in. A reminder no notification server \
+             shows is printed (cron mails it where mail is set up) and kept for the next run"
                 .to_owned(),
         ],
     }
@@ -257,6 +259,34 @@ mod tests {
         assert_eq!(
             cmd,
             r"'/opt/lock step/lockstep' --data-dir '/d/100\%' notify"
+        );
+    }
+
+    #[test]
+    fn the_line_sets_the_variables_the_job_needs_before_the_command() {
+        let j = job("09:00")
+            .with_cron_env("XDG_RUNTIME_DIR", Path::new("/tmp/run dir/50%"))
+            .unwrap();
+        let l = cron_line(&j);
+        assert_eq!(
+            l,
+            format!(
+                r"0 9 * * * XDG_RUNTIME_DIR='/tmp/run dir/50\%' '/opt/lock step/lockstep' --data-dir '/d/100\%' notify {}",
+                line_suffix()
+            )
+        );
+        let (at, cmd) = parse_line(&l);
+        assert_eq!(at, Some("09:00".parse().unwrap()));
+        let words = super::super::job::command_words(Backend::Cron, &cmd);
+        assert_eq!(
+            words,
+            [
+                "XDG_RUNTIME_DIR=/tmp/run dir/50%",
+                "/opt/lock step/lockstep",
+                "--data-dir",
+                "/d/100%",
+                "notify"
+            ]
         );
     }
 

@@ -85,6 +85,9 @@ pub struct Job {
     exe: String,
     data_dir: Option<String>,
     extra_args: Vec<String>,
+    /// Variables a crontab line sets for the command (cron gives a job almost no environment;
+    /// systemd and launchd give it the user session's).
+    cron_env: Vec<(String, String)>,
     pub at: AtTime,
 }
 
@@ -96,12 +99,14 @@ impl Job {
             exe: checked_path(exe)?,
             data_dir: data_dir.map(checked_path).transpose()?,
             extra_args: Vec::new(),
+            cron_env: Vec::new(),
             at,
         })
     }
 
     /// The running lockstep binary (`std::env::current_exe`), and `data_dir` made absolute
-    /// against the current directory.
+    /// against the current directory. A crontab line also names this session's
+    /// `XDG_RUNTIME_DIR` when the job could not find the session bus without it.
     pub fn for_current_exe(data_dir: Option<&Path>, at: AtTime) -> Result<Job, ReminderError> {
         let exe = std::env::current_exe().map_err(|e| ReminderError::Io {
             path: "the lockstep executable".into(),
@@ -116,7 +121,11 @@ impl Job {
                 })
             })
             .transpose()?;
-        Job::new(&exe, dir.as_deref(), at)
+        let job = Job::new(&exe, dir.as_deref(), at)?;
+        match crate::dbus::address::runtime_dir_for_cron_here() {
+            Some(run) => job.with_cron_env("XDG_RUNTIME_DIR", &run),
+            None => Ok(job),
+        }
     }
 
     /// Arguments appended after `notify` (e.g. options of the notify command).
@@ -128,6 +137,19 @@ impl Job {
         }
         self.extra_args = args;
         Ok(self)
+    }
+
+    /// Sets `name` to the absolute path `value` for the command of a crontab line.
+    pub fn with_cron_env(mut self, name: &str, value: &Path) -> Result<Job, ReminderError> {
+        let value = checked_path(value)?;
+        self.cron_env.retain(|(n, _)| n != name);
+        self.cron_env.push((name.to_owned(), value));
+        Ok(self)
+    }
+
+    /// The variables a crontab line sets, in order.
+    pub fn cron_env(&self) -> &[(String, String)] {
+        &self.cron_env
     }
 
     pub fn exe(&self) -> &str {
@@ -380,6 +402,29 @@ mod tests {
             .with_extra_args(vec!["--ics".into(), "/x.ics".into()])
             .unwrap();
         assert_eq!(j.argv(), ["/bin/lockstep", "notify", "--ics", "/x.ics"]);
+    }
+
+    #[test]
+    fn cron_variables_are_absolute_paths_replaced_by_name() {
+        let j = Job::new(Path::new("/bin/lockstep"), None, AtTime::DEFAULT)
+            .unwrap()
+            .with_cron_env("XDG_RUNTIME_DIR", Path::new("/tmp/run 1"))
+            .unwrap()
+            .with_cron_env("XDG_RUNTIME_DIR", Path::new("/tmp/run 2"))
+            .unwrap();
+        assert_eq!(
+            j.cron_env(),
+            [("XDG_RUNTIME_DIR".to_owned(), "/tmp/run 2".to_owned())]
+        );
+        assert_eq!(
+            j.argv(),
+            ["/bin/lockstep", "notify"],
+            "not part of the command"
+        );
+        assert!(matches!(
+            j.with_cron_env("XDG_RUNTIME_DIR", Path::new("run")),
+            Err(ReminderError::NotAbsolute(_))
+        ));
     }
 
     #[test]

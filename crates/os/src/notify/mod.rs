@@ -1,8 +1,11 @@
-//! Desktop notifications for `lockstep notify`: the record of what was sent (`notified.json`),
-//! delivery through the platform notifier (`notify-send`, `osascript`) with the text printed
-//! instead when no notifier is reachable, and one whole run. What a notification says is composed
-//! in the domain (`lockstep_core::notice`).
+//! Desktop notifications for `lockstep notify`: the record of what was shown (`notified.json`),
+//! delivery to the session bus's notification server (`server`) or `osascript` on macOS, with
+//! the text printed instead when no server is reachable (and kept pending), and one whole run.
+//! What a notification says is composed in the domain (`lockstep_core::notice`).
 
+pub mod server;
+
+use std::cell::RefCell;
 use std::fs;
 use std::io::{self, Write};
 use std::os::unix::fs::DirBuilderExt;
@@ -12,7 +15,9 @@ use std::time::Duration;
 use chrono::NaiveDate;
 
 pub use lockstep_core::notice::*;
+pub use server::NotificationServer;
 
+use crate::dbus::{self, SessionBus};
 use crate::reminders::{Runner, SystemRunner, TargetOs};
 
 /// Loads the sent record from `dir`. A missing file is an empty record; an unreadable one is too,
@@ -57,93 +62,197 @@ pub fn save_sent(dir: &Path, record: &SentRecord) -> io::Result<()> {
 /// How a notification reached the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
-    /// Shown on the desktop by this program.
-    Desktop(&'static str),
-    /// Printed to the output, because no notifier was reachable or it failed (why).
+    /// Shown on the desktop: a notification server took it (its name, e.g. "dunst", or
+    /// "osascript" on macOS).
+    Shown { by: String },
+    /// Only printed to the output, because no notification server could be reached (why):
+    /// nobody may have seen it, so it stays pending.
     Printed { reason: String },
 }
 
-/// Sends notifications with the platform's notifier, or prints them.
-pub struct Notifier {
-    runner: Box<dyn Runner>,
-    os: TargetOs,
+impl Delivery {
+    pub fn shown(&self) -> bool {
+        matches!(self, Delivery::Shown { .. })
+    }
 }
 
-/// How long a notifier may take (a desktop without a notification service can make it hang).
+/// How long each step of a delivery may take (a bus whose server hangs must not hold the job).
 pub const NOTIFIER_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Where notifications go.
+enum Route {
+    /// The notification server of the session bus (Linux and other unix desktops), connected on
+    /// the first notification; `bus` is Err when no session bus was found (why).
+    Bus {
+        bus: Result<SessionBus, String>,
+        timeout: Duration,
+        server: RefCell<Option<NotificationServer>>,
+    },
+    /// macOS: `osascript`'s `display notification`.
+    Osascript(Box<dyn Runner>),
+}
+
+/// Sends notifications to the desktop, or prints them when that is not possible.
+pub struct Notifier {
+    route: Route,
+}
+
 impl Notifier {
-    pub fn new(runner: impl Runner + 'static, os: TargetOs) -> Notifier {
+    /// Notifications for the notification server of `bus` (Err: no bus, and why).
+    pub fn session_bus(bus: Result<SessionBus, String>, timeout: Duration) -> Notifier {
         Notifier {
-            runner: Box::new(runner),
-            os,
+            route: Route::Bus {
+                bus,
+                timeout,
+                server: RefCell::new(None),
+            },
         }
     }
 
-    /// The real notifier of this OS, found on `PATH`.
-    pub fn system() -> Notifier {
-        Notifier::new(
-            SystemRunner::new().timeout(NOTIFIER_TIMEOUT),
-            TargetOs::current(),
-        )
+    /// Notifications through `osascript`, run by `runner`.
+    pub fn osascript(runner: impl Runner + 'static) -> Notifier {
+        Notifier {
+            route: Route::Osascript(Box::new(runner)),
+        }
     }
 
-    /// The program and arguments that show `n` on this OS.
-    pub fn command(&self, n: &Notification) -> (&'static str, Vec<String>) {
-        match self.os {
-            TargetOs::MacOs => (
-                "osascript",
-                vec![
-                    "-e".into(),
-                    "on run argv".into(),
-                    "-e".into(),
-                    "display notification (item 2 of argv) with title (item 1 of argv)".into(),
-                    "-e".into(),
-                    "end run".into(),
-                    n.summary.clone(),
-                    n.body.clone(),
-                ],
-            ),
-            TargetOs::Linux | TargetOs::Other => (
-                "notify-send",
-                vec![
-                    "--app-name=lockstep".into(),
-                    n.summary.clone(),
-                    n.body.clone(),
-                ],
-            ),
+    /// The desktop of this machine: `osascript` on macOS, else the session bus found the way
+    /// desktop tools find it (see [`crate::dbus::address`]).
+    pub fn system() -> Notifier {
+        match TargetOs::current() {
+            TargetOs::MacOs => Notifier::osascript(SystemRunner::new().timeout(NOTIFIER_TIMEOUT)),
+            TargetOs::Linux | TargetOs::Other => {
+                Notifier::session_bus(dbus::session_bus_here(), NOTIFIER_TIMEOUT)
+            }
+        }
+    }
+
+    /// Shows `n` on the desktop; Err says why it could not be.
+    fn show(&self, n: &Notification) -> Result<String, String> {
+        match &self.route {
+            Route::Bus {
+                bus,
+                timeout,
+                server,
+            } => {
+                let bus = bus.as_ref().map_err(Clone::clone)?;
+                let mut slot = server.borrow_mut();
+                let s = match slot.as_mut() {
+                    Some(s) => s,
+                    None => slot.insert(NotificationServer::connect(bus, *timeout)?),
+                };
+                match s.notify(n) {
+                    Ok(_) => Ok(s.name.clone()),
+                    Err(e) => {
+                        // The next notification starts afresh (the server may have gone).
+                        *slot = None;
+                        Err(e)
+                    }
+                }
+            }
+            Route::Osascript(runner) => {
+                let args = osascript_args(n);
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                match runner.run("osascript", &args, None) {
+                    Ok(o) if o.success() => Ok("osascript".into()),
+                    Ok(o) => Err(format!("`osascript` failed: {}", o.first_error_line())),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                        Err("`osascript` is not on PATH".into())
+                    }
+                    Err(e) => Err(format!("`osascript`: {e}")),
+                }
+            }
         }
     }
 
     /// Shows `n` on the desktop; when that is not possible, writes its text to `out`. Only a
     /// failure to write to `out` is an error.
     pub fn deliver(&self, n: &Notification, out: &mut dyn Write) -> io::Result<Delivery> {
-        let (program, args) = self.command(n);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let reason = match self.runner.run(program, &args, None) {
-            Ok(o) if o.success() => return Ok(Delivery::Desktop(program)),
-            Ok(o) => format!("`{program}` failed: {}", o.first_error_line()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => format!("`{program}` is not on PATH"),
-            Err(e) => format!("`{program}`: {e}"),
-        };
-        out.write_all(n.text().as_bytes())?;
-        out.flush()?;
-        Ok(Delivery::Printed { reason })
+        match self.show(n) {
+            Ok(by) => Ok(Delivery::Shown { by }),
+            Err(reason) => {
+                out.write_all(n.text().as_bytes())?;
+                out.flush()?;
+                Ok(Delivery::Printed { reason })
+            }
+        }
+    }
+}
+
+/// The arguments of `osascript` that show `n` (the text passed as arguments, never as script).
+pub fn osascript_args(n: &Notification) -> Vec<String> {
+    vec![
+        "-e".into(),
+        "on run argv".into(),
+        "-e".into(),
+        "display notification (item 2 of argv) with title (item 1 of argv)".into(),
+        "-e".into(),
+        "end run".into(),
+        n.summary.clone(),
+        n.body.clone(),
+    ]
+}
+
+/// Whether a notification would reach the desktop now: Ok(the server's name) or Err(why not).
+/// Shows nothing. `reminders install` says what is missing.
+pub fn check_desktop(os: TargetOs, path: Option<&std::ffi::OsStr>) -> Result<String, String> {
+    match os {
+        TargetOs::MacOs => {
+            if path.is_some_and(|p| crate::reminders::on_path(p, "osascript")) {
+                Ok("osascript".into())
+            } else {
+                Err("`osascript` is not on PATH (it is part of macOS, in /usr/bin)".into())
+            }
+        }
+        TargetOs::Linux | TargetOs::Other => {
+            let bus = dbus::session_bus_here()?;
+            NotificationServer::connect(&bus, NOTIFIER_TIMEOUT).map(|s| s.name)
+        }
+    }
+}
+
+/// What `reminders install` says when [`check_desktop`] found no way to the desktop (`why`):
+/// what the job needs, and what happens to reminders until it is there.
+pub fn desktop_advice(os: TargetOs, why: &str) -> String {
+    match os {
+        TargetOs::MacOs => format!(
+            "reminders are shown with `osascript`, which this machine lacks ({why}): until it is \
+             there, reminders are printed and kept pending"
+        ),
+        TargetOs::Linux | TargetOs::Other => format!(
+            "no desktop notification server answered now ({why}). Reminders are shown by your \
+             desktop session's notification server (GNOME, KDE, Xfce and most desktops run one; \
+             elsewhere install one, e.g. the Debian packages dunst or notification-daemon); \
+             lockstep talks to it over D-Bus and needs no notify-send. Until one answers, \
+             reminders are printed and kept pending"
+        ),
     }
 }
 
 /// What one `notify` run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NotifyReport {
-    /// Per notification: the account and how it was delivered.
+    /// Per notification: the account and how it was delivered. Only the shown ones are
+    /// recorded as sent; printed ones stay pending for the next run.
     pub sent: Vec<(String, Delivery)>,
     /// Problems that did not stop the run (unreadable or unsaved record, unwritable output).
     pub warnings: Vec<String>,
 }
 
+impl NotifyReport {
+    /// The accounts whose notification was only printed (still pending).
+    pub fn pending(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.sent.iter().filter_map(|(a, d)| match d {
+            Delivery::Printed { reason } => Some((a.as_str(), reason.as_str())),
+            Delivery::Shown { .. } => None,
+        })
+    }
+}
+
 /// One `lockstep notify` run: compose what is new today, deliver each notification, and record
-/// what was delivered in `data_dir/notified.json`. Never fails: a missing desktop prints the text,
-/// and record problems are warnings.
+/// what a notification server showed in `data_dir/notified.json`. A notification that could only
+/// be printed is not recorded: the next run that reaches a server shows it. Never fails: a
+/// missing desktop prints the text, and record problems are warnings.
 pub fn run(
     data_dir: &Path,
     accounts: &[AccountDue],
@@ -156,13 +265,14 @@ pub fn run(
     let (mut record, warning) = load_sent(data_dir);
     report.warnings.extend(warning);
     let notes = compose(accounts, &record, today, open);
-    if notes.is_empty() {
-        return report;
-    }
+    let mut shown = false;
     for n in &notes {
         match notifier.deliver(n, out) {
             Ok(d) => {
-                record.mark(n, today);
+                if d.shown() {
+                    record.mark(n, today);
+                    shown = true;
+                }
                 report.sent.push((n.account.clone(), d));
             }
             Err(e) => report
@@ -170,7 +280,7 @@ pub fn run(
                 .push(format!("cannot print the reminder for {}: {e}", n.account)),
         }
     }
-    if !report.sent.is_empty() {
+    if shown {
         record.prune(today);
         if let Err(e) = save_sent(data_dir, &record) {
             report.warnings.push(format!(
