@@ -253,6 +253,7 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
                         app.flash = Some(app::Flash {
                             text: format!("Saved, but the calendar file was not updated: {e}"),
                             error: true,
+                            short: None,
                         });
                     }
                 }
