@@ -199,6 +199,7 @@ fn save(app: &mut App, store: &mut Store) {
         app.flash = Some(app::Flash {
             text: w,
             error: true,
+            short: None,
         });
     }
 }

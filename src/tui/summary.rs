@@ -220,8 +220,8 @@ mod tests {
         assert_eq!(n.setup[1].step, "anti-phishing-code");
         assert_eq!(
             n.setup_left,
-            7 + 6 + 7,
-            "advice steps for everyone count too"
+            7 + 6 + 8,
+            "advice steps for everyone count too (Proof of Reserves is for everyone)"
         );
         for t in &cl.emergency().unwrap().steps {
             a.toggle_emergency_step(&cl, &t.id, now()).unwrap();

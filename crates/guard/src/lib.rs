@@ -158,13 +158,24 @@ impl std::fmt::Display for SecretKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
     "refusing to store this text: it looks like {kind}. lockstep keeps notes in a plain file; \
-     never write recovery phrases, 2FA secrets, private keys, passwords or API tokens into it. \
-     Store them offline or in your password manager instead.{hint}",
+     never write recovery phrases, 2FA secrets or backup codes, private keys, passwords, PINs \
+     or API tokens into it. Store them offline or in your password manager instead.{hint}",
     hint = kind.hint()
 )]
 pub struct SecretRefused {
     /// What the text looks like.
     pub kind: SecretKind,
+}
+
+impl SecretRefused {
+    /// The refusal in one short sentence, for a screen too small for the whole message.
+    pub fn brief(&self) -> String {
+        format!(
+            "refusing to store this text: it looks like {}. Nothing was saved; keep it offline \
+             or in your password manager.",
+            self.kind
+        )
+    }
 }
 
 /// Returns an error when `text` looks like a secret that must never be written to disk.

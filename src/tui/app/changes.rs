@@ -305,7 +305,7 @@ impl App {
                 // Keep what was typed so it can be fixed (a refused secret too: it is only on
                 // screen, never saved).
                 self.input = Some(input);
-                self.err(e.to_string());
+                self.err_op(&e);
             }
         }
     }

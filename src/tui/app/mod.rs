@@ -258,6 +258,7 @@ impl App {
         self.flash = Some(Flash {
             text: text.into(),
             error: false,
+            short: None,
         });
     }
 
@@ -265,6 +266,19 @@ impl App {
         self.flash = Some(Flash {
             text: text.into(),
             error: true,
+            short: None,
+        });
+    }
+
+    /// An operation's error; a refused secret comes with its short form too.
+    fn err_op(&mut self, e: &crate::state::OpError) {
+        self.flash = Some(Flash {
+            text: e.to_string(),
+            error: true,
+            short: match e {
+                crate::state::OpError::Secret(s) => Some(s.brief()),
+                _ => None,
+            },
         });
     }
 
@@ -702,6 +716,7 @@ impl App {
                     crate::guard::line(&self.account)
                 ),
                 error: true,
+                short: None,
             });
             return;
         }

@@ -246,4 +246,6 @@ pub enum Action {
 pub struct Flash {
     pub text: String,
     pub error: bool,
+    /// The same message, shorter: shown whole when the screen has no room for `text`.
+    pub short: Option<String>,
 }

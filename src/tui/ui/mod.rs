@@ -6,14 +6,15 @@ mod emergency;
 mod pages;
 mod reminder;
 mod review;
+mod status;
 pub mod text;
 mod walk;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph};
 
 use super::app::{App, Hits, ListHit, Screen};
 use super::keymap;
@@ -61,23 +62,13 @@ pub(super) fn due_span(app: &App, d: &Due, snoozed: Option<chrono::NaiveDate>) -
 /// Draws the whole screen; returns the layout for mouse hit-testing and scrolling.
 pub fn render(app: &App, frame: &mut Frame) -> Hits {
     let area = frame.area();
-    let message = status_message(app);
-    let width = area.width.max(1) as usize;
-    let rows = |t: &str| (t.chars().count().div_ceil(width) as u16).clamp(1, 4);
-    // Messages wrap onto up to four lines (a refusal explains itself); an open prompt takes one
-    // or two more (two when its question is long), below any message.
-    let status_h = match (&app.input, &message) {
-        (Some(i), m) => {
-            let prompt = text::width(&i.kind.prompt()) + 2;
-            u16::from(prompt + 20 > width) + 1 + m.as_ref().map_or(0, |(t, _)| rows(t))
-        }
-        (None, Some((t, _))) => rows(t),
-        (None, None) => 1,
-    };
+    // A message wraps onto as many rows as it needs (a refusal explains itself), above an open
+    // prompt's one or two rows.
+    let status_plan = status::plan(app, area);
     let [header, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(status_h),
+        Constraint::Min(status_plan.body_min),
+        Constraint::Length(status_plan.height),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -116,7 +107,7 @@ pub fn render(app: &App, frame: &mut Frame) -> Hits {
             reminder::render(app, frame, body, plan, result.as_ref())
         }
     };
-    render_status(app, frame, status, message);
+    status::render(app, frame, status, &status_plan);
     render_footer(app, frame, footer);
     if app.help {
         render_help(app, frame, area);
@@ -175,65 +166,6 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         (_, false) => Style::new().reversed(),
     };
     frame.render_widget(Paragraph::new(title).style(style), area);
-}
-
-/// The status line's text and style: a save error wins over a flash message.
-fn status_message(app: &App) -> Option<(String, Style)> {
-    if let Some(e) = &app.save_error {
-        return Some((format!("NOT SAVED: {e}"), fg(app, Color::Red).bold()));
-    }
-    app.flash.as_ref().map(|f| {
-        if f.error {
-            (format!("x {}", f.text), fg(app, Color::Red).bold())
-        } else {
-            (format!("* {}", f.text), fg(app, Color::Green))
-        }
-    })
-}
-
-fn render_status(app: &App, frame: &mut Frame, area: Rect, message: Option<(String, Style)>) {
-    let Some(input) = &app.input else {
-        if let Some((text, style)) = message {
-            frame.render_widget(
-                Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
-                area,
-            );
-        }
-        return;
-    };
-    // The message (e.g. why a note was refused) above the prompt, which keeps the typed text.
-    let prompt = format!("{}: ", input.kind.prompt());
-    let two_rows = text::width(&prompt) + 20 > area.width as usize;
-    let input_h = 1 + u16::from(two_rows);
-    let [msg, line] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(input_h)]).areas(area);
-    if let Some((text, style)) = message {
-        frame.render_widget(
-            Paragraph::new(text).style(style).wrap(Wrap { trim: true }),
-            msg,
-        );
-    }
-    let (prompt_area, field) = if two_rows {
-        let [p, f] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(line);
-        (p, f)
-    } else {
-        let w = (text::width(&prompt) as u16).min(line.width);
-        let [p, f] = Layout::horizontal([Constraint::Length(w), Constraint::Min(1)]).areas(line);
-        (p, f)
-    };
-    frame.render_widget(
-        Paragraph::new(Span::styled(prompt, Style::new().bold())),
-        prompt_area,
-    );
-    // The part of the text around the cursor that fits, and the terminal's cursor in it.
-    let room = field.width.saturating_sub(1).max(1) as usize;
-    let scroll = input.field.visual_scroll(room);
-    frame.render_widget(
-        Paragraph::new(input.text()).scroll((0, scroll as u16)),
-        field,
-    );
-    let x = (input.field.visual_cursor().saturating_sub(scroll)) as u16;
-    frame.set_cursor_position(Position::new(field.x + x.min(field.width), field.y));
 }
 
 /// A list with the cursor's row highlighted (reverse video, "> " marker: visible without colour).
