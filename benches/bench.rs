@@ -3,6 +3,7 @@
 //! pseudo-terminal on a large state (20 accounts x 10 years of reviews, 100,000 history events);
 //! then in-process TUI redraws and the state's load/save cost and peak memory.
 //! Each figure (the median of several runs) is printed with its target and the ratio figure/target (< 1.00 meets the target).
+#![allow(clippy::too_many_lines)] // test and bench flows read top to bottom
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

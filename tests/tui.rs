@@ -1,4 +1,5 @@
 //! TUI tests: whole flows driven through `App::update`, and `TestBackend` + insta snapshots at 80x24.
+#![allow(clippy::too_many_lines)] // test and bench flows read top to bottom
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use lockstep::checklist::{BUNDLED, Checklist, Loaded, parse};

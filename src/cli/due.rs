@@ -18,6 +18,7 @@ use crate::store::{self, Paths};
 /// cannot be used (a broken file: `file:line:col`) is reported on stderr and makes the exit
 /// status 2, after the other accounts are reported as usual: a reminder never goes quiet because
 /// of a checklist.
+#[allow(clippy::too_many_lines)] // over 100 lines from before the lint: to split (ARCHITECTURE.md)
 pub(super) fn due(
     cli: &Cli,
     paths: &Paths,

@@ -67,6 +67,7 @@ impl<'a> FirstSeen<'a> {
 }
 
 /// Semantic checks after parsing. Returns (field path, message) pairs.
+#[allow(clippy::too_many_lines)] // over 100 lines from before the lint: to split (ARCHITECTURE.md)
 pub fn validate(c: &Checklist) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut err = |p: String, m: &str| out.push((p, m.to_string()));
