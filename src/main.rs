@@ -10,9 +10,6 @@ use std::ffi::{c_char, c_int};
 
 #[unsafe(no_mangle)]
 pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
-    // SAFETY: setting a signal disposition to SIG_IGN has no preconditions.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
-    }
+    lockstep_os::sys::ignore_broken_pipe();
     std::panic::catch_unwind(lockstep::startup::main_code).unwrap_or(101)
 }

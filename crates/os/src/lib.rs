@@ -3,3 +3,4 @@
 
 pub mod notify;
 pub mod reminders;
+pub mod sys;
