@@ -190,3 +190,39 @@ fn unit_tests_that_use_unix_apis_are_unix_only() {
         }
     }
 }
+
+#[test]
+fn every_dependency_comes_from_the_registry_or_the_workspace() {
+    // cargo-deny's `sources` check refuses other registries and git; a path dependency has no
+    // source in Cargo.lock, so this checks that each one is a workspace crate.
+    let lock = fs::read_to_string(Path::new(ROOT).join("Cargo.lock")).unwrap();
+    let members = [
+        "lockstep",
+        "lockstep-core",
+        "lockstep-guard",
+        "lockstep-os",
+        "lockstep-store",
+    ];
+    let mut packages = 0;
+    for block in lock.split("[[package]]").skip(1) {
+        packages += 1;
+        let field = |k: &str| {
+            block
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{k} = \"")))
+                .map(|v| v.trim_end_matches('"').to_string())
+        };
+        let name = field("name").unwrap();
+        match field("source") {
+            None => assert!(
+                members.contains(&name.as_str()),
+                "{name}: a path outside the workspace"
+            ),
+            Some(s) => assert_eq!(
+                s, "registry+https://github.com/rust-lang/crates.io-index",
+                "{name} comes from elsewhere"
+            ),
+        }
+    }
+    assert!(packages > members.len(), "Cargo.lock was not read");
+}
