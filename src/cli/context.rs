@@ -115,7 +115,7 @@ fn checklist_matches(cli: &Cli, name: &str, acct: &Account) -> Result<(), CliErr
     Ok(())
 }
 
-fn resolve_one(paths: &Paths, name: &str, acct: &Account) -> Result<Resolved, CliError> {
+pub(super) fn resolve_one(paths: &Paths, name: &str, acct: &Account) -> Result<Resolved, CliError> {
     catalog_for(paths, std::iter::once(acct))
         .resolve(&crate::store::DiskFiles, wanted(acct))
         .map_err(|source| CliError::Unavailable {
