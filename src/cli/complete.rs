@@ -108,7 +108,7 @@ fn request_words() -> Vec<OsString> {
     args[start..].to_vec()
 }
 
-/// What the candidates come from: the paths, the state as `status` reads it (no lock), and the
+/// What the candidates come from: the state as `status` reads it (no lock), and the
 /// account the command would work on with its checklist.
 struct Data {
     state: crate::state::State,
