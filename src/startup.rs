@@ -31,6 +31,10 @@ pub fn main_code() -> i32 {
 
 fn run() -> Result<i32, AppError> {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // A shell asking for completions (`COMPLETE=bash lockstep -- WORDS`): candidates only.
+    if cli::complete::answer(&argv)? {
+        return Ok(0);
+    }
     let args = match cli::fast::due_args(&argv) {
         Some(a) => a,
         None => match Cli::try_parse_from(&argv) {

@@ -115,7 +115,7 @@ fn checklist_matches(target: &Target, name: &str, acct: &Account) -> Result<(), 
     Ok(())
 }
 
-fn resolve_one(paths: &Paths, name: &str, acct: &Account) -> Result<Resolved, AppError> {
+pub fn resolve_one(paths: &Paths, name: &str, acct: &Account) -> Result<Resolved, AppError> {
     catalog_for(paths, std::iter::once(acct))
         .resolve(&crate::store::DiskFiles, wanted(acct))
         .map_err(|source| AppError::Unavailable {

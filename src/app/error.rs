@@ -26,6 +26,8 @@ pub enum AppError {
     Output { file: String, source: io::Error },
     #[error("the interactive checklist needs a terminal; use `lockstep status` for a text report")]
     NoTerminal,
+    #[error("completion: {0}")]
+    Completion(String),
     #[error("terminal error: {0}")]
     Terminal(#[source] io::Error),
     #[error("account '{}': {source}", line(.account))]

@@ -4,9 +4,7 @@
 //! keeps its events' SEQUENCE rising (`ics-sequence.json`), and rewriting it from the state after
 //! every save and by the daily `notify --ics FILE` job.
 
-use std::ffi::OsStr;
 use std::io;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -71,7 +69,7 @@ pub fn feed_path(paths: &Paths) -> Result<Option<PathBuf>, IcsFeedError> {
     if bytes.is_empty() || bytes.contains(&b'\n') || bytes.contains(&0) {
         return Err(bad("expected one absolute path on one line"));
     }
-    let path = PathBuf::from(OsStr::from_bytes(bytes));
+    let path = store::sys::path_from_bytes(bytes);
     if !path.is_absolute() {
         return Err(bad("the recorded calendar path is not absolute"));
     }
@@ -86,7 +84,7 @@ pub fn set_feed_path(paths: &Paths, file: Option<&Path>) -> Result<Option<PathBu
     match file {
         Some(f) => {
             store::ensure_dir(&paths.data_dir)?;
-            let mut bytes = f.as_os_str().as_bytes().to_vec();
+            let mut bytes = store::sys::path_bytes(f).to_vec();
             bytes.push(b'\n');
             store::write_atomic(&record, &bytes, None)?;
         }
@@ -261,7 +259,8 @@ pub fn refresh_ics(
     Ok(Some(file))
 }
 
-#[cfg(test)]
+// The tests make symlinks and FIFOs.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::os::unix::ffi::OsStringExt;

@@ -68,7 +68,8 @@ pub fn offer_plan(env: &Environment, data_dir: Option<&Path>) -> Result<Plan, Re
     Ok(reminders::plan(env, backend, &job))
 }
 
-#[cfg(test)]
+// The tests set file modes and build non-UTF-8 paths.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;

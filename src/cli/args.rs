@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use super::complete::values;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "lockstep",
@@ -16,10 +18,10 @@ pub struct Cli {
     pub data_dir: Option<PathBuf>,
     /// Which tracked account to use (default: $LOCKSTEP_ACCOUNT, else "default", else the only
     /// one; `due`, `notify` and `status --all` without it cover every account).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", add = values::accounts())]
     pub account: Option<String>,
     /// Checklist for a new account (see `lockstep checklists`).
-    #[arg(long, global = true, value_name = "ID")]
+    #[arg(long, global = true, value_name = "ID", add = values::checklists())]
     pub checklist: Option<String>,
     /// A checklist file of yours for a new account to follow (also when its id is a bundled
     /// checklist's: this is the explicit choice).
@@ -98,20 +100,31 @@ pub enum Command {
         json: bool,
     },
     /// Mark a setup step done.
-    Check { step: String },
+    Check {
+        #[arg(add = values::open_steps())]
+        step: String,
+    },
     /// Mark a setup step not done.
-    Uncheck { step: String },
+    Uncheck {
+        #[arg(add = values::marked_steps())]
+        step: String,
+    },
     /// Skip a setup step, with a reason.
     Skip {
+        #[arg(add = values::open_steps())]
         step: String,
         /// Why (the words after --reason, quoted or not).
         #[arg(long, short, required = true, num_args = 1.., allow_hyphen_values = true)]
         reason: Vec<String>,
     },
     /// Mark a setup step as not applicable (it leaves the score total).
-    Na { step: String },
+    Na {
+        #[arg(add = values::open_steps())]
+        step: String,
+    },
     /// Attach a note to a step (never a secret: they are refused).
     Note {
+        #[arg(add = values::any_steps())]
         step: String,
         /// The note: the rest of the line, quoted or not (never echoed back on an error).
         #[arg(required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
@@ -119,11 +132,18 @@ pub enum Command {
     },
     /// Remove a step's note everywhere: the state, every past note in the history, the backup
     /// of the previous save (for a note that should never have been stored).
-    Forget { step: String },
+    Forget {
+        #[arg(add = values::noted_steps())]
+        step: String,
+    },
     /// Record a completed review (monthly, quarterly, after-integration) with all items checked.
-    Review { section: String },
+    Review {
+        #[arg(add = values::reviews())]
+        section: String,
+    },
     /// Hide a due or overdue review's reminder for up to 7 days (the schedule does not move).
     Snooze {
+        #[arg(add = values::recurring())]
         section: String,
         /// Days to hide the reminder (1 to 7; longer requests are capped; 0 is refused).
         #[arg(long, default_value_t = 7, conflicts_with = "undo",
@@ -135,13 +155,14 @@ pub enum Command {
     },
     /// Set how you use the account (comma-separated persona ids; empty for none).
     Personas {
-        #[arg(value_delimiter = ',')]
+        #[arg(value_delimiter = ',', add = values::personas())]
         personas: Vec<String>,
     },
     /// The setup walkthrough as plain line-by-line prompts (for screen readers and dumb
     /// terminals; also what `lockstep` runs when TERM=dumb).
     Walk {
         /// One setup section (default: every setup section in order).
+        #[arg(add = values::setup_sections())]
         section: Option<String>,
     },
     /// I think I'm compromised: open an incident and print the emergency steps.
@@ -182,7 +203,8 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<AccountsCommand>,
     },
-    /// Print shell completions.
+    /// Print a shell's completion script (static: at each Tab it asks this binary for the
+    /// candidates, step ids and titles, sections, accounts and checklists included).
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).
     Man,
@@ -220,7 +242,10 @@ pub enum IncidentCommand {
         ticket: Option<String>,
     },
     /// Mark an emergency step done for the open incident.
-    Done { step: String },
+    Done {
+        #[arg(add = values::emergency_steps())]
+        step: String,
+    },
     /// Close the open incident with a resolution note.
     Close {
         /// How it ended (the rest of the line).
@@ -245,11 +270,20 @@ pub enum AccountsCommand {
     /// List the tracked accounts with their labels and checklists.
     List,
     /// Give an account another name (its history and progress go with it).
-    Rename { from: String, to: String },
+    Rename {
+        #[arg(add = values::accounts())]
+        from: String,
+        to: String,
+    },
     /// Set the name shown for an account ("Mom's Crypto.com"); an empty TEXT removes it.
-    Label { name: String, text: String },
+    Label {
+        #[arg(add = values::accounts())]
+        name: String,
+        text: String,
+    },
     /// Stop tracking an account (asks first; a backup of what is removed is kept).
     Remove {
+        #[arg(add = values::accounts())]
         name: String,
         /// Do not ask.
         #[arg(long)]
@@ -259,7 +293,9 @@ pub enum AccountsCommand {
     /// progress whose ids both checklists have carries over, the rest is kept.
     #[command(group(clap::ArgGroup::new("target").required(true).args(["id", "file"])))]
     SetChecklist {
+        #[arg(add = values::accounts())]
         name: String,
+        #[arg(add = values::checklists())]
         id: Option<String>,
         /// A checklist file of yours (also when its id is a bundled checklist's).
         #[arg(long, value_name = "PATH")]

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod args;
+pub mod complete;
 mod due;
 pub mod fast;
 mod notify;

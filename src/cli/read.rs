@@ -277,11 +277,10 @@ pub(super) fn history(
     Ok(0)
 }
 
+/// `completions SHELL`: the static script that asks this binary for candidates at each Tab
+/// (see [`super::complete`]).
 pub(super) fn completions(shell: clap_complete::Shell) -> Result<ExitStatus, AppError> {
-    let mut cmd = <Cli as clap::CommandFactory>::command();
-    let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut cmd, "lockstep", &mut buf);
-    out(&String::from_utf8_lossy(&buf))?;
+    out(&super::complete::script(shell)?)?;
     Ok(0)
 }
 

@@ -106,13 +106,10 @@ struct Flags {
 /// (saves happen right after each change, atomically), and the lock goes with the process. When
 /// the last save had failed, it says so and exits with status 2.
 fn watch_signals(flags: Arc<Flags>) -> io::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGTERM};
     // A flag rather than signal-hook's iterator: the iterator talks over a socketpair, and the
     // TUI's only socket call is crossterm's own socketpair (see tests/pty.rs).
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [SIGTERM, SIGHUP] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))?;
-    }
+    crate::os_sys::on_termination(&stop)?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {

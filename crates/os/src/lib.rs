@@ -5,3 +5,4 @@
 pub mod dbus;
 pub mod notify;
 pub mod reminders;
+pub mod sys;

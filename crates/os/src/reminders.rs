@@ -130,10 +130,9 @@ impl Environment {
 
 /// True when an executable file `name` is in one of the directories of `path` (a `PATH` value).
 pub fn on_path(path: &std::ffi::OsStr, name: &str) -> bool {
-    use std::os::unix::fs::PermissionsExt;
     std::env::split_paths(path).any(|dir| {
         fs::metadata(dir.join(name))
-            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            .is_ok_and(|m| m.is_file() && lockstep_store::sys::is_executable(&m))
     })
 }
 
@@ -621,5 +620,6 @@ fn run_cmd(
         })
 }
 
-#[cfg(test)]
+// The tests make symlinks and executable scripts.
+#[cfg(all(test, unix))]
 mod tests;

@@ -13,7 +13,6 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -53,12 +52,12 @@ struct Stamp {
 
 impl Stamp {
     fn of(m: &fs::Metadata) -> Stamp {
-        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+        let (state_inode, state_mtime_ns, state_ctime_ns) = crate::sys::identity(m);
         Stamp {
-            state_inode: m.ino(),
+            state_inode,
             state_len: m.len(),
-            state_mtime_ns: ns(m.mtime(), m.mtime_nsec()),
-            state_ctime_ns: ns(m.ctime(), m.ctime_nsec()),
+            state_mtime_ns,
+            state_ctime_ns,
         }
     }
 }
@@ -92,14 +91,15 @@ pub fn write(dir: &Path, saved: &fs::Metadata, state: &State) {
         super::file::TEMP_PREFIX,
         std::process::id()
     ));
-    let ok = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)
-        .and_then(|mut f| f.write_all(&bytes))
-        .and_then(|_| fs::rename(&tmp, &target));
+    let ok = crate::sys::private_file(
+        fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true),
+    )
+    .open(&tmp)
+    .and_then(|mut f| f.write_all(&bytes))
+    .and_then(|_| fs::rename(&tmp, &target));
     if ok.is_err() {
         let _ = fs::remove_file(&tmp);
     }

@@ -4,11 +4,11 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::StoreError;
 use crate::fileio::{self, ReadProblem};
+use crate::sys;
 
 /// Prefix of the temp files written next to a target before the rename.
 pub(crate) const TEMP_PREFIX: &str = ".lockstep.tmp.";
@@ -46,8 +46,8 @@ pub(crate) fn injected_fault(stage: &str) -> Option<io::Error> {
         return None;
     }
     match kind {
-        "enospc" => Some(io::Error::from_raw_os_error(libc::ENOSPC)),
-        "eio" => Some(io::Error::from_raw_os_error(libc::EIO)),
+        "enospc" => Some(sys::disk_full()),
+        "eio" => Some(sys::io_failure()),
         _ => None,
     }
 }
@@ -83,11 +83,7 @@ pub(crate) fn write_atomic_meta(
         source: e,
     };
     let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
+        let mut f = sys::private_file(OpenOptions::new().write(true).create(true).truncate(true))
             .open(&tmp)
             .map_err(werr)?;
         if let Some(fault) = injected_fault("state") {
@@ -133,12 +129,9 @@ fn keep_backup(target: &Path, bak: &Path) -> Result<(), StoreError> {
             let bytes = fs::read(target).map_err(berr)?;
             let tmp = bak.with_extension(format!("tmp.{}", std::process::id()));
             let r = (|| {
-                let mut f = OpenOptions::new()
-                    .write(true)
-                    .create(true)
-                    .truncate(true)
-                    .mode(0o600)
-                    .open(&tmp)?;
+                let mut f =
+                    sys::private_file(OpenOptions::new().write(true).create(true).truncate(true))
+                        .open(&tmp)?;
                 f.write_all(&bytes)?;
                 f.sync_all()?;
                 fs::rename(&tmp, bak)
@@ -156,9 +149,7 @@ pub fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
     if dir.is_dir() {
         return Ok(());
     }
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
+    sys::private_dir(fs::DirBuilder::new().recursive(true))
         .create(dir)
         .map_err(|e| StoreError::CreateDir {
             dir: dir.display().to_string(),
@@ -172,12 +163,10 @@ pub fn check_owner(dir: &Path) -> Result<(), StoreError> {
     let Ok(meta) = fs::metadata(dir) else {
         return Ok(());
     };
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
-    if meta.uid() != me {
+    if let Some((owner, me)) = sys::foreign_owner(&meta) {
         return Err(StoreError::NotOwner {
             dir: dir.display().to_string(),
-            owner: meta.uid(),
+            owner,
             me,
         });
     }
@@ -186,7 +175,7 @@ pub fn check_owner(dir: &Path) -> Result<(), StoreError> {
 
 /// A warning when a file or directory is readable by others.
 pub fn mode_warning(path: &Path, want: u32) -> Option<String> {
-    let mode = fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    let mode = sys::mode(&fs::metadata(path).ok()?);
     (mode & !want != 0).then(|| {
         format!(
             "warning: {} has permissions {mode:o}, looser than {want:o}; run `chmod {want:o} {}`",

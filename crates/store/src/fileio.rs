@@ -4,7 +4,6 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Read};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Why a file could not be read.
@@ -36,18 +35,11 @@ impl std::fmt::Display for ReadProblem {
 
 /// What a path is, for messages about non-regular files.
 pub fn kind_of(m: &fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
     let t = m.file_type();
     if t.is_dir() {
         "a directory"
-    } else if t.is_fifo() {
-        "a named pipe (FIFO)"
-    } else if t.is_char_device() || t.is_block_device() {
-        "a device"
-    } else if t.is_socket() {
-        "a socket"
     } else {
-        "not a regular file"
+        crate::sys::special_kind(&t).unwrap_or("not a regular file")
     }
 }
 
@@ -88,9 +80,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, ReadProb
         return Err(ReadProblem::TooLarge(limit));
     }
     // O_NONBLOCK: if the file was swapped for a FIFO since the check, opening it cannot hang.
-    let f = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
+    let f = crate::sys::no_block(OpenOptions::new().read(true))
         .open(&target)
         .map_err(ReadProblem::Io)?;
     let meta = f.metadata().map_err(ReadProblem::Io)?;

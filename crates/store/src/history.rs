@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -145,12 +144,9 @@ pub fn append(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
             });
         }
     }
-    let mut f = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NONBLOCK)
+    let mut o = OpenOptions::new();
+    o.read(true).append(true).create(true);
+    let mut f = crate::sys::no_block(crate::sys::private_file(&mut o))
         .open(&target)
         .map_err(werr)?;
     let len = f.metadata().map_err(werr)?.len();

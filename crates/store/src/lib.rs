@@ -16,6 +16,7 @@ mod history;
 mod lock;
 mod merge;
 mod paths;
+pub mod sys;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -413,5 +414,6 @@ impl Store {
     }
 }
 
-#[cfg(test)]
+// The tests make symlinks, FIFOs and modes with Unix APIs.
+#[cfg(all(test, unix))]
 mod tests;

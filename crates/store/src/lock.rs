@@ -3,7 +3,6 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -19,13 +18,9 @@ pub fn acquire(lock_path: &Path, dir: &Path, wait: Duration) -> Result<File, Sto
         dir: dir.display().to_string(),
         source: e,
     };
-    let mut lock = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NONBLOCK)
+    let mut o = OpenOptions::new();
+    o.read(true).write(true).create(true).truncate(false);
+    let mut lock = crate::sys::no_block(crate::sys::private_file(&mut o))
         .open(lock_path)
         .map_err(write_err)?;
     let start = Instant::now();

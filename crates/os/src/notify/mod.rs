@@ -8,7 +8,6 @@ pub mod server;
 use std::cell::RefCell;
 use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use std::time::Duration;
 
@@ -47,10 +46,7 @@ pub fn load_sent(dir: &Path) -> (SentRecord, Option<String>) {
 /// `notified.json`, fsync of the directory. `dir` is created (0700) when missing.
 pub fn save_sent(dir: &Path, record: &SentRecord) -> io::Result<()> {
     if !dir.is_dir() {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)?;
+        lockstep_store::sys::private_dir(fs::DirBuilder::new().recursive(true)).create(dir)?;
     }
     let mut bytes = serde_json::to_vec_pretty(record).map_err(io::Error::other)?;
     bytes.push(b'\n');
@@ -292,7 +288,8 @@ pub fn run(
     report
 }
 
-#[cfg(test)]
+// The tests check Unix file modes.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use lockstep_guard as guard;

@@ -373,10 +373,9 @@ mod tests {
             Job::new(Path::new("/bin/lock\nstep"), None, t),
             Err(ReminderError::UnsafeText(_))
         ));
-        use std::os::unix::ffi::OsStrExt;
-        let non_utf8 = Path::new(std::ffi::OsStr::from_bytes(b"/bin/\xff"));
+        let non_utf8 = lockstep_store::sys::path_from_bytes(b"/bin/\xff");
         assert!(matches!(
-            Job::new(non_utf8, None, t),
+            Job::new(&non_utf8, None, t),
             Err(ReminderError::NotUtf8(_))
         ));
     }

@@ -95,13 +95,13 @@ impl SystemRunner {
         }
         // Its own process group, so that a timeout stops the programs it started too (a script
         // that runs `sleep` keeps the pipes open until its children are gone).
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        crate::sys::own_process_group(&mut cmd);
         // A script written by another thread of this process can be briefly "busy" (ETXTBSY)
         // while a concurrent fork still holds its write descriptor: retry a few times.
         let mut tries = 0;
         loop {
             match cmd.spawn() {
-                Err(e) if e.raw_os_error() == Some(26) && tries < 20 => {
+                Err(e) if crate::sys::is_text_busy(&e) && tries < 20 => {
                     tries += 1;
                     thread::sleep(Duration::from_millis(25));
                 }
@@ -145,11 +145,8 @@ impl Runner for SystemRunner {
                 break s;
             }
             if Instant::now() >= deadline {
-                if let Ok(pid) = i32::try_from(child.id()) {
-                    // SAFETY: kill has no memory-safety preconditions; a negative pid names the
-                    // process group the child leads (see `spawn`).
-                    unsafe { libc::kill(-pid, libc::SIGKILL) };
-                }
+                // The whole process group the child leads (see `spawn`).
+                crate::sys::kill_group(child.id());
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(io::Error::new(
@@ -179,7 +176,8 @@ pub fn display_command(program: &str, args: &[&str]) -> String {
         .join(" ")
 }
 
-#[cfg(test)]
+// The tests run /bin/cat and shell scripts.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
