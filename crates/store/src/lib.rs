@@ -67,6 +67,15 @@ fn local_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
     at.with_timezone(&chrono::Local).date_naive()
 }
 
+/// Another writer's snapshot as this writer sees it: the current format as it is, a version 1
+/// file migrated in memory (its history split off and not needed here).
+fn parse_current(file: &Path, bytes: &[u8]) -> Result<State, StoreError> {
+    Ok(match parse_state(file, bytes)? {
+        Parsed::Current(s) => s,
+        Parsed::V1(v1) => v1.migrate(local_date).0,
+    })
+}
+
 /// Reads the state without taking the lock (for read-only commands). A missing file is a fresh
 /// state. Reads only the snapshot, never the history.
 pub fn load(paths: &Paths) -> Result<Loaded, StoreError> {
@@ -283,10 +292,7 @@ impl Store {
         if self.disk.as_deref() == Some(bytes.as_slice()) {
             return Ok(None);
         }
-        let state = match parse_state(&file, &bytes)? {
-            Parsed::Current(s) => s,
-            Parsed::V1(v1) => v1.migrate(local_date).0,
-        };
+        let state = parse_current(&file, &bytes)?;
         self.base = state.clone();
         self.disk = Some(bytes);
         Ok(Some(state))
@@ -323,9 +329,8 @@ impl Store {
         if on_disk != self.disk
             && let Some(bytes) = &on_disk
         {
-            let theirs = match parse_state(&file, bytes) {
-                Ok(Parsed::Current(s)) => s,
-                Ok(Parsed::V1(v1)) => v1.migrate(local_date).0,
+            let theirs = match parse_current(&file, bytes) {
+                Ok(s) => s,
                 Err(e) => {
                     restore(state, events);
                     return Err(e);
