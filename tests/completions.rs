@@ -301,7 +301,9 @@ fn commands_and_options_come_from_the_one_clap_definition() {
 fn a_damaged_state_completes_no_data_and_says_nothing() {
     let e = env();
     e.run(&["check", "totp-2fa"]);
+    // Damaged, and no log of changes to rebuild it from.
     fs::write(e.data.join("state.json"), b"{ not json").unwrap();
+    fs::remove_file(e.data.join("history.jsonl")).unwrap();
     assert!(e.bash(&["check", ""]).is_empty());
     // Commands still complete: they come from the definition, not the data.
     assert!(e.bash(&["sta"]).iter().any(|c| c == "status"));
@@ -397,10 +399,6 @@ fn completing_opens_only_what_status_and_checklists_open() {
         assert!(
             extra.is_empty(),
             "{words:?} opened what status does not: {extra:?}"
-        );
-        assert!(
-            !files.iter().any(|f| f.ends_with("history.jsonl")),
-            "{files:?}"
         );
     }
 }

@@ -246,7 +246,7 @@ fn a_state_written_before_snoozes_kept_their_date_loads_and_behaves_as_before() 
         ahead(3)
     ));
     fs::write(&log, text).unwrap();
-    assert_eq!(s.state()["version"], 2);
+    assert_eq!(s.state()["version"], 3);
     // Nothing reminds, and what is only hidden is named with its date.
     s.cmd(&["due"]).assert().success().stdout(format!(
         "lockstep: nothing due (monthly review snoozed until {})\n",
@@ -265,10 +265,10 @@ fn a_state_written_before_snoozes_kept_their_date_loads_and_behaves_as_before() 
             ahead(3)
         )))
         .stderr("");
-    // A save keeps the file at version 2 and invents no date for the old snooze.
+    // A save upgrades the file to version 3 and invents no date for the old snooze.
     s.save();
     let st = s.state();
-    assert_eq!(st["version"], 2);
+    assert_eq!(st["version"], 3);
     let r = &st["accounts"]["default"]["reviews"]["monthly"];
     assert_eq!(r["snoozed_until"], json!(ahead(3)));
     assert!(r.get("snoozed_on").is_none(), "{r}");

@@ -32,7 +32,8 @@ fn run_closed(dir: &Path, closed: u8, args: &[&str]) -> std::process::ExitStatus
 }
 
 /// Every file of the data directory holds what it must: JSON files parse, every line of the
-/// history is one JSON event, the lock holds a process id, and no file holds printed text.
+/// history is one change (an id and its events), the lock holds a process id, and no file holds
+/// printed text.
 fn check_files(dir: &Path, what: &str) -> Vec<String> {
     let mut names = Vec::new();
     for e in fs::read_dir(dir).unwrap().flatten() {
@@ -52,7 +53,11 @@ fn check_files(dir: &Path, what: &str) -> Vec<String> {
                 for line in text.lines() {
                     let v: serde_json::Value = serde_json::from_str(line)
                         .unwrap_or_else(|e| panic!("{what}: {name}: {e}: {line}"));
-                    assert!(v["what"]["event"].is_string(), "{what}: {line}");
+                    assert!(v["id"].is_string(), "{what}: {line}");
+                    assert!(
+                        v["events"][0]["what"]["event"].is_string(),
+                        "{what}: {line}"
+                    );
                 }
             }
             "lock" => assert!(

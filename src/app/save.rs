@@ -26,6 +26,9 @@ pub struct Committed {
     pub forgotten: Option<Forgotten>,
     /// The calendar file could not be refreshed (the change itself is saved): why, in words.
     pub calendar_warning: Option<String>,
+    /// What the store has to say about the save (an upgrade of the files, an item another
+    /// writer changed too, a torn log line set aside ...), one line each.
+    pub notices: Vec<String>,
 }
 
 /// Saves the changes in `state`: settles the local dates of `account` (the one an operation
@@ -42,14 +45,12 @@ pub fn commit(
     if let Some(a) = account.and_then(|name| state.accounts.get_mut(name)) {
         a.settle(clock.today);
     }
-    let forgotten = match write {
-        Write::Changes => {
-            store.save(state)?;
-            None
-        }
+    let (forgotten, saved) = match write {
+        Write::Changes => (None, store.save(state)?),
         Write::Purge { step, old_text } => {
             let account = account.expect("a purge names its account");
-            Some(store.forget_note(state, account, &step, old_text.as_deref())?)
+            let (f, saved) = store.forget_note(state, account, &step, old_text.as_deref())?;
+            (Some(f), saved)
         }
     };
     let calendar_warning = ics_feed::refresh_ics(store.paths(), state, clock.today, clock.now)
@@ -58,11 +59,15 @@ pub fn commit(
     Ok(Committed {
         forgotten,
         calendar_warning,
+        notices: saved.notices,
     })
 }
 
 /// Says on stderr what a command's save left undone (the change itself is saved).
 pub fn warn_after_save(c: &Committed) {
+    for n in &c.notices {
+        eprintln!("lockstep: {}", crate::guard::line(n));
+    }
     if let Some(w) = &c.calendar_warning {
         eprintln!("lockstep: warning: {}", crate::guard::line(w));
     }

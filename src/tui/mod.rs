@@ -188,7 +188,13 @@ fn save(app: &mut App, store: &mut Store) {
         // Try the purge again with the next save.
         Err(_) => app.forget = forget,
     }
-    let warning = r.as_ref().ok().and_then(|c| c.calendar_warning.clone());
+    // The store's notices (another writer changed the same item, a torn log line set aside,
+    // an upgrade) and a calendar that could not follow: shown after the save, one line.
+    let warning = r.as_ref().ok().and_then(|c| {
+        let mut lines = c.notices.clone();
+        lines.extend(c.calendar_warning.clone());
+        (!lines.is_empty()).then(|| lines.join(" "))
+    });
     app.saved(r.map(|_| ()).map_err(|e| e.to_string()));
     if app.save_error.is_none()
         && let Some(w) = warning

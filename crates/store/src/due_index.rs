@@ -22,8 +22,8 @@ use crate::state::{Account, State};
 /// File name of the index in the data directory.
 pub const DUE_INDEX_FILE: &str = "due-index.json";
 /// Format of the index (a different one is ignored, not an error). Version 2 added the inode
-/// and change time of the state file.
-const INDEX_VERSION: u32 = 2;
+/// and change time of the state file, version 3 the length of the log the state reflects.
+const INDEX_VERSION: u32 = 3;
 /// An index larger than this is not one lockstep wrote.
 const INDEX_LIMIT: u64 = 4 << 20;
 
@@ -34,6 +34,10 @@ struct DueIndex {
     stamp: Stamp,
     /// Its save counter.
     rev: u64,
+    /// The length of the history log the state reflects (absent for a version 2 state, which
+    /// does not say): a longer log holds changes made after it, and the index is not used.
+    #[serde(default)]
+    log_end: Option<u64>,
     /// Each account without its step statuses and closed incidents (the bulk of the state), its
     /// setup start filled in from them.
     accounts: BTreeMap<String, Account>,
@@ -69,6 +73,7 @@ pub fn write(dir: &Path, saved: &fs::Metadata, state: &State) {
         version: INDEX_VERSION,
         stamp: Stamp::of(saved),
         rev: state.rev,
+        log_end: state.log.as_ref().map(|p| p.end),
         accounts: state
             .accounts
             .iter()
@@ -107,11 +112,18 @@ pub fn write(dir: &Path, saved: &fs::Metadata, state: &State) {
 
 /// The state as far as `due` needs it, from the index, when the index matches the state file.
 /// Accounts hold no step statuses and only an open incident.
-pub fn read(dir: &Path, state_file: &Path) -> Option<State> {
+pub fn read(dir: &Path, state_file: &Path, log: &Path) -> Option<State> {
     let bytes = crate::fileio::read_bounded(&dir.join(DUE_INDEX_FILE), INDEX_LIMIT).ok()??;
     let index: DueIndex = serde_json::from_slice(&bytes).ok()?;
     let now = Stamp::of(&fs::metadata(state_file).ok()?);
     if index.version != INDEX_VERSION || index.stamp != now {
+        return None;
+    }
+    // A change logged after the state was written (the writer was killed before its checkpoint):
+    // the state itself is read and caught up.
+    if let Some(end) = index.log_end
+        && fs::metadata(log).map_or(0, |m| m.len()) != end
+    {
         return None;
     }
     Some(State {

@@ -67,10 +67,17 @@ pub enum StoreError {
     )]
     NotOwner { dir: String, owner: u32, me: u32 },
     #[error(
-        "another lockstep changed {what} in {file} since this one loaded it; this change was not \
-         saved. The screen now shows the saved state: make the change again if it is still needed."
+        "{file} is missing, and {log} holds {lines} lines of history written by an older \
+         lockstep, which cannot rebuild it (nor is there a {backup} to use). Nothing was changed. \
+         Restore {file} from a backup of yours, or move {log} aside (`mv {log} {log}.old`) to \
+         start afresh."
     )]
-    Conflict { file: String, what: String },
+    SnapshotLost {
+        file: String,
+        log: String,
+        backup: String,
+        lines: usize,
+    },
     #[error(
         "refusing to write {file}: it is inside lockstep's data directory {dir} (choose another \
          file name)"

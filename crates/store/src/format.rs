@@ -171,7 +171,8 @@ pub fn parse_state(file: &Path, text: &[u8]) -> Result<Parsed, StoreError> {
             .map_err(problem)
     };
     match crate::jsonpos::from_str::<State>(s) {
-        Ok(st) if st.version == STATE_VERSION => Ok(Parsed::Current(st)),
+        // Version 2 reads as it is; its first save upgrades it (see the store).
+        Ok(st) if st.version == STATE_VERSION || st.version == 2 => Ok(Parsed::Current(st)),
         Ok(st) if st.version == 1 => v1(),
         Ok(st) if st.version > STATE_VERSION => Err(StoreError::TooNew {
             file: name,

@@ -8,10 +8,11 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::StoreError;
 use super::file::{injected_fault, read_regular, resolve, write_atomic};
+use super::record::{Line, parse_line};
 use crate::state::{Event, EventKind};
 
 /// Largest history file lockstep reads (a century of daily use is far below it).
@@ -22,15 +23,6 @@ struct LineOut<'a> {
     account: &'a str,
     at: &'a DateTime<Utc>,
     what: &'a EventKind,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LineIn {
-    account: String,
-    #[serde(deserialize_with = "crate::state::fast_utc")]
-    at: DateTime<Utc>,
-    what: EventKind,
 }
 
 /// A line of the history that could not be read. It stays in the file.
@@ -81,27 +73,31 @@ pub fn line(account: &str, e: &Event) -> Vec<u8> {
     v
 }
 
-/// Parses history text. Never fails: unreadable lines become problems.
+/// Parses history text. Never fails: unreadable lines become problems. A change (format 3)
+/// gives each of its events; one that appears twice (by id) counts once.
 pub fn parse(bytes: &[u8]) -> History {
     let mut h = History::default();
     let torn_tail = !bytes.is_empty() && bytes.last() != Some(&b'\n');
     let last = bytes.split(|&b| b == b'\n').count();
+    let mut seen = std::collections::HashSet::new();
     for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let parsed = std::str::from_utf8(raw)
-            .map_err(|_| "not valid UTF-8".to_string())
-            .and_then(|s| {
-                serde_json::from_str::<LineIn>(s)
-                    .map_err(|e| crate::jsonpos::strip_position(&e.to_string()))
-            });
-        match parsed {
-            Ok(l) => h.events.entry(l.account).or_default().push(Event {
-                at: l.at,
-                kind: l.what,
-            }),
-            Err(message) => h.problems.push(HistoryProblem {
+        match parse_line(raw) {
+            Line::Record(r) => {
+                if !seen.insert(r.id.clone()) {
+                    continue;
+                }
+                for e in &r.events {
+                    h.events
+                        .entry(e.account.clone())
+                        .or_default()
+                        .push(e.event());
+                }
+            }
+            Line::Legacy(account, e) => h.events.entry(account).or_default().push(*e),
+            Line::Bad(message) => h.problems.push(HistoryProblem {
                 line: i + 1,
                 message: if torn_tail && i + 1 == last {
                     format!("{message} (an append was cut short)")
@@ -121,12 +117,10 @@ pub fn read(path: &Path) -> Result<History, StoreError> {
         .unwrap_or_default())
 }
 
-/// Appends events and fsyncs. A torn last line (no newline) is closed first, so it stays a line
-/// of its own. Follows a symlink; a dangling one is an error.
-pub fn append(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    if bytes.is_empty() {
-        return Ok(());
-    }
+/// Appends lines and fsyncs; returns the log's new length. On a failure the file is cut back to
+/// its length before (so a retry never finds half a change, nor the change twice). Follows a
+/// symlink; a dangling one is an error.
+pub fn append(path: &Path, bytes: &[u8]) -> Result<u64, StoreError> {
     let existing = resolve(path)?;
     let target = existing.clone().unwrap_or_else(|| path.to_path_buf());
     let dir = target.parent().unwrap_or(Path::new("."));
@@ -150,6 +144,9 @@ pub fn append(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         .open(&target)
         .map_err(werr)?;
     let len = f.metadata().map_err(werr)?.len();
+    if bytes.is_empty() {
+        return Ok(len);
+    }
     let mut buf = Vec::with_capacity(bytes.len() + 1);
     if len > 0 {
         let mut last = [0u8];
@@ -160,16 +157,93 @@ pub fn append(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         }
     }
     buf.extend_from_slice(bytes);
-    if let Some(fault) = injected_fault("history") {
-        f.write_all(&buf[..buf.len() / 2]).map_err(werr)?;
-        return Err(werr(fault));
+    let written = (|| {
+        if let Some(fault) = injected_fault("history") {
+            f.write_all(&buf[..buf.len() / 2])?;
+            return Err(fault);
+        }
+        f.write_all(&buf)?;
+        f.sync_data()
+    })();
+    if let Err(e) = written {
+        // Best effort: a change that is not acknowledged leaves nothing behind.
+        let _ = f.set_len(len).and_then(|()| f.sync_data());
+        return Err(werr(e));
     }
-    f.write_all(&buf).map_err(werr)?;
-    f.sync_data().map_err(werr)?;
     if existing.is_none() {
         File::open(dir).and_then(|d| d.sync_all()).map_err(werr)?;
     }
-    Ok(())
+    Ok(len + buf.len() as u64)
+}
+
+/// Where a torn last line (an append cut short by a kill or a full disk) is kept.
+pub const TORN_PREFIX: &str = "history.torn.";
+
+/// Sets a torn last line aside before an append (so nothing is ever appended onto it): its
+/// bytes are kept in `history.torn.N.jsonl` and the log is cut back to its last complete line.
+/// Returns the notice to show once, if there was one.
+pub fn set_aside_torn(path: &Path) -> Result<Option<String>, StoreError> {
+    let Some(target) = resolve(path)? else {
+        return Ok(None);
+    };
+    let werr = |e: io::Error| StoreError::Write {
+        file: path.display().to_string(),
+        dir: target
+            .parent()
+            .unwrap_or(Path::new("."))
+            .display()
+            .to_string(),
+        source: e,
+    };
+    let Ok(meta) = fs::metadata(&target) else {
+        return Ok(None);
+    };
+    if !meta.is_file() || meta.len() == 0 {
+        return Ok(None);
+    }
+    let mut f = crate::sys::no_block(OpenOptions::new().read(true).write(true))
+        .open(&target)
+        .map_err(werr)?;
+    let len = f.metadata().map_err(werr)?.len();
+    // Look back for the last newline, a block at a time.
+    let mut end = len;
+    let mut cut = 0u64;
+    let mut block = vec![0u8; 64 << 10];
+    while end > 0 {
+        let start = end.saturating_sub(block.len() as u64);
+        let n = (end - start) as usize;
+        f.seek(SeekFrom::Start(start)).map_err(werr)?;
+        f.read_exact(&mut block[..n]).map_err(werr)?;
+        if let Some(i) = block[..n].iter().rposition(|b| *b == b'\n') {
+            cut = start + i as u64 + 1;
+            break;
+        }
+        end = start;
+    }
+    if cut == len {
+        return Ok(None);
+    }
+    let mut torn = Vec::with_capacity((len - cut) as usize);
+    f.seek(SeekFrom::Start(cut)).map_err(werr)?;
+    (&mut f)
+        .take(len - cut)
+        .read_to_end(&mut torn)
+        .map_err(werr)?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let aside = (1..)
+        .map(|n| dir.join(format!("{TORN_PREFIX}{n}.jsonl")))
+        .find(|p| fs::symlink_metadata(p).is_err())
+        .expect("a free name");
+    write_atomic(&aside, &torn, None)?;
+    f.set_len(cut).map_err(werr)?;
+    f.sync_data().map_err(werr)?;
+    Ok(Some(format!(
+        "warning: the last line of {} was cut short ({} bytes: a save was interrupted, nothing \
+         it held was acknowledged); it is kept as {} and left out",
+        path.display(),
+        torn.len(),
+        aside.display()
+    )))
 }
 
 /// Forgets a note: every past note event of `step` in `account` becomes a "note removed" event
@@ -181,34 +255,47 @@ pub fn purge_note(path: &Path, account: &str, step: &str) -> Result<(usize, usiz
     };
     let mut out = Vec::with_capacity(bytes.len());
     let (mut purged, mut dropped) = (0, 0);
+    let is_note = |k: &EventKind| matches!(k, EventKind::StepNote { step: s, .. } if s == step);
+    let removed = || EventKind::NoteRemoved { step: step.into() };
     for raw in bytes.split(|&b| b == b'\n') {
         if raw.is_empty() {
             continue;
         }
-        let parsed = std::str::from_utf8(raw)
-            .ok()
-            .and_then(|s| serde_json::from_str::<LineIn>(s).ok());
-        match parsed {
-            Some(l) => {
-                let matches = l.account == account
-                    && matches!(&l.what, EventKind::StepNote { step: s, .. } if s == step);
-                if matches {
-                    purged += 1;
-                    out.extend(line(
-                        account,
-                        &Event {
-                            at: l.at,
-                            kind: EventKind::NoteRemoved { step: step.into() },
-                        },
-                    ));
+        match parse_line(raw) {
+            Line::Record(mut r) => {
+                let mut changed = crate::state::delta::purge_note(&mut r.delta, account, step);
+                for e in r.events.iter_mut() {
+                    if e.account == account && is_note(&e.what) {
+                        e.what = removed();
+                        purged += 1;
+                        changed = true;
+                    }
+                }
+                if changed {
+                    out.extend(r.line());
                 } else {
                     out.extend_from_slice(raw);
                     out.push(b'\n');
                 }
             }
-            None => {
+            Line::Legacy(a, e) if a == account && is_note(&e.kind) => {
+                purged += 1;
+                out.extend(line(
+                    account,
+                    &Event {
+                        at: e.at,
+                        kind: removed(),
+                    },
+                ));
+            }
+            Line::Legacy(..) => {
+                out.extend_from_slice(raw);
+                out.push(b'\n');
+            }
+            Line::Bad(_) => {
                 let text = String::from_utf8_lossy(raw);
-                if text.contains("step_note") && text.contains(step) {
+                if text.contains(step) && (text.contains("step_note") || text.contains("\"note\""))
+                {
                     dropped += 1;
                 } else {
                     out.extend_from_slice(raw);

@@ -2,8 +2,10 @@
 //! reviews, incidents) beside an append-only history log (`history.jsonl`), crash-safe saves,
 //! the writer lock, migration of older formats, and safe loading of hand-edited or damaged files.
 //!
-//! Read-only commands (`due`, `status`) read only the snapshot; a change appends its events to
-//! the log and rewrites only the snapshot, so neither grows with history.
+//! The log is the truth (format 3): a change is one line with a unique id, its events and its
+//! delta, acknowledged once appended and fsynced; the snapshot is a checkpoint naming the last
+//! change it reflects. Loading reads the snapshot and the changes after it, so neither reads
+//! nor changes grow with history.
 
 mod checklists;
 pub mod fileio;
@@ -14,8 +16,8 @@ mod file;
 mod format;
 mod history;
 mod lock;
-mod merge;
 mod paths;
+mod record;
 pub mod sys;
 
 use std::path::{Path, PathBuf};
@@ -27,14 +29,14 @@ pub use error::StoreError;
 pub use file::{ensure_dir, read_regular, write_atomic};
 pub use format::{Parsed, parse_state, to_json};
 pub use history::{History, HistoryProblem};
-pub use merge::merge;
 pub use paths::Paths;
 
 #[cfg(test)]
 use lockstep_core::checklist;
 use lockstep_core::{jsonpos, state};
 
-use crate::state::{Event, State};
+use crate::state::delta;
+use crate::state::{Event, LogPosition, STATE_VERSION, State};
 
 pub const STATE_FILE: &str = "state.json";
 pub const BACKUP_FILE: &str = "state.json.bak";
@@ -42,6 +44,8 @@ pub const HISTORY_FILE: &str = "history.jsonl";
 /// Where a version 1 state file is kept after its migration.
 pub const V1_BACKUP_FILE: &str = "state.v1.json.bak";
 pub const LOCK_FILE: &str = "lock";
+/// Where a damaged state file is kept when the state was rebuilt from the log.
+pub const DAMAGED_FILE: &str = "state.json.damaged";
 /// Largest state file lockstep reads (version 1 files held the whole history).
 pub const STATE_LIMIT: u64 = 256 << 20;
 /// How long a writer waits for the lock by default.
@@ -53,13 +57,28 @@ pub struct Loaded {
     pub state: State,
     /// True when no state file existed yet.
     pub fresh: bool,
-    /// Non-fatal findings (loose permissions ...), to print on stderr.
+    /// Non-fatal findings (loose permissions, a snapshot rebuilt from the log ...), for stderr.
     pub warnings: Vec<String>,
     /// The file is still in the version 1 layout; its history, split out in memory. The first
     /// write migrates it on disk.
     pub v1_history: Option<Vec<(String, Vec<Event>)>>,
-    /// The state file's bytes as read (for change detection by the writer).
+    /// The state file's bytes as read.
     bytes: Option<Vec<u8>>,
+    /// The state file on disk is damaged and the state was rebuilt from the log instead.
+    damaged_snapshot: bool,
+}
+
+impl Loaded {
+    fn new(state: State) -> Loaded {
+        Loaded {
+            state,
+            fresh: false,
+            warnings: Vec::new(),
+            v1_history: None,
+            bytes: None,
+            damaged_snapshot: false,
+        }
+    }
 }
 
 /// The user's local date of a UTC instant (used once, when migrating version 1 files).
@@ -67,46 +86,124 @@ fn local_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
     at.with_timezone(&chrono::Local).date_naive()
 }
 
-/// Another writer's snapshot as this writer sees it: the current format as it is, a version 1
-/// file migrated in memory (its history split off and not needed here).
-fn parse_current(file: &Path, bytes: &[u8]) -> Result<State, StoreError> {
-    Ok(match parse_state(file, bytes)? {
-        Parsed::Current(s) => s,
-        Parsed::V1(v1) => v1.migrate(local_date).0,
-    })
-}
-
-/// Reads the state without taking the lock (for read-only commands). A missing file is a fresh
-/// state. Reads only the snapshot, never the history.
+/// Reads the state without taking the lock (for read-only commands, and by writers to see what
+/// is saved): the snapshot, caught up with the changes logged after it. A snapshot that is
+/// missing or damaged beside a log of changes is rebuilt from the log, with a notice; a missing
+/// one with no log is a fresh start.
 pub fn load(paths: &Paths) -> Result<Loaded, StoreError> {
     let file = paths.state_file();
-    let mut warnings = Vec::new();
+    let log = paths.history_file();
     let Some(bytes) = read_regular(&file, STATE_LIMIT)? else {
-        return Ok(Loaded {
-            state: State::default(),
-            fresh: true,
-            warnings,
-            v1_history: None,
-            bytes: None,
-        });
+        return load_without_snapshot(paths);
     };
+    let mut warnings = Vec::new();
     warnings.extend(file::mode_warning(&paths.data_dir, 0o700));
     // Every file that holds progress or notes is private: the snapshot and the log alike.
     warnings.extend(file::mode_warning(&file, 0o600));
-    warnings.extend(file::mode_warning(&paths.history_file(), 0o600));
-    let (state, v1_history) = match parse_state(&file, &bytes)? {
+    warnings.extend(file::mode_warning(&log, 0o600));
+    let parsed = match parse_state(&file, &bytes) {
+        Ok(p) => p,
+        Err(e @ StoreError::Corrupt { .. }) => {
+            let Some((state, r)) = record::rebuild(&log)? else {
+                return Err(e);
+            };
+            let mut loaded = Loaded::new(state);
+            loaded.warnings = warnings;
+            loaded.warnings.push(format!(
+                "note: {}\nlockstep rebuilt the state from the {} changes in {} instead; the \
+                 damaged file is kept as {} at the next change.",
+                first_line(&e.to_string()),
+                r.applied,
+                log.display(),
+                DAMAGED_FILE
+            ));
+            loaded.damaged_snapshot = true;
+            return Ok(loaded);
+        }
+        Err(e) => return Err(e),
+    };
+    let (mut state, v1_history) = match parsed {
         Parsed::Current(s) => (s, None),
         Parsed::V1(v1) => {
             let (s, h) = v1.migrate(local_date);
             (s, Some(h))
         }
     };
+    if let Some(pos) = state.log.clone() {
+        match record::catch_up(&log, &mut state, &pos) {
+            Ok(record::CaughtUp::Ok(r)) => state.log = r.position.or(Some(pos)),
+            // Reading goes on with the snapshot (a change would fail on the log and say so).
+            Err(e) => warnings.push(format!(
+                "warning: {}; showing {} as last saved",
+                first_line(&e.to_string()),
+                file.display()
+            )),
+            Ok(record::CaughtUp::NotInLog) => warnings.push(format!(
+                "warning: {} does not hold the change {} was last saved after (it was replaced \
+                 or restored from an older copy); the saved state is used as it is",
+                log.display(),
+                file.display()
+            )),
+        }
+    }
     Ok(Loaded {
         state,
         fresh: false,
         warnings,
         v1_history,
         bytes: Some(bytes),
+        damaged_snapshot: false,
+    })
+}
+
+/// The first line of a message.
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// No state file: rebuilt from the log's changes; else the previous save (`state.json.bak`)
+/// beside a log of an older lockstep; else, with any history at all, a refusal (never a silent
+/// fresh start over someone's history); else fresh.
+fn load_without_snapshot(paths: &Paths) -> Result<Loaded, StoreError> {
+    let file = paths.state_file();
+    let log = paths.history_file();
+    if let Some((state, r)) = record::rebuild(&log)? {
+        let mut loaded = Loaded::new(state);
+        loaded.warnings.push(format!(
+            "note: {} is missing; lockstep rebuilt it from the {} changes in {} (it is written \
+             again at the next change)",
+            file.display(),
+            r.applied,
+            log.display()
+        ));
+        return Ok(loaded);
+    }
+    let lines = read_regular(&log, history::HISTORY_LIMIT)?.map_or(0, |b| {
+        b.split(|c| *c == b'\n').filter(|l| !l.is_empty()).count()
+    });
+    if lines == 0 {
+        let mut loaded = Loaded::new(State::default());
+        loaded.fresh = true;
+        return Ok(loaded);
+    }
+    let bak = paths.data_dir.join(BACKUP_FILE);
+    if let Some(bytes) = read_regular(&bak, STATE_LIMIT)?
+        && let Ok(Parsed::Current(state)) = parse_state(&bak, &bytes)
+    {
+        let mut loaded = Loaded::new(state);
+        loaded.warnings.push(format!(
+            "warning: {} is missing; lockstep uses {}, the save before the last one (the last \
+             change may be missing: see `lockstep history`)",
+            file.display(),
+            bak.display()
+        ));
+        return Ok(loaded);
+    }
+    Err(StoreError::SnapshotLost {
+        file: file.display().to_string(),
+        log: log.display().to_string(),
+        backup: bak.display().to_string(),
+        lines,
     })
 }
 
@@ -114,14 +211,10 @@ pub fn load(paths: &Paths) -> Result<Loaded, StoreError> {
 /// [`due_index`]), else the state itself. The accounts of an index hold only what `due`'s text
 /// output needs (checklist, setup start, reviews, open incident): not for anything else.
 pub fn load_for_due(paths: &Paths) -> Result<Loaded, StoreError> {
-    if let Some(state) = due_index::read(&paths.data_dir, &paths.state_file()) {
-        return Ok(Loaded {
-            state,
-            fresh: false,
-            warnings: Vec::new(),
-            v1_history: None,
-            bytes: None,
-        });
+    if let Some(state) =
+        due_index::read(&paths.data_dir, &paths.state_file(), &paths.history_file())
+    {
+        return Ok(Loaded::new(state));
     }
     load(paths)
 }
@@ -181,8 +274,8 @@ pub fn is_in_data_dir(paths: &Paths, file: &Path) -> bool {
 
 /// A writer's handle on the state. A command holds the writer lock for its one short change; a
 /// long-lived writer (the TUI) calls [`Store::release`] after opening, and each save then takes
-/// the lock, catches up with what other writers saved (merged item by item), writes, and lets
-/// the lock go, so nobody holds it while idle.
+/// the lock, catches up with what other writers logged, appends its change, writes the
+/// checkpoint and lets the lock go, so nobody holds it while idle.
 #[derive(Debug)]
 pub struct Store {
     paths: Paths,
@@ -192,8 +285,23 @@ pub struct Store {
     wait: Duration,
     /// The state as last loaded or saved (what this writer's changes are relative to).
     base: State,
-    /// The state file's bytes as last loaded or saved.
-    disk: Option<Vec<u8>>,
+    /// A version 1 file, migrated on disk by the first save.
+    v1: Option<V1File>,
+}
+
+/// A version 1 state file as read: its bytes (kept aside by the migration) and its history.
+#[derive(Debug)]
+struct V1File {
+    bytes: Vec<u8>,
+    history: Vec<(String, Vec<Event>)>,
+}
+
+/// What a save did besides saving.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Saved {
+    /// What to tell the user (an upgrade of the files, an item another writer changed too, a torn
+    /// log line set aside, a checkpoint that could not be written).
+    pub notices: Vec<String>,
 }
 
 /// What a note purge removed.
@@ -207,52 +315,26 @@ pub struct Forgotten {
 
 impl Store {
     /// Takes the writer lock (waiting up to `wait` for another lockstep), sweeps stale temp
-    /// files, loads the state, and migrates an older format on disk.
+    /// files and loads the state. Nothing on disk changes before the first save (an older
+    /// format is upgraded by it).
     pub fn open(paths: &Paths, wait: Duration) -> Result<(Store, Loaded), StoreError> {
         ensure_dir(&paths.data_dir)?;
         file::check_owner(&paths.data_dir)?;
         let lock = lock::acquire(&paths.data_dir.join(LOCK_FILE), &paths.data_dir, wait)?;
         file::sweep_temps(&paths.data_dir);
-        let mut loaded = load(paths)?;
-        let mut store = Store {
+        let loaded = load(paths)?;
+        let v1 = loaded.v1_history.clone().map(|history| V1File {
+            bytes: loaded.bytes.clone().unwrap_or_default(),
+            history,
+        });
+        let store = Store {
             paths: paths.clone(),
             lock: Some(lock),
             wait,
             base: loaded.state.clone(),
-            disk: loaded.bytes.take(),
+            v1,
         };
-        if let Some(h) = loaded.v1_history.take() {
-            store.migrate_v1(&mut loaded.state, h)?;
-            loaded.warnings.push(format!(
-                "note: upgraded {} to the current format (history now in {}; the old file is kept \
-                 as {})",
-                paths.state_file().display(),
-                HISTORY_FILE,
-                V1_BACKUP_FILE
-            ));
-        }
         Ok((store, loaded))
-    }
-
-    /// Version 1 to 2, losing nothing, in an order that survives a kill at any point: the old
-    /// file is kept aside, the history is written whole (replacing any log a killed migration
-    /// left), and only then the state file is replaced.
-    fn migrate_v1(
-        &mut self,
-        state: &mut State,
-        history: Vec<(String, Vec<Event>)>,
-    ) -> Result<(), StoreError> {
-        let dir = &self.paths.data_dir;
-        let old = self.disk.clone().unwrap_or_default();
-        write_atomic(&dir.join(V1_BACKUP_FILE), &old, None)?;
-        let mut log = Vec::new();
-        for (account, events) in &history {
-            for e in events {
-                log.extend(history::line(account, e));
-            }
-        }
-        write_atomic(&self.paths.history_file(), &log, None)?;
-        self.write_snapshot(state)
     }
 
     pub fn paths(&self) -> &Paths {
@@ -280,85 +362,142 @@ impl Store {
         r
     }
 
-    /// What another writer saved since this one last loaded or saved: the state on disk, when it
-    /// differs from what this writer knows (read without the lock; a save in progress is never
-    /// seen half-written, as the snapshot is replaced by a rename). This writer's base moves to
-    /// it, so its next save merges only its own changes.
+    /// What other writers saved since this one last loaded or saved (read without the lock: a
+    /// change is seen whole or not at all): the state now, when it differs from what this writer
+    /// knows. This writer's base moves to it, so its next save carries only its own changes.
     pub fn catch_up(&mut self) -> Result<Option<State>, StoreError> {
-        let file = self.paths.state_file();
-        let Some(bytes) = read_regular(&file, STATE_LIMIT)? else {
-            return Ok(None);
-        };
-        if self.disk.as_deref() == Some(bytes.as_slice()) {
+        let now = load(&self.paths)?.state;
+        if delta::diff(&self.base, &now).is_empty() {
             return Ok(None);
         }
-        let state = parse_current(&file, &bytes)?;
-        self.base = state.clone();
-        self.disk = Some(bytes);
-        Ok(Some(state))
+        self.base = now.clone();
+        Ok(Some(now))
     }
 
-    /// Saves: appends the accounts' new events to the history log, then rewrites the snapshot
-    /// atomically (keeping the previous one as `state.json.bak`). If another lockstep saved since
-    /// this one loaded, its changes are merged in first; when both changed the same item, this
-    /// change is dropped, `state` becomes what is on disk, and the error says what was lost.
-    pub fn save(&mut self, state: &mut State) -> Result<(), StoreError> {
+    /// Saves: under the lock, catches up with what other writers logged since this one loaded,
+    /// applies this writer's changes on top (item by item; where both changed the same item,
+    /// this later change wins and the notice says so), appends the change to the log (the
+    /// commit point) and writes the snapshot as its checkpoint. On an error nothing was logged
+    /// and the events wait in the accounts for the next try.
+    pub fn save(&mut self, state: &mut State) -> Result<Saved, StoreError> {
         self.locked(|store| store.save_locked(state))
     }
 
-    fn save_locked(&mut self, state: &mut State) -> Result<(), StoreError> {
+    fn save_locked(&mut self, state: &mut State) -> Result<Saved, StoreError> {
         let mut events: Vec<(String, Event)> = Vec::new();
         for (name, a) in state.accounts.iter_mut() {
             events.extend(a.new_events.drain(..).map(|e| (name.clone(), e)));
         }
-        let restore = |state: &mut State, events: Vec<(String, Event)>| {
-            for (name, e) in events {
-                if let Some(a) = state.accounts.get_mut(&name) {
-                    a.new_events.push(e);
-                }
-            }
-        };
-        let file = self.paths.state_file();
-        let on_disk = match read_regular(&file, STATE_LIMIT) {
-            Ok(b) => b,
+        match self.commit(state, &events) {
+            Ok(saved) => Ok(saved),
             Err(e) => {
-                restore(state, events);
-                return Err(e);
+                for (name, e) in events {
+                    if let Some(a) = state.accounts.get_mut(&name) {
+                        a.new_events.push(e);
+                    }
+                }
+                Err(e)
             }
-        };
-        if on_disk != self.disk
-            && let Some(bytes) = &on_disk
-        {
-            let theirs = match parse_current(&file, bytes) {
-                Ok(s) => s,
+        }
+    }
+
+    fn commit(
+        &mut self,
+        state: &mut State,
+        events: &[(String, Event)],
+    ) -> Result<Saved, StoreError> {
+        let mut saved = Saved::default();
+        let on_disk = load(&self.paths)?;
+        let theirs = on_disk.state;
+        let ours = delta::diff(&self.base, state);
+        let overlap: Vec<String> = ours
+            .items()
+            .intersection(&delta::diff(&self.base, &theirs).items())
+            .cloned()
+            .collect();
+        let mut merged = theirs.clone();
+        delta::apply(&mut merged, &ours);
+        let upgrade = self.v1.is_some() || theirs.version < STATE_VERSION;
+        if ours.is_empty() && events.is_empty() && !upgrade {
+            *state = merged;
+            self.base = theirs;
+            return Ok(saved);
+        }
+        if !overlap.is_empty() {
+            saved.notices.push(format!(
+                "another lockstep changed {} too since this one loaded; this change is the later \
+                 one and counts (both are in `lockstep history`)",
+                overlap.join(", ")
+            ));
+        }
+        let log = self.paths.history_file();
+        saved.notices.extend(history::set_aside_torn(&log)?);
+        let record = record::Record::new(events.to_vec(), ours);
+        let mut bytes = Vec::new();
+        if upgrade {
+            bytes.extend(record::Record::new(Vec::new(), delta::Delta::baseline(&theirs)).line());
+        }
+        let line = record.line();
+        bytes.extend_from_slice(&line);
+        let end = match self.v1.take() {
+            Some(v1) => match self.migrate_v1(&v1, &bytes) {
+                Ok(end) => end,
                 Err(e) => {
-                    restore(state, events);
+                    self.v1 = Some(v1);
                     return Err(e);
                 }
-            };
-            match merge(&self.base, state, &theirs) {
-                Ok(merged) => *state = merged,
-                Err(conflicts) => {
-                    *state = theirs.clone();
-                    self.base = theirs;
-                    self.disk = on_disk;
-                    return Err(StoreError::Conflict {
-                        file: file.display().to_string(),
-                        what: conflicts.join(", "),
-                    });
-                }
-            }
-            self.base.rev = self.base.rev.max(state.rev);
+            },
+            None => history::append(&log, &bytes)?,
+        };
+        if upgrade {
+            saved.notices.push(format!(
+                "note: upgraded {} to format {STATE_VERSION} (the history log is now the record \
+                 of every change; nothing was lost)",
+                self.paths.data_dir.display()
+            ));
         }
+        // Committed: the change is in the log. The checkpoint only saves the next reader work.
+        merged.version = STATE_VERSION;
+        merged.rev = theirs.rev.max(self.base.rev);
+        merged.log = Some(LogPosition {
+            start: end - line.len() as u64,
+            end,
+            last: record.id.clone(),
+        });
+        if on_disk.damaged_snapshot {
+            let file = self.paths.state_file();
+            let _ = std::fs::rename(&file, self.paths.data_dir.join(DAMAGED_FILE));
+        }
+        if let Err(e) = self.write_snapshot(&mut merged) {
+            saved.notices.push(format!(
+                "your change is saved in {}, but {} could not be brought up to date ({}); the \
+                 next lockstep catches up from the log",
+                log.display(),
+                STATE_FILE,
+                first_line(&e.to_string())
+            ));
+        }
+        self.base = merged.clone();
+        *state = merged;
+        Ok(saved)
+    }
+
+    /// Version 1 to 3, losing nothing, in an order that survives a kill at any point: the old
+    /// file is kept aside, the history is written whole (its events, then the baseline and this
+    /// change, replacing any log a killed migration left), and only then the state file is
+    /// replaced. Returns the log's length.
+    fn migrate_v1(&self, v1: &V1File, records: &[u8]) -> Result<u64, StoreError> {
+        let dir = &self.paths.data_dir;
+        write_atomic(&dir.join(V1_BACKUP_FILE), &v1.bytes, None)?;
         let mut log = Vec::new();
-        for (name, e) in &events {
-            log.extend(history::line(name, e));
+        for (account, events) in &v1.history {
+            for e in events {
+                log.extend(history::line(account, e));
+            }
         }
-        if let Err(e) = history::append(&self.paths.history_file(), &log) {
-            restore(state, events);
-            return Err(e);
-        }
-        self.write_snapshot(state)
+        log.extend_from_slice(records);
+        write_atomic(&self.paths.history_file(), &log, None)?;
+        Ok(log.len() as u64)
     }
 
     fn write_snapshot(&mut self, state: &mut State) -> Result<(), StoreError> {
@@ -367,22 +506,20 @@ impl Store {
         let bak = self.paths.data_dir.join(BACKUP_FILE);
         let meta = file::write_atomic_meta(&self.paths.state_file(), &bytes, Some(&bak))?;
         due_index::write(&self.paths.data_dir, &meta, state);
-        self.base = state.clone();
-        self.disk = Some(bytes);
         Ok(())
     }
 
     /// Removes a step's note everywhere: from the state (through the domain operation, which
-    /// records a "note forgotten" event), from every past note event in the history, from the
-    /// backup of the previous save, and from a pre-migration backup that holds it. The one
-    /// operation that rewrites the history.
+    /// records a "note forgotten" event), from every past note in the history (its events and
+    /// its deltas), from the backup of the previous save, and from a pre-migration backup that
+    /// holds it. The one operation that rewrites the history.
     pub fn forget_note(
         &mut self,
         state: &mut State,
         account: &str,
         step: &str,
         old_text: Option<&str>,
-    ) -> Result<Forgotten, StoreError> {
+    ) -> Result<(Forgotten, Saved), StoreError> {
         self.locked(|store| store.forget_locked(state, account, step, old_text))
     }
 
@@ -392,13 +529,14 @@ impl Store {
         account: &str,
         step: &str,
         old_text: Option<&str>,
-    ) -> Result<Forgotten, StoreError> {
+    ) -> Result<(Forgotten, Saved), StoreError> {
         let (events, damaged_lines) =
             history::purge_note(&self.paths.history_file(), account, step)?;
-        self.save_locked(state)?;
+        let saved = self.save_locked(state)?;
         // The backup still holds the previous save, note included: replace it with this one.
-        if let Some(bytes) = &self.disk {
-            write_atomic(&self.paths.data_dir.join(BACKUP_FILE), bytes, None)?;
+        let file = self.paths.state_file();
+        if let Some(bytes) = read_regular(&file, STATE_LIMIT)? {
+            write_atomic(&self.paths.data_dir.join(BACKUP_FILE), &bytes, None)?;
         }
         let v1 = self.paths.data_dir.join(V1_BACKUP_FILE);
         if let (Some(text), Ok(Some(bytes))) = (old_text, read_regular(&v1, STATE_LIMIT)) {
@@ -412,10 +550,11 @@ impl Store {
                 })?;
             }
         }
-        Ok(Forgotten {
+        let forgotten = Forgotten {
             events,
             damaged_lines,
-        })
+        };
+        Ok((forgotten, saved))
     }
 }
 

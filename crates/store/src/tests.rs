@@ -38,6 +38,12 @@ fn save_and_reload_with_private_permissions() {
         Account::new("crypto-com", Utc::now()),
     );
     store.save(&mut s).unwrap();
+    // A save that changes nothing writes nothing.
+    let before = fs::read(p.history_file()).unwrap();
+    store.save(&mut s).unwrap();
+    assert_eq!(fs::read(p.history_file()).unwrap(), before);
+    assert!(!p.data_dir.join(BACKUP_FILE).exists());
+    s.accounts.get_mut(DEFAULT_ACCOUNT).unwrap().label = Some("mine".into());
     store.save(&mut s).unwrap();
     let mode = |f: &Path| fs::metadata(f).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&p.data_dir), 0o700);
@@ -72,7 +78,7 @@ fn snapshot_holds_no_history_and_is_indented() {
         "{text}"
     );
     assert!(
-        text.starts_with("{\n  \"version\": 2,\n  \"rev\": 0,\n  \"accounts\": {\n"),
+        text.starts_with("{\n  \"version\": 3,\n  \"rev\": 0,\n  \"accounts\": {\n"),
         "{text}"
     );
     let Parsed::Current(back) = parse_state(Path::new("state.json"), text.as_bytes()).unwrap()
@@ -234,7 +240,8 @@ fn a_change_saved_by_another_writer_is_merged_not_reverted() {
     let back = load(&p).unwrap().state;
     let a = &back.accounts[DEFAULT_ACCOUNT];
     assert!(a.status("passkeys").is_done() && a.status("totp-2fa").is_done());
-    // The same step on both sides: refused, and the first writer now shows the saved state.
+    // The same step on both sides: the later change wins and the notice names the step; the
+    // earlier one stays in the history.
     let (mut cli, loaded) = open(&p);
     let mut theirs = loaded.state;
     theirs
@@ -250,13 +257,32 @@ fn a_change_saved_by_another_writer_is_merged_not_reverted() {
         .unwrap()
         .check(&c, "withdrawal-lock", now)
         .unwrap();
-    let e = tui.save(&mut mine).unwrap_err();
-    assert!(matches!(e, StoreError::Conflict { .. }), "{e}");
-    assert!(e.to_string().contains("withdrawal-lock"), "{e}");
-    assert!(matches!(
-        mine.accounts[DEFAULT_ACCOUNT].status("withdrawal-lock"),
-        crate::state::Status::Skipped { .. }
-    ));
+    let saved = tui.save(&mut mine).unwrap();
+    let n = saved.notices.join("\n");
+    assert!(
+        n.contains("step 'withdrawal-lock'") && n.contains("later"),
+        "{n}"
+    );
+    assert!(
+        mine.accounts[DEFAULT_ACCOUNT]
+            .status("withdrawal-lock")
+            .is_done()
+    );
+    assert!(
+        load(&p).unwrap().state.accounts[DEFAULT_ACCOUNT]
+            .status("withdrawal-lock")
+            .is_done()
+    );
+    assert!(
+        read_history(&p)
+            .unwrap()
+            .of(DEFAULT_ACCOUNT)
+            .iter()
+            .any(|e| matches!(
+                &e.kind,
+                EventKind::StepSkipped { step, .. } if step == "withdrawal-lock"
+            ))
+    );
     // History holds every acknowledged event exactly once.
     let h = read_history(&p).unwrap();
     let done: Vec<_> = h
@@ -264,7 +290,7 @@ fn a_change_saved_by_another_writer_is_merged_not_reverted() {
         .iter()
         .filter(|e| matches!(e.kind, EventKind::StepDone { .. }))
         .collect();
-    assert_eq!(done.len(), 2);
+    assert_eq!(done.len(), 3);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! the operations that change it. Pure: every operation takes `now` (UTC) and, where dates
 //! matter, the user's local `today`.
 
+pub mod delta;
 mod event;
 mod follow;
 mod model;

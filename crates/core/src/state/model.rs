@@ -13,8 +13,10 @@ use super::time::{fast_date, fast_utc, fast_utc_opt};
 use crate::checklist::{Section, Step};
 
 /// Version of the state file format written by this build. Version 1 kept the history inside
-/// the state file; version 2 keeps it in an append-only log beside it.
-pub const STATE_VERSION: u32 = 2;
+/// the state file; version 2 keeps it in an append-only log beside it; version 3 makes the log
+/// the truth (each change a line with an id and its delta) and the state file a checkpoint that
+/// names the last change it reflects.
+pub const STATE_VERSION: u32 = 3;
 /// Name of the account used when `--account` is not given.
 pub const DEFAULT_ACCOUNT: &str = "default";
 
@@ -26,8 +28,22 @@ pub struct State {
     /// changed since it loaded it.
     #[serde(default)]
     pub rev: u64,
+    /// The part of the history log this snapshot reflects (version 3): loading is this snapshot
+    /// plus the changes logged after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<LogPosition>,
     #[serde(default, deserialize_with = "super::unique::map")]
     pub accounts: BTreeMap<String, Account>,
+}
+
+/// Where in the history log a snapshot stands: the last change it reflects is the line from
+/// byte `start` to byte `end` of the log, with id `last`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogPosition {
+    pub start: u64,
+    pub end: u64,
+    pub last: String,
 }
 
 impl Default for State {
@@ -35,6 +51,7 @@ impl Default for State {
         State {
             version: STATE_VERSION,
             rev: 0,
+            log: None,
             accounts: BTreeMap::new(),
         }
     }

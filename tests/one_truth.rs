@@ -1,0 +1,441 @@
+//! The history log as the one truth, through the real binary: a change is acknowledged once its
+//! line is appended, a snapshot behind the log is caught up, a lost or damaged one is rebuilt, a
+//! failed append leaves nothing, a retry never records twice, a kill at any syscall of a save
+//! leaves log and snapshot agreeing, version 2 directories upgrade without loss, and a command
+//! that exits 2 changes nothing on disk.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use lockstep::store::{Paths, Store};
+use serde_json::Value;
+
+fn lockstep(data: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_lockstep"));
+    c.arg("--data-dir").arg(data);
+    c.env("XDG_CONFIG_HOME", data.with_extension("config"));
+    c.env_remove("LOCKSTEP_ACCOUNT");
+    c
+}
+
+fn run(data: &Path, args: &[&str]) -> Output {
+    lockstep(data).args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(data: &Path, args: &[&str]) -> Value {
+    let o = run(data, args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// Every event of the default account's history, oldest first, as (event kind, step).
+fn events(data: &Path) -> Vec<(String, String)> {
+    let h = json(data, &["history", "--json"]);
+    let mut v: Vec<_> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["what"]["event"].as_str().unwrap().to_string(),
+                e["what"]["step"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    v.reverse();
+    v
+}
+
+fn count(data: &Path, kind: &str, step: &str) -> usize {
+    events(data)
+        .iter()
+        .filter(|(k, s)| k == kind && s == step)
+        .count()
+}
+
+fn status_of(data: &Path, step: &str) -> String {
+    let s = json(data, &["status", "--json"]);
+    for sec in s["sections"].as_array().unwrap() {
+        for st in sec["steps"].as_array().unwrap() {
+            if st["id"] == step {
+                return st["status"].as_str().unwrap().to_string();
+            }
+        }
+    }
+    panic!("no step {step} in {s}")
+}
+
+/// Every file of a directory (but the lock, which any writer may create) with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.file_name() != "lock")
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        fs::read(e.path()).unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn copy_fixture(name: &str, to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/v2")
+        .join(name);
+    fs::create_dir_all(to).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(to, fs::Permissions::from_mode(0o700)).unwrap();
+    for e in fs::read_dir(from).unwrap().flatten() {
+        fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn a_kill_after_the_append_is_caught_up_never_contradicted() {
+    let Some(strace) = common::strace() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    assert!(run(&data, &["check", "totp-2fa"]).status.success());
+    // The reproduction from the field: SIGKILL at the first rename of a save (the snapshot's).
+    let o = Command::new(&strace)
+        .args([
+            "-f",
+            "-o",
+            "/dev/null",
+            "-e",
+            "inject=rename:signal=SIGKILL:when=1",
+        ])
+        .arg(env!("CARGO_BIN_EXE_lockstep"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["check", "withdrawal-lock"])
+        .env("XDG_CONFIG_HOME", data.with_extension("config"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    // The log says done, and so does everything that reads the state.
+    assert_eq!(count(&data, "step_done", "withdrawal-lock"), 1);
+    assert_eq!(status_of(&data, "withdrawal-lock"), "done");
+    let due = run(&data, &["due"]);
+    assert!(due.status.success(), "{}", stderr(&due));
+    // A retry records nothing twice.
+    let o = run(&data, &["check", "withdrawal-lock"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(count(&data, "step_done", "withdrawal-lock"), 1);
+}
+
+/// Runs `check STEP` under strace with `inject` at the Nth call of `syscall`; returns whether the
+/// injection happened (past the last call it does not).
+fn injected(strace: &Path, data: &Path, step: &str, syscall: &str, fault: &str, n: usize) -> bool {
+    let log = data.with_extension(format!("strace.{syscall}.{n}"));
+    let _ = Command::new(strace)
+        .args(["-f", "-o"])
+        .arg(&log)
+        .args(["-e", &format!("trace={syscall}")])
+        .args(["-e", &format!("inject={syscall}:{fault}:when={n}")])
+        .arg(env!("CARGO_BIN_EXE_lockstep"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["check", step])
+        .env("XDG_CONFIG_HOME", data.with_extension("config"))
+        .output()
+        .unwrap();
+    let trace = fs::read_to_string(&log).unwrap_or_default();
+    let _ = fs::remove_file(&log);
+    trace.contains("INJECTED") || trace.contains("killed by SIGKILL")
+}
+
+#[test]
+fn a_kill_or_a_full_disk_at_any_syscall_of_a_save_leaves_one_truth() {
+    let Some(strace) = common::strace() else {
+        return;
+    };
+    let steps = [
+        "totp-2fa",
+        "anti-phishing-code",
+        "withdrawal-lock",
+        "withdrawal-whitelist",
+        "trusted-device",
+        "lock-switch",
+        "verify-messages",
+        "passkeys",
+        "whitelist-lock-always",
+        "email-password",
+        "device-policy",
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cases = 0;
+    for (syscall, fault) in [
+        ("write", "signal=SIGKILL"),
+        ("fdatasync", "signal=SIGKILL"),
+        ("fsync", "signal=SIGKILL"),
+        ("rename", "signal=SIGKILL"),
+        ("write", "error=ENOSPC"),
+        ("fdatasync", "error=ENOSPC"),
+        ("fsync", "error=EIO"),
+        ("rename", "error=ENOSPC"),
+    ] {
+        for (n, step) in (1..).zip(steps.iter().cycle()) {
+            // A fresh directory with one change saved, for each case.
+            let data = tmp.path().join(format!("{syscall}-{}-{n}", &fault[..3]));
+            assert!(run(&data, &["check", "sub-accounts"]).status.success());
+            if !injected(&strace, &data, step, syscall, fault, n) {
+                eprintln!("{syscall} {fault}: {} calls", n - 1);
+                break;
+            }
+            cases += 1;
+            let what = format!("{syscall} {fault} #{n} ({step})");
+            // The next command agrees with itself: the snapshot (caught up) says done exactly
+            // when the log holds the change, and holds it once.
+            let logged = count(&data, "step_done", step);
+            assert!(logged <= 1, "{what}: logged {logged} times");
+            let shown = status_of(&data, step);
+            assert_eq!(
+                shown == "done",
+                logged == 1,
+                "{what}: status {shown}, logged {logged}"
+            );
+            assert_eq!(
+                status_of(&data, "sub-accounts"),
+                "done",
+                "{what}: the earlier change"
+            );
+            // A retry lands exactly once, and so does the next change.
+            let o = run(&data, &["check", step]);
+            assert!(o.status.success(), "{what}: retry: {}", stderr(&o));
+            assert_eq!(
+                count(&data, "step_done", step),
+                1,
+                "{what}: after the retry"
+            );
+            let o = run(&data, &["check", "api-read-only"]);
+            assert!(o.status.success(), "{what}: next: {}", stderr(&o));
+            assert_eq!(status_of(&data, step), "done", "{what}");
+            assert_eq!(status_of(&data, "api-read-only"), "done", "{what}");
+            fs::remove_dir_all(&data).unwrap();
+        }
+    }
+    assert!(cases >= 16, "only {cases} crash points were reached");
+}
+
+#[test]
+fn a_lost_snapshot_is_rebuilt_from_the_log_and_the_backup_is_not_overwritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    for args in [
+        &["check", "totp-2fa"][..],
+        &["note", "totp-2fa", "app on the old phone"],
+        &["skip", "passkeys", "--reason", "no passkey phone yet"],
+        &["review", "monthly"],
+        &["compromised"],
+        &["incident", "note", "called support", "--ticket", "12345"],
+        &["incident", "done", "c-lock"],
+    ] {
+        let o = run(&data, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+    let before = json(&data, &["status", "--json"]);
+    let bak = fs::read(data.join("state.json.bak")).unwrap();
+    // A sync tool or a mistake removes the snapshot.
+    fs::remove_file(data.join("state.json")).unwrap();
+    let o = run(&data, &["status", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("rebuilt it from the"), "{}", stderr(&o));
+    assert_eq!(serde_json::from_slice::<Value>(&o.stdout).unwrap(), before);
+    // The next change writes it again; the backup is not replaced by an emptier state.
+    let o = run(&data, &["check", "lock-switch"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(fs::read(data.join("state.json.bak")).unwrap(), bak);
+    assert_eq!(status_of(&data, "totp-2fa"), "reverify");
+    let report = stdout(&run(&data, &["incident", "report"]));
+    assert!(report.contains("12345"), "{report}");
+    assert!(stderr(&run(&data, &["status"])).is_empty());
+}
+
+#[test]
+fn a_full_disk_on_the_worst_day_records_the_incident_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    assert!(run(&data, &["check", "totp-2fa"]).status.success());
+    let before = files(&data);
+    let o = lockstep(&data)
+        .arg("compromised")
+        .env("LOCKSTEP_FAULT", "enospc@history")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("No space left"), "{}", stderr(&o));
+    assert_eq!(
+        files(&data),
+        before,
+        "a refused change leaves every file as it was"
+    );
+    let o = run(&data, &["compromised"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let opened = events(&data)
+        .iter()
+        .filter(|(k, _)| k == "incident_opened")
+        .count();
+    assert_eq!(opened, 1);
+}
+
+#[test]
+fn version_2_directories_upgrade_without_loss_and_can_then_be_rebuilt() {
+    for (name, accounts) in [("busy", &["default", "mom"][..]), ("fresh", &["default"])] {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("d");
+        copy_fixture(name, &data);
+        // Every account's status and history, as the user sees them.
+        let show = |data: &Path| -> Vec<Value> {
+            accounts
+                .iter()
+                .flat_map(|a| {
+                    [
+                        json(data, &["--account", a, "status", "--json"]),
+                        json(data, &["--account", a, "history", "--json"]),
+                    ]
+                })
+                .collect()
+        };
+        let status = show(&data);
+        let untouched = files(&data);
+        // Reading changes nothing.
+        assert!(run(&data, &["due"]).status.success());
+        assert_eq!(files(&data), untouched, "{name}");
+        // The first save upgrades: a baseline change holds the state whole.
+        let p = Paths {
+            data_dir: data.clone(),
+            config_dir: None,
+        };
+        let (mut store, loaded) = Store::open(&p, Duration::ZERO).unwrap();
+        let mut state = loaded.state;
+        let saved = store.save(&mut state).unwrap();
+        drop(store);
+        assert!(
+            saved.notices.iter().any(|n| n.contains("upgraded")),
+            "{name}"
+        );
+        let snap: Value =
+            serde_json::from_slice(&fs::read(data.join("state.json")).unwrap()).unwrap();
+        assert_eq!(snap["version"], 3, "{name}");
+        assert_eq!(show(&data), status, "{name}");
+        // The old log lines are kept as they were, at the start.
+        let old = &untouched["history.jsonl"];
+        assert!(
+            fs::read(data.join("history.jsonl"))
+                .unwrap()
+                .starts_with(old),
+            "{name}"
+        );
+        // From now on the log alone is enough.
+        fs::remove_file(data.join("state.json")).unwrap();
+        assert_eq!(show(&data), status, "{name}: rebuilt from the log");
+    }
+}
+
+#[test]
+fn version_2_upgrades_at_the_first_change_through_the_binary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    copy_fixture("busy", &data);
+    let before = json(&data, &["--account", "default", "status", "--json"]);
+    let o = run(&data, &["--account", "mom", "check", "trusted-device"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("upgraded"), "{}", stderr(&o));
+    assert_eq!(
+        json(&data, &["--account", "default", "status", "--json"]),
+        before
+    );
+    assert!(stderr(&run(&data, &["--account", "mom", "check", "lock-switch"])).is_empty());
+}
+
+#[test]
+fn a_command_that_exits_2_changes_nothing_on_disk() {
+    let refused: [&[&str]; 7] = [
+        &[
+            "--account",
+            "new",
+            "--checklist",
+            "no-such-list",
+            "check",
+            "totp-2fa",
+        ],
+        &["check", "no-such-step"],
+        &["--account", "nobody", "note", "totp-2fa", "x"],
+        &[
+            "note",
+            "totp-2fa",
+            "my seed is abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+        ],
+        &["snooze", "monthly", "--days", "0"],
+        &["incident", "close", "all", "clear"],
+        &["review", "no-such-review"],
+    ];
+    for name in ["busy", "fresh"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("d");
+        copy_fixture(name, &data);
+        let before = files(&data);
+        for args in refused {
+            let o = run(&data, args);
+            assert_eq!(o.status.code(), Some(2), "{name} {args:?}: {}", stderr(&o));
+            assert_eq!(files(&data), before, "{name} {args:?} changed a file");
+        }
+    }
+}
+
+#[test]
+fn two_changes_to_one_step_the_later_wins_and_both_are_in_the_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    assert!(run(&data, &["check", "totp-2fa"]).status.success());
+    let p = Paths {
+        data_dir: data.clone(),
+        config_dir: None,
+    };
+    // A TUI-like writer loads, lets the lock go, and changes the step later.
+    let (mut tui, loaded) = Store::open(&p, Duration::from_secs(2)).unwrap();
+    tui.release();
+    let mut mine = loaded.state;
+    // Meanwhile a command skips it.
+    let o = run(&data, &["skip", "totp-2fa", "--reason", "new phone"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cl = lockstep::checklist::parse("c.json", lockstep::checklist::BUNDLED[0].1).unwrap();
+    mine.accounts
+        .get_mut("default")
+        .unwrap()
+        .uncheck(&cl, "totp-2fa", chrono::Utc::now())
+        .unwrap();
+    let saved = tui.save(&mut mine).unwrap();
+    assert!(
+        saved.notices.iter().any(|n| n.contains("step 'totp-2fa'")),
+        "{:?}",
+        saved.notices
+    );
+    assert_eq!(status_of(&data, "totp-2fa"), "todo");
+    let kinds: Vec<String> = events(&data)
+        .into_iter()
+        .filter(|(_, s)| s == "totp-2fa")
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(kinds, ["step_done", "step_skipped", "step_unchecked"]);
+}
