@@ -20,6 +20,8 @@ use ratatui::backend::TestBackend;
 
 const ACCOUNTS: usize = 20;
 const EVENTS: usize = 100_000;
+/// The largest history measured: a million events (about 130 MB of log).
+const HUGE_EVENTS: usize = 1_000_000;
 const YEARS: u32 = 10;
 
 fn checklist() -> Checklist {
@@ -27,8 +29,8 @@ fn checklist() -> Checklist {
 }
 
 /// 20 accounts, each with 10 years of monthly and quarterly reviews, all setup steps done, and
-/// 100,000 history events in total.
-fn big_state(cl: &Checklist) -> State {
+/// `events` history events in total.
+fn big_state(cl: &Checklist, events: usize) -> State {
     let mut state = State::default();
     let start = NaiveDate::from_ymd_opt(2016, 11, 25).unwrap();
     let t0 = Utc.with_ymd_and_hms(2016, 11, 25, 9, 0, 0).unwrap();
@@ -54,7 +56,7 @@ fn big_state(cl: &Checklist) -> State {
                 d = lockstep::schedule::add_months(d, every);
             }
         }
-        let per = EVENTS / ACCOUNTS - acct.new_events.len();
+        let per = events / ACCOUNTS - acct.new_events.len();
         let steps: Vec<String> = cl
             .sections
             .iter()
@@ -129,6 +131,22 @@ fn child_load(dir: &Path) {
     println!("{before} {} {}", vm_hwm_kib(), loaded.state.accounts.len());
 }
 
+/// Child mode: run a command and print its peak resident memory (KiB), from the kernel's
+/// accounting of this process's children (only that one).
+fn child_rss(cmd: &[String]) {
+    let st = Command::new(&cmd[0])
+        .args(&cmd[1..])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(st.code().is_some_and(|c| c <= 1), "{cmd:?}: {st}");
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes into the struct it is given.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+    println!("{}", ru.ru_maxrss);
+}
+
 /// Wall time of one run of a command (output discarded).
 fn run_once(cmd: &mut Command) -> Duration {
     let t = Instant::now();
@@ -147,15 +165,32 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// A data dir holding the large state (snapshot + history), written through the store.
-fn write_big(dir: &Path, cl: &Checklist) {
-    let mut state = big_state(cl);
+/// A data dir holding the large state (snapshot + history of `events` events), written through
+/// the store as it is in use: one change per save, a hundred events at a time.
+fn write_big(dir: &Path, cl: &Checklist, events: usize) {
+    let mut state = big_state(cl, events);
     let p = Paths {
         data_dir: dir.to_path_buf(),
         config_dir: None,
     };
+    let mut pending: Vec<(String, Event)> = Vec::new();
+    for (name, a) in state.accounts.iter_mut() {
+        pending.extend(a.new_events.drain(..).map(|e| (name.clone(), e)));
+    }
+    pending.sort_by_key(|(_, e)| e.at);
     let (mut st, _) = Store::open(&p, Duration::ZERO).unwrap();
     st.save(&mut state).unwrap();
+    for batch in pending.chunks(100) {
+        for (name, e) in batch {
+            state
+                .accounts
+                .get_mut(name)
+                .unwrap()
+                .new_events
+                .push(e.clone());
+        }
+        st.save(&mut state).unwrap();
+    }
 }
 
 /// Time from spawning the TUI in a pseudo-terminal until its first frame (the dashboard) is on
@@ -209,7 +244,9 @@ fn process_figures(cl: &Checklist, runs: usize) {
             .arg(&empty)
             .args(["check", "totp-2fa"]),
     );
-    write_big(&big, cl);
+    write_big(&big, cl, EVENTS);
+    let huge = tmp.join("huge");
+    write_big(&huge, cl, HUGE_EVENTS);
     let rem = tmp.join("r.rem");
     std::fs::write(&rem, "REM 2026-11-25 MSG Monthly security review\n").unwrap();
     let due = |dir: &Path| {
@@ -219,10 +256,12 @@ fn process_figures(cl: &Checklist, runs: usize) {
     };
     let mut t_empty = Vec::new();
     let mut t_big = Vec::new();
+    let mut t_huge = Vec::new();
     let mut t_remind = Vec::new();
     for _ in 0..20 {
         run_once(&mut due(&empty));
         run_once(&mut due(&big));
+        run_once(&mut due(&huge));
     }
     for _ in 0..runs {
         t_empty.push(run_once(&mut due(&empty)));
@@ -230,13 +269,15 @@ fn process_figures(cl: &Checklist, runs: usize) {
             t_remind.push(run_once(Command::new(r).arg("-q").arg(&rem)));
         }
         t_big.push(run_once(&mut due(&big)));
+        t_huge.push(run_once(&mut due(&huge)));
     }
-    let (e, b) = (median(t_empty), median(t_big));
+    let (e, b, h) = (median(t_empty), median(t_big), median(t_huge));
     println!(
         "process: lockstep due, median of {runs} runs interleaved with remind -q: empty state \
-         {:.3} ms, large state {:.3} ms",
+         {:.3} ms, large state {:.3} ms, 1M events {:.3} ms",
         e.as_secs_f64() * 1e3,
-        b.as_secs_f64() * 1e3
+        b.as_secs_f64() * 1e3,
+        h.as_secs_f64() * 1e3
     );
     if remind.is_some() {
         let r = median(t_remind);
@@ -250,7 +291,13 @@ fn process_figures(cl: &Checklist, runs: usize) {
         report(
             "process: due (large state) / remind -q",
             b.as_secs_f64() / r.as_secs_f64(),
-            1.2,
+            1.25,
+            "x",
+        );
+        report(
+            "process: due (1M events) / remind -q",
+            h.as_secs_f64() / r.as_secs_f64(),
+            1.25,
             "x",
         );
     } else {
@@ -260,24 +307,72 @@ fn process_figures(cl: &Checklist, runs: usize) {
         .sections_of(SectionKind::Setup)
         .flat_map(|s| s.steps.iter().map(|t| t.id.clone()))
         .collect();
-    let mut t_check = Vec::new();
-    for i in 0..100 {
-        let verb = if i % 2 == 0 { "uncheck" } else { "check" };
-        t_check.push(run_once(
-            Command::new(bin).arg("--data-dir").arg(&big).args([
-                "--account",
-                "account-00",
-                verb,
-                &steps[(i / 2) % steps.len()],
-            ]),
-        ));
+    for (name, dir) in [("large state", &big), ("1M events", &huge)] {
+        let mut t_check = Vec::new();
+        for i in 0..100 {
+            let verb = if i % 2 == 0 { "uncheck" } else { "check" };
+            t_check.push(run_once(Command::new(bin).arg("--data-dir").arg(dir).args(
+                [
+                    "--account",
+                    "account-00",
+                    verb,
+                    &steps[(i / 2) % steps.len()],
+                ],
+            )));
+        }
+        report(
+            &format!("process: one check, {name}"),
+            median(t_check).as_secs_f64() * 1e3,
+            5.0,
+            "ms",
+        );
     }
-    report(
-        "process: one check on the large state",
-        median(t_check).as_secs_f64() * 1e3,
-        5.0,
-        "ms",
-    );
+    // Peak memory of each command does not grow with the history.
+    let exe: PathBuf = std::env::current_exe().unwrap();
+    for args in [
+        &["due"][..],
+        &["status"],
+        &["check", "totp-2fa"],
+        &["history", "--json"],
+    ] {
+        let rss = |dir: &Path| -> f64 {
+            // The large states have 20 accounts: name one (the smallest has only "default").
+            let account: &[&str] = if dir == empty.as_path() {
+                &[]
+            } else {
+                &["--account", "account-00"]
+            };
+            let out = Command::new(&exe)
+                .arg("--child-rss")
+                .arg(bin)
+                .arg("--data-dir")
+                .arg(dir)
+                .args(account)
+                .args(args)
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse::<f64>()
+                .unwrap_or(0.0)
+                / 1024.0
+        };
+        let (small, large, million) = (rss(&empty), rss(&big), rss(&huge));
+        println!(
+            "process: peak memory of `lockstep {}`: smallest {small:.1} MB, 100k events \
+             {large:.1} MB, 1M events {million:.1} MB",
+            args.join(" ")
+        );
+        report(
+            &format!(
+                "process: memory 1M / smallest, {}",
+                args[args.len().min(3) - 1]
+            ),
+            million / small.max(0.1),
+            1.2,
+            "x",
+        );
+    }
     let frames: Vec<Duration> = (0..30).map(|_| tui_first_frame(bin, &big)).collect();
     report(
         "process: TUI first frame in a pty, large state",
@@ -292,7 +387,15 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--write-big") {
         // For profiling by hand: `cargo bench --bench bench -- --write-big DIR`.
-        write_big(Path::new(&args[i + 1]), &checklist());
+        let events = args
+            .get(i + 2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(EVENTS);
+        write_big(Path::new(&args[i + 1]), &checklist(), events);
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--child-rss") {
+        child_rss(&args[i + 1..]);
         return;
     }
     if let Some(i) = args.iter().position(|a| a == "--child-load") {
@@ -381,21 +484,21 @@ fn main() {
     }
 
     if want("state") {
-        let mut state = big_state(&cl);
-        let events: usize = state.accounts.values().map(|a| a.new_events.len()).sum();
+        let events = EVENTS;
+        let tmp = std::env::temp_dir().join(format!("lockstep-bench-{}", std::process::id()));
+        let p = Paths {
+            data_dir: tmp.clone(),
+            config_dir: None,
+        };
+        write_big(&tmp, &cl, EVENTS);
+        let (mut st, loaded) = Store::open(&p, Duration::ZERO).unwrap();
+        let mut state = loaded.state;
         let reviews: usize = state
             .accounts
             .values()
             .flat_map(|a| a.reviews.values())
             .map(|r| r.completions.len())
             .sum();
-        let tmp = std::env::temp_dir().join(format!("lockstep-bench-{}", std::process::id()));
-        let p = Paths {
-            data_dir: tmp.clone(),
-            config_dir: None,
-        };
-        let (mut st, _) = Store::open(&p, Duration::ZERO).unwrap();
-        st.save(&mut state).unwrap();
         let size = std::fs::metadata(p.state_file()).unwrap().len();
         let hsize = std::fs::metadata(p.history_file()).unwrap().len();
         println!(

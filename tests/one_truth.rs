@@ -439,3 +439,136 @@ fn two_changes_to_one_step_the_later_wins_and_both_are_in_the_history() {
         .collect();
     assert_eq!(kinds, ["step_done", "step_skipped", "step_unchecked"]);
 }
+
+#[test]
+fn a_link_in_the_data_directory_is_followed_only_to_a_private_file_of_yours() {
+    use std::os::unix::fs::PermissionsExt;
+    for name in [
+        "state.json",
+        "history.jsonl",
+        "state.json.bak",
+        "due-index.json",
+        "lock",
+        "notified.json",
+        "reminders-offer",
+        "ics-path",
+        "ics-sequence.json",
+        "state.v1.json.bak",
+        "any-other-name",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("d");
+        assert!(run(&data, &["check", "totp-2fa"]).status.success());
+        assert!(run(&data, &["check", "passkeys"]).status.success());
+        // A system file everyone may read (as /etc/passwd is).
+        let system = tmp.path().join("passwd");
+        let text = b"root:x:0:0:root:/root:/bin/bash\n";
+        fs::write(&system, text).unwrap();
+        fs::set_permissions(&system, fs::Permissions::from_mode(0o644)).unwrap();
+        let link = data.join(name);
+        let _ = fs::remove_file(&link);
+        std::os::unix::fs::symlink(&system, &link).unwrap();
+        for args in [
+            &["check", "lock-switch"][..],
+            &["compromised"],
+            &["status"],
+            &["due"],
+        ] {
+            let o = run(&data, args);
+            assert_eq!(o.status.code(), Some(2), "{name} {args:?}: {}", stderr(&o));
+            let e = stderr(&o);
+            assert!(
+                e.contains(&link.display().to_string()) && e.contains("symbolic link"),
+                "{e}"
+            );
+            assert!(e.contains("mode 644"), "{e}");
+            assert_eq!(
+                fs::read(&system).unwrap(),
+                text,
+                "{name} {args:?} wrote through"
+            );
+        }
+    }
+    // A link to a private file of one's own is followed and kept (a data file kept elsewhere).
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    assert!(run(&data, &["check", "totp-2fa"]).status.success());
+    let elsewhere = tmp.path().join("history.jsonl");
+    fs::rename(data.join("history.jsonl"), &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, data.join("history.jsonl")).unwrap();
+    assert!(run(&data, &["check", "passkeys"]).status.success());
+    assert!(
+        fs::symlink_metadata(data.join("history.jsonl"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert_eq!(count(&data, "step_done", "passkeys"), 1);
+    assert!(fs::read_to_string(&elsewhere).unwrap().contains("passkeys"));
+}
+
+/// Peak resident memory (MiB) of one run of lockstep, from the kernel's accounting of that child.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives its usage
+fn peak_mib(data: &Path, args: &[&str]) -> f64 {
+    let o = Command::new(env!("CARGO_BIN_EXE_lockstep"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("XDG_CONFIG_HOME", data.with_extension("config"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = o.id() as libc::pid_t;
+    let mut status = 0;
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: wait4 on our own child, writing into the structs given.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut ru) };
+    assert_eq!(r, pid);
+    ru.ru_maxrss as f64 / 1024.0
+}
+
+#[test]
+fn history_is_streamed_in_memory_that_does_not_grow_with_the_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("d");
+    assert!(run(&data, &["check", "totp-2fa"]).status.success());
+    let small = peak_mib(&data, &["history", "--json"]);
+    // Years of notes: 300,000 more events (about 50 MB of log) before the last change, written
+    // a line at a time (this process must stay small: a child's peak counts the pages it shares
+    // with its parent until it starts lockstep).
+    {
+        use std::io::Write;
+        let f = fs::OpenOptions::new()
+            .append(true)
+            .open(data.join("history.jsonl"))
+            .unwrap();
+        let mut w = std::io::BufWriter::new(f);
+        for i in 0..300_000 {
+            writeln!(
+                w,
+                "{{\"account\":\"default\",\"at\":\"2099-01-01T00:00:00Z\",\"what\":{{\"event\":\
+                 \"step_note\",\"step\":\"totp-2fa\",\"text\":\"note {i}: moved funds to cold \
+                 storage, checked the devices list\"}}}}"
+            )
+            .unwrap();
+        }
+    }
+    let mb = fs::metadata(data.join("history.jsonl")).unwrap().len() >> 20;
+    assert!(run(&data, &["check", "passkeys"]).status.success());
+    for args in [
+        &["history", "--json"][..],
+        &["history"],
+        &["status"],
+        &["check", "lock-switch"],
+    ] {
+        let big = peak_mib(&data, args);
+        assert!(
+            big < small + 8.0,
+            "{args:?}: {big:.1} MiB with a {mb} MB log, {small:.1} MiB with a small one"
+        );
+    }
+    let o = run(&data, &["history", "--json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 300_004);
+    assert_eq!(v[0]["what"]["step"], "lock-switch", "newest first");
+}

@@ -290,8 +290,13 @@ fn symlinked_state_is_followed_and_a_dangling_link_is_an_error() {
             .file_type()
             .is_symlink()
     );
-    // To a real file: followed, the link kept, the target replaced atomically in its own dir.
+    // To a real file others may read: refused (see one_truth.rs for every file name).
     fs::write(&target, b"{\"version\":2,\"accounts\":{}}").unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(run(&data, &["check", "totp-2fa"]).status.code(), Some(2));
+    // To a private file of one's own: followed, the link kept, the target replaced atomically
+    // in its own dir.
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).unwrap();
     assert!(run(&data, &["check", "totp-2fa"]).status.success());
     assert!(
         fs::symlink_metadata(data.join("state.json"))

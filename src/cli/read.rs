@@ -2,7 +2,7 @@
 //! validation, a template and the schema to write a checklist, accounts, completions and the
 //! man page.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use super::output::{json_out, out};
@@ -258,21 +258,67 @@ pub(super) fn history(
 ) -> Result<ExitStatus, AppError> {
     let view = open_existing(&cli.target(), paths, clock)?;
     let cl = &view.loaded.checklist;
-    let history = read_history(paths)?;
-    let events = view.acct().own_events(&view.name, |n| history.of(n));
-    if json {
-        let v: Vec<_> = events.iter().rev().collect();
-        json_out(&serde_json::to_value(v).expect("json"))?;
-    } else {
-        let mut s = String::new();
-        for e in events.iter().rev() {
-            s.push_str(&format!(
-                "{}  {}\n",
+    let acct = view.acct();
+    // Streamed, newest first: memory stays the same whatever the log's length.
+    let mut o = io::BufWriter::new(io::stdout().lock());
+    let mut first = true;
+    let mut failed: Option<io::Error> = None;
+    let problems = store::history_newest_first(paths, |logged_as, e| {
+        if !acct.owns(&view.name, logged_as, e.at) {
+            return true;
+        }
+        let r = if json {
+            let v = serde_json::to_value(e).expect("json");
+            let text = serde_json::to_string_pretty(&v).expect("json");
+            let text = crate::guard::json_safe(&text);
+            let sep = if first { "[\n" } else { ",\n" };
+            let indented = text
+                .lines()
+                .map(|l| format!("  {l}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            write!(o, "{sep}{indented}")
+        } else {
+            writeln!(
+                o,
+                "{}  {}",
                 e.at.format("%Y-%m-%dT%H:%M:%SZ"),
                 line(&e.kind.describe(Some(cl)))
-            ));
+            )
+        };
+        first = false;
+        match r {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
         }
-        out(&s)?;
+    })?;
+    let end = if !json {
+        Ok(())
+    } else if first {
+        writeln!(o, "[]")
+    } else {
+        writeln!(o, "\n]")
+    };
+    let done = match failed {
+        Some(e) => Err(e),
+        None => end.and_then(|()| o.flush()),
+    };
+    match done {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        r => r.map_err(|e| AppError::Output {
+            file: "stdout".into(),
+            source: e,
+        })?,
+    }
+    let h = store::History {
+        events: Default::default(),
+        problems,
+    };
+    for w in h.warnings(&paths.history_file()) {
+        eprintln!("{}", line(&w));
     }
     Ok(0)
 }

@@ -149,6 +149,9 @@ fn drop_typeahead() -> io::Result<()> {
     Ok(())
 }
 
+/// How many of the latest events the history screen shows.
+pub const HISTORY_SHOWN: usize = 1000;
+
 /// How often an idle TUI looks for what another lockstep saved.
 const LOOK_EVERY: Duration = Duration::from_millis(500);
 
@@ -273,9 +276,19 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
                 repaint(&mut terminal)?;
             }
             if app.wants_history() {
-                match crate::store::read_history(store.paths()) {
-                    Ok(h) => {
-                        let events = app.acct().own_events(&app.account, |n| h.of(n));
+                // The latest events only, read from the end of the log: memory stays the same
+                // whatever the log's length (`lockstep history` lists them all).
+                let mut events = Vec::new();
+                let (acct, name) = (app.acct(), app.account.clone());
+                let read = crate::store::history_newest_first(store.paths(), |logged_as, e| {
+                    if acct.owns(&name, logged_as, e.at) {
+                        events.push(e.clone());
+                    }
+                    events.len() < HISTORY_SHOWN
+                });
+                match read {
+                    Ok(_) => {
+                        events.reverse();
                         app.history_read(events)
                     }
                     Err(e) => {

@@ -39,6 +39,17 @@ pub enum StoreError {
          remove the link to start afresh; lockstep will not replace the link."
     )]
     DanglingLink { file: String, target: String },
+    #[error(
+        "{file} is a symbolic link to {target}, which {why}. lockstep follows a link in its data \
+         directory only to a regular file of yours that nobody else can read or write (chmod \
+         600), so nothing was read or written. Replace the link by the file itself, or fix its \
+         target."
+    )]
+    UnsafeLink {
+        file: String,
+        target: String,
+        why: String,
+    },
     #[error("cannot create the data directory {dir}: {source}")]
     CreateDir { dir: String, source: io::Error },
     #[error(

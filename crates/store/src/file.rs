@@ -144,6 +144,47 @@ fn keep_backup(target: &Path, bak: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// The one rule for every file in the data directory that is a symbolic link (`state.json`,
+/// `history.jsonl`, the backups, the lock, the indexes and records beside them, and any other
+/// name): it is followed only to a regular file of the user running lockstep that nobody else
+/// may read or write (0600 or stricter, as lockstep writes its files). A link to anything else
+/// (a system file such as `/etc/passwd`, another user's file, a device, a directory) is refused
+/// before anything is read or written. A dangling link is refused by the readers and writers
+/// themselves.
+pub fn check_links(dir: &Path) -> Result<(), StoreError> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for e in entries.flatten() {
+        if !e.file_type().is_ok_and(|t| t.is_symlink()) {
+            continue;
+        }
+        let link = e.path();
+        let Ok(target) = fs::canonicalize(&link) else {
+            continue;
+        };
+        let refuse = |why: String| StoreError::UnsafeLink {
+            file: link.display().to_string(),
+            target: target.display().to_string(),
+            why,
+        };
+        let m = fs::metadata(&target).map_err(|e| refuse(format!("cannot be read ({e})")))?;
+        if !m.is_file() {
+            return Err(refuse(format!("is {}", crate::fileio::kind_of(&m))));
+        }
+        if let Some((owner, _)) = sys::foreign_owner(&m) {
+            return Err(refuse(format!("belongs to user id {owner}")));
+        }
+        let mode = sys::mode(&m);
+        if mode & 0o077 != 0 {
+            return Err(refuse(format!(
+                "others may read or write (mode {mode:o}; lockstep's files are 600)"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Creates the data directory (0700) if needed.
 pub fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
     if dir.is_dir() {

@@ -246,6 +246,127 @@ pub fn set_aside_torn(path: &Path) -> Result<Option<String>, StoreError> {
     )))
 }
 
+/// How many damaged lines a backward read reports (the rest are counted).
+const PROBLEMS_SHOWN: usize = 100;
+
+/// Visits the log's events newest first (in the order they were logged, last first), reading the
+/// file backwards a block at a time: memory stays one block and one line whatever the log's
+/// length. `visit` gets the account an event was logged under and returns false to stop. Returns
+/// the damaged lines met (each at most [`PROBLEMS_SHOWN`] times, then one summary), numbered
+/// from the top of the file when the whole file was read.
+pub fn rev_events(
+    path: &Path,
+    visit: impl FnMut(&str, &Event) -> bool,
+) -> Result<Vec<HistoryProblem>, StoreError> {
+    rev_events_in_blocks(path, 64 << 10, visit)
+}
+
+fn rev_events_in_blocks(
+    path: &Path,
+    block_size: usize,
+    mut visit: impl FnMut(&str, &Event) -> bool,
+) -> Result<Vec<HistoryProblem>, StoreError> {
+    let Some(target) = resolve(path)? else {
+        return Ok(Vec::new());
+    };
+    let file = path.display().to_string();
+    let rerr = |e: io::Error| StoreError::Read {
+        file: file.clone(),
+        source: e,
+    };
+    let meta = fs::metadata(&target).map_err(rerr)?;
+    if !meta.is_file() {
+        return Err(StoreError::NotRegular {
+            file,
+            what: crate::fileio::kind_of(&meta),
+        });
+    }
+    let mut f = crate::sys::no_block(OpenOptions::new().read(true))
+        .open(&target)
+        .map_err(rerr)?;
+    let mut end = f.metadata().map_err(rerr)?.len();
+    // Every piece between newlines counts as a line (as in [`parse`]); a last piece without a
+    // newline only when it is not empty. Damaged ones are kept by their count from the end.
+    let (mut from_end, mut bad, mut more) = (0usize, Vec::new(), 0usize);
+    let mut one = |raw: &[u8], from_end: usize, bad: &mut Vec<(usize, String)>| -> bool {
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            return true;
+        }
+        match parse_line(raw) {
+            Line::Record(r) => r.events.iter().rev().all(|e| visit(&e.account, &e.event())),
+            Line::Legacy(account, e) => visit(&account, &e),
+            Line::Bad(m) => {
+                if bad.len() < PROBLEMS_SHOWN {
+                    bad.push((from_end, m));
+                } else {
+                    more += 1;
+                }
+                true
+            }
+        }
+    };
+    // The bytes after the newline found last (a line read backwards, not yet whole).
+    let mut carry: Vec<u8> = Vec::new();
+    let mut last_piece = true;
+    let mut block = vec![0u8; block_size];
+    let mut stopped = false;
+    'blocks: while end > 0 {
+        let start = end.saturating_sub(block.len() as u64);
+        let n = (end - start) as usize;
+        f.seek(SeekFrom::Start(start)).map_err(rerr)?;
+        f.read_exact(&mut block[..n]).map_err(rerr)?;
+        let mut piece_end = n;
+        for i in (0..n).rev() {
+            if block[i] != b'\n' {
+                continue;
+            }
+            let mut raw = block[i + 1..piece_end].to_vec();
+            raw.extend_from_slice(&carry);
+            carry.clear();
+            piece_end = i;
+            let skip = last_piece && raw.is_empty();
+            last_piece = false;
+            if skip {
+                continue;
+            }
+            from_end += 1;
+            if !one(&raw, from_end, &mut bad) {
+                stopped = true;
+                break 'blocks;
+            }
+        }
+        let mut head = block[..piece_end].to_vec();
+        head.extend_from_slice(&carry);
+        carry = head;
+        end = start;
+    }
+    // The first line: a piece of its own before the first newline (even empty), or the whole
+    // file when it has no newline.
+    if !stopped && (!carry.is_empty() || !last_piece) {
+        from_end += 1;
+        stopped = !one(&carry, from_end, &mut bad);
+    }
+    if stopped {
+        return Ok(Vec::new());
+    }
+    let total = from_end;
+    let mut problems: Vec<HistoryProblem> = bad
+        .into_iter()
+        .rev()
+        .map(|(k, message)| HistoryProblem {
+            line: total + 1 - k,
+            message,
+        })
+        .collect();
+    if more > 0 {
+        problems.push(HistoryProblem {
+            line: 0,
+            message: format!("and {more} more damaged lines"),
+        });
+    }
+    Ok(problems)
+}
+
 /// Forgets a note: every past note event of `step` in `account` becomes a "note removed" event
 /// (its text gone), and a damaged line that may hold such a note is dropped. Rewrites the file
 /// atomically. Returns how many events were purged and how many damaged lines were dropped.
@@ -311,6 +432,49 @@ pub fn purge_note(path: &Path, account: &str, step: &str) -> Result<(usize, usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Read backwards in blocks of any size, the log gives the same events (last first) and
+        /// the same damaged lines as read forwards.
+        #[test]
+        fn reading_backwards_agrees_with_reading_forwards(
+            lines in proptest::collection::vec(0u8..5, 0..30),
+            torn in any::<bool>(),
+            block in 1usize..80,
+        ) {
+            let mut bytes = Vec::new();
+            for (i, kind) in lines.iter().enumerate() {
+                let step = format!("s{i}");
+                match kind {
+                    0 => bytes.extend(line("a", &ev(&step))),
+                    1 => bytes.extend(line("b", &ev(&step))),
+                    2 => bytes.extend(crate::record::Record::new(
+                        vec![("a".into(), ev(&step)), ("b".into(), ev(&format!("{step}x")))],
+                        Default::default(),
+                    ).line()),
+                    3 => bytes.extend(b"{\"damaged\n"),
+                    _ => bytes.extend(b"\n"),
+                }
+            }
+            if torn {
+                bytes.extend(b"{\"v\":3,\"id");
+            }
+            let t = tempfile::tempdir().unwrap();
+            let p = t.path().join("h.jsonl");
+            fs::write(&p, &bytes).unwrap();
+            let forward = parse(&bytes);
+            let mut back: BTreeMap<String, Vec<Event>> = BTreeMap::new();
+            let problems = rev_events_in_blocks(&p, block, |a, e| {
+                back.entry(a.to_string()).or_default().insert(0, e.clone());
+                true
+            }).unwrap();
+            prop_assert_eq!(&back, &forward.events);
+            let lines_back: Vec<usize> = problems.iter().map(|p| p.line).collect();
+            let lines_fwd: Vec<usize> = forward.problems.iter().map(|p| p.line).collect();
+            prop_assert_eq!(lines_back, lines_fwd);
+        }
+    }
 
     fn ev(step: &str) -> Event {
         Event {

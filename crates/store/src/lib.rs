@@ -91,6 +91,7 @@ fn local_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
 /// missing or damaged beside a log of changes is rebuilt from the log, with a notice; a missing
 /// one with no log is a fresh start.
 pub fn load(paths: &Paths) -> Result<Loaded, StoreError> {
+    file::check_links(&paths.data_dir)?;
     let file = paths.state_file();
     let log = paths.history_file();
     let Some(bytes) = read_regular(&file, STATE_LIMIT)? else {
@@ -211,6 +212,7 @@ fn load_without_snapshot(paths: &Paths) -> Result<Loaded, StoreError> {
 /// [`due_index`]), else the state itself. The accounts of an index hold only what `due`'s text
 /// output needs (checklist, setup start, reviews, open incident): not for anything else.
 pub fn load_for_due(paths: &Paths) -> Result<Loaded, StoreError> {
+    file::check_links(&paths.data_dir)?;
     if let Some(state) =
         due_index::read(&paths.data_dir, &paths.state_file(), &paths.history_file())
     {
@@ -229,6 +231,32 @@ pub fn read_history(paths: &Paths) -> Result<History, StoreError> {
         });
     }
     history::read(&paths.history_file())
+}
+
+/// Visits every account's events newest first (the order they were logged, last first) without
+/// holding the history in memory: the log is read backwards (see [`history::rev_events`]).
+/// `visit` gets the account an event was logged under and returns false to stop. Returns the
+/// damaged lines met.
+pub fn history_newest_first(
+    paths: &Paths,
+    mut visit: impl FnMut(&str, &Event) -> bool,
+) -> Result<Vec<HistoryProblem>, StoreError> {
+    let loaded = load(paths)?;
+    if let Some(v1) = loaded.v1_history {
+        // Not migrated yet: the history is inside the (bounded) version 1 file.
+        let mut all: Vec<(&str, &Event)> = v1
+            .iter()
+            .flat_map(|(a, evs)| evs.iter().map(move |e| (a.as_str(), e)))
+            .collect();
+        all.sort_by_key(|(_, e)| e.at);
+        for (a, e) in all.into_iter().rev() {
+            if !visit(a, e) {
+                break;
+            }
+        }
+        return Ok(Vec::new());
+    }
+    history::rev_events(&paths.history_file(), visit)
 }
 
 /// Checks a file lockstep is asked to write outside its data directory (`export -o`): only a new
@@ -320,6 +348,7 @@ impl Store {
     pub fn open(paths: &Paths, wait: Duration) -> Result<(Store, Loaded), StoreError> {
         ensure_dir(&paths.data_dir)?;
         file::check_owner(&paths.data_dir)?;
+        file::check_links(&paths.data_dir)?;
         let lock = lock::acquire(&paths.data_dir.join(LOCK_FILE), &paths.data_dir, wait)?;
         file::sweep_temps(&paths.data_dir);
         let loaded = load(paths)?;

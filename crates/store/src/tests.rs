@@ -191,8 +191,13 @@ fn symlinks_are_followed_and_kept_dangling_ones_refused() {
             .file_type()
             .is_symlink()
     );
-    // To a regular file: followed; saves replace the target and keep the link.
+    // To a regular file others may read: refused, before anything is read or written.
     fs::write(&real, b"{\"version\":2,\"accounts\":{}}").unwrap();
+    fs::set_permissions(&real, fs::Permissions::from_mode(0o644)).unwrap();
+    let e = load(&p).unwrap_err().to_string();
+    assert!(e.contains("mode 644"), "{e}");
+    // To a private regular file: followed; saves replace the target and keep the link.
+    fs::set_permissions(&real, fs::Permissions::from_mode(0o600)).unwrap();
     let (mut store, loaded) = open(&p);
     let mut s = loaded.state;
     s.accounts

@@ -408,6 +408,23 @@ impl Account {
         }
     }
 
+    /// True when an event logged under `logged_as` at `at` is this account's (named `name`
+    /// now): logged under its current name since its last rename, or under a former name while
+    /// it had it, and never before the account was created. The one rule of [`own_events`] and
+    /// of the history read backwards.
+    ///
+    /// [`own_events`]: Account::own_events
+    pub fn owns(&self, name: &str, logged_as: &str, at: DateTime<Utc>) -> bool {
+        let mut from = self.created;
+        for f in &self.former_names {
+            if f.name == logged_as && at >= from && at <= f.until {
+                return true;
+            }
+            from = f.until;
+        }
+        logged_as == name && at >= from
+    }
+
     /// This account's events in a history log that files events by account name, oldest first:
     /// under its current name since it took that name, and under each former name while it had
     /// it. Events under a name from before the account was created belong to an account that

@@ -449,4 +449,12 @@ fn own_events_follow_renames_and_ignore_an_earlier_holder_of_the_name() {
         .map(|e| e.at.format("%H").to_string())
         .collect();
     assert_eq!(hours, ["03", "04", "06", "07"]);
+    // The same rule, one event at a time (the history read backwards).
+    let mut owned: Vec<_> = log
+        .iter()
+        .flat_map(|(n, v)| v.iter().filter(|e| a.owns("new", n, e.at)))
+        .map(|e| e.at.format("%H").to_string())
+        .collect();
+    owned.sort();
+    assert_eq!(owned, ["03", "04", "06", "07"]);
 }
