@@ -389,3 +389,18 @@ proptest::proptest! {
         let _ = history::parse(&bytes);
     }
 }
+
+#[test]
+fn a_damaged_version_1_file_names_its_real_problem() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/v1");
+    for name in ["mid.json", "incidents.json", "notes.json"] {
+        let text = fs::read(dir.join(name)).unwrap();
+        for cut in [text.len() / 3, text.len() / 2, text.len() - 3] {
+            let e = parse_state(Path::new("state.json"), &text[..cut])
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("truncated"), "{name} cut at {cut}: {e}");
+            assert!(!e.contains("unknown field `history`"), "{name}: {e}");
+        }
+    }
+}
