@@ -193,6 +193,15 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Merge another machine's progress: a copy of its data directory or of its history.jsonl
+    /// (the union of both histories; running it again brings nothing new)
+    Merge {
+        /// A data directory, or a history.jsonl file
+        path: PathBuf,
+        /// Only show what would come in
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Every recorded event, newest first.
     History {
         #[arg(long)]

@@ -94,6 +94,19 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
         Command::Checklists { .. } => read::checklists(paths),
         Command::Validate { files } => read::validate(files),
         Command::History { json } => read::history(cli, paths, *json, clock),
+        Command::Merge { path, dry_run } => {
+            let m = crate::store::merge_from(paths, path, *dry_run, cli.wait())?;
+            let from = path.display().to_string();
+            let mut text = format!(
+                "{}\n",
+                crate::guard::line(&crate::store::sync::summary(&m, &from))
+            );
+            if *dry_run && !m.added.is_empty() {
+                text.push_str("(dry run: nothing was changed; run without --dry-run to merge)\n");
+            }
+            output::out(&text)?;
+            Ok(0)
+        }
         Command::Accounts { command } => accounts::run(cli, paths, command.as_ref(), clock),
         Command::Walk { section } => walk::run(
             cli,

@@ -192,13 +192,11 @@ pub fn parse_state(file: &Path, text: &[u8]) -> Result<Parsed, StoreError> {
             // The version cannot be read (a damaged file): the format that reads it furthest
             // names the real problem (a truncated version 1 file is "truncated at line L", not
             // "unknown field `history`").
-            None if s.contains("\"history\"") => {
-                match crate::jsonpos::from_str::<StateV1>(s) {
-                    Ok(v) => Ok(Parsed::V1(v)),
-                    Err(e1) if (e1.line, e1.column) > (e.line, e.column) => Err(problem(e1)),
-                    Err(_) => Err(problem(e)),
-                }
-            }
+            None if s.contains("\"history\"") => match crate::jsonpos::from_str::<StateV1>(s) {
+                Ok(v) => Ok(Parsed::V1(v)),
+                Err(e1) if (e1.line, e1.column) > (e.line, e.column) => Err(problem(e1)),
+                Err(_) => Err(problem(e)),
+            },
             _ => Err(problem(e)),
         },
     }

@@ -450,6 +450,7 @@ mod tests {
                     0 => bytes.extend(line("a", &ev(&step))),
                     1 => bytes.extend(line("b", &ev(&step))),
                     2 => bytes.extend(crate::record::Record::new(
+                        i as u64,
                         vec![("a".into(), ev(&step)), ("b".into(), ev(&format!("{step}x")))],
                         Default::default(),
                     ).line()),

@@ -18,7 +18,9 @@ mod history;
 mod lock;
 mod paths;
 mod record;
+pub mod sync;
 pub mod sys;
+pub mod union;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -92,6 +94,26 @@ fn local_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
 /// one with no log is a fresh start.
 pub fn load(paths: &Paths) -> Result<Loaded, StoreError> {
     file::check_links(&paths.data_dir)?;
+    // A sync tool's conflict copies are merged first, under the writer lock (taken only then).
+    let mut notices = Vec::new();
+    if !sync::conflict_copies(&paths.data_dir).is_empty() {
+        let dir = &paths.data_dir;
+        match lock::acquire(&dir.join(LOCK_FILE), dir, DEFAULT_WAIT) {
+            Ok(_lock) => notices = sync::merge_conflict_copies(paths)?,
+            Err(e) => notices.push(format!(
+                "warning: conflict copies from a sync tool are waiting to be merged ({})",
+                first_line(&e.to_string())
+            )),
+        }
+    }
+    let mut loaded = read_state(paths)?;
+    loaded.warnings.splice(0..0, notices);
+    Ok(loaded)
+}
+
+/// [`load`] without looking for conflict copies (for a writer that holds the lock and merged
+/// them itself).
+fn read_state(paths: &Paths) -> Result<Loaded, StoreError> {
     let file = paths.state_file();
     let log = paths.history_file();
     let Some(bytes) = read_regular(&file, STATE_LIMIT)? else {
@@ -132,7 +154,13 @@ pub fn load(paths: &Paths) -> Result<Loaded, StoreError> {
     };
     if let Some(pos) = state.log.clone() {
         match record::catch_up(&log, &mut state, &pos) {
-            Ok(record::CaughtUp::Ok(r)) => state.log = r.position.or(Some(pos)),
+            Ok(record::CaughtUp::Ok(r)) => {
+                state.log = r.position.map(|p| LogPosition {
+                    seq: p.seq.max(pos.seq),
+                    ..p
+                });
+            }
+            Ok(record::CaughtUp::Rebuilt(rebuilt)) => state = rebuilt,
             // Reading goes on with the snapshot (a change would fail on the log and say so).
             Err(e) => warnings.push(format!(
                 "warning: {}; showing {} as last saved",
@@ -259,6 +287,23 @@ pub fn history_newest_first(
     history::rev_events(&paths.history_file(), visit)
 }
 
+/// `lockstep merge PATH`: merges another machine's log (a data directory or a history file)
+/// into this one under the writer lock, and rebuilds the snapshot; with `dry_run` only says what
+/// would come in. Idempotent: merging the same copy again brings nothing.
+pub fn merge_from(
+    paths: &Paths,
+    other: &Path,
+    dry_run: bool,
+    wait: Duration,
+) -> Result<sync::Merged, StoreError> {
+    let theirs = sync::read_other(other)?;
+    ensure_dir(&paths.data_dir)?;
+    file::check_owner(&paths.data_dir)?;
+    file::check_links(&paths.data_dir)?;
+    let _lock = lock::acquire(&paths.data_dir.join(LOCK_FILE), &paths.data_dir, wait)?;
+    sync::merge_logs(paths, &[theirs], dry_run)
+}
+
 /// Checks a file lockstep is asked to write outside its data directory (`export -o`): only a new
 /// file, or a regular file (itself or behind a symlink), may be written; a device, FIFO, socket,
 /// directory or dangling symlink is refused and left as it is.
@@ -351,7 +396,9 @@ impl Store {
         file::check_links(&paths.data_dir)?;
         let lock = lock::acquire(&paths.data_dir.join(LOCK_FILE), &paths.data_dir, wait)?;
         file::sweep_temps(&paths.data_dir);
-        let loaded = load(paths)?;
+        let merged = sync::merge_conflict_copies(paths)?;
+        let mut loaded = read_state(paths)?;
+        loaded.warnings.splice(0..0, merged);
         let v1 = loaded.v1_history.clone().map(|history| V1File {
             bytes: loaded.bytes.clone().unwrap_or_default(),
             history,
@@ -436,7 +483,9 @@ impl Store {
         events: &[(String, Event)],
     ) -> Result<Saved, StoreError> {
         let mut saved = Saved::default();
-        let on_disk = load(&self.paths)?;
+        file::check_links(&self.paths.data_dir)?;
+        saved.notices = sync::merge_conflict_copies(&self.paths)?;
+        let on_disk = read_state(&self.paths)?;
         let theirs = on_disk.state;
         let ours = delta::diff(&self.base, state);
         let overlap: Vec<String> = ours
@@ -461,11 +510,16 @@ impl Store {
         }
         let log = self.paths.history_file();
         saved.notices.extend(history::set_aside_torn(&log)?);
-        let record = record::Record::new(events.to_vec(), ours);
+        // The next sequence numbers after the log's highest (see `record`).
+        let mut seq = theirs.log.as_ref().map_or(0, |p| p.seq);
         let mut bytes = Vec::new();
         if upgrade {
-            bytes.extend(record::Record::new(Vec::new(), delta::Delta::baseline(&theirs)).line());
+            seq += 1;
+            let baseline = record::Record::new(seq, Vec::new(), delta::Delta::baseline(&theirs));
+            bytes.extend(baseline.line());
         }
+        seq += 1;
+        let record = record::Record::new(seq, events.to_vec(), ours);
         let line = record.line();
         bytes.extend_from_slice(&line);
         let end = match self.v1.take() {
@@ -492,6 +546,7 @@ impl Store {
             start: end - line.len() as u64,
             end,
             last: record.id.clone(),
+            seq,
         });
         if on_disk.damaged_snapshot {
             let file = self.paths.state_file();

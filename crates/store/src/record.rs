@@ -2,6 +2,12 @@
 //! id, its events and its delta. A change is acknowledged once its record is appended and
 //! fsynced; the state is the records' deltas applied in order (duplicates by id applied once).
 //! Here: the record line, reading the log from a checkpoint onwards, and rebuilding from it.
+//!
+//! Order: each record carries a sequence number one above the highest in the log its writer had
+//! caught up with (a Lamport clock), so one machine's records are in increasing order in the file,
+//! and records from two machines merged into one log (see [`crate::union`]) have one order that
+//! does not depend on how they were merged: by sequence number, then id. A log whose records are
+//! not in that order (a git union merge) is replayed sorted.
 
 use std::collections::HashSet;
 use std::fs::{self, OpenOptions};
@@ -27,6 +33,9 @@ pub struct Record {
     pub v: u32,
     /// Unique among every change ever made, on any machine.
     pub id: String,
+    /// One above the highest sequence number in the log when this change was made.
+    #[serde(default)]
+    pub seq: u64,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<RecordEvent>,
     #[serde(default, skip_serializing_if = "Delta::is_empty")]
@@ -53,10 +62,11 @@ impl RecordEvent {
 }
 
 impl Record {
-    pub fn new(events: Vec<(String, Event)>, delta: Delta) -> Record {
+    pub fn new(seq: u64, events: Vec<(String, Event)>, delta: Delta) -> Record {
         Record {
             v: RECORD_VERSION,
             id: new_id(),
+            seq,
             events: events
                 .into_iter()
                 .map(|(account, e)| RecordEvent {
@@ -138,10 +148,20 @@ pub fn parse_line(raw: &[u8]) -> Line {
                 kind: l.what,
             }),
         ),
-        Err(e) => match serde_json::from_str::<Record>(s) {
-            Ok(r) => Line::Record(Box::new(r)),
-            Err(_) => Line::Bad(msg(e)),
+        Err(e) => match serde_json::from_str::<Record>(s)
+            .ok()
+            .filter(|r| r.v == RECORD_VERSION)
+        {
+            Some(r) => Line::Record(Box::new(r)),
+            None => Line::Bad(msg(e)),
         },
+    }
+}
+
+impl Record {
+    /// The order records are applied in.
+    pub fn key(&self) -> (u64, &str) {
+        (self.seq, self.id.as_str())
     }
 }
 
@@ -199,66 +219,66 @@ pub fn read_from(path: &Path, from: u64) -> Result<Option<(Vec<u8>, u64)>, Store
 pub struct Replayed {
     /// Changes applied.
     pub applied: usize,
-    /// Where the log's complete records end now (None: no record at all).
+    /// The log's last record line and the highest sequence number (None: no record at all).
     pub position: Option<LogPosition>,
-    /// Damaged lines (1-based line numbers are not known for a tail read: byte offsets).
+    /// Damaged lines.
     pub damaged: usize,
 }
 
-/// Applies the records of `bytes` (the log from byte `base`) after the one with id `after` (all
-/// of them with None) to `state`, each id once. Returns None when `after` is not in `bytes`.
-fn apply_lines(
-    state: &mut State,
-    bytes: &[u8],
-    base: u64,
-    after: Option<&str>,
-) -> Option<Replayed> {
-    let (lines, torn) = lines(bytes, base);
-    let mut seen: HashSet<String> = HashSet::new();
+/// The records of `bytes` (the log from byte `base`), each id once, with where each line ends,
+/// and where the last record line is.
+fn records(bytes: &[u8], base: u64) -> (Vec<Record>, Replayed) {
+    let (lines, _torn) = lines(bytes, base);
     // A torn last line (an append cut short) holds no acknowledged change: left out here, and
     // set aside by the next writer.
-    let _ = torn;
-    let mut out = Replayed::default();
-    let mut found = after.is_none();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    let mut r = Replayed::default();
+    let mut max_seq = 0;
     for (start, end) in lines {
         let raw = &bytes[(start - base) as usize..(end - base - 1) as usize];
         match parse_line(raw) {
-            Line::Record(r) => {
-                out.position = Some(LogPosition {
+            Line::Record(rec) => {
+                max_seq = max_seq.max(rec.seq);
+                r.position = Some(LogPosition {
                     start,
                     end,
-                    last: r.id.clone(),
+                    last: rec.id.clone(),
+                    seq: max_seq,
                 });
-                if !seen.insert(r.id.clone()) {
-                    continue;
+                if seen.insert(rec.id.clone()) {
+                    out.push(*rec);
                 }
-                if !found {
-                    found = after == Some(r.id.as_str());
-                    continue;
-                }
-                delta::apply(state, &r.delta);
-                out.applied += 1;
             }
             Line::Legacy(..) => {}
             Line::Bad(_) if raw.iter().all(u8::is_ascii_whitespace) => {}
-            Line::Bad(_) => out.damaged += 1,
+            Line::Bad(_) => r.damaged += 1,
         }
     }
-    found.then_some(out)
+    (out, r)
+}
+
+/// True when the records are in application order (sequence number, then id).
+fn in_order(records: &[Record]) -> bool {
+    records.windows(2).all(|w| w[0].key() < w[1].key())
 }
 
 /// How a snapshot stands against the log.
 pub enum CaughtUp {
     /// The snapshot, with the changes logged after it applied (none when it is current).
     Ok(Replayed),
+    /// The log does not hold the snapshot's last change where it was, or its later changes are
+    /// not all newer (a note purge rewrote it, a sync tool or git merged into it): the state is
+    /// rebuilt from the whole log.
+    Rebuilt(State),
     /// The log no longer holds the change the snapshot names (replaced, restored from an older
     /// copy): the snapshot is kept as it is.
     NotInLog,
 }
 
 /// Brings `state` (a snapshot standing at `pos`) up to the end of the log: reads from the
-/// snapshot's last change on, and only when that line is no longer where it was (a note purge
-/// rewrote the log, a sync tool replaced it) the whole log.
+/// snapshot's last change on, applying the newer changes in order; when that line is not where
+/// it was, or a later line is not newer, the state is rebuilt from the whole log instead.
 pub fn catch_up(path: &Path, state: &mut State, pos: &LogPosition) -> Result<CaughtUp, StoreError> {
     let Some((bytes, _len)) = read_from(path, pos.start)? else {
         return Ok(CaughtUp::NotInLog);
@@ -267,16 +287,41 @@ pub fn catch_up(path: &Path, state: &mut State, pos: &LogPosition) -> Result<Cau
         n as u64 + 1 == pos.end - pos.start
             && matches!(parse_line(&bytes[..n]), Line::Record(r) if r.id == pos.last)
     });
-    if first_ok && let Some(r) = apply_lines(state, &bytes, pos.start, Some(&pos.last)) {
-        return Ok(CaughtUp::Ok(r));
+    if first_ok {
+        let (recs, mut r) = records(&bytes, pos.start);
+        let newer = &recs[1..];
+        if in_order(newer) && newer.first().is_none_or(|n| n.seq > pos.seq) {
+            for rec in newer {
+                delta::apply(state, &rec.delta);
+            }
+            r.applied = newer.len();
+            return Ok(CaughtUp::Ok(r));
+        }
     }
     let Some((bytes, _)) = read_from(path, 0)? else {
         return Ok(CaughtUp::NotInLog);
     };
-    Ok(match apply_lines(state, &bytes, 0, Some(&pos.last)) {
-        Some(r) => CaughtUp::Ok(r),
-        None => CaughtUp::NotInLog,
-    })
+    let (recs, _) = records(&bytes, 0);
+    if !recs.iter().any(|r| r.id == pos.last) {
+        return Ok(CaughtUp::NotInLog);
+    }
+    Ok(CaughtUp::Rebuilt(replay(&bytes).0))
+}
+
+/// The state the records of a log make from nothing, applied in order (sorted when the file is
+/// not), each id once.
+fn replay(bytes: &[u8]) -> (State, Replayed) {
+    let (mut recs, mut r) = records(bytes, 0);
+    if !in_order(&recs) {
+        recs.sort_by(|a, b| a.key().cmp(&b.key()));
+    }
+    let mut state = State::default();
+    for rec in &recs {
+        delta::apply(&mut state, &rec.delta);
+    }
+    r.applied = recs.len();
+    state.log = r.position.clone();
+    (state, r)
 }
 
 /// The state the log's records make from nothing (None when the log holds no record: a version
@@ -285,13 +330,8 @@ pub fn rebuild(path: &Path) -> Result<Option<(State, Replayed)>, StoreError> {
     let Some((bytes, _)) = read_from(path, 0)? else {
         return Ok(None);
     };
-    let mut state = State::default();
-    let r = apply_lines(&mut state, &bytes, 0, None).expect("no record to find");
-    if r.position.is_none() {
-        return Ok(None);
-    }
-    state.log = r.position.clone();
-    Ok(Some((state, r)))
+    let (state, r) = replay(&bytes);
+    Ok(r.position.is_some().then_some((state, r)))
 }
 
 #[cfg(test)]
@@ -317,6 +357,7 @@ mod tests {
             .insert("a".into(), Account::new("crypto-com", now));
         let ev = s.accounts.get_mut("a").unwrap().new_events.remove(0);
         let r = Record::new(
+            1,
             vec![("a".into(), ev.clone())],
             delta::diff(&State::default(), &s),
         );
@@ -341,10 +382,10 @@ mod tests {
         let mut s = State::default();
         s.accounts
             .insert("a".into(), Account::new("crypto-com", now));
-        let create = Record::new(Vec::new(), delta::diff(&State::default(), &s));
+        let create = Record::new(1, Vec::new(), delta::diff(&State::default(), &s));
         let mut s2 = s.clone();
         s2.accounts.get_mut("a").unwrap().label = Some("x".into());
-        let label = Record::new(Vec::new(), delta::diff(&s, &s2));
+        let label = Record::new(2, Vec::new(), delta::diff(&s, &s2));
         let mut bytes = create.line();
         bytes.extend(label.line());
         bytes.extend(label.line());

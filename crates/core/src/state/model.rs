@@ -36,14 +36,17 @@ pub struct State {
     pub accounts: BTreeMap<String, Account>,
 }
 
-/// Where in the history log a snapshot stands: the last change it reflects is the line from
-/// byte `start` to byte `end` of the log, with id `last`.
+/// Where in the history log a snapshot stands: the last line it reflects runs from byte `start`
+/// to byte `end` of the log and holds the change with id `last`; `seq` is the highest sequence
+/// number of the changes it reflects (changes are applied in sequence order, see the store).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogPosition {
     pub start: u64,
     pub end: u64,
     pub last: String,
+    #[serde(default)]
+    pub seq: u64,
 }
 
 impl Default for State {

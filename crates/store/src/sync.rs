@@ -1,0 +1,227 @@
+//! A data directory that lives in a synced folder or is merged by hand: conflict copies that
+//! Syncthing, Dropbox, Nextcloud or ownCloud leave beside the log are merged into it (the union
+//! of their changes, see [`crate::union`]) and set aside in `conflicts/`, never deleted; `lockstep
+//! merge PATH` does the same with another machine's log. Text that comes in is checked by the
+//! secret guard like text typed here.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::record::{Record, rebuild};
+use super::union::{conflict_copy_of, union};
+use super::{
+    BACKUP_FILE, HISTORY_FILE, Paths, STATE_LIMIT, StoreError, due_index, file, history,
+    read_regular, to_json, write_atomic,
+};
+use crate::state::EventKind;
+
+/// Where conflict copies are set aside, in the data directory.
+pub const CONFLICTS_DIR: &str = "conflicts";
+
+/// The conflict copies in `dir` (file, and which lockstep file it is a copy of).
+pub fn conflict_copies(dir: &Path) -> Vec<(PathBuf, &'static str)> {
+    let Ok(rd) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<_> = rd
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            conflict_copy_of(&name).map(|of| (e.path(), of))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// What a merge brought in.
+#[derive(Debug, Default)]
+pub struct Merged {
+    /// The changes that were new here, in order.
+    pub added: Vec<Record>,
+    /// Changes left out because a note in them holds what looks like a secret.
+    pub refused: Vec<String>,
+}
+
+/// A change that brings text the guard refuses (a note, an incident note or resolution that
+/// looks like a seed phrase, a key or a password): why, or None.
+fn refused(r: &Record) -> Option<String> {
+    r.events.iter().find_map(|e| {
+        let text = match &e.what {
+            EventKind::StepNote { text, .. } => text.as_str(),
+            EventKind::IncidentNote { text, .. } => text.as_str(),
+            EventKind::IncidentClosed { resolution, .. } => resolution.as_str(),
+            _ => return None,
+        };
+        lockstep_core::guard::check_secret(text)
+            .err()
+            .map(|e| e.to_string())
+    })
+}
+
+/// Merges `others` (whole logs) into the data directory's log under the writer lock (held by the
+/// caller), rebuilds the snapshot from the merged log, and returns what came in. With
+/// `dry_run`, only says what would.
+pub fn merge_logs(paths: &Paths, others: &[Vec<u8>], dry_run: bool) -> Result<Merged, StoreError> {
+    let log = paths.history_file();
+    let mine = read_regular(&log, history::HISTORY_LIMIT)?.unwrap_or_default();
+    let refs: Vec<&[u8]> = others.iter().map(Vec::as_slice).collect();
+    let first = union(&mine, &refs);
+    // What the guard refuses stays out (and in the copy it came from).
+    let mut merged = Merged::default();
+    let bad: Vec<String> = first
+        .added
+        .iter()
+        .filter_map(|r| refused(r).map(|why| (r.id.clone(), why)))
+        .map(|(id, why)| {
+            merged.refused.push(why);
+            id
+        })
+        .collect();
+    let u = if bad.is_empty() {
+        first
+    } else {
+        let cleaned: Vec<Vec<u8>> = others
+            .iter()
+            .map(|o| {
+                o.split_inclusive(|b| *b == b'\n')
+                    .filter(|l| !bad.iter().any(|id| contains(l, id.as_bytes())))
+                    .flatten()
+                    .copied()
+                    .collect()
+            })
+            .collect();
+        let refs: Vec<&[u8]> = cleaned.iter().map(Vec::as_slice).collect();
+        union(&mine, &refs)
+    };
+    merged.added = u.added;
+    if dry_run || merged.added.is_empty() {
+        return Ok(merged);
+    }
+    write_atomic(&log, &u.bytes, None)?;
+    if let Some((mut state, _)) = rebuild(&log)? {
+        state.rev = rev_of(paths) + 1;
+        let bytes = to_json(&state);
+        let bak = paths.data_dir.join(BACKUP_FILE);
+        // A failed checkpoint costs only a rebuild at the next command: the merge is in the log.
+        if let Ok(meta) = file::write_atomic_meta(&paths.state_file(), &bytes, Some(&bak)) {
+            due_index::write(&paths.data_dir, &meta, &state);
+        }
+    }
+    Ok(merged)
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Merges the conflict copies beside the log (the writer lock held by the caller) and sets them
+/// aside in `conflicts/`. Returns what to tell the user, once.
+pub fn merge_conflict_copies(paths: &Paths) -> Result<Vec<String>, StoreError> {
+    let copies = conflict_copies(&paths.data_dir);
+    if copies.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut logs = Vec::new();
+    for (f, of) in &copies {
+        if *of == HISTORY_FILE
+            && let Some(b) = read_regular(f, history::HISTORY_LIMIT)?
+        {
+            logs.push(b);
+        }
+    }
+    let merged = merge_logs(paths, &logs, false)?;
+    let aside = paths.data_dir.join(CONFLICTS_DIR);
+    super::ensure_dir(&aside)?;
+    let mut names = Vec::new();
+    for (f, _) in &copies {
+        let name = f
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let mut to = aside.join(&name);
+        let mut n = 1;
+        while to.exists() {
+            n += 1;
+            to = aside.join(format!("{n}.{name}"));
+        }
+        fs::rename(f, &to).map_err(|e| StoreError::Write {
+            file: f.display().to_string(),
+            dir: aside.display().to_string(),
+            source: e,
+        })?;
+        names.push(name);
+    }
+    let mut notices = vec![summary(&merged, &names.join(", "))];
+    notices.push(format!(
+        "note: the copies are kept in {} (safe to delete once you have checked)",
+        aside.display()
+    ));
+    Ok(notices)
+}
+
+/// "2 changes from another machine (FILE): Done: totp-2fa; ..." (ids: the store has no
+/// checklist to name them).
+pub fn summary(m: &Merged, from: &str) -> String {
+    let what: Vec<String> = m
+        .added
+        .iter()
+        .flat_map(|r| r.events.iter())
+        .take(5)
+        .map(|e| e.what.describe(None))
+        .collect();
+    let more = m
+        .added
+        .iter()
+        .map(|r| r.events.len())
+        .sum::<usize>()
+        .saturating_sub(5);
+    let mut s = match m.added.len() {
+        0 => format!("note: nothing new from {from}"),
+        1 => format!(
+            "note: 1 change from another machine ({from}): {}",
+            what.join("; ")
+        ),
+        n => format!(
+            "note: {n} changes from another machine ({from}): {}",
+            what.join("; ")
+        ),
+    };
+    if more > 0 {
+        s.push_str(&format!(
+            "; and {more} more events (see `lockstep history`)"
+        ));
+    }
+    for why in &m.refused {
+        s.push_str(&format!("; a change was left out: {why}"));
+    }
+    s
+}
+
+/// Reads another machine's log for `lockstep merge`: a data directory (its `history.jsonl`) or a
+/// log file.
+pub fn read_other(path: &Path) -> Result<Vec<u8>, StoreError> {
+    let file = if path.is_dir() {
+        path.join(HISTORY_FILE)
+    } else {
+        path.to_path_buf()
+    };
+    read_regular(&file, history::HISTORY_LIMIT)?.ok_or_else(|| StoreError::Read {
+        file: file.display().to_string(),
+        source: std::io::Error::from(std::io::ErrorKind::NotFound),
+    })
+}
+
+/// The save counter of the snapshot on disk (0 when unreadable).
+pub(crate) fn rev_of(paths: &Paths) -> u64 {
+    read_regular(&paths.state_file(), STATE_LIMIT)
+        .ok()
+        .flatten()
+        .and_then(|b| match super::parse_state(&paths.state_file(), &b) {
+            Ok(super::Parsed::Current(s)) => Some(s.rev),
+            _ => None,
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,257 @@
+//! Two machines, one history, through the real binary: a data directory copied to a second
+//! machine, different changes on each, then the other's log comes back as a sync tool's conflict
+//! copy (each tool's real naming), by `lockstep merge`, or by `git merge` with the union driver.
+//! Both changes are there, each event once, the copy is set aside, a forgotten note stays
+//! forgotten and a secret never comes in.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn lockstep(data: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_lockstep"));
+    c.arg("--data-dir").arg(data);
+    c.env("XDG_CONFIG_HOME", data.with_extension("config"));
+    c.env_remove("LOCKSTEP_ACCOUNT");
+    c
+}
+
+fn ok(data: &Path, args: &[&str]) -> Output {
+    let o = lockstep(data).args(args).output().unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn status_of(data: &Path, step: &str) -> String {
+    let s: Value = serde_json::from_slice(&ok(data, &["status", "--json"]).stdout).unwrap();
+    for sec in s["sections"].as_array().unwrap() {
+        for st in sec["steps"].as_array().unwrap() {
+            if st["id"] == step {
+                return st["status"].as_str().unwrap().to_string();
+            }
+        }
+    }
+    panic!("no step {step}")
+}
+
+/// How many times the history holds `kind` for `step`.
+fn count(data: &Path, kind: &str, step: &str) -> usize {
+    let h: Value = serde_json::from_slice(&ok(data, &["history", "--json"]).stdout).unwrap();
+    h.as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["what"]["event"] == kind && e["what"]["step"] == step)
+        .count()
+}
+
+/// Machine A and a copy of its data directory as machine B, each then with a change of its own.
+fn two_machines(root: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let a = root.join("laptop");
+    let b = root.join("desktop");
+    ok(&a, &["check", "totp-2fa"]);
+    ok(&a, &["note", "totp-2fa", "app on the old phone"]);
+    fs::create_dir_all(&b).unwrap();
+    for f in ["state.json", "history.jsonl"] {
+        fs::copy(a.join(f), b.join(f)).unwrap();
+    }
+    ok(&a, &["check", "passkeys"]);
+    ok(&b, &["check", "lock-switch"]);
+    ok(&b, &["review", "monthly"]);
+    (a, b)
+}
+
+fn both_changes_once(a: &Path) {
+    assert_eq!(status_of(a, "passkeys"), "done");
+    assert_eq!(status_of(a, "lock-switch"), "done");
+    assert_eq!(status_of(a, "totp-2fa"), "done");
+    for (kind, step) in [
+        ("step_done", "passkeys"),
+        ("step_done", "lock-switch"),
+        ("step_done", "totp-2fa"),
+    ] {
+        assert_eq!(count(a, kind, step), 1, "{kind} {step}");
+    }
+}
+
+#[test]
+fn a_conflict_copy_of_each_sync_tool_is_merged_once_and_set_aside() {
+    for name in [
+        "history.sync-conflict-20261201-101010-ABCDEFG.jsonl",
+        "history (Jane's conflicted copy 2026-12-01).jsonl",
+        "history (conflicted copy 2026-12-01 101010).jsonl",
+        "history_conflict-20261201-101010.jsonl",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = two_machines(tmp.path());
+        fs::copy(b.join("history.jsonl"), a.join(name)).unwrap();
+        // A conflicting snapshot too: set aside, the state comes from the merged log.
+        fs::copy(
+            b.join("state.json"),
+            a.join("state.sync-conflict-20261201-101010-X.json"),
+        )
+        .unwrap();
+        // Files a sync tool is still writing are ignored.
+        fs::write(a.join(".syncthing.history.jsonl.tmp"), b"{\"v\":3,\"id").unwrap();
+        fs::write(a.join("~syncthing~history.jsonl.tmp"), b"{\"acc").unwrap();
+        let o = ok(&a, &["status"]);
+        let e = stderr(&o);
+        assert!(e.contains("2 changes from another machine"), "{name}: {e}");
+        assert!(e.contains("lock-switch"), "{name}: {e}");
+        both_changes_once(&a);
+        assert!(a.join("conflicts").join(name).exists(), "{name}: set aside");
+        assert!(!a.join(name).exists());
+        assert!(
+            !a.join("state.sync-conflict-20261201-101010-X.json")
+                .exists()
+        );
+        // Told once; the next command is quiet.
+        assert!(!stderr(&ok(&a, &["status"])).contains("another machine"));
+        assert!(a.join(".syncthing.history.jsonl.tmp").exists());
+    }
+}
+
+#[test]
+fn merge_brings_the_other_machine_in_once_and_dry_run_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = two_machines(tmp.path());
+    let before = fs::read(a.join("history.jsonl")).unwrap();
+    let o = ok(&a, &["merge", b.to_str().unwrap(), "--dry-run"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("2 changes from another machine") && out.contains("dry run"),
+        "{out}"
+    );
+    assert_eq!(fs::read(a.join("history.jsonl")).unwrap(), before);
+    assert_eq!(status_of(&a, "lock-switch"), "todo");
+    ok(&a, &["merge", b.to_str().unwrap()]);
+    both_changes_once(&a);
+    let again = ok(&a, &["merge", b.join("history.jsonl").to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing new"));
+    // The other way round gives the same state.
+    ok(&b, &["merge", a.to_str().unwrap()]);
+    both_changes_once(&b);
+    let show = |d: &Path| {
+        let mut v: Value = serde_json::from_slice(&ok(d, &["status", "--json"]).stdout).unwrap();
+        v.as_object_mut().unwrap().remove("date");
+        v
+    };
+    assert_eq!(show(&a), show(&b));
+    // New changes after a merge keep landing on both.
+    ok(&a, &["check", "device-policy"]);
+    ok(&b, &["merge", a.to_str().unwrap()]);
+    assert_eq!(status_of(&b, "device-policy"), "done");
+}
+
+#[test]
+fn a_forgotten_note_stays_forgotten_and_a_secret_never_comes_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = two_machines(tmp.path());
+    // B forgets the shared note.
+    ok(&b, &["forget", "totp-2fa"]);
+    ok(&a, &["merge", b.to_str().unwrap()]);
+    let log = fs::read_to_string(a.join("history.jsonl")).unwrap();
+    assert!(
+        !log.contains("old phone"),
+        "the purged text came back: {log}"
+    );
+    let s: Value = serde_json::from_slice(&ok(&a, &["status", "--json"]).stdout).unwrap();
+    assert!(!s.to_string().contains("old phone"));
+    // A change that brings a seed phrase (written by a lockstep without the guard, or by
+    // hand) is left out, and says so.
+    let c = tmp.path().join("third");
+    fs::create_dir_all(&c).unwrap();
+    fs::copy(b.join("history.jsonl"), c.join("history.jsonl")).unwrap();
+    fs::copy(b.join("state.json"), c.join("state.json")).unwrap();
+    ok(&c, &["note", "passkeys", "kept in the drawer"]);
+    let text = fs::read_to_string(c.join("history.jsonl")).unwrap();
+    let phrase = "abandon abandon abandon abandon abandon abandon abandon abandon abandon \
+                  abandon abandon about";
+    fs::write(
+        c.join("history.jsonl"),
+        text.replace("kept in the drawer", phrase),
+    )
+    .unwrap();
+    let o = ok(&a, &["merge", c.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("left out"), "{out}");
+    assert!(
+        !fs::read_to_string(a.join("history.jsonl"))
+            .unwrap()
+            .contains("abandon")
+    );
+}
+
+#[test]
+fn git_with_the_union_driver_merges_two_clones() {
+    let Some(git) = common::tool("git", "git") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let g = |dir: &Path, args: &[&str]| {
+        let o = Command::new(&git)
+            .current_dir(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let a = tmp.path().join("laptop");
+    fs::create_dir_all(&a).unwrap();
+    g(&a, &["init", "-q", "-b", "main"]);
+    let data_a = a.join("lockstep");
+    ok(&data_a, &["check", "totp-2fa"]);
+    // The README's recipe: only the log is versioned, merged as a union of lines.
+    fs::write(
+        a.join(".gitattributes"),
+        "lockstep/history.jsonl merge=union\n",
+    )
+    .unwrap();
+    fs::write(
+        a.join(".gitignore"),
+        "lockstep/*\n!lockstep/history.jsonl\n",
+    )
+    .unwrap();
+    g(&a, &["add", "-A"]);
+    g(&a, &["commit", "-q", "-m", "start"]);
+    let b = tmp.path().join("desktop");
+    g(tmp.path(), &["clone", "-q", a.to_str().unwrap(), "desktop"]);
+    let data_b = b.join("lockstep");
+    ok(&data_a, &["check", "passkeys"]);
+    ok(&data_b, &["check", "lock-switch"]);
+    g(&a, &["commit", "-q", "-am", "laptop"]);
+    g(&b, &["commit", "-q", "-am", "desktop"]);
+    g(&b, &["pull", "-q", "--no-rebase", "origin", "main"]);
+    g(&b, &["push", "-q", "origin", "HEAD:incoming"]);
+    g(&a, &["merge", "-q", "--no-edit", "incoming"]);
+    for d in [&data_a, &data_b] {
+        both_changes(d);
+    }
+}
+
+fn both_changes(d: &Path) {
+    assert_eq!(status_of(d, "passkeys"), "done");
+    assert_eq!(status_of(d, "lock-switch"), "done");
+    assert_eq!(count(d, "step_done", "totp-2fa"), 1);
+    // And the next change lands after the merged ones.
+    ok(d, &["check", "device-policy"]);
+    assert_eq!(status_of(d, "lock-switch"), "done");
+    assert_eq!(status_of(d, "device-policy"), "done");
+}
