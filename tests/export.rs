@@ -1261,10 +1261,10 @@ fn incident_report_shows_undone_steps() {
         vec![
             "- 2026-11-02T08:00:00Z (+0s) Incident opened",
             "- 2026-11-02T08:01:00Z (+1m) Done: Hit the One-Button Lock now",
-            "- 2026-11-02T08:02:00Z (+2m) Undone: Hit the One-Button Lock now",
+            "- 2026-11-02T08:02:00Z (+2m) Marked not done again: Hit the One-Button Lock now",
             "- 2026-11-02T08:03:00Z (+3m) Done: Secure your email before unlocking",
             "- 2026-11-02T08:04:00Z (+4m) Done: Hit the One-Button Lock now",
-            "- 2026-11-02T08:05:00Z (+5m) Undone: Secure your email before unlocking",
+            "- 2026-11-02T08:05:00Z (+5m) Marked not done again: Secure your email before unlocking",
         ]
     );
     assert!(r.contains("- [x] Hit the One-Button Lock now (done 2026-11-02T08:04:00Z, +4m)\n"));

@@ -412,6 +412,7 @@ fn an_install_with_warnings_says_so_in_its_title() {
              not enabled. To enable it, run:\n    systemctl --user enable --now lockstep-notify.timer"
                 .into(),
         ],
+        ..Default::default()
     };
     let env = Environment {
         systemd_booted: true,

@@ -72,6 +72,9 @@ pub struct App {
     pub forget: Option<(String, Option<String>)>,
     /// The one-time offer of the daily reminder (see [`Offer`]).
     pub offer: Offer,
+    /// A review finding marked "something looks wrong": the first log entry of the incident
+    /// once it is started (dropped when the emergency screen is left without starting one).
+    pub finding: Option<String>,
 }
 
 /// Largest detail-pane scroll offset.
@@ -147,6 +150,7 @@ impl App {
             history_loaded: false,
             forget: None,
             offer: Offer::Off,
+            finding: None,
         };
         if !app.acct().personas_chosen && !app.cl.personas.is_empty() {
             app.open_personas(true);
@@ -457,7 +461,22 @@ impl App {
         self.drop_reminder_offer();
         if self.screen().kind() != ScreenKind::Emergency {
             self.push(Screen::Emergency);
+            // The cursor starts on the first step not done yet (step 1 before an incident):
+            // Space there marks it, and never undoes a done one.
+            self.cursor = self.first_open_emergency_step();
         }
+    }
+
+    /// The first emergency step the open incident has not marked done (0 when none is open, or
+    /// every step is done).
+    pub fn first_open_emergency_step(&self) -> usize {
+        let (Some(em), Some(inc)) = (self.cl.emergency(), self.acct().open_incident()) else {
+            return 0;
+        };
+        em.steps
+            .iter()
+            .position(|t| !inc.steps.contains_key(&t.id))
+            .unwrap_or(0)
     }
 
     fn start_input(&mut self, kind: InputKind, text: &str) {
@@ -555,9 +574,16 @@ impl App {
                 if let Screen::Personas { .. } = self.screen()
                     && !self.acct().personas_chosen
                 {
-                    // First run: leaving without choosing means "no persona" (everyone's steps).
-                    self.confirm_personas();
+                    // First run: back to the dashboard, nothing recorded; the question comes
+                    // back next time (p asks it now).
+                    self.back();
+                    self.quit = false;
+                    self.ok("Personas not chosen yet: showing the steps for everyone. p chooses them.");
                     return;
+                }
+                if matches!(self.screen(), Screen::Emergency) {
+                    // Left without starting an incident: the finding is not kept for later.
+                    self.finding = None;
                 }
                 self.back()
             }
@@ -652,6 +678,12 @@ impl App {
                 }
             }
             Action::Ticket => self.start_input(InputKind::Ticket, ""),
+            Action::NeedsIncident => self.err(
+                "Nothing is recorded yet: press S to start the incident first. Then Space marks \
+                 a step done, t logs a support ticket and n a note.",
+            ),
+            Action::UndoStep => self.undo_emergency_step(),
+            Action::LooksWrong => self.looks_wrong(),
             Action::StartIncident => self.start_incident(),
             Action::CloseIncident => {
                 if self.acct().open_incident().is_some() {

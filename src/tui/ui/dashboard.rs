@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, ListItem, Paragraph};
 
-use super::text::hang;
+use super::text::{fit, hang, width};
 use super::{due_span, fg, render_list};
 use crate::checklist::{Origin, SectionKind, SectionRole, staleness};
 use crate::schedule;
@@ -31,13 +31,22 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     frame.render_widget(Paragraph::new(source), source_area);
 
     let sc = &app.summary.score;
+    // Inside the border and the "> " marker; rows are cut between words, never mid-word.
+    let row_w = (area.width as usize).saturating_sub(4);
+    let longest = app.cl.sections.iter().map(|s| width(&s.title)).max().unwrap_or(0);
+    let title_w = (longest + 1).min(34).min(row_w / 2);
     let items: Vec<ListItem> = app
         .cl
         .sections
         .iter()
         .map(|s| {
+            let title = fit(vec![Span::raw(s.title.clone())], title_w)
+                .into_iter()
+                .map(|x| x.content.into_owned())
+                .collect::<String>();
+            let pad = title_w.saturating_sub(width(&title));
             let mut spans = vec![Span::styled(
-                format!("{:<34}", s.title),
+                format!("{title}{} ", " ".repeat(pad)),
                 Style::new().bold(),
             )];
             match s.kind {
@@ -105,7 +114,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
                     ));
                 }
             }
-            ListItem::new(Line::from(spans))
+            ListItem::new(Line::from(fit(spans, row_w)))
         })
         .collect();
     let [list_area, next_area] = Layout::vertical([
@@ -216,6 +225,28 @@ fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
             }
         }
     }
+    // A due or overdue review first: it costs points every day it waits.
+    for v in &app.summary.reviews {
+        if let Some(r) = v.status.as_ref().filter(|r| r.due.is_due()) {
+            lines.push(Line::from(vec![
+                Span::styled("Review ", bold),
+                Span::raw(format!("{}: ", r.title)),
+                due_span(app, &r.due, v.snoozed_until),
+            ]));
+        }
+    }
+    if let Some((id, steps)) = n.after_incident {
+        lines.extend(hang(
+            vec![Span::styled("Why the score dropped ", fg(app, Color::Magenta).bold())],
+            &format!(
+                "incident #{id} reopened your done setup steps; {steps} still wait for \
+                 re-verification and count as not done. Check each is still set up as you left it \
+                 and mark it done again (Space in the walkthrough): the points come back."
+            ),
+            Style::new(),
+            w,
+        ));
+    }
     match n.setup.first() {
         None => lines.push(Line::styled(
             "Setup  every applicable step is done",
@@ -224,12 +255,16 @@ fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
         Some(_) => {
             for (i, t) in n.setup.iter().enumerate() {
                 let label = if i == 0 { "Setup  " } else { "       " };
+                let worth = match n.first_worth {
+                    p if i == 0 && p > 0 => format!(" +{p} point{}", if p == 1 { "" } else { "s" }),
+                    _ => String::new(),
+                };
                 lines.extend(hang(
                     vec![
                         Span::styled(label, bold),
                         Span::raw(format!("{} ", t.symbol)),
                     ],
-                    &format!("{} ({})", t.title, t.section_title),
+                    &format!("{} ({}){worth}", t.title, t.section_title),
                     Style::new(),
                     w,
                 ));
@@ -241,15 +276,6 @@ fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
                     fg(app, Color::DarkGray),
                 ));
             }
-        }
-    }
-    for v in &app.summary.reviews {
-        if let Some(r) = v.status.as_ref().filter(|r| r.due.is_due()) {
-            lines.push(Line::from(vec![
-                Span::styled("Review ", bold),
-                Span::raw(format!("{}: ", r.title)),
-                due_span(app, &r.due, v.snoozed_until),
-            ]));
         }
     }
     lines

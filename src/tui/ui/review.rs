@@ -56,6 +56,15 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         .iter()
         .map(|t| {
             let checked = finished || review.is_some_and(|r| r.in_progress.contains_key(&t.id));
+            if let Some(setup) = app.summary.set_up_first(section, &t.id)
+                && !checked
+            {
+                return ListItem::new(Line::from(vec![
+                    Span::styled("[~] ", fg(app, Color::DarkGray)),
+                    Span::raw(t.title.clone()),
+                    Span::styled(format!("  set up first: {setup}"), fg(app, Color::DarkGray)),
+                ]));
+            }
             let (sym, style) = if checked {
                 ("[x] ", fg(app, Color::Green))
             } else {
@@ -85,12 +94,36 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
             lines.extend(hang(vec![Span::styled("! ", warn)], &c.describe(), warn, w));
             lines.push(Line::raw(""));
         }
+        if let Some(setup) = app.summary.set_up_first(section, &st.id) {
+            let dim = fg(app, Color::Yellow).bold();
+            lines.extend(hang(
+                vec![Span::styled("Set up first: ", dim)],
+                &format!(
+                    "{setup} (a setup step never done). Nothing to check here until then; the \
+                     review is recorded without this item."
+                ),
+                Style::new(),
+                w,
+            ));
+            lines.push(Line::raw(""));
+        } else if st.finding && !finished {
+            let bold = Style::new().bold();
+            lines.extend(hang(
+                vec![Span::styled("Look, then answer: ", bold)],
+                "Space = looks good; w = something looks wrong (opens the emergency steps for \
+                 this account).",
+                bold,
+                w,
+            ));
+            lines.push(Line::raw(""));
+        }
         lines.extend(step_lines(app, st, w, false));
         lines.push(Line::raw(""));
         let hint = if finished {
             "This run is recorded; the ticks stay until the next one begins."
         } else {
-            "Check every item to record the review; partial progress is kept."
+            "Check every item to record the review (items marked \"set up first\" excepted); \
+             partial progress is kept."
         };
         lines.extend(hang(vec![], hint, fg(app, Color::DarkGray), w));
         scroll_max = render_details(app, frame, da, lines, block);
