@@ -842,7 +842,7 @@ fn progress_account(cl: &Checklist) -> Account {
         at(2026, 10, 1, 9, 10),
     )
     .unwrap();
-    a.not_applicable(cl, "lock-switch", at(2026, 10, 1, 9, 15))
+    a.not_applicable(cl, "api-read-only", at(2026, 10, 1, 9, 15))
         .unwrap();
     a.set_note(
         cl,
@@ -1006,7 +1006,7 @@ fn json_progress_report() {
     let skipped = step("withdrawal-whitelist").unwrap();
     assert_eq!(skipped["status"], "skipped");
     assert_eq!(skipped["reason"], "I only buy and hold");
-    assert_eq!(step("lock-switch").unwrap()["status"], "not_applicable");
+    assert_eq!(step("api-read-only").unwrap()["status"], "not_applicable");
     let todo = step("withdrawal-lock").unwrap();
     assert_eq!(todo["status"], "todo");
     assert!(todo.get("at").is_none() && todo.get("reason").is_none() && todo.get("note").is_none());

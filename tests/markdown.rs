@@ -185,7 +185,7 @@ fn user_text_in_the_progress_export_renders_as_text() {
 #[test]
 fn each_section_stays_one_list_with_boxes_only_for_todo_and_done() {
     let s = hostile();
-    s.ok(&["na", "lock-switch"]);
+    s.ok(&["na", "api-read-only"]);
     let md = s.stdout(&["export", "--format", "md"]);
     let secs = sections(&md);
     assert!(secs.len() >= 3, "{secs:?}");

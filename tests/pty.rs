@@ -291,10 +291,13 @@ fn start_an_incident_then_a_false_alarm_restores_every_status() {
     t.wait_for("Why skip");
     t.send("later\r");
     t.wait_for("step 3 of 7");
+    // The lock applies to everyone: x is refused and says why.
     t.send("x");
+    t.wait_for("applies to everyone");
+    t.send("l");
     t.wait_for("step 4 of 7");
     t.send("q");
-    t.wait_for("1/6");
+    t.wait_for("1/7");
     std::thread::sleep(Duration::from_millis(300));
     let steps_before = state(&data)["accounts"]["default"]["steps"].clone();
     t.send("!");
@@ -527,7 +530,7 @@ fn tui_makes_no_network_syscalls() {
     );
     t.open_dashboard();
     t.send("!");
-    t.wait_for("COMPROMISE MODE");
+    t.wait_for("COMPROMISED?");
     t.send("q");
     t.send("q");
     assert_eq!(t.wait_exit(), 0);

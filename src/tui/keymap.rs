@@ -316,14 +316,6 @@ pub const KEYMAP: &[Binding] = &[
         "unsnooze"
     ),
     b!(
-        upper!('Z'),
-        "Z",
-        Action::Unsnooze,
-        On::Only(&[Dashboard]),
-        "on a snoozed review's row: show its reminder again",
-        "unsnooze"
-    ),
-    b!(
         upper!('H'),
         "H",
         Action::History,
@@ -354,6 +346,14 @@ pub const KEYMAP: &[Binding] = &[
         On::Only(&[Dashboard]),
         "all accounts, worst first (Enter switches)",
         "accounts"
+    ),
+    b!(
+        upper!('Z'),
+        "Z",
+        Action::Unsnooze,
+        On::Only(&[Dashboard]),
+        "on a snoozed review's row: show its reminder again",
+        "unsnooze"
     ),
     b!(
         DIGITS,

@@ -510,7 +510,8 @@ mod tests {
                             let part = part_of(&c, &s.id).unwrap();
                             let what = match part {
                                 // Essentials (and advanced, below) done, a few not applicable.
-                                Part::Essentials if core_na[k % 64] && k % 3 == 0 => 3,
+                                Part::Essentials
+                                    if core_na[k % 64] && k % 3 == 0 && t.may_not_apply => 3,
                                 Part::Essentials => 1,
                                 _ => others[k % 64],
                             };

@@ -151,7 +151,7 @@ fn action_lines(app: &App, step: &Step, w: usize) -> Vec<Line<'static>> {
         let lead = if i == 0 {
             Span::styled("Do now: ", bold)
         } else {
-            Span::raw(format!("  {}. ", i + 1))
+            Span::raw("Then:   ")
         };
         lines.extend(hang(vec![lead], h, bold, w));
     }
