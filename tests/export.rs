@@ -868,17 +868,17 @@ fn markdown_progress_report() {
     assert!(md.contains("- Account: main\n"));
     assert!(md.contains("- Checklist: Crypto.com account hardening (`crypto-com`, updated "));
     assert!(md.contains("- Personas: Long-term holding\n"), "{md}");
-    // Score: essentials done weight 17 (2FA 10 + anti-phishing 7) of 48 (without the
-    // not-applicable lock switch) x 50 = 17.7, advanced and risks nothing done: 18,
+    // Score: essentials done weight 17 (2FA 10 + anti-phishing 7) of 53 x 50 = 16.0, advanced
+    // (without the not-applicable API keys) and risks nothing done: 16,
     // minus 5 for the monthly review overdue by 5 days (quarterly never done is due now, no
     // penalty). Cross-checked with the score module.
     let sc = lockstep::score::score(&cl, &a, d(2026, 11, 25));
-    assert_eq!((sc.base, sc.value), (18, Some(13)));
+    assert_eq!((sc.base, sc.value), (16, Some(11)));
     assert!(
-        md.contains("- Score: 13/100 (setup 18/100, -5 for 1 overdue review)\n"),
+        md.contains("- Score: 11/100 (setup 16/100, -5 for 1 overdue review)\n"),
         "{md}"
     );
-    assert!(md.contains("## 5-Minute Essentials (2/6 done)\n"), "{md}");
+    assert!(md.contains("## 5-Minute Essentials (2/7 done)\n"), "{md}");
     // A note: a block quote after a blank line, its line break kept (a hard break).
     assert!(
         md.contains(
@@ -892,7 +892,10 @@ fn markdown_progress_report() {
     assert!(md.contains(
         "- \\[-\\] Whitelist your withdrawal addresses (skipped: I only buy and hold)\n"
     ));
-    assert!(md.contains("- ~~Learn where the Lock Account switch is~~ (not applicable)\n"));
+    assert!(
+        md.contains("- ~~Restrict API keys (bots, tax or portfolio apps)~~ (not applicable)\n"),
+        "{md}"
+    );
     // Persona filtering: holder steps shown, trader-only steps not.
     assert!(md.contains("- [ ] Move long-term holdings to cold storage\n"));
     assert!(
@@ -918,7 +921,7 @@ fn markdown_shows_scheduled_review_and_penalty_free_score() {
         "{md}"
     );
     assert!(
-        md.contains("- Score: 18/100\n"),
+        md.contains("- Score: 16/100\n"),
         "no overdue review, no penalty: {md}"
     );
 }

@@ -210,7 +210,7 @@ fn each_section_stays_one_list_with_boxes_only_for_todo_and_done() {
         "{h}"
     );
     assert!(
-        h.contains("<del>Learn where the Lock Account switch is</del> (not applicable)"),
+        h.contains("<del>Restrict API keys (bots, tax or portfolio apps)</del> (not applicable)"),
         "{h}"
     );
     // After an incident, re-verify items are `[?]`, as text.
