@@ -215,7 +215,7 @@ pub const KEYMAP: &[Binding] = &[
         Action::Done,
         On::Only(&[Personas]),
         "select / unselect",
-        "select"
+        "pick"
     ),
     b!(
         &[

@@ -81,8 +81,11 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
                     if let Some(v) = app.summary.review(&s.id)
                         && let Some(r) = &v.status
                     {
-                        let every = schedule::interval_label(r.every_months);
-                        spans.push(Span::raw(format!("{every:<10} ")));
+                        // Narrow: the due state matters more than the interval's name.
+                        if row_w >= 70 {
+                            let every = schedule::interval_label(r.every_months);
+                            spans.push(Span::raw(format!("{every:<10} ")));
+                        }
                         spans.push(due_span(app, &r.due, v.snoozed_until));
                         if r.progress.0 > 0 {
                             spans.push(Span::raw(format!(

@@ -24,7 +24,10 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     let block = Block::bordered()
         .border_type(BorderType::Thick)
         .border_style(red)
-        .title(Span::styled(title(app, inc), red));
+        .title(Span::styled(
+            title(app, inc, usize::from(area.width.saturating_sub(2))),
+            red,
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
@@ -92,18 +95,33 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     }
 }
 
-/// The frame's title: whose account, first (it survives a narrow terminal), then the incident.
-fn title(app: &App, inc: Option<&Incident>) -> String {
+/// The frame's title: whose account first, then the incident; the longest form that fits
+/// `w` columns (never cut mid-word).
+fn title(app: &App, inc: Option<&Incident>, w: usize) -> String {
     let who = app.acct().display(&app.account);
-    match inc {
-        Some(i) => format!(
-            " !! ACCOUNT {who}: INCIDENT #{} opened {} UTC, {} ago ",
-            i.id,
-            i.opened.format("%Y-%m-%d %H:%M"),
-            crate::export::elapsed(i.opened, app.now)
-        ),
-        None => format!(" !! ACCOUNT {who}: COMPROMISED? nothing is recorded yet "),
-    }
+    let forms = match inc {
+        Some(i) => {
+            let ago = crate::export::elapsed(i.opened, app.now);
+            vec![
+                format!(
+                    " !! ACCOUNT {who}: INCIDENT #{} opened {} UTC, {ago} ago ",
+                    i.id,
+                    i.opened.format("%Y-%m-%d %H:%M"),
+                ),
+                format!(" !! ACCOUNT {who}: INCIDENT #{}, opened {ago} ago ", i.id),
+                format!(" !! ACCOUNT {who}: INCIDENT #{} ", i.id),
+            ]
+        }
+        None => vec![
+            format!(" !! ACCOUNT {who}: COMPROMISED? nothing is recorded yet "),
+            format!(" !! ACCOUNT {who}: COMPROMISED? "),
+        ],
+    };
+    let last = forms.last().cloned().unwrap_or_default();
+    forms
+        .into_iter()
+        .find(|f| super::text::width(f) <= w)
+        .unwrap_or(last)
 }
 
 /// The steps, numbered; during an incident with their marks and times.

@@ -180,13 +180,18 @@ pub(super) fn score(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     lines.push(Line::raw(""));
     lines.push(Line::styled("Sections", bold));
     for s in &sc.sections {
-        lines.push(Line::raw(format!(
-            "  {:<34} {:<10} {:>2} of {:<2} steps done",
-            s.title,
-            s.part.label(),
-            s.done,
-            s.applicable,
-        )));
+        lines.extend(hang(
+            vec![Span::raw("  ")],
+            &format!(
+                "{} ({}): {} of {} steps done",
+                s.title,
+                s.part.label(),
+                s.done,
+                s.applicable
+            ),
+            Style::new(),
+            w,
+        ));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(

@@ -8,7 +8,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, ListItem};
 
-use super::text::{hang, step_lines};
+use super::text::{fit, hang, step_lines};
 use super::{due_span, fg, render_details, render_list};
 use crate::tui::app::{App, Hits, Screen};
 
@@ -52,6 +52,8 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         }
         None => {}
     }
+    // Inside the border and the "> " marker; rows are cut between words.
+    let row_w = (area.width as usize).saturating_sub(4);
     let items: Vec<ListItem> = steps
         .iter()
         .map(|t| {
@@ -59,21 +61,24 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
             if let Some(setup) = app.summary.set_up_first(section, &t.id)
                 && !checked
             {
-                return ListItem::new(Line::from(vec![
-                    Span::styled("[~] ", fg(app, Color::DarkGray)),
-                    Span::raw(t.title.clone()),
-                    Span::styled(format!("  set up first: {setup}"), fg(app, Color::DarkGray)),
-                ]));
+                return ListItem::new(Line::from(fit(
+                    vec![
+                        Span::styled("[~] ", fg(app, Color::DarkGray)),
+                        Span::raw(t.title.clone()),
+                        Span::styled(format!("  set up first: {setup}"), fg(app, Color::DarkGray)),
+                    ],
+                    row_w,
+                )));
             }
             let (sym, style) = if checked {
                 ("[x] ", fg(app, Color::Green))
             } else {
                 ("[ ] ", Style::new())
             };
-            ListItem::new(Line::from(vec![
-                Span::styled(sym, style),
-                Span::raw(t.title.clone()),
-            ]))
+            ListItem::new(Line::from(fit(
+                vec![Span::styled(sym, style), Span::raw(t.title.clone())],
+                row_w,
+            )))
         })
         .collect();
     let (la, da) = list_and_detail(area, items.len());
