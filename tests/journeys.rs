@@ -80,8 +80,14 @@ fn walk_answers_are_saved_one_by_one() {
     assert_eq!(e.status("totp-2fa")["state"], "done");
     assert_eq!(e.status("anti-phishing-code")["state"], "skipped");
     assert_eq!(e.status("anti-phishing-code")["reason"], "no phone yet");
-    assert!(out.contains("Which checklist should this account follow?"), "{out}");
-    assert!(out.contains("Not saved: 'Enable the 24-hour withdrawal lock' applies to everyone"), "{out}");
+    assert!(
+        out.contains("Which checklist should this account follow?"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Not saved: 'Enable the 24-hour withdrawal lock' applies to everyone"),
+        "{out}"
+    );
     assert_eq!(e.status("withdrawal-lock"), serde_json::Value::Null);
     assert_eq!(
         e.state()["accounts"]["default"]["steps"]["withdrawal-whitelist"]["note"],
@@ -134,7 +140,10 @@ fn plain_lockstep_on_a_dumb_terminal_walks_every_setup_section() {
     assert_plain(&out);
     assert!(out.contains("plain walkthrough"), "{out}");
     // The first run asks which checklist to follow instead of picking one silently.
-    assert!(out.contains("Which checklist should this account follow?"), "{out}");
+    assert!(
+        out.contains("Which checklist should this account follow?"),
+        "{out}"
+    );
     assert!(out.contains(". Exchange account hardening ("), "{out}");
     assert!(out.contains("Showing the steps for everyone"), "{out}");
     assert_eq!(e.status("totp-2fa")["state"], "done");

@@ -940,7 +940,14 @@ fn bang_on_the_accounts_screen_opens_the_selected_account() {
     for (account, checklist) in [("default", "crypto-com"), ("mom", "generic-exchange")] {
         let out = cli(
             &data,
-            &["--account", account, "--checklist", checklist, "check", "totp-2fa"],
+            &[
+                "--account",
+                account,
+                "--checklist",
+                checklist,
+                "check",
+                "totp-2fa",
+            ],
         );
         assert!(out.status.success(), "{out:?}");
     }

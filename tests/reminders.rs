@@ -287,7 +287,8 @@ fn systemd_without_a_user_manager_writes_the_files_and_says_what_to_run() {
     // No next run is made up for a timer no user manager runs.
     assert_eq!(i.next_run, None);
     assert!(
-        st.text().contains("next run: none known: no systemd user manager answered"),
+        st.text()
+            .contains("next run: none known: no systemd user manager answered"),
         "{}",
         st.text()
     );
@@ -583,12 +584,16 @@ fn install_over_another_backend_says_so_and_replaces_it() {
     // The plan says so first.
     let says = reminders::replaces(Backend::Systemd, &s.env, &s.runner());
     assert!(
-        says.iter().any(|w| w.contains("Replaces the lockstep job installed as a") && w.contains("crontab")),
+        says.iter().any(
+            |w| w.contains("Replaces the lockstep job installed as a") && w.contains("crontab")
+        ),
         "{says:?}"
     );
     let r = s.install(Backend::Systemd, "09:00");
     assert!(
-        r.replaced.iter().any(|w| w.contains("removed the earlier lockstep job")),
+        r.replaced
+            .iter()
+            .any(|w| w.contains("removed the earlier lockstep job")),
         "{r:?}"
     );
     let st = reminders::status(&s.env, &s.runner(), now());

@@ -350,7 +350,11 @@ fn systemd_without_a_user_manager_never_says_installed_and_offers_the_shell_line
         .lines()
         .find(|l| l.contains("lockstep") && l.contains("due --quiet --soon"))
         .unwrap_or_else(|| panic!("{out}"));
-    assert!(line.trim_start().starts_with("command -v lockstep >/dev/null && lockstep --data-dir '"), "{line}");
+    assert!(
+        line.trim_start()
+            .starts_with("command -v lockstep >/dev/null && lockstep --data-dir '"),
+        "{line}"
+    );
     assert!(s.units().join("lockstep-notify.timer").exists());
     // Nothing pretends a next run.
     s.cmd(&["reminders", "status"])

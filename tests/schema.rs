@@ -122,8 +122,11 @@ fn schema_fields_match_the_loader() {
                 // every_months lives on the recurring section in the example, finding on its
                 // review step
                 assert!(
-                    [("/sections/0", "every_months"), ("/sections/0/steps/0", "finding")]
-                        .contains(&(ptr, p.as_str())),
+                    [
+                        ("/sections/0", "every_months"),
+                        ("/sections/0/steps/0", "finding")
+                    ]
+                    .contains(&(ptr, p.as_str())),
                     "{ptr}.{p} is not in the example"
                 );
                 continue;

@@ -859,7 +859,10 @@ fn compromise_row_and_bang_record_nothing_until_started() {
     for c in [' ', 'n', 't'] {
         press(&mut app, KeyCode::Char(c));
         let f = app.flash.clone().unwrap();
-        assert!(f.error && f.text.contains("press S to start the incident first"), "{f:?}");
+        assert!(
+            f.error && f.text.contains("press S to start the incident first"),
+            "{f:?}"
+        );
         assert!(app.input.is_none());
     }
     press(&mut app, KeyCode::Esc);
@@ -1178,7 +1181,10 @@ fn score_screen_shows_the_parts_at_120x40() {
     press(&mut app, KeyCode::Char('b'));
     insta::assert_snapshot!("score_120x40", draw(&mut app, 120, 40).backend());
     let text = screen_text(&mut app, 120, 40);
-    assert!(text.contains("Essentials  50.0 of 50 points  (7 of 7 steps done)"), "{text}");
+    assert!(
+        text.contains("Essentials  50.0 of 50 points  (7 of 7 steps done)"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -68,12 +68,20 @@ fn text(app: &mut App, w: u16, h: u16) -> String {
 }
 
 fn flash(app: &App) -> String {
-    app.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default()
+    app.flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default()
 }
 
 /// Selects the dashboard row of `section` and opens it.
 fn open(app: &mut App, section: &str) {
-    let i = app.cl.sections.iter().position(|s| s.id == section).unwrap();
+    let i = app
+        .cl
+        .sections
+        .iter()
+        .position(|s| s.id == section)
+        .unwrap();
     app.update(Action::Select(i));
     press(app, KeyCode::Enter);
 }
@@ -88,7 +96,9 @@ fn the_emergency_screen_puts_the_action_first_and_never_undoes_a_done_step() {
     // At 60x15 the account and the first instruction are on screen, above the bookkeeping.
     let small = text(&mut app, 60, 15);
     assert!(small.contains("ACCOUNT default"), "{small}");
-    let action = small.find("Do now: Trigger the One-Button Lock").expect(&small);
+    let action = small
+        .find("Do now: Trigger the One-Button Lock")
+        .expect(&small);
     let s_key = small.find(" S ").expect(&small);
     assert!(action < s_key, "the action before what S records: {small}");
     // Before S every key of the incident says why it waits; nothing is recorded.
@@ -117,10 +127,20 @@ fn the_emergency_screen_puts_the_action_first_and_never_undoes_a_done_step() {
     press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Char(' '));
     assert!(done(&app));
-    assert!(flash(&app).contains("Already done at 09:00 UTC"), "{}", flash(&app));
+    assert!(
+        flash(&app).contains("Already done at 09:00 UTC"),
+        "{}",
+        flash(&app)
+    );
     assert!(flash(&app).contains("u marks it not done again"));
-    insta::assert_snapshot!("emergency_done_step_60x15", draw(&mut app, 60, 15).backend());
-    insta::assert_snapshot!("emergency_done_step_80x24", draw(&mut app, 80, 24).backend());
+    insta::assert_snapshot!(
+        "emergency_done_step_60x15",
+        draw(&mut app, 60, 15).backend()
+    );
+    insta::assert_snapshot!(
+        "emergency_done_step_80x24",
+        draw(&mut app, 80, 24).backend()
+    );
     press(&mut app, KeyCode::Char('u'));
     assert!(!done(&app));
     assert!(flash(&app).starts_with("Marked not done again: Hit the One-Button Lock now"));
@@ -187,11 +207,18 @@ fn something_looks_wrong_opens_the_emergency_steps_and_is_the_first_log_entry() 
 #[test]
 fn review_items_whose_setup_was_never_done_wait_and_need_no_tick() {
     let mut app = with_account(|a| {
-        a.check(&cl(), "totp-2fa", t0() - Duration::days(60)).unwrap();
+        a.check(&cl(), "totp-2fa", t0() - Duration::days(60))
+            .unwrap();
     });
     open(&mut app, "quarterly");
-    insta::assert_snapshot!("review_set_up_first_60x15", draw(&mut app, 60, 15).backend());
-    insta::assert_snapshot!("review_set_up_first_80x24", draw(&mut app, 80, 24).backend());
+    insta::assert_snapshot!(
+        "review_set_up_first_60x15",
+        draw(&mut app, 60, 15).backend()
+    );
+    insta::assert_snapshot!(
+        "review_set_up_first_80x24",
+        draw(&mut app, 80, 24).backend()
+    );
     let screen = text(&mut app, 80, 24);
     assert!(
         screen.contains("set up first: Add passkeys and a"),
@@ -200,13 +227,25 @@ fn review_items_whose_setup_was_never_done_wait_and_need_no_tick() {
     // Space on a waiting item ticks nothing and says why.
     app.update(Action::Select(1));
     press(&mut app, KeyCode::Char(' '));
-    assert!(flash(&app).starts_with("Set up first: Add passkeys"), "{}", flash(&app));
+    assert!(
+        flash(&app).starts_with("Set up first: Add passkeys"),
+        "{}",
+        flash(&app)
+    );
     // The one item that can be checked records the review.
     app.update(Action::Select(0));
     press(&mut app, KeyCode::Char(' '));
-    assert!(flash(&app).starts_with("Review recorded on 2026-11-25"), "{}", flash(&app));
+    assert!(
+        flash(&app).starts_with("Review recorded on 2026-11-25"),
+        "{}",
+        flash(&app)
+    );
     assert_eq!(
-        app.acct().reviews["quarterly"].completions.last().unwrap().date,
+        app.acct().reviews["quarterly"]
+            .completions
+            .last()
+            .unwrap()
+            .date,
         today()
     );
 }
@@ -217,7 +256,11 @@ fn only_steps_that_may_not_apply_leave_the_score() {
     open(&mut app, "essentials");
     for _ in 0..7 {
         press(&mut app, KeyCode::Char('x'));
-        assert!(flash(&app).contains("applies to everyone"), "{}", flash(&app));
+        assert!(
+            flash(&app).contains("applies to everyone"),
+            "{}",
+            flash(&app)
+        );
         press(&mut app, KeyCode::Right);
     }
     insta::assert_snapshot!("na_refused_60x15", {
@@ -226,7 +269,10 @@ fn only_steps_that_may_not_apply_leave_the_score() {
         press(&mut app, KeyCode::Char('x'));
         draw(&mut app, 60, 15).backend().to_string()
     });
-    assert_eq!(app.summary.score.section("essentials").unwrap().applicable, 7);
+    assert_eq!(
+        app.summary.score.section("essentials").unwrap().applicable,
+        7
+    );
     press(&mut app, KeyCode::Char('q'));
     // API keys and sub-accounts may not apply: they leave the total, and still score no more
     // than doing them.
@@ -234,14 +280,22 @@ fn only_steps_that_may_not_apply_leave_the_score() {
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('x'));
     press(&mut app, KeyCode::Char('x'));
-    assert!(matches!(app.acct().status("api-read-only"), Status::NotApplicable { .. }));
-    assert!(matches!(app.acct().status("sub-accounts"), Status::NotApplicable { .. }));
+    assert!(matches!(
+        app.acct().status("api-read-only"),
+        Status::NotApplicable { .. }
+    ));
+    assert!(matches!(
+        app.acct().status("sub-accounts"),
+        Status::NotApplicable { .. }
+    ));
     let with_na = app.summary.score.value.unwrap();
     let mut done = app.acct().clone();
     for id in ["api-read-only", "sub-accounts"] {
         done.check(&app.cl, id, t0()).unwrap();
     }
-    let with_done = lockstep::score::score(&app.cl, &done, today()).value.unwrap();
+    let with_done = lockstep::score::score(&app.cl, &done, today())
+        .value
+        .unwrap();
     assert!(with_na <= with_done, "{with_na} > {with_done}");
 }
 
@@ -265,10 +319,16 @@ fn after_a_closed_incident_the_dashboard_says_why_the_score_dropped() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.screen(), &Screen::Dashboard);
     assert!(app.summary.score.value.unwrap() < before);
-    insta::assert_snapshot!("dashboard_after_incident_80x24", draw(&mut app, 80, 24).backend());
+    insta::assert_snapshot!(
+        "dashboard_after_incident_80x24",
+        draw(&mut app, 80, 24).backend()
+    );
     let screen = text(&mut app, 80, 24);
     assert!(screen.contains("Why the score dropped"), "{screen}");
-    assert!(screen.contains("incident #1 reopened your done setup steps"), "{screen}");
+    assert!(
+        screen.contains("incident #1 reopened your done setup steps"),
+        "{screen}"
+    );
     assert!(screen.contains("the points come back"), "{screen}");
     // Re-verifying brings it back.
     press(&mut app, KeyCode::Enter);
@@ -284,7 +344,8 @@ fn after_a_closed_incident_the_dashboard_says_why_the_score_dropped() {
 fn an_overdue_review_comes_first_in_next_up_and_the_top_step_says_its_worth() {
     // Setup started 60 days ago and no review since: the monthly review is overdue.
     let mut app = with_account(|a| {
-        a.check(&cl(), "totp-2fa", t0() - Duration::days(60)).unwrap();
+        a.check(&cl(), "totp-2fa", t0() - Duration::days(60))
+            .unwrap();
     });
     insta::assert_snapshot!("dashboard_overdue_80x24", draw(&mut app, 80, 24).backend());
     insta::assert_snapshot!("dashboard_overdue_60x15", draw(&mut app, 60, 15).backend());
@@ -302,13 +363,25 @@ fn an_overdue_review_comes_first_in_next_up_and_the_top_step_says_its_worth() {
     open(&mut app, "monthly");
     press(&mut app, KeyCode::Char('z'));
     press(&mut app, KeyCode::Char('q'));
-    assert!(app.summary.review("monthly").unwrap().snoozed_until.is_some());
+    assert!(
+        app.summary
+            .review("monthly")
+            .unwrap()
+            .snoozed_until
+            .is_some()
+    );
     // 60 columns: rows are cut between words, never mid-word.
     let small = text(&mut app, 60, 15);
     assert!(!small.contains("(snoozed u"), "{small}");
     insta::assert_snapshot!("dashboard_snoozed_60x15", small);
     press(&mut app, KeyCode::Char('Z'));
-    assert!(app.summary.review("monthly").unwrap().snoozed_until.is_none());
+    assert!(
+        app.summary
+            .review("monthly")
+            .unwrap()
+            .snoozed_until
+            .is_none()
+    );
     assert!(flash(&app).contains("Snooze undone"));
     // Z on a row that is no review says what it is for.
     app.update(Action::Select(0));
@@ -325,8 +398,14 @@ fn the_breakdown_shows_the_numbers_first_and_the_formula_after() {
     insta::assert_snapshot!("score_80x24", draw(&mut app, 80, 24).backend());
     insta::assert_snapshot!("score_60x15", draw(&mut app, 60, 15).backend());
     let screen = text(&mut app, 80, 24);
-    assert!(screen.contains("Essentials   9.4 of 50 points  (1 of 7 steps done)"), "{screen}");
-    assert!(!screen.contains("How it is computed"), "the formula comes after: {screen}");
+    assert!(
+        screen.contains("Essentials   9.4 of 50 points  (1 of 7 steps done)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("How it is computed"),
+        "the formula comes after: {screen}"
+    );
     for jargon in ["weight", "APP", "TOTP"] {
         assert!(!screen.contains(jargon), "{jargon}: {screen}");
     }
@@ -350,7 +429,10 @@ fn details_personas_dashboard_keys_section_end_and_steps_past_nine() {
     assert!(!app.quit);
     // The dashboard's footer says what Esc does there: quit.
     let screen = text(&mut app, 80, 24);
-    assert!(screen.lines().last().unwrap().contains("q/Esc quit"), "{screen}");
+    assert!(
+        screen.lines().last().unwrap().contains("q/Esc quit"),
+        "{screen}"
+    );
     // The section end counts the same in its title and its text.
     press(&mut app, KeyCode::Char('p'));
     for _ in 0..4 {
@@ -368,12 +450,18 @@ fn details_personas_dashboard_keys_section_end_and_steps_past_nine() {
         (s.done, s.applicable)
     };
     assert!(counted >= 10, "{counted}");
-    assert!(screen.contains(&format!("{done}/{counted} done")), "{screen}");
+    assert!(
+        screen.contains(&format!("{done}/{counted} done")),
+        "{screen}"
+    );
     assert!(
         screen.contains(&format!("{done} of {counted} steps done")),
         "{screen}"
     );
     // Steps past 9 cannot be reached by a digit: the screen says how to reach them.
-    assert!(screen.contains("press its number (1-9) or ←/PgUp"), "{screen}");
+    assert!(
+        screen.contains("press its number (1-9) or ←/PgUp"),
+        "{screen}"
+    );
     insta::assert_snapshot!("section_end_many_80x24", draw(&mut app, 80, 24).backend());
 }

@@ -34,7 +34,13 @@ impl Env {
         serde_json::from_slice(&fs::read(self.data.join("state.json")).unwrap()).unwrap()
     }
     fn stdout(&self, args: &[&str]) -> String {
-        let out = self.cmd(args).assert().success().get_output().stdout.clone();
+        let out = self
+            .cmd(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         String::from_utf8(out).unwrap()
     }
 }
@@ -54,17 +60,32 @@ fn the_card_is_one_page_of_plain_text_with_the_lock_first_and_no_notes() {
     assert!(lines.len() <= 60, "one page: {} lines\n{card}", lines.len());
     assert!(lines.iter().all(|l| l.chars().count() <= 76), "{card}");
     assert!(!card.contains('\x1b'), "plain text: {card:?}");
-    assert!(lines[0].starts_with("EMERGENCY CARD: Crypto.com account hardening"), "{card}");
+    assert!(
+        lines[0].starts_with("EMERGENCY CARD: Crypto.com account hardening"),
+        "{card}"
+    );
     assert!(card.contains("Account: Main savings."), "{card}");
     assert!(card.contains("Checklist: bundled (lockstep"), "{card}");
     // What to do first, then the steps in order, then the support channels the checklist names.
     let first = card.find("FIRST, before anything else:").expect(&card);
-    let lock = card.find("Trigger the One-Button Lock immediately").expect(&card);
-    let support = card.find("2. Contact support via in-app chat").expect(&card);
-    let email = card.find("3. Secure your email before unlocking").expect(&card);
+    let lock = card
+        .find("Trigger the One-Button Lock immediately")
+        .expect(&card);
+    let support = card
+        .find("2. Contact support via in-app chat")
+        .expect(&card);
+    let email = card
+        .find("3. Secure your email before unlocking")
+        .expect(&card);
     let channels = card.find("Prepare your support habits").expect(&card);
-    assert!(first < lock && lock < support && support < email && email < channels, "{card}");
-    assert!(card.contains("in-app live chat (open 24/7), email and the Help Center"), "{card}");
+    assert!(
+        first < lock && lock < support && support < email && email < channels,
+        "{card}"
+    );
+    assert!(
+        card.contains("in-app live chat (open 24/7), email and the Help Center"),
+        "{card}"
+    );
     // No notes, no tickets: nothing the user typed.
     assert!(!card.contains("Aegis"), "{card}");
 }
@@ -82,7 +103,9 @@ fn na_is_refused_on_a_step_that_applies_to_everyone_and_says_why() {
     e.cmd(&["na", "api-read-only"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("not applicable: Restrict API keys"));
+        .stdout(predicate::str::contains(
+            "not applicable: Restrict API keys",
+        ));
     let s = e.state();
     let steps = &s["accounts"]["default"]["steps"];
     assert!(steps.get("totp-2fa").is_none(), "{s}");
@@ -96,10 +119,15 @@ fn bang_in_the_plain_walkthrough_shows_the_emergency_steps_and_starts_only_on_ye
     // ! then Enter: the steps, nothing recorded, back to the walkthrough.
     let out = e.stdout_with(&["walk", "essentials"], "!\n\nq\n");
     assert!(out.contains("FIRST, before anything else:"), "{out}");
-    assert!(out.contains("Nothing recorded. Back to the walkthrough."), "{out}");
-    assert!(e.state()["accounts"]["default"]["incidents"]
-        .as_array()
-        .is_none_or(|a| a.is_empty()));
+    assert!(
+        out.contains("Nothing recorded. Back to the walkthrough."),
+        "{out}"
+    );
+    assert!(
+        e.state()["accounts"]["default"]["incidents"]
+            .as_array()
+            .is_none_or(|a| a.is_empty())
+    );
     // ! then y: the incident is open, the walkthrough ends (securing comes first).
     let out = e.stdout_with(&["walk", "essentials"], "!\ny\n");
     assert!(out.contains("Incident #1 opened"), "{out}");

@@ -39,7 +39,7 @@ pub fn run(
     let cli = match first_run_choice(cli, paths, input, out)? {
         Choice::Asked(c) => {
             chosen = c;
-            &chosen
+            &*chosen
         }
         Choice::NotAsked => cli,
         Choice::Quit => {
@@ -134,7 +134,7 @@ pub fn run(
 /// What the first run's question gave.
 enum Choice {
     /// The arguments with the chosen `--checklist`.
-    Asked(Cli),
+    Asked(Box<Cli>),
     /// No question: the account exists, a checklist was given, or there is only one.
     NotAsked,
     Quit,
@@ -159,7 +159,10 @@ fn first_run_choice(
     let w = |out: &mut dyn Write, text: &str| writeln!(out, "{}", line(text)).map_err(io_err);
     w(out, "Which checklist should this account follow?")?;
     for (i, c) in choices.iter().enumerate() {
-        w(out, &format!("  {}. {} ({})", i + 1, c.checklist.title, c.describe()))?;
+        w(
+            out,
+            &format!("  {}. {} ({})", i + 1, c.checklist.title, c.describe()),
+        )?;
     }
     loop {
         write!(out, "[1-{}, q = quit] > ", choices.len()).map_err(io_err)?;
@@ -177,7 +180,7 @@ fn first_run_choice(
             .and_then(|n| choices.get(n.wrapping_sub(1)))
         {
             w(out, &format!("Following: {}.", c.checklist.title))?;
-            return Ok(Choice::Asked(Cli {
+            return Ok(Choice::Asked(Box::new(Cli {
                 data_dir: cli.data_dir.clone(),
                 account: cli.account.clone(),
                 checklist: Some(c.checklist.id.clone()),
@@ -186,9 +189,12 @@ fn first_run_choice(
                 wait: cli.wait,
                 color: cli.color,
                 command: None,
-            }));
+            })));
         }
-        w(out, &format!("Type a number from 1 to {}, or q.", choices.len()))?;
+        w(
+            out,
+            &format!("Type a number from 1 to {}, or q.", choices.len()),
+        )?;
     }
 }
 

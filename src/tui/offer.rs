@@ -154,7 +154,10 @@ pub fn not_scheduled(report: &crate::reminders::InstallReport, shell: &str) -> R
         lines.extend(capitalized(why).lines().map(String::from));
     }
     lines.push(String::new());
-    lines.push("To be reminded at every shell start instead, add this line to ~/.bashrc or ~/.zshrc:".into());
+    lines.push(
+        "To be reminded at every shell start instead, add this line to ~/.bashrc or ~/.zshrc:"
+            .into(),
+    );
     lines.push(format!("    {shell}"));
     lines.push(String::new());
     lines.push("Nothing was recorded: lockstep asks again next time.".into());

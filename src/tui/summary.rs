@@ -117,7 +117,10 @@ impl Summary {
         let mut next = next_up(cl, acct);
         if let (Some(first), Some(v)) = (next.setup.first(), score.value) {
             let mut after = acct.clone();
-            if after.check(cl, &first.step, chrono::DateTime::UNIX_EPOCH).is_ok() {
+            if after
+                .check(cl, &first.step, chrono::DateTime::UNIX_EPOCH)
+                .is_ok()
+            {
                 let base = score::score(cl, &after, today).base;
                 next.first_worth = base.saturating_sub(score.penalty).saturating_sub(v);
             }

@@ -401,9 +401,7 @@ mod tests {
             }
             2 => a.skip(c, step, "later", now()).unwrap(),
             // Only a step that may not apply can be marked so; any other is refused.
-            3 if c.step(step).unwrap().1.may_not_apply => {
-                a.not_applicable(c, step, now()).unwrap()
-            }
+            3 if c.step(step).unwrap().1.may_not_apply => a.not_applicable(c, step, now()).unwrap(),
             3 => assert!(a.not_applicable(c, step, now()).is_err()),
             _ => {}
         }
@@ -430,7 +428,11 @@ mod tests {
         for (id, _) in setup_steps(&c, &a) {
             forced.steps.entry(id).or_default().status = Status::NotApplicable { at: now() };
         }
-        assert_eq!(score(&c, &forced, today).value, Some(0), "all not applicable scores 0");
+        assert_eq!(
+            score(&c, &forced, today).value,
+            Some(0),
+            "all not applicable scores 0"
+        );
     }
 
     proptest! {

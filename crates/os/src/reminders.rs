@@ -343,11 +343,7 @@ pub fn install(
 }
 
 /// What the plan says about jobs of other backends it replaces (see [`install`]).
-pub fn replaces(
-    backend: Backend,
-    env: &Environment,
-    runner: &dyn Runner,
-) -> Vec<String> {
+pub fn replaces(backend: Backend, env: &Environment, runner: &dyn Runner) -> Vec<String> {
     Backend::ALL
         .into_iter()
         .filter(|b| *b != backend)

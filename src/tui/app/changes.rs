@@ -52,7 +52,8 @@ impl App {
             .open_incident()
             .is_some_and(|i| i.steps.contains_key(&step));
         if !done {
-            return self.err("This step is not marked done: nothing to undo (Space marks it done).");
+            return self
+                .err("This step is not marked done: nothing to undo (Space marks it done).");
         }
         match self.op(|a, cl| a.toggle_emergency_step(cl, &step, now)) {
             Ok(_) => {
@@ -78,7 +79,10 @@ impl App {
                  ask you to look (devices, security history, API keys).",
             );
         }
-        let text = format!("Finding in the {}: {}: something looks wrong", section.title, st.title);
+        let text = format!(
+            "Finding in the {}: {}: something looks wrong",
+            section.title, st.title
+        );
         if self.acct().open_incident().is_some() {
             let now = self.now;
             match self.op(|a, _| a.incident_note(&text, None, now)) {
@@ -189,11 +193,7 @@ impl App {
                 };
                 let step = st.id.clone();
                 // A done step is never undone by the key that does it: that has its own key.
-                if let Some(at) = self
-                    .acct()
-                    .open_incident()
-                    .and_then(|i| i.steps.get(&step))
-                {
+                if let Some(at) = self.acct().open_incident().and_then(|i| i.steps.get(&step)) {
                     return self.ok(format!(
                         "Already done at {} UTC. Marked by mistake? u marks it not done again.",
                         at.format("%H:%M")

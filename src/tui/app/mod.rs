@@ -578,7 +578,9 @@ impl App {
                     // back next time (p asks it now).
                     self.back();
                     self.quit = false;
-                    self.ok("Personas not chosen yet: showing the steps for everyone. p chooses them.");
+                    self.ok(
+                        "Personas not chosen yet: showing the steps for everyone. p chooses them.",
+                    );
                     return;
                 }
                 if matches!(self.screen(), Screen::Emergency) {

@@ -80,7 +80,10 @@ impl App {
             "Your 5-minute essentials are done. A daily reminder job cannot be installed here:"
                 .to_string(),
         ];
-        lines.extend(why.lines().map(|l| crate::guard::clean(l, true).into_owned()));
+        lines.extend(
+            why.lines()
+                .map(|l| crate::guard::clean(l, true).into_owned()),
+        );
         lines.push(String::new());
         lines.push(
             "To see due reviews at every shell start instead, add this line to ~/.bashrc or \

@@ -33,7 +33,13 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     let sc = &app.summary.score;
     // Inside the border and the "> " marker; rows are cut between words, never mid-word.
     let row_w = (area.width as usize).saturating_sub(4);
-    let longest = app.cl.sections.iter().map(|s| width(&s.title)).max().unwrap_or(0);
+    let longest = app
+        .cl
+        .sections
+        .iter()
+        .map(|s| width(&s.title))
+        .max()
+        .unwrap_or(0);
     let title_w = (longest + 1).min(34).min(row_w / 2);
     let items: Vec<ListItem> = app
         .cl
@@ -240,7 +246,10 @@ fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
     }
     if let Some((id, steps)) = n.after_incident {
         lines.extend(hang(
-            vec![Span::styled("Why the score dropped ", fg(app, Color::Magenta).bold())],
+            vec![Span::styled(
+                "Why the score dropped ",
+                fg(app, Color::Magenta).bold(),
+            )],
             &format!(
                 "incident #{id} reopened your done setup steps; {steps} still wait for \
                  re-verification and count as not done. Check each is still set up as you left it \

@@ -129,12 +129,11 @@ pub(super) fn personas(
     }
 }
 
-pub(super) fn score(app: &App, frame: &mut Frame, area: Rect) -> Hits {
+/// The score's numbers: each part's points of what it is worth, the reviews' penalty, then
+/// each section's progress.
+fn score_numbers(app: &App, w: usize) -> Vec<Line<'static>> {
     let sc = &app.summary.score;
-    let block = Block::bordered().title(" Hardening score breakdown ");
-    let w = block.inner(area).width as usize;
     let bold = Style::new().bold();
-    // The numbers first: what each part earns of what it is worth.
     let mut lines = vec![Line::from(vec![
         Span::styled("Score ", bold),
         Span::raw(match sc.value {
@@ -193,6 +192,14 @@ pub(super) fn score(app: &App, frame: &mut Frame, area: Rect) -> Hits {
             w,
         ));
     }
+    lines
+}
+
+pub(super) fn score(app: &App, frame: &mut Frame, area: Rect) -> Hits {
+    let block = Block::bordered().title(" Hardening score breakdown ");
+    let w = block.inner(area).width as usize;
+    let bold = Style::new().bold();
+    let mut lines = score_numbers(app, w);
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         "Open steps (importance 1-10: the higher, the more points)",

@@ -255,7 +255,10 @@ mod tests {
             Span::raw("Monthly review "),
             Span::raw("overdue by 4 days (snoozed until 2026-12-09)"),
         ];
-        let row: String = fit(spans, 40).iter().map(|s| s.content.to_string()).collect();
+        let row: String = fit(spans, 40)
+            .iter()
+            .map(|s| s.content.to_string())
+            .collect();
         assert_eq!(row, "Monthly review overdue by 4 days…");
         let row: String = fit(vec![Span::raw("Monthly review")], 10)
             .iter()

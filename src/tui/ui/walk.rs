@@ -115,7 +115,10 @@ fn end_lines(app: &App, w: usize) -> Vec<Line<'static>> {
     };
     let mut lines = hang(
         vec![],
-        &format!("End of {}: {done} of {counted} steps done{na}.", section.title),
+        &format!(
+            "End of {}: {done} of {counted} steps done{na}.",
+            section.title
+        ),
         bold,
         w,
     );

@@ -13,14 +13,19 @@ pub const CARD_WIDTH: usize = 76;
 /// it out).
 pub fn card(cl: &Checklist, about: Option<&str>) -> String {
     let mut out = Vec::new();
-    let em = cl.sections.iter().find(|s| s.kind == SectionKind::Emergency);
+    let em = cl
+        .sections
+        .iter()
+        .find(|s| s.kind == SectionKind::Emergency);
     out.push(format!("EMERGENCY CARD: {}", line(&cl.title)));
     if let Some(a) = about {
         out.extend(wrap(a, "", ""));
     }
     out.push(String::new());
     let Some(em) = em else {
-        out.push("This checklist has no emergency steps: contact the service's support directly.".into());
+        out.push(
+            "This checklist has no emergency steps: contact the service's support directly.".into(),
+        );
         return out.join("\n") + "\n";
     };
     if let Some(first) = em.steps.first() {
