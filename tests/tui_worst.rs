@@ -329,7 +329,7 @@ fn after_a_closed_incident_the_dashboard_says_why_the_score_dropped() {
         screen.contains("incident #1 reopened your done setup steps"),
         "{screen}"
     );
-    assert!(screen.contains("the points come back"), "{screen}");
+    assert!(screen.contains("the points come back."), "{screen}");
     // Re-verifying brings it back.
     press(&mut app, KeyCode::Enter);
     for _ in 0..7 {
@@ -464,4 +464,30 @@ fn details_personas_dashboard_keys_section_end_and_steps_past_nine() {
         "{screen}"
     );
     insta::assert_snapshot!("section_end_many_80x24", draw(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn next_up_entries_are_selected_with_the_arrows_and_opened_with_enter() {
+    let mut app = with_account(|a| {
+        a.check(&cl(), "totp-2fa", t0() - Duration::days(60))
+            .unwrap();
+    });
+    let sections = app.cl.sections.len();
+    for _ in 0..sections {
+        press(&mut app, KeyCode::Down);
+    }
+    // Past the last section: the first Next up entry, the overdue review, shown selected.
+    assert_eq!(app.cursor, sections);
+    insta::assert_snapshot!(
+        "dashboard_next_selected_80x24",
+        draw(&mut app, 80, 24).backend()
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen(), Screen::Review { section } if section == "monthly"));
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.cursor, sections, "back where it was");
+    // The next entry: the first setup step, opened at that step.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.current_step().unwrap().1.id, "anti-phishing-code");
 }

@@ -19,6 +19,17 @@ pub struct NextStep {
     pub symbol: &'static str,
 }
 
+/// One Next up entry the dashboard's cursor can select (`Enter` opens it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NextItem {
+    /// The open incident's emergency steps (or what remains of it).
+    Incident,
+    /// A due or overdue review.
+    Review(String),
+    /// A setup step, in its section.
+    Setup { section: String, step: String },
+}
+
 /// What to do next, in order: emergency steps of an open incident, then setup steps (open or
 /// skipped essentials before any advanced step, advice last), then due reviews.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,6 +49,8 @@ pub struct NextUp {
     /// The last incident, when it is closed and left setup steps to re-verify: why the score
     /// dropped (its number, and how many steps wait).
     pub after_incident: Option<(u32, usize)>,
+    /// The entries the dashboard lists, in its order: the incident, due reviews, setup steps.
+    pub items: Vec<NextItem>,
 }
 
 /// How many setup steps Next up lists.
@@ -73,7 +86,7 @@ pub struct Summary {
 impl Summary {
     pub fn compute(cl: &Checklist, acct: &Account, today: NaiveDate) -> Summary {
         let statuses = schedule::reviews(cl, acct, today);
-        let reviews = cl
+        let reviews: Vec<ReviewView> = cl
             .sections
             .iter()
             .filter(|s| matches!(s.kind, SectionKind::Recurring | SectionKind::Event))
@@ -141,6 +154,21 @@ impl Summary {
             .peekable();
         let essentials_done =
             essentials.peek().is_some() && essentials.all(|s| s.done == s.applicable);
+        next.items = next
+            .incident
+            .map(|_| NextItem::Incident)
+            .into_iter()
+            .chain(
+                reviews
+                    .iter()
+                    .filter(|v| v.status.as_ref().is_some_and(|r| r.due.is_due()))
+                    .map(|v| NextItem::Review(v.section.clone())),
+            )
+            .chain(next.setup.iter().map(|t| NextItem::Setup {
+                section: t.section.clone(),
+                step: t.step.clone(),
+            }))
+            .collect();
         Summary {
             score,
             reviews,

@@ -13,7 +13,7 @@ mod offer;
 mod types;
 
 pub use super::input::{Input, InputKind};
-pub use super::summary::{NextUp, ReviewView, Summary};
+pub use super::summary::{NextItem, NextUp, ReviewView, Summary};
 use crate::checklist::{Checklist, Loaded, Origin, Resolved, Section, SectionKind, Step};
 use crate::export::Overview;
 use crate::state::{Account, Event, State, Status};
@@ -304,7 +304,8 @@ impl App {
     /// Number of rows in the current list, for cursor bounds.
     pub fn rows(&self) -> usize {
         match self.screen() {
-            Screen::Dashboard => self.cl.sections.len(),
+            // The sections, then the Next up entries.
+            Screen::Dashboard => self.cl.sections.len() + self.summary.next.items.len(),
             Screen::Review { section } => self
                 .cl
                 .section(section)
@@ -419,7 +420,7 @@ impl App {
 
     fn open_section(&mut self) {
         let Some(s) = self.cl.sections.get(self.cursor) else {
-            return;
+            return self.open_next_item();
         };
         let id = s.id.clone();
         match s.kind {
@@ -428,6 +429,30 @@ impl App {
                 self.push(Screen::Review { section: id })
             }
             SectionKind::Emergency => self.compromised(),
+        }
+    }
+
+    /// `Enter` on a Next up entry: the incident's steps, the review, or the walkthrough at the
+    /// step.
+    fn open_next_item(&mut self) {
+        let i = self.cursor - self.cl.sections.len();
+        let Some(item) = self.summary.next.items.get(i).cloned() else {
+            return;
+        };
+        match item {
+            NextItem::Incident => self.compromised(),
+            NextItem::Review(section) => self.push(Screen::Review { section }),
+            NextItem::Setup { section, step } => {
+                let Some(s) = self.cl.section(&section) else {
+                    return;
+                };
+                let index = self
+                    .visible_steps(s)
+                    .iter()
+                    .position(|t| t.id == step)
+                    .unwrap_or(0);
+                self.push(Screen::Walkthrough { section, index });
+            }
         }
     }
 

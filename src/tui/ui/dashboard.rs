@@ -10,7 +10,7 @@ use super::text::{fit, hang, width};
 use super::{due_span, fg, render_list};
 use crate::checklist::{Origin, SectionKind, SectionRole, staleness};
 use crate::schedule;
-use crate::tui::app::{App, Hits};
+use crate::tui::app::{App, Hits, NextItem};
 
 /// A text bar `[####----]` of `width` cells inside the brackets.
 pub(super) fn bar(done: usize, total: usize, width: usize) -> String {
@@ -132,9 +132,16 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     ])
     .areas(list_area);
     let block = Block::bordered().title(format!(" {} ", app.cl.service));
-    let list = render_list(frame, list_area, items, block, Some(app.cursor));
+    let on_section = app.cursor < app.cl.sections.len();
+    let list = render_list(
+        frame,
+        list_area,
+        items,
+        block,
+        on_section.then_some(app.cursor),
+    );
     if next_area.height >= 3 {
-        let block = Block::bordered().title(" Next up ");
+        let block = Block::bordered().title(" Next up (↓ to select, Enter opens) ");
         let w = block.inner(next_area).width as usize;
         frame.render_widget(Paragraph::new(next_up(app, w)).block(block), next_area);
     }
@@ -204,9 +211,25 @@ fn render_score(app: &App, frame: &mut Frame, area: Rect) {
 /// What to do next: an open incident's emergency steps (or what remains once they are done),
 /// then setup steps (open or skipped essentials first), then due reviews.
 fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
+    // A marker column, as in lists: "> " on the selected entry's first line.
+    let w = w.saturating_sub(2);
     let n = &app.summary.next;
     let bold = Style::new().bold();
     let red = fg(app, Color::Red).bold();
+    // The entry under the cursor (past the sections), shown in reverse video.
+    let selected = app
+        .cursor
+        .checked_sub(app.cl.sections.len())
+        .and_then(|i| n.items.get(i));
+    let mut selected_line = None;
+    let mut mark = |item: NextItem, lines: &mut Vec<Line<'static>>, at: usize| {
+        if selected == Some(&item)
+            && let Some(l) = lines.get_mut(at)
+        {
+            *l = std::mem::take(l).patch_style(Style::new().reversed());
+            selected_line = Some(at);
+        }
+    };
     let mut lines = Vec::new();
     if let Some(id) = n.incident {
         if n.emergency.is_empty() {
@@ -233,6 +256,19 @@ fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
                 lines.extend(hang(vec![Span::raw("  [ ] ")], t, Style::new(), w));
             }
         }
+        mark(NextItem::Incident, &mut lines, 0);
+    }
+    if let Some((id, steps)) = n.after_incident {
+        lines.extend(hang(
+            vec![Span::styled("Score  ", fg(app, Color::Magenta).bold())],
+            &format!(
+                "Why the score dropped: incident #{id} reopened your done setup steps; {steps} \
+                 wait for re-verification and count as not done. Check each and mark it done \
+                 again (Space in the walkthrough): the points come back."
+            ),
+            Style::new(),
+            w,
+        ));
     }
     // A due or overdue review first: it costs points every day it waits.
     for v in &app.summary.reviews {
@@ -242,22 +278,9 @@ fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
                 Span::raw(format!("{}: ", r.title)),
                 due_span(app, &r.due, v.snoozed_until),
             ]));
+            let at = lines.len() - 1;
+            mark(NextItem::Review(v.section.clone()), &mut lines, at);
         }
-    }
-    if let Some((id, steps)) = n.after_incident {
-        lines.extend(hang(
-            vec![Span::styled(
-                "Why the score dropped ",
-                fg(app, Color::Magenta).bold(),
-            )],
-            &format!(
-                "incident #{id} reopened your done setup steps; {steps} still wait for \
-                 re-verification and count as not done. Check each is still set up as you left it \
-                 and mark it done again (Space in the walkthrough): the points come back."
-            ),
-            Style::new(),
-            w,
-        ));
     }
     match n.setup.first() {
         None => lines.push(Line::styled(
@@ -271,6 +294,7 @@ fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
                     p if i == 0 && p > 0 => format!(" +{p} point{}", if p == 1 { "" } else { "s" }),
                     _ => String::new(),
                 };
+                let at = lines.len();
                 lines.extend(hang(
                     vec![
                         Span::styled(label, bold),
@@ -280,6 +304,11 @@ fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
                     Style::new(),
                     w,
                 ));
+                let item = NextItem::Setup {
+                    section: t.section.clone(),
+                    step: t.step.clone(),
+                };
+                mark(item, &mut lines, at);
             }
             let more = n.setup_left.saturating_sub(n.setup.len());
             if more > 0 {
@@ -291,6 +320,14 @@ fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
         }
     }
     lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut l)| {
+            let marker = if selected_line == Some(i) { "> " } else { "  " };
+            l.spans.insert(0, Span::raw(marker));
+            l
+        })
+        .collect()
 }
 
 /// A review with records dated after today (a wrong clock): flagged on its row (the review
