@@ -209,125 +209,121 @@ fn render_score(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// What to do next: an open incident's emergency steps (or what remains once they are done),
-/// then setup steps (open or skipped essentials first), then due reviews.
+/// why the score dropped after one, due reviews, then setup steps (open or skipped essentials
+/// first). Each entry the cursor can select starts with "> " when selected.
 fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
-    // A marker column, as in lists: "> " on the selected entry's first line.
+    // A marker column, as in lists.
     let w = w.saturating_sub(2);
     let n = &app.summary.next;
     let bold = Style::new().bold();
-    let red = fg(app, Color::Red).bold();
-    // The entry under the cursor (past the sections), shown in reverse video.
-    let selected = app
-        .cursor
-        .checked_sub(app.cl.sections.len())
-        .and_then(|i| n.items.get(i));
-    let mut selected_line = None;
-    let mut mark = |item: NextItem, lines: &mut Vec<Line<'static>>, at: usize| {
-        if selected == Some(&item)
-            && let Some(l) = lines.get_mut(at)
-        {
-            *l = std::mem::take(l).patch_style(Style::new().reversed());
-            selected_line = Some(at);
-        }
-    };
-    let mut lines = Vec::new();
+    let mut entries: Vec<(Option<NextItem>, Vec<Line<'static>>)> = Vec::new();
     if let Some(id) = n.incident {
-        if n.emergency.is_empty() {
-            lines.extend(hang(
-                vec![Span::styled("Incident ", red)],
-                &format!(
-                    "#{id}: every emergency step is done. What remains: re-verify {} setup step{}, then close it with a resolution (! then C).",
-                    n.reverify,
-                    if n.reverify == 1 { "" } else { "s" }
-                ),
-                Style::new(),
-                w,
-            ));
-        } else {
-            lines.push(Line::styled(
-                format!(
-                    "Incident #{id}: {} emergency step{} left (press !)",
-                    n.emergency.len(),
-                    if n.emergency.len() == 1 { "" } else { "s" }
-                ),
-                red,
-            ));
-            for t in &n.emergency {
-                lines.extend(hang(vec![Span::raw("  [ ] ")], t, Style::new(), w));
-            }
-        }
-        mark(NextItem::Incident, &mut lines, 0);
+        entries.push((Some(NextItem::Incident), incident_lines(app, id, w)));
     }
     if let Some((id, steps)) = n.after_incident {
-        lines.extend(hang(
-            vec![Span::styled("Score  ", fg(app, Color::Magenta).bold())],
-            &format!(
-                "Why the score dropped: incident #{id} reopened your done setup steps; {steps} \
-                 wait for re-verification and count as not done. Check each and mark it done \
-                 again (Space in the walkthrough): the points come back."
-            ),
-            Style::new(),
-            w,
-        ));
+        let text = format!(
+            "Why the score dropped: incident #{id} reopened your done setup steps; {steps} wait \
+             for re-verification and count as not done. Check each and mark it done again (Space \
+             in the walkthrough): the points come back."
+        );
+        let label = Span::styled("Score  ", fg(app, Color::Magenta).bold());
+        entries.push((None, hang(vec![label], &text, Style::new(), w)));
     }
     // A due or overdue review first: it costs points every day it waits.
     for v in &app.summary.reviews {
         if let Some(r) = v.status.as_ref().filter(|r| r.due.is_due()) {
-            lines.push(Line::from(vec![
+            let line = Line::from(vec![
                 Span::styled("Review ", bold),
                 Span::raw(format!("{}: ", r.title)),
                 due_span(app, &r.due, v.snoozed_until),
-            ]));
-            let at = lines.len() - 1;
-            mark(NextItem::Review(v.section.clone()), &mut lines, at);
+            ]);
+            entries.push((Some(NextItem::Review(v.section.clone())), vec![line]));
         }
     }
-    match n.setup.first() {
-        None => lines.push(Line::styled(
+    if n.setup.is_empty() {
+        let done = Line::styled(
             "Setup  every applicable step is done",
             fg(app, Color::Green),
-        )),
-        Some(_) => {
-            for (i, t) in n.setup.iter().enumerate() {
-                let label = if i == 0 { "Setup  " } else { "       " };
-                let worth = match n.first_worth {
-                    p if i == 0 && p > 0 => format!(" +{p} point{}", if p == 1 { "" } else { "s" }),
-                    _ => String::new(),
-                };
-                let at = lines.len();
-                lines.extend(hang(
-                    vec![
-                        Span::styled(label, bold),
-                        Span::raw(format!("{} ", t.symbol)),
-                    ],
-                    &format!("{} ({}){worth}", t.title, t.section_title),
-                    Style::new(),
-                    w,
-                ));
-                let item = NextItem::Setup {
-                    section: t.section.clone(),
-                    step: t.step.clone(),
-                };
-                mark(item, &mut lines, at);
-            }
-            let more = n.setup_left.saturating_sub(n.setup.len());
-            if more > 0 {
-                lines.push(Line::styled(
-                    format!("       and {more} more"),
-                    fg(app, Color::DarkGray),
-                ));
-            }
-        }
+        );
+        entries.push((None, vec![done]));
     }
-    lines
+    for (i, t) in n.setup.iter().enumerate() {
+        let label = if i == 0 { "Setup  " } else { "       " };
+        let worth = match n.first_worth {
+            p if i == 0 && p > 0 => format!(" +{p} point{}", if p == 1 { "" } else { "s" }),
+            _ => String::new(),
+        };
+        let lines = hang(
+            vec![
+                Span::styled(label, bold),
+                Span::raw(format!("{} ", t.symbol)),
+            ],
+            &format!("{} ({}){worth}", t.title, t.section_title),
+            Style::new(),
+            w,
+        );
+        let item = NextItem::Setup {
+            section: t.section.clone(),
+            step: t.step.clone(),
+        };
+        entries.push((Some(item), lines));
+    }
+    let more = n.setup_left.saturating_sub(n.setup.len());
+    if !n.setup.is_empty() && more > 0 {
+        let line = Line::styled(format!("       and {more} more"), fg(app, Color::DarkGray));
+        entries.push((None, vec![line]));
+    }
+    // The entry under the cursor (past the sections): "> " and reverse video.
+    let selected = app
+        .cursor
+        .checked_sub(app.cl.sections.len())
+        .and_then(|i| n.items.get(i));
+    entries
         .into_iter()
-        .enumerate()
-        .map(|(i, mut l)| {
-            let marker = if selected_line == Some(i) { "> " } else { "  " };
-            l.spans.insert(0, Span::raw(marker));
-            l
+        .flat_map(|(item, lines)| {
+            let on = item.is_some() && item.as_ref() == selected;
+            lines.into_iter().enumerate().map(move |(i, mut l)| {
+                if on && i == 0 {
+                    l = l.patch_style(Style::new().reversed());
+                    l.spans.insert(0, Span::raw("> "));
+                } else {
+                    l.spans.insert(0, Span::raw("  "));
+                }
+                l
+            })
         })
         .collect()
+}
+
+/// The open incident in Next up: its emergency steps left, or what remains once they are done.
+fn incident_lines(app: &App, id: u32, w: usize) -> Vec<Line<'static>> {
+    let n = &app.summary.next;
+    let red = fg(app, Color::Red).bold();
+    if n.emergency.is_empty() {
+        return hang(
+            vec![Span::styled("Incident ", red)],
+            &format!(
+                "#{id}: every emergency step is done. What remains: re-verify {} setup step{}, \
+                 then close it with a resolution (! then C).",
+                n.reverify,
+                if n.reverify == 1 { "" } else { "s" }
+            ),
+            Style::new(),
+            w,
+        );
+    }
+    let mut lines = vec![Line::styled(
+        format!(
+            "Incident #{id}: {} emergency step{} left (press !)",
+            n.emergency.len(),
+            if n.emergency.len() == 1 { "" } else { "s" }
+        ),
+        red,
+    )];
+    for t in &n.emergency {
+        lines.extend(hang(vec![Span::raw("  [ ] ")], t, Style::new(), w));
+    }
+    lines
 }
 
 /// A review with records dated after today (a wrong clock): flagged on its row (the review
