@@ -988,6 +988,16 @@ fn json_progress_report() {
     assert_eq!(j["score"], serde_json::to_value(&sc).unwrap());
     assert_eq!(j["score"]["value"], serde_json::json!(sc.value.unwrap()));
     assert!(j["open_incident"].is_null());
+    // The on-demand re-check is listed too (it has no schedule, so it is not in "reviews").
+    assert_eq!(
+        j["on_demand"],
+        serde_json::json!([{
+            "section": "after-integration",
+            "title": "After each promo or integration",
+            "last": null,
+            "progress": [0, 2],
+        }])
+    );
     let sections = j["sections"].as_array().unwrap();
     assert_eq!(sections.len(), cl.sections.len());
     let ess = &sections[0];
