@@ -1127,3 +1127,30 @@ fn on_a_terminal_install_asks_and_only_yes_installs() {
     let tab = fs::read_to_string(s.crontab_store()).unwrap();
     assert!(tab.contains("# lockstep-notify"), "{tab}");
 }
+
+#[test]
+fn installing_on_a_second_backend_says_so_and_replaces_the_first() {
+    let s = Sandbox::new();
+    s.fake_crontab();
+    s.fake_systemctl();
+    s.cmd(&["reminders", "install", "--backend", "cron", "--yes"])
+        .assert()
+        .success();
+    assert!(
+        fs::read_to_string(s.crontab_store())
+            .unwrap()
+            .contains("lockstep-notify")
+    );
+    s.cmd(&["reminders", "install", "--backend", "systemd", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Replaces the lockstep job installed as a",
+        ))
+        .stdout(predicate::str::contains("removed the earlier lockstep job"))
+        .stdout(predicate::str::contains("The daily reminder is installed."));
+    // One daily job: the crontab line is gone, the timer is there.
+    let tab = fs::read_to_string(s.crontab_store()).unwrap_or_default();
+    assert!(!tab.contains("lockstep-notify"), "{tab}");
+    assert!(s.units().join("lockstep-notify.timer").exists());
+}
