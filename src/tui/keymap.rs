@@ -480,7 +480,7 @@ pub const KEYMAP: &[Binding] = &[
             (KeyCode::Char('n'), NONE),
             (KeyCode::Char('u'), NONE)
         ],
-        "Space/t/n",
+        "Space/t/n/u",
         Action::NeedsIncident,
         On::Only(&[Compromise]),
         "mark a step, log a ticket or a note: only once the incident is started with S",
