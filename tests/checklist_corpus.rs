@@ -99,6 +99,8 @@ const CORPUS: &[(&str, Rejected, &str)] = &[
     ("duplicate-key.json", LoaderOnly(4), "5:9: duplicate field `title`"),
     ("weight-float.json", LoaderOnly(5), "weight: invalid type: floating point `10.0`, expected a whole number"),
     ("byte-order-mark.json", LoaderOnly(6), "1:1: file starts with a byte-order mark (BOM)"),
+    ("may-not-apply-on-review.json", LoaderOnly(7), "sections[1].steps[0].may_not_apply: only steps of setup sections can be marked as possibly not applicable"),
+    ("finding-on-setup.json", LoaderOnly(7), "sections[0].steps[1].finding: only steps of review sections (recurring or event) can be findings"),
     // Not JSON
     ("line-comment.json", NotJson, "2:3: JSON has no comments: remove this `//` comment"),
     ("block-comment.json", NotJson, "38:24: JSON has no comments: remove this `/*` comment"),

@@ -157,12 +157,12 @@ fn ids(v: &[(String, String)]) -> Vec<&str> {
 fn check_completes_the_open_steps_with_their_titles_in_every_shell() {
     let e = env();
     e.run(&["check", "totp-2fa"]);
-    e.run(&["na", "trusted-device"]);
+    e.run(&["na", "sub-accounts"]);
     let setup = bundled_steps("crypto-com", "setup");
     // Open: not done, and applying (persona-only advice does not before personas are chosen).
     let open: Vec<(String, String)> = setup
         .iter()
-        .filter(|(id, _)| id != "totp-2fa" && id != "trusted-device")
+        .filter(|(id, _)| id != "totp-2fa" && id != "sub-accounts")
         .cloned()
         .collect();
     assert_eq!(e.zsh(&["check", ""]), open, "zsh: ids with titles");
@@ -182,7 +182,7 @@ fn check_completes_the_open_steps_with_their_titles_in_every_shell() {
     assert_eq!(e.bash(&["check", "with"]), with("with"));
     assert_eq!(ids(&e.fish(&["check", "t-"])), with("t-"));
     // uncheck offers what is marked; note every step; incident done the emergency steps.
-    assert_eq!(e.bash(&["uncheck", ""]), ["totp-2fa", "trusted-device"]);
+    assert_eq!(e.bash(&["uncheck", ""]), ["totp-2fa", "sub-accounts"]);
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists/crypto-com.json");
     let c: serde_json::Value = serde_json::from_slice(&fs::read(path).unwrap()).unwrap();
     let every: usize = c["sections"]

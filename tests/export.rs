@@ -842,7 +842,7 @@ fn progress_account(cl: &Checklist) -> Account {
         at(2026, 10, 1, 9, 10),
     )
     .unwrap();
-    a.not_applicable(cl, "lock-switch", at(2026, 10, 1, 9, 15))
+    a.not_applicable(cl, "api-read-only", at(2026, 10, 1, 9, 15))
         .unwrap();
     a.set_note(
         cl,
@@ -868,17 +868,17 @@ fn markdown_progress_report() {
     assert!(md.contains("- Account: main\n"));
     assert!(md.contains("- Checklist: Crypto.com account hardening (`crypto-com`, updated "));
     assert!(md.contains("- Personas: Long-term holding\n"), "{md}");
-    // Score: essentials done weight 17 (2FA 10 + anti-phishing 7) of 48 (without the
-    // not-applicable lock switch) x 50 = 17.7, advanced and risks nothing done: 18,
+    // Score: essentials done weight 17 (2FA 10 + anti-phishing 7) of 53 x 50 = 16.0, advanced
+    // (without the not-applicable API keys) and risks nothing done: 16,
     // minus 5 for the monthly review overdue by 5 days (quarterly never done is due now, no
     // penalty). Cross-checked with the score module.
     let sc = lockstep::score::score(&cl, &a, d(2026, 11, 25));
-    assert_eq!((sc.base, sc.value), (18, Some(13)));
+    assert_eq!((sc.base, sc.value), (16, Some(11)));
     assert!(
-        md.contains("- Score: 13/100 (setup 18/100, -5 for 1 overdue review)\n"),
+        md.contains("- Score: 11/100 (setup 16/100, -5 for 1 overdue review)\n"),
         "{md}"
     );
-    assert!(md.contains("## 5-Minute Essentials (2/6 done)\n"), "{md}");
+    assert!(md.contains("## 5-Minute Essentials (2/7 done)\n"), "{md}");
     // A note: a block quote after a blank line, its line break kept (a hard break).
     assert!(
         md.contains(
@@ -892,7 +892,10 @@ fn markdown_progress_report() {
     assert!(md.contains(
         "- \\[-\\] Whitelist your withdrawal addresses (skipped: I only buy and hold)\n"
     ));
-    assert!(md.contains("- ~~Learn where the Lock Account switch is~~ (not applicable)\n"));
+    assert!(
+        md.contains("- ~~Restrict API keys (bots, tax or portfolio apps)~~ (not applicable)\n"),
+        "{md}"
+    );
     // Persona filtering: holder steps shown, trader-only steps not.
     assert!(md.contains("- [ ] Move long-term holdings to cold storage\n"));
     assert!(
@@ -918,7 +921,7 @@ fn markdown_shows_scheduled_review_and_penalty_free_score() {
         "{md}"
     );
     assert!(
-        md.contains("- Score: 18/100\n"),
+        md.contains("- Score: 16/100\n"),
         "no overdue review, no penalty: {md}"
     );
 }
@@ -985,6 +988,16 @@ fn json_progress_report() {
     assert_eq!(j["score"], serde_json::to_value(&sc).unwrap());
     assert_eq!(j["score"]["value"], serde_json::json!(sc.value.unwrap()));
     assert!(j["open_incident"].is_null());
+    // The on-demand re-check is listed too (it has no schedule, so it is not in "reviews").
+    assert_eq!(
+        j["on_demand"],
+        serde_json::json!([{
+            "section": "after-integration",
+            "title": "After each promo or integration",
+            "last": null,
+            "progress": [0, 2],
+        }])
+    );
     let sections = j["sections"].as_array().unwrap();
     assert_eq!(sections.len(), cl.sections.len());
     let ess = &sections[0];
@@ -1006,7 +1019,7 @@ fn json_progress_report() {
     let skipped = step("withdrawal-whitelist").unwrap();
     assert_eq!(skipped["status"], "skipped");
     assert_eq!(skipped["reason"], "I only buy and hold");
-    assert_eq!(step("lock-switch").unwrap()["status"], "not_applicable");
+    assert_eq!(step("api-read-only").unwrap()["status"], "not_applicable");
     let todo = step("withdrawal-lock").unwrap();
     assert_eq!(todo["status"], "todo");
     assert!(todo.get("at").is_none() && todo.get("reason").is_none() && todo.get("note").is_none());
@@ -1261,10 +1274,10 @@ fn incident_report_shows_undone_steps() {
         vec![
             "- 2026-11-02T08:00:00Z (+0s) Incident opened",
             "- 2026-11-02T08:01:00Z (+1m) Done: Hit the One-Button Lock now",
-            "- 2026-11-02T08:02:00Z (+2m) Undone: Hit the One-Button Lock now",
+            "- 2026-11-02T08:02:00Z (+2m) Marked not done again: Hit the One-Button Lock now",
             "- 2026-11-02T08:03:00Z (+3m) Done: Secure your email before unlocking",
             "- 2026-11-02T08:04:00Z (+4m) Done: Hit the One-Button Lock now",
-            "- 2026-11-02T08:05:00Z (+5m) Undone: Secure your email before unlocking",
+            "- 2026-11-02T08:05:00Z (+5m) Marked not done again: Secure your email before unlocking",
         ]
     );
     assert!(r.contains("- [x] Hit the One-Button Lock now (done 2026-11-02T08:04:00Z, +4m)\n"));

@@ -49,11 +49,12 @@ fn assert_plain(out: &str) {
 #[test]
 fn walk_answers_are_saved_one_by_one() {
     let e = env();
-    // done, skip without a reason (refused, asked again), skip with one, not applicable,
-    // a note then next, and quit.
+    // The first run's checklist (1: Crypto.com), done, skip without a reason (refused, asked
+    // again), skip with one, not applicable (refused: the lock applies to everyone), next, a
+    // note then next, and quit.
     let out = e
         .cmd(&["walk", "essentials"])
-        .write_stdin("d\ns\n\ns\nno phone yet\nx\nn\ncode is a fruit\n\nq\n")
+        .write_stdin("1\nd\ns\n\ns\nno phone yet\nx\n\nn\ncode is a fruit\n\nq\n")
         .assert()
         .success()
         .get_output()
@@ -79,7 +80,15 @@ fn walk_answers_are_saved_one_by_one() {
     assert_eq!(e.status("totp-2fa")["state"], "done");
     assert_eq!(e.status("anti-phishing-code")["state"], "skipped");
     assert_eq!(e.status("anti-phishing-code")["reason"], "no phone yet");
-    assert_eq!(e.status("withdrawal-lock")["state"], "not_applicable");
+    assert!(
+        out.contains("Which checklist should this account follow?"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Not saved: 'Enable the 24-hour withdrawal lock' applies to everyone"),
+        "{out}"
+    );
+    assert_eq!(e.status("withdrawal-lock"), serde_json::Value::Null);
     assert_eq!(
         e.state()["accounts"]["default"]["steps"]["withdrawal-whitelist"]["note"],
         "code is a fruit"
@@ -100,7 +109,7 @@ fn walk_answers_are_saved_one_by_one() {
 fn walk_refuses_secrets_and_ends_at_the_end_of_input() {
     let e = env();
     e.cmd(&["walk", "essentials"])
-        .write_stdin("n\notpauth://totp/x?secret=JBSWY3DPEHPK3PXP\n")
+        .write_stdin("1\nn\notpauth://totp/x?secret=JBSWY3DPEHPK3PXP\n")
         .assert()
         .success()
         .stdout(predicate::str::contains("Not saved: refusing"));
@@ -121,7 +130,7 @@ fn plain_lockstep_on_a_dumb_terminal_walks_every_setup_section() {
     let out = e
         .cmd(&[])
         .env("TERM", "dumb")
-        .write_stdin("d\n")
+        .write_stdin("1\nd\n")
         .assert()
         .success()
         .get_output()
@@ -130,6 +139,12 @@ fn plain_lockstep_on_a_dumb_terminal_walks_every_setup_section() {
     let out = String::from_utf8(out).unwrap();
     assert_plain(&out);
     assert!(out.contains("plain walkthrough"), "{out}");
+    // The first run asks which checklist to follow instead of picking one silently.
+    assert!(
+        out.contains("Which checklist should this account follow?"),
+        "{out}"
+    );
+    assert!(out.contains(". Exchange account hardening ("), "{out}");
     assert!(out.contains("Showing the steps for everyone"), "{out}");
     assert_eq!(e.status("totp-2fa")["state"], "done");
 }

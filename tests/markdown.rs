@@ -185,7 +185,7 @@ fn user_text_in_the_progress_export_renders_as_text() {
 #[test]
 fn each_section_stays_one_list_with_boxes_only_for_todo_and_done() {
     let s = hostile();
-    s.ok(&["na", "lock-switch"]);
+    s.ok(&["na", "api-read-only"]);
     let md = s.stdout(&["export", "--format", "md"]);
     let secs = sections(&md);
     assert!(secs.len() >= 3, "{secs:?}");
@@ -210,7 +210,7 @@ fn each_section_stays_one_list_with_boxes_only_for_todo_and_done() {
         "{h}"
     );
     assert!(
-        h.contains("<del>Learn where the Lock Account switch is</del> (not applicable)"),
+        h.contains("<del>Restrict API keys (bots, tax or portfolio apps)</del> (not applicable)"),
         "{h}"
     );
     // After an incident, re-verify items are `[?]`, as text.

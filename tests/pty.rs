@@ -291,10 +291,13 @@ fn start_an_incident_then_a_false_alarm_restores_every_status() {
     t.wait_for("Why skip");
     t.send("later\r");
     t.wait_for("step 3 of 7");
+    // The lock applies to everyone: x is refused and says why.
     t.send("x");
+    t.wait_for("applies to everyone");
+    t.send("l");
     t.wait_for("step 4 of 7");
     t.send("q");
-    t.wait_for("1/6");
+    t.wait_for("1/7");
     std::thread::sleep(Duration::from_millis(300));
     let steps_before = state(&data)["accounts"]["default"]["steps"].clone();
     t.send("!");
@@ -527,7 +530,7 @@ fn tui_makes_no_network_syscalls() {
     );
     t.open_dashboard();
     t.send("!");
-    t.wait_for("COMPROMISE MODE");
+    t.wait_for("COMPROMISED?");
     t.send("q");
     t.send("q");
     assert_eq!(t.wait_exit(), 0);
@@ -881,4 +884,98 @@ fn the_daily_reminder_is_offered_once_when_the_essentials_are_first_done() {
         "no\n"
     );
     assert!(!tmp2.path().join("crontab.store").exists());
+}
+
+#[test]
+fn a_done_emergency_step_is_never_silently_undone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut t = Term::start(&data, &[]);
+    t.open_dashboard();
+    t.send("!");
+    t.wait_for("nothing is recorded yet");
+    // Before S, the incident's keys say why they wait.
+    t.send(" ");
+    t.wait_for("press S to start the incident first");
+    t.send("S");
+    t.wait_for("Incident #1 started");
+    t.send(" ");
+    t.wait_for("[x]");
+    t.send("\x1b");
+    t.wait_for("INCIDENT #1 OPEN");
+    // Reopened: the cursor waits on the first open step; back up to the done one.
+    t.send("!");
+    t.wait_for("ACCOUNT default: INCIDENT #1");
+    t.send("k");
+    t.send(" ");
+    t.wait_for("Already done at");
+    std::thread::sleep(Duration::from_millis(300));
+    let done = |data: &Path| {
+        state(data)["accounts"]["default"]["incidents"][0]["steps"]
+            .get("c-lock")
+            .is_some()
+    };
+    assert!(done(&data), "Space left the done step done");
+    // Its own key undoes it, and says so; so does the report.
+    t.send("u");
+    t.wait_for("Marked not done again");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!done(&data));
+    let out = cli(&data, &["incident", "report"]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("Marked not done again: Hit the One-Button Lock now"),
+        "{report}"
+    );
+    t.send("q");
+    t.send("q");
+    assert_eq!(t.wait_exit(), 0);
+    t.assert_restored();
+}
+
+#[test]
+fn bang_on_the_accounts_screen_opens_the_selected_account() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    for (account, checklist) in [("default", "crypto-com"), ("mom", "generic-exchange")] {
+        let out = cli(
+            &data,
+            &[
+                "--account",
+                account,
+                "--checklist",
+                checklist,
+                "check",
+                "totp-2fa",
+            ],
+        );
+        assert!(out.status.success(), "{out:?}");
+    }
+    let mut t = Term::start(&data, &[]);
+    t.wait_for("all accounts (2)");
+    // Select mom's row, wherever worst-first put it.
+    let screen = t.screen();
+    let mom = screen.lines().position(|l| l.contains(" mom ")).unwrap();
+    let default = screen
+        .lines()
+        .position(|l| l.contains(" default "))
+        .unwrap();
+    if mom > default {
+        t.send("j");
+    }
+    t.send("!");
+    t.wait_for("ACCOUNT mom: COMPROMISED?");
+    t.send("S");
+    t.wait_for("Incident #1 started");
+    std::thread::sleep(Duration::from_millis(300));
+    let s = state(&data);
+    assert_eq!(s["accounts"]["mom"]["incidents"][0]["id"], 1, "{s}");
+    assert!(
+        s["accounts"]["default"]["incidents"]
+            .as_array()
+            .is_none_or(|a| a.is_empty()),
+        "{s}"
+    );
+    t.send("\x03"); // Ctrl-C: everything is saved
+    assert_eq!(t.wait_exit(), 0);
 }

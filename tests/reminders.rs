@@ -258,9 +258,11 @@ fn systemd_without_a_user_manager_writes_the_files_and_says_what_to_run() {
     assert!(r.changed);
     assert!(units(&s).join("lockstep-notify.service").is_file());
     assert!(units(&s).join("lockstep-notify.timer").is_file());
-    assert_eq!(r.warnings.len(), 1, "{r:?}");
-    let w = &r.warnings[0];
+    // Written, but not running: the report says so and what is missing, never "installed".
+    assert!(r.warnings.is_empty(), "{r:?}");
+    let w = r.not_scheduled.as_deref().expect("not scheduled");
     assert!(w.contains("Failed to connect to bus"), "{w}");
+    assert!(w.contains("nothing will fire"), "{w}");
     assert!(
         w.contains(
             "systemctl --user daemon-reload && systemctl --user enable --now lockstep-notify.timer"
@@ -282,13 +284,11 @@ fn systemd_without_a_user_manager_writes_the_files_and_says_what_to_run() {
             .any(|n| n.contains("no systemd user manager answered")),
         "{i:?}"
     );
-    let tomorrow = NaiveDate::from_ymd_opt(2026, 3, 2)
-        .unwrap()
-        .and_hms_opt(7, 15, 0)
-        .unwrap();
-    assert_eq!(i.next_run, Some(NextRun::Computed(tomorrow)));
+    // No next run is made up for a timer no user manager runs.
+    assert_eq!(i.next_run, None);
     assert!(
-        st.text().contains("next run: 2026-03-02 07:15 (computed"),
+        st.text()
+            .contains("next run: none known: no systemd user manager answered"),
         "{}",
         st.text()
     );
@@ -300,7 +300,9 @@ fn systemd_without_systemctl_at_all_still_writes_the_files() {
     let r = s.install(Backend::Systemd, "09:00");
     assert!(units(&s).join("lockstep-notify.timer").is_file());
     assert!(
-        r.warnings[0].contains("`systemctl` is not on PATH"),
+        r.not_scheduled
+            .as_deref()
+            .is_some_and(|w| w.contains("`systemctl` is not on PATH")),
         "{r:?}"
     );
 }
@@ -574,20 +576,29 @@ fn cron_failure_to_write_is_an_error() {
 }
 
 #[test]
-fn install_mentions_a_job_left_in_another_backend() {
+fn install_over_another_backend_says_so_and_replaces_it() {
     let mut s = Sandbox::new(TargetOs::Linux);
     s.fake_crontab();
     s.fake_systemctl();
     s.install(Backend::Cron, "09:00");
+    // The plan says so first.
+    let says = reminders::replaces(Backend::Systemd, &s.env, &s.runner());
+    assert!(
+        says.iter().any(
+            |w| w.contains("Replaces the lockstep job installed as a") && w.contains("crontab")
+        ),
+        "{says:?}"
+    );
     let r = s.install(Backend::Systemd, "09:00");
     assert!(
-        r.warnings
+        r.replaced
             .iter()
-            .any(|w| w.contains("crontab line") && w.contains("--backend cron")),
+            .any(|w| w.contains("removed the earlier lockstep job")),
         "{r:?}"
     );
     let st = reminders::status(&s.env, &s.runner(), now());
-    assert_eq!(st.installed.len(), 2);
+    assert_eq!(st.installed.len(), 1, "one daily job per user");
+    assert_eq!(st.installed[0].backend, Backend::Systemd);
     reminders::remove(&s.env, &s.runner(), None).unwrap();
     assert!(!reminders::status(&s.env, &s.runner(), now()).is_installed());
 }

@@ -324,20 +324,43 @@ fn systemd_install_status_and_remove() {
 }
 
 #[test]
-fn systemd_without_a_user_manager_installs_the_files_with_a_warning() {
+fn systemd_without_a_user_manager_never_says_installed_and_offers_the_shell_line() {
     let s = Sandbox::new();
     s.script(
         "systemctl",
         "echo 'Failed to connect to bus: No medium found' >&2\nexit 1\n",
     );
-    s.cmd(&["reminders", "install", "--backend", "systemd", "--yes"])
+    let out = s
+        .cmd(&["reminders", "install", "--backend", "systemd", "--yes"])
         .assert()
-        .code(0)
-        .stderr(predicate::str::contains("lockstep: warning:"))
-        .stderr(predicate::str::contains(
+        .code(2)
+        .stdout(predicate::str::contains("The daily reminder is installed").not())
+        .stdout(predicate::str::contains(
+            "The daily reminder is NOT installed as a running job: no systemd user manager answered",
+        ))
+        .stdout(predicate::str::contains(
             "systemctl --user enable --now lockstep-notify.timer",
-        ));
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    // The shell-start alternative, ready to paste, for this data directory.
+    let line = out
+        .lines()
+        .find(|l| l.contains("lockstep") && l.contains("due --quiet --soon"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.trim_start()
+            .starts_with("command -v lockstep >/dev/null && lockstep --data-dir '"),
+        "{line}"
+    );
     assert!(s.units().join("lockstep-notify.timer").exists());
+    // Nothing pretends a next run.
+    s.cmd(&["reminders", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("next run: none known"));
 }
 
 #[test]
@@ -1103,4 +1126,31 @@ fn on_a_terminal_install_asks_and_only_yes_installs() {
     assert!(said.contains("put in your crontab"), "{said}");
     let tab = fs::read_to_string(s.crontab_store()).unwrap();
     assert!(tab.contains("# lockstep-notify"), "{tab}");
+}
+
+#[test]
+fn installing_on_a_second_backend_says_so_and_replaces_the_first() {
+    let s = Sandbox::new();
+    s.fake_crontab();
+    s.fake_systemctl();
+    s.cmd(&["reminders", "install", "--backend", "cron", "--yes"])
+        .assert()
+        .success();
+    assert!(
+        fs::read_to_string(s.crontab_store())
+            .unwrap()
+            .contains("lockstep-notify")
+    );
+    s.cmd(&["reminders", "install", "--backend", "systemd", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Replaces the lockstep job installed as a",
+        ))
+        .stdout(predicate::str::contains("removed the earlier lockstep job"))
+        .stdout(predicate::str::contains("The daily reminder is installed."));
+    // One daily job: the crontab line is gone, the timer is there.
+    let tab = fs::read_to_string(s.crontab_store()).unwrap_or_default();
+    assert!(!tab.contains("lockstep-notify"), "{tab}");
+    assert!(s.units().join("lockstep-notify.timer").exists());
 }

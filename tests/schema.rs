@@ -55,10 +55,11 @@ fn full() -> Value {
              "steps": [
                 {"id": "a", "aliases": ["old-a"], "title": "A", "why": "w", "how": ["h"],
                  "path": ["App"], "warnings": ["w"], "links": ["https://example.org"],
-                 "weight": 3, "personas": ["holder"], "requires": "a2"},
+                 "weight": 3, "personas": ["holder"], "requires": "a2", "may_not_apply": true,
+                 "card": true},
                 {"id": "a2", "title": "A2", "why": "w", "how": ["h"]}]},
             {"id": "m", "title": "M", "kind": "recurring", "every_months": 1, "steps": [
-                {"id": "b", "title": "B", "why": "w", "how": ["h"]}]},
+                {"id": "b", "title": "B", "why": "w", "how": ["h"], "finding": true}]},
             {"id": "sos", "title": "SOS", "kind": "emergency", "steps": [
                 {"id": "c", "title": "C", "why": "w", "how": ["h"]}]}
         ]
@@ -118,8 +119,16 @@ fn schema_fields_match_the_loader() {
             let mut v = full();
             let obj = v.pointer_mut(ptr).unwrap().as_object_mut().unwrap();
             if !obj.contains_key(p) {
-                // every_months lives on the recurring section in the example
-                assert_eq!((ptr, p.as_str()), ("/sections/0", "every_months"));
+                // every_months lives on the recurring section in the example, finding on its
+                // review step
+                assert!(
+                    [
+                        ("/sections/0", "every_months"),
+                        ("/sections/0/steps/0", "finding")
+                    ]
+                    .contains(&(ptr, p.as_str())),
+                    "{ptr}.{p} is not in the example"
+                );
                 continue;
             }
             // Removing a field fails exactly when the schema says it is required, and the

@@ -162,12 +162,14 @@ fn skip_note_and_not_applicable_through_the_keyboard() {
         app.acct().note("anti-phishing-code"),
         Some("code is a fruit name")
     );
-    // 'x' = not applicable, and Esc cancels input.
+    // 'x' on a step that applies to everyone is refused and says why; Esc cancels input.
     press(&mut app, KeyCode::Char('x'));
-    assert!(matches!(
+    assert!(!matches!(
         app.acct().status("anti-phishing-code"),
         Status::NotApplicable { .. }
     ));
+    let f = app.flash.clone().unwrap();
+    assert!(f.error && f.text.contains("applies to everyone"), "{f:?}");
     press(&mut app, KeyCode::Char('n'));
     press(&mut app, KeyCode::Esc);
     assert!(app.input.is_none());
@@ -282,7 +284,7 @@ fn compromise_from_any_screen_and_full_incident_flow() {
     assert_eq!(app.state, before, "nothing recorded before S");
     let text = screen_text(&mut app, 80, 24);
     assert!(
-        text.contains("not started: nothing is recorded yet"),
+        text.contains("COMPROMISED? nothing is recorded yet"),
         "{text}"
     );
     assert!(
@@ -332,7 +334,7 @@ fn compromise_from_any_screen_and_full_incident_flow() {
     assert_eq!(log[1].text, "agent asked for ID check");
     insta::assert_snapshot!("emergency_80x24", draw(&mut app, 80, 24).backend());
     let text = screen_text(&mut app, 80, 24);
-    assert!(text.contains("COMPROMISE MODE"), "{text}");
+    assert!(text.contains("ACCOUNT default: INCIDENT #1"), "{text}");
     assert!(text.contains("(+3m)"), "{text}");
     // The dashboard shows the banner, no score, and the emergency steps first in Next up.
     press(&mut app, KeyCode::Esc);
@@ -357,7 +359,8 @@ fn compromise_from_any_screen_and_full_incident_flow() {
     press(&mut app, KeyCode::Char('!'));
     assert_eq!(app.acct().incidents.len(), 1);
     assert_eq!(app.kind(), ScreenKind::Emergency);
-    press(&mut app, KeyCode::Down);
+    // Reopened, the cursor is on the first step not done yet (the lock is done).
+    assert_eq!(app.cursor, 1);
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Char(' '));
     assert!(
@@ -422,7 +425,8 @@ fn history_and_score_screens() {
     press(&mut app, KeyCode::Char('q'));
     press(&mut app, KeyCode::Char('b'));
     let text = screen_text(&mut app, 80, 24);
-    assert!(text.contains("Formula"), "{text}");
+    // The numbers first, the formula after.
+    assert!(text.contains("of 50 points"), "{text}");
     assert!(text.contains("5-Minute Essentials"), "{text}");
 }
 
@@ -465,7 +469,7 @@ fn no_color_keeps_symbols_and_a_readable_score() {
             .all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset)
     );
     let text = t.backend().to_string();
-    assert!(text.contains("!! COMPROMISE MODE !!") && text.contains("[ ]"));
+    assert!(text.contains("INCIDENT #1") && text.contains("[ ]"));
 }
 
 #[test]
@@ -496,11 +500,17 @@ fn footer_reaches_every_key_at_80_columns_on_every_screen() {
         assert!(last.starts_with("! compromised"), "{kind:?}: {last:?}");
         let all_shown = keymap::bindings_for(kind).all(|b| last.contains(b.label));
         let end = last.trim_end();
+        // The dashboard's q/Esc quits, and says so.
+        let back = if kind == ScreenKind::Dashboard {
+            "q/Esc quit"
+        } else {
+            "q/Esc back"
+        };
         assert!(
             if all_shown {
-                end.ends_with("? help  q/Esc back") || end.ends_with("q/Esc back")
+                end.ends_with(&format!("? help  {back}")) || end.ends_with(back)
             } else {
-                end.ends_with("q/Esc back  ? more")
+                end.ends_with(&format!("{back}  ? more"))
             },
             "{kind:?}: {last:?}"
         );
@@ -608,15 +618,22 @@ fn score_screen_scrolls_and_shows_the_formula() {
     let mut app = app();
     press(&mut app, KeyCode::Char('b'));
     let text = screen_text(&mut app, 80, 24);
-    assert!(
-        text.contains("more than a full interval late"),
-        "formula wraps, not cut: {text}"
-    );
+    assert!(text.contains("Essentials"), "numbers first: {text}");
     for _ in 0..5 {
         press(&mut app, KeyCode::Down);
     }
     assert_eq!(app.scroll, 5);
     assert_ne!(screen_text(&mut app, 80, 24), text);
+    // The formula comes after the numbers, wrapped, not cut.
+    for _ in 0..20 {
+        draw(&mut app, 80, 24);
+        press(&mut app, KeyCode::PageDown);
+    }
+    let end = screen_text(&mut app, 80, 24);
+    assert!(
+        end.contains("How it is computed") && end.contains("essentials and advanced at least 85."),
+        "formula wraps, not cut: {end}"
+    );
 }
 
 #[test]
@@ -703,16 +720,27 @@ fn back_returns_to_the_same_dashboard_row() {
 #[test]
 fn not_applicable_toggles_and_says_so() {
     let mut app = app();
+    // 2FA applies to everyone: refused, with the reason.
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.acct().status("totp-2fa"), &Status::Todo);
+    let f = app.flash.clone().unwrap();
+    assert!(f.error && f.text.contains("applies to everyone"), "{f:?}");
+    press(&mut app, KeyCode::Char('q'));
+    // API keys may not apply: the advanced section's third step.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.current_step().unwrap().1.id, "api-read-only");
+    press(&mut app, KeyCode::Char('x'));
     assert!(matches!(
-        app.acct().status("totp-2fa"),
+        app.acct().status("api-read-only"),
         Status::NotApplicable { .. }
     ));
     assert!(app.flash.as_ref().unwrap().text.contains("not applicable"));
     press(&mut app, KeyCode::Left);
     press(&mut app, KeyCode::Char('x'));
-    assert_eq!(app.acct().status("totp-2fa"), &Status::Todo);
+    assert_eq!(app.acct().status("api-read-only"), &Status::Todo);
     assert!(app.flash.as_ref().unwrap().text.contains("again"));
 }
 
@@ -827,11 +855,16 @@ fn compromise_row_and_bang_record_nothing_until_started() {
     press(&mut app, KeyCode::PageDown);
     press(&mut app, KeyCode::Char('?'));
     press(&mut app, KeyCode::Char('?'));
-    // Space, n and t do nothing before the start.
-    assert_eq!(
-        key_action(&app, KeyEvent::new(KeyCode::Char(' '), KeyModifiers::NONE)),
-        None
-    );
+    // Space, n and t record nothing before the start, and say why.
+    for c in [' ', 'n', 't'] {
+        press(&mut app, KeyCode::Char(c));
+        let f = app.flash.clone().unwrap();
+        assert!(
+            f.error && f.text.contains("press S to start the incident first"),
+            "{f:?}"
+        );
+        assert!(app.input.is_none());
+    }
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.screen(), &Screen::Dashboard);
     assert_eq!(app.state, before);
@@ -1148,7 +1181,10 @@ fn score_screen_shows_the_parts_at_120x40() {
     press(&mut app, KeyCode::Char('b'));
     insta::assert_snapshot!("score_120x40", draw(&mut app, 120, 40).backend());
     let text = screen_text(&mut app, 120, 40);
-    assert!(text.contains("Essentials  50 x  53/53 "), "{text}");
+    assert!(
+        text.contains("Essentials  50.0 of 50 points  (7 of 7 steps done)"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -190,11 +190,11 @@ fn header_dashboard_and_walkthrough_say_the_steps_come_from_your_file() {
     );
     let shown = text(&mut app, 120, 40);
     assert!(
-        shown.contains(&format!("From your file: {PATH}")),
+        shown.contains("From your file:") && shown.contains(PATH),
         "{shown}"
     );
     assert!(
-        shown.contains("(sha256 9e189ad1eb12, updated 2026-11-25)"),
+        shown.contains("(sha256") && shown.contains("9e189ad1eb12, updated 2026-11-25)"),
         "{shown}"
     );
     assert!(

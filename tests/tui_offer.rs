@@ -293,7 +293,7 @@ fn bang_during_the_question_goes_to_the_emergency_steps_and_drops_the_question()
 }
 
 #[test]
-fn no_backend_here_means_no_question() {
+fn no_backend_here_offers_the_shell_start_line_instead() {
     let s = Sandbox::new(false);
     let env = Environment {
         systemd_booted: false,
@@ -306,9 +306,25 @@ fn no_backend_here_means_no_question() {
     let mut app = app();
     finish_essentials(&mut app);
     shell.prepare(&mut app);
-    assert_eq!(app.kind(), ScreenKind::SectionEnd);
+    // No question (nothing can be installed), but what works instead, ready to paste.
+    assert_eq!(app.kind(), ScreenKind::ReminderResult);
+    let Screen::Reminder {
+        result: Some(r), ..
+    } = app.screen().clone()
+    else {
+        panic!("{:?}", app.screen());
+    };
+    let text = r.lines.join("\n");
+    assert!(text.contains("cannot be installed here"), "{text}");
+    assert!(
+        text.contains("    command -v lockstep >/dev/null && lockstep due --quiet --soon"),
+        "{text}"
+    );
     assert_eq!(app.offer, Offer::Off);
     assert!(s.recorded().is_none());
+    // Enter goes on, back to where the person was.
+    app.update(Action::Back);
+    assert_eq!(app.kind(), ScreenKind::SectionEnd);
 }
 
 #[test]
@@ -412,6 +428,7 @@ fn an_install_with_warnings_says_so_in_its_title() {
              not enabled. To enable it, run:\n    systemctl --user enable --now lockstep-notify.timer"
                 .into(),
         ],
+        ..Default::default()
     };
     let env = Environment {
         systemd_booted: true,

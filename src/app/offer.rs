@@ -120,3 +120,17 @@ mod tests {
         ));
     }
 }
+
+/// The line for a shell's rc file that lists what is due at every shell start (the alternative
+/// when no scheduler runs the daily job), with the data directory the job would have named.
+pub fn shell_line(data_dir: Option<&Path>) -> String {
+    let dir = data_dir
+        .map(|d| {
+            format!(
+                " --data-dir '{}'",
+                d.display().to_string().replace('\'', "'\\''")
+            )
+        })
+        .unwrap_or_default();
+    format!("command -v lockstep >/dev/null && lockstep{dir} due --quiet --soon")
+}

@@ -167,6 +167,9 @@ pub enum Command {
     },
     /// I think I'm compromised: open an incident and print the emergency steps.
     Compromised,
+    /// The emergency card: the emergency steps, what to do first and the support channels, as
+    /// one page of plain text to print or photograph (no notes, no secrets).
+    Card,
     /// The incident log.
     Incident {
         #[command(subcommand)]

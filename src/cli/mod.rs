@@ -80,6 +80,7 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
             output::out(&format!("{}\n", crate::guard::clean(&msg, true)))?;
             Ok(0)
         }
+        Command::Card => read::card(cli, paths, clock),
         Command::Incident {
             command: IncidentCommand::Report { id },
         } => read::incident_report(cli, paths, *id, clock),

@@ -119,6 +119,20 @@ pub(super) fn incident_report(
     Ok(0)
 }
 
+/// `lockstep card`: the emergency card (checklist text only: no notes, tickets or secrets).
+pub(super) fn card(cli: &Cli, paths: &Paths, clock: Clock) -> Result<ExitStatus, AppError> {
+    let view = open_existing(&cli.target(), paths, clock)?;
+    print_notices(&view.name, &view.notices, true);
+    let about = format!(
+        "Account: {}. Checklist: {}. Printed {}.",
+        view.acct().display(&view.name),
+        view.loaded.describe(),
+        clock.today
+    );
+    out(&export::card(&view.loaded.checklist, Some(&about)))?;
+    Ok(0)
+}
+
 pub(super) fn export(
     cli: &Cli,
     paths: &Paths,

@@ -106,6 +106,9 @@ fn install(
     let record = paths.data_dir.join(ics_feed::ICS_PATH_FILE);
     let old_feed = ics_feed::feed_path(paths).unwrap_or(None);
     let mut preview = plan.preview();
+    for r in reminders::replaces(backend, &env, &SystemRunner::new()) {
+        preview.push_str(&format!("\n{r}\n"));
+    }
     if let Ok(Some(found)) = reminders::inspect(backend, &env, &SystemRunner::new())
         && serves_here(&found, &env, paths) == Some(false)
     {
@@ -148,7 +151,11 @@ fn install(
     }
     let mut report = reminders::install(&plan, &env, &SystemRunner::new())?;
     report.warnings.extend(desktop);
-    print_install(&report)?;
+    print_install(&report, &crate::app::shell_line(dir.as_deref()))?;
+    if report.not_scheduled.is_some() {
+        // Not installed as a running job: the offer stays, nothing else is recorded.
+        return Ok(2);
+    }
     // The TUI's one-time offer has nothing left to offer.
     if let Err(e) = record_offer(paths, true) {
         eprintln!("lockstep: warning: {e}");
@@ -173,12 +180,20 @@ fn install(
     Ok(0)
 }
 
-fn print_install(report: &InstallReport) -> Result<(), AppError> {
+fn print_install(report: &InstallReport, shell: &str) -> Result<(), AppError> {
     let mut s = String::new();
-    for d in &report.done {
+    for d in report.done.iter().chain(&report.replaced) {
         s.push_str(&format!("{}\n", clean(d, true)));
     }
-    if !report.changed {
+    if let Some(why) = &report.not_scheduled {
+        s.push_str(&format!(
+            "The daily reminder is NOT installed as a running job: {}\n\
+             To be reminded at every shell start instead, add this line to ~/.bashrc or \
+             ~/.zshrc:\n    {}\n",
+            clean(why, true),
+            clean(shell, true)
+        ));
+    } else if !report.changed {
         s.push_str("The daily reminder was already installed exactly so: nothing changed.\n");
     } else {
         s.push_str("The daily reminder is installed. `lockstep reminders status` shows it.\n");

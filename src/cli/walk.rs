@@ -13,8 +13,8 @@ use crate::state::{Account, Status};
 use crate::store::Paths;
 
 /// The prompt's answers, said once per step.
-const CHOICES: &str =
-    "d = done, s = skip (asks why), x = not applicable, n = note, Enter = next, q = quit";
+const CHOICES: &str = "d = done, s = skip (asks why), x = not applicable, n = note, ! = compromised? \
+     (the emergency steps), Enter = next, q = quit";
 
 fn io_err(e: std::io::Error) -> AppError {
     AppError::Output {
@@ -33,6 +33,20 @@ pub fn run(
     input: &mut impl BufRead,
     out: &mut impl Write,
 ) -> Result<ExitStatus, AppError> {
+    // A first run asks which checklist the account follows, as the TUI does (nothing is
+    // picked silently).
+    let chosen;
+    let cli = match first_run_choice(cli, paths, input, out)? {
+        Choice::Asked(c) => {
+            chosen = c;
+            &*chosen
+        }
+        Choice::NotAsked => cli,
+        Choice::Quit => {
+            writeln!(out, "Nothing recorded.").map_err(io_err)?;
+            return Ok(0);
+        }
+    };
     // Recorded at once like the TUI does for a new account (so `lockstep due` knows it); the
     // lock is released and taken again for each answer.
     let (acct, loaded) = apply_loaded(cli, paths, clock(), |a, l| Ok((a.clone(), l.clone())))?;
@@ -117,6 +131,73 @@ pub fn run(
     Ok(0)
 }
 
+/// What the first run's question gave.
+enum Choice {
+    /// The arguments with the chosen `--checklist`.
+    Asked(Box<Cli>),
+    /// No question: the account exists, a checklist was given, or there is only one.
+    NotAsked,
+    Quit,
+}
+
+/// On the first run (no account yet, no `--checklist`/`--checklist-file`) with several
+/// checklists installed: which one the new account follows.
+fn first_run_choice(
+    cli: &Cli,
+    paths: &Paths,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+) -> Result<Choice, AppError> {
+    if cli.target().wants_checklist() {
+        return Ok(Choice::NotAsked);
+    }
+    let empty = crate::store::load(paths).map_or(true, |l| l.state.accounts.is_empty());
+    let choices = crate::app::catalog(paths).checklists;
+    if !empty || choices.len() < 2 {
+        return Ok(Choice::NotAsked);
+    }
+    let w = |out: &mut dyn Write, text: &str| writeln!(out, "{}", line(text)).map_err(io_err);
+    w(out, "Which checklist should this account follow?")?;
+    for (i, c) in choices.iter().enumerate() {
+        w(
+            out,
+            &format!("  {}. {} ({})", i + 1, c.checklist.title, c.describe()),
+        )?;
+    }
+    loop {
+        write!(out, "[1-{}, q = quit] > ", choices.len()).map_err(io_err)?;
+        out.flush().map_err(io_err)?;
+        let Some(answer) = read(input)? else {
+            return Ok(Choice::Quit);
+        };
+        let answer = answer.trim();
+        if matches!(answer, "q" | "quit") {
+            return Ok(Choice::Quit);
+        }
+        if let Some(c) = answer
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| choices.get(n.wrapping_sub(1)))
+        {
+            w(out, &format!("Following: {}.", c.checklist.title))?;
+            return Ok(Choice::Asked(Box::new(Cli {
+                data_dir: cli.data_dir.clone(),
+                account: cli.account.clone(),
+                checklist: Some(c.checklist.id.clone()),
+                checklist_file: None,
+                env_account: cli.env_account.clone(),
+                wait: cli.wait,
+                color: cli.color,
+                command: None,
+            })));
+        }
+        w(
+            out,
+            &format!("Type a number from 1 to {}, or q.", choices.len()),
+        )?;
+    }
+}
+
 fn print_step(
     out: &mut impl Write,
     acct: &Account,
@@ -185,7 +266,7 @@ fn ask(
 ) -> Result<Answer, AppError> {
     let id = step.id.as_str();
     loop {
-        write!(out, "[d/s/x/n, Enter = next, q = quit] > ").map_err(io_err)?;
+        write!(out, "[d/s/x/n/!, Enter = next, q = quit] > ").map_err(io_err)?;
         out.flush().map_err(io_err)?;
         let Some(answer) = read(input)? else {
             writeln!(out).map_err(io_err)?;
@@ -194,6 +275,7 @@ fn ask(
         let reply = |out: &mut dyn Write, t: &str| writeln!(out, "{}", line(t)).map_err(io_err);
         let result = match answer.trim().to_lowercase().as_str() {
             "" => return Ok(Answer::Next),
+            "!" => return emergency(cli, paths, clock, input, out),
             "q" | "quit" => return Ok(Answer::Quit),
             "d" | "done" => apply(cli, paths, clock(), |a, cl| {
                 a.check(cl, id, clock().now)?;
@@ -248,4 +330,60 @@ fn ask(
             Err(e) => return Err(e),
         }
     }
+}
+
+/// `!` in the plain walkthrough: the emergency steps at once, what to do first; an incident is
+/// started only on `y` (as `S` does in the TUI), or shown when one is open. Ends the walkthrough:
+/// securing the account comes before setup.
+fn emergency(
+    cli: &Cli,
+    paths: &Paths,
+    clock: &impl Fn() -> Clock,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+) -> Result<Answer, AppError> {
+    let w = |out: &mut dyn Write, text: &str| writeln!(out, "{}", line(text)).map_err(io_err);
+    let (open, card) = apply_loaded(cli, paths, clock(), |a, l| {
+        Ok((
+            a.open_incident().map(|i| i.id),
+            crate::export::card(&l.checklist, None),
+        ))
+    })?;
+    w(out, "")?;
+    for l in card.lines() {
+        w(out, l)?;
+    }
+    if let Some(id) = open {
+        w(out, "")?;
+        w(
+            out,
+            &format!(
+                "Incident #{id} is open: mark steps with `lockstep incident done STEP`, log \
+                 tickets with `lockstep incident note --ticket N`."
+            ),
+        )?;
+        return Ok(Answer::Quit);
+    }
+    w(out, "")?;
+    write!(
+        out,
+        "Start the incident now? It records the time and reopens your done setup steps for \
+         re-verification. y = start, Enter = back to the walkthrough > "
+    )
+    .map_err(io_err)?;
+    out.flush().map_err(io_err)?;
+    let Some(answer) = read(input)? else {
+        return Ok(Answer::Quit);
+    };
+    if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+        w(out, "Nothing recorded. Back to the walkthrough.")?;
+        return Ok(Answer::Next);
+    }
+    let text = apply_loaded(cli, paths, clock(), |a, l| {
+        super::write::compromised(a, l, clock())
+    })?;
+    for l in text.lines() {
+        w(out, l)?;
+    }
+    Ok(Answer::Quit)
 }

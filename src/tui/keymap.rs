@@ -181,9 +181,33 @@ pub const KEYMAP: &[Binding] = &[
         &[(KeyCode::Char(' '), NONE)],
         "Space",
         Action::Done,
-        On::Only(&[Walkthrough, Review, Emergency]),
-        "mark done / undo",
+        On::Only(&[Walkthrough, Review]),
+        "mark done / undo (on a review finding: looks good)",
         "done/undo"
+    ),
+    b!(
+        &[(KeyCode::Char(' '), NONE)],
+        "Space",
+        Action::Done,
+        On::Only(&[Emergency]),
+        "mark the step done (a done step stays done: u undoes it)",
+        "done"
+    ),
+    b!(
+        &[(KeyCode::Char('w'), NONE)],
+        "w",
+        Action::LooksWrong,
+        On::Only(&[Review]),
+        "on a finding: something looks wrong (opens the emergency steps)",
+        "looks wrong"
+    ),
+    b!(
+        &[(KeyCode::Char('u'), NONE)],
+        "u",
+        Action::UndoStep,
+        On::Only(&[Emergency]),
+        "mark a done step not done again (marked by mistake)",
+        "undo step"
     ),
     b!(
         &[(KeyCode::Char(' '), NONE)],
@@ -191,7 +215,7 @@ pub const KEYMAP: &[Binding] = &[
         Action::Done,
         On::Only(&[Personas]),
         "select / unselect",
-        "select"
+        "pick"
     ),
     b!(
         &[
@@ -324,6 +348,14 @@ pub const KEYMAP: &[Binding] = &[
         "accounts"
     ),
     b!(
+        upper!('Z'),
+        "Z",
+        Action::Unsnooze,
+        On::Only(&[Dashboard]),
+        "on a snoozed review's row: show its reminder again",
+        "unsnooze"
+    ),
+    b!(
         DIGITS,
         "1-9",
         Action::Jump(0),
@@ -442,6 +474,19 @@ pub const KEYMAP: &[Binding] = &[
         "scroll up"
     ),
     b!(
+        &[
+            (KeyCode::Char(' '), NONE),
+            (KeyCode::Char('t'), NONE),
+            (KeyCode::Char('n'), NONE),
+            (KeyCode::Char('u'), NONE)
+        ],
+        "Space/t/n/u",
+        Action::NeedsIncident,
+        On::Only(&[Compromise]),
+        "mark a step, log a ticket or a note: only once the incident is started with S",
+        "after S"
+    ),
+    b!(
         &[(KeyCode::Char('c'), CTRL)],
         "Ctrl-C",
         Action::Quit,
@@ -465,8 +510,16 @@ pub const KEYMAP: &[Binding] = &[
         &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
         "q/Esc",
         Action::Back,
-        On::AllBut(&[ReminderOffer]),
-        "back (quit from the dashboard)",
+        On::Only(&[Dashboard]),
+        "quit (progress is already saved)",
+        "quit"
+    ),
+    b!(
+        &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
+        "q/Esc",
+        Action::Back,
+        On::AllBut(&[ReminderOffer, Dashboard]),
+        "back",
         "back"
     ),
 ];
@@ -530,8 +583,19 @@ mod tests {
             Some(Action::Jump(2))
         );
         assert_eq!(action_for(Dashboard, key(KeyCode::Char('3'))), None);
-        // Nothing on the not-yet-started compromise screen records anything but S.
-        assert_eq!(action_for(Compromise, key(KeyCode::Char(' '))), None);
+        // Nothing on the not-yet-started compromise screen records anything but S; the keys
+        // of the started incident say why they wait.
+        for c in [' ', 't', 'n', 'u'] {
+            assert_eq!(
+                action_for(Compromise, key(KeyCode::Char(c))),
+                Some(Action::NeedsIncident)
+            );
+        }
+        // Space never undoes a done emergency step: that has its own key.
+        assert_eq!(
+            action_for(Emergency, key(KeyCode::Char('u'))),
+            Some(Action::UndoStep)
+        );
         assert_eq!(
             action_for(Compromise, KeyEvent::new(KeyCode::Char('S'), SHIFT)),
             Some(Action::StartIncident)

@@ -58,8 +58,14 @@ impl OfferShell {
                 self.asked = Some((env, plan));
                 true
             }
-            _ => {
+            Ok(_) => {
                 app.reminder_offer_unavailable();
+                false
+            }
+            // No scheduler works here: the shell-start alternative instead (nothing recorded).
+            Err(e) => {
+                let shell = app::shell_line(self.data_dir.as_deref());
+                app.reminder_shell_alternative(&e.to_string(), &shell);
                 false
             }
         }
@@ -89,6 +95,10 @@ impl OfferShell {
         };
         before_install(app);
         match reminders::install(&plan, &env, &self.runner) {
+            Ok(report) if report.not_scheduled.is_some() => {
+                let shell = app::shell_line(self.data_dir.as_deref());
+                app.reminder_installed(not_scheduled(&report, &shell));
+            }
             Ok(report) => {
                 app.reminder_installed(installed(&plan, &report));
                 if let Err(e) = app::record_offer(paths, true) {
@@ -132,6 +142,28 @@ pub fn installed(plan: &Plan, report: &crate::reminders::InstallReport) -> Remin
     ReminderResult {
         ok: true,
         warned: !report.warnings.is_empty(),
+        lines,
+    }
+}
+
+/// What the result screen says when the job was written but will not run (no systemd user
+/// manager): not "installed", what is missing, and the shell-start line instead.
+pub fn not_scheduled(report: &crate::reminders::InstallReport, shell: &str) -> ReminderResult {
+    let mut lines = vec!["The daily reminder is NOT running:".to_string()];
+    if let Some(why) = &report.not_scheduled {
+        lines.extend(capitalized(why).lines().map(String::from));
+    }
+    lines.push(String::new());
+    lines.push(
+        "To be reminded at every shell start instead, add this line to ~/.bashrc or ~/.zshrc:"
+            .into(),
+    );
+    lines.push(format!("    {shell}"));
+    lines.push(String::new());
+    lines.push("Nothing was recorded: lockstep asks again next time.".into());
+    ReminderResult {
+        ok: false,
+        warned: true,
         lines,
     }
 }

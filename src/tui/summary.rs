@@ -19,6 +19,17 @@ pub struct NextStep {
     pub symbol: &'static str,
 }
 
+/// One Next up entry the dashboard's cursor can select (`Enter` opens it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NextItem {
+    /// The open incident's emergency steps (or what remains of it).
+    Incident,
+    /// A due or overdue review.
+    Review(String),
+    /// A setup step, in its section.
+    Setup { section: String, step: String },
+}
+
 /// What to do next, in order: emergency steps of an open incident, then setup steps (open or
 /// skipped essentials before any advanced step, advice last), then due reviews.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,6 +44,13 @@ pub struct NextUp {
     pub setup: Vec<NextStep>,
     /// How many setup steps are left in all (to do, skipped essentials, re-verify).
     pub setup_left: usize,
+    /// Points the first setup step would add to the score when done.
+    pub first_worth: u32,
+    /// The last incident, when it is closed and left setup steps to re-verify: why the score
+    /// dropped (its number, and how many steps wait).
+    pub after_incident: Option<(u32, usize)>,
+    /// The entries the dashboard lists, in its order: the incident, due reviews, setup steps.
+    pub items: Vec<NextItem>,
 }
 
 /// How many setup steps Next up lists.
@@ -50,6 +68,9 @@ pub struct ReviewView {
     pub snoozed_until: Option<NaiveDate>,
     /// Records dated after today (a wrong clock), ignored for scheduling and shown as a warning.
     pub clock_warning: Option<ClockWarning>,
+    /// Items whose setup step was never done, with that step's title: shown as "set up first"
+    /// and not needed to record the review.
+    pub set_up_first: Vec<(String, String)>,
 }
 
 /// Everything derived the screens show.
@@ -65,7 +86,7 @@ pub struct Summary {
 impl Summary {
     pub fn compute(cl: &Checklist, acct: &Account, today: NaiveDate) -> Summary {
         let statuses = schedule::reviews(cl, acct, today);
-        let reviews = cl
+        let reviews: Vec<ReviewView> = cl
             .sections
             .iter()
             .filter(|s| matches!(s.kind, SectionKind::Recurring | SectionKind::Event))
@@ -90,6 +111,13 @@ impl Summary {
                     snoozed_until: r
                         .and_then(|r| r.snoozed_until)
                         .filter(|_| schedule::is_snoozed(r, today)),
+                    set_up_first: acct
+                        .applicable(s)
+                        .filter_map(|t| {
+                            acct.waits_for_setup(cl, t)
+                                .map(|setup| (t.id.clone(), setup.title.clone()))
+                        })
+                        .collect(),
                     clock_warning: match &status {
                         Some(st) => st.clock_warning,
                         None => schedule::clock_warning(r, None, today),
@@ -99,6 +127,26 @@ impl Summary {
             })
             .collect();
         let score = score::score(cl, acct, today);
+        let mut next = next_up(cl, acct);
+        if let (Some(first), Some(v)) = (next.setup.first(), score.value) {
+            let mut after = acct.clone();
+            if after
+                .check(cl, &first.step, chrono::DateTime::UNIX_EPOCH)
+                .is_ok()
+            {
+                let base = score::score(cl, &after, today).base;
+                next.first_worth = base.saturating_sub(score.penalty).saturating_sub(v);
+            }
+        }
+        if acct.open_incident().is_none() && next.reverify > 0 {
+            next.after_incident = acct
+                .incidents
+                .iter()
+                .filter(|i| i.closed.as_ref().is_some_and(|c| !c.false_alarm))
+                .map(|i| i.id)
+                .max()
+                .map(|id| (id, next.reverify));
+        }
         let mut essentials = score
             .sections
             .iter()
@@ -106,16 +154,40 @@ impl Summary {
             .peekable();
         let essentials_done =
             essentials.peek().is_some() && essentials.all(|s| s.done == s.applicable);
+        next.items = next
+            .incident
+            .map(|_| NextItem::Incident)
+            .into_iter()
+            .chain(
+                reviews
+                    .iter()
+                    .filter(|v| v.status.as_ref().is_some_and(|r| r.due.is_due()))
+                    .map(|v| NextItem::Review(v.section.clone())),
+            )
+            .chain(next.setup.iter().map(|t| NextItem::Setup {
+                section: t.section.clone(),
+                step: t.step.clone(),
+            }))
+            .collect();
         Summary {
             score,
             reviews,
-            next: next_up(cl, acct),
+            next,
             essentials_done,
         }
     }
 
     pub fn review(&self, section: &str) -> Option<&ReviewView> {
         self.reviews.iter().find(|r| r.section == section)
+    }
+
+    /// The setup step a review item waits for (see [`ReviewView::set_up_first`]).
+    pub fn set_up_first(&self, section: &str, item: &str) -> Option<&str> {
+        self.review(section)?
+            .set_up_first
+            .iter()
+            .find(|(i, _)| i == item)
+            .map(|(_, t)| t.as_str())
     }
 }
 

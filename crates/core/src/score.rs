@@ -11,8 +11,11 @@
 //! overdue recurring review costs 5 (10 when overdue by more than its own interval), at most 20
 //! in all; clamped to 0..=100. So, whatever the personas, all essentials done is at least 50 and
 //! essentials plus advanced at least 85 (with no review overdue): the floors follow from the
-//! shares, not from step weights. Steps for other personas and steps marked "not applicable" leave
-//! the totals; skipped and "re-verify" steps count as not done. While an incident is open there
+//! shares, not from step weights. Steps for other personas leave the totals, and so do steps
+//! marked "not applicable" when the checklist says they may not apply (`may_not_apply`: API keys,
+//! sub-accounts, ...); any other step counts until it is done. Skipped and "re-verify" steps count
+//! as not done. So the score cannot be talked up: marking a step not applicable never scores more
+//! than doing it. While an incident is open there
 //! is no score.
 
 use chrono::NaiveDate;
@@ -32,11 +35,12 @@ pub const ADVICE_POINTS: u32 = 15;
 pub const MAX_PENALTY: u32 = 20;
 
 /// The formula in a few lines, shown on the score screen (README says the same).
-pub const FORMULA: &str = "score = 50 x essentials + 35 x advanced + 15 x advice - review penalties. \
-Each part is the done share of its applicable step weight (a part with nothing to do counts as done): \
-essentials = the first core setup section, advanced = the other core setup sections, \
-advice = the persona-tailored advice sections. \
-An overdue review costs 5 (10 if more than a full interval late), at most 20 in all; \
+pub const FORMULA: &str = "Essentials are worth 50 points, Advanced 35 and Advice 15. \
+Each part earns its points in proportion to the importance of its steps you have done \
+(a part with nothing to do earns them all). \
+Essentials = the first core setup section, Advanced = the other core setup sections, \
+Advice = the advice tailored to how you use the account. \
+An overdue review takes 5 points off (10 if more than a full interval late), at most 20 in all; \
 a review never done is due one interval after setup started. \
 So all essentials done gives at least 50, essentials and advanced at least 85.";
 
@@ -163,7 +167,9 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
         };
         for t in account.applicable(s) {
             match account.status(&t.id) {
-                Status::NotApplicable { .. } => continue,
+                // Only a step the checklist says may not apply leaves the total; any other
+                // step marked so (by an older lockstep, or by hand) counts as open.
+                Status::NotApplicable { .. } if t.may_not_apply => continue,
                 Status::Done { .. } => {
                     sc.done += 1;
                     sc.done_weight += t.weight;
@@ -247,7 +253,8 @@ mod tests {
             {"id":"e","title":"E","kind":"setup","steps":[
               {"id":"a","title":"A","why":"w","how":["h"],"weight":6},
               {"id":"b","title":"B","why":"w","how":["h"],"weight":2},
-              {"id":"c","title":"C","why":"w","how":["h"],"weight":2,"personas":["trader"]}]},
+              {"id":"c","title":"C","why":"w","how":["h"],"weight":2,"personas":["trader"],
+               "may_not_apply":true}]},
             {"id":"adv","title":"Adv","kind":"setup","steps":[
               {"id":"d","title":"D","why":"w","how":["h"],"weight":4}]},
             {"id":"tips","title":"Tips","kind":"setup","role":"advice","steps":[
@@ -393,8 +400,89 @@ mod tests {
                 a.check(c, step, now()).unwrap();
             }
             2 => a.skip(c, step, "later", now()).unwrap(),
-            3 => a.not_applicable(c, step, now()).unwrap(),
+            // Only a step that may not apply can be marked so; any other is refused.
+            3 if c.step(step).unwrap().1.may_not_apply => a.not_applicable(c, step, now()).unwrap(),
+            3 => assert!(a.not_applicable(c, step, now()).is_err()),
             _ => {}
+        }
+    }
+
+    /// Every setup step of `c` that applies to `a`, with whether it may be marked not applicable.
+    fn setup_steps(c: &Checklist, a: &Account) -> Vec<(String, bool)> {
+        c.sections_of(SectionKind::Setup)
+            .flat_map(|s| a.applicable(s))
+            .map(|t| (t.id.clone(), t.may_not_apply))
+            .collect()
+    }
+
+    #[test]
+    fn only_steps_that_may_not_apply_leave_the_total() {
+        let c = parse("crypto-com.json", BUNDLED[0].1).unwrap();
+        let today = d(2026, 11, 25);
+        let mut a = Account::new("crypto-com", now());
+        let err = a.not_applicable(&c, "totp-2fa", now()).unwrap_err();
+        assert!(err.to_string().contains("applies to everyone"), "{err}");
+        a.not_applicable(&c, "api-read-only", now()).unwrap();
+        // A mark the op would refuse (an older lockstep, a hand edit) counts as open.
+        let mut forced = a.clone();
+        for (id, _) in setup_steps(&c, &a) {
+            forced.steps.entry(id).or_default().status = Status::NotApplicable { at: now() };
+        }
+        assert_eq!(
+            score(&c, &forced, today).value,
+            Some(0),
+            "all not applicable scores 0"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+        /// For every persona subset of both bundled checklists and every set of "not applicable"
+        /// marks (also forced onto steps that may not be marked so), the score is at most the
+        /// score with those steps done; marking everything not applicable scores 0.
+        #[test]
+        fn not_applicable_never_beats_done(
+            marks in proptest::collection::vec(any::<bool>(), 64),
+            done in proptest::collection::vec(any::<bool>(), 64),
+        ) {
+            for (name, text) in BUNDLED {
+                let c = parse(name, text).unwrap();
+                let n = c.personas.len();
+                for mask in 0u32..(1 << n) {
+                    let personas: Vec<String> = c.personas.iter().enumerate()
+                        .filter(|(i, _)| mask & (1 << i) != 0)
+                        .map(|(_, p)| p.id.clone())
+                        .collect();
+                    let mut base = Account::new(&c.id, now());
+                    base.set_personas(personas.clone(), now());
+                    let steps = setup_steps(&c, &base);
+                    for (k, (id, _)) in steps.iter().enumerate() {
+                        if done[k % 64] && !marks[k % 64] {
+                            base.check(&c, id, now()).unwrap();
+                        }
+                    }
+                    let (mut with_na, mut with_done) = (base.clone(), base.clone());
+                    for (k, (id, _)) in steps.iter().enumerate() {
+                        if marks[k % 64] {
+                            with_na.steps.entry(id.clone()).or_default().status =
+                                Status::NotApplicable { at: now() };
+                            with_done.check(&c, id, now()).unwrap();
+                        }
+                    }
+                    let today = d(2026, 11, 25);
+                    let na = score(&c, &with_na, today).value.unwrap();
+                    let full = score(&c, &with_done, today).value.unwrap();
+                    prop_assert!(na <= full, "{name} {personas:?}: n/a {na} > done {full}");
+                    let mut all_na = Account::new(&c.id, now());
+                    all_na.set_personas(personas.clone(), now());
+                    for (id, _) in &steps {
+                        all_na.steps.entry(id.clone()).or_default().status =
+                            Status::NotApplicable { at: now() };
+                    }
+                    let v = score(&c, &all_na, today).value.unwrap();
+                    prop_assert_eq!(v, 0, "{} {:?}: all n/a", name, personas);
+                }
+            }
         }
     }
 
@@ -424,7 +512,8 @@ mod tests {
                             let part = part_of(&c, &s.id).unwrap();
                             let what = match part {
                                 // Essentials (and advanced, below) done, a few not applicable.
-                                Part::Essentials if core_na[k % 64] && k % 3 == 0 => 3,
+                                Part::Essentials
+                                    if core_na[k % 64] && k % 3 == 0 && t.may_not_apply => 3,
                                 Part::Essentials => 1,
                                 _ => others[k % 64],
                             };

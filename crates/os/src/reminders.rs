@@ -293,6 +293,11 @@ pub struct InstallReport {
     pub done: Vec<String>,
     /// Things the user has to do or know (the install still succeeded).
     pub warnings: Vec<String>,
+    /// The job is written but will not run, and why (e.g. no systemd user manager answered):
+    /// the install must not be called done.
+    pub not_scheduled: Option<String>,
+    /// Jobs of other backends this install replaced (one daily job per user).
+    pub replaced: Vec<String>,
 }
 
 /// Applies `plan`: writes the files or crontab line, runs the commands. Installing the same plan
@@ -307,17 +312,51 @@ pub fn install(
         Backend::Cron => cron::install(plan, runner)?,
         Backend::Launchd => launchd::install(plan, env, runner)?,
     };
+    // One daily job per user: a job of another backend is replaced (the plan said so), once
+    // the new one is in place.
     for other in Backend::ALL.into_iter().filter(|b| *b != plan.backend) {
         if let Ok(Some(found)) = inspect(other, env, runner) {
-            report.warnings.push(format!(
-                "a lockstep job is also installed as a {} ({}); `lockstep reminders remove --backend {}` removes it",
-                other.describe(),
-                found.locations.join(", "),
-                other
-            ));
+            let removed = remove(env, runner, Some(other)).unwrap_or_else(|e| RemoveReport {
+                failed: vec![e.to_string()],
+                ..RemoveReport::default()
+            });
+            if removed.failed.is_empty() {
+                report.replaced.push(format!(
+                    "removed the earlier lockstep job installed as a {} ({})",
+                    other.describe(),
+                    found.locations.join(", ")
+                ));
+                report.changed = true;
+            } else {
+                report.warnings.push(format!(
+                    "the earlier lockstep job installed as a {} ({}) could not be removed; \
+                     `lockstep reminders remove --backend {}` removes it",
+                    other.describe(),
+                    found.locations.join(", "),
+                    other
+                ));
+            }
+            report.warnings.extend(removed.warnings);
         }
     }
     Ok(report)
+}
+
+/// What the plan says about jobs of other backends it replaces (see [`install`]).
+pub fn replaces(backend: Backend, env: &Environment, runner: &dyn Runner) -> Vec<String> {
+    Backend::ALL
+        .into_iter()
+        .filter(|b| *b != backend)
+        .filter_map(|other| {
+            let found = inspect(other, env, runner).ok()??;
+            Some(format!(
+                "Replaces the lockstep job installed as a {} ({}): there is one daily job per \
+                 user, so that one is removed once this one is in place.",
+                other.describe(),
+                found.locations.join(", ")
+            ))
+        })
+        .collect()
 }
 
 /// When an installed job next runs.
@@ -452,6 +491,9 @@ impl StatusReport {
                     "  next run: {n} (computed from the time of day)\n"
                 )),
                 None if i.active == Some(false) => s.push_str("  next run: none (not active)\n"),
+                None if i.backend == Backend::Systemd => s.push_str(
+                    "  next run: none known: no systemd user manager answered, so it may never run\n",
+                ),
                 None => s.push_str("  next run: unknown\n"),
             }
             for n in &i.notes {
@@ -484,8 +526,12 @@ pub fn status(env: &Environment, runner: &dyn Runner, now: NaiveDateTime) -> Sta
     for b in Backend::ALL {
         match inspect(b, env, runner) {
             Ok(Some(mut found)) => {
+                // A systemd timer whose user manager did not answer may never run: no next
+                // run is made up for it.
+                let unknown = b == Backend::Systemd && found.active.is_none();
                 if found.next_run.is_none()
                     && found.active != Some(false)
+                    && !unknown
                     && let Some(at) = found.at
                 {
                     found.next_run = Some(NextRun::Computed(at.next_after(now)));

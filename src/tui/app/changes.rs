@@ -20,6 +20,12 @@ impl App {
         };
         self.dirty = true;
         self.cursor = 0;
+        // The finding that led here is the incident's first log entry.
+        if let Some(text) = self.finding.take()
+            && let Err(e) = self.op(|a, _| a.incident_note(&text, None, now))
+        {
+            return self.err(e.to_string());
+        }
         let reopened = self
             .acct()
             .steps
@@ -32,6 +38,63 @@ impl App {
             now.format("%H:%M"),
             if reopened == 1 { "" } else { "s" }
         ));
+    }
+
+    /// `u` on the emergency screen: a step marked done by mistake is marked not done again (the
+    /// incident report says so in those words).
+    pub(super) fn undo_emergency_step(&mut self) {
+        let Some((_, st)) = self.selected_step() else {
+            return;
+        };
+        let (step, title, now) = (st.id.clone(), st.title.clone(), self.now);
+        let done = self
+            .acct()
+            .open_incident()
+            .is_some_and(|i| i.steps.contains_key(&step));
+        if !done {
+            return self
+                .err("This step is not marked done: nothing to undo (Space marks it done).");
+        }
+        match self.op(|a, cl| a.toggle_emergency_step(cl, &step, now)) {
+            Ok(_) => {
+                self.dirty = true;
+                self.ok(format!(
+                    "Marked not done again: {title}. The incident report says so; Space marks it done."
+                ));
+            }
+            Err(e) => self.err(e.to_string()),
+        }
+    }
+
+    /// `w` on a review finding: something looks wrong. The emergency steps open for this account;
+    /// the finding becomes the incident's first log entry once it is started (or is logged at
+    /// once when an incident is already open).
+    pub(super) fn looks_wrong(&mut self) {
+        let Some((section, st)) = self.selected_step() else {
+            return;
+        };
+        if !st.finding {
+            return self.err(
+                "This item is not something to look at: Space ticks it. w is for the items that \
+                 ask you to look (devices, security history, API keys).",
+            );
+        }
+        let text = format!(
+            "Finding in the {}: {}: something looks wrong",
+            section.title, st.title
+        );
+        if self.acct().open_incident().is_some() {
+            let now = self.now;
+            match self.op(|a, _| a.incident_note(&text, None, now)) {
+                Ok(_) => self.dirty = true,
+                Err(e) => return self.err(e.to_string()),
+            }
+            self.compromised();
+            return self.ok("Logged on the open incident. Work through the emergency steps.");
+        }
+        self.finding = Some(text);
+        self.compromised();
+        self.ok("Something looks wrong: secure the account now. S starts the incident and logs the finding first.");
     }
 
     pub(super) fn not_applicable(&mut self) {
@@ -129,6 +192,13 @@ impl App {
                     return;
                 };
                 let step = st.id.clone();
+                // A done step is never undone by the key that does it: that has its own key.
+                if let Some(at) = self.acct().open_incident().and_then(|i| i.steps.get(&step)) {
+                    return self.ok(format!(
+                        "Already done at {} UTC. Marked by mistake? u marks it not done again.",
+                        at.format("%H:%M")
+                    ));
+                }
                 match self.op(|a, cl| a.toggle_emergency_step(cl, &step, now)) {
                     Ok(true) => {
                         self.dirty = true;
@@ -176,6 +246,12 @@ impl App {
             return;
         };
         let step = st.id.clone();
+        if let Some(setup) = self.summary.set_up_first(section, &step) {
+            return self.ok(format!(
+                "Set up first: {setup}. Until then this item has nothing to check, and the \
+                 review is recorded without it."
+            ));
+        }
         match self.op(|a, cl| a.toggle_review_item(cl, section, &step, now, today)) {
             Ok(Some(date)) => {
                 self.dirty = true;
@@ -221,8 +297,18 @@ impl App {
     }
 
     pub(super) fn unsnooze(&mut self) {
-        let Screen::Review { section } = self.screen().clone() else {
-            return;
+        let section = match self.screen() {
+            Screen::Review { section } => section.clone(),
+            // On the dashboard: the selected row's review.
+            Screen::Dashboard => match self.cl.sections.get(self.cursor) {
+                Some(s) if self.summary.review(&s.id).is_some() => s.id.clone(),
+                _ => {
+                    return self.err(
+                        "Z shows a snoozed review's reminder again: select that review's row first.",
+                    );
+                }
+            },
+            _ => return,
         };
         let now = self.now;
         match self.op(|a, cl| schedule::unsnooze(a, cl, &section, now)) {

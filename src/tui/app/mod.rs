@@ -13,7 +13,7 @@ mod offer;
 mod types;
 
 pub use super::input::{Input, InputKind};
-pub use super::summary::{NextUp, ReviewView, Summary};
+pub use super::summary::{NextItem, NextUp, ReviewView, Summary};
 use crate::checklist::{Checklist, Loaded, Origin, Resolved, Section, SectionKind, Step};
 use crate::export::Overview;
 use crate::state::{Account, Event, State, Status};
@@ -72,6 +72,9 @@ pub struct App {
     pub forget: Option<(String, Option<String>)>,
     /// The one-time offer of the daily reminder (see [`Offer`]).
     pub offer: Offer,
+    /// A review finding marked "something looks wrong": the first log entry of the incident
+    /// once it is started (dropped when the emergency screen is left without starting one).
+    pub finding: Option<String>,
 }
 
 /// Largest detail-pane scroll offset.
@@ -147,6 +150,7 @@ impl App {
             history_loaded: false,
             forget: None,
             offer: Offer::Off,
+            finding: None,
         };
         if !app.acct().personas_chosen && !app.cl.personas.is_empty() {
             app.open_personas(true);
@@ -300,7 +304,8 @@ impl App {
     /// Number of rows in the current list, for cursor bounds.
     pub fn rows(&self) -> usize {
         match self.screen() {
-            Screen::Dashboard => self.cl.sections.len(),
+            // The sections, then the Next up entries.
+            Screen::Dashboard => self.cl.sections.len() + self.summary.next.items.len(),
             Screen::Review { section } => self
                 .cl
                 .section(section)
@@ -415,7 +420,7 @@ impl App {
 
     fn open_section(&mut self) {
         let Some(s) = self.cl.sections.get(self.cursor) else {
-            return;
+            return self.open_next_item();
         };
         let id = s.id.clone();
         match s.kind {
@@ -424,6 +429,30 @@ impl App {
                 self.push(Screen::Review { section: id })
             }
             SectionKind::Emergency => self.compromised(),
+        }
+    }
+
+    /// `Enter` on a Next up entry: the incident's steps, the review, or the walkthrough at the
+    /// step.
+    fn open_next_item(&mut self) {
+        let i = self.cursor - self.cl.sections.len();
+        let Some(item) = self.summary.next.items.get(i).cloned() else {
+            return;
+        };
+        match item {
+            NextItem::Incident => self.compromised(),
+            NextItem::Review(section) => self.push(Screen::Review { section }),
+            NextItem::Setup { section, step } => {
+                let Some(s) = self.cl.section(&section) else {
+                    return;
+                };
+                let index = self
+                    .visible_steps(s)
+                    .iter()
+                    .position(|t| t.id == step)
+                    .unwrap_or(0);
+                self.push(Screen::Walkthrough { section, index });
+            }
         }
     }
 
@@ -457,7 +486,22 @@ impl App {
         self.drop_reminder_offer();
         if self.screen().kind() != ScreenKind::Emergency {
             self.push(Screen::Emergency);
+            // The cursor starts on the first step not done yet (step 1 before an incident):
+            // Space there marks it, and never undoes a done one.
+            self.cursor = self.first_open_emergency_step();
         }
+    }
+
+    /// The first emergency step the open incident has not marked done (0 when none is open, or
+    /// every step is done).
+    pub fn first_open_emergency_step(&self) -> usize {
+        let (Some(em), Some(inc)) = (self.cl.emergency(), self.acct().open_incident()) else {
+            return 0;
+        };
+        em.steps
+            .iter()
+            .position(|t| !inc.steps.contains_key(&t.id))
+            .unwrap_or(0)
     }
 
     fn start_input(&mut self, kind: InputKind, text: &str) {
@@ -555,9 +599,18 @@ impl App {
                 if let Screen::Personas { .. } = self.screen()
                     && !self.acct().personas_chosen
                 {
-                    // First run: leaving without choosing means "no persona" (everyone's steps).
-                    self.confirm_personas();
+                    // First run: back to the dashboard, nothing recorded; the question comes
+                    // back next time (p asks it now).
+                    self.back();
+                    self.quit = false;
+                    self.ok(
+                        "Personas not chosen yet: showing the steps for everyone. p chooses them.",
+                    );
                     return;
+                }
+                if matches!(self.screen(), Screen::Emergency) {
+                    // Left without starting an incident: the finding is not kept for later.
+                    self.finding = None;
                 }
                 self.back()
             }
@@ -652,6 +705,12 @@ impl App {
                 }
             }
             Action::Ticket => self.start_input(InputKind::Ticket, ""),
+            Action::NeedsIncident => self.err(
+                "Nothing is recorded yet: press S to start the incident first. Then Space marks \
+                 a step done, t logs a support ticket and n a note.",
+            ),
+            Action::UndoStep => self.undo_emergency_step(),
+            Action::LooksWrong => self.looks_wrong(),
             Action::StartIncident => self.start_incident(),
             Action::CloseIncident => {
                 if self.acct().open_incident().is_some() {

@@ -71,6 +71,36 @@ impl App {
         self.offer = Offer::Off;
     }
 
+    /// No scheduler works here (`why`): instead of the question, the line to paste into a
+    /// shell's rc file so that reviews are listed at every shell start. Said once per session;
+    /// nothing is recorded.
+    pub fn reminder_shell_alternative(&mut self, why: &str, shell: &str) {
+        self.offer = Offer::Off;
+        let mut lines = vec![
+            "Your 5-minute essentials are done. A daily reminder job cannot be installed here:"
+                .to_string(),
+        ];
+        lines.extend(
+            why.lines()
+                .map(|l| crate::guard::clean(l, true).into_owned()),
+        );
+        lines.push(String::new());
+        lines.push(
+            "To see due reviews at every shell start instead, add this line to ~/.bashrc or \
+             ~/.zshrc (fish: see README):"
+                .into(),
+        );
+        lines.push(format!("    {}", crate::guard::clean(shell, true)));
+        self.push(Screen::Reminder {
+            plan: Vec::new(),
+            result: Some(ReminderResult {
+                ok: true,
+                warned: true,
+                lines,
+            }),
+        });
+    }
+
     /// y or n on the question (`Action::Yes` / `Action::No`).
     pub(super) fn answer_reminder_offer(&mut self, yes: bool) {
         if self.offer != Offer::Asking {

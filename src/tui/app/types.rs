@@ -200,6 +200,12 @@ pub enum Action {
     /// Forget the selected step's note everywhere (state, history, backups).
     ForgetNote,
     Ticket,
+    /// A key of the started incident (Space, t, n, u) pressed before `S`: says why it waits.
+    NeedsIncident,
+    /// Marks a done emergency step not done again (its own key: Space never undoes one).
+    UndoStep,
+    /// On a review finding: something looks wrong (opens the emergency steps).
+    LooksWrong,
     CloseIncident,
     StartIncident,
     FalseAlarm,

@@ -6,11 +6,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, ListItem, Paragraph};
 
-use super::text::hang;
+use super::text::{fit, hang, width};
 use super::{due_span, fg, render_list};
 use crate::checklist::{Origin, SectionKind, SectionRole, staleness};
 use crate::schedule;
-use crate::tui::app::{App, Hits};
+use crate::tui::app::{App, Hits, NextItem};
 
 /// A text bar `[####----]` of `width` cells inside the brackets.
 pub(super) fn bar(done: usize, total: usize, width: usize) -> String {
@@ -31,13 +31,28 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     frame.render_widget(Paragraph::new(source), source_area);
 
     let sc = &app.summary.score;
+    // Inside the border and the "> " marker; rows are cut between words, never mid-word.
+    let row_w = (area.width as usize).saturating_sub(4);
+    let longest = app
+        .cl
+        .sections
+        .iter()
+        .map(|s| width(&s.title))
+        .max()
+        .unwrap_or(0);
+    let title_w = (longest + 1).min(34).min(row_w / 2);
     let items: Vec<ListItem> = app
         .cl
         .sections
         .iter()
         .map(|s| {
+            let title = fit(vec![Span::raw(s.title.clone())], title_w)
+                .into_iter()
+                .map(|x| x.content.into_owned())
+                .collect::<String>();
+            let pad = title_w.saturating_sub(width(&title));
             let mut spans = vec![Span::styled(
-                format!("{:<34}", s.title),
+                format!("{title}{} ", " ".repeat(pad)),
                 Style::new().bold(),
             )];
             match s.kind {
@@ -72,8 +87,11 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
                     if let Some(v) = app.summary.review(&s.id)
                         && let Some(r) = &v.status
                     {
-                        let every = schedule::interval_label(r.every_months);
-                        spans.push(Span::raw(format!("{every:<10} ")));
+                        // Narrow: the due state matters more than the interval's name.
+                        if row_w >= 70 {
+                            let every = schedule::interval_label(r.every_months);
+                            spans.push(Span::raw(format!("{every:<10} ")));
+                        }
                         spans.push(due_span(app, &r.due, v.snoozed_until));
                         if r.progress.0 > 0 {
                             spans.push(Span::raw(format!(
@@ -105,7 +123,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
                     ));
                 }
             }
-            ListItem::new(Line::from(spans))
+            ListItem::new(Line::from(fit(spans, row_w)))
         })
         .collect();
     let [list_area, next_area] = Layout::vertical([
@@ -114,9 +132,16 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     ])
     .areas(list_area);
     let block = Block::bordered().title(format!(" {} ", app.cl.service));
-    let list = render_list(frame, list_area, items, block, Some(app.cursor));
+    let on_section = app.cursor < app.cl.sections.len();
+    let list = render_list(
+        frame,
+        list_area,
+        items,
+        block,
+        on_section.then_some(app.cursor),
+    );
     if next_area.height >= 3 {
-        let block = Block::bordered().title(" Next up ");
+        let block = Block::bordered().title(" Next up (↓ to select, Enter opens) ");
         let w = block.inner(next_area).width as usize;
         frame.render_widget(Paragraph::new(next_up(app, w)).block(block), next_area);
     }
@@ -184,73 +209,119 @@ fn render_score(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// What to do next: an open incident's emergency steps (or what remains once they are done),
-/// then setup steps (open or skipped essentials first), then due reviews.
+/// why the score dropped after one, due reviews, then setup steps (open or skipped essentials
+/// first). Each entry the cursor can select starts with "> " when selected.
 fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
+    // A marker column, as in lists.
+    let w = w.saturating_sub(2);
     let n = &app.summary.next;
     let bold = Style::new().bold();
-    let red = fg(app, Color::Red).bold();
-    let mut lines = Vec::new();
+    let mut entries: Vec<(Option<NextItem>, Vec<Line<'static>>)> = Vec::new();
     if let Some(id) = n.incident {
-        if n.emergency.is_empty() {
-            lines.extend(hang(
-                vec![Span::styled("Incident ", red)],
-                &format!(
-                    "#{id}: every emergency step is done. What remains: re-verify {} setup step{}, then close it with a resolution (! then C).",
-                    n.reverify,
-                    if n.reverify == 1 { "" } else { "s" }
-                ),
-                Style::new(),
-                w,
-            ));
-        } else {
-            lines.push(Line::styled(
-                format!(
-                    "Incident #{id}: {} emergency step{} left (press !)",
-                    n.emergency.len(),
-                    if n.emergency.len() == 1 { "" } else { "s" }
-                ),
-                red,
-            ));
-            for t in &n.emergency {
-                lines.extend(hang(vec![Span::raw("  [ ] ")], t, Style::new(), w));
-            }
-        }
+        entries.push((Some(NextItem::Incident), incident_lines(app, id, w)));
     }
-    match n.setup.first() {
-        None => lines.push(Line::styled(
-            "Setup  every applicable step is done",
-            fg(app, Color::Green),
-        )),
-        Some(_) => {
-            for (i, t) in n.setup.iter().enumerate() {
-                let label = if i == 0 { "Setup  " } else { "       " };
-                lines.extend(hang(
-                    vec![
-                        Span::styled(label, bold),
-                        Span::raw(format!("{} ", t.symbol)),
-                    ],
-                    &format!("{} ({})", t.title, t.section_title),
-                    Style::new(),
-                    w,
-                ));
-            }
-            let more = n.setup_left.saturating_sub(n.setup.len());
-            if more > 0 {
-                lines.push(Line::styled(
-                    format!("       and {more} more"),
-                    fg(app, Color::DarkGray),
-                ));
-            }
-        }
+    if let Some((id, steps)) = n.after_incident {
+        let text = format!(
+            "Why the score dropped: incident #{id} reopened your done setup steps; {steps} wait \
+             for re-verification and count as not done. Check each and mark it done again (Space \
+             in the walkthrough): the points come back."
+        );
+        let label = Span::styled("Score  ", fg(app, Color::Magenta).bold());
+        entries.push((None, hang(vec![label], &text, Style::new(), w)));
     }
+    // A due or overdue review first: it costs points every day it waits.
     for v in &app.summary.reviews {
         if let Some(r) = v.status.as_ref().filter(|r| r.due.is_due()) {
-            lines.push(Line::from(vec![
+            let line = Line::from(vec![
                 Span::styled("Review ", bold),
                 Span::raw(format!("{}: ", r.title)),
                 due_span(app, &r.due, v.snoozed_until),
-            ]));
+            ]);
+            entries.push((Some(NextItem::Review(v.section.clone())), vec![line]));
         }
+    }
+    if n.setup.is_empty() {
+        let done = Line::styled(
+            "Setup  every applicable step is done",
+            fg(app, Color::Green),
+        );
+        entries.push((None, vec![done]));
+    }
+    for (i, t) in n.setup.iter().enumerate() {
+        let label = if i == 0 { "Setup  " } else { "       " };
+        let worth = match n.first_worth {
+            p if i == 0 && p > 0 => format!(" +{p} point{}", if p == 1 { "" } else { "s" }),
+            _ => String::new(),
+        };
+        let lines = hang(
+            vec![
+                Span::styled(label, bold),
+                Span::raw(format!("{} ", t.symbol)),
+            ],
+            &format!("{} ({}){worth}", t.title, t.section_title),
+            Style::new(),
+            w,
+        );
+        let item = NextItem::Setup {
+            section: t.section.clone(),
+            step: t.step.clone(),
+        };
+        entries.push((Some(item), lines));
+    }
+    let more = n.setup_left.saturating_sub(n.setup.len());
+    if !n.setup.is_empty() && more > 0 {
+        let line = Line::styled(format!("       and {more} more"), fg(app, Color::DarkGray));
+        entries.push((None, vec![line]));
+    }
+    // The entry under the cursor (past the sections): "> " and reverse video.
+    let selected = app
+        .cursor
+        .checked_sub(app.cl.sections.len())
+        .and_then(|i| n.items.get(i));
+    entries
+        .into_iter()
+        .flat_map(|(item, lines)| {
+            let on = item.is_some() && item.as_ref() == selected;
+            lines.into_iter().enumerate().map(move |(i, mut l)| {
+                if on && i == 0 {
+                    l = l.patch_style(Style::new().reversed());
+                    l.spans.insert(0, Span::raw("> "));
+                } else {
+                    l.spans.insert(0, Span::raw("  "));
+                }
+                l
+            })
+        })
+        .collect()
+}
+
+/// The open incident in Next up: its emergency steps left, or what remains once they are done.
+fn incident_lines(app: &App, id: u32, w: usize) -> Vec<Line<'static>> {
+    let n = &app.summary.next;
+    let red = fg(app, Color::Red).bold();
+    if n.emergency.is_empty() {
+        return hang(
+            vec![Span::styled("Incident ", red)],
+            &format!(
+                "#{id}: every emergency step is done. What remains: re-verify {} setup step{}, \
+                 then close it with a resolution (! then C).",
+                n.reverify,
+                if n.reverify == 1 { "" } else { "s" }
+            ),
+            Style::new(),
+            w,
+        );
+    }
+    let mut lines = vec![Line::styled(
+        format!(
+            "Incident #{id}: {} emergency step{} left (press !)",
+            n.emergency.len(),
+            if n.emergency.len() == 1 { "" } else { "s" }
+        ),
+        red,
+    )];
+    for t in &n.emergency {
+        lines.extend(hang(vec![Span::raw("  [ ] ")], t, Style::new(), w));
     }
     lines
 }

@@ -181,7 +181,10 @@ pub(super) fn render_list(
     let list = List::new(items)
         .block(block)
         .highlight_style(Style::new().reversed())
-        .highlight_symbol("> ");
+        .highlight_symbol("> ")
+        // Rows keep their place whether or not one is selected (the dashboard's cursor may be
+        // in Next up).
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
     let mut state = ListState::default().with_selected(selected);
     frame.render_stateful_widget(list, area, &mut state);
     ListHit {

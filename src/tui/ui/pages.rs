@@ -129,73 +129,44 @@ pub(super) fn personas(
     }
 }
 
-pub(super) fn score(app: &App, frame: &mut Frame, area: Rect) -> Hits {
+/// The score's numbers: each part's points of what it is worth, the reviews' penalty, then
+/// each section's progress.
+fn score_numbers(app: &App, w: usize) -> Vec<Line<'static>> {
     let sc = &app.summary.score;
-    let block = Block::bordered().title(" Hardening score breakdown ");
-    let w = block.inner(area).width as usize;
     let bold = Style::new().bold();
     let mut lines = vec![Line::from(vec![
         Span::styled("Score ", bold),
         Span::raw(match sc.value {
             Some(v) => format!("{v}/100"),
             None => format!(
-                "hidden: incident #{} is open",
+                "hidden while incident #{} is open",
                 sc.open_incident.unwrap_or(0)
             ),
         }),
     ])];
-    lines.extend(hang(
-        vec![Span::styled("Formula ", bold)],
-        score::FORMULA,
-        Style::new(),
-        w,
-    ));
-    lines.extend(hang(
-        vec![],
-        "Steps for other personas and not-applicable steps leave the total; skipped and re-verify steps count as not done.",
-        fg(app, Color::DarkGray),
-        w,
-    ));
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        format!("Setup progress {}/100", sc.base),
-        bold,
-    ));
     for p in &sc.parts {
+        let (done, of) = sc
+            .sections
+            .iter()
+            .filter(|s| s.part == p.part)
+            .fold((0, 0), |(d, n), s| (d + s.done, n + s.applicable));
         lines.push(Line::raw(format!(
-            "  {:<11} {:>2} x {:>3}/{:<3} weight = {:>4.1}",
+            "  {:<11} {:>4.1} of {:>2} points  ({done} of {of} steps done)",
             p.part.label(),
+            p.points,
             p.max,
-            p.done_weight,
-            p.weight,
-            p.points
         )));
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("Sections", bold));
-    for s in &sc.sections {
-        lines.push(Line::raw(format!(
-            "  {:<28} {:<10} {:>2}/{:<2} steps  weight {:>3}/{:<3}",
-            s.title,
-            s.part.label(),
-            s.done,
-            s.applicable,
-            s.done_weight,
-            s.weight
-        )));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        format!("Penalties -{} (at most {})", sc.penalty, score::MAX_PENALTY),
-        bold,
-    ));
-    if sc.penalties.is_empty() {
-        lines.push(Line::raw("  none: no review is overdue"));
-    }
+    lines.push(Line::raw(format!(
+        "  {:<11} -{} points (at most {})",
+        "Reviews",
+        sc.penalty,
+        score::MAX_PENALTY
+    )));
     for p in &sc.penalties {
         lines.push(Line::styled(
             format!(
-                "  -{:<3} {} overdue by {} days",
+                "    -{} {} overdue by {} days",
                 p.points,
                 app.cl
                     .section(&p.section)
@@ -206,11 +177,39 @@ pub(super) fn score(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         ));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Step weights (open steps)", bold));
+    lines.push(Line::styled("Sections", bold));
+    for s in &sc.sections {
+        lines.extend(hang(
+            vec![Span::raw("  ")],
+            &format!(
+                "{} ({}): {} of {} steps done",
+                s.title,
+                s.part.label(),
+                s.done,
+                s.applicable
+            ),
+            Style::new(),
+            w,
+        ));
+    }
+    lines
+}
+
+pub(super) fn score(app: &App, frame: &mut Frame, area: Rect) -> Hits {
+    let block = Block::bordered().title(" Hardening score breakdown ");
+    let w = block.inner(area).width as usize;
+    let bold = Style::new().bold();
+    let mut lines = score_numbers(app, w);
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Open steps (importance 1-10: the higher, the more points)",
+        bold,
+    ));
     for s in app.cl.sections_of(SectionKind::Setup) {
         for t in app.visible_steps(s) {
             let st = app.acct().status(&t.id);
-            if !st.is_done() && !matches!(st, Status::NotApplicable { .. }) {
+            let left = t.may_not_apply && matches!(st, Status::NotApplicable { .. });
+            if !st.is_done() && !left {
                 lines.extend(hang(
                     vec![Span::raw(format!("  {:>3}  {} ", t.weight, st.symbol()))],
                     &t.title,
@@ -220,6 +219,22 @@ pub(super) fn score(app: &App, frame: &mut Frame, area: Rect) -> Hits {
             }
         }
     }
+    // Then how it is computed, in words.
+    lines.push(Line::raw(""));
+    lines.extend(hang(
+        vec![Span::styled("How it is computed ", bold)],
+        score::FORMULA,
+        Style::new(),
+        w,
+    ));
+    lines.extend(hang(
+        vec![],
+        "Steps for other personas leave the total, and so do steps the checklist says may not \
+         apply (API keys, sub-accounts, ...) when you mark them not applicable. Every other step \
+         counts until it is done; skipped and re-verify steps count as not done.",
+        fg(app, Color::DarkGray),
+        w,
+    ));
     let scroll_max = render_details(app, frame, area, lines, block);
     Hits {
         scroll_max,

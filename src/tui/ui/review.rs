@@ -8,8 +8,9 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, ListItem};
 
-use super::text::{hang, step_lines};
+use super::text::{fit, hang, step_lines};
 use super::{due_span, fg, render_details, render_list};
+use crate::checklist::Step;
 use crate::tui::app::{App, Hits, Screen};
 
 /// Heights of a list above its details.
@@ -52,19 +53,33 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         }
         None => {}
     }
+    // Inside the border and the "> " marker; rows are cut between words.
+    let row_w = (area.width as usize).saturating_sub(4);
     let items: Vec<ListItem> = steps
         .iter()
         .map(|t| {
             let checked = finished || review.is_some_and(|r| r.in_progress.contains_key(&t.id));
+            if let Some(setup) = app.summary.set_up_first(section, &t.id)
+                && !checked
+            {
+                return ListItem::new(Line::from(fit(
+                    vec![
+                        Span::styled("[~] ", fg(app, Color::DarkGray)),
+                        Span::raw(t.title.clone()),
+                        Span::styled(format!("  set up first: {setup}"), fg(app, Color::DarkGray)),
+                    ],
+                    row_w,
+                )));
+            }
             let (sym, style) = if checked {
                 ("[x] ", fg(app, Color::Green))
             } else {
                 ("[ ] ", Style::new())
             };
-            ListItem::new(Line::from(vec![
-                Span::styled(sym, style),
-                Span::raw(t.title.clone()),
-            ]))
+            ListItem::new(Line::from(fit(
+                vec![Span::styled(sym, style), Span::raw(t.title.clone())],
+                row_w,
+            )))
         })
         .collect();
     let (la, da) = list_and_detail(area, items.len());
@@ -79,20 +94,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     if let Some(st) = steps.get(app.cursor) {
         let block = Block::bordered();
         let w = block.inner(da).width as usize;
-        let mut lines = Vec::new();
-        if let Some(c) = view.and_then(|v| v.clock_warning) {
-            let warn = fg(app, Color::Yellow).bold();
-            lines.extend(hang(vec![Span::styled("! ", warn)], &c.describe(), warn, w));
-            lines.push(Line::raw(""));
-        }
-        lines.extend(step_lines(app, st, w, false));
-        lines.push(Line::raw(""));
-        let hint = if finished {
-            "This run is recorded; the ticks stay until the next one begins."
-        } else {
-            "Check every item to record the review; partial progress is kept."
-        };
-        lines.extend(hang(vec![], hint, fg(app, Color::DarkGray), w));
+        let lines = detail_lines(app, section, st, w);
         scroll_max = render_details(app, frame, da, lines, block);
     }
     Hits {
@@ -100,4 +102,50 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         scroll_max,
         list_shown: false,
     }
+}
+
+/// The selected item's details: a wrong clock, "set up first" or the finding's question, then
+/// the step and how the review is recorded.
+fn detail_lines(app: &App, section: &str, st: &Step, w: usize) -> Vec<Line<'static>> {
+    let view = app.summary.review(section);
+    let finished = view.is_some_and(|v| v.finished);
+    let mut lines = Vec::new();
+    if let Some(c) = view.and_then(|v| v.clock_warning) {
+        let warn = fg(app, Color::Yellow).bold();
+        lines.extend(hang(vec![Span::styled("! ", warn)], &c.describe(), warn, w));
+        lines.push(Line::raw(""));
+    }
+    if let Some(setup) = app.summary.set_up_first(section, &st.id) {
+        let dim = fg(app, Color::Yellow).bold();
+        lines.extend(hang(
+            vec![Span::styled("Set up first: ", dim)],
+            &format!(
+                "{setup} (a setup step never done). Nothing to check here until then; the \
+                 review is recorded without this item."
+            ),
+            Style::new(),
+            w,
+        ));
+        lines.push(Line::raw(""));
+    } else if st.finding && !finished {
+        let bold = Style::new().bold();
+        lines.extend(hang(
+            vec![Span::styled("Look, then answer: ", bold)],
+            "Space = looks good; w = something looks wrong (opens the emergency steps for \
+             this account).",
+            bold,
+            w,
+        ));
+        lines.push(Line::raw(""));
+    }
+    lines.extend(step_lines(app, st, w, false));
+    lines.push(Line::raw(""));
+    let hint = if finished {
+        "This run is recorded; the ticks stay until the next one begins."
+    } else {
+        "Check every item to record the review (items marked \"set up first\" excepted); \
+         partial progress is kept."
+    };
+    lines.extend(hang(vec![], hint, fg(app, Color::DarkGray), w));
+    lines
 }

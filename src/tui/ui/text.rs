@@ -14,6 +14,37 @@ pub fn width(s: &str) -> usize {
     Span::raw(s).width()
 }
 
+/// The spans of one row cut to `w` columns at a word boundary, never mid-word: a span that does
+/// not fit keeps its words that do, followed by "…" (and is dropped when none does).
+pub fn fit(spans: Vec<Span<'static>>, w: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    let mut used = 0;
+    for sp in spans {
+        let sw = sp.width();
+        if used + sw <= w {
+            used += sw;
+            out.push(sp);
+            continue;
+        }
+        let room = w.saturating_sub(used + 1);
+        let mut kept = String::new();
+        for word in sp.content.split_inclusive(' ') {
+            if width(&kept) + width(word.trim_end()) > room {
+                break;
+            }
+            kept.push_str(word);
+        }
+        let kept = kept.trim_end();
+        if !kept.trim().is_empty() {
+            out.push(Span::styled(format!("{kept}…"), sp.style));
+        } else if room > 0 {
+            out.push(Span::raw("…"));
+        }
+        break;
+    }
+    out
+}
+
 /// Splits `text` into rows of at most `w` columns, greedily by words (a word longer than a row
 /// is cut).
 pub fn wrap_rows(text: &str, w: usize) -> Vec<String> {
@@ -166,18 +197,26 @@ pub fn step_lines(app: &App, step: &Step, w: usize, with_status: bool) -> Vec<Li
     for x in &step.warnings {
         lines.extend(hang(vec![Span::styled("/!\\ ", warn)], x, warn, w));
     }
-    for url in &step.links {
-        lines.extend(hang(
-            vec![Span::styled("Link ", bold)],
-            &link(url).describe(),
-            fg(app, Color::Cyan),
-            w,
-        ));
-    }
+    lines.extend(link_lines(app, step, w));
     if let Some(n) = app.acct().note(&step.id) {
         lines.extend(hang(vec![Span::styled("Note ", bold)], n, Style::new(), w));
     }
     lines
+}
+
+/// A step's links, each after the host it really goes to.
+pub fn link_lines(app: &App, step: &Step, w: usize) -> Vec<Line<'static>> {
+    step.links
+        .iter()
+        .flat_map(|url| {
+            hang(
+                vec![Span::styled("Link ", Style::new().bold())],
+                &link(url).describe(),
+                fg(app, Color::Cyan),
+                w,
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -208,6 +247,24 @@ mod tests {
         for row in text(&l) {
             assert!(width(&row) <= 20, "{row:?}");
         }
+    }
+
+    #[test]
+    fn rows_are_cut_between_words() {
+        let spans = vec![
+            Span::raw("Monthly review "),
+            Span::raw("overdue by 4 days (snoozed until 2026-12-09)"),
+        ];
+        let row: String = fit(spans, 40)
+            .iter()
+            .map(|s| s.content.to_string())
+            .collect();
+        assert_eq!(row, "Monthly review overdue by 4 days…");
+        let row: String = fit(vec![Span::raw("Monthly review")], 10)
+            .iter()
+            .map(|s| s.content.to_string())
+            .collect();
+        assert_eq!(row, "Monthly…");
     }
 
     #[test]

@@ -36,7 +36,9 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         (None, area)
     } else if wide {
         let longest = steps.iter().map(|t| width(&t.title)).max().unwrap_or(10);
-        let w = (longest as u16 + 12).clamp(30, area.width * 2 / 5);
+        // As wide as the longest title needs, leaving the details at least 56 columns.
+        let most = (area.width * 2 / 5).max(area.width.saturating_sub(56));
+        let w = (longest as u16 + 12).clamp(30, most);
         let [l, d] = Layout::horizontal([Constraint::Length(w), Constraint::Min(20)]).areas(area);
         (Some(l), d)
     } else {
@@ -101,12 +103,21 @@ fn end_lines(app: &App, w: usize) -> Vec<Line<'static>> {
     let bold = Style::new().bold();
     let open = app.open_steps();
     let n = app.visible_steps(section).len();
+    // The same numbers as the title: steps done of the steps that count.
+    let (done, counted) = app
+        .summary
+        .score
+        .section(&section.id)
+        .map_or((0, 0), |x| (x.done, x.applicable));
+    let na = match n.saturating_sub(counted) {
+        0 => String::new(),
+        k => format!("; {k} not applicable (left the total)"),
+    };
     let mut lines = hang(
         vec![],
         &format!(
-            "End of {}: {} of {n} steps done or not applicable.",
-            section.title,
-            n - open.len()
+            "End of {}: {done} of {counted} steps done{na}.",
+            section.title
         ),
         bold,
         w,
@@ -118,12 +129,17 @@ fn end_lines(app: &App, w: usize) -> Vec<Line<'static>> {
             fg(app, Color::Green),
         ));
     } else {
-        lines.push(Line::styled(
-            format!(
-                "Still open ({}; press its number to go back to it):",
-                open.len()
-            ),
+        // Digits reach steps 1 to 9; beyond them, the arrows do.
+        let how = if open.iter().any(|(i, _)| *i >= 9) {
+            "press its number (1-9) or ←/PgUp to go back to it"
+        } else {
+            "press its number to go back to it"
+        };
+        lines.extend(hang(
+            vec![],
+            &format!("Still open ({}; {how}):", open.len()),
             bold,
+            w,
         ));
         for (i, t) in &open {
             let st = app.acct().status(&t.id);

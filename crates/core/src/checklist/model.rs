@@ -221,6 +221,22 @@ pub struct Step {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<Id>")]
     pub requires: Option<String>,
+    /// Setup steps only: this step may not apply to everyone (a feature the person may not use,
+    /// such as API keys or sub-accounts), so it may be marked not applicable and then leaves the
+    /// score's total. Any other step applies to everyone and can only be done, skipped or left
+    /// open. Optional; default: false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub may_not_apply: bool,
+    /// Review steps only: the item asks the person to look at something (the devices list, the
+    /// security history, emails about whitelist or lock changes, API keys); the review offers
+    /// "looks good" or "something looks wrong", which opens the emergency steps. Optional;
+    /// default: false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub finding: bool,
+    /// Printed on the emergency card (`lockstep card`) after the emergency steps: a step that
+    /// names the support channels, say. Optional; default: false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub card: bool,
 }
 
 fn default_weight() -> u32 {

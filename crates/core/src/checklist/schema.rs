@@ -35,6 +35,7 @@ pub const VALIDATOR_ONLY_RULES: &[&str] = &[
     "an object names each field once",
     "numbers are written without a fraction or exponent (3, not 3.0)",
     "the file is UTF-8 without a byte-order mark (BOM); JSON has no comments",
+    "may_not_apply is only on steps of setup sections, finding only on steps of recurring and event sections",
 ];
 
 /// True for a kebab-case id of at most [`ID_MAX_CHARS`] characters ([`ID_PATTERN`]).

@@ -273,6 +273,18 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
                     &format!("must be between {lo} and {hi}"),
                 );
             }
+            if t.may_not_apply && s.kind != SectionKind::Setup {
+                err(
+                    format!("{tp}.may_not_apply"),
+                    "only steps of setup sections can be marked as possibly not applicable",
+                );
+            }
+            if t.finding && !matches!(s.kind, SectionKind::Recurring | SectionKind::Event) {
+                err(
+                    format!("{tp}.finding"),
+                    "only steps of review sections (recurring or event) can be findings",
+                );
+            }
             if let Some(r) = &t.requires
                 && let Some(m) = requires_problem(c, &t.id, r)
             {

@@ -8,6 +8,7 @@
 //! visible `\u{..}` escapes instead of acting on a terminal or a calendar client; in Markdown it
 //! is also escaped for CommonMark ([`md_text`]), so it renders as written.
 
+mod card;
 mod commonmark;
 mod ics;
 mod overview;
@@ -15,6 +16,7 @@ mod progress;
 mod report;
 mod text;
 
+pub use card::{CARD_WIDTH, card};
 pub use commonmark::{md_code, md_text};
 pub use ics::{
     ICS_HINT, ICS_LINE_OCTETS, IcsAccount, PRODID_PREFIX, SeenEvent, SequenceRecord, event_date,

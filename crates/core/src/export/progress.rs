@@ -218,7 +218,8 @@ fn step_json(section: &Section, step: &Step, account: &Account) -> Value {
 /// "source": {"kind": "bundled", "lockstep"} | {"kind": "file", "path", "sha256"}, "date",
 /// "personas", "score",
 /// "sections": [{"id", "title", "kind", "steps": [{"id", "title", "status", "at"?, "reason"?,
-/// "incident"?, "note"?}]}], "reviews": [..], "open_incident": id | null}`.
+/// "incident"?, "note"?}]}], "reviews": [..], "on_demand": [{"section", "title", "last",
+/// "progress"}], "open_incident": id | null}`.
 ///
 /// `status` is `todo`, `done`, `skipped`, `not_applicable` or `reverify` for setup steps; review
 /// items are `done` while checked in an unfinished run, emergency steps while done in the open
@@ -261,12 +262,38 @@ pub fn json(
         "score": score::score(cl, account, today),
         "sections": sections,
         "reviews": schedule::reviews(cl, account, today),
+        "on_demand": on_demand_json(cl, account, today),
         "open_incident": account.open_incident().map(|i| i.id),
     });
     if let Some(l) = &account.label {
         v["label"] = json!(l);
     }
     v
+}
+
+/// The on-demand re-checks (event sections, no schedule): `[{"section", "title", "last",
+/// "progress": [checked, items]}]`, `last` the latest completion not dated after today (or null).
+fn on_demand_json(cl: &Checklist, account: &Account, today: NaiveDate) -> Vec<Value> {
+    cl.sections
+        .iter()
+        .filter(|s| s.kind == crate::checklist::SectionKind::Event)
+        .map(|s| {
+            let r = account.reviews.get(&s.id);
+            let items = account.applicable(s).count();
+            let checked = r.map_or(0, |r| {
+                account
+                    .applicable(s)
+                    .filter(|t| r.in_progress.contains_key(&t.id))
+                    .count()
+            });
+            json!({
+                "section": s.id,
+                "title": s.title,
+                "last": schedule::last_completion(r, today).map(|c| c.date),
+                "progress": [checked, items],
+            })
+        })
+        .collect()
 }
 
 /// [`json`] as pretty-printed text ready to print or write, ending with a newline. Bidi and C1

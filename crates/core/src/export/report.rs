@@ -105,7 +105,7 @@ pub fn incident_report(
                 marks.push((e.at, em_order(step), "Done", step));
             }
             EventKind::IncidentStepUndone { incident, step } if *incident == inc.id => {
-                marks.push((e.at, em_order(step), "Undone", step));
+                marks.push((e.at, em_order(step), "Marked not done again", step));
             }
             _ => {}
         }

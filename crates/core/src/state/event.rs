@@ -203,7 +203,10 @@ impl EventKind {
                 format!("Incident #{incident}: done {}", title(step))
             }
             EventKind::IncidentStepUndone { incident, step } => {
-                format!("Incident #{incident}: undone {}", title(step))
+                format!(
+                    "Incident #{incident}: marked not done again: {}",
+                    title(step)
+                )
             }
             EventKind::IncidentNote {
                 incident,

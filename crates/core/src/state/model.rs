@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::EventKind;
 use super::time::{fast_date, fast_utc, fast_utc_opt};
-use crate::checklist::{Section, Step};
+use crate::checklist::{Checklist, Section, Step};
 
 /// Version of the state file format written by this build. Version 1 kept the history inside
 /// the state file; version 2 keeps it in an append-only log beside it; version 3 makes the log
@@ -453,6 +453,15 @@ impl Account {
                 .requires
                 .as_deref()
                 .is_none_or(|r| !matches!(self.status(r), Status::NotApplicable { .. }))
+    }
+
+    /// The setup step a review item checks on, when it was never set up (to do or skipped): the
+    /// quarterly passkey check while no passkey was ever added. Such an item shows "set up
+    /// first" and a review is recorded without it.
+    pub fn waits_for_setup<'c>(&self, cl: &'c Checklist, item: &Step) -> Option<&'c Step> {
+        let r = item.requires.as_deref()?;
+        let (_, setup) = cl.step(r)?;
+        matches!(self.status(r), Status::Todo | Status::Skipped { .. }).then_some(setup)
     }
 
     /// The steps of a section that apply to this account, in checklist order.

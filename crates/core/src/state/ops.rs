@@ -36,6 +36,12 @@ pub enum OpError {
     IdsExhausted(u32),
     #[error("no incident is open (start one with `lockstep compromised`)")]
     NoOpenIncident,
+    #[error(
+        "'{0}' applies to everyone, so it cannot be marked not applicable: it counts as open \
+         until it is done (skip it with a reason if it must wait). Only steps the checklist \
+         marks as possibly not applicable (such as API keys or sub-accounts) can leave the score"
+    )]
+    AppliesToEveryone(String),
     #[error("a skip needs a reason")]
     EmptyReason,
     #[error(transparent)]
@@ -163,6 +169,11 @@ impl Account {
         now: DateTime<Utc>,
     ) -> Result<(), OpError> {
         self.setup_step(cl, step)?;
+        if let Some((_, t)) = cl.step(step)
+            && !t.may_not_apply
+        {
+            return Err(OpError::AppliesToEveryone(t.title.clone()));
+        }
         self.set_status(step, Status::NotApplicable { at: now });
         self.log(now, EventKind::StepNotApplicable { step: step.into() });
         Ok(())
@@ -234,7 +245,12 @@ impl Account {
         if !s.steps.iter().any(|t| t.id == step) {
             return Err(OpError::UnknownStep(step.to_string()));
         }
-        let applicable: Vec<String> = self.applicable(s).map(|t| t.id.clone()).collect();
+        // Items whose setup step was never done wait for it: the review is recorded without them.
+        let applicable: Vec<String> = self
+            .applicable(s)
+            .filter(|t| self.waits_for_setup(cl, t).is_none())
+            .map(|t| t.id.clone())
+            .collect();
         let review = self.reviews.entry(section.to_string()).or_default();
         let kind = if review.in_progress.remove(step).is_some() {
             EventKind::ReviewItemUndone {

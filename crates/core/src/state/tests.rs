@@ -137,7 +137,7 @@ fn unmarking_an_emergency_step_is_logged() {
     let title = &c.emergency().unwrap().steps[0].title;
     assert_eq!(
         last.kind.describe(Some(&c)),
-        format!("Incident #1: undone {title} ({step})")
+        format!("Incident #1: marked not done again: {title} ({step})")
     );
     // The event round-trips through the state file format.
     let j = serde_json::to_string(&last).unwrap();
@@ -263,7 +263,7 @@ fn a_false_alarm_restores_every_status_the_incident_changed() {
     a.check(&c, "totp-2fa", t(1)).unwrap();
     a.check(&c, "anti-phishing-code", t(1)).unwrap();
     a.skip(&c, "withdrawal-lock", "later", t(1)).unwrap();
-    a.not_applicable(&c, "lock-switch", t(1)).unwrap();
+    a.not_applicable(&c, "api-read-only", t(1)).unwrap();
     a.toggle_review_item(&c, "monthly", "m-devices", t(1), d(2026, 11, 25))
         .unwrap();
     a.reviews
@@ -283,7 +283,7 @@ fn a_false_alarm_restores_every_status_the_incident_changed() {
     assert_eq!(restored, ["totp-2fa"]);
     assert_eq!(a.steps["totp-2fa"], steps_before["totp-2fa"]);
     assert_eq!(a.steps["withdrawal-lock"], steps_before["withdrawal-lock"]);
-    assert_eq!(a.steps["lock-switch"], steps_before["lock-switch"]);
+    assert_eq!(a.steps["api-read-only"], steps_before["api-read-only"]);
     assert_eq!(a.status("anti-phishing-code"), &Status::Done { at: t(3) });
     assert_eq!(a.reviews, reviews_before, "reviews as before the incident");
     assert!(a.open_incident().is_none());

@@ -132,9 +132,10 @@ pub(super) fn install(plan: &Plan, runner: &dyn Runner) -> Result<InstallReport,
         match failure {
             None => report.done.push(format!("ran `{shown}`")),
             Some(why) => {
-                report.warnings.push(format!(
-                    "the unit files are written, but no systemd user manager answered (`{shown}`: {why}), \
-                     so the timer is not enabled. To enable it, run in a login session of this user:\n    {}",
+                report.not_scheduled = Some(format!(
+                    "no systemd user manager answered (`{shown}`: {why}), so the timer is not \
+                     enabled and nothing will fire. The unit files are written: to enable them, \
+                     run in a login session of this user:\n    {}",
                     enable_hint()
                 ));
                 break;

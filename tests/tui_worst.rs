@@ -1,0 +1,493 @@
+//! The worst day and a score nobody can talk up, through `App::update`, with insta snapshots
+//! at 60x15 and 80x24: the emergency screen (the action first, the account named, a done step
+//! never undone by Space, keys before `S` saying why), findings in reviews, review items that
+//! wait for their setup step, the score rule, the dashboard after an incident, Next up, the
+//! breakdown, and the details seen on the way.
+#![allow(clippy::too_many_lines)] // test flows read top to bottom
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use lockstep::checklist::{BUNDLED, Checklist, Origin, parse};
+use lockstep::state::{Account, DEFAULT_ACCOUNT, State, Status};
+use lockstep::tui::app::{Action, App, Screen, ScreenKind};
+use lockstep::tui::key_action;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn cl() -> Checklist {
+    parse("crypto-com.json", BUNDLED[0].1).unwrap()
+}
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+}
+
+/// A fresh app on the dashboard (personas already answered: none).
+fn app() -> App {
+    account_since(t0(), |_| {})
+}
+
+/// An app on an account created 60 days ago, prepared by `f` (personas answered: none).
+fn with_account(f: impl FnOnce(&mut Account)) -> App {
+    account_since(t0() - Duration::days(60), f)
+}
+
+fn account_since(created: DateTime<Utc>, f: impl FnOnce(&mut Account)) -> App {
+    let mut state = State::default();
+    let mut a = Account::new("crypto-com", created);
+    a.set_personas(vec![], t0());
+    f(&mut a);
+    state.accounts.insert(DEFAULT_ACCOUNT.into(), a);
+    App::new(cl(), state, DEFAULT_ACCOUNT, t0(), today())
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    let action = key_action(app, KeyEvent::new(code, KeyModifiers::NONE))
+        .unwrap_or_else(|| panic!("{code:?} is not bound on {:?}", app.kind()));
+    app.update(action);
+}
+
+fn typ(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    lockstep::tui::draw(&mut t, app).unwrap();
+    t
+}
+
+fn text(app: &mut App, w: u16, h: u16) -> String {
+    draw(app, w, h).backend().to_string()
+}
+
+fn flash(app: &App) -> String {
+    app.flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default()
+}
+
+/// Selects the dashboard row of `section` and opens it.
+fn open(app: &mut App, section: &str) {
+    let i = app
+        .cl
+        .sections
+        .iter()
+        .position(|s| s.id == section)
+        .unwrap();
+    app.update(Action::Select(i));
+    press(app, KeyCode::Enter);
+}
+
+#[test]
+fn the_emergency_screen_puts_the_action_first_and_never_undoes_a_done_step() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('!'));
+    assert_eq!(app.kind(), ScreenKind::Compromise);
+    insta::assert_snapshot!("emergency_start_60x15", draw(&mut app, 60, 15).backend());
+    insta::assert_snapshot!("emergency_start_80x24", draw(&mut app, 80, 24).backend());
+    // At 60x15 the account and the first instruction are on screen, above the bookkeeping.
+    let small = text(&mut app, 60, 15);
+    assert!(small.contains("ACCOUNT default"), "{small}");
+    let action = small
+        .find("Do now: Trigger the One-Button Lock")
+        .expect(&small);
+    let s_key = small.find(" S ").expect(&small);
+    assert!(action < s_key, "the action before what S records: {small}");
+    // Before S every key of the incident says why it waits; nothing is recorded.
+    let before = app.state.clone();
+    for c in [' ', 't', 'n', 'u'] {
+        press(&mut app, KeyCode::Char(c));
+        assert!(flash(&app).contains("press S to start the incident first"));
+        assert!(app.input.is_none());
+    }
+    assert_eq!(app.state, before);
+    press(&mut app, KeyCode::Char('S'));
+    press(&mut app, KeyCode::Char(' '));
+    let done = |app: &App| {
+        app.acct()
+            .open_incident()
+            .unwrap()
+            .steps
+            .contains_key("c-lock")
+    };
+    assert!(done(&app));
+    // Leave and come back: the cursor is on the first step not done yet.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('!'));
+    assert_eq!(app.cursor, 1);
+    // Space on the done step keeps it done and says how to undo it.
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Char(' '));
+    assert!(done(&app));
+    assert!(
+        flash(&app).contains("Already done at 09:00 UTC"),
+        "{}",
+        flash(&app)
+    );
+    assert!(flash(&app).contains("u marks it not done again"));
+    insta::assert_snapshot!(
+        "emergency_done_step_60x15",
+        draw(&mut app, 60, 15).backend()
+    );
+    insta::assert_snapshot!(
+        "emergency_done_step_80x24",
+        draw(&mut app, 80, 24).backend()
+    );
+    press(&mut app, KeyCode::Char('u'));
+    assert!(!done(&app));
+    assert!(flash(&app).starts_with("Marked not done again: Hit the One-Button Lock now"));
+    let events: Vec<_> = app.events().cloned().collect();
+    let report = lockstep::export::incident_report(
+        &app.cl,
+        &Origin::Bundled,
+        DEFAULT_ACCOUNT,
+        app.acct(),
+        &events,
+        None,
+        app.now,
+    )
+    .unwrap();
+    assert!(
+        report.contains("Marked not done again: Hit the One-Button Lock now"),
+        "{report}"
+    );
+    assert!(!report.contains("Undone"), "{report}");
+}
+
+#[test]
+fn something_looks_wrong_opens_the_emergency_steps_and_is_the_first_log_entry() {
+    let mut app = app();
+    open(&mut app, "monthly");
+    assert_eq!(app.kind(), ScreenKind::Review);
+    insta::assert_snapshot!("review_finding_60x15", draw(&mut app, 60, 15).backend());
+    insta::assert_snapshot!("review_finding_80x24", draw(&mut app, 80, 24).backend());
+    assert!(text(&mut app, 80, 24).contains("w = something looks wrong"));
+    // A dust test is no finding: w says so.
+    app.update(Action::Select(2));
+    press(&mut app, KeyCode::Char('w'));
+    assert!(app.flash.as_ref().unwrap().error);
+    assert_eq!(app.kind(), ScreenKind::Review);
+    // Left without starting an incident, the finding is not kept.
+    app.update(Action::Select(0));
+    press(&mut app, KeyCode::Char('w'));
+    assert_eq!(app.kind(), ScreenKind::Compromise);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.finding, None);
+    // The devices list looks wrong: straight to the emergency steps of this account.
+    press(&mut app, KeyCode::Char('w'));
+    assert_eq!(app.kind(), ScreenKind::Compromise);
+    assert!(flash(&app).contains("S starts the incident and logs the finding first"));
+    assert!(text(&mut app, 80, 24).contains("ACCOUNT default: COMPROMISED?"));
+    press(&mut app, KeyCode::Char('S'));
+    let inc = app.acct().open_incident().unwrap();
+    assert_eq!(
+        inc.log[0].text,
+        "Finding in the Monthly review: Review the Devices list: something looks wrong"
+    );
+    // During an incident a finding is logged at once.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    open(&mut app, "monthly");
+    app.update(Action::Select(1));
+    press(&mut app, KeyCode::Char('w'));
+    assert_eq!(app.kind(), ScreenKind::Emergency);
+    let log = &app.acct().open_incident().unwrap().log;
+    assert_eq!(log.len(), 2);
+    assert!(log[1].text.contains("Check security history for changes"));
+}
+
+#[test]
+fn review_items_whose_setup_was_never_done_wait_and_need_no_tick() {
+    let mut app = with_account(|a| {
+        a.check(&cl(), "totp-2fa", t0() - Duration::days(60))
+            .unwrap();
+    });
+    open(&mut app, "quarterly");
+    insta::assert_snapshot!(
+        "review_set_up_first_60x15",
+        draw(&mut app, 60, 15).backend()
+    );
+    insta::assert_snapshot!(
+        "review_set_up_first_80x24",
+        draw(&mut app, 80, 24).backend()
+    );
+    let screen = text(&mut app, 80, 24);
+    assert!(
+        screen.contains("set up first: Add passkeys and a"),
+        "{screen}"
+    );
+    // Space on a waiting item ticks nothing and says why.
+    app.update(Action::Select(1));
+    press(&mut app, KeyCode::Char(' '));
+    assert!(
+        flash(&app).starts_with("Set up first: Add passkeys"),
+        "{}",
+        flash(&app)
+    );
+    // The one item that can be checked records the review.
+    app.update(Action::Select(0));
+    press(&mut app, KeyCode::Char(' '));
+    assert!(
+        flash(&app).starts_with("Review recorded on 2026-11-25"),
+        "{}",
+        flash(&app)
+    );
+    assert_eq!(
+        app.acct().reviews["quarterly"]
+            .completions
+            .last()
+            .unwrap()
+            .date,
+        today()
+    );
+}
+
+#[test]
+fn only_steps_that_may_not_apply_leave_the_score() {
+    let mut app = app();
+    open(&mut app, "essentials");
+    for _ in 0..7 {
+        press(&mut app, KeyCode::Char('x'));
+        assert!(
+            flash(&app).contains("applies to everyone"),
+            "{}",
+            flash(&app)
+        );
+        press(&mut app, KeyCode::Right);
+    }
+    insta::assert_snapshot!("na_refused_60x15", {
+        press(&mut app, KeyCode::Char('q'));
+        open(&mut app, "essentials");
+        press(&mut app, KeyCode::Char('x'));
+        draw(&mut app, 60, 15).backend().to_string()
+    });
+    assert_eq!(
+        app.summary.score.section("essentials").unwrap().applicable,
+        7
+    );
+    press(&mut app, KeyCode::Char('q'));
+    // API keys and sub-accounts may not apply: they leave the total, and still score no more
+    // than doing them.
+    open(&mut app, "advanced");
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Char('x'));
+    assert!(matches!(
+        app.acct().status("api-read-only"),
+        Status::NotApplicable { .. }
+    ));
+    assert!(matches!(
+        app.acct().status("sub-accounts"),
+        Status::NotApplicable { .. }
+    ));
+    let with_na = app.summary.score.value.unwrap();
+    let mut done = app.acct().clone();
+    for id in ["api-read-only", "sub-accounts"] {
+        done.check(&app.cl, id, t0()).unwrap();
+    }
+    let with_done = lockstep::score::score(&app.cl, &done, today())
+        .value
+        .unwrap();
+    assert!(with_na <= with_done, "{with_na} > {with_done}");
+}
+
+#[test]
+fn after_a_closed_incident_the_dashboard_says_why_the_score_dropped() {
+    let mut app = app();
+    open(&mut app, "essentials");
+    for _ in 0..7 {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    press(&mut app, KeyCode::Char('q'));
+    let before = app.summary.score.value.unwrap();
+    assert!(before >= 50);
+    press(&mut app, KeyCode::Char('!'));
+    press(&mut app, KeyCode::Char('S'));
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    press(&mut app, KeyCode::Char('C'));
+    typ(&mut app, "support restored access");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert!(app.summary.score.value.unwrap() < before);
+    insta::assert_snapshot!(
+        "dashboard_after_incident_80x24",
+        draw(&mut app, 80, 24).backend()
+    );
+    let screen = text(&mut app, 80, 24);
+    assert!(screen.contains("Why the score dropped"), "{screen}");
+    assert!(
+        screen.contains("incident #1 reopened your done setup steps"),
+        "{screen}"
+    );
+    assert!(screen.contains("the points come back."), "{screen}");
+    // Re-verifying brings it back.
+    press(&mut app, KeyCode::Enter);
+    for _ in 0..7 {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.summary.score.value.unwrap(), before);
+    assert!(!text(&mut app, 80, 24).contains("Why the score dropped"));
+}
+
+#[test]
+fn an_overdue_review_comes_first_in_next_up_and_the_top_step_says_its_worth() {
+    // Setup started 60 days ago and no review since: the monthly review is overdue.
+    let mut app = with_account(|a| {
+        a.check(&cl(), "totp-2fa", t0() - Duration::days(60))
+            .unwrap();
+    });
+    insta::assert_snapshot!("dashboard_overdue_80x24", draw(&mut app, 80, 24).backend());
+    insta::assert_snapshot!("dashboard_overdue_60x15", draw(&mut app, 60, 15).backend());
+    let screen = text(&mut app, 80, 24);
+    let next = screen.find("Next up").unwrap();
+    let review = screen.find("Review Monthly review").expect(&screen);
+    let setup = screen.find("Setup  [ ]").expect(&screen);
+    assert!(next < review && review < setup, "{screen}");
+    assert!(
+        screen.contains("Set an anti-phishing code (5-Minute Essentials) +7 points"),
+        "{screen}"
+    );
+    assert_eq!(app.summary.next.first_worth, 7);
+    // Snoozed on its screen, Z on the dashboard row shows it again.
+    open(&mut app, "monthly");
+    press(&mut app, KeyCode::Char('z'));
+    press(&mut app, KeyCode::Char('q'));
+    assert!(
+        app.summary
+            .review("monthly")
+            .unwrap()
+            .snoozed_until
+            .is_some()
+    );
+    // 60 columns: rows are cut between words, never mid-word.
+    let small = text(&mut app, 60, 15);
+    assert!(!small.contains("(snoozed u"), "{small}");
+    insta::assert_snapshot!("dashboard_snoozed_60x15", small);
+    press(&mut app, KeyCode::Char('Z'));
+    assert!(
+        app.summary
+            .review("monthly")
+            .unwrap()
+            .snoozed_until
+            .is_none()
+    );
+    assert!(flash(&app).contains("Snooze undone"));
+    // Z on a row that is no review says what it is for.
+    app.update(Action::Select(0));
+    press(&mut app, KeyCode::Char('Z'));
+    assert!(app.flash.as_ref().unwrap().error);
+}
+
+#[test]
+fn the_breakdown_shows_the_numbers_first_and_the_formula_after() {
+    let mut app = with_account(|a| {
+        a.check(&cl(), "totp-2fa", t0()).unwrap();
+    });
+    press(&mut app, KeyCode::Char('b'));
+    insta::assert_snapshot!("score_80x24", draw(&mut app, 80, 24).backend());
+    insta::assert_snapshot!("score_60x15", draw(&mut app, 60, 15).backend());
+    let screen = text(&mut app, 80, 24);
+    assert!(
+        screen.contains("Essentials   9.4 of 50 points  (1 of 7 steps done)"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("How it is computed"),
+        "the formula comes after: {screen}"
+    );
+    for jargon in ["weight", "APP", "TOTP"] {
+        assert!(!screen.contains(jargon), "{jargon}: {screen}");
+    }
+}
+
+#[test]
+fn details_personas_dashboard_keys_section_end_and_steps_past_nine() {
+    // First run at 60x15: the personas footer keeps Space; Esc goes back, choosing nothing.
+    let mut state = State::default();
+    state
+        .accounts
+        .insert(DEFAULT_ACCOUNT.into(), Account::new("crypto-com", t0()));
+    let mut app = App::new(cl(), state, DEFAULT_ACCOUNT, t0(), today());
+    assert_eq!(app.kind(), ScreenKind::Personas);
+    insta::assert_snapshot!("personas_60x15", draw(&mut app, 60, 15).backend());
+    let small = text(&mut app, 60, 15);
+    assert!(small.lines().last().unwrap().contains("Space"), "{small}");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert!(!app.acct().personas_chosen, "nothing chosen");
+    assert!(!app.quit);
+    // The dashboard's footer says what Esc does there: quit.
+    let screen = text(&mut app, 80, 24);
+    assert!(
+        screen.lines().last().unwrap().contains("q/Esc quit"),
+        "{screen}"
+    );
+    // The section end counts the same in its title and its text.
+    press(&mut app, KeyCode::Char('p'));
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Char(' '));
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    open(&mut app, "tailored");
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.kind(), ScreenKind::SectionEnd);
+    let screen = text(&mut app, 80, 24);
+    let (done, counted) = {
+        let s = app.summary.score.section("tailored").unwrap();
+        (s.done, s.applicable)
+    };
+    assert!(counted >= 10, "{counted}");
+    assert!(
+        screen.contains(&format!("{done}/{counted} done")),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(&format!("{done} of {counted} steps done")),
+        "{screen}"
+    );
+    // Steps past 9 cannot be reached by a digit: the screen says how to reach them.
+    assert!(
+        screen.contains("press its number (1-9) or ←/PgUp"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("section_end_many_80x24", draw(&mut app, 80, 24).backend());
+}
+
+#[test]
+fn next_up_entries_are_selected_with_the_arrows_and_opened_with_enter() {
+    let mut app = with_account(|a| {
+        a.check(&cl(), "totp-2fa", t0() - Duration::days(60))
+            .unwrap();
+    });
+    let sections = app.cl.sections.len();
+    for _ in 0..sections {
+        press(&mut app, KeyCode::Down);
+    }
+    // Past the last section: the first Next up entry, the overdue review, shown selected.
+    assert_eq!(app.cursor, sections);
+    insta::assert_snapshot!(
+        "dashboard_next_selected_80x24",
+        draw(&mut app, 80, 24).backend()
+    );
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen(), Screen::Review { section } if section == "monthly"));
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.cursor, sections, "back where it was");
+    // The next entry: the first setup step, opened at that step.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.current_step().unwrap().1.id, "anti-phishing-code");
+}

@@ -1,0 +1,155 @@
+//! The worst day from the command line (assert_cmd): the emergency card, `!` in the plain
+//! walkthrough, and `na` refused on a step that applies to everyone.
+
+use std::fs;
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+struct Env {
+    tmp: tempfile::TempDir,
+    data: PathBuf,
+}
+
+fn env() -> Env {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    Env { tmp, data }
+}
+
+impl Env {
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("lockstep").unwrap();
+        c.env_clear()
+            .env("HOME", self.tmp.path())
+            .env("XDG_CONFIG_HOME", self.tmp.path().join("config"))
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .arg("--data-dir")
+            .arg(&self.data)
+            .args(args);
+        c
+    }
+    fn state(&self) -> serde_json::Value {
+        serde_json::from_slice(&fs::read(self.data.join("state.json")).unwrap()).unwrap()
+    }
+    fn stdout(&self, args: &[&str]) -> String {
+        let out = self
+            .cmd(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    }
+}
+
+#[test]
+fn the_card_is_one_page_of_plain_text_with_the_lock_first_and_no_notes() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    e.cmd(&["note", "totp-2fa", "Aegis on the old phone"])
+        .assert()
+        .success();
+    e.cmd(&["accounts", "label", "default", "Main savings"])
+        .assert()
+        .success();
+    let card = e.stdout(&["card"]);
+    let lines: Vec<&str> = card.lines().collect();
+    assert!(lines.len() <= 60, "one page: {} lines\n{card}", lines.len());
+    assert!(lines.iter().all(|l| l.chars().count() <= 76), "{card}");
+    assert!(!card.contains('\x1b'), "plain text: {card:?}");
+    assert!(
+        lines[0].starts_with("EMERGENCY CARD: Crypto.com account hardening"),
+        "{card}"
+    );
+    assert!(card.contains("Account: Main savings."), "{card}");
+    assert!(card.contains("Checklist: bundled (lockstep"), "{card}");
+    // What to do first, then the steps in order, then the support channels the checklist names.
+    let first = card.find("FIRST, before anything else:").expect(&card);
+    let lock = card
+        .find("Trigger the One-Button Lock immediately")
+        .expect(&card);
+    let support = card
+        .find("2. Contact support via in-app chat")
+        .expect(&card);
+    let email = card
+        .find("3. Secure your email before unlocking")
+        .expect(&card);
+    let channels = card.find("Prepare your support habits").expect(&card);
+    assert!(
+        first < lock && lock < support && support < email && email < channels,
+        "{card}"
+    );
+    assert!(
+        card.contains("in-app live chat (open 24/7), email and the Help Center"),
+        "{card}"
+    );
+    // No notes, no tickets: nothing the user typed.
+    assert!(!card.contains("Aegis"), "{card}");
+}
+
+#[test]
+fn na_is_refused_on_a_step_that_applies_to_everyone_and_says_why() {
+    let e = env();
+    e.cmd(&["na", "totp-2fa"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "'Turn on authenticator-app 2FA' applies to everyone, so it cannot be marked not applicable",
+        ))
+        .stderr(predicate::str::contains("such as API keys or sub-accounts"));
+    e.cmd(&["na", "api-read-only"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "not applicable: Restrict API keys",
+        ));
+    let s = e.state();
+    let steps = &s["accounts"]["default"]["steps"];
+    assert!(steps.get("totp-2fa").is_none(), "{s}");
+    assert_eq!(steps["api-read-only"]["status"]["state"], "not_applicable");
+}
+
+#[test]
+fn bang_in_the_plain_walkthrough_shows_the_emergency_steps_and_starts_only_on_yes() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    // ! then Enter: the steps, nothing recorded, back to the walkthrough.
+    let out = e.stdout_with(&["walk", "essentials"], "!\n\nq\n");
+    assert!(out.contains("FIRST, before anything else:"), "{out}");
+    assert!(
+        out.contains("Nothing recorded. Back to the walkthrough."),
+        "{out}"
+    );
+    assert!(
+        e.state()["accounts"]["default"]["incidents"]
+            .as_array()
+            .is_none_or(|a| a.is_empty())
+    );
+    // ! then y: the incident is open, the walkthrough ends (securing comes first).
+    let out = e.stdout_with(&["walk", "essentials"], "!\ny\n");
+    assert!(out.contains("Incident #1 opened"), "{out}");
+    assert!(out.contains("Do these now, in order"), "{out}");
+    assert_eq!(e.state()["accounts"]["default"]["incidents"][0]["id"], 1);
+    // Once open, ! says so and how to mark the steps.
+    let out = e.stdout_with(&["walk", "essentials"], "!\n");
+    assert!(out.contains("Incident #1 is open"), "{out}");
+}
+
+impl Env {
+    fn stdout_with(&self, args: &[&str], stdin: &str) -> String {
+        let out = self
+            .cmd(args)
+            .write_stdin(stdin)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8(out).unwrap();
+        assert!(!out.contains('\x1b'), "plain text: {out:?}");
+        out
+    }
+}
