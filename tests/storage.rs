@@ -347,7 +347,10 @@ fn writers_wait_for_the_lock_and_a_refusal_names_the_holder() {
         .map(|s| {
             let data = data.clone();
             let s = s.to_string();
-            std::thread::spawn(move || run(&data, &["skip", &s, "--reason", "later"]))
+            // A generous wait: under a loaded test run six saves in a row can take seconds.
+            std::thread::spawn(move || {
+                run(&data, &["--wait", "20", "skip", &s, "--reason", "later"])
+            })
         })
         .collect();
     for h in handles {

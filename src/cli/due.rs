@@ -34,6 +34,10 @@ pub(super) fn due(
     } else {
         store::load_for_due(paths)?
     };
+    // What came in from another machine is told once, even here (no other warning is).
+    for n in &loaded.merged {
+        eprintln!("lockstep: {}", crate::guard::line(n));
+    }
     if let Some(wanted) = &cli.account
         && !loaded.state.accounts.contains_key(wanted)
     {

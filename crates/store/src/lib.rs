@@ -64,6 +64,9 @@ pub struct Loaded {
     /// The file is still in the version 1 layout; its history, split out in memory. The first
     /// write migrates it on disk.
     pub v1_history: Option<Vec<(String, Vec<Event>)>>,
+    /// What a merge of conflict copies brought in (also in `warnings`), for the commands that
+    /// print no other warning (`due` at shell start-up still tells it, once).
+    pub merged: Vec<String>,
     /// The state file's bytes as read.
     bytes: Option<Vec<u8>>,
     /// The state file on disk is damaged and the state was rebuilt from the log instead.
@@ -77,6 +80,7 @@ impl Loaded {
             fresh: false,
             warnings: Vec::new(),
             v1_history: None,
+            merged: Vec::new(),
             bytes: None,
             damaged_snapshot: false,
         }
@@ -107,7 +111,8 @@ pub fn load(paths: &Paths) -> Result<Loaded, StoreError> {
         }
     }
     let mut loaded = read_state(paths)?;
-    loaded.warnings.splice(0..0, notices);
+    loaded.warnings.splice(0..0, notices.iter().cloned());
+    loaded.merged = notices;
     Ok(loaded)
 }
 
@@ -180,6 +185,7 @@ fn read_state(paths: &Paths) -> Result<Loaded, StoreError> {
         fresh: false,
         warnings,
         v1_history,
+        merged: Vec::new(),
         bytes: Some(bytes),
         damaged_snapshot: false,
     })
@@ -241,6 +247,9 @@ fn load_without_snapshot(paths: &Paths) -> Result<Loaded, StoreError> {
 /// output needs (checklist, setup start, reviews, open incident): not for anything else.
 pub fn load_for_due(paths: &Paths) -> Result<Loaded, StoreError> {
     file::check_links(&paths.data_dir)?;
+    if !sync::conflict_copies(&paths.data_dir).is_empty() {
+        return load(paths);
+    }
     if let Some(state) =
         due_index::read(&paths.data_dir, &paths.state_file(), &paths.history_file())
     {
@@ -616,6 +625,16 @@ impl Store {
     ) -> Result<(Forgotten, Saved), StoreError> {
         let (events, damaged_lines) =
             history::purge_note(&self.paths.history_file(), account, step)?;
+        // The log no longer holds the note: neither does what this writer knows of it (else the
+        // purge would look like another writer's change to the step).
+        if let Some(s) = self
+            .base
+            .accounts
+            .get_mut(account)
+            .and_then(|a| a.steps.get_mut(step))
+        {
+            s.note = None;
+        }
         let saved = self.save_locked(state)?;
         // The backup still holds the previous save, note included: replace it with this one.
         let file = self.paths.state_file();
