@@ -60,6 +60,7 @@ pub(super) fn due(
     // Due reviews whose reminder is snoozed (said when nothing else is due).
     let mut hidden: Vec<String> = Vec::new();
     let user_dir = paths.user_checklists();
+    let mut outlines: Vec<(crate::checklist::Wanted<'_>, Outline)> = Vec::new();
     // --json needs the full checklists (item progress); the text path only needs outlines.
     let cat = json.then(|| {
         let ids: Vec<&str> = accounts.iter().map(|(_, a)| a.checklist.as_str()).collect();
@@ -115,15 +116,22 @@ pub(super) fn due(
             }
             continue;
         }
-        let outline =
-            match Outline::resolve(&crate::store::DiskFiles, user_dir.as_deref(), wanted(acct)) {
-                Ok(o) => o,
+        // Accounts that follow the same checklist share its outline (read once).
+        let want = wanted(acct);
+        let outline = match outlines.iter().position(|(w, _)| *w == want) {
+            Some(i) => &outlines[i].1,
+            None => match Outline::resolve(&crate::store::DiskFiles, user_dir.as_deref(), want) {
+                Ok(o) => {
+                    outlines.push((want, o));
+                    &outlines[outlines.len() - 1].1
+                }
                 Err(e) => {
                     broken = true;
                     unavailable(name, &e);
                     continue;
                 }
-            };
+            },
+        };
         let started = acct.setup_started_on();
         let renames = outline.renames();
         for s in outline

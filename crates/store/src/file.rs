@@ -152,11 +152,24 @@ fn keep_backup(target: &Path, bak: &Path) -> Result<(), StoreError> {
 /// before anything is read or written. A dangling link is refused by the readers and writers
 /// themselves.
 pub fn check_links(dir: &Path) -> Result<(), StoreError> {
+    scan(dir).map(|_| ())
+}
+
+/// [`check_links`], and the names of the regular files of the directory (one pass over it, for
+/// the callers that also look for conflict copies).
+pub fn scan(dir: &Path) -> Result<Vec<String>, StoreError> {
     let Ok(entries) = fs::read_dir(dir) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
+    let mut files = Vec::new();
     for e in entries.flatten() {
-        if !e.file_type().is_ok_and(|t| t.is_symlink()) {
+        let Ok(t) = e.file_type() else {
+            continue;
+        };
+        if t.is_file() {
+            files.push(e.file_name().to_string_lossy().into_owned());
+        }
+        if !t.is_symlink() {
             continue;
         }
         let link = e.path();
@@ -182,7 +195,7 @@ pub fn check_links(dir: &Path) -> Result<(), StoreError> {
             )));
         }
     }
-    Ok(())
+    Ok(files)
 }
 
 /// Creates the data directory (0700) if needed.

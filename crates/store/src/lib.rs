@@ -97,10 +97,10 @@ fn local_date(at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
 /// missing or damaged beside a log of changes is rebuilt from the log, with a notice; a missing
 /// one with no log is a fresh start.
 pub fn load(paths: &Paths) -> Result<Loaded, StoreError> {
-    file::check_links(&paths.data_dir)?;
+    let files = file::scan(&paths.data_dir)?;
     // A sync tool's conflict copies are merged first, under the writer lock (taken only then).
     let mut notices = Vec::new();
-    if !sync::conflict_copies(&paths.data_dir).is_empty() {
+    if sync::any_conflict_copy(&files) {
         let dir = &paths.data_dir;
         match lock::acquire(&dir.join(LOCK_FILE), dir, DEFAULT_WAIT) {
             Ok(_lock) => notices = sync::merge_conflict_copies(paths)?,
@@ -246,8 +246,7 @@ fn load_without_snapshot(paths: &Paths) -> Result<Loaded, StoreError> {
 /// [`due_index`]), else the state itself. The accounts of an index hold only what `due`'s text
 /// output needs (checklist, setup start, reviews, open incident): not for anything else.
 pub fn load_for_due(paths: &Paths) -> Result<Loaded, StoreError> {
-    file::check_links(&paths.data_dir)?;
-    if !sync::conflict_copies(&paths.data_dir).is_empty() {
+    if sync::any_conflict_copy(&file::scan(&paths.data_dir)?) {
         return load(paths);
     }
     if let Some(state) =
@@ -369,6 +368,21 @@ pub struct Store {
     base: State,
     /// A version 1 file, migrated on disk by the first save.
     v1: Option<V1File>,
+    /// The state file and the log as they were when `base` was read or written: while they are
+    /// still so, a save need not read them again.
+    stamp: Option<DiskStamp>,
+}
+
+/// What identifies the state file and the log without reading them: the state file's inode,
+/// modification and change times and length, and the log's length. The change time is set by
+/// the kernel on every write or rename, so no edit keeps the stamp.
+type DiskStamp = (u64, i64, i64, u64, u64);
+
+fn disk_stamp(paths: &Paths) -> Option<DiskStamp> {
+    let m = std::fs::metadata(paths.state_file()).ok()?;
+    let (inode, mtime, ctime) = sys::identity(&m);
+    let log = std::fs::metadata(paths.history_file()).map_or(0, |l| l.len());
+    Some((inode, mtime, ctime, m.len(), log))
 }
 
 /// A version 1 state file as read: its bytes (kept aside by the migration) and its history.
@@ -406,6 +420,8 @@ impl Store {
         let lock = lock::acquire(&paths.data_dir.join(LOCK_FILE), &paths.data_dir, wait)?;
         file::sweep_temps(&paths.data_dir);
         let merged = sync::merge_conflict_copies(paths)?;
+        // Taken before reading: a change made meanwhile makes the next save read again.
+        let stamp = disk_stamp(paths);
         let mut loaded = read_state(paths)?;
         loaded.warnings.splice(0..0, merged);
         let v1 = loaded.v1_history.clone().map(|history| V1File {
@@ -418,6 +434,8 @@ impl Store {
             wait,
             base: loaded.state.clone(),
             v1,
+            // A damaged snapshot is set aside by the first save, which must see it.
+            stamp: stamp.filter(|_| !loaded.damaged_snapshot),
         };
         Ok((store, loaded))
     }
@@ -451,7 +469,16 @@ impl Store {
     /// change is seen whole or not at all): the state now, when it differs from what this writer
     /// knows. This writer's base moves to it, so its next save carries only its own changes.
     pub fn catch_up(&mut self) -> Result<Option<State>, StoreError> {
-        let now = load(&self.paths)?.state;
+        let stamp = disk_stamp(&self.paths);
+        let copies = sync::any_conflict_copy(&file::scan(&self.paths.data_dir)?);
+        if stamp.is_some() && stamp == self.stamp && !copies {
+            return Ok(None);
+        }
+        let loaded = load(&self.paths)?;
+        if !loaded.damaged_snapshot && !copies {
+            self.stamp = stamp;
+        }
+        let now = loaded.state;
         if delta::diff(&self.base, &now).is_empty() {
             return Ok(None);
         }
@@ -494,7 +521,13 @@ impl Store {
         let mut saved = Saved::default();
         file::check_links(&self.paths.data_dir)?;
         saved.notices = sync::merge_conflict_copies(&self.paths)?;
-        let on_disk = read_state(&self.paths)?;
+        // Unchanged since this writer read or wrote them: what is on disk is its base.
+        let stamp = disk_stamp(&self.paths);
+        let on_disk = if stamp.is_some() && stamp == self.stamp && saved.notices.is_empty() {
+            Loaded::new(self.base.clone())
+        } else {
+            read_state(&self.paths)?
+        };
         let theirs = on_disk.state;
         let ours = delta::diff(&self.base, state);
         let overlap: Vec<String> = ours
@@ -508,6 +541,7 @@ impl Store {
         if ours.is_empty() && events.is_empty() && !upgrade {
             *state = merged;
             self.base = theirs;
+            self.stamp = stamp;
             return Ok(saved);
         }
         if !overlap.is_empty() {
@@ -570,6 +604,7 @@ impl Store {
                 first_line(&e.to_string())
             ));
         }
+        self.stamp = disk_stamp(&self.paths);
         self.base = merged.clone();
         *state = merged;
         Ok(saved)

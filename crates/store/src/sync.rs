@@ -35,6 +35,11 @@ pub fn conflict_copies(dir: &Path) -> Vec<(PathBuf, &'static str)> {
     out
 }
 
+/// True when one of the directory's file names is a conflict copy.
+pub fn any_conflict_copy(names: &[String]) -> bool {
+    names.iter().any(|n| conflict_copy_of(n).is_some())
+}
+
 /// What a merge brought in.
 #[derive(Debug, Default)]
 pub struct Merged {

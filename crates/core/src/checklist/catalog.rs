@@ -130,7 +130,7 @@ pub struct Catalog {
 }
 
 /// How an account names its checklist.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Wanted<'a> {
     pub id: &'a str,
     /// The file the account follows, if it follows one.
