@@ -523,18 +523,22 @@ impl Store {
         saved.notices = sync::merge_conflict_copies(&self.paths)?;
         // Unchanged since this writer read or wrote them: what is on disk is its base.
         let stamp = disk_stamp(&self.paths);
-        let on_disk = if stamp.is_some() && stamp == self.stamp && saved.notices.is_empty() {
+        let unchanged = stamp.is_some() && stamp == self.stamp && saved.notices.is_empty();
+        let on_disk = if unchanged {
             Loaded::new(self.base.clone())
         } else {
             read_state(&self.paths)?
         };
         let theirs = on_disk.state;
         let ours = delta::diff(&self.base, state);
-        let overlap: Vec<String> = ours
-            .items()
-            .intersection(&delta::diff(&self.base, &theirs).items())
-            .cloned()
-            .collect();
+        let overlap: Vec<String> = if unchanged {
+            Vec::new()
+        } else {
+            ours.items()
+                .intersection(&delta::diff(&self.base, &theirs).items())
+                .cloned()
+                .collect()
+        };
         let mut merged = theirs.clone();
         delta::apply(&mut merged, &ours);
         let upgrade = self.v1.is_some() || theirs.version < STATE_VERSION;
