@@ -32,7 +32,7 @@ pub(super) fn due(
     let loaded = if json {
         store::load(paths)?
     } else {
-        store::load_for_due(paths)?
+        store::load_for_due(paths, today)?
     };
     // What came in from another machine is told once, even here (no other warning is).
     for n in &loaded.merged {

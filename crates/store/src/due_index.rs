@@ -17,13 +17,20 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDate;
+
 use crate::state::{Account, State};
 
 /// File name of the index in the data directory.
 pub const DUE_INDEX_FILE: &str = "due-index.json";
 /// Format of the index (a different one is ignored, not an error). Version 2 added the inode
-/// and change time of the state file, version 3 the length of the log the state reflects.
-const INDEX_VERSION: u32 = 3;
+/// and change time of the state file, version 3 the length of the log the state reflects,
+/// version 4 keeps only each review's latest completions.
+const INDEX_VERSION: u32 = 4;
+/// How many of each review's latest completions the index keeps: the latest one not from a
+/// wrong clock is what schedules count, and a reader falls back to the state when every kept one
+/// is from a wrong clock.
+const KEPT: usize = 2;
 /// An index larger than this is not one lockstep wrote.
 const INDEX_LIMIT: u64 = 4 << 20;
 
@@ -38,6 +45,9 @@ struct DueIndex {
     /// does not say): a longer log holds changes made after it, and the index is not used.
     #[serde(default)]
     log_end: Option<u64>,
+    /// Some review kept more completions than the [`KEPT`] latest written here.
+    #[serde(default)]
+    trimmed: bool,
     /// Each account without its step statuses and closed incidents (the bulk of the state), its
     /// setup start filled in from them.
     accounts: BTreeMap<String, Account>,
@@ -69,23 +79,34 @@ impl Stamp {
 /// Writes the index for `state`, just saved as the file `saved` (its metadata as renamed into
 /// place). Failures are ignored (see above).
 pub fn write(dir: &Path, saved: &fs::Metadata, state: &State) {
+    let mut trimmed = false;
+    let accounts = state
+        .accounts
+        .iter()
+        .map(|(name, a)| {
+            let mut light = a.clone();
+            light.setup_started = a.setup_started_on();
+            light.steps.clear();
+            light.incidents.retain(|i| i.closed.is_none());
+            light.new_events.clear();
+            for r in light.reviews.values_mut() {
+                if r.completions.len() > KEPT {
+                    trimmed = true;
+                    r.completions.sort_by_key(|c| (c.date, c.at));
+                    let extra = r.completions.len() - KEPT;
+                    r.completions.drain(..extra);
+                }
+            }
+            (name.clone(), light)
+        })
+        .collect();
     let index = DueIndex {
         version: INDEX_VERSION,
         stamp: Stamp::of(saved),
         rev: state.rev,
         log_end: state.log.as_ref().map(|p| p.end),
-        accounts: state
-            .accounts
-            .iter()
-            .map(|(name, a)| {
-                let mut light = a.clone();
-                light.setup_started = a.setup_started_on();
-                light.steps.clear();
-                light.incidents.retain(|i| i.closed.is_none());
-                light.new_events.clear();
-                (name.clone(), light)
-            })
-            .collect(),
+        trimmed,
+        accounts,
     };
     let Ok(bytes) = serde_json::to_vec(&index) else {
         return;
@@ -112,7 +133,7 @@ pub fn write(dir: &Path, saved: &fs::Metadata, state: &State) {
 
 /// The state as far as `due` needs it, from the index, when the index matches the state file.
 /// Accounts hold no step statuses and only an open incident.
-pub fn read(dir: &Path, state_file: &Path, log: &Path) -> Option<State> {
+pub fn read(dir: &Path, state_file: &Path, log: &Path, today: NaiveDate) -> Option<State> {
     let bytes = crate::fileio::read_bounded(&dir.join(DUE_INDEX_FILE), INDEX_LIMIT).ok()??;
     let index: DueIndex = serde_json::from_slice(&bytes).ok()?;
     let now = Stamp::of(&fs::metadata(state_file).ok()?);
@@ -126,9 +147,62 @@ pub fn read(dir: &Path, state_file: &Path, log: &Path) -> Option<State> {
     {
         return None;
     }
+    // Every kept completion of a review from a wrong clock: the ones before them, which the
+    // index left out, decide; the state has them.
+    let undecided = index.trimmed
+        && index
+            .accounts
+            .values()
+            .flat_map(|a| a.reviews.values())
+            .any(|r| {
+                !r.completions.is_empty()
+                    && r.completions
+                        .iter()
+                        .all(|c| lockstep_core::schedule::from_wrong_clock(c.date, today))
+            });
+    if undecided {
+        return None;
+    }
     Some(State {
         rev: index.rev,
         accounts: index.accounts,
         ..State::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{Completion, Review};
+    use chrono::{DateTime, Utc};
+
+    #[test]
+    fn only_the_latest_completions_are_kept_and_a_wrong_clock_falls_back_to_the_state() {
+        let t = tempfile::tempdir().unwrap();
+        let (dir, file, log) = (t.path(), t.path().join("s.json"), t.path().join("h.jsonl"));
+        fs::write(&file, b"{}").unwrap();
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let mut r = Review::default();
+        for d in [1, 2, 3, 20, 25] {
+            r.completions.push(Completion {
+                at: DateTime::<Utc>::UNIX_EPOCH,
+                date: day(d),
+            });
+        }
+        let mut a = Account::new("crypto-com", DateTime::UNIX_EPOCH);
+        a.reviews.insert("monthly".into(), r);
+        let mut s = State::default();
+        s.accounts.insert("default".into(), a);
+        write(dir, &fs::metadata(&file).unwrap(), &s);
+        // On the 26th the two kept (20th, 25th) decide.
+        let got = read(dir, &file, &log, day(26)).expect("index used");
+        let kept: Vec<_> = got.accounts["default"].reviews["monthly"]
+            .completions
+            .iter()
+            .map(|c| c.date)
+            .collect();
+        assert_eq!(kept, [day(20), day(25)]);
+        // On the 4th both kept ones are from a wrong clock: the state decides.
+        assert!(read(dir, &file, &log, day(4)).is_none());
+    }
 }

@@ -245,13 +245,16 @@ fn load_without_snapshot(paths: &Paths) -> Result<Loaded, StoreError> {
 /// What `lockstep due` reads: the due index when it matches the state file (see
 /// [`due_index`]), else the state itself. The accounts of an index hold only what `due`'s text
 /// output needs (checklist, setup start, reviews, open incident): not for anything else.
-pub fn load_for_due(paths: &Paths) -> Result<Loaded, StoreError> {
+pub fn load_for_due(paths: &Paths, today: chrono::NaiveDate) -> Result<Loaded, StoreError> {
     if sync::any_conflict_copy(&file::scan(&paths.data_dir)?) {
         return load(paths);
     }
-    if let Some(state) =
-        due_index::read(&paths.data_dir, &paths.state_file(), &paths.history_file())
-    {
+    if let Some(state) = due_index::read(
+        &paths.data_dir,
+        &paths.state_file(),
+        &paths.history_file(),
+        today,
+    ) {
         return Ok(Loaded::new(state));
     }
     load(paths)
