@@ -266,7 +266,7 @@ fn rev_events_in_blocks(
     block_size: usize,
     mut visit: impl FnMut(&str, &Event) -> bool,
 ) -> Result<Vec<HistoryProblem>, StoreError> {
-    let Some(target) = resolve(path)? else {
+    let Some((mut f, mut end)) = crate::record::open_log(path)? else {
         return Ok(Vec::new());
     };
     let file = path.display().to_string();
@@ -274,17 +274,6 @@ fn rev_events_in_blocks(
         file: file.clone(),
         source: e,
     };
-    let meta = fs::metadata(&target).map_err(rerr)?;
-    if !meta.is_file() {
-        return Err(StoreError::NotRegular {
-            file,
-            what: crate::fileio::kind_of(&meta),
-        });
-    }
-    let mut f = crate::sys::no_block(OpenOptions::new().read(true))
-        .open(&target)
-        .map_err(rerr)?;
-    let mut end = f.metadata().map_err(rerr)?.len();
     // Every piece between newlines counts as a line (as in [`parse`]); a last piece without a
     // newline only when it is not empty. Damaged ones are kept by their count from the end.
     let (mut from_end, mut bad, mut more) = (0usize, Vec::new(), 0usize);

@@ -419,10 +419,14 @@ impl Store {
     pub fn open(paths: &Paths, wait: Duration) -> Result<(Store, Loaded), StoreError> {
         ensure_dir(&paths.data_dir)?;
         file::check_owner(&paths.data_dir)?;
-        file::check_links(&paths.data_dir)?;
+        let files = file::scan(&paths.data_dir)?;
         let lock = lock::acquire(&paths.data_dir.join(LOCK_FILE), &paths.data_dir, wait)?;
         file::sweep_temps(&paths.data_dir);
-        let merged = sync::merge_conflict_copies(paths)?;
+        let merged = if sync::any_conflict_copy(&files) {
+            sync::merge_conflict_copies(paths)?
+        } else {
+            Vec::new()
+        };
         // Taken before reading: a change made meanwhile makes the next save read again.
         let stamp = disk_stamp(paths);
         let mut loaded = read_state(paths)?;
@@ -477,7 +481,11 @@ impl Store {
         if stamp.is_some() && stamp == self.stamp && !copies {
             return Ok(None);
         }
-        let loaded = load(&self.paths)?;
+        let loaded = if copies {
+            load(&self.paths)?
+        } else {
+            read_state(&self.paths)?
+        };
         if !loaded.damaged_snapshot && !copies {
             self.stamp = stamp;
         }
@@ -522,8 +530,9 @@ impl Store {
         events: &[(String, Event)],
     ) -> Result<Saved, StoreError> {
         let mut saved = Saved::default();
-        file::check_links(&self.paths.data_dir)?;
-        saved.notices = sync::merge_conflict_copies(&self.paths)?;
+        if sync::any_conflict_copy(&file::scan(&self.paths.data_dir)?) {
+            saved.notices = sync::merge_conflict_copies(&self.paths)?;
+        }
         // Unchanged since this writer read or wrote them: what is on disk is its base.
         let stamp = disk_stamp(&self.paths);
         let unchanged = stamp.is_some() && stamp == self.stamp && saved.notices.is_empty();

@@ -180,8 +180,10 @@ pub fn lines(bytes: &[u8], base: u64) -> (Vec<(u64, u64)>, Option<u64>) {
     (out, torn)
 }
 
-/// The log, from byte `from` to its end (bounded; only a regular file is read).
-pub fn read_from(path: &Path, from: u64) -> Result<Option<(Vec<u8>, u64)>, StoreError> {
+/// The log opened for reading, with its length: only a regular file (a FIFO or device is refused
+/// without blocking), a symlink followed. None when there is no log. The one way the log is
+/// opened for reading in parts.
+pub fn open_log(path: &Path) -> Result<Option<(fs::File, u64)>, StoreError> {
     let file = path.display().to_string();
     let rerr = |e: std::io::Error| StoreError::Read {
         file: file.clone(),
@@ -197,10 +199,23 @@ pub fn read_from(path: &Path, from: u64) -> Result<Option<(Vec<u8>, u64)>, Store
             what: crate::fileio::kind_of(&meta),
         });
     }
-    let mut f = crate::sys::no_block(OpenOptions::new().read(true))
+    let f = crate::sys::no_block(OpenOptions::new().read(true))
         .open(&target)
         .map_err(rerr)?;
     let len = f.metadata().map_err(rerr)?.len();
+    Ok(Some((f, len)))
+}
+
+/// The log, from byte `from` to its end (bounded; only a regular file is read).
+pub fn read_from(path: &Path, from: u64) -> Result<Option<(Vec<u8>, u64)>, StoreError> {
+    let file = path.display().to_string();
+    let rerr = |e: std::io::Error| StoreError::Read {
+        file: file.clone(),
+        source: e,
+    };
+    let Some((mut f, len)) = open_log(path)? else {
+        return Ok(None);
+    };
     if len > HISTORY_LIMIT {
         return Err(StoreError::TooLarge {
             file,
