@@ -316,17 +316,16 @@ pub fn catch_up(path: &Path, state: &mut State, pos: &LogPosition) -> Result<Cau
     let Some((bytes, _)) = read_from(path, 0)? else {
         return Ok(CaughtUp::NotInLog);
     };
-    let (recs, _) = records(&bytes, 0);
+    let (recs, r) = records(&bytes, 0);
     if !recs.iter().any(|r| r.id == pos.last) {
         return Ok(CaughtUp::NotInLog);
     }
-    Ok(CaughtUp::Rebuilt(replay(&bytes).0))
+    Ok(CaughtUp::Rebuilt(replay(recs, r).0))
 }
 
-/// The state the records of a log make from nothing, applied in order (sorted when the file is
-/// not), each id once.
-fn replay(bytes: &[u8]) -> (State, Replayed) {
-    let (mut recs, mut r) = records(bytes, 0);
+/// The state the records of a log (see [`records`]) make from nothing, applied in order (sorted
+/// when the file is not).
+fn replay(mut recs: Vec<Record>, mut r: Replayed) -> (State, Replayed) {
     if !in_order(&recs) {
         recs.sort_by(|a, b| a.key().cmp(&b.key()));
     }
@@ -345,7 +344,8 @@ pub fn rebuild(path: &Path) -> Result<Option<(State, Replayed)>, StoreError> {
     let Some((bytes, _)) = read_from(path, 0)? else {
         return Ok(None);
     };
-    let (state, r) = replay(&bytes);
+    let (recs, r) = records(&bytes, 0);
+    let (state, r) = replay(recs, r);
     Ok(r.position.is_some().then_some((state, r)))
 }
 
