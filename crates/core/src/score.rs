@@ -408,6 +408,20 @@ mod tests {
     }
 
     /// Every setup step of `c` that applies to `a`, with whether it may be marked not applicable.
+    /// Every subset of the checklist's personas (the empty one included).
+    fn persona_subsets(c: &Checklist) -> Vec<Vec<String>> {
+        (0u32..(1 << c.personas.len()))
+            .map(|mask| {
+                c.personas
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, p)| p.id.clone())
+                    .collect()
+            })
+            .collect()
+    }
+
     fn setup_steps(c: &Checklist, a: &Account) -> Vec<(String, bool)> {
         c.sections_of(SectionKind::Setup)
             .flat_map(|s| a.applicable(s))
@@ -447,12 +461,7 @@ mod tests {
         ) {
             for (name, text) in BUNDLED {
                 let c = parse(name, text).unwrap();
-                let n = c.personas.len();
-                for mask in 0u32..(1 << n) {
-                    let personas: Vec<String> = c.personas.iter().enumerate()
-                        .filter(|(i, _)| mask & (1 << i) != 0)
-                        .map(|(_, p)| p.id.clone())
-                        .collect();
+                for personas in persona_subsets(&c) {
                     let mut base = Account::new(&c.id, now());
                     base.set_personas(personas.clone(), now());
                     let steps = setup_steps(&c, &base);
@@ -498,12 +507,7 @@ mod tests {
         ) {
             for (name, text) in BUNDLED {
                 let c = parse(name, text).unwrap();
-                let n = c.personas.len();
-                for mask in 0u32..(1 << n) {
-                    let personas: Vec<String> = c.personas.iter().enumerate()
-                        .filter(|(i, _)| mask & (1 << i) != 0)
-                        .map(|(_, p)| p.id.clone())
-                        .collect();
+                for personas in persona_subsets(&c) {
                     let mut a = Account::new(&c.id, now());
                     a.set_personas(personas.clone(), now());
                     let mut k = 0;
