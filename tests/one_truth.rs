@@ -6,94 +6,14 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
+use common::data::{count, events, files, json, lockstep, run, status_of, stderr, stdout};
 use lockstep::store::{Paths, Store};
 use serde_json::Value;
-
-fn lockstep(data: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_lockstep"));
-    c.arg("--data-dir").arg(data);
-    c.env("XDG_CONFIG_HOME", data.with_extension("config"));
-    c.env_remove("LOCKSTEP_ACCOUNT");
-    c
-}
-
-fn run(data: &Path, args: &[&str]) -> Output {
-    lockstep(data).args(args).output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn json(data: &Path, args: &[&str]) -> Value {
-    let o = run(data, args);
-    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
-    serde_json::from_slice(&o.stdout).unwrap()
-}
-
-/// Every event of the default account's history, oldest first, as (event kind, step).
-fn events(data: &Path) -> Vec<(String, String)> {
-    let h = json(data, &["history", "--json"]);
-    let mut v: Vec<_> = h
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["what"]["event"].as_str().unwrap().to_string(),
-                e["what"]["step"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
-    v.reverse();
-    v
-}
-
-fn count(data: &Path, kind: &str, step: &str) -> usize {
-    events(data)
-        .iter()
-        .filter(|(k, s)| k == kind && s == step)
-        .count()
-}
-
-fn status_of(data: &Path, step: &str) -> String {
-    let s = json(data, &["status", "--json"]);
-    for sec in s["sections"].as_array().unwrap() {
-        for st in sec["steps"].as_array().unwrap() {
-            if st["id"] == step {
-                return st["status"].as_str().unwrap().to_string();
-            }
-        }
-    }
-    panic!("no step {step} in {s}")
-}
-
-/// Every file of a directory (but the lock, which any writer may create) with its bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .filter(|e| e.file_name() != "lock")
-                .map(|e| {
-                    (
-                        e.file_name().to_string_lossy().into_owned(),
-                        fs::read(e.path()).unwrap_or_default(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn copy_fixture(name: &str, to: &Path) {
     let from = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -10,50 +10,14 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use common::data::{count, lockstep, status_of, stderr};
 use serde_json::Value;
 
-fn lockstep(data: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_lockstep"));
-    c.arg("--data-dir").arg(data);
-    c.env("XDG_CONFIG_HOME", data.with_extension("config"));
-    c.env_remove("LOCKSTEP_ACCOUNT");
-    c
-}
-
+/// Runs a command that must succeed.
 fn ok(data: &Path, args: &[&str]) -> Output {
     let o = lockstep(data).args(args).output().unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
     o
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn status_of(data: &Path, step: &str) -> String {
-    let s: Value = serde_json::from_slice(&ok(data, &["status", "--json"]).stdout).unwrap();
-    for sec in s["sections"].as_array().unwrap() {
-        for st in sec["steps"].as_array().unwrap() {
-            if st["id"] == step {
-                return st["status"].as_str().unwrap().to_string();
-            }
-        }
-    }
-    panic!("no step {step}")
-}
-
-/// How many times the history holds `kind` for `step`.
-fn count(data: &Path, kind: &str, step: &str) -> usize {
-    let h: Value = serde_json::from_slice(&ok(data, &["history", "--json"]).stdout).unwrap();
-    h.as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["what"]["event"] == kind && e["what"]["step"] == step)
-        .count()
 }
 
 /// Machine A and a copy of its data directory as machine B, each then with a change of its own.

@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 #[allow(dead_code)]
 pub mod bus;
+#[allow(dead_code)]
+pub mod data;
 
 /// An external tool a test needs, or None (saying that the calling test is skipped). Under
 /// `CI=true` a missing tool fails the test instead: `.ci/run` installs every tool the tests use,
