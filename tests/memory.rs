@@ -8,19 +8,15 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
-use common::data::run;
+use common::data::{lockstep, run};
 use serde_json::Value;
 
 /// Peak resident memory (MiB) of one run of lockstep, from the kernel's accounting of that child.
 #[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives its usage
 fn peak_mib(data: &Path, args: &[&str]) -> f64 {
-    let o = Command::new(env!("CARGO_BIN_EXE_lockstep"))
-        .arg("--data-dir")
-        .arg(data)
+    let o = lockstep(data)
         .args(args)
-        .env("XDG_CONFIG_HOME", data.with_extension("config"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
