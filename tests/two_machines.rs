@@ -226,3 +226,108 @@ fn both_changes(d: &Path) {
     assert_eq!(status_of(d, "lock-switch"), "done");
     assert_eq!(status_of(d, "device-policy"), "done");
 }
+
+#[test]
+fn an_incident_opened_on_each_machine_stays_two_incidents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("laptop");
+    let b = tmp.path().join("desktop");
+    let on = |d: &Path, name: &str, args: &[&str]| {
+        let o = lockstep(d)
+            .env("LOCKSTEP_MACHINE", name)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    on(&a, "laptop", &["check", "totp-2fa"]);
+    on(&a, "laptop", &["compromised"]);
+    on(&a, "laptop", &["incident", "close", "it was me"]);
+    fs::create_dir_all(&b).unwrap();
+    for f in ["state.json", "history.jsonl"] {
+        fs::copy(a.join(f), b.join(f)).unwrap();
+    }
+    // Before they sync, each machine opens incident #2.
+    assert!(on(&a, "laptop", &["compromised"]).contains("Incident #2"));
+    on(&a, "laptop", &["incident", "done", "c-lock"]);
+    on(&a, "laptop", &["incident", "note", "laptop call", "--ticket", "L-1"]);
+    assert!(on(&b, "desktop", &["compromised"]).contains("Incident #2"));
+    on(&b, "desktop", &["incident", "note", "desktop chat", "--ticket", "D-2"]);
+    on(&b, "desktop", &["incident", "done", "c-support"]);
+    let told_a = on(&a, "laptop", &["merge", b.to_str().unwrap()]);
+    let told_b = on(&b, "desktop", &["merge", a.to_str().unwrap()]);
+    // Whichever machine's incident keeps #2, both machines agree; the one renumbered is told.
+    let report = |d: &Path, n: &str| on(d, "x", &["incident", "report", "--id", n]);
+    let mut laptops = Vec::new();
+    for d in [&a, &b] {
+        let two = report(d, "2");
+        laptops.push(two.contains("L-1"));
+        let three = report(d, "3");
+        let (laptop, desktop) = if two.contains("L-1") {
+            (two, three)
+        } else {
+            (three, two)
+        };
+        assert!(laptop.contains("L-1") && !laptop.contains("D-2"), "{laptop}");
+        assert!(desktop.contains("D-2") && !desktop.contains("L-1"), "{desktop}");
+        assert!(laptop.contains("[x] Hit the One-Button Lock"), "{laptop}");
+        assert!(!desktop.contains("[x] Hit the One-Button Lock"), "{desktop}");
+        assert!(desktop.contains("[x] Contact support"), "{desktop}");
+    }
+    assert_eq!(laptops[0], laptops[1], "both machines give each incident one number");
+    // The machine whose own incident moved to #3 was told so by its merge.
+    let (moved, kept) = if laptops[0] {
+        (&told_b, &told_a)
+    } else {
+        (&told_a, &told_b)
+    };
+    assert!(moved.contains("incident #2 -> #3"), "{moved}");
+    assert!(!kept.contains("->"), "{kept}");
+    let desktop_is = if laptops[0] { "Incident #3" } else { "Incident #2" };
+    // History names the other machine's changes, with its incident's number here.
+    let hist_a = on(&a, "laptop", &["history"]);
+    let desk_line = hist_a
+        .lines()
+        .find(|l| l.contains("D-2"))
+        .expect("the desktop's note");
+    assert!(desk_line.ends_with("(on desktop)"), "{desk_line}");
+    assert!(
+        desk_line.contains(desktop_is),
+        "{hist_a}"
+    );
+    let own = hist_a.lines().find(|l| l.contains("L-1")).unwrap();
+    assert!(!own.contains("(on "), "{own}");
+}
+
+#[test]
+fn every_event_has_an_id_that_is_the_same_on_every_machine() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = two_machines(tmp.path());
+    ok(&a, &["merge", b.to_str().unwrap()]);
+    ok(&b, &["merge", a.to_str().unwrap()]);
+    let ids = |d: &Path| -> Vec<(String, String)> {
+        let v: Value = serde_json::from_slice(&ok(d, &["history", "--json"]).stdout).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let id = e["id"].as_str().unwrap().to_string();
+                let change = e["change"].as_str().unwrap();
+                assert!(id.starts_with(change), "{e}");
+                assert!(e["machine"]["id"].as_str().is_some_and(|m| m.len() == 16), "{e}");
+                (id, e["what"]["event"].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    let (from_a, from_b) = (ids(&a), ids(&b));
+    let unique: std::collections::BTreeSet<&String> = from_a.iter().map(|(i, _)| i).collect();
+    assert_eq!(unique.len(), from_a.len(), "{from_a:?}");
+    let sorted = |mut v: Vec<(String, String)>| {
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(from_a.clone()), sorted(from_b));
+    // And on a second read.
+    assert_eq!(ids(&a), from_a);
+}

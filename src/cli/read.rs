@@ -264,6 +264,26 @@ fn read_history(paths: &Paths) -> Result<store::History, AppError> {
     Ok(h)
 }
 
+/// One event of `history --json`: its id (unique, stable: see [`store::Logged::id`]), the
+/// change that holds it, the machine that made it, then the event's own fields.
+fn json_event(logged: &store::Logged, e: &crate::state::Event) -> serde_json::Value {
+    let mut v = serde_json::Map::new();
+    v.insert("id".into(), logged.id().into());
+    if let Some(c) = logged.change {
+        v.insert("change".into(), c.into());
+    }
+    if let Some(m) = logged.machine {
+        v.insert(
+            "machine".into(),
+            serde_json::json!({ "id": m.id, "name": m.name }),
+        );
+    }
+    if let serde_json::Value::Object(fields) = serde_json::to_value(e).expect("json") {
+        v.extend(fields);
+    }
+    serde_json::Value::Object(v)
+}
+
 pub(super) fn history(
     cli: &Cli,
     paths: &Paths,
@@ -277,12 +297,27 @@ pub(super) fn history(
     let mut o = io::BufWriter::new(io::stdout().lock());
     let mut first = true;
     let mut failed: Option<io::Error> = None;
-    let problems = store::history_newest_first(paths, |logged_as, e| {
-        if !acct.owns(&view.name, logged_as, e.at) {
+    // This copy's own changes, and those of a copy with this machine's name (the directory
+    // moved to a new disk), need no "on NAME".
+    let (my_id, my_name) = (
+        store::machine::known(paths).map(|m| m.id),
+        store::machine::this_name(paths),
+    );
+    let problems = store::history_newest_first(paths, |logged, e| {
+        if !acct.owns(&view.name, logged.account, e.at) {
             return true;
         }
+        // Incidents by their number here (a merge may have renumbered one).
+        let e = &crate::state::Event {
+            at: e.at,
+            kind: e.kind.numbered_for(acct),
+        };
+        // Changes another machine made (merged from its copy of the log) say so.
+        let elsewhere = logged
+            .machine
+            .filter(|m| Some(&m.id) != my_id.as_ref() && m.name != my_name);
         let r = if json {
-            let v = serde_json::to_value(e).expect("json");
+            let v = json_event(logged, e);
             let text = serde_json::to_string_pretty(&v).expect("json");
             let text = crate::guard::json_safe(&text);
             let sep = if first { "[\n" } else { ",\n" };
@@ -293,9 +328,10 @@ pub(super) fn history(
                 .join("\n");
             write!(o, "{sep}{indented}")
         } else {
+            let on = elsewhere.map_or_else(String::new, |m| format!("  (on {})", line(&m.name)));
             writeln!(
                 o,
-                "{}  {}",
+                "{}  {}{on}",
                 e.at.format("%Y-%m-%dT%H:%M:%SZ"),
                 line(&e.kind.describe(Some(cl)))
             )

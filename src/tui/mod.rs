@@ -281,7 +281,7 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
                 let mut events = Vec::new();
                 let (acct, name) = (app.acct(), app.account.clone());
                 let read = crate::store::history_newest_first(store.paths(), |logged_as, e| {
-                    if acct.owns(&name, logged_as, e.at) {
+                    if acct.owns(&name, logged_as.account, e.at) {
                         events.push(e.clone());
                     }
                     events.len() < HISTORY_SHOWN

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::StoreError;
 use super::file::{injected_fault, read_regular, resolve, write_atomic};
+use super::machine::Machine;
 use super::record::{Line, parse_line};
 use crate::state::{Event, EventKind};
 
@@ -59,6 +60,62 @@ impl History {
             })
             .collect()
     }
+}
+
+/// Where an event was logged, as a history reader sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Logged<'a> {
+    /// The account the event was logged under.
+    pub account: &'a str,
+    /// The change (record) that holds the event, `None` for a line of version 2 or older.
+    pub change: Option<&'a str>,
+    /// The event's place in its change (0 for an older line).
+    pub index: usize,
+    /// An older line itself, to derive its id from.
+    legacy: Option<&'a [u8]>,
+    /// The copy of the data directory that made the change, when the record names it.
+    pub machine: Option<&'a Machine>,
+}
+
+impl Logged<'_> {
+    /// The event's id, unique in the history and the same on every machine and every read:
+    /// `CHANGE.N` (its change's id and its place in it), or for a line older than format 3
+    /// (which has no id) `v2-` and a hash of the line.
+    pub fn id(&self) -> String {
+        match (self.change, self.legacy) {
+            (Some(c), _) => format!("{c}.{}", self.index),
+            (None, Some(raw)) => format!("v2-{:016x}", fnv1a(raw)),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash (the same in every build), for the ids of older lines.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let raw = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    raw.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Visits one older event (a version 1 state's, not yet migrated) as if it were the line its
+/// migration will write, so its id stays the same.
+pub fn visit_legacy(
+    account: &str,
+    e: &Event,
+    visit: &mut impl FnMut(&Logged, &Event) -> bool,
+) -> bool {
+    let raw = line(account, e);
+    visit(
+        &Logged {
+            account,
+            change: None,
+            index: 0,
+            legacy: Some(&raw),
+            machine: None,
+        },
+        e,
+    )
 }
 
 /// Serializes one event as a history line (with its newline).
@@ -256,7 +313,7 @@ const PROBLEMS_SHOWN: usize = 100;
 /// from the top of the file when the whole file was read.
 pub fn rev_events(
     path: &Path,
-    visit: impl FnMut(&str, &Event) -> bool,
+    visit: impl FnMut(&Logged, &Event) -> bool,
 ) -> Result<Vec<HistoryProblem>, StoreError> {
     rev_events_in_blocks(path, 64 << 10, visit)
 }
@@ -264,7 +321,7 @@ pub fn rev_events(
 fn rev_events_in_blocks(
     path: &Path,
     block_size: usize,
-    mut visit: impl FnMut(&str, &Event) -> bool,
+    mut visit: impl FnMut(&Logged, &Event) -> bool,
 ) -> Result<Vec<HistoryProblem>, StoreError> {
     let Some((mut f, mut end)) = crate::record::open_log(path)? else {
         return Ok(Vec::new());
@@ -282,8 +339,26 @@ fn rev_events_in_blocks(
             return true;
         }
         match parse_line(raw) {
-            Line::Record(r) => r.events.iter().rev().all(|e| visit(&e.account, &e.event())),
-            Line::Legacy(account, e) => visit(&account, &e),
+            Line::Record(r) => r.events.iter().enumerate().rev().all(|(index, e)| {
+                let at = Logged {
+                    account: &e.account,
+                    change: Some(&r.id),
+                    index,
+                    legacy: None,
+                    machine: r.machine.as_ref(),
+                };
+                visit(&at, &e.event())
+            }),
+            Line::Legacy(account, e) => {
+                let at = Logged {
+                    account: &account,
+                    change: None,
+                    index: 0,
+                    legacy: Some(raw),
+                    machine: None,
+                };
+                visit(&at, &e)
+            }
             Line::Bad(m) => {
                 if bad.len() < PROBLEMS_SHOWN {
                     bad.push((from_end, m));
@@ -455,10 +530,16 @@ mod tests {
             fs::write(&p, &bytes).unwrap();
             let forward = parse(&bytes);
             let mut back: BTreeMap<String, Vec<Event>> = BTreeMap::new();
+            let mut ids = std::collections::BTreeSet::new();
+            let mut seen = 0usize;
             let problems = rev_events_in_blocks(&p, block, |a, e| {
-                back.entry(a.to_string()).or_default().insert(0, e.clone());
+                back.entry(a.account.to_string()).or_default().insert(0, e.clone());
+                ids.insert(a.id());
+                seen += 1;
                 true
             }).unwrap();
+            // Every event has an id of its own (two equal older lines are one event twice).
+            prop_assert!(ids.len() <= seen && !ids.contains(""));
             prop_assert_eq!(&back, &forward.events);
             let lines_back: Vec<usize> = problems.iter().map(|p| p.line).collect();
             let lines_fwd: Vec<usize> = forward.problems.iter().map(|p| p.line).collect();

@@ -16,6 +16,7 @@ mod file;
 mod format;
 mod history;
 mod lock;
+pub mod machine;
 mod paths;
 mod record;
 pub mod sync;
@@ -30,7 +31,7 @@ pub use due_index::DUE_INDEX_FILE;
 pub use error::StoreError;
 pub use file::{ensure_dir, read_regular, write_atomic};
 pub use format::{Parsed, parse_state, to_json};
-pub use history::{History, HistoryProblem};
+pub use history::{History, HistoryProblem, Logged};
 pub use paths::Paths;
 
 #[cfg(test)]
@@ -274,11 +275,11 @@ pub fn read_history(paths: &Paths) -> Result<History, StoreError> {
 
 /// Visits every account's events newest first (the order they were logged, last first) without
 /// holding the history in memory: the log is read backwards (see [`history::rev_events`]).
-/// `visit` gets the account an event was logged under and returns false to stop. Returns the
-/// damaged lines met.
+/// `visit` gets where the event was logged (its account, its id, the machine that made it) and
+/// returns false to stop. Returns the damaged lines met.
 pub fn history_newest_first(
     paths: &Paths,
-    mut visit: impl FnMut(&str, &Event) -> bool,
+    mut visit: impl FnMut(&Logged, &Event) -> bool,
 ) -> Result<Vec<HistoryProblem>, StoreError> {
     let loaded = load(paths)?;
     if let Some(v1) = loaded.v1_history {
@@ -289,7 +290,7 @@ pub fn history_newest_first(
             .collect();
         all.sort_by_key(|(_, e)| e.at);
         for (a, e) in all.into_iter().rev() {
-            if !visit(a, e) {
+            if !history::visit_legacy(a, e, &mut visit) {
                 break;
             }
         }
@@ -542,6 +543,8 @@ impl Store {
             read_state(&self.paths)?
         };
         let theirs = on_disk.state;
+        let mut events = events.to_vec();
+        give_uids(&self.base, state, &mut events);
         let ours = delta::diff(&self.base, state);
         let overlap: Vec<String> = if unchanged {
             Vec::new()
@@ -552,7 +555,23 @@ impl Store {
                 .collect()
         };
         let mut merged = theirs.clone();
-        delta::apply(&mut merged, &ours);
+        for r in delta::apply(&mut merged, &ours) {
+            // Another writer opened an incident with this number meanwhile: this one takes the
+            // next, and so do this save's events about it.
+            for (account, e) in &mut events {
+                if *account == r.account
+                    && let Some((n, uid)) = e.kind.incident_mut()
+                    && *uid == r.key
+                {
+                    *n = r.to;
+                }
+            }
+            saved.notices.push(format!(
+                "another lockstep opened incident #{} of '{}' meanwhile; the one opened here is \
+                 incident #{} (both are kept)",
+                r.from, r.account, r.to
+            ));
+        }
         let upgrade = self.v1.is_some() || theirs.version < STATE_VERSION;
         if ours.is_empty() && events.is_empty() && !upgrade {
             *state = merged;
@@ -578,7 +597,8 @@ impl Store {
             bytes.extend(baseline.line());
         }
         seq += 1;
-        let record = record::Record::new(seq, events.to_vec(), ours);
+        let mut record = record::Record::new(seq, events.to_vec(), ours);
+        record.machine = Some(machine::this(&self.paths)?);
         let line = record.line();
         bytes.extend_from_slice(&line);
         let end = match self.v1.take() {
@@ -709,6 +729,33 @@ impl Store {
             damaged_lines,
         };
         Ok((forgotten, saved))
+    }
+}
+
+/// Gives each incident that is new in `state` (not in `base`) a unique id, and this save's
+/// events about it the same id, so that two incidents given one number by two writers (two
+/// machines, or a TUI and a command line) stay two.
+fn give_uids(base: &State, state: &mut State, events: &mut [(String, Event)]) {
+    for (name, a) in &mut state.accounts {
+        let old = base.accounts.get(name);
+        for i in &mut a.incidents {
+            let key = i.key();
+            if old.is_some_and(|o| o.incidents.iter().any(|x| x.key() == key)) {
+                continue;
+            }
+            if i.uid.is_empty() {
+                i.uid = record::new_id();
+            }
+            for (account, e) in events.iter_mut() {
+                if account == name
+                    && let Some((n, uid)) = e.kind.incident_mut()
+                    && *n == i.id
+                    && uid.is_empty()
+                {
+                    uid.clone_from(&i.uid);
+                }
+            }
+        }
     }
 }
 

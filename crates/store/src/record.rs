@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use super::file::resolve;
+use super::machine::Machine;
 use super::history::HISTORY_LIMIT;
 use crate::state::delta::{self, Delta};
 use crate::state::{Event, EventKind, LogPosition, State};
@@ -40,6 +41,9 @@ pub struct Record {
     pub events: Vec<RecordEvent>,
     #[serde(default, skip_serializing_if = "Delta::is_empty")]
     pub delta: Delta,
+    /// The copy of the data directory that made the change (see [`crate::machine`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine: Option<Machine>,
 }
 
 /// One event of a record.
@@ -76,6 +80,7 @@ impl Record {
                 })
                 .collect(),
             delta,
+            machine: None,
         }
     }
 

@@ -47,6 +47,9 @@ pub struct Merged {
     pub added: Vec<Record>,
     /// Changes left out because a note in them holds what looks like a secret.
     pub refused: Vec<String>,
+    /// Incidents that had a number here and have another after the merge (both machines
+    /// opened one with that number before they synced): "#2 -> #3 of 'default'".
+    pub renumbered: Vec<String>,
 }
 
 /// A change that brings text the guard refuses (a note, an incident note or resolution that
@@ -104,8 +107,12 @@ pub fn merge_logs(paths: &Paths, others: &[Vec<u8>], dry_run: bool) -> Result<Me
     if dry_run || merged.added.is_empty() {
         return Ok(merged);
     }
+    let before = super::read_state(paths).ok().map(|l| l.state);
     write_atomic(&log, &u.bytes, None)?;
     if let Some((mut state, _)) = rebuild(&log)? {
+        if let Some(before) = &before {
+            merged.renumbered = renumbered(before, &state);
+        }
         state.rev = rev_of(paths) + 1;
         let bytes = to_json(&state);
         let bak = paths.data_dir.join(BACKUP_FILE);
@@ -115,6 +122,24 @@ pub fn merge_logs(paths: &Paths, others: &[Vec<u8>], dry_run: bool) -> Result<Me
         }
     }
     Ok(merged)
+}
+
+/// The incidents whose number differs between two states (matched by their unique id).
+fn renumbered(before: &crate::state::State, after: &crate::state::State) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, a) in &before.accounts {
+        let Some(b) = after.accounts.get(name) else {
+            continue;
+        };
+        for i in &a.incidents {
+            if let Some(j) = b.incidents.iter().find(|j| j.key() == i.key())
+                && j.id != i.id
+            {
+                out.push(format!("#{} -> #{} of '{name}'", i.id, j.id));
+            }
+        }
+    }
+    out
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -197,6 +222,13 @@ pub fn summary(m: &Merged, from: &str) -> String {
     if more > 0 {
         s.push_str(&format!(
             "; and {more} more events (see `lockstep history`)"
+        ));
+    }
+    if !m.renumbered.is_empty() {
+        s.push_str(&format!(
+            "; the other machine had opened an incident with the same number, so incident {} \
+             (both are kept; `lockstep history` names each by its number here)",
+            m.renumbered.join(", ")
         ));
     }
     for why in &m.refused {

@@ -84,6 +84,25 @@ mod unix {
         )
     }
 
+    /// Which directory this is, on this machine: (device, inode). A copy of it (a sync tool's,
+    /// a clone, a backup restored) is another directory.
+    pub fn dir_identity(m: &Metadata) -> (u64, u64) {
+        (m.dev(), m.ino())
+    }
+
+    /// This machine's host name, when it has one.
+    pub fn host_name() -> Option<String> {
+        let mut buf = [0u8; 256];
+        // SAFETY: the buffer is valid for its length; gethostname writes at most that many bytes.
+        let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+        if r != 0 {
+            return None;
+        }
+        let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+        let name = String::from_utf8_lossy(&buf[..end]).trim().to_string();
+        (!name.is_empty()).then_some(name)
+    }
+
     /// The errors the test hooks inject: a full disk and an I/O error.
     pub fn disk_full() -> io::Error {
         io::Error::from_raw_os_error(libc::ENOSPC)

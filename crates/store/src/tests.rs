@@ -299,6 +299,68 @@ fn a_change_saved_by_another_writer_is_merged_not_reverted() {
 }
 
 #[test]
+fn an_incident_opened_by_a_stale_writer_takes_the_next_number() {
+    let c = cl();
+    let t = tempfile::tempdir().unwrap();
+    let p = paths(t.path());
+    let (mut tui, loaded) = open(&p);
+    tui.release();
+    let mut mine = loaded.state;
+    let now = Utc::now();
+    let mut a = Account::new("crypto-com", now);
+    a.check(&c, "totp-2fa", now).unwrap();
+    mine.accounts.insert(DEFAULT_ACCOUNT.into(), a);
+    tui.save(&mut mine).unwrap();
+    // `lockstep compromised` in another window, while the TUI has not caught up.
+    let (mut cli, loaded) = open(&p);
+    let mut theirs = loaded.state;
+    let acct = theirs.accounts.get_mut(DEFAULT_ACCOUNT).unwrap();
+    assert_eq!(acct.open_compromise(&c, now).unwrap(), 1);
+    acct.incident_note("from the command line", None, now)
+        .unwrap();
+    cli.save(&mut theirs).unwrap();
+    drop(cli);
+    // The TUI's `!` on what it knew: incident #1 there too.
+    let acct = mine.accounts.get_mut(DEFAULT_ACCOUNT).unwrap();
+    assert_eq!(acct.open_compromise(&c, now).unwrap(), 1);
+    acct.incident_note("from the TUI", None, now).unwrap();
+    let saved = tui.save(&mut mine).unwrap();
+    let n = saved.notices.join("\n");
+    assert!(n.contains("incident #2"), "{n}");
+    let back = load(&p).unwrap().state;
+    let incidents = &back.accounts[DEFAULT_ACCOUNT].incidents;
+    let seen: Vec<(u32, &str)> = incidents
+        .iter()
+        .map(|i| (i.id, i.log[0].text.as_str()))
+        .collect();
+    assert_eq!(seen, [(1, "from the command line"), (2, "from the TUI")]);
+    assert!(incidents.iter().all(|i| i.uid.len() == 32));
+    assert_ne!(incidents[0].uid, incidents[1].uid);
+    assert_eq!(mine.accounts[DEFAULT_ACCOUNT].incidents.len(), 2);
+    // The TUI's events name its incident by the number it got, and by its uid.
+    let h = read_history(&p).unwrap();
+    let notes: Vec<(u32, String, String)> = h
+        .of(DEFAULT_ACCOUNT)
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::IncidentNote {
+                incident,
+                uid,
+                text,
+                ..
+            } => Some((*incident, uid.clone(), text.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notes[1].0, 2);
+    assert_eq!(notes[1].1, incidents[1].uid);
+    assert_eq!(notes[0].1, incidents[0].uid);
+    // The rebuilt state agrees.
+    let (rebuilt, _) = crate::record::rebuild(&p.history_file()).unwrap().unwrap();
+    assert_eq!(rebuilt.accounts, back.accounts);
+}
+
+#[test]
 fn failed_history_append_keeps_events_for_the_retry() {
     let t = tempfile::tempdir().unwrap();
     let p = paths(t.path());

@@ -100,11 +100,14 @@ pub fn incident_report(
     // marked again; plus any current mark the history lacks (older or hand-edited state files).
     let mut marks: Vec<(DateTime<Utc>, usize, &'static str, &str)> = Vec::new();
     for e in history.iter().chain(&account.new_events) {
+        if !e.kind.is_about(inc) {
+            continue;
+        }
         match &e.kind {
-            EventKind::IncidentStepDone { incident, step } if *incident == inc.id => {
+            EventKind::IncidentStepDone { step, .. } => {
                 marks.push((e.at, em_order(step), "Done", step));
             }
-            EventKind::IncidentStepUndone { incident, step } if *incident == inc.id => {
+            EventKind::IncidentStepUndone { step, .. } => {
                 marks.push((e.at, em_order(step), "Marked not done again", step));
             }
             _ => {}

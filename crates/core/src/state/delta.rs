@@ -40,12 +40,13 @@ pub struct AccountDelta {
     /// Reviews whose record changed; `null`: no record any more.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub reviews: BTreeMap<String, Option<Review>>,
-    /// Incidents that are new or changed, by number.
+    /// Incidents that are new or changed, by [`Incident::key`] (not by number: two machines
+    /// may have given one number to two incidents).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub incidents: BTreeMap<u32, IncidentDelta>,
-    /// Incidents no longer in the account.
+    pub incidents: BTreeMap<String, IncidentDelta>,
+    /// Incidents no longer in the account, by key.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub incidents_removed: Vec<u32>,
+    pub incidents_removed: Vec<String>,
 }
 
 /// The changes to one incident: whole when new (or changed in a way the parts cannot say),
@@ -97,15 +98,15 @@ impl Delta {
                     .keys()
                     .map(|k| format!("review '{k}' of '{name}'")),
             );
-            for (id, i) in &d.incidents {
+            for (key, i) in &d.incidents {
+                // Named by number where the delta says it; the key is what tells them apart.
+                let id = i.whole.as_ref().map_or_else(|| key.clone(), |w| format!("#{}", w.id));
                 if i.whole.is_some() || i.closed.is_some() {
-                    out.insert(format!("incident #{id} of '{name}'"));
+                    out.insert(format!("incident {id} of '{name}' ({key})"));
                 }
-                out.extend(
-                    i.steps
-                        .keys()
-                        .map(|k| format!("emergency step '{k}' of incident #{id} of '{name}'")),
-                );
+                out.extend(i.steps.keys().map(|k| {
+                    format!("emergency step '{k}' of incident {id} of '{name}' ({key})")
+                }));
             }
         }
         out
@@ -189,7 +190,8 @@ fn diff_account(old: Option<&Account>, new: &Account) -> Option<AccountDelta> {
     let old_incidents = old.map_or(&[][..], |o| o.incidents.as_slice());
     let mut incidents = BTreeMap::new();
     for i in &new.incidents {
-        let d = match old_incidents.iter().find(|o| o.id == i.id) {
+        let key = i.key();
+        let d = match old_incidents.iter().find(|o| o.key() == key) {
             Some(o) => diff_incident(o, i),
             None => Some(IncidentDelta {
                 whole: Some(Box::new(i.clone())),
@@ -197,13 +199,13 @@ fn diff_account(old: Option<&Account>, new: &Account) -> Option<AccountDelta> {
             }),
         };
         if let Some(d) = d {
-            incidents.insert(i.id, d);
+            incidents.insert(key, d);
         }
     }
-    let incidents_removed: Vec<u32> = old_incidents
+    let incidents_removed: Vec<String> = old_incidents
         .iter()
-        .filter(|o| !new.incidents.iter().any(|i| i.id == o.id))
-        .map(|o| o.id)
+        .map(Incident::key)
+        .filter(|k| !new.incidents.iter().any(|i| i.key() == *k))
         .collect();
     let d = AccountDelta {
         removed: false,
@@ -255,19 +257,49 @@ fn apply_map<V: Clone>(map: &mut BTreeMap<String, V>, changes: &BTreeMap<String,
     }
 }
 
-fn apply_incident(incidents: &mut Vec<Incident>, id: u32, d: &IncidentDelta) {
+/// An incident that came in with a number the account already gives another incident (two
+/// machines opened one each before they synced): it takes the next free number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renumbered {
+    pub account: String,
+    /// The incident's key ([`Incident::key`]).
+    pub key: String,
+    /// Its number where it was opened, and here.
+    pub from: u32,
+    pub to: u32,
+}
+
+/// The number a new incident takes here: its own when free, else one past the highest.
+fn number_for(incidents: &[Incident], wanted: u32) -> u32 {
+    if incidents.iter().any(|i| i.id == wanted) {
+        incidents.iter().map(|i| i.id).max().unwrap_or(0).saturating_add(1)
+    } else {
+        wanted
+    }
+}
+
+fn apply_incident(incidents: &mut Vec<Incident>, key: &str, d: &IncidentDelta, number: Option<u32>) {
     if let Some(w) = &d.whole {
-        match incidents.iter_mut().find(|i| i.id == id) {
-            Some(i) => *i = (**w).clone(),
+        let mut w = (**w).clone();
+        if w.uid.is_empty() && key != format!("n{}", w.id) {
+            w.uid = key.to_string();
+        }
+        match incidents.iter_mut().find(|i| i.key() == key) {
+            // The number it has here stays (a merge may have given it another than its own).
+            Some(i) => {
+                w.id = i.id;
+                *i = w;
+            }
             None => {
-                incidents.push((**w).clone());
+                w.id = number.unwrap_or(w.id);
+                incidents.push(w);
                 incidents.sort_by_key(|i| i.id);
             }
         }
         return;
     }
     // Parts of an incident this state does not have (removed meanwhile) have nothing to join.
-    let Some(i) = incidents.iter_mut().find(|i| i.id == id) else {
+    let Some(i) = incidents.iter_mut().find(|i| i.key() == key) else {
         return;
     };
     for (step, at) in &d.steps {
@@ -294,8 +326,11 @@ fn apply_incident(incidents: &mut Vec<Incident>, id: u32, d: &IncidentDelta) {
 
 /// Applies a delta. A change to an account this state does not have, and that does not bring
 /// the account's fields, has nothing to join and is left out (the account was removed by a
-/// change made meanwhile; the change stays in the history).
-pub fn apply(state: &mut State, delta: &Delta) {
+/// change made meanwhile; the change stays in the history). Returns the incidents that came in
+/// with a number already taken here, and the one each got instead (the delta's steps waiting
+/// for re-verification name the new number too).
+pub fn apply(state: &mut State, delta: &Delta) -> Vec<Renumbered> {
+    let mut renumbered = Vec::new();
     if delta.reset {
         state.accounts.clear();
     }
@@ -320,15 +355,49 @@ pub fn apply(state: &mut State, delta: &Delta) {
             (None, Some(f)) => state.accounts.entry(name.clone()).or_insert(head(f)),
             (None, None) => continue,
         };
-        apply_map(&mut account.steps, &d.steps);
-        apply_map(&mut account.reviews, &d.reviews);
         account
             .incidents
-            .retain(|i| !d.incidents_removed.contains(&i.id));
-        for (id, i) in &d.incidents {
-            apply_incident(&mut account.incidents, *id, i);
+            .retain(|i| !d.incidents_removed.contains(&i.key()));
+        // New incidents first: the steps they reopened name their number.
+        let mut numbers = BTreeMap::new();
+        let mut moved = BTreeMap::new();
+        for (key, i) in &d.incidents {
+            let Some(w) = &i.whole else { continue };
+            if account.incidents.iter().any(|x| x.key() == *key) {
+                continue;
+            }
+            let n = number_for(&account.incidents, w.id);
+            if n != w.id {
+                moved.insert(w.id, n);
+                renumbered.push(Renumbered {
+                    account: name.clone(),
+                    key: key.clone(),
+                    from: w.id,
+                    to: n,
+                });
+            }
+            numbers.insert(key.clone(), n);
+            apply_incident(&mut account.incidents, key, i, Some(n));
+        }
+        let mut steps = d.steps.clone();
+        if !moved.is_empty() {
+            for s in steps.values_mut().flatten() {
+                if let super::model::Status::Reverify { incident, .. } = &mut s.status
+                    && let Some(n) = moved.get(incident)
+                {
+                    *incident = *n;
+                }
+            }
+        }
+        apply_map(&mut account.steps, &steps);
+        apply_map(&mut account.reviews, &d.reviews);
+        for (key, i) in &d.incidents {
+            if !numbers.contains_key(key) {
+                apply_incident(&mut account.incidents, key, i, None);
+            }
         }
     }
+    renumbered
 }
 
 /// Removes the text of `step`'s note in `account` from a delta (`lockstep forget`): the note
@@ -486,6 +555,80 @@ mod tests {
             merged.accounts["default"].status("totp-2fa"),
             ours.accounts["default"].status("totp-2fa")
         );
+    }
+
+    #[test]
+    fn two_incidents_given_one_number_stay_two() {
+        let cl = cl();
+        // Incident #1 closed, from before uids: its key is its number.
+        let mut base = steps()[7].clone();
+        base.accounts
+            .get_mut("default")
+            .unwrap()
+            .check(&cl, "lock-switch", at(39))
+            .unwrap();
+        let open = |s: &State, uid: &str, min: u32| {
+            let mut s = s.clone();
+            let a = s.accounts.get_mut("default").unwrap();
+            assert_eq!(a.open_compromise(&cl, at(min)).unwrap(), 2);
+            a.incidents.last_mut().unwrap().uid = uid.into();
+            a.incident_note(uid, None, at(min + 1)).unwrap();
+            s
+        };
+        let (ours, theirs) = (open(&base, "u-ours", 40), open(&base, "u-theirs", 42));
+        let d_ours = diff(&base, &ours);
+        assert!(d_ours.accounts["default"].incidents.contains_key("u-ours"));
+        let mut merged = theirs.clone();
+        let moved = apply(&mut merged, &d_ours);
+        assert_eq!(
+            moved,
+            vec![Renumbered {
+                account: "default".into(),
+                key: "u-ours".into(),
+                from: 2,
+                to: 3
+            }]
+        );
+        let a = &merged.accounts["default"];
+        let numbered: Vec<(u32, &str, &str)> = a
+            .incidents
+            .iter()
+            .map(|i| {
+                (
+                    i.id,
+                    i.uid.as_str(),
+                    i.log.first().map_or("", |l| l.text.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            numbered,
+            [
+                (1, "", "called support"),
+                (2, "u-theirs", "u-theirs"),
+                (3, "u-ours", "u-ours")
+            ]
+        );
+        // The steps the later incident reopened name its number here.
+        assert!(matches!(
+            a.status("lock-switch"),
+            crate::state::Status::Reverify { incident: 3, .. }
+        ));
+        // Its later changes (by key) reach it, and it keeps its number here.
+        let mut ours2 = ours.clone();
+        ours2
+            .accounts
+            .get_mut("default")
+            .unwrap()
+            .toggle_emergency_step(&cl, "c-lock", at(45))
+            .unwrap();
+        assert!(apply(&mut merged, &diff(&ours, &ours2)).is_empty());
+        let a = &merged.accounts["default"];
+        assert!(a.incidents[2].steps.contains_key("c-lock"));
+        assert!(a.incidents[1].steps.is_empty());
+        // Applied again (a change read twice), nothing moves.
+        assert!(apply(&mut merged, &d_ours).is_empty());
+        assert_eq!(merged.accounts["default"].incidents.len(), 3);
     }
 
     #[test]

@@ -66,18 +66,30 @@ pub enum EventKind {
     },
     IncidentOpened {
         incident: u32,
+        /// The incident's unique id (absent in events older than it, and before the first save).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        uid: String,
     },
     IncidentStepDone {
         incident: u32,
+        /// The incident's unique id (absent in events older than it, and before the first save).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        uid: String,
         step: String,
     },
     /// An emergency step marked done was un-marked (its time is no longer in the incident).
     IncidentStepUndone {
         incident: u32,
+        /// The incident's unique id (absent in events older than it, and before the first save).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        uid: String,
         step: String,
     },
     IncidentNote {
         incident: u32,
+        /// The incident's unique id (absent in events older than it, and before the first save).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        uid: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ticket: Option<String>,
         #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -85,15 +97,24 @@ pub enum EventKind {
     },
     IncidentClosed {
         incident: u32,
+        /// The incident's unique id (absent in events older than it, and before the first save).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        uid: String,
         resolution: String,
     },
     StepsReopened {
         incident: u32,
+        /// The incident's unique id (absent in events older than it, and before the first save).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        uid: String,
         steps: Vec<String>,
     },
     /// A false alarm: the incident is cancelled and the steps it reopened got their status back.
     IncidentCancelled {
         incident: u32,
+        /// The incident's unique id (absent in events older than it, and before the first save).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        uid: String,
         restored: Vec<String>,
         #[serde(default, skip_serializing_if = "String::is_empty")]
         reason: String,
@@ -151,6 +172,44 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// The incident an event is about: its number and unique id (empty when not known).
+    pub fn incident_mut(&mut self) -> Option<(&mut u32, &mut String)> {
+        match self {
+            EventKind::IncidentOpened { incident, uid }
+            | EventKind::IncidentStepDone { incident, uid, .. }
+            | EventKind::IncidentStepUndone { incident, uid, .. }
+            | EventKind::IncidentNote { incident, uid, .. }
+            | EventKind::IncidentClosed { incident, uid, .. }
+            | EventKind::StepsReopened { incident, uid, .. }
+            | EventKind::IncidentCancelled { incident, uid, .. } => Some((incident, uid)),
+            _ => None,
+        }
+    }
+
+    /// True when the event is about `inc`: by its unique id when the event has one, else by
+    /// number.
+    pub fn is_about(&self, inc: &super::Incident) -> bool {
+        let mut e = self.clone();
+        match e.incident_mut() {
+            Some((_, uid)) if !uid.is_empty() => *uid == inc.key(),
+            Some((n, _)) => *n == inc.id,
+            None => false,
+        }
+    }
+
+    /// The event as this account numbers its incidents: an incident numbered otherwise on the
+    /// machine that logged the event (renumbered by a merge) is named by its number here.
+    pub fn numbered_for(&self, account: &super::Account) -> EventKind {
+        let mut e = self.clone();
+        if let Some((n, uid)) = e.incident_mut()
+            && !uid.is_empty()
+            && let Some(i) = account.incidents.iter().find(|i| i.key() == *uid)
+        {
+            *n = i.id;
+        }
+        e
+    }
+
     /// A one-line human description.
     #[allow(clippy::too_many_lines)] // over 100 lines from before the lint: to split (ARCHITECTURE.md)
     pub fn describe(&self, cl: Option<&Checklist>) -> String {
@@ -198,11 +257,11 @@ impl EventKind {
             EventKind::ReviewUnsnoozed { section: s } => {
                 format!("{} reminder shown again (snooze undone)", section(s))
             }
-            EventKind::IncidentOpened { incident } => format!("Incident #{incident} opened"),
-            EventKind::IncidentStepDone { incident, step } => {
+            EventKind::IncidentOpened { incident, .. } => format!("Incident #{incident} opened"),
+            EventKind::IncidentStepDone { incident, step, .. } => {
                 format!("Incident #{incident}: done {}", title(step))
             }
-            EventKind::IncidentStepUndone { incident, step } => {
+            EventKind::IncidentStepUndone { incident, step, .. } => {
                 format!(
                     "Incident #{incident}: marked not done again: {}",
                     title(step)
@@ -212,6 +271,7 @@ impl EventKind {
                 incident,
                 ticket,
                 text,
+                ..
             } => format!(
                 "Incident #{incident}: {}",
                 log_line(ticket.as_deref(), text)
@@ -219,10 +279,11 @@ impl EventKind {
             EventKind::IncidentClosed {
                 incident,
                 resolution,
+                ..
             } => {
                 format!("Incident #{incident} closed: {resolution}")
             }
-            EventKind::StepsReopened { incident, steps } => format!(
+            EventKind::StepsReopened { incident, steps, .. } => format!(
                 "Incident #{incident}: {} setup steps reopened for re-verification",
                 steps.len()
             ),
@@ -230,6 +291,7 @@ impl EventKind {
                 incident,
                 restored,
                 reason,
+                ..
             } => {
                 let why = if reason.is_empty() {
                     String::new()

@@ -334,7 +334,13 @@ impl Review {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Incident {
+    /// The number people see (#1, #2 ...), per account. Two machines may give one number to two
+    /// incidents before they sync: the merge renumbers one of them (see `uid`).
     pub id: u32,
+    /// Unique among every incident on every machine, given by the store at the first save
+    /// (empty in files older than it: then `n` and the number, see [`Incident::key`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uid: String,
     #[serde(deserialize_with = "fast_utc")]
     pub opened: DateTime<Utc>,
     /// Emergency step id -> when it was done.
@@ -348,6 +354,18 @@ pub struct Incident {
     /// unfinished run), put back if it is cancelled as a false alarm.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub reviews_before: BTreeMap<String, ReviewBefore>,
+}
+
+impl Incident {
+    /// What identifies the incident across machines and merges: its `uid`, or for an incident
+    /// from before uids (all made on one machine) `n` and its number.
+    pub fn key(&self) -> String {
+        if self.uid.is_empty() {
+            format!("n{}", self.id)
+        } else {
+            self.uid.clone()
+        }
+    }
 }
 
 /// The parts of a review that opening an incident clears.

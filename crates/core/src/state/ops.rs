@@ -346,7 +346,15 @@ impl Account {
         // Ids never wrap or repeat: past the last one, no new incident (never a duplicate #0).
         let last = self.incidents.iter().map(|i| i.id).max().unwrap_or(0);
         let id = last.checked_add(1).ok_or(OpError::IdsExhausted(last))?;
-        self.log(now, EventKind::IncidentOpened { incident: id });
+        // The store gives the incident (and this save's events about it) its uid.
+        let uid = String::new();
+        self.log(
+            now,
+            EventKind::IncidentOpened {
+                incident: id,
+                uid: uid.clone(),
+            },
+        );
         let mut reopened = Vec::new();
         for s in cl.sections_of(SectionKind::Setup) {
             for t in &s.steps {
@@ -368,6 +376,7 @@ impl Account {
             now,
             EventKind::StepsReopened {
                 incident: id,
+                uid: uid.clone(),
                 steps: reopened,
             },
         );
@@ -387,6 +396,7 @@ impl Account {
         }
         self.incidents.push(Incident {
             id,
+            uid,
             opened: now,
             steps: BTreeMap::new(),
             log: Vec::new(),
@@ -409,7 +419,12 @@ impl Account {
         let reason = reason.trim().to_string();
         crate::guard::check_secret(&reason)?;
         let inc = self.open_incident().ok_or(OpError::NoOpenIncident)?;
-        let (id, opened, before) = (inc.id, inc.opened, inc.reviews_before.clone());
+        let (id, uid, opened, before) = (
+            inc.id,
+            inc.uid.clone(),
+            inc.opened,
+            inc.reviews_before.clone(),
+        );
         let mut restored = Vec::new();
         for (step, st) in &mut self.steps {
             if let Status::Reverify {
@@ -456,6 +471,7 @@ impl Account {
             now,
             EventKind::IncidentCancelled {
                 incident: id,
+                uid,
                 restored: restored.clone(),
                 reason,
             },
@@ -477,13 +493,14 @@ impl Account {
             return Err(OpError::UnknownStep(step.to_string()));
         }
         let inc = self.open_incident_mut().ok_or(OpError::NoOpenIncident)?;
-        let id = inc.id;
+        let (id, uid) = (inc.id, inc.uid.clone());
         if inc.steps.remove(step).is_some() {
             // The time it was done is gone from the incident; the history keeps both events.
             self.log(
                 now,
                 EventKind::IncidentStepUndone {
                     incident: id,
+                    uid,
                     step: step.into(),
                 },
             );
@@ -494,6 +511,7 @@ impl Account {
             now,
             EventKind::IncidentStepDone {
                 incident: id,
+                uid,
                 step: step.into(),
             },
         );
@@ -520,7 +538,7 @@ impl Account {
             crate::guard::check_secret(t)?;
         }
         let inc = self.open_incident_mut().ok_or(OpError::NoOpenIncident)?;
-        let id = inc.id;
+        let (id, uid) = (inc.id, inc.uid.clone());
         inc.log.push(LogEntry {
             at: now,
             ticket: ticket.clone(),
@@ -530,6 +548,7 @@ impl Account {
             now,
             EventKind::IncidentNote {
                 incident: id,
+                uid,
                 ticket,
                 text,
             },
@@ -544,7 +563,7 @@ impl Account {
         }
         crate::guard::check_secret(&resolution)?;
         let inc = self.open_incident_mut().ok_or(OpError::NoOpenIncident)?;
-        let id = inc.id;
+        let (id, uid) = (inc.id, inc.uid.clone());
         inc.closed = Some(Closure {
             at: now,
             resolution: resolution.clone(),
@@ -554,6 +573,7 @@ impl Account {
             now,
             EventKind::IncidentClosed {
                 incident: id,
+                uid,
                 resolution,
             },
         );

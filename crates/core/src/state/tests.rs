@@ -129,6 +129,7 @@ fn unmarking_an_emergency_step_is_logged() {
         &Event {
             at: t(3),
             kind: EventKind::IncidentStepUndone {
+                uid: String::new(),
                 incident: 1,
                 step: step.clone()
             }
@@ -294,7 +295,7 @@ fn a_false_alarm_restores_every_status_the_incident_changed() {
     assert!(
         a.new_events
             .iter()
-            .any(|e| e.kind == EventKind::IncidentOpened { incident: id })
+            .any(|e| matches!(e.kind, EventKind::IncidentOpened { incident, .. } if incident == id))
     );
     assert!(matches!(
         &a.new_events.last().unwrap().kind,
