@@ -11,25 +11,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::data::{count, events, files, json, lockstep, run, status_of, stderr, stdout};
+use common::data::{
+    copy_fixture, count, events, files, json, lockstep, run, status_of, stderr, stdout,
+};
 use lockstep::store::{Paths, Store};
 use serde_json::Value;
-
-fn copy_fixture(name: &str, to: &Path) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/v2")
-        .join(name);
-    fs::create_dir_all(to).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(to, fs::Permissions::from_mode(0o700)).unwrap();
-    // lockstep wrote these files at 0600; a git checkout gives them 0644, which would add a
-    // (correct) permission warning to every command run on the copy.
-    for e in fs::read_dir(from).unwrap().flatten() {
-        let copy = to.join(e.file_name());
-        fs::copy(e.path(), &copy).unwrap();
-        fs::set_permissions(&copy, fs::Permissions::from_mode(0o600)).unwrap();
-    }
-}
 
 #[test]
 fn a_kill_after_the_append_is_caught_up_never_contradicted() {

@@ -251,9 +251,17 @@ fn an_incident_opened_on_each_machine_stays_two_incidents() {
     // Before they sync, each machine opens incident #2.
     assert!(on(&a, "laptop", &["compromised"]).contains("Incident #2"));
     on(&a, "laptop", &["incident", "done", "c-lock"]);
-    on(&a, "laptop", &["incident", "note", "laptop call", "--ticket", "L-1"]);
+    on(
+        &a,
+        "laptop",
+        &["incident", "note", "laptop call", "--ticket", "L-1"],
+    );
     assert!(on(&b, "desktop", &["compromised"]).contains("Incident #2"));
-    on(&b, "desktop", &["incident", "note", "desktop chat", "--ticket", "D-2"]);
+    on(
+        &b,
+        "desktop",
+        &["incident", "note", "desktop chat", "--ticket", "D-2"],
+    );
     on(&b, "desktop", &["incident", "done", "c-support"]);
     let told_a = on(&a, "laptop", &["merge", b.to_str().unwrap()]);
     let told_b = on(&b, "desktop", &["merge", a.to_str().unwrap()]);
@@ -269,13 +277,25 @@ fn an_incident_opened_on_each_machine_stays_two_incidents() {
         } else {
             (three, two)
         };
-        assert!(laptop.contains("L-1") && !laptop.contains("D-2"), "{laptop}");
-        assert!(desktop.contains("D-2") && !desktop.contains("L-1"), "{desktop}");
+        assert!(
+            laptop.contains("L-1") && !laptop.contains("D-2"),
+            "{laptop}"
+        );
+        assert!(
+            desktop.contains("D-2") && !desktop.contains("L-1"),
+            "{desktop}"
+        );
         assert!(laptop.contains("[x] Hit the One-Button Lock"), "{laptop}");
-        assert!(!desktop.contains("[x] Hit the One-Button Lock"), "{desktop}");
+        assert!(
+            !desktop.contains("[x] Hit the One-Button Lock"),
+            "{desktop}"
+        );
         assert!(desktop.contains("[x] Contact support"), "{desktop}");
     }
-    assert_eq!(laptops[0], laptops[1], "both machines give each incident one number");
+    assert_eq!(
+        laptops[0], laptops[1],
+        "both machines give each incident one number"
+    );
     // The machine whose own incident moved to #3 was told so by its merge.
     let (moved, kept) = if laptops[0] {
         (&told_b, &told_a)
@@ -284,7 +304,11 @@ fn an_incident_opened_on_each_machine_stays_two_incidents() {
     };
     assert!(moved.contains("incident #2 -> #3"), "{moved}");
     assert!(!kept.contains("->"), "{kept}");
-    let desktop_is = if laptops[0] { "Incident #3" } else { "Incident #2" };
+    let desktop_is = if laptops[0] {
+        "Incident #3"
+    } else {
+        "Incident #2"
+    };
     // History names the other machine's changes, with its incident's number here.
     let hist_a = on(&a, "laptop", &["history"]);
     let desk_line = hist_a
@@ -292,10 +316,7 @@ fn an_incident_opened_on_each_machine_stays_two_incidents() {
         .find(|l| l.contains("D-2"))
         .expect("the desktop's note");
     assert!(desk_line.ends_with("(on desktop)"), "{desk_line}");
-    assert!(
-        desk_line.contains(desktop_is),
-        "{hist_a}"
-    );
+    assert!(desk_line.contains(desktop_is), "{hist_a}");
     let own = hist_a.lines().find(|l| l.contains("L-1")).unwrap();
     assert!(!own.contains("(on "), "{own}");
 }
@@ -315,7 +336,10 @@ fn every_event_has_an_id_that_is_the_same_on_every_machine() {
                 let id = e["id"].as_str().unwrap().to_string();
                 let change = e["change"].as_str().unwrap();
                 assert!(id.starts_with(change), "{e}");
-                assert!(e["machine"]["id"].as_str().is_some_and(|m| m.len() == 16), "{e}");
+                assert!(
+                    e["machine"]["id"].as_str().is_some_and(|m| m.len() == 16),
+                    "{e}"
+                );
                 (id, e["what"]["event"].as_str().unwrap().to_string())
             })
             .collect()
@@ -330,4 +354,96 @@ fn every_event_has_an_id_that_is_the_same_on_every_machine() {
     assert_eq!(sorted(from_a.clone()), sorted(from_b));
     // And on a second read.
     assert_eq!(ids(&a), from_a);
+}
+
+/// Every file under `dir` that holds `text`.
+fn holding(dir: &Path, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(holding(&p, text));
+        } else if String::from_utf8_lossy(&fs::read(&p).unwrap()).contains(text) {
+            out.push(p.display().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn forgotten_text_is_kept_in_no_copy_set_aside() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = two_machines(tmp.path());
+    // A forgets the note; B's log (still holding it) arrives as a conflict copy, with B's
+    // snapshot: both are merged and set aside purged.
+    ok(&a, &["forget", "totp-2fa"]);
+    fs::copy(
+        b.join("history.jsonl"),
+        a.join("history.sync-conflict-20261201-101010-ABCDEFG.jsonl"),
+    )
+    .unwrap();
+    fs::copy(
+        b.join("state.json"),
+        a.join("state.sync-conflict-20261201-101010-ABCDEFG.json"),
+    )
+    .unwrap();
+    ok(&a, &["status"]);
+    assert_eq!(status_of(&a, "lock-switch"), "done");
+    assert!(
+        holding(&a, "old phone").is_empty(),
+        "{:?}",
+        holding(&a, "old phone")
+    );
+    assert_eq!(fs::read_dir(a.join("conflicts")).unwrap().count(), 2);
+    // A copy set aside before the note is forgotten is purged by the forget, and a torn last
+    // line that may hold it goes.
+    ok(&b, &["note", "passkeys", "kept in the blue folder"]);
+    fs::copy(
+        b.join("history.jsonl"),
+        a.join("history (Jane's conflicted copy 2026-12-01).jsonl"),
+    )
+    .unwrap();
+    ok(&a, &["status"]);
+    assert!(!holding(&a.join("conflicts"), "blue folder").is_empty());
+    fs::write(
+        a.join("history.torn.1.jsonl"),
+        br#"{"v":3,"id":"x","events":[{"account":"default","what":{"event":"step_note","step":"passkeys","text":"kept in the blue fo"#,
+    )
+    .unwrap();
+    ok(&a, &["forget", "passkeys"]);
+    assert!(
+        holding(&a, "blue fo").is_empty(),
+        "{:?}",
+        holding(&a, "blue fo")
+    );
+    // What the copies held otherwise is still there.
+    let kept = fs::read_to_string(
+        a.join("conflicts")
+            .join("history (Jane's conflicted copy 2026-12-01).jsonl"),
+    )
+    .unwrap();
+    assert!(
+        kept.contains("lock-switch") && kept.contains("note_removed"),
+        "{kept}"
+    );
+}
+
+#[test]
+fn a_note_forgotten_on_one_machine_leaves_older_format_lines_on_both() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    common::data::copy_fixture("busy", &a);
+    common::data::copy_fixture("busy", &b);
+    let note = "authenticator app on the old phone";
+    assert!(!holding(&a, note).is_empty());
+    ok(&b, &["forget", "totp-2fa"]);
+    assert!(holding(&b, note).is_empty(), "{:?}", holding(&b, note));
+    ok(&a, &["check", "passkeys"]);
+    ok(&a, &["merge", b.to_str().unwrap()]);
+    ok(&b, &["merge", a.to_str().unwrap()]);
+    for d in [&a, &b] {
+        let log = fs::read_to_string(d.join("history.jsonl")).unwrap();
+        assert!(!log.contains(note), "{}: {log}", d.display());
+        assert_eq!(status_of(d, "passkeys"), "done");
+    }
 }

@@ -100,7 +100,7 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
             let from = path.display().to_string();
             let mut text = format!(
                 "{}\n",
-                crate::guard::line(&crate::store::sync::summary(&m, &from))
+                crate::guard::line(&crate::store::sync::summary(&m, &from, paths))
             );
             if *dry_run && !m.added.is_empty() {
                 text.push_str("(dry run: nothing was changed; run without --dry-run to merge)\n");

@@ -88,3 +88,21 @@ pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         })
         .unwrap_or_default()
 }
+
+/// Copies the version 2 data directory `tests/fixtures/v2/NAME` to `to`.
+#[allow(dead_code)]
+pub fn copy_fixture(name: &str, to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/v2")
+        .join(name);
+    fs::create_dir_all(to).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(to, fs::Permissions::from_mode(0o700)).unwrap();
+    // lockstep wrote these files at 0600; a git checkout gives them 0644, which would add a
+    // (correct) permission warning to every command run on the copy.
+    for e in fs::read_dir(from).unwrap().flatten() {
+        let copy = to.join(e.file_name());
+        fs::copy(e.path(), &copy).unwrap();
+        fs::set_permissions(&copy, fs::Permissions::from_mode(0o600)).unwrap();
+    }
+}

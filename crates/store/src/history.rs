@@ -318,6 +318,34 @@ pub fn rev_events(
     rev_events_in_blocks(path, 64 << 10, visit)
 }
 
+/// Visits the events of one log line, last first: false when `visit` asked to stop, the
+/// problem when the line cannot be read.
+fn visit_line(raw: &[u8], visit: &mut impl FnMut(&Logged, &Event) -> bool) -> Result<bool, String> {
+    match parse_line(raw) {
+        Line::Record(r) => Ok(r.events.iter().enumerate().rev().all(|(index, e)| {
+            let at = Logged {
+                account: &e.account,
+                change: Some(&r.id),
+                index,
+                legacy: None,
+                machine: r.machine.as_ref(),
+            };
+            visit(&at, &e.event())
+        })),
+        Line::Legacy(account, e) => {
+            let at = Logged {
+                account: &account,
+                change: None,
+                index: 0,
+                legacy: Some(raw),
+                machine: None,
+            };
+            Ok(visit(&at, &e))
+        }
+        Line::Bad(m) => Err(m),
+    }
+}
+
 fn rev_events_in_blocks(
     path: &Path,
     block_size: usize,
@@ -338,28 +366,9 @@ fn rev_events_in_blocks(
         if raw.iter().all(u8::is_ascii_whitespace) {
             return true;
         }
-        match parse_line(raw) {
-            Line::Record(r) => r.events.iter().enumerate().rev().all(|(index, e)| {
-                let at = Logged {
-                    account: &e.account,
-                    change: Some(&r.id),
-                    index,
-                    legacy: None,
-                    machine: r.machine.as_ref(),
-                };
-                visit(&at, &e.event())
-            }),
-            Line::Legacy(account, e) => {
-                let at = Logged {
-                    account: &account,
-                    change: None,
-                    index: 0,
-                    legacy: Some(raw),
-                    machine: None,
-                };
-                visit(&at, &e)
-            }
-            Line::Bad(m) => {
+        match visit_line(raw, &mut visit) {
+            Ok(go_on) => go_on,
+            Err(m) => {
                 if bad.len() < PROBLEMS_SHOWN {
                     bad.push((from_end, m));
                 } else {

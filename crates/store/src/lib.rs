@@ -375,6 +375,9 @@ pub struct Store {
     /// The state file and the log as they were when `base` was read or written: while they are
     /// still so, a save need not read them again.
     stamp: Option<DiskStamp>,
+    /// While `forget` saves: the (account, step) whose note is being purged, so that what is read
+    /// from disk (a snapshot older than the purged log) does not bring it back.
+    purging: Option<(String, String)>,
 }
 
 /// What identifies the state file and the log without reading them: the state file's inode,
@@ -444,6 +447,7 @@ impl Store {
             v1,
             // A damaged snapshot is set aside by the first save, which must see it.
             stamp: stamp.filter(|_| !loaded.damaged_snapshot),
+            purging: None,
         };
         Ok((store, loaded))
     }
@@ -542,7 +546,8 @@ impl Store {
         } else {
             read_state(&self.paths)?
         };
-        let theirs = on_disk.state;
+        let mut theirs = on_disk.state;
+        self.purge_in(&mut theirs);
         let mut events = events.to_vec();
         give_uids(&self.base, state, &mut events);
         let ours = delta::diff(&self.base, state);
@@ -555,23 +560,9 @@ impl Store {
                 .collect()
         };
         let mut merged = theirs.clone();
-        for r in delta::apply(&mut merged, &ours) {
-            // Another writer opened an incident with this number meanwhile: this one takes the
-            // next, and so do this save's events about it.
-            for (account, e) in &mut events {
-                if *account == r.account
-                    && let Some((n, uid)) = e.kind.incident_mut()
-                    && *uid == r.key
-                {
-                    *n = r.to;
-                }
-            }
-            saved.notices.push(format!(
-                "another lockstep opened incident #{} of '{}' meanwhile; the one opened here is \
-                 incident #{} (both are kept)",
-                r.from, r.account, r.to
-            ));
-        }
+        saved
+            .notices
+            .extend(apply_renumbering(&mut merged, &ours, &mut events));
         let upgrade = self.v1.is_some() || theirs.version < STATE_VERSION;
         if ours.is_empty() && events.is_empty() && !upgrade {
             *state = merged;
@@ -646,6 +637,18 @@ impl Store {
         Ok(saved)
     }
 
+    /// While `forget` saves, what is read from disk loses the note being purged.
+    fn purge_in(&self, theirs: &mut State) {
+        if let Some((account, step)) = &self.purging
+            && let Some(s) = theirs
+                .accounts
+                .get_mut(account)
+                .and_then(|a| a.steps.get_mut(step))
+        {
+            s.note = None;
+        }
+    }
+
     /// Version 1 to 3, losing nothing, in an order that survives a kill at any point: the old
     /// file is kept aside, the history is written whole (its events, then the baseline and this
     /// change, replacing any log a killed migration left), and only then the state file is
@@ -706,7 +709,10 @@ impl Store {
         {
             s.note = None;
         }
-        let saved = self.save_locked(state)?;
+        self.purging = Some((account.to_string(), step.to_string()));
+        let saved = self.save_locked(state);
+        self.purging = None;
+        let saved = saved?;
         // The backup still holds the previous save, note included: replace it with this one.
         let file = self.paths.state_file();
         if let Some(bytes) = read_regular(&file, STATE_LIMIT)? {
@@ -724,12 +730,87 @@ impl Store {
                 })?;
             }
         }
+        purge_kept_copies(&self.paths, account, step)?;
         let forgotten = Forgotten {
             events,
             damaged_lines,
         };
         Ok((forgotten, saved))
     }
+}
+
+/// `lockstep forget`, beyond the log and the backups: the note leaves the copies lockstep keeps
+/// aside too (conflict copies in `conflicts/`, purged in place) and a torn last line that may
+/// hold it (`history.torn.N.jsonl`, which held nothing acknowledged) is removed.
+fn purge_kept_copies(paths: &Paths, account: &str, step: &str) -> Result<(), StoreError> {
+    let aside = paths.data_dir.join(sync::CONFLICTS_DIR);
+    let pair = (account.to_string(), step.to_string());
+    let werr = |file: &Path, e: std::io::Error| StoreError::Write {
+        file: file.display().to_string(),
+        dir: paths.data_dir.display().to_string(),
+        source: e,
+    };
+    if let Ok(rd) = std::fs::read_dir(&aside) {
+        for e in rd.flatten() {
+            let f = e.path();
+            if !e.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".jsonl") {
+                history::purge_note(&f, account, step)?;
+            } else if name.ends_with(".json")
+                && let Some(bytes) = read_regular(&f, STATE_LIMIT)?
+                && let Some(p) = sync::purge_state_copy(&bytes, std::iter::once(&pair))
+            {
+                write_atomic(&f, &p, None)?;
+            }
+        }
+    }
+    if let Ok(rd) = std::fs::read_dir(&paths.data_dir) {
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.starts_with(history::TORN_PREFIX) {
+                continue;
+            }
+            let f = e.path();
+            let Some(bytes) = read_regular(&f, STATE_LIMIT)? else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            if text.contains(step) && (text.contains("step_note") || text.contains("\"note\"")) {
+                std::fs::remove_file(&f).map_err(|e| werr(&f, e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies this writer's change on top of what is on disk. Where another writer opened an
+/// incident with the same number meanwhile, this one takes the next, and so do this save's
+/// events about it; returns what to tell the user.
+fn apply_renumbering(
+    merged: &mut State,
+    ours: &delta::Delta,
+    events: &mut [(String, Event)],
+) -> Vec<String> {
+    let mut notices = Vec::new();
+    for r in delta::apply(merged, ours) {
+        for (account, e) in events.iter_mut() {
+            if *account == r.account
+                && let Some((n, uid)) = e.kind.incident_mut()
+                && *uid == r.key
+            {
+                *n = r.to;
+            }
+        }
+        notices.push(format!(
+            "another lockstep opened incident #{} of '{}' meanwhile; the one opened here is \
+             incident #{} (both are kept)",
+            r.from, r.account, r.to
+        ));
+    }
+    notices
 }
 
 /// Gives each incident that is new in `state` (not in `base`) a unique id, and this save's

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use super::file::resolve;
-use super::machine::Machine;
 use super::history::HISTORY_LIMIT;
+use super::machine::Machine;
 use crate::state::delta::{self, Delta};
 use crate::state::{Event, EventKind, LogPosition, State};
 

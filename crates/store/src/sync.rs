@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::record::{Record, rebuild};
-use super::union::{conflict_copy_of, union};
+use super::union::{Forgets, conflict_copy_of, purge_copy, union};
 use super::{
     BACKUP_FILE, HISTORY_FILE, Paths, STATE_LIMIT, StoreError, due_index, file, history,
     read_regular, to_json, write_atomic,
@@ -50,6 +50,8 @@ pub struct Merged {
     /// Incidents that had a number here and have another after the merge (both machines
     /// opened one with that number before they synced): "#2 -> #3 of 'default'".
     pub renumbered: Vec<String>,
+    /// The notes forgotten in the merged log (purged from the copies kept aside too).
+    pub forgets: Forgets,
 }
 
 /// A change that brings text the guard refuses (a note, an incident note or resolution that
@@ -104,6 +106,7 @@ pub fn merge_logs(paths: &Paths, others: &[Vec<u8>], dry_run: bool) -> Result<Me
         union(&mine, &refs)
     };
     merged.added = u.added;
+    merged.forgets = u.forgets;
     if dry_run || merged.added.is_empty() {
         return Ok(merged);
     }
@@ -165,7 +168,7 @@ pub fn merge_conflict_copies(paths: &Paths) -> Result<Vec<String>, StoreError> {
     let aside = paths.data_dir.join(CONFLICTS_DIR);
     super::ensure_dir(&aside)?;
     let mut names = Vec::new();
-    for (f, _) in &copies {
+    for (f, of) in &copies {
         let name = f
             .file_name()
             .unwrap_or_default()
@@ -177,14 +180,10 @@ pub fn merge_conflict_copies(paths: &Paths) -> Result<Vec<String>, StoreError> {
             n += 1;
             to = aside.join(format!("{n}.{name}"));
         }
-        fs::rename(f, &to).map_err(|e| StoreError::Write {
-            file: f.display().to_string(),
-            dir: aside.display().to_string(),
-            source: e,
-        })?;
+        set_aside(f, of, &to, &merged.forgets)?;
         names.push(name);
     }
-    let mut notices = vec![summary(&merged, &names.join(", "))];
+    let mut notices = vec![summary(&merged, &names.join(", "), paths)];
     notices.push(format!(
         "note: the copies are kept in {} (safe to delete once you have checked)",
         aside.display()
@@ -192,9 +191,82 @@ pub fn merge_conflict_copies(paths: &Paths) -> Result<Vec<String>, StoreError> {
     Ok(notices)
 }
 
+/// Moves a conflict copy into `conflicts/` (`to`). A note forgotten in the merged log leaves the
+/// copy on the way (written purged, then the original removed), so the forgotten text is kept
+/// nowhere; a copy that holds none is moved as it is.
+fn set_aside(f: &Path, of: &str, to: &Path, forgets: &Forgets) -> Result<(), StoreError> {
+    let werr = |e: std::io::Error| StoreError::Write {
+        file: f.display().to_string(),
+        dir: to.parent().unwrap_or(to).display().to_string(),
+        source: e,
+    };
+    let bytes = if forgets.is_empty() {
+        None
+    } else {
+        read_regular(f, history::HISTORY_LIMIT)?
+    };
+    let purged = bytes.as_ref().and_then(|b| {
+        let p = if of == HISTORY_FILE {
+            purge_copy(b, forgets)
+        } else {
+            purge_state_copy(b, forgets.keys())?
+        };
+        (p != *b).then_some(p)
+    });
+    match purged {
+        Some(p) => {
+            write_atomic(to, &p, None)?;
+            fs::remove_file(f).map_err(werr)
+        }
+        None => fs::rename(f, to).map_err(werr),
+    }
+}
+
+/// A copy of `state.json` without the notes of the given (account, step) pairs; `None` when it
+/// holds none of them (or is not JSON: kept as it is, unless it holds a note of such a step, then
+/// `Some(empty)`: a damaged copy that may hold forgotten text is not kept).
+pub fn purge_state_copy<'a>(
+    bytes: &[u8],
+    notes: impl Iterator<Item = &'a (String, String)>,
+) -> Option<Vec<u8>> {
+    let notes: Vec<&(String, String)> = notes.collect();
+    let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        let text = String::from_utf8_lossy(bytes);
+        let risky = notes
+            .iter()
+            .any(|(_, step)| text.contains(step.as_str()) && text.contains("\"note\""));
+        return risky.then(Vec::new);
+    };
+    let mut changed = false;
+    for (account, step) in notes {
+        if let Some(s) = v
+            .pointer_mut(&format!(
+                "/accounts/{}/steps/{}",
+                pointer(account),
+                pointer(step)
+            ))
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            changed |= s.remove("note").is_some();
+        }
+    }
+    changed.then(|| {
+        let mut out = serde_json::to_vec_pretty(&v).expect("json values serialize");
+        out.push(b'\n');
+        out
+    })
+}
+
+/// A JSON pointer token (RFC 6901).
+fn pointer(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
 /// "2 changes from another machine (FILE): Done: totp-2fa; ..." (ids: the store has no
-/// checklist to name them).
-pub fn summary(m: &Merged, from: &str) -> String {
+/// checklist to name them). The machine is named when the changes say which one made them and
+/// its name is not this machine's; changes this copy made itself (a sync tool kept them in the
+/// conflict copy and this copy's log holds the other side) are said to be its own.
+pub fn summary(m: &Merged, from: &str, paths: &Paths) -> String {
     let what: Vec<String> = m
         .added
         .iter()
@@ -208,16 +280,33 @@ pub fn summary(m: &Merged, from: &str) -> String {
         .map(|r| r.events.len())
         .sum::<usize>()
         .saturating_sub(5);
+    let me = super::machine::known(paths);
+    let my_name = super::machine::this_name(paths);
+    let mine = |r: &Record| {
+        r.machine
+            .as_ref()
+            .is_some_and(|x| me.as_ref().is_some_and(|me| me.id == x.id))
+    };
+    let mut names: Vec<&str> = m
+        .added
+        .iter()
+        .filter(|r| !mine(r))
+        .filter_map(|r| r.machine.as_ref().map(|x| x.name.as_str()))
+        .filter(|n| *n != my_name)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let source = if !m.added.is_empty() && m.added.iter().all(mine) {
+        "made here that a sync tool had kept aside".to_string()
+    } else if names.is_empty() {
+        "from another machine".to_string()
+    } else {
+        format!("from {}", names.join(", "))
+    };
     let mut s = match m.added.len() {
         0 => format!("note: nothing new from {from}"),
-        1 => format!(
-            "note: 1 change from another machine ({from}): {}",
-            what.join("; ")
-        ),
-        n => format!(
-            "note: {n} changes from another machine ({from}): {}",
-            what.join("; ")
-        ),
+        1 => format!("note: 1 change {source} ({from}): {}", what.join("; ")),
+        n => format!("note: {n} changes {source} ({from}): {}", what.join("; ")),
     };
     if more > 0 {
         s.push_str(&format!(

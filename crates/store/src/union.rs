@@ -15,7 +15,13 @@ pub struct Union {
     pub bytes: Vec<u8>,
     /// Records in the union that the first log did not have, in order.
     pub added: Vec<Record>,
+    /// The notes forgotten in the union (see [`Forgets`]).
+    pub forgets: Forgets,
 }
+
+/// The notes forgotten in a log: (account, step) -> the key of the last forgetting record.
+/// Every note of that step in an earlier change is purged.
+pub type Forgets = BTreeMap<(String, String), (u64, String)>;
 
 /// The lines of a log, by kind (a torn last line is left out: nothing in it was acknowledged).
 #[derive(Default)]
@@ -57,8 +63,8 @@ impl Parts {
 }
 
 /// The notes forgotten in a set of records: (account, step) -> the key of the forgetting record.
-fn forgotten(records: &[&Record]) -> BTreeMap<(String, String), (u64, String)> {
-    let mut out: BTreeMap<(String, String), (u64, String)> = BTreeMap::new();
+fn forgotten(records: &[&Record]) -> Forgets {
+    let mut out: Forgets = BTreeMap::new();
     for r in records {
         for e in &r.events {
             if let EventKind::NoteForgotten { step } = &e.what {
@@ -74,7 +80,7 @@ fn forgotten(records: &[&Record]) -> BTreeMap<(String, String), (u64, String)> {
 }
 
 /// Purges from `r` the notes forgotten by a later record. Returns true when it changed.
-fn purge(r: &mut Record, forgets: &BTreeMap<(String, String), (u64, String)>) -> bool {
+fn purge(r: &mut Record, forgets: &Forgets) -> bool {
     let mut changed = false;
     for ((account, step), (seq, id)) in forgets {
         if (r.seq, &r.id) >= (*seq, id) {
@@ -106,7 +112,17 @@ pub fn union(first: &[u8], others: &[&[u8]]) -> Union {
     records.sort_by(|a, b| a.1.key().cmp(&b.1.key()));
     let forgets = forgotten(&records.iter().map(|(_, r)| r).collect::<Vec<_>>());
     let mut out = Union::default();
-    for (_, line) in &all.legacy {
+    // Lines older than format 3 come before every record: a forgotten note in one of them is
+    // purged (one copy may have purged it already; the other's line then becomes the same).
+    let legacy: BTreeSet<(chrono::DateTime<chrono::Utc>, Vec<u8>)> = all
+        .legacy
+        .into_iter()
+        .map(|(at, raw)| {
+            let raw = purge_legacy(&raw, &forgets).unwrap_or(raw);
+            (at, raw)
+        })
+        .collect();
+    for (_, line) in &legacy {
         out.bytes.extend_from_slice(line);
         out.bytes.push(b'\n');
     }
@@ -124,6 +140,65 @@ pub fn union(first: &[u8], others: &[&[u8]]) -> Union {
         if !mine.records.contains_key(&r.id) {
             out.added.push(r);
         }
+    }
+    out.forgets = forgets;
+    out
+}
+
+/// An older line (format 2) holding a note that `forgets` purges: the line with the note's text
+/// removed (without its newline).
+fn purge_legacy(raw: &[u8], forgets: &Forgets) -> Option<Vec<u8>> {
+    let Line::Legacy(account, e) = parse_line(raw) else {
+        return None;
+    };
+    let EventKind::StepNote { step, .. } = &e.kind else {
+        return None;
+    };
+    if !forgets.contains_key(&(account.clone(), step.clone())) {
+        return None;
+    }
+    let removed = crate::state::Event {
+        at: e.at,
+        kind: EventKind::NoteRemoved { step: step.clone() },
+    };
+    let mut line = super::history::line(&account, &removed);
+    line.pop();
+    Some(line)
+}
+
+/// A copy of a log as it is kept after a merge (a conflict copy set aside): every note that
+/// `forgets` purges is purged from it too, and a damaged line that may hold one is dropped, so
+/// forgotten text is not kept in the data directory. Other lines stay byte for byte.
+pub fn purge_copy(copy: &[u8], forgets: &Forgets) -> Vec<u8> {
+    if forgets.is_empty() {
+        return copy.to_vec();
+    }
+    let mut out = Vec::with_capacity(copy.len());
+    for raw in copy.split_inclusive(|b| *b == b'\n') {
+        let line = raw.strip_suffix(b"\n").unwrap_or(raw);
+        let kept: Option<Vec<u8>> = match parse_line(line) {
+            Line::Record(mut r) => {
+                if purge(&mut r, forgets) {
+                    Some(r.line())
+                } else {
+                    Some(raw.to_vec())
+                }
+            }
+            Line::Legacy(..) => Some(purge_legacy(line, forgets).map_or_else(
+                || raw.to_vec(),
+                |mut l| {
+                    l.push(b'\n');
+                    l
+                },
+            )),
+            Line::Bad(_) => {
+                let text = String::from_utf8_lossy(line);
+                let risky = forgets.keys().any(|(_, step)| text.contains(step.as_str()))
+                    && (text.contains("step_note") || text.contains("\"note\""));
+                (!risky).then(|| raw.to_vec())
+            }
+        };
+        out.extend(kept.unwrap_or_default());
     }
     out
 }

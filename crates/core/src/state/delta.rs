@@ -100,13 +100,18 @@ impl Delta {
             );
             for (key, i) in &d.incidents {
                 // Named by number where the delta says it; the key is what tells them apart.
-                let id = i.whole.as_ref().map_or_else(|| key.clone(), |w| format!("#{}", w.id));
+                let id = i
+                    .whole
+                    .as_ref()
+                    .map_or_else(|| key.clone(), |w| format!("#{}", w.id));
                 if i.whole.is_some() || i.closed.is_some() {
                     out.insert(format!("incident {id} of '{name}' ({key})"));
                 }
-                out.extend(i.steps.keys().map(|k| {
-                    format!("emergency step '{k}' of incident {id} of '{name}' ({key})")
-                }));
+                out.extend(
+                    i.steps.keys().map(|k| {
+                        format!("emergency step '{k}' of incident {id} of '{name}' ({key})")
+                    }),
+                );
             }
         }
         out
@@ -272,13 +277,23 @@ pub struct Renumbered {
 /// The number a new incident takes here: its own when free, else one past the highest.
 fn number_for(incidents: &[Incident], wanted: u32) -> u32 {
     if incidents.iter().any(|i| i.id == wanted) {
-        incidents.iter().map(|i| i.id).max().unwrap_or(0).saturating_add(1)
+        incidents
+            .iter()
+            .map(|i| i.id)
+            .max()
+            .unwrap_or(0)
+            .saturating_add(1)
     } else {
         wanted
     }
 }
 
-fn apply_incident(incidents: &mut Vec<Incident>, key: &str, d: &IncidentDelta, number: Option<u32>) {
+fn apply_incident(
+    incidents: &mut Vec<Incident>,
+    key: &str,
+    d: &IncidentDelta,
+    number: Option<u32>,
+) {
     if let Some(w) = &d.whole {
         let mut w = (**w).clone();
         if w.uid.is_empty() && key != format!("n{}", w.id) {

@@ -283,7 +283,9 @@ impl EventKind {
             } => {
                 format!("Incident #{incident} closed: {resolution}")
             }
-            EventKind::StepsReopened { incident, steps, .. } => format!(
+            EventKind::StepsReopened {
+                incident, steps, ..
+            } => format!(
                 "Incident #{incident}: {} setup steps reopened for re-verification",
                 steps.len()
             ),

@@ -293,9 +293,9 @@ fn a_false_alarm_restores_every_status_the_incident_changed() {
     assert_eq!(closed.resolution, "False alarm: it was my own login");
     // History keeps both the opening and the cancellation.
     assert!(
-        a.new_events
-            .iter()
-            .any(|e| matches!(e.kind, EventKind::IncidentOpened { incident, .. } if incident == id))
+        a.new_events.iter().any(
+            |e| matches!(e.kind, EventKind::IncidentOpened { incident, .. } if incident == id)
+        )
     );
     assert!(matches!(
         &a.new_events.last().unwrap().kind,
