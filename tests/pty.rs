@@ -979,3 +979,48 @@ fn bang_on_the_accounts_screen_opens_the_selected_account() {
     t.send("\x03"); // Ctrl-C: everything is saved
     assert_eq!(t.wait_exit(), 0);
 }
+
+#[test]
+fn the_history_screen_names_the_machine_of_a_merged_change() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("laptop"), tmp.path().join("desk"));
+    let on = |d: &Path, name: &str, args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_lockstep"))
+            .arg("--data-dir")
+            .arg(d)
+            .args(args)
+            .env("LOCKSTEP_MACHINE", name)
+            .env("XDG_CONFIG_HOME", d.join("config"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    on(&a, "laptop", &["check", "totp-2fa"]);
+    std::fs::create_dir_all(&b).unwrap();
+    for f in ["state.json", "history.jsonl"] {
+        std::fs::copy(a.join(f), b.join(f)).unwrap();
+    }
+    on(&b, "desk", &["check", "passkeys"]);
+    on(&a, "laptop", &["merge", b.to_str().unwrap()]);
+    let mut t = Term::start(&a, &[("LOCKSTEP_MACHINE", "laptop")]);
+    t.wait_for("Tailor the checklist");
+    t.send("\r");
+    t.wait_for("Hardening score");
+    t.send("H");
+    t.wait_for("(on desk)");
+    let screen = t.screen();
+    let row = screen
+        .lines()
+        .find(|l| l.contains("(on desk)"))
+        .unwrap_or_default();
+    assert!(row.contains("Done: Add passkeys"), "{screen}");
+    assert!(
+        screen.lines().filter(|l| l.contains("(on ")).count() >= 1
+            && !screen
+                .lines()
+                .any(|l| l.contains("Turn on authenticator") && l.contains("(on ")),
+        "this machine's own changes carry no mark: {screen}"
+    );
+    t.send("q");
+    t.send("q");
+}

@@ -297,12 +297,7 @@ pub(super) fn history(
     let mut o = io::BufWriter::new(io::stdout().lock());
     let mut first = true;
     let mut failed: Option<io::Error> = None;
-    // This copy's own changes, and those of a copy with this machine's name (the directory
-    // moved to a new disk), need no "on NAME".
-    let (my_id, my_name) = (
-        store::machine::known(paths).map(|m| m.id),
-        store::machine::this_name(paths),
-    );
+    let here = store::machine::Here::of(paths);
     let problems = store::history_newest_first(paths, |logged, e| {
         if !acct.owns(&view.name, logged.account, e.at) {
             return true;
@@ -313,9 +308,7 @@ pub(super) fn history(
             kind: e.kind.numbered_for(acct),
         };
         // Changes another machine made (merged from its copy of the log) say so.
-        let elsewhere = logged
-            .machine
-            .filter(|m| Some(&m.id) != my_id.as_ref() && m.name != my_name);
+        let elsewhere = here.other(logged.machine);
         let r = if json {
             let v = json_event(logged, e);
             let text = serde_json::to_string_pretty(&v).expect("json");
@@ -328,7 +321,7 @@ pub(super) fn history(
                 .join("\n");
             write!(o, "{sep}{indented}")
         } else {
-            let on = elsewhere.map_or_else(String::new, |m| format!("  (on {})", line(&m.name)));
+            let on = elsewhere.map_or_else(String::new, |m| format!("  (on {})", line(m)));
             writeln!(
                 o,
                 "{}  {}{on}",

@@ -280,9 +280,15 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
                 // whatever the log's length (`lockstep history` lists them all).
                 let mut events = Vec::new();
                 let (acct, name) = (app.acct(), app.account.clone());
-                let read = crate::store::history_newest_first(store.paths(), |logged_as, e| {
-                    if acct.owns(&name, logged_as.account, e.at) {
-                        events.push(e.clone());
+                let here = crate::store::machine::Here::of(store.paths());
+                let read = crate::store::history_newest_first(store.paths(), |logged, e| {
+                    if acct.owns(&name, logged.account, e.at) {
+                        // By the incident numbers here; another machine's changes say so.
+                        let shown = crate::state::Event {
+                            at: e.at,
+                            kind: e.kind.numbered_for(acct),
+                        };
+                        events.push((shown, here.other(logged.machine).map(String::from)));
                     }
                     events.len() < HISTORY_SHOWN
                 });

@@ -62,6 +62,31 @@ pub fn this_name(paths: &Paths) -> String {
     known(paths).map_or_else(default_name, |m| m.name)
 }
 
+/// This copy, as a history reader sees it: tells the changes another machine made (shown
+/// "on NAME") from this copy's own and from those of a copy with this machine's name (the
+/// directory moved to a new disk), which need no such mark.
+#[derive(Debug, Clone)]
+pub struct Here {
+    id: Option<String>,
+    name: String,
+}
+
+impl Here {
+    pub fn of(paths: &Paths) -> Here {
+        Here {
+            id: known(paths).map(|m| m.id),
+            name: this_name(paths),
+        }
+    }
+
+    /// The name to show for a change made by `m`: `None` when this machine made it (or the
+    /// change does not say).
+    pub fn other<'a>(&self, m: Option<&'a Machine>) -> Option<&'a str> {
+        m.filter(|m| Some(&m.id) != self.id.as_ref() && m.name != self.name)
+            .map(|m| m.name.as_str())
+    }
+}
+
 /// A name for a new machine: `LOCKSTEP_MACHINE`, else the host name, cut to 64 characters.
 fn default_name() -> String {
     let name = std::env::var("LOCKSTEP_MACHINE")

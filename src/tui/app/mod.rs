@@ -64,8 +64,9 @@ pub struct App {
     /// Checklists offered on the first run (empty when there is no choice to make).
     pub choices: Vec<Loaded>,
     /// This account's saved history: read from the log when the history screen first opens
-    /// (the shell reads it, see [`App::wants_history`]), plus what this session saved since.
-    pub saved_history: Vec<Event>,
+    /// (the shell reads it, see [`App::wants_history`]), plus what this session saved since;
+    /// each with the machine that made it when another one did (a merged history).
+    pub saved_history: Vec<(Event, Option<String>)>,
     pub history_loaded: bool,
     /// A note to purge from the history and backups at the next save (step, its old text): the
     /// shell saves through `Store::forget_note` instead of `Store::save`.
@@ -168,15 +169,21 @@ impl App {
     /// The account's history, oldest first: the one place the TUI reads it from (the saved
     /// log, then changes not saved yet).
     pub fn history(&self) -> Vec<&Event> {
-        self.saved_history
-            .iter()
-            .chain(&self.acct().new_events)
-            .collect()
+        self.events().collect()
     }
 
     /// Every known event, oldest first (see [`App::history`]).
     pub fn events(&self) -> impl DoubleEndedIterator<Item = &Event> {
-        self.saved_history.iter().chain(&self.acct().new_events)
+        self.saved_history
+            .iter()
+            .map(|(e, _)| e)
+            .chain(&self.acct().new_events)
+    }
+
+    /// The machine that made the `i`th event of [`App::history`] (oldest first), when another
+    /// machine did.
+    pub fn made_on(&self, i: usize) -> Option<&str> {
+        self.saved_history.get(i).and_then(|(_, on)| on.as_deref())
     }
 
     /// True when the history screen is open but the log has not been read yet: the shell reads
@@ -186,7 +193,7 @@ impl App {
     }
 
     /// The history as read from the log (it includes everything saved so far).
-    pub fn history_read(&mut self, events: Vec<Event>) {
+    pub fn history_read(&mut self, events: Vec<(Event, Option<String>)>) {
         self.saved_history = events;
         self.history_loaded = true;
     }
@@ -213,7 +220,8 @@ impl App {
 
     /// Events saved by the shell: they move from the account's unsaved list to the history.
     pub fn events_saved(&mut self, events: Vec<Event>) {
-        self.saved_history.extend(events);
+        self.saved_history
+            .extend(events.into_iter().map(|e| (e, None)));
     }
 
     /// Runs a domain operation on the current account (the checklist is borrowed, not cloned).

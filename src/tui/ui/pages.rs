@@ -22,18 +22,26 @@ pub(super) fn history(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     // Only the rows on screen are built: a history may hold 100,000 events.
     let rows = list_area.height.saturating_sub(2).max(1) as usize;
     let start = app.cursor.saturating_sub(rows - 1);
+    // Another machine's changes (a merged history) say which: "(on laptop)".
+    let on = |newest_first: usize| {
+        app.made_on(h.len() - 1 - newest_first)
+            .map(|m| format!("  (on {m})"))
+            .unwrap_or_default()
+    };
     let items: Vec<ListItem> = h
         .iter()
         .rev()
+        .enumerate()
         .skip(start)
         .take(rows)
-        .map(|e| {
+        .map(|(i, e)| {
             ListItem::new(Line::from(vec![
                 Span::styled(
                     e.at.format("%Y-%m-%d %H:%M ").to_string(),
                     fg(app, Color::DarkGray),
                 ),
                 Span::raw(e.kind.describe(Some(&app.cl))),
+                Span::styled(on(i), fg(app, Color::DarkGray)),
             ]))
         })
         .collect();
@@ -49,9 +57,10 @@ pub(super) fn history(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     frame.render_stateful_widget(list, list_area, &mut state);
     if let Some(e) = h.iter().rev().nth(app.cursor) {
         let text = format!(
-            "{} UTC: {}",
+            "{} UTC: {}{}",
             e.at.format("%Y-%m-%d %H:%M:%S"),
-            e.kind.describe(Some(&app.cl))
+            e.kind.describe(Some(&app.cl)),
+            on(app.cursor)
         );
         frame.render_widget(
             Paragraph::new(text)
