@@ -140,3 +140,35 @@ fn the_tui_never_imports_the_command_line() {
         }
     }
 }
+
+#[test]
+fn schema_generation_stays_out_of_the_shipped_binary() {
+    // What `cargo build --release` links: the binary's normal dependencies, features as a
+    // release build resolves them (dev-dependencies enable the `schema` feature for the tests).
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .current_dir(root())
+        .args([
+            "tree",
+            "--offline",
+            "--locked",
+            "-p",
+            "lockstep",
+            "-e",
+            "normal",
+        ])
+        .args(["--prefix", "none", "--format", "{p}"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8_lossy(&out.stdout);
+    assert!(tree.contains("lockstep-core"), "{tree}");
+    assert!(
+        !tree.contains("schemars"),
+        "schemars ships in the binary:\n{tree}"
+    );
+}

@@ -230,7 +230,7 @@ pub(super) fn template(today: chrono::NaiveDate) -> Result<ExitStatus, AppError>
 
 /// `checklists --schema`: the JSON Schema for checklist files.
 pub(super) fn schema() -> Result<ExitStatus, AppError> {
-    out(&checklist::json_schema_text())?;
+    out(checklist::SCHEMA_TEXT)?;
     Ok(0)
 }
 

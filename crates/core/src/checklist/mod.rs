@@ -22,7 +22,9 @@ pub use provenance::{
     FRESH_MONTHS, Link, Loaded, Origin, SHA_SHOWN, is_stale, link, section_digests, sha256_hex,
     short_sha, staleness, step_digests,
 };
-pub use schema::{TEMPLATE, VALIDATOR_ONLY_RULES, json_schema, json_schema_text, template};
+pub use schema::{SCHEMA_TEXT, TEMPLATE, VALIDATOR_ONLY_RULES, template};
+#[cfg(feature = "schema")]
+pub use schema::{json_schema, json_schema_text};
 pub use validate::{did_you_mean, edit_distance, validate};
 
 /// The only checklist schema version this build understands.

@@ -3,25 +3,36 @@
 //! uses (tests check that the two accept the same strings). Rules a JSON Schema cannot express
 //! are listed in [`VALIDATOR_ONLY_RULES`] and in the schema's description.
 
+#[cfg(feature = "schema")]
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
+#[cfg(feature = "schema")]
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer, Visitor};
+#[cfg(feature = "schema")]
 use serde_json::{Value, json};
 
+#[cfg(feature = "schema")]
 use super::SCHEMA_VERSION;
-use super::model::{Checklist, ID_MAX_CHARS};
+#[cfg(feature = "schema")]
+use super::model::Checklist;
+use super::model::ID_MAX_CHARS;
 
+#[cfg(any(test, feature = "schema"))]
 /// Kebab-case ids: lowercase ASCII letters and digits, words joined by single hyphens.
 pub const ID_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+#[cfg(any(test, feature = "schema"))]
 /// Text with at least one character that is not white space (Unicode `White_Space`).
 pub const TEXT_PATTERN: &str =
     r"[^\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+#[cfg(any(test, feature = "schema"))]
 /// An https:// address with a host, without white space or control characters.
 pub const HTTPS_URL_PATTERN: &str = r"^https://[^/?#\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
+#[cfg(any(test, feature = "schema"))]
 /// Like [`HTTPS_URL_PATTERN`], http:// allowed too.
 pub const HTTP_URL_PATTERN: &str = r"^https?://[^/?#\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$";
+#[cfg(any(test, feature = "schema"))]
 /// YYYY-MM-DD (the schema also says `"format": "date"`: a day that exists).
 pub const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 
@@ -108,6 +119,7 @@ pub(super) fn deserialize_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveD
     d.deserialize_str(DateVisitor)
 }
 
+#[cfg(feature = "schema")]
 /// Schema-only stand-ins for the model's string fields (`#[schemars(with = ...)]`): each becomes
 /// one definition in `$defs` that the fields refer to.
 macro_rules! string_schema {
@@ -125,41 +137,49 @@ macro_rules! string_schema {
     };
 }
 
+#[cfg(feature = "schema")]
 string_schema!(
     Id,
     "A kebab-case id: lowercase letters a-z and digits, words joined by single hyphens, at most 64 characters, e.g. \"totp-2fa\".",
     "pattern": ID_PATTERN, "maxLength": ID_MAX_CHARS
 );
+#[cfg(feature = "schema")]
 string_schema!(
     Text,
     "Text with at least one character that is not white space.",
     "pattern": TEXT_PATTERN
 );
+#[cfg(feature = "schema")]
 string_schema!(
     HttpsUrl,
     "An https:// address with a host, without spaces.",
     "pattern": HTTPS_URL_PATTERN
 );
+#[cfg(feature = "schema")]
 string_schema!(
     HttpUrl,
     "An http:// or https:// address with a host, without spaces.",
     "pattern": HTTP_URL_PATTERN
 );
+#[cfg(feature = "schema")]
 string_schema!(
     Date,
     "A date as YYYY-MM-DD, e.g. \"2026-01-31\".",
     "pattern": DATE_PATTERN, "format": "date"
 );
 
+#[cfg(feature = "schema")]
 /// The `schema` field: the one format version this build reads.
 pub(super) fn format_version(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": "integer", "const": SCHEMA_VERSION })
 }
 
+#[cfg(feature = "schema")]
 fn kind_is(kind: &str) -> Value {
     json!({ "properties": { "kind": { "const": kind } }, "required": ["kind"] })
 }
 
+#[cfg(feature = "schema")]
 /// Whole-checklist rules: a setup section, at most one emergency section, and the list of rules
 /// only the validator checks.
 pub(super) fn checklist_rules(schema: &mut Schema) {
@@ -184,6 +204,7 @@ pub(super) fn checklist_rules(schema: &mut Schema) {
     schema.insert("description".into(), description.into());
 }
 
+#[cfg(feature = "schema")]
 /// Section rules: `every_months` on recurring sections only (and required there), `minutes` on
 /// setup sections only.
 pub(super) fn section_rules(schema: &mut Schema) {
@@ -206,6 +227,10 @@ pub(super) fn section_rules(schema: &mut Schema) {
     );
 }
 
+/// The JSON Schema for checklist files, as committed in `checklists/checklist.schema.json` (what
+/// `lockstep checklists --schema` prints; the tests generate it from the model and compare).
+pub const SCHEMA_TEXT: &str = include_str!("../../../../checklists/checklist.schema.json");
+
 /// A small valid checklist to start from (`lockstep checklists --template`), pointing an editor
 /// at the schema in the parent folder.
 pub const TEMPLATE: &str = include_str!("template.json");
@@ -219,6 +244,7 @@ pub fn template(today: NaiveDate) -> String {
     )
 }
 
+#[cfg(feature = "schema")]
 /// The JSON Schema for checklist files (draft 2020-12).
 pub fn json_schema() -> Value {
     let generator = schemars::generate::SchemaSettings::draft2020_12()
@@ -229,6 +255,7 @@ pub fn json_schema() -> Value {
     v
 }
 
+#[cfg(feature = "schema")]
 /// [`json_schema`] as the text of `checklists/checklist.schema.json`.
 pub fn json_schema_text() -> String {
     let mut s = serde_json::to_string_pretty(&json_schema()).expect("a schema serializes");
@@ -236,6 +263,7 @@ pub fn json_schema_text() -> String {
     s
 }
 
+#[cfg(feature = "schema")]
 /// Drops the Rust integer formats ("uint32": no editor knows them) and joins doc-comment lines
 /// into one line per paragraph.
 fn tidy(v: &mut Value) {
