@@ -172,3 +172,21 @@ fn schema_generation_stays_out_of_the_shipped_binary() {
         "schemars ships in the binary:\n{tree}"
     );
 }
+
+#[test]
+fn one_version_of_each_crate_reaches_the_binary() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .current_dir(root())
+        .args(["tree", "--offline", "--locked", "-d", "-e", "normal"])
+        .args(["--prefix", "none"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dups = String::from_utf8_lossy(&out.stdout);
+    assert!(dups.trim().is_empty(), "two versions of a crate:\n{dups}");
+}
