@@ -13,6 +13,8 @@ pub mod fileio;
 mod due_index;
 mod error;
 mod file;
+mod forget;
+mod combine;
 mod format;
 mod history;
 mod lock;
@@ -549,7 +551,7 @@ impl Store {
         let mut theirs = on_disk.state;
         self.purge_in(&mut theirs);
         let mut events = events.to_vec();
-        give_uids(&self.base, state, &mut events);
+        combine::give_uids(&self.base, state, &mut events);
         let ours = delta::diff(&self.base, state);
         let overlap: Vec<String> = if unchanged {
             Vec::new()
@@ -562,7 +564,7 @@ impl Store {
         let mut merged = theirs.clone();
         saved
             .notices
-            .extend(apply_renumbering(&mut merged, &ours, &mut events));
+            .extend(combine::apply_renumbering(&mut merged, &ours, &mut events));
         let upgrade = self.v1.is_some() || theirs.version < STATE_VERSION;
         if ours.is_empty() && events.is_empty() && !upgrade {
             *state = merged;
@@ -674,169 +676,6 @@ impl Store {
         let meta = file::write_atomic_meta(&self.paths.state_file(), &bytes, Some(&bak))?;
         due_index::write(&self.paths.data_dir, &meta, state);
         Ok(())
-    }
-
-    /// Removes a step's note everywhere: from the state (through the domain operation, which
-    /// records a "note forgotten" event), from every past note in the history (its events and
-    /// its deltas), from the backup of the previous save, and from a pre-migration backup that
-    /// holds it. The one operation that rewrites the history.
-    pub fn forget_note(
-        &mut self,
-        state: &mut State,
-        account: &str,
-        step: &str,
-        old_text: Option<&str>,
-    ) -> Result<(Forgotten, Saved), StoreError> {
-        self.locked(|store| store.forget_locked(state, account, step, old_text))
-    }
-
-    fn forget_locked(
-        &mut self,
-        state: &mut State,
-        account: &str,
-        step: &str,
-        old_text: Option<&str>,
-    ) -> Result<(Forgotten, Saved), StoreError> {
-        let (events, damaged_lines) =
-            history::purge_note(&self.paths.history_file(), account, step)?;
-        // The log no longer holds the note: neither does what this writer knows of it (else the
-        // purge would look like another writer's change to the step).
-        if let Some(s) = self
-            .base
-            .accounts
-            .get_mut(account)
-            .and_then(|a| a.steps.get_mut(step))
-        {
-            s.note = None;
-        }
-        self.purging = Some((account.to_string(), step.to_string()));
-        let saved = self.save_locked(state);
-        self.purging = None;
-        let saved = saved?;
-        // The backup still holds the previous save, note included: replace it with this one.
-        let file = self.paths.state_file();
-        if let Some(bytes) = read_regular(&file, STATE_LIMIT)? {
-            write_atomic(&self.paths.data_dir.join(BACKUP_FILE), &bytes, None)?;
-        }
-        let v1 = self.paths.data_dir.join(V1_BACKUP_FILE);
-        if let (Some(text), Ok(Some(bytes))) = (old_text, read_regular(&v1, STATE_LIMIT)) {
-            let needle = serde_json::to_string(text).unwrap_or_default();
-            let needle = needle.trim_matches('"');
-            if !needle.is_empty() && bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
-                std::fs::remove_file(&v1).map_err(|e| StoreError::Write {
-                    file: v1.display().to_string(),
-                    dir: self.paths.data_dir.display().to_string(),
-                    source: e,
-                })?;
-            }
-        }
-        purge_kept_copies(&self.paths, account, step)?;
-        let forgotten = Forgotten {
-            events,
-            damaged_lines,
-        };
-        Ok((forgotten, saved))
-    }
-}
-
-/// `lockstep forget`, beyond the log and the backups: the note leaves the copies lockstep keeps
-/// aside too (conflict copies in `conflicts/`, purged in place) and a torn last line that may
-/// hold it (`history.torn.N.jsonl`, which held nothing acknowledged) is removed.
-fn purge_kept_copies(paths: &Paths, account: &str, step: &str) -> Result<(), StoreError> {
-    let aside = paths.data_dir.join(sync::CONFLICTS_DIR);
-    let pair = (account.to_string(), step.to_string());
-    let werr = |file: &Path, e: std::io::Error| StoreError::Write {
-        file: file.display().to_string(),
-        dir: paths.data_dir.display().to_string(),
-        source: e,
-    };
-    if let Ok(rd) = std::fs::read_dir(&aside) {
-        for e in rd.flatten() {
-            let f = e.path();
-            if !e.file_type().is_ok_and(|t| t.is_file()) {
-                continue;
-            }
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".jsonl") {
-                history::purge_note(&f, account, step)?;
-            } else if name.ends_with(".json")
-                && let Some(bytes) = read_regular(&f, STATE_LIMIT)?
-                && let Some(p) = sync::purge_state_copy(&bytes, std::iter::once(&pair))
-            {
-                write_atomic(&f, &p, None)?;
-            }
-        }
-    }
-    if let Ok(rd) = std::fs::read_dir(&paths.data_dir) {
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if !name.starts_with(history::TORN_PREFIX) {
-                continue;
-            }
-            let f = e.path();
-            let Some(bytes) = read_regular(&f, STATE_LIMIT)? else {
-                continue;
-            };
-            let text = String::from_utf8_lossy(&bytes);
-            if text.contains(step) && (text.contains("step_note") || text.contains("\"note\"")) {
-                std::fs::remove_file(&f).map_err(|e| werr(&f, e))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Applies this writer's change on top of what is on disk. Where another writer opened an
-/// incident with the same number meanwhile, this one takes the next, and so do this save's
-/// events about it; returns what to tell the user.
-fn apply_renumbering(
-    merged: &mut State,
-    ours: &delta::Delta,
-    events: &mut [(String, Event)],
-) -> Vec<String> {
-    let mut notices = Vec::new();
-    for r in delta::apply(merged, ours) {
-        for (account, e) in events.iter_mut() {
-            if *account == r.account
-                && let Some((n, uid)) = e.kind.incident_mut()
-                && *uid == r.key
-            {
-                *n = r.to;
-            }
-        }
-        notices.push(format!(
-            "another lockstep opened incident #{} of '{}' meanwhile; the one opened here is \
-             incident #{} (both are kept)",
-            r.from, r.account, r.to
-        ));
-    }
-    notices
-}
-
-/// Gives each incident that is new in `state` (not in `base`) a unique id, and this save's
-/// events about it the same id, so that two incidents given one number by two writers (two
-/// machines, or a TUI and a command line) stay two.
-fn give_uids(base: &State, state: &mut State, events: &mut [(String, Event)]) {
-    for (name, a) in &mut state.accounts {
-        let old = base.accounts.get(name);
-        for i in &mut a.incidents {
-            let key = i.key();
-            if old.is_some_and(|o| o.incidents.iter().any(|x| x.key() == key)) {
-                continue;
-            }
-            if i.uid.is_empty() {
-                i.uid = record::new_id();
-            }
-            for (account, e) in events.iter_mut() {
-                if account == name
-                    && let Some((n, uid)) = e.kind.incident_mut()
-                    && *n == i.id
-                    && uid.is_empty()
-                {
-                    uid.clone_from(&i.uid);
-                }
-            }
-        }
     }
 }
 
