@@ -10,11 +10,11 @@
 mod checklists;
 pub mod fileio;
 
+mod combine;
 mod due_index;
 mod error;
 mod file;
 mod forget;
-mod combine;
 mod format;
 mod history;
 mod lock;
