@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::SCHEMA_VERSION;
-use super::model::{Checklist, EVERY_MONTHS, MINUTES, SectionKind, WEIGHT};
+use super::model::{Checklist, EVERY_MONTHS, MINUTES, Section, SectionKind, Step, WEIGHT};
 use super::schema::{is_http_url, is_https_url, is_id, is_text};
 
 const KEBAB: &str =
@@ -67,9 +67,101 @@ impl<'a> FirstSeen<'a> {
 }
 
 /// Semantic checks after parsing. Returns (field path, message) pairs.
-#[allow(clippy::too_many_lines)] // over 100 lines from before the lint: to split (ARCHITECTURE.md)
 pub fn validate(c: &Checklist) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
+    // A macro, not a closure: the helpers below borrow `out` between the checks.
+    macro_rules! err {
+        ($p:expr, $m:expr $(,)?) => {
+            out.push(($p, $m.to_string()))
+        };
+    }
+    let declared = check_head(c, &mut out);
+    if c.sections.is_empty() {
+        err!("sections".into(), "a checklist needs at least one section");
+    } else if !c.sections.iter().any(|s| s.kind == SectionKind::Setup) {
+        err!(
+            "sections".into(),
+            "a checklist needs at least one setup section (kind \"setup\")",
+        );
+    }
+    let emergencies: Vec<usize> = (0..c.sections.len())
+        .filter(|&i| c.sections[i].kind == SectionKind::Emergency)
+        .collect();
+    for &i in emergencies.iter().skip(1) {
+        err!(
+            format!("sections[{i}].kind"),
+            &format!(
+                "at most one emergency section is allowed (the first is sections[{}])",
+                emergencies[0]
+            ),
+        );
+    }
+
+    // Every current id first (with its first place), so that a duplicate names the first place
+    // and an alias can be checked against an id that comes later in the file.
+    let mut section_ids = FirstSeen::default();
+    let mut step_ids = FirstSeen::default();
+    let mut duplicate_section = HashMap::new();
+    let mut duplicate_step = HashMap::new();
+    for (si, s) in c.sections.iter().enumerate() {
+        if let Some(first) = section_ids.see(&s.id, &format!("sections[{si}].id")) {
+            duplicate_section.insert(si, first.clone());
+        }
+        for (ti, t) in s.steps.iter().enumerate() {
+            if let Some(first) = step_ids.see(&t.id, &format!("sections[{si}].steps[{ti}].id")) {
+                duplicate_step.insert((si, ti), first.clone());
+            }
+        }
+    }
+    let mut section_aliases = FirstSeen::default();
+    let mut step_aliases = FirstSeen::default();
+
+    for (si, s) in c.sections.iter().enumerate() {
+        let sp = format!("sections[{si}]");
+        if !is_id(&s.id) {
+            err!(format!("{sp}.id"), KEBAB);
+        }
+        if let Some(first) = duplicate_section.get(&si) {
+            err!(
+                format!("{sp}.id"),
+                &format!("duplicate section id '{}' (first at {first})", s.id),
+            );
+        }
+        for (p, m) in alias_problems(
+            &s.aliases,
+            &sp,
+            "section",
+            &section_ids,
+            &mut section_aliases,
+        ) {
+            err!(p, &m);
+        }
+        check_section(s, &sp, &mut out);
+        for (ti, t) in s.steps.iter().enumerate() {
+            let tp = format!("{sp}.steps[{ti}]");
+            if !is_id(&t.id) {
+                err!(format!("{tp}.id"), KEBAB);
+            }
+            if let Some(first) = duplicate_step.get(&(si, ti)) {
+                err!(
+                    format!("{tp}.id"),
+                    &format!(
+                        "duplicate step id '{}' (first at {first}; step ids are unique in the whole checklist)",
+                        t.id
+                    ),
+                );
+            }
+            for (p, m) in alias_problems(&t.aliases, &tp, "step", &step_ids, &mut step_aliases) {
+                err!(p, &m);
+            }
+            check_step(c, s, t, &tp, &declared, &mut out);
+        }
+    }
+    out
+}
+
+/// The checklist's own fields and its personas; returns the declared persona ids.
+fn check_head<'a>(c: &'a Checklist, out: &mut Vec<(String, String)>) -> Vec<&'a str> {
     let mut err = |p: String, m: &str| out.push((p, m.to_string()));
     if c.schema != SCHEMA_VERSION {
         err(
@@ -122,188 +214,125 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
             declared.push(&p.id);
         }
     }
+    declared
+}
 
-    if c.sections.is_empty() {
-        err("sections".into(), "a checklist needs at least one section");
-    } else if !c.sections.iter().any(|s| s.kind == SectionKind::Setup) {
-        err(
-            "sections".into(),
-            "a checklist needs at least one setup section (kind \"setup\")",
-        );
+/// A section's own fields (not its id or aliases, which are checked against the whole file).
+fn check_section(s: &Section, sp: &str, out: &mut Vec<(String, String)>) {
+    let mut err = |p: String, m: &str| out.push((p, m.to_string()));
+    if !is_text(&s.title) {
+        err(format!("{sp}.title"), NOT_BLANK);
     }
-    let emergencies: Vec<usize> = (0..c.sections.len())
-        .filter(|&i| c.sections[i].kind == SectionKind::Emergency)
-        .collect();
-    for &i in emergencies.iter().skip(1) {
-        err(
-            format!("sections[{i}].kind"),
-            &format!(
-                "at most one emergency section is allowed (the first is sections[{}])",
-                emergencies[0]
-            ),
-        );
+    let (lo, hi) = EVERY_MONTHS;
+    match (s.kind, s.every_months) {
+        (SectionKind::Recurring, None) => err(
+            format!("{sp}.every_months"),
+            "a recurring section needs every_months (1 = monthly, 3 = quarterly)",
+        ),
+        (SectionKind::Recurring, Some(m)) if !(lo..=hi).contains(&m) => err(
+            format!("{sp}.every_months"),
+            &format!("must be between {lo} and {hi}"),
+        ),
+        (k, Some(_)) if k != SectionKind::Recurring => err(
+            format!("{sp}.every_months"),
+            "only recurring sections have every_months",
+        ),
+        _ => {}
     }
-
-    // Every current id first (with its first place), so that a duplicate names the first place
-    // and an alias can be checked against an id that comes later in the file.
-    let mut section_ids = FirstSeen::default();
-    let mut step_ids = FirstSeen::default();
-    let mut duplicate_section = HashMap::new();
-    let mut duplicate_step = HashMap::new();
-    for (si, s) in c.sections.iter().enumerate() {
-        if let Some(first) = section_ids.see(&s.id, &format!("sections[{si}].id")) {
-            duplicate_section.insert(si, first.clone());
-        }
-        for (ti, t) in s.steps.iter().enumerate() {
-            if let Some(first) = step_ids.see(&t.id, &format!("sections[{si}].steps[{ti}].id")) {
-                duplicate_step.insert((si, ti), first.clone());
-            }
-        }
-    }
-    let mut section_aliases = FirstSeen::default();
-    let mut step_aliases = FirstSeen::default();
-
-    for (si, s) in c.sections.iter().enumerate() {
-        let sp = format!("sections[{si}]");
-        if !is_id(&s.id) {
-            err(format!("{sp}.id"), KEBAB);
-        }
-        if let Some(first) = duplicate_section.get(&si) {
+    if let Some(m) = s.minutes {
+        let (lo, hi) = MINUTES;
+        if s.kind != SectionKind::Setup {
+            err(format!("{sp}.minutes"), "only setup sections have minutes");
+        } else if !(lo..=hi).contains(&m) {
             err(
-                format!("{sp}.id"),
-                &format!("duplicate section id '{}' (first at {first})", s.id),
+                format!("{sp}.minutes"),
+                &format!("must be between {lo} and {hi}"),
             );
         }
-        for (p, m) in alias_problems(
-            &s.aliases,
-            &sp,
-            "section",
-            &section_ids,
-            &mut section_aliases,
-        ) {
-            err(p, &m);
-        }
-        if !is_text(&s.title) {
-            err(format!("{sp}.title"), NOT_BLANK);
-        }
-        let (lo, hi) = EVERY_MONTHS;
-        match (s.kind, s.every_months) {
-            (SectionKind::Recurring, None) => err(
-                format!("{sp}.every_months"),
-                "a recurring section needs every_months (1 = monthly, 3 = quarterly)",
-            ),
-            (SectionKind::Recurring, Some(m)) if !(lo..=hi).contains(&m) => err(
-                format!("{sp}.every_months"),
-                &format!("must be between {lo} and {hi}"),
-            ),
-            (k, Some(_)) if k != SectionKind::Recurring => err(
-                format!("{sp}.every_months"),
-                "only recurring sections have every_months",
-            ),
-            _ => {}
-        }
-        if let Some(m) = s.minutes {
-            let (lo, hi) = MINUTES;
-            if s.kind != SectionKind::Setup {
-                err(format!("{sp}.minutes"), "only setup sections have minutes");
-            } else if !(lo..=hi).contains(&m) {
-                err(
-                    format!("{sp}.minutes"),
-                    &format!("must be between {lo} and {hi}"),
-                );
-            }
-        }
-        if let Some(intro) = &s.intro
-            && !is_text(intro)
-        {
-            err(format!("{sp}.intro"), NOT_BLANK);
-        }
-        if s.steps.is_empty() {
-            err(format!("{sp}.steps"), "a section needs at least one step");
-        }
-        for (ti, t) in s.steps.iter().enumerate() {
-            let tp = format!("{sp}.steps[{ti}]");
-            if !is_id(&t.id) {
-                err(format!("{tp}.id"), KEBAB);
-            }
-            if let Some(first) = duplicate_step.get(&(si, ti)) {
-                err(
-                    format!("{tp}.id"),
-                    &format!(
-                        "duplicate step id '{}' (first at {first}; step ids are unique in the whole checklist)",
-                        t.id
-                    ),
-                );
-            }
-            for (p, m) in alias_problems(&t.aliases, &tp, "step", &step_ids, &mut step_aliases) {
-                err(p, &m);
-            }
-            if !is_text(&t.title) {
-                err(format!("{tp}.title"), NOT_BLANK);
-            }
-            if !is_text(&t.why) {
-                err(format!("{tp}.why"), NOT_BLANK);
-            }
-            if t.how.is_empty() {
-                err(format!("{tp}.how"), "needs at least one instruction");
-            }
-            for (field, items) in [
-                ("how", &t.how),
-                ("path", &t.path),
-                ("warnings", &t.warnings),
-            ] {
-                for (i, item) in items.iter().enumerate() {
-                    if !is_text(item) {
-                        err(format!("{tp}.{field}[{i}]"), NOT_BLANK);
-                    }
-                }
-            }
-            for (li, l) in t.links.iter().enumerate() {
-                if !is_https_url(l) {
-                    err(
-                        format!("{tp}.links[{li}]"),
-                        "must be an https:// address with a host and no spaces",
-                    );
-                }
-            }
-            let (lo, hi) = WEIGHT;
-            if !(lo..=hi).contains(&t.weight) {
-                err(
-                    format!("{tp}.weight"),
-                    &format!("must be between {lo} and {hi}"),
-                );
-            }
-            if t.may_not_apply && s.kind != SectionKind::Setup {
-                err(
-                    format!("{tp}.may_not_apply"),
-                    "only steps of setup sections can be marked as possibly not applicable",
-                );
-            }
-            if t.finding && !matches!(s.kind, SectionKind::Recurring | SectionKind::Event) {
-                err(
-                    format!("{tp}.finding"),
-                    "only steps of review sections (recurring or event) can be findings",
-                );
-            }
-            if let Some(r) = &t.requires
-                && let Some(m) = requires_problem(c, &t.id, r)
-            {
-                err(format!("{tp}.requires"), &m);
-            }
-            let mut listed = FirstSeen::default();
-            for (pi, p) in t.personas.iter().enumerate() {
-                let pp = format!("{tp}.personas[{pi}]");
-                if let Some(first) = listed.see(p, &pp) {
-                    let m = format!("persona '{p}' is listed twice (first at {first})");
-                    err(pp.clone(), &m);
-                }
-                if !declared.contains(&p.as_str()) {
-                    err(pp, &unknown_persona(p, &declared));
-                }
+    }
+    if let Some(intro) = &s.intro
+        && !is_text(intro)
+    {
+        err(format!("{sp}.intro"), NOT_BLANK);
+    }
+    if s.steps.is_empty() {
+        err(format!("{sp}.steps"), "a section needs at least one step");
+    }
+}
+
+/// A step's own fields, its `requires` and its personas.
+fn check_step(
+    c: &Checklist,
+    s: &Section,
+    t: &Step,
+    tp: &str,
+    declared: &[&str],
+    out: &mut Vec<(String, String)>,
+) {
+    let mut err = |p: String, m: &str| out.push((p, m.to_string()));
+    if !is_text(&t.title) {
+        err(format!("{tp}.title"), NOT_BLANK);
+    }
+    if !is_text(&t.why) {
+        err(format!("{tp}.why"), NOT_BLANK);
+    }
+    if t.how.is_empty() {
+        err(format!("{tp}.how"), "needs at least one instruction");
+    }
+    for (field, items) in [
+        ("how", &t.how),
+        ("path", &t.path),
+        ("warnings", &t.warnings),
+    ] {
+        for (i, item) in items.iter().enumerate() {
+            if !is_text(item) {
+                err(format!("{tp}.{field}[{i}]"), NOT_BLANK);
             }
         }
     }
-    out
+    for (li, l) in t.links.iter().enumerate() {
+        if !is_https_url(l) {
+            err(
+                format!("{tp}.links[{li}]"),
+                "must be an https:// address with a host and no spaces",
+            );
+        }
+    }
+    let (lo, hi) = WEIGHT;
+    if !(lo..=hi).contains(&t.weight) {
+        err(
+            format!("{tp}.weight"),
+            &format!("must be between {lo} and {hi}"),
+        );
+    }
+    if t.may_not_apply && s.kind != SectionKind::Setup {
+        err(
+            format!("{tp}.may_not_apply"),
+            "only steps of setup sections can be marked as possibly not applicable",
+        );
+    }
+    if t.finding && !matches!(s.kind, SectionKind::Recurring | SectionKind::Event) {
+        err(
+            format!("{tp}.finding"),
+            "only steps of review sections (recurring or event) can be findings",
+        );
+    }
+    if let Some(r) = &t.requires
+        && let Some(m) = requires_problem(c, &t.id, r)
+    {
+        err(format!("{tp}.requires"), &m);
+    }
+    let mut listed = FirstSeen::default();
+    for (pi, p) in t.personas.iter().enumerate() {
+        let pp = format!("{tp}.personas[{pi}]");
+        if let Some(first) = listed.see(p, &pp) {
+            let m = format!("persona '{p}' is listed twice (first at {first})");
+            err(pp.clone(), &m);
+        }
+        if !declared.contains(&p.as_str()) {
+            err(pp, &unknown_persona(p, declared));
+        }
+    }
 }
 
 fn unknown_persona(p: &str, declared: &[&str]) -> String {
