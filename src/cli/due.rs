@@ -18,7 +18,6 @@ use crate::store::{self, Paths};
 /// cannot be used (a broken file: `file:line:col`) is reported on stderr and makes the exit
 /// status 2, after the other accounts are reported as usual: a reminder never goes quiet because
 /// of a checklist.
-#[allow(clippy::too_many_lines)] // over 100 lines from before the lint: to split (ARCHITECTURE.md)
 pub(super) fn due(
     cli: &Cli,
     paths: &Paths,
@@ -53,12 +52,7 @@ pub(super) fn due(
         .iter()
         .filter(|(name, _)| cli.account.as_ref().is_none_or(|w| w == *name))
         .collect();
-    let mut lines = String::new();
-    let mut items = Vec::new();
-    let mut any = false;
-    let mut broken = false;
-    // Due reviews whose reminder is snoozed (said when nothing else is due).
-    let mut hidden: Vec<String> = Vec::new();
+    let mut report = Report::default();
     let user_dir = paths.user_checklists();
     let mut outlines: Vec<(crate::checklist::Wanted<'_>, Outline)> = Vec::new();
     // --json needs the full checklists (item progress); the text path only needs outlines.
@@ -66,54 +60,15 @@ pub(super) fn due(
         let ids: Vec<&str> = accounts.iter().map(|(_, a)| a.checklist.as_str()).collect();
         Catalog::load_only(&crate::store::DiskFiles, user_dir.as_deref(), &ids)
     });
-    let unavailable = |name: &str, e: &dyn std::fmt::Display| {
-        eprintln!(
-            "lockstep: error: account '{}': {}",
-            line(name),
-            clean(&e.to_string(), true)
-        );
-        eprintln!(
-            "lockstep: its reviews cannot be checked until this is fixed (`lockstep validate FILE`)"
-        );
-    };
     for (name, acct) in &accounts {
         let prefix = if accounts.len() > 1 {
             format!("[{}] ", line(acct.display(name)))
         } else {
             String::new()
         };
-        if let Some(inc) = acct.open_incident() {
-            any = true;
-            lines.push_str(&format!(
-                "lockstep: {prefix}incident #{} is open: run `lockstep` and press ! to continue\n",
-                inc.id
-            ));
-            items.push(serde_json::json!({
-                "account": name,
-                "incident": inc.id,
-                "opened": inc.opened,
-            }));
-        }
+        report.incident(&prefix, name, acct);
         if let Some(cat) = &cat {
-            let cl = match cat.resolve(&crate::store::DiskFiles, wanted(acct)) {
-                Ok(r) => r.loaded.checklist,
-                Err(e) => {
-                    broken = true;
-                    unavailable(name, &e);
-                    items.push(serde_json::json!({"account": name, "error": e.to_string()}));
-                    continue;
-                }
-            };
-            let mut acct = (*acct).clone();
-            acct.follow_aliases(&cl, chrono::DateTime::UNIX_EPOCH);
-            for r in schedule::reviews(&cl, &acct, today)
-                .into_iter()
-                // A snoozed due review stays listed, with "snoozed": true.
-                .filter(|r| r.due.is_due() || matches!(r.due, Due::Soon { .. }))
-            {
-                any |= r.remind();
-                items.push(serde_json::json!({"account": name, "review": r}));
-            }
+            report.json_account(cat, name, acct, today);
             continue;
         }
         // Accounts that follow the same checklist share its outline (read once).
@@ -126,12 +81,95 @@ pub(super) fn due(
                     &outlines[outlines.len() - 1].1
                 }
                 Err(e) => {
-                    broken = true;
-                    unavailable(name, &e);
+                    report.unavailable(name, &e);
                     continue;
                 }
             },
         };
+        report.text_account(outline, acct, &prefix, today, soon);
+    }
+    report.finish(json, quiet, exit_code)
+}
+
+/// What `due` found, account by account.
+#[derive(Default)]
+struct Report {
+    /// The text output.
+    lines: String,
+    /// The `--json` output.
+    items: Vec<serde_json::Value>,
+    /// Something is due (or an incident is open): `--exit-code` exits 1.
+    any: bool,
+    /// An account's checklist cannot be used: exit 2, after the others are reported.
+    broken: bool,
+    /// Due reviews whose reminder is snoozed (said when nothing else is due).
+    hidden: Vec<String>,
+}
+
+impl Report {
+    /// An account's checklist cannot be used: said on stderr, and the exit status is 2.
+    fn unavailable(&mut self, name: &str, e: &dyn std::fmt::Display) {
+        self.broken = true;
+        eprintln!(
+            "lockstep: error: account '{}': {}",
+            line(name),
+            clean(&e.to_string(), true)
+        );
+        eprintln!(
+            "lockstep: its reviews cannot be checked until this is fixed (`lockstep validate FILE`)"
+        );
+    }
+
+    /// An open incident comes first.
+    fn incident(&mut self, prefix: &str, name: &str, acct: &Account) {
+        if let Some(inc) = acct.open_incident() {
+            self.any = true;
+            self.lines.push_str(&format!(
+                "lockstep: {prefix}incident #{} is open: run `lockstep` and press ! to continue\n",
+                inc.id
+            ));
+            self.items.push(serde_json::json!({
+                "account": name,
+                "incident": inc.id,
+                "opened": inc.opened,
+            }));
+        }
+    }
+
+    /// `--json`: every review of the account that is due or due soon, from the full checklist.
+    fn json_account(&mut self, cat: &Catalog, name: &str, acct: &Account, today: NaiveDate) {
+        let cl = match cat.resolve(&crate::store::DiskFiles, wanted(acct)) {
+            Ok(r) => r.loaded.checklist,
+            Err(e) => {
+                self.unavailable(name, &e);
+                self.items
+                    .push(serde_json::json!({"account": name, "error": e.to_string()}));
+                return;
+            }
+        };
+        let mut acct = acct.clone();
+        acct.follow_aliases(&cl, chrono::DateTime::UNIX_EPOCH);
+        for r in schedule::reviews(&cl, &acct, today)
+            .into_iter()
+            // A snoozed due review stays listed, with "snoozed": true.
+            .filter(|r| r.due.is_due() || matches!(r.due, Due::Soon { .. }))
+        {
+            self.any |= r.remind();
+            self.items
+                .push(serde_json::json!({"account": name, "review": r}));
+        }
+    }
+
+    /// The text output of one account: a line per review that reminds (or is due soon, with
+    /// `--soon`), from the checklist's outline.
+    fn text_account(
+        &mut self,
+        outline: &Outline,
+        acct: &Account,
+        prefix: &str,
+        today: NaiveDate,
+        soon: bool,
+    ) {
         let started = acct.setup_started_on();
         let renames = outline.renames();
         for s in outline
@@ -148,17 +186,18 @@ pub(super) fn due(
                 && snoozed
                 && let schedule::SnoozeState::Until(until) = schedule::snooze_state(review, today)
             {
-                hidden.push(format!("{} snoozed until {until}", s.title.to_lowercase()));
+                self.hidden
+                    .push(format!("{} snoozed until {until}", s.title.to_lowercase()));
             }
             let shown = schedule::reminds(&d, snoozed) || (soon && matches!(d, Due::Soon { .. }));
             if !shown {
                 continue;
             }
-            any |= schedule::reminds(&d, snoozed);
+            self.any |= schedule::reminds(&d, snoozed);
             let warning = schedule::clock_warning(review, started, today)
                 .map(|w| format!(" ({})", w.describe()))
                 .unwrap_or_default();
-            lines.push_str(&format!(
+            self.lines.push_str(&format!(
                 "lockstep: {prefix}{} {}: {}{warning}\n",
                 line(&outline.service),
                 line(&s.title),
@@ -166,24 +205,28 @@ pub(super) fn due(
             ));
         }
     }
-    if json {
-        json_out(&serde_json::Value::Array(items))?;
-    } else if !lines.is_empty() {
-        out(&lines)?;
-    } else if !quiet && !broken && hidden.is_empty() {
-        out("lockstep: nothing due\n")?;
-    } else if !quiet && !broken {
-        // Nothing is shown, but something is only hidden for now: say what and until when.
-        out(&format!(
-            "lockstep: nothing due ({})\n",
-            line(&hidden.join("; "))
-        ))?;
+
+    /// Prints the report; the exit status.
+    fn finish(self, json: bool, quiet: bool, exit_code: bool) -> Result<ExitStatus, AppError> {
+        if json {
+            json_out(&serde_json::Value::Array(self.items))?;
+        } else if !self.lines.is_empty() {
+            out(&self.lines)?;
+        } else if !quiet && !self.broken && self.hidden.is_empty() {
+            out("lockstep: nothing due\n")?;
+        } else if !quiet && !self.broken {
+            // Nothing is shown, but something is only hidden for now: say what and until when.
+            out(&format!(
+                "lockstep: nothing due ({})\n",
+                line(&self.hidden.join("; "))
+            ))?;
+        }
+        Ok(if self.broken {
+            2
+        } else if exit_code && self.any {
+            1
+        } else {
+            0
+        })
     }
-    Ok(if broken {
-        2
-    } else if exit_code && any {
-        1
-    } else {
-        0
-    })
 }
