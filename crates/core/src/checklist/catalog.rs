@@ -218,7 +218,7 @@ impl Catalog {
             {
                 continue;
             }
-            match parse(name, text) {
+            match super::parse::parse_bundled(name, text) {
                 Ok(c) => cat.checklists.push(Loaded::bundled(c)),
                 Err(e) => cat.errors.push(e),
             }
