@@ -45,18 +45,33 @@ pub fn should_offer(paths: &Paths) -> bool {
     !paths.data_dir.join(OFFER_FILE).exists()
 }
 
+/// Why the answer to the TUI's question could not be recorded (nothing else is at stake: no
+/// progress is lost).
+#[derive(Debug, thiserror::Error)]
+pub enum OfferError {
+    #[error("cannot write {file}: {source}")]
+    Write {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(store::StoreError),
+}
+
 /// Records the answer to the TUI's question (written atomically, 0600). The error says which file
-/// could not be written and why (nothing else is at stake: no progress is lost).
-pub fn record_offer(paths: &Paths, accepted: bool) -> Result<(), String> {
+/// could not be written and why.
+pub fn record_offer(paths: &Paths, accepted: bool) -> Result<(), OfferError> {
     let file = paths.data_dir.join(OFFER_FILE);
     let text: &[u8] = if accepted { b"yes\n" } else { b"no\n" };
     store::ensure_dir(&paths.data_dir)
         .and_then(|()| store::write_atomic(&file, text, None))
         .map_err(|e| match e {
-            store::StoreError::Write { source, .. } => {
-                format!("cannot write {}: {source}", file.display())
-            }
-            e => e.to_string(),
+            store::StoreError::Write { source, .. } => OfferError::Write {
+                file: file.display().to_string(),
+                source,
+            },
+            e => OfferError::Store(e),
         })
 }
 

@@ -198,7 +198,10 @@ fn save(app: &mut App, store: &mut Store) {
         lines.extend(c.calendar_warning.clone());
         (!lines.is_empty()).then(|| lines.join(" "))
     });
-    app.saved(r.map(|_| ()).map_err(|e| e.to_string()));
+    app.saved(
+        r.map(|_| ())
+            .map_err(|e| app::ShellError::Save(std::sync::Arc::new(e))),
+    );
     if app.save_error.is_none()
         && let Some(w) = warning
     {
@@ -299,7 +302,7 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
                     }
                     Err(e) => {
                         app.history_read(Vec::new());
-                        app.saved(Err(format!("cannot show the history: {e}")));
+                        app.saved(Err(app::ShellError::History(std::sync::Arc::new(e))));
                     }
                 }
             }

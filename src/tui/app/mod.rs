@@ -18,7 +18,7 @@ use crate::checklist::{Checklist, Loaded, Origin, Resolved, Section, SectionKind
 use crate::export::Overview;
 use crate::state::{Account, Event, State, Status};
 pub use offer::Offer;
-pub use types::{Action, Flash, Hits, ListHit, ReminderResult, Screen, ScreenKind};
+pub use types::{Action, Flash, Hits, ListHit, ReminderResult, Screen, ScreenKind, ShellError};
 
 /// Every account's checklist as the shell resolved it, or why it cannot be used.
 pub type Checklists = BTreeMap<String, Result<Resolved, String>>;
@@ -44,7 +44,7 @@ pub struct App {
     /// The state changed and must be saved by the shell.
     pub dirty: bool,
     /// The last save failed: shown until a save succeeds.
-    pub save_error: Option<String>,
+    pub save_error: Option<ShellError>,
     pub quit: bool,
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
@@ -609,7 +609,7 @@ impl App {
         self.refresh();
     }
 
-    pub fn saved(&mut self, result: Result<(), String>) {
+    pub fn saved(&mut self, result: Result<(), ShellError>) {
         // A save may merge in changes another lockstep made (or, on a conflict, bring back what
         // is on disk): derived values follow the state as saved.
         self.refresh();

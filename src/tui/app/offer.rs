@@ -166,7 +166,7 @@ impl App {
 
     /// The answer could not be written down (the data directory): said, and the question may
     /// come back.
-    pub fn offer_not_recorded(&mut self, why: &str) {
+    pub fn offer_not_recorded(&mut self, why: &crate::app::OfferError) {
         self.err(format!(
             "Your answer could not be recorded ({why}): lockstep may ask again."
         ));

@@ -1,5 +1,7 @@
 //! The vocabulary of the TUI: screens, actions, and the layout a render reports back.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::layout::Rect;
 use tui_input::InputRequest;
@@ -254,4 +256,15 @@ pub struct Flash {
     pub error: bool,
     /// The same message, shorter: shown whole when the screen has no room for `text`.
     pub short: Option<String>,
+}
+
+/// What went wrong in the shell (a save, reading the history) that the TUI shows, kept typed
+/// until it is drawn (behind an `Arc`: the app stays cheap to clone).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ShellError {
+    /// The change could not be saved (nothing was logged; it is kept for the next try).
+    #[error("{0}")]
+    Save(Arc<crate::app::AppError>),
+    #[error("cannot show the history: {0}")]
+    History(Arc<crate::store::StoreError>),
 }

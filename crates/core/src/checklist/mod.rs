@@ -96,11 +96,18 @@ mod tests {
     fn bundled_checklists_read_the_same_without_the_checks() {
         for (name, text) in BUNDLED {
             let checked = parse(name, text).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(super::parse::parse_bundled(name, text).unwrap(), checked, "{name}");
+            assert_eq!(
+                super::parse::parse_bundled(name, text).unwrap(),
+                checked,
+                "{name}"
+            );
         }
         // A text that fails the quick reading is told the way `parse` tells it.
         let e = super::parse::parse_bundled("x.json", "{\"schema\": 1,").unwrap_err();
-        assert_eq!(e.to_string(), parse("x.json", "{\"schema\": 1,").unwrap_err().to_string());
+        assert_eq!(
+            e.to_string(),
+            parse("x.json", "{\"schema\": 1,").unwrap_err().to_string()
+        );
     }
 
     #[test]
