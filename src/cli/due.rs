@@ -75,7 +75,12 @@ pub(super) fn due(
         let want = wanted(acct);
         let outline = match outlines.iter().position(|(w, _)| *w == want) {
             Some(i) => &outlines[i].1,
-            None => match Outline::resolve(&crate::store::DiskFiles, user_dir.as_deref(), want) {
+            None => match Outline::resolve_cached(
+                &crate::store::DiskFiles,
+                user_dir.as_deref(),
+                want,
+                loaded.outlines.get(want.id),
+            ) {
                 Ok(o) => {
                     outlines.push((want, o));
                     &outlines[outlines.len() - 1].1

@@ -19,14 +19,16 @@ use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
 
+use lockstep_core::checklist::{BUNDLED_FINGERPRINT, Outline};
 use crate::state::{Account, State};
 
 /// File name of the index in the data directory.
 pub const DUE_INDEX_FILE: &str = "due-index.json";
 /// Format of the index (a different one is ignored, not an error). Version 2 added the inode
 /// and change time of the state file, version 3 the length of the log the state reflects,
-/// version 4 keeps only each review's latest completions.
-const INDEX_VERSION: u32 = 4;
+/// version 4 keeps only each review's latest completions, version 5 the outlines of the bundled
+/// checklists the accounts follow.
+const INDEX_VERSION: u32 = 5;
 /// How many of each review's latest completions the index keeps: the latest one not from a
 /// wrong clock is what schedules count, and a reader falls back to the state when every kept one
 /// is from a wrong clock.
@@ -51,6 +53,23 @@ struct DueIndex {
     /// Each account without its step statuses and closed incidents (the bulk of the state), its
     /// setup start filled in from them.
     accounts: BTreeMap<String, Account>,
+    /// The bundled checklists of the build that wrote the outlines below
+    /// ([`lockstep_core::checklist::BUNDLED_FINGERPRINT`]).
+    #[serde(default)]
+    bundled: u64,
+    /// The outline of each bundled checklist an account follows, by id: reading it from the
+    /// checklist's JSON (skipping every step) is most of what `due` does on a large state.
+    #[serde(default)]
+    outlines: BTreeMap<String, Outline>,
+}
+
+/// What `due` reads from the index.
+#[derive(Debug, Default)]
+pub struct ForDue {
+    pub state: State,
+    /// The outlines of the bundled checklists the accounts follow (empty when the index was
+    /// written by a build with other bundled checklists).
+    pub outlines: BTreeMap<String, Outline>,
 }
 
 /// What identifies one version of the state file without reading it.
@@ -100,6 +119,12 @@ pub fn write(dir: &Path, saved: &fs::Metadata, state: &State) {
             (name.clone(), light)
         })
         .collect();
+    let outlines = state
+        .accounts
+        .values()
+        .filter(|a| a.checklist_file.is_none())
+        .filter_map(|a| Outline::bundled(&a.checklist).map(|o| (a.checklist.clone(), o)))
+        .collect();
     let index = DueIndex {
         version: INDEX_VERSION,
         stamp: Stamp::of(saved),
@@ -107,6 +132,8 @@ pub fn write(dir: &Path, saved: &fs::Metadata, state: &State) {
         log_end: state.log.as_ref().map(|p| p.end),
         trimmed,
         accounts,
+        bundled: BUNDLED_FINGERPRINT,
+        outlines,
     };
     let Ok(bytes) = serde_json::to_vec(&index) else {
         return;
@@ -133,7 +160,7 @@ pub fn write(dir: &Path, saved: &fs::Metadata, state: &State) {
 
 /// The state as far as `due` needs it, from the index, when the index matches the state file.
 /// Accounts hold no step statuses and only an open incident.
-pub fn read(dir: &Path, state_file: &Path, log: &Path, today: NaiveDate) -> Option<State> {
+pub fn read(dir: &Path, state_file: &Path, log: &Path, today: NaiveDate) -> Option<ForDue> {
     let bytes = crate::fileio::read_bounded(&dir.join(DUE_INDEX_FILE), INDEX_LIMIT).ok()??;
     let index: DueIndex = serde_json::from_slice(&bytes).ok()?;
     let now = Stamp::of(&fs::metadata(state_file).ok()?);
@@ -163,10 +190,18 @@ pub fn read(dir: &Path, state_file: &Path, log: &Path, today: NaiveDate) -> Opti
     if undecided {
         return None;
     }
-    Some(State {
-        rev: index.rev,
-        accounts: index.accounts,
-        ..State::default()
+    let outlines = if index.bundled == BUNDLED_FINGERPRINT {
+        index.outlines
+    } else {
+        BTreeMap::new()
+    };
+    Some(ForDue {
+        state: State {
+            rev: index.rev,
+            accounts: index.accounts,
+            ..State::default()
+        },
+        outlines,
     })
 }
 
@@ -195,7 +230,7 @@ mod tests {
         s.accounts.insert("default".into(), a);
         write(dir, &fs::metadata(&file).unwrap(), &s);
         // On the 26th the two kept (20th, 25th) decide.
-        let got = read(dir, &file, &log, day(26)).expect("index used");
+        let got = read(dir, &file, &log, day(26)).expect("index used").state;
         let kept: Vec<_> = got.accounts["default"].reviews["monthly"]
             .completions
             .iter()
@@ -204,5 +239,36 @@ mod tests {
         assert_eq!(kept, [day(20), day(25)]);
         // On the 4th both kept ones are from a wrong clock: the state decides.
         assert!(read(dir, &file, &log, day(4)).is_none());
+    }
+
+    #[test]
+    fn the_bundled_outlines_are_kept_for_a_build_with_the_same_checklists() {
+        let t = tempfile::tempdir().unwrap();
+        let (dir, file, log) = (t.path(), t.path().join("s.json"), t.path().join("h.jsonl"));
+        fs::write(&file, b"{}").unwrap();
+        let mut s = State::default();
+        s.accounts.insert(
+            "a".into(),
+            Account::new("crypto-com", DateTime::<Utc>::UNIX_EPOCH),
+        );
+        let mut mine = Account::new("crypto-com", DateTime::<Utc>::UNIX_EPOCH);
+        mine.checklist_file = Some("/home/me/mine.json".into());
+        s.accounts.insert("b".into(), mine);
+        write(dir, &fs::metadata(&file).unwrap(), &s);
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let got = read(dir, &file, &log, day).expect("index used");
+        assert_eq!(got.outlines.len(), 1);
+        assert_eq!(
+            got.outlines.get("crypto-com"),
+            Outline::bundled("crypto-com").as_ref()
+        );
+        // Written by a build with other bundled checklists: the outlines are not used.
+        let index = dir.join(DUE_INDEX_FILE);
+        let mut v: serde_json::Value = serde_json::from_slice(&fs::read(&index).unwrap()).unwrap();
+        v["bundled"] = serde_json::json!(BUNDLED_FINGERPRINT ^ 1);
+        fs::write(&index, serde_json::to_vec(&v).unwrap()).unwrap();
+        let got = read(dir, &file, &log, day).expect("index used");
+        assert!(got.outlines.is_empty());
+        assert_eq!(got.state.accounts.len(), 2);
     }
 }

@@ -70,6 +70,9 @@ pub struct Loaded {
     /// What a merge of conflict copies brought in (also in `warnings`), for the commands that
     /// print no other warning (`due` at shell start-up still tells it, once).
     pub merged: Vec<String>,
+    /// The outlines of the bundled checklists the accounts follow, when `load_for_due` found
+    /// them in the due index (else empty: the checklists are read).
+    pub outlines: std::collections::BTreeMap<String, lockstep_core::checklist::Outline>,
     /// The state file's bytes as read.
     bytes: Option<Vec<u8>>,
     /// The state file on disk is damaged and the state was rebuilt from the log instead.
@@ -84,6 +87,7 @@ impl Loaded {
             warnings: Vec::new(),
             v1_history: None,
             merged: Vec::new(),
+            outlines: std::collections::BTreeMap::new(),
             bytes: None,
             damaged_snapshot: false,
         }
@@ -189,6 +193,7 @@ fn read_state(paths: &Paths) -> Result<Loaded, StoreError> {
         warnings,
         v1_history,
         merged: Vec::new(),
+        outlines: std::collections::BTreeMap::new(),
         bytes: Some(bytes),
         damaged_snapshot: false,
     })
@@ -252,13 +257,16 @@ pub fn load_for_due(paths: &Paths, today: chrono::NaiveDate) -> Result<Loaded, S
     if sync::any_conflict_copy(&file::scan(&paths.data_dir)?) {
         return load(paths);
     }
-    if let Some(state) = due_index::read(
+    if let Some(index) = due_index::read(
         &paths.data_dir,
         &paths.state_file(),
         &paths.history_file(),
         today,
     ) {
-        return Ok(Loaded::new(state));
+        return Ok(Loaded {
+            outlines: index.outlines,
+            ..Loaded::new(index.state)
+        });
     }
     load(paths)
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::BUNDLED;
 use super::model::{Checklist, SectionKind};
@@ -329,14 +329,14 @@ fn resolve_file(files: &dyn ChecklistFiles, file: &Path, id: &str) -> Result<Loa
 
 /// Just what `lockstep due` needs from a checklist: section ids, titles, kinds and intervals.
 /// Steps are skipped without allocating, which keeps the shell-start path fast.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outline {
     pub id: String,
     pub service: String,
     pub sections: Vec<OutlineSection>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutlineSection {
     pub id: String,
     pub title: String,
@@ -387,6 +387,18 @@ impl Outline {
         user_dir: Option<&Path>,
         w: Wanted<'_>,
     ) -> Result<Outline, Unavailable> {
+        Self::resolve_cached(files, user_dir, w, None)
+    }
+
+    /// [`Outline::resolve`], with the outline of the bundled checklist `w.id` already known
+    /// (`cached`, kept in the due index by a build with the same bundled checklists): used
+    /// where the bundled checklist would be.
+    pub fn resolve_cached(
+        files: &dyn ChecklistFiles,
+        user_dir: Option<&Path>,
+        w: Wanted<'_>,
+        cached: Option<&Outline>,
+    ) -> Result<Outline, Unavailable> {
         if let Some(file) = w.file {
             return resolve_file(files, file, w.id).map(|l| Outline::from(&l.checklist));
         }
@@ -394,8 +406,13 @@ impl Outline {
         // id: only then is the directory's content needed (and only files with this id).
         let legacy_file =
             w.legacy && user_dir.is_some_and(|d| has_user_file_with_id(files, d, w.id));
-        if !legacy_file && let Some(o) = Self::bundled(w.id) {
-            return Ok(o);
+        if !legacy_file {
+            if let Some(o) = cached.filter(|o| o.id == w.id) {
+                return Ok(o.clone());
+            }
+            if let Some(o) = Self::bundled(w.id) {
+                return Ok(o);
+            }
         }
         let cat = Catalog::load_only(files, user_dir, &[w.id]);
         cat.resolve(files, w)
