@@ -6,6 +6,31 @@ use std::path::{Path, PathBuf};
 pub mod bus;
 #[allow(dead_code)]
 pub mod data;
+#[allow(dead_code)]
+pub mod ics;
+
+/// Text with a terminal escape and a right-to-left override, which every output must neutralise.
+#[allow(dead_code)]
+pub const EVIL: &str = "red \x1b[31mALERT\u{202E}txt.exe";
+
+/// The bundled Crypto.com checklist.
+#[allow(dead_code)]
+pub fn bundled() -> lockstep::checklist::Checklist {
+    lockstep::checklist::parse("crypto-com.json", lockstep::checklist::BUNDLED[0].1).unwrap()
+}
+
+/// A date.
+#[allow(dead_code)]
+pub fn d(y: i32, m: u32, day: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// An instant in UTC, to the minute.
+#[allow(dead_code)]
+pub fn at(y: i32, mo: u32, day: u32, h: u32, mi: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc.with_ymd_and_hms(y, mo, day, h, mi, 0).unwrap()
+}
 
 /// An external tool a test needs, or None (saying that the calling test is skipped). Under
 /// `CI=true` a missing tool fails the test instead: `.ci/run` installs every tool the tests use,

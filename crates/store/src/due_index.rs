@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
 
-use lockstep_core::checklist::{BUNDLED_FINGERPRINT, Outline};
 use crate::state::{Account, State};
+use lockstep_core::checklist::{BUNDLED_FINGERPRINT, Outline};
 
 /// File name of the index in the data directory.
 pub const DUE_INDEX_FILE: &str = "due-index.json";
