@@ -1,26 +1,15 @@
 //! TUI tests: whole flows driven through `App::update`, and `TestBackend` + insta snapshots at 80x24.
 #![allow(clippy::too_many_lines)] // test and bench flows read top to bottom
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use lockstep::checklist::{BUNDLED, Checklist, Loaded, parse};
+mod common;
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use common::tui::{cl, draw, press, screen_text, t0, today, typ};
+use lockstep::checklist::{BUNDLED, Loaded, parse};
 use lockstep::state::{Account, DEFAULT_ACCOUNT, State, Status};
 use lockstep::tui::app::{Action, App, Screen, ScreenKind};
 use lockstep::tui::{key_action, keymap};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn cl() -> Checklist {
-    parse("crypto-com.json", BUNDLED[0].1).unwrap()
-}
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
-}
 
 /// A fresh app on the dashboard (personas already answered: none).
 fn app() -> App {
@@ -29,29 +18,6 @@ fn app() -> App {
     a.set_personas(vec![], t0());
     state.accounts.insert(DEFAULT_ACCOUNT.into(), a);
     App::new(cl(), state, DEFAULT_ACCOUNT, t0(), today())
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    let action = key_action(app, KeyEvent::new(code, KeyModifiers::NONE))
-        .unwrap_or_else(|| panic!("{code:?} is not bound on {:?}", app.screen().kind()));
-    app.update(action);
-}
-
-fn typ(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-/// Draws like the shell does: the layout is fed back to the app (for clicks and scrolling).
-fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    lockstep::tui::draw(&mut t, app).unwrap();
-    t
-}
-
-fn screen_text(app: &mut App, w: u16, h: u16) -> String {
-    draw(app, w, h).backend().to_string()
 }
 
 #[test]

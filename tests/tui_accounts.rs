@@ -3,31 +3,19 @@
 //! and walkthrough say whose steps they are, an old checklist is flagged, the accounts screen
 //! lists every account worst first and Enter switches, and a changed file is said once.
 
+mod common;
+
+use common::tui::{cl, draw, press, screen_text as text, t0, today};
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use lockstep::checklist::{BUNDLED, Checklist, Loaded, Origin, Resolved, parse, sha256_hex};
 use lockstep::state::{Account, DEFAULT_ACCOUNT, EventKind, State};
 use lockstep::tui::app::{App, Checklists, Screen, ScreenKind};
-use lockstep::tui::key_action;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn cl() -> Checklist {
-    parse("crypto-com.json", BUNDLED[0].1).unwrap()
-}
+use ratatui::crossterm::event::KeyCode;
 
 fn generic() -> Checklist {
     parse("generic-exchange.json", BUNDLED[1].1).unwrap()
-}
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
 }
 
 const PATH: &str = "/home/ana/.config/lockstep/checklists/crypto-com.json";
@@ -37,22 +25,6 @@ fn file_origin(text: &str) -> Origin {
         path: PATH.into(),
         sha256: sha256_hex(text.as_bytes()),
     }
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    let action = key_action(app, KeyEvent::new(code, KeyModifiers::NONE))
-        .unwrap_or_else(|| panic!("{code:?} is not bound on {:?}", app.kind()));
-    app.update(action);
-}
-
-fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    lockstep::tui::draw(&mut t, app).unwrap();
-    t
-}
-
-fn text(app: &mut App, w: u16, h: u16) -> String {
-    draw(app, w, h).backend().to_string()
 }
 
 fn ready(l: &Loaded) -> Result<Resolved, String> {

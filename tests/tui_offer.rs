@@ -3,12 +3,13 @@
 //! crontab): asked when the 5-minute essentials are first all done, nothing installed without
 //! y, never asked again after n, asked again after "not now".
 
+mod common;
+
+use common::tui::{cl, press, t0, today};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use lockstep::checklist::{BUNDLED, Checklist, parse};
 use lockstep::reminders::{self, AtTime, Backend, Environment, Job, SystemRunner, TargetOs};
 use lockstep::state::{Account, DEFAULT_ACCOUNT, State};
 use lockstep::store::Paths;
@@ -17,18 +18,6 @@ use lockstep::tui::{OfferShell, key_action, keymap};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn cl() -> Checklist {
-    parse("crypto-com.json", BUNDLED[0].1).unwrap()
-}
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
-}
 
 /// An app on the dashboard with every essential but the last one done, allowed to offer.
 fn app() -> App {
@@ -44,12 +33,6 @@ fn app() -> App {
     let mut app = App::new(cl, state, DEFAULT_ACCOUNT, t0(), today());
     app.allow_reminder_offer();
     app
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    let action = key_action(app, KeyEvent::new(code, KeyModifiers::NONE))
-        .unwrap_or_else(|| panic!("{code:?} is not bound on {:?}", app.screen().kind()));
-    app.update(action);
 }
 
 fn screen(app: &mut App, w: u16, h: u16) -> String {

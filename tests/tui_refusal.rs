@@ -3,19 +3,17 @@
 //! below, where there is no room for it, its short form, never cut mid-sentence), and it never
 //! repeats the secret: the typed text stays only in the prompt, for editing.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+mod common;
+
+use chrono::NaiveDate;
+use common::tui::{press, t0};
 use lockstep::checklist::{BUNDLED, Checklist, parse};
 use lockstep::guard::check_secret;
 use lockstep::state::{Account, DEFAULT_ACCOUNT, State};
 use lockstep::tui::app::App;
-use lockstep::tui::key_action;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
-}
+use ratatui::crossterm::event::KeyCode;
 
 /// An app on the first walkthrough step (personas answered: none).
 fn app() -> App {
@@ -28,12 +26,6 @@ fn app() -> App {
     let mut app = App::new(cl, state, DEFAULT_ACCOUNT, t0(), today);
     press(&mut app, KeyCode::Enter);
     app
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    let action = key_action(app, KeyEvent::new(code, KeyModifiers::NONE))
-        .unwrap_or_else(|| panic!("{code:?} is not bound"));
-    app.update(action);
 }
 
 /// Types `secret` as the note of the current step and submits it.

@@ -5,26 +5,14 @@
 //! breakdown, and the details seen on the way.
 #![allow(clippy::too_many_lines)] // test flows read top to bottom
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use lockstep::checklist::{BUNDLED, Checklist, Origin, parse};
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use common::tui::{cl, draw, press, screen_text as text, t0, today, typ};
+use lockstep::checklist::Origin;
 use lockstep::state::{Account, DEFAULT_ACCOUNT, State, Status};
 use lockstep::tui::app::{Action, App, Screen, ScreenKind};
-use lockstep::tui::key_action;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn cl() -> Checklist {
-    parse("crypto-com.json", BUNDLED[0].1).unwrap()
-}
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
-}
+use ratatui::crossterm::event::KeyCode;
 
 /// A fresh app on the dashboard (personas already answered: none).
 fn app() -> App {
@@ -43,28 +31,6 @@ fn account_since(created: DateTime<Utc>, f: impl FnOnce(&mut Account)) -> App {
     f(&mut a);
     state.accounts.insert(DEFAULT_ACCOUNT.into(), a);
     App::new(cl(), state, DEFAULT_ACCOUNT, t0(), today())
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    let action = key_action(app, KeyEvent::new(code, KeyModifiers::NONE))
-        .unwrap_or_else(|| panic!("{code:?} is not bound on {:?}", app.kind()));
-    app.update(action);
-}
-
-fn typ(app: &mut App, text: &str) {
-    for c in text.chars() {
-        press(app, KeyCode::Char(c));
-    }
-}
-
-fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    lockstep::tui::draw(&mut t, app).unwrap();
-    t
-}
-
-fn text(app: &mut App, w: u16, h: u16) -> String {
-    draw(app, w, h).backend().to_string()
 }
 
 fn flash(app: &App) -> String {

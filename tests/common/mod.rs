@@ -8,6 +8,8 @@ pub mod bus;
 pub mod data;
 #[allow(dead_code)]
 pub mod ics;
+#[allow(dead_code)]
+pub mod tui;
 
 /// Text with a terminal escape and a right-to-left override, which every output must neutralise.
 #[allow(dead_code)]
