@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use lockstep::checklist::{BUNDLED, Checklist, parse};
+use lockstep::state::{Account, DEFAULT_ACCOUNT, State};
 use lockstep::tui::app::App;
 use lockstep::tui::key_action;
 use ratatui::Terminal;
@@ -44,4 +45,18 @@ pub fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
 
 pub fn screen_text(app: &mut App, w: u16, h: u16) -> String {
     draw(app, w, h).backend().to_string()
+}
+
+/// A fresh app on the dashboard (personas already answered: none).
+pub fn app() -> App {
+    let mut state = State::default();
+    let mut a = Account::new("crypto-com", t0());
+    a.set_personas(vec![], t0());
+    state.accounts.insert(DEFAULT_ACCOUNT.into(), a);
+    App::new(cl(), state, DEFAULT_ACCOUNT, t0(), today())
+}
+
+/// The dashboard row of section `id`.
+pub fn section_row(app: &App, id: &str) -> usize {
+    app.cl.sections.iter().position(|s| s.id == id).unwrap()
 }
