@@ -9,6 +9,8 @@ pub mod data;
 #[allow(dead_code)]
 pub mod ics;
 #[allow(dead_code)]
+pub mod pty;
+#[allow(dead_code)]
 pub mod reminders;
 #[allow(dead_code)]
 pub mod tui;
