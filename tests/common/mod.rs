@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 #[allow(dead_code)]
 pub mod bus;
 #[allow(dead_code)]
+pub mod cli;
+#[allow(dead_code)]
 pub mod data;
 #[allow(dead_code)]
 pub mod ics;
