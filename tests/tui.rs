@@ -376,7 +376,7 @@ fn footer_reaches_every_key_at_80_columns_on_every_screen() {
         let last: String = (0..80).map(|x| buf[(x, 23)].symbol().to_string()).collect();
         let kind = app.kind();
         assert!(last.starts_with("! compromised"), "{kind:?}: {last:?}");
-        let all_shown = keymap::bindings_for(kind).all(|b| last.contains(b.label));
+        let all_shown = keymap::bindings_for(kind).all(|b| last.contains(&b.label()));
         let end = last.trim_end();
         // The dashboard's q/Esc quits, and says so.
         let back = if kind == ScreenKind::Dashboard {

@@ -100,7 +100,7 @@ fn long_details_scroll_with_a_hint() {
     press(&mut app, KeyCode::Down); // c-support
     assert!(!screen_text(&mut app, 80, 24).contains("more below"));
     let text = screen_text(&mut app, 80, 16);
-    assert!(text.contains("more below: J/PgDn"), "{text}");
+    assert!(text.contains("more below: PgDn/J"), "{text}");
     let last_warning = app
         .cl
         .step("c-support")

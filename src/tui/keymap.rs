@@ -25,9 +25,11 @@ impl On {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
+    /// The keys, those the help and footer show first (see [`Binding::label`]).
     pub keys: &'static [(KeyCode, KeyModifiers)],
-    /// How the keys are shown in help and footer.
-    pub label: &'static str,
+    /// How many of `keys` the label shows (0: all); the others are accepted too (the vi keys
+    /// beside the arrows, F1 beside `?`).
+    pub shown: usize,
     pub action: Action,
     pub on: On,
     pub help: &'static str,
@@ -41,16 +43,74 @@ const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 use ScreenKind::*;
 
 macro_rules! b {
-    ($keys:expr, $label:expr, $action:expr, $on:expr, $help:expr, $footer:expr) => {
+    ($keys:expr, $action:expr, $on:expr, $help:expr, $footer:expr) => {
+        b!($keys, shown 0, $action, $on, $help, $footer)
+    };
+    ($keys:expr, shown $shown:literal, $action:expr, $on:expr, $help:expr, $footer:expr) => {
         Binding {
             keys: $keys,
-            label: $label,
+            shown: $shown,
             action: $action,
             on: $on,
             help: $help,
             footer: $footer,
         }
     };
+}
+
+/// How one key is written in the help and the footer.
+fn key_name(code: KeyCode, mods: KeyModifiers) -> String {
+    match code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) if mods.contains(CTRL) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    }
+}
+
+impl Binding {
+    /// The keys as the help and the footer show them, derived from the key events: each key once
+    /// (a letter typed with or without Shift is one key), joined by "/"; a run of digits as
+    /// "1-9"; arrows side by side ("←↑").
+    pub fn label(&self) -> String {
+        let keys = match self.shown {
+            0 => self.keys,
+            n => &self.keys[..n.min(self.keys.len())],
+        };
+        let mut names: Vec<String> = Vec::new();
+        for (code, mods) in keys {
+            let n = key_name(*code, *mods);
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        let digits: Vec<u32> = names
+            .iter()
+            .filter_map(|n| n.parse::<u32>().ok().filter(|_| n.len() == 1))
+            .collect();
+        if names.len() > 2 && digits.len() == names.len() {
+            return format!("{}-{}", digits[0], digits[digits.len() - 1]);
+        }
+        if names
+            .iter()
+            .all(|n| matches!(n.as_str(), "↑" | "↓" | "←" | "→"))
+        {
+            return names.concat();
+        }
+        names.join("/")
+    }
 }
 
 /// A letter typed with or without Shift (terminals differ in reporting it).
@@ -83,7 +143,6 @@ const STEPS: On = On::Only(&[Walkthrough, SectionEnd]);
 pub const KEYMAP: &[Binding] = &[
     b!(
         &[(KeyCode::Char('!'), NONE), (KeyCode::Char('!'), SHIFT)],
-        "!",
         Action::Compromised,
         On::All,
         "compromised? the emergency steps (nothing recorded until S)",
@@ -91,7 +150,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         upper!('S'),
-        "S",
         Action::StartIncident,
         On::Only(&[Compromise]),
         "start the incident (records it, reopens done steps)",
@@ -99,7 +157,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Enter, NONE)],
-        "Enter",
         Action::Open,
         On::Only(&[Dashboard]),
         "open the selected section",
@@ -107,7 +164,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Enter, NONE)],
-        "Enter",
         Action::Open,
         On::Only(&[Accounts]),
         "switch to the selected account",
@@ -115,7 +171,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Enter, NONE)],
-        "Enter",
         Action::Confirm,
         On::Only(&[Personas, Checklists]),
         "save the selection",
@@ -123,7 +178,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('y'), NONE)],
-        "y",
         Action::Yes,
         On::Only(&[ConfirmChecklist]),
         "yes: follow this file (only if you trust its author)",
@@ -131,7 +185,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('y'), NONE)],
-        "y",
         Action::Yes,
         On::Only(&[ReminderOffer]),
         "yes: install the daily reminder as shown",
@@ -139,7 +192,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('n'), NONE)],
-        "n",
         Action::No,
         On::Only(&[ReminderOffer]),
         "no: install nothing, and do not ask again",
@@ -147,7 +199,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
-        "Esc/q",
         Action::Back,
         On::Only(&[ReminderOffer]),
         "not now: install nothing, ask again next time",
@@ -155,7 +206,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Enter, NONE), (KeyCode::Char('n'), NONE)],
-        "Enter/n",
         Action::Back,
         On::Only(&[ConfirmChecklist]),
         "no: back to the list",
@@ -163,7 +213,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Enter, NONE)],
-        "Enter",
         Action::Back,
         On::Only(&[Notices, ReminderResult]),
         "understood: go on",
@@ -171,7 +220,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Enter, NONE)],
-        "Enter",
         Action::NextSection,
         On::Only(&[SectionEnd]),
         "go to the next unfinished section",
@@ -179,7 +227,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char(' '), NONE)],
-        "Space",
         Action::Done,
         On::Only(&[Walkthrough, Review]),
         "mark done / undo (on a review finding: looks good)",
@@ -187,7 +234,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char(' '), NONE)],
-        "Space",
         Action::Done,
         On::Only(&[Emergency]),
         "mark the step done (a done step stays done: u undoes it)",
@@ -195,7 +241,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('w'), NONE)],
-        "w",
         Action::LooksWrong,
         On::Only(&[Review]),
         "on a finding: something looks wrong (opens the emergency steps)",
@@ -203,7 +248,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('u'), NONE)],
-        "u",
         Action::UndoStep,
         On::Only(&[Emergency]),
         "mark a done step not done again (marked by mistake)",
@@ -211,7 +255,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char(' '), NONE)],
-        "Space",
         Action::Done,
         On::Only(&[Personas]),
         "select / unselect",
@@ -220,11 +263,11 @@ pub const KEYMAP: &[Binding] = &[
     b!(
         &[
             (KeyCode::Left, NONE),
-            (KeyCode::Char('h'), NONE),
             (KeyCode::Up, NONE),
+            (KeyCode::Char('h'), NONE),
             (KeyCode::Char('k'), NONE)
         ],
-        "←↑",
+        shown 2,
         Action::Prev,
         STEPS,
         "previous step (←, ↑, h or k)",
@@ -233,11 +276,11 @@ pub const KEYMAP: &[Binding] = &[
     b!(
         &[
             (KeyCode::Right, NONE),
-            (KeyCode::Char('l'), NONE),
             (KeyCode::Down, NONE),
+            (KeyCode::Char('l'), NONE),
             (KeyCode::Char('j'), NONE)
         ],
-        "→↓",
+        shown 2,
         Action::Next,
         On::Only(&[Walkthrough]),
         "next step (→, ↓, l or j); then the section's end",
@@ -245,7 +288,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('s'), NONE)],
-        "s",
         Action::Skip,
         On::Only(&[Walkthrough]),
         "skip this step (asks for a reason)",
@@ -253,7 +295,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('x'), NONE)],
-        "x",
         Action::NotApplicable,
         On::Only(&[Walkthrough]),
         "not applicable to me (x again to undo)",
@@ -261,7 +302,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('n'), NONE)],
-        "n",
         Action::Note,
         On::Only(&[Walkthrough, Review, Emergency]),
         "write a note (never a secret)",
@@ -269,7 +309,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('N'), SHIFT), (KeyCode::Char('N'), NONE)],
-        "N",
         Action::ForgetNote,
         On::Only(&[Walkthrough, Review]),
         "forget this step's note everywhere (state, history, backups)",
@@ -277,7 +316,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('t'), NONE)],
-        "t",
         Action::Ticket,
         On::Only(&[Emergency]),
         "log a support ticket number",
@@ -285,7 +323,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         upper!('C'),
-        "C",
         Action::CloseIncident,
         On::Only(&[Emergency]),
         "close the incident (asks for a resolution)",
@@ -293,7 +330,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         upper!('F'),
-        "F",
         Action::FalseAlarm,
         On::Only(&[Emergency]),
         "false alarm: cancel the incident, restore every step",
@@ -301,7 +337,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('z'), NONE)],
-        "z",
         Action::Snooze,
         On::Only(&[Review]),
         "snooze a due reminder a week (the schedule stays)",
@@ -309,7 +344,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         upper!('Z'),
-        "Z",
         Action::Unsnooze,
         On::Only(&[Review]),
         "undo the snooze: show the reminder again",
@@ -317,7 +351,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         upper!('H'),
-        "H",
         Action::History,
         On::Only(&[Dashboard]),
         "history of every change",
@@ -325,7 +358,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('b'), NONE)],
-        "b",
         Action::Score,
         On::Only(&[Dashboard]),
         "score breakdown and formula",
@@ -333,7 +365,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('p'), NONE)],
-        "p",
         Action::Personas,
         On::Only(&[Dashboard]),
         "how you use the account (personas)",
@@ -341,7 +372,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('a'), NONE)],
-        "a",
         Action::Accounts,
         On::Only(&[Dashboard]),
         "all accounts, worst first (Enter switches)",
@@ -349,7 +379,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         upper!('Z'),
-        "Z",
         Action::Unsnooze,
         On::Only(&[Dashboard]),
         "on a snoozed review's row: show its reminder again",
@@ -357,7 +386,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         DIGITS,
-        "1-9",
         Action::Jump(0),
         STEPS,
         "jump to step 1 to 9",
@@ -365,7 +393,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Home, NONE)],
-        "Home",
         Action::First,
         STEPS,
         "first step",
@@ -373,7 +400,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::End, NONE)],
-        "End",
         Action::Last,
         STEPS,
         "last step",
@@ -381,7 +407,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::PageDown, NONE)],
-        "PgDn",
         Action::PageDown,
         STEPS,
         "a page of steps down",
@@ -389,7 +414,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::PageUp, NONE)],
-        "PgUp",
         Action::PageUp,
         STEPS,
         "a page of steps up",
@@ -397,7 +421,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Tab, NONE)],
-        "Tab",
         Action::ToggleList,
         STEPS,
         "show or hide the list of steps",
@@ -405,7 +428,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         upper!('J'),
-        "J",
         Action::ScrollDown,
         STEPS,
         "scroll the details down",
@@ -413,7 +435,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         upper!('K'),
-        "K",
         Action::ScrollUp,
         STEPS,
         "scroll the details up",
@@ -421,7 +442,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
-        "↑/k",
         Action::Up,
         LISTS,
         "move up",
@@ -429,7 +449,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)],
-        "↓/j",
         Action::Down,
         LISTS,
         "move down",
@@ -441,7 +460,6 @@ pub const KEYMAP: &[Binding] = &[
             (KeyCode::Char('J'), SHIFT),
             (KeyCode::Char('J'), NONE)
         ],
-        "PgDn/J",
         Action::ScrollDown,
         On::Only(&[
             Review,
@@ -460,7 +478,6 @@ pub const KEYMAP: &[Binding] = &[
             (KeyCode::Char('K'), SHIFT),
             (KeyCode::Char('K'), NONE)
         ],
-        "PgUp/K",
         Action::ScrollUp,
         On::Only(&[
             Review,
@@ -480,7 +497,6 @@ pub const KEYMAP: &[Binding] = &[
             (KeyCode::Char('n'), NONE),
             (KeyCode::Char('u'), NONE)
         ],
-        "Space/t/n/u",
         Action::NeedsIncident,
         On::Only(&[Compromise]),
         "mark a step, log a ticket or a note: only once the incident is started with S",
@@ -488,7 +504,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('c'), CTRL)],
-        "Ctrl-C",
         Action::Quit,
         On::All,
         "quit (progress is already saved)",
@@ -500,7 +515,7 @@ pub const KEYMAP: &[Binding] = &[
             (KeyCode::Char('?'), SHIFT),
             (KeyCode::F(1), NONE)
         ],
-        "?",
+        shown 2,
         Action::Help,
         On::All,
         "show or hide this help",
@@ -508,7 +523,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
-        "q/Esc",
         Action::Back,
         On::Only(&[Dashboard]),
         "quit (progress is already saved)",
@@ -516,7 +530,6 @@ pub const KEYMAP: &[Binding] = &[
     ),
     b!(
         &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
-        "q/Esc",
         Action::Back,
         On::AllBut(&[ReminderOffer, Dashboard]),
         "back",
@@ -537,6 +550,14 @@ pub fn action_for(screen: ScreenKind, key: KeyEvent) -> Option<Action> {
         (Action::Jump(_), KeyCode::Char(d)) => Action::Jump(d.to_digit(10)? as usize - 1),
         (a, _) => a,
     })
+}
+
+/// The label of the keys that do `action` on `screen` (for hints such as "more below: PgDn/J"),
+/// or None when nothing does it there.
+pub fn label_for(screen: ScreenKind, action: Action) -> Option<String> {
+    bindings_for(screen)
+        .find(|b| b.action == action)
+        .map(Binding::label)
 }
 
 /// The bindings that apply on a screen, in table order.
@@ -600,6 +621,32 @@ mod tests {
             action_for(Compromise, KeyEvent::new(KeyCode::Char('S'), SHIFT)),
             Some(Action::StartIncident)
         );
+    }
+
+    #[test]
+    fn labels_come_from_the_keys() {
+        let label = |a: Action, s: ScreenKind| {
+            KEYMAP
+                .iter()
+                .find(|b| b.action == a && b.on.matches(s))
+                .map(Binding::label)
+                .unwrap()
+        };
+        assert_eq!(label(Action::Compromised, Dashboard), "!");
+        assert_eq!(label(Action::StartIncident, Compromise), "S");
+        assert_eq!(label(Action::Prev, Walkthrough), "←↑");
+        assert_eq!(label(Action::Help, Dashboard), "?");
+        assert_eq!(label(Action::Quit, Dashboard), "Ctrl-C");
+        assert_eq!(label(Action::Jump(0), Walkthrough), "1-9");
+        assert_eq!(label(Action::Done, Walkthrough), "Space");
+        // The same keys are written the same way on every screen.
+        assert_eq!(
+            label(Action::Back, ReminderOffer),
+            label(Action::Back, Dashboard)
+        );
+        for b in KEYMAP {
+            assert!(!b.label().is_empty(), "{b:?}");
+        }
     }
 
     #[test]

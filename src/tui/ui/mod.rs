@@ -16,7 +16,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, List, ListItem, ListState, Paragraph};
 
-use super::app::{App, Hits, ListHit, Screen};
+use super::app::{Action, App, Hits, ListHit, Screen};
 use super::keymap;
 use crate::schedule::Due;
 use crate::state::Status;
@@ -205,12 +205,23 @@ pub(super) fn render_details(
     let inner = block.inner(area);
     let max = (lines.len() as u16).saturating_sub(inner.height);
     let scroll = app.scroll.min(max);
+    // The keys are named as the keymap binds them on this screen.
+    let keys = |action| keymap::label_for(app.kind(), action).unwrap_or_default();
     let block = if scroll < max {
-        block
-            .title_bottom(Line::styled(" more below: J/PgDn ", Style::new().bold()).right_aligned())
+        block.title_bottom(
+            Line::styled(
+                format!(" more below: {} ", keys(Action::ScrollDown)),
+                Style::new().bold(),
+            )
+            .right_aligned(),
+        )
     } else if scroll > 0 {
         block.title_bottom(
-            Line::styled(" K/PgUp: back to the top ", Style::new().bold()).right_aligned(),
+            Line::styled(
+                format!(" {}: back to the top ", keys(Action::ScrollUp)),
+                Style::new().bold(),
+            )
+            .right_aligned(),
         )
     } else {
         block
@@ -222,17 +233,17 @@ pub(super) fn render_details(
 /// The footer: the current screen's keys in keymap order. When they do not all fit, entries are
 /// dropped from the end (keeping `!` first and back last) and it ends with "? more".
 fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
-    let entries: Vec<(&str, &str)> = if app.input.is_some() {
+    let entries: Vec<(String, &str)> = if app.input.is_some() {
         vec![
-            ("Enter", "save"),
-            ("Esc", "cancel"),
-            ("←→ Home End", "move"),
-            ("Ctrl-W", "delete word"),
-            ("Ctrl-U", "clear"),
+            ("Enter".into(), "save"),
+            ("Esc".into(), "cancel"),
+            ("←→ Home End".into(), "move"),
+            ("Ctrl-W".into(), "delete word"),
+            ("Ctrl-U".into(), "clear"),
         ]
     } else {
         keymap::bindings_for(app.kind())
-            .map(|b| (b.label, b.footer))
+            .map(|b| (b.label(), b.footer))
             .collect()
     };
     let spans = footer_spans(&entries, area.width as usize);
@@ -243,26 +254,26 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// Footer entries that fit in `width` (see [`render_footer`]).
-pub fn footer_spans(entries: &[(&'static str, &'static str)], width: usize) -> Vec<Span<'static>> {
-    let len = |e: &[(&str, &str)]| -> usize {
+pub fn footer_spans(entries: &[(String, &'static str)], width: usize) -> Vec<Span<'static>> {
+    let len = |e: &[(String, &str)]| -> usize {
         e.iter()
             .map(|(k, s)| text::width(k) + text::width(s) + 3)
             .sum()
     };
-    let more = ("?", "more");
+    let more = ("?".to_string(), "more");
     let mut kept = entries.to_vec();
     if len(&kept) > width {
         // "? help" becomes "? more" at the end; Ctrl-C is listed in the help.
-        kept.retain(|(k, _)| *k != "?");
+        kept.retain(|(k, _)| k != "?");
         kept.push(more);
         while len(&kept) > width && kept.len() > 3 {
             kept.remove(kept.len() - 3);
         }
     }
-    kept.iter()
+    kept.into_iter()
         .flat_map(|(k, s)| {
             [
-                Span::styled(*k, Style::new().bold()),
+                Span::styled(k, Style::new().bold()),
                 Span::raw(format!(" {s}  ")),
             ]
         })
@@ -277,7 +288,7 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     for b in keymap::bindings_for(kind) {
         lines.extend(text::hang(
             vec![Span::styled(
-                format!("{:>8}  ", b.label),
+                format!("{:>8}  ", b.label()),
                 Style::new().bold(),
             )],
             b.help,
@@ -323,7 +334,8 @@ mod tests {
             ("Ctrl-C", "quit"),
             ("?", "help"),
             ("q/Esc", "back"),
-        ];
+        ]
+        .map(|(k, s)| (k.to_string(), s));
         let all = shown(&footer_spans(&entries, 200));
         assert!(all.contains("? help") && !all.contains("more"), "{all}");
         let cut = shown(&footer_spans(&entries, 50));
