@@ -141,23 +141,13 @@ fn the_tui_never_imports_the_command_line() {
     }
 }
 
-#[test]
-fn schema_generation_stays_out_of_the_shipped_binary() {
-    // What `cargo build --release` links: the binary's normal dependencies, features as a
-    // release build resolves them (dev-dependencies enable the `schema` feature for the tests).
+/// `cargo tree ARGS` on the workspace, offline and by the lock file: its output.
+fn cargo_tree(args: &[&str]) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = std::process::Command::new(cargo)
         .current_dir(root())
-        .args([
-            "tree",
-            "--offline",
-            "--locked",
-            "-p",
-            "lockstep",
-            "-e",
-            "normal",
-        ])
-        .args(["--prefix", "none", "--format", "{p}"])
+        .args(["tree", "--offline", "--locked", "--prefix", "none"])
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -165,7 +155,14 @@ fn schema_generation_stays_out_of_the_shipped_binary() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let tree = String::from_utf8_lossy(&out.stdout);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn schema_generation_stays_out_of_the_shipped_binary() {
+    // What `cargo build --release` links: the binary's normal dependencies, features as a
+    // release build resolves them (dev-dependencies enable the `schema` feature for the tests).
+    let tree = cargo_tree(&["-p", "lockstep", "-e", "normal", "--format", "{p}"]);
     assert!(tree.contains("lockstep-core"), "{tree}");
     assert!(
         !tree.contains("schemars"),
@@ -175,18 +172,6 @@ fn schema_generation_stays_out_of_the_shipped_binary() {
 
 #[test]
 fn one_version_of_each_crate_reaches_the_binary() {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = std::process::Command::new(cargo)
-        .current_dir(root())
-        .args(["tree", "--offline", "--locked", "-d", "-e", "normal"])
-        .args(["--prefix", "none"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let dups = String::from_utf8_lossy(&out.stdout);
+    let dups = cargo_tree(&["-d", "-e", "normal"]);
     assert!(dups.trim().is_empty(), "two versions of a crate:\n{dups}");
 }

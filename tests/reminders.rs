@@ -2,6 +2,8 @@
 //! and `launchctl` executables on a private search path; never the machine's own crontab or
 //! systemd directories.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -95,22 +97,7 @@ impl Sandbox {
         let active = self.root.join("timer.active");
         self.script(
             "systemctl",
-            &format!(
-                "units='{}'\nactive='{}'\n\
-                 case \"$*\" in\n\
-                 '--user daemon-reload') ;;\n\
-                 '--user enable --now lockstep-notify.timer') /bin/mkdir -p \"$units/timers.target.wants\" && \
-                 /bin/ln -sf \"$units/lockstep-notify.timer\" \"$units/timers.target.wants/lockstep-notify.timer\" && \
-                 : > \"$active\" ;;\n\
-                 '--user disable --now lockstep-notify.timer') /bin/rm -f \"$units/timers.target.wants/lockstep-notify.timer\" \"$active\" ;;\n\
-                 '--user show lockstep-notify.timer '*) if [ -f \"$active\" ]; then \
-                 printf 'ActiveState=active\\nUnitFileState=enabled\\nNextElapseUSecRealtime=Thu 2026-11-26 09:00:00 UTC\\n'; \
-                 else printf 'ActiveState=inactive\\nUnitFileState=disabled\\nNextElapseUSecRealtime=\\n'; fi ;;\n\
-                 *) echo \"unexpected: $*\" >&2; exit 9 ;;\n\
-                 esac\n",
-                units.display(),
-                active.display()
-            ),
+            &common::reminders::fake_systemctl(&units, &active),
         );
     }
 

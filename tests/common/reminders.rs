@@ -115,25 +115,7 @@ impl Sandbox {
     pub fn fake_systemctl(&self) {
         let units = self.units();
         let active = self.root.join("timer.active");
-        self.script(
-            "systemctl",
-            &format!(
-                "units='{}'\nactive='{}'\n\
-                 case \"$*\" in\n\
-                 '--user daemon-reload') ;;\n\
-                 '--user enable --now lockstep-notify.timer') /bin/mkdir -p \"$units/timers.target.wants\" && \
-                 /bin/ln -sf \"$units/lockstep-notify.timer\" \"$units/timers.target.wants/lockstep-notify.timer\" && \
-                 : > \"$active\" ;;\n\
-                 '--user disable --now lockstep-notify.timer') /bin/rm -f \"$units/timers.target.wants/lockstep-notify.timer\" \"$active\" ;;\n\
-                 '--user show lockstep-notify.timer '*) if [ -f \"$active\" ]; then \
-                 printf 'ActiveState=active\\nUnitFileState=enabled\\nNextElapseUSecRealtime=Thu 2026-11-26 09:00:00 UTC\\n'; \
-                 else printf 'ActiveState=inactive\\nUnitFileState=disabled\\nNextElapseUSecRealtime=\\n'; fi ;;\n\
-                 *) echo \"unexpected: $*\" >&2; exit 9 ;;\n\
-                 esac\n",
-                units.display(),
-                active.display()
-            ),
-        );
+        self.script("systemctl", &fake_systemctl(&units, &active));
     }
 
     pub fn state(&self) -> Value {
@@ -169,4 +151,25 @@ pub fn overdue_and_soon(a: &mut Value) {
         "monthly": {"completions": [completion(ago(40))]},
         "quarterly": {"completions": [completion((today() + Days::new(5)) - Months::new(3))]},
     });
+}
+
+/// The script of a fake `systemctl` whose user manager answers: `enable` links the timer into
+/// `units` like the real one and marks it active (the file `active`), `show` says so.
+pub fn fake_systemctl(units: &Path, active: &Path) -> String {
+    format!(
+        "units='{}'\nactive='{}'\n\
+                 case \"$*\" in\n\
+                 '--user daemon-reload') ;;\n\
+                 '--user enable --now lockstep-notify.timer') /bin/mkdir -p \"$units/timers.target.wants\" && \
+                 /bin/ln -sf \"$units/lockstep-notify.timer\" \"$units/timers.target.wants/lockstep-notify.timer\" && \
+                 : > \"$active\" ;;\n\
+                 '--user disable --now lockstep-notify.timer') /bin/rm -f \"$units/timers.target.wants/lockstep-notify.timer\" \"$active\" ;;\n\
+                 '--user show lockstep-notify.timer '*) if [ -f \"$active\" ]; then \
+                 printf 'ActiveState=active\\nUnitFileState=enabled\\nNextElapseUSecRealtime=Thu 2026-11-26 09:00:00 UTC\\n'; \
+                 else printf 'ActiveState=inactive\\nUnitFileState=disabled\\nNextElapseUSecRealtime=\\n'; fi ;;\n\
+                 *) echo \"unexpected: $*\" >&2; exit 9 ;;\n\
+                 esac\n",
+        units.display(),
+        active.display()
+    )
 }
