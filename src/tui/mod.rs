@@ -291,7 +291,12 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
                             at: e.at,
                             kind: e.kind.numbered_for(acct),
                         };
-                        events.push((shown, here.other(logged.machine).map(String::from)));
+                        // Escaped as the command line shows it: the name comes from another
+                        // machine's copy of the log.
+                        let on = here
+                            .other(logged.machine)
+                            .map(|m| crate::guard::line(m).into_owned());
+                        events.push((shown, on));
                     }
                     events.len() < HISTORY_SHOWN
                 });

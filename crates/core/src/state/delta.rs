@@ -274,17 +274,17 @@ pub struct Renumbered {
     pub to: u32,
 }
 
-/// The number a new incident takes here: its own when free, else one past the highest.
+/// The number a new incident takes here: its own when free, else one past the highest (or, past
+/// the last number there is, the lowest free one: never one that is taken).
 fn number_for(incidents: &[Incident], wanted: u32) -> u32 {
-    if incidents.iter().any(|i| i.id == wanted) {
-        incidents
-            .iter()
-            .map(|i| i.id)
-            .max()
-            .unwrap_or(0)
-            .saturating_add(1)
-    } else {
-        wanted
+    let taken = |n: u32| incidents.iter().any(|i| i.id == n);
+    if !taken(wanted) {
+        return wanted;
+    }
+    let max = incidents.iter().map(|i| i.id).max().unwrap_or(0);
+    match max.checked_add(1) {
+        Some(n) => n,
+        None => (1..=u32::MAX).find(|n| !taken(*n)).unwrap_or(wanted),
     }
 }
 
@@ -644,6 +644,22 @@ mod tests {
         // Applied again (a change read twice), nothing moves.
         assert!(apply(&mut merged, &d_ours).is_empty());
         assert_eq!(merged.accounts["default"].incidents.len(), 3);
+    }
+
+    #[test]
+    fn a_new_incident_never_takes_a_number_that_is_taken() {
+        let inc = |id: u32| Incident {
+            id,
+            uid: format!("u{id}"),
+            opened: at(0),
+            steps: BTreeMap::new(),
+            log: Vec::new(),
+            closed: None,
+            reviews_before: BTreeMap::new(),
+        };
+        assert_eq!(number_for(&[inc(1), inc(2)], 3), 3);
+        assert_eq!(number_for(&[inc(1), inc(2)], 2), 3);
+        assert_eq!(number_for(&[inc(1), inc(u32::MAX)], u32::MAX), 2);
     }
 
     #[test]
