@@ -268,6 +268,22 @@ fn version_2_upgrades_at_the_first_change_through_the_binary() {
     let data = tmp.path().join("d");
     copy_fixture("busy", &data);
     let before = json(&data, &["--account", "default", "status", "--json"]);
+    // Each event's id (older lines have none of their own: a hash of the line).
+    let ids = |data: &std::path::Path| -> Vec<String> {
+        json(data, &["--account", "default", "history", "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let ids_before = ids(&data);
+    assert!(
+        ids_before.iter().all(|i| i.starts_with("v2-")),
+        "{ids_before:?}"
+    );
+    let unique: std::collections::BTreeSet<&String> = ids_before.iter().collect();
+    assert_eq!(unique.len(), ids_before.len());
     let o = run(&data, &["--account", "mom", "check", "trusted-device"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("upgraded"), "{}", stderr(&o));
@@ -275,6 +291,8 @@ fn version_2_upgrades_at_the_first_change_through_the_binary() {
         json(&data, &["--account", "default", "status", "--json"]),
         before
     );
+    // The upgrade keeps the older lines, and so their ids.
+    assert_eq!(ids(&data), ids_before);
     assert!(stderr(&run(&data, &["--account", "mom", "check", "lock-switch"])).is_empty());
 }
 
