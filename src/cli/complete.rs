@@ -34,10 +34,65 @@ pub fn answer(argv: &[OsString]) -> Result<bool, AppError> {
         return Ok(false);
     }
     let cwd = std::env::current_dir().ok();
-    clap_complete::CompleteEnv::with_factory(Cli::command)
+    let words = request_words();
+    clap_complete::CompleteEnv::with_factory(|| command_for(&words))
         .completer(COMPLETER)
         .try_complete(argv, cwd.as_deref())
         .map_err(|e| AppError::Completion(e.to_string()))
+}
+
+/// The command line the engine completes against: the whole one while no subcommand is typed
+/// yet; once one is, the others are left as bare names. Building clap's whole command (every
+/// subcommand with the global options copied into it) costs more than the rest of an answer, and
+/// the candidates after a typed subcommand come from it alone.
+fn command_for(words: &[OsString]) -> clap::Command {
+    let full = Cli::command();
+    match typed_subcommand(&full, words) {
+        Some(name) => full.mut_subcommands(|sc| {
+            if sc.get_name() == name {
+                sc
+            } else {
+                clap::Command::new(sc.get_name().to_string())
+            }
+        }),
+        None => full,
+    }
+}
+
+/// The subcommand among the words before the one being completed (`_CLAP_COMPLETE_INDEX` for
+/// bash, else the last word), skipping options and the values of those that take one (as the
+/// command line defines them).
+fn typed_subcommand(cmd: &clap::Command, words: &[OsString]) -> Option<String> {
+    let current = std::env::var("_CLAP_COMPLETE_INDEX")
+        .ok()
+        .and_then(|i| i.parse::<usize>().ok())
+        .unwrap_or(words.len().saturating_sub(1))
+        .min(words.len());
+    let takes_value = |w: &str| {
+        cmd.get_arguments().any(|a| {
+            a.get_action().takes_values()
+                && (a
+                    .get_long()
+                    .is_some_and(|l| w.strip_prefix("--") == Some(l))
+                    || a.get_short().is_some_and(|c| w == format!("-{c}")))
+        })
+    };
+    let mut i = 1;
+    while i < current {
+        let w = words[i].to_str()?;
+        if w == "--" {
+            return None;
+        }
+        if w.starts_with('-') {
+            if !w.contains('=') && takes_value(w) {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        return cmd.find_subcommand(w).map(|s| s.get_name().to_string());
+    }
+    None
 }
 
 /// The script for `shell` that `lockstep completions SHELL` prints.
@@ -335,6 +390,50 @@ mod tests {
         let t = typed(&words(&["lockstep", "--data-dir=/e", "--account"]));
         assert_eq!(t.data_dir.as_deref(), Some(std::path::Path::new("/e")));
         assert_eq!(t.checklist, None);
+    }
+
+    #[test]
+    fn leaving_other_subcommands_unbuilt_changes_no_answer() {
+        let answer = |cmd: &mut clap::Command, w: &[&str]| -> Vec<String> {
+            let words = words(w);
+            let index = words.len() - 1;
+            clap_complete::engine::complete(cmd, words, index, None)
+                .unwrap()
+                .iter()
+                .map(|c| c.get_value().to_string_lossy().into_owned())
+                .collect()
+        };
+        let cases: &[&[&str]] = &[
+            &["lockstep", ""],
+            &["lockstep", "ch"],
+            &["lockstep", "check", ""],
+            &["lockstep", "check", "--"],
+            &["lockstep", "--account", "check", "sta"],
+            &["lockstep", "--account=check", "sn"],
+            &["lockstep", "--data-dir", "/d", "reminders", "in"],
+            &["lockstep", "reminders", "install", "--"],
+            &["lockstep", "incident", "done", ""],
+            &["lockstep", "incident", ""],
+            &["lockstep", "--color", "never", "export", "--format", ""],
+            &["lockstep", "--wait", "5", "history", "--"],
+            &["lockstep", "accounts", "rename", ""],
+            &["lockstep", "--", "check"],
+        ];
+        for w in cases {
+            let words = words(w);
+            let mut pruned = command_for(&words);
+            let mut full = Cli::command();
+            assert_eq!(answer(&mut pruned, w), answer(&mut full, w), "{w:?}");
+        }
+        // The subcommand is found past options and their values, never in the word being typed.
+        let full = Cli::command();
+        let sub = |w: &[&str]| typed_subcommand(&full, &words(w));
+        assert_eq!(sub(&["lockstep", "--account", "check", "st"]), None);
+        assert_eq!(
+            sub(&["lockstep", "--account", "mom", "check", ""]).as_deref(),
+            Some("check")
+        );
+        assert_eq!(sub(&["lockstep", "check"]), None);
     }
 
     #[test]
