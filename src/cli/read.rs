@@ -303,9 +303,13 @@ pub(super) fn history(
             return true;
         }
         // Incidents by their number here (a merge may have renumbered one).
-        let e = &crate::state::Event {
-            at: e.at,
-            kind: e.kind.numbered_for(acct),
+        let renumbered;
+        let e = match e.kind.numbered_for(acct) {
+            std::borrow::Cow::Borrowed(_) => e,
+            std::borrow::Cow::Owned(kind) => {
+                renumbered = crate::state::Event { at: e.at, kind };
+                &renumbered
+            }
         };
         // Changes another machine made (merged from its copy of the log) say so.
         let elsewhere = here.other(logged.machine);

@@ -289,7 +289,7 @@ pub fn run(app: &mut App, store: &mut Store, offer: &mut OfferShell) -> io::Resu
                         // By the incident numbers here; another machine's changes say so.
                         let shown = crate::state::Event {
                             at: e.at,
-                            kind: e.kind.numbered_for(acct),
+                            kind: e.kind.numbered_for(acct).into_owned(),
                         };
                         // Escaped as the command line shows it: the name comes from another
                         // machine's copy of the log.

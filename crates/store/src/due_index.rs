@@ -119,11 +119,16 @@ pub fn write(dir: &Path, saved: &fs::Metadata, state: &State) {
             (name.clone(), light)
         })
         .collect();
-    let outlines = state
+    // Each bundled checklist once, however many accounts follow it.
+    let ids: std::collections::BTreeSet<&str> = state
         .accounts
         .values()
         .filter(|a| a.checklist_file.is_none())
-        .filter_map(|a| Outline::bundled(&a.checklist).map(|o| (a.checklist.clone(), o)))
+        .map(|a| a.checklist.as_str())
+        .collect();
+    let outlines = ids
+        .into_iter()
+        .filter_map(|id| Outline::bundled(id).map(|o| (id.to_string(), o)))
         .collect();
     let index = DueIndex {
         version: INDEX_VERSION,

@@ -186,28 +186,49 @@ impl EventKind {
         }
     }
 
+    /// The incident an event is about: its number and unique id (empty when not known).
+    pub fn incident(&self) -> Option<(u32, &str)> {
+        match self {
+            EventKind::IncidentOpened { incident, uid }
+            | EventKind::IncidentStepDone { incident, uid, .. }
+            | EventKind::IncidentStepUndone { incident, uid, .. }
+            | EventKind::IncidentNote { incident, uid, .. }
+            | EventKind::IncidentClosed { incident, uid, .. }
+            | EventKind::StepsReopened { incident, uid, .. }
+            | EventKind::IncidentCancelled { incident, uid, .. } => Some((*incident, uid)),
+            _ => None,
+        }
+    }
+
     /// True when the event is about `inc`: by its unique id when the event has one, else by
     /// number.
     pub fn is_about(&self, inc: &super::Incident) -> bool {
-        let mut e = self.clone();
-        match e.incident_mut() {
-            Some((_, uid)) if !uid.is_empty() => *uid == inc.key(),
-            Some((n, _)) => *n == inc.id,
+        match self.incident() {
+            Some((_, uid)) if !uid.is_empty() => uid == inc.key(),
+            Some((n, _)) => n == inc.id,
             None => false,
         }
     }
 
     /// The event as this account numbers its incidents: an incident numbered otherwise on the
     /// machine that logged the event (renumbered by a merge) is named by its number here.
-    pub fn numbered_for(&self, account: &super::Account) -> EventKind {
+    pub fn numbered_for(&self, account: &super::Account) -> std::borrow::Cow<'_, EventKind> {
+        let here = self.incident().and_then(|(n, uid)| {
+            account
+                .incidents
+                .iter()
+                .find(|i| !uid.is_empty() && i.key() == uid)
+                .map(|i| i.id)
+                .filter(|id| *id != n)
+        });
+        let Some(id) = here else {
+            return std::borrow::Cow::Borrowed(self);
+        };
         let mut e = self.clone();
-        if let Some((n, uid)) = e.incident_mut()
-            && !uid.is_empty()
-            && let Some(i) = account.incidents.iter().find(|i| i.key() == *uid)
-        {
-            *n = i.id;
+        if let Some((n, _)) = e.incident_mut() {
+            *n = id;
         }
-        e
+        std::borrow::Cow::Owned(e)
     }
 
     /// A one-line human description.
