@@ -8,6 +8,7 @@
 
 pub mod checklist;
 pub mod export;
+pub mod fnv;
 pub mod jsonpos;
 pub mod notice;
 pub mod schedule;

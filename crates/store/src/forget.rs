@@ -111,8 +111,7 @@ fn purge_kept_copies(paths: &Paths, account: &str, step: &str) -> Result<(), Sto
             let Some(bytes) = read_regular(&f, STATE_LIMIT)? else {
                 continue;
             };
-            let text = String::from_utf8_lossy(&bytes);
-            if text.contains(step) && (text.contains("step_note") || text.contains("\"note\"")) {
+            if history::may_hold_note(&String::from_utf8_lossy(&bytes), step) {
                 std::fs::remove_file(&f).map_err(|e| werr(&f, e))?;
             }
         }

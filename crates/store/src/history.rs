@@ -84,18 +84,22 @@ impl Logged<'_> {
     pub fn id(&self) -> String {
         match (self.change, self.legacy) {
             (Some(c), _) => format!("{c}.{}", self.index),
-            (None, Some(raw)) => format!("v2-{:016x}", fnv1a(raw)),
+            (None, Some(raw)) => format!("v2-{:016x}", line_hash(raw)),
             (None, None) => String::new(),
         }
     }
 }
 
-/// FNV-1a, 64 bits: a stable hash (the same in every build), for the ids of older lines.
-fn fnv1a(bytes: &[u8]) -> u64 {
+/// The stable hash of an older line (without its newline), for its id.
+fn line_hash(bytes: &[u8]) -> u64 {
     let raw = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    raw.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    lockstep_core::fnv::fnv1a(lockstep_core::fnv::OFFSET, raw)
+}
+
+/// True when a damaged line (or a torn one) may hold a note of `step`: a purge drops it rather
+/// than keep text it cannot read.
+pub fn may_hold_note(text: &str, step: &str) -> bool {
+    text.contains(step) && (text.contains("step_note") || text.contains("\"note\""))
 }
 
 /// Visits one older event (a version 1 state's, not yet migrated) as if it were the line its
@@ -487,9 +491,7 @@ pub fn purge_note(path: &Path, account: &str, step: &str) -> Result<(usize, usiz
                 out.push(b'\n');
             }
             Line::Bad(_) => {
-                let text = String::from_utf8_lossy(raw);
-                if text.contains(step) && (text.contains("step_note") || text.contains("\"note\""))
-                {
+                if may_hold_note(&String::from_utf8_lossy(raw), step) {
                     dropped += 1;
                 } else {
                     out.extend_from_slice(raw);

@@ -388,6 +388,8 @@ pub struct Store {
     /// While `forget` saves: the (account, step) whose note is being purged, so that what is read
     /// from disk (a snapshot older than the purged log) does not bring it back.
     purging: Option<(String, String)>,
+    /// This copy's machine, read (or made) by the first save and kept.
+    machine: Option<machine::Machine>,
 }
 
 /// What identifies the state file and the log without reading them: the state file's inode,
@@ -458,6 +460,7 @@ impl Store {
             // A damaged snapshot is set aside by the first save, which must see it.
             stamp: stamp.filter(|_| !loaded.damaged_snapshot),
             purging: None,
+            machine: None,
         };
         Ok((store, loaded))
     }
@@ -599,7 +602,7 @@ impl Store {
         }
         seq += 1;
         let mut record = record::Record::new(seq, events.to_vec(), ours);
-        record.machine = Some(machine::this(&self.paths)?);
+        record.machine = Some(self.this_machine()?);
         let line = record.line();
         bytes.extend_from_slice(&line);
         let end = match self.v1.take() {
@@ -645,6 +648,16 @@ impl Store {
         self.base = merged.clone();
         *state = merged;
         Ok(saved)
+    }
+
+    /// This copy's machine: read (or made) once, by the first save.
+    fn this_machine(&mut self) -> Result<machine::Machine, StoreError> {
+        if let Some(m) = &self.machine {
+            return Ok(m.clone());
+        }
+        let m = machine::this(&self.paths)?;
+        self.machine = Some(m.clone());
+        Ok(m)
     }
 
     /// While `forget` saves, what is read from disk loses the note being purged.

@@ -56,12 +56,6 @@ pub fn known(paths: &Paths) -> Option<Machine> {
     read(paths).copies.remove(&k)
 }
 
-/// The name this copy shows for itself (what "on NAME" in a history leaves out): its own
-/// machine's name, or the name a first save would give it.
-pub fn this_name(paths: &Paths) -> String {
-    known(paths).map_or_else(default_name, |m| m.name)
-}
-
 /// This copy, as a history reader sees it: tells the changes another machine made (shown
 /// "on NAME") from this copy's own and from those of a copy with this machine's name (the
 /// directory moved to a new disk), which need no such mark.
@@ -73,10 +67,16 @@ pub struct Here {
 
 impl Here {
     pub fn of(paths: &Paths) -> Here {
-        Here {
-            id: known(paths).map(|m| m.id),
-            name: this_name(paths),
-        }
+        let (id, name) = match known(paths) {
+            Some(m) => (Some(m.id), m.name),
+            None => (None, default_name()),
+        };
+        Here { id, name }
+    }
+
+    /// True when this copy itself made a change made by `m`.
+    pub fn made(&self, m: Option<&Machine>) -> bool {
+        m.is_some_and(|m| Some(&m.id) == self.id.as_ref())
     }
 
     /// The name to show for a change made by `m`: `None` when this machine made it (or the

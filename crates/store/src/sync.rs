@@ -280,19 +280,12 @@ pub fn summary(m: &Merged, from: &str, paths: &Paths) -> String {
         .map(|r| r.events.len())
         .sum::<usize>()
         .saturating_sub(5);
-    let me = super::machine::known(paths);
-    let my_name = super::machine::this_name(paths);
-    let mine = |r: &Record| {
-        r.machine
-            .as_ref()
-            .is_some_and(|x| me.as_ref().is_some_and(|me| me.id == x.id))
-    };
+    let here = super::machine::Here::of(paths);
+    let mine = |r: &Record| here.made(r.machine.as_ref());
     let mut names: Vec<&str> = m
         .added
         .iter()
-        .filter(|r| !mine(r))
-        .filter_map(|r| r.machine.as_ref().map(|x| x.name.as_str()))
-        .filter(|n| *n != my_name)
+        .filter_map(|r| here.other(r.machine.as_ref()))
         .collect();
     names.sort_unstable();
     names.dedup();

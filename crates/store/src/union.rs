@@ -193,8 +193,9 @@ pub fn purge_copy(copy: &[u8], forgets: &Forgets) -> Vec<u8> {
             )),
             Line::Bad(_) => {
                 let text = String::from_utf8_lossy(line);
-                let risky = forgets.keys().any(|(_, step)| text.contains(step.as_str()))
-                    && (text.contains("step_note") || text.contains("\"note\""));
+                let risky = forgets
+                    .keys()
+                    .any(|(_, step)| super::history::may_hold_note(&text, step));
                 (!risky).then(|| raw.to_vec())
             }
         };

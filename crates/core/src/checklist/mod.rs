@@ -46,26 +46,15 @@ pub const BUNDLED: &[(&str, &str)] = &[
 /// their names and texts): a cache of something derived from them (the outlines in the due
 /// index) is used only by a build with the same bundled checklists.
 pub const BUNDLED_FINGERPRINT: u64 = {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = crate::fnv::OFFSET;
     let mut i = 0;
     while i < BUNDLED.len() {
         let (name, text) = BUNDLED[i];
-        let mut part = 0;
-        while part < 2 {
-            let bytes = if part == 0 {
-                name.as_bytes()
-            } else {
-                text.as_bytes()
-            };
-            let mut j = 0;
-            while j < bytes.len() {
-                h = (h ^ bytes[j] as u64).wrapping_mul(0x0000_0100_0000_01b3);
-                j += 1;
-            }
-            // A separator, so that moving bytes between name and text changes the result.
-            h = (h ^ 0xff).wrapping_mul(0x0000_0100_0000_01b3);
-            part += 1;
-        }
+        h = crate::fnv::fnv1a(h, name.as_bytes());
+        // A separator after each part, so that moving bytes between name and text changes it.
+        h = crate::fnv::fnv1a(h, &[0xff]);
+        h = crate::fnv::fnv1a(h, text.as_bytes());
+        h = crate::fnv::fnv1a(h, &[0xff]);
         i += 1;
     }
     h
