@@ -91,6 +91,26 @@ fn the_card_is_one_page_of_plain_text_with_the_lock_first_and_no_notes() {
 }
 
 #[test]
+fn the_card_prints_before_any_progress_from_the_checklist_a_new_account_would_follow() {
+    // The worst day may be the first: no account yet, and the card still prints, says which
+    // checklist it comes from and how to choose another, and writes nothing.
+    let e = env();
+    let card = e.stdout(&["card"]);
+    assert!(card.starts_with("EMERGENCY CARD: Crypto.com account hardening"), "{card}");
+    assert!(card.contains("No account is tracked here yet."), "{card}");
+    assert!(card.contains("--checklist ID picks another"), "{card}");
+    assert!(card.contains("Trigger the One-Button Lock immediately"), "{card}");
+    let named = e.stdout(&["--checklist", "generic-exchange", "card"]);
+    assert!(named.starts_with("EMERGENCY CARD: Exchange account hardening"), "{named}");
+    assert!(named.contains("the one you named"), "{named}");
+    e.cmd(&["--checklist", "no-such-list", "card"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("'no-such-list' is not installed"));
+    assert!(!e.data.exists(), "a card writes nothing");
+}
+
+#[test]
 fn na_is_refused_on_a_step_that_applies_to_everyone_and_says_why() {
     let e = env();
     e.cmd(&["na", "totp-2fa"])

@@ -119,17 +119,39 @@ pub(super) fn incident_report(
     Ok(0)
 }
 
-/// `lockstep card`: the emergency card (checklist text only: no notes, tickets or secrets).
+/// `lockstep card`: the emergency card (checklist text only: no notes, tickets or secrets). With
+/// no progress recorded yet it still prints, from the checklist a new account would follow (the
+/// worst day may be the first day), and says which one and how to pick another.
 pub(super) fn card(cli: &Cli, paths: &Paths, clock: Clock) -> Result<ExitStatus, AppError> {
-    let view = open_existing(&cli.target(), paths, clock)?;
-    print_notices(&view.name, &view.notices, true);
+    let target = cli.target();
+    if let Some(view) = open_read(&target, paths, clock)? {
+        print_notices(&view.name, &view.notices, true);
+        let about = format!(
+            "Account: {}. Checklist: {}. Printed {}.",
+            view.acct().display(&view.name),
+            view.loaded.describe(),
+            clock.today
+        );
+        out(&export::card(&view.loaded.checklist, Some(&about)))?;
+        return Ok(0);
+    }
+    let (resolved, note) = crate::app::new_checklist(&target, paths)?;
+    if let Some(n) = note {
+        eprintln!("lockstep: note: {}", line(&n));
+    }
+    let loaded = &resolved.loaded;
+    let chosen = if target.wants_checklist() {
+        "the one you named"
+    } else {
+        "the default; --checklist ID picks another (see `lockstep checklists`)"
+    };
     let about = format!(
-        "Account: {}. Checklist: {}. Printed {}.",
-        view.acct().display(&view.name),
-        view.loaded.describe(),
+        "No account is tracked here yet. Checklist: {}, {}: {chosen}. Printed {}.",
+        line(&loaded.checklist.id),
+        loaded.describe(),
         clock.today
     );
-    out(&export::card(&view.loaded.checklist, Some(&about)))?;
+    out(&export::card(&loaded.checklist, Some(&about)))?;
     Ok(0)
 }
 
