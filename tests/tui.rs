@@ -249,6 +249,15 @@ fn compromise_from_any_screen_and_full_incident_flow() {
         "steps readable: {text}"
     );
     press(&mut app, KeyCode::Char('S'));
+    let started = app
+        .flash
+        .as_ref()
+        .map(|f| f.text.clone())
+        .unwrap_or_default();
+    assert!(
+        started.contains("2 done setup steps now wait for re-verification. A false alarm? F cancels it and restores them."),
+        "{started}"
+    );
     let inc = app.acct().open_incident().unwrap().clone();
     assert_eq!(inc.id, 1);
     assert!(app.dirty);

@@ -76,6 +76,14 @@ fn the_emergency_screen_puts_the_action_first_and_never_undoes_a_done_step() {
     }
     assert_eq!(app.state, before);
     press(&mut app, KeyCode::Char('S'));
+    // Nothing was done yet: the message says so instead of "0 done setup steps".
+    let started = flash(&app);
+    assert!(started.contains("Lock the account first."), "{started}");
+    assert!(
+        started.contains("No setup step was done yet, so none needs re-verifying."),
+        "{started}"
+    );
+    assert!(!started.contains("restores them"), "{started}");
     press(&mut app, KeyCode::Char(' '));
     let done = |app: &App| {
         app.acct()

@@ -96,12 +96,21 @@ fn the_card_prints_before_any_progress_from_the_checklist_a_new_account_would_fo
     // checklist it comes from and how to choose another, and writes nothing.
     let e = env();
     let card = e.stdout(&["card"]);
-    assert!(card.starts_with("EMERGENCY CARD: Crypto.com account hardening"), "{card}");
+    assert!(
+        card.starts_with("EMERGENCY CARD: Crypto.com account hardening"),
+        "{card}"
+    );
     assert!(card.contains("No account is tracked here yet."), "{card}");
     assert!(card.contains("--checklist ID picks another"), "{card}");
-    assert!(card.contains("Trigger the One-Button Lock immediately"), "{card}");
+    assert!(
+        card.contains("Trigger the One-Button Lock immediately"),
+        "{card}"
+    );
     let named = e.stdout(&["--checklist", "generic-exchange", "card"]);
-    assert!(named.starts_with("EMERGENCY CARD: Exchange account hardening"), "{named}");
+    assert!(
+        named.starts_with("EMERGENCY CARD: Exchange account hardening"),
+        "{named}"
+    );
     assert!(named.contains("the one you named"), "{named}");
     e.cmd(&["--checklist", "no-such-list", "card"])
         .assert()

@@ -214,7 +214,10 @@ fn open_writer(
 /// The checklist a new account asks for: `--checklist-file PATH`, else `--checklist ID` (or the
 /// default checklist). A user file with a bundled checklist's id is not used by id: the note says
 /// so and how to follow it.
-pub fn new_checklist(target: &Target, paths: &Paths) -> Result<(Resolved, Option<String>), AppError> {
+pub fn new_checklist(
+    target: &Target,
+    paths: &Paths,
+) -> Result<(Resolved, Option<String>), AppError> {
     if let Some(file) = &target.checklist_file {
         let loaded = checklist::load_followed(&crate::store::DiskFiles, file)?;
         if let Some(id) = &target.checklist

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use context::{
-    Clock, ForRead, ForWrite, catalog, implied_account, open_existing, open_for_tui,
-    new_checklist, open_for_write, open_read, origin_words, print_notices, resolve_all, resolve_one,
+    Clock, ForRead, ForWrite, catalog, implied_account, new_checklist, open_existing, open_for_tui,
+    open_for_write, open_read, origin_words, print_notices, resolve_all, resolve_one,
     validate_account_name, wanted,
 };
 pub use error::{AppError, did_you_mean};

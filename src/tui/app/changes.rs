@@ -32,11 +32,20 @@ impl App {
             .values()
             .filter(|s| matches!(s.status, Status::Reverify { incident, .. } if incident == id))
             .count();
+        let reverify = match reopened {
+            0 => "No setup step was done yet, so none needs re-verifying.".to_string(),
+            1 => "1 done setup step now waits for re-verification.".to_string(),
+            n => format!("{n} done setup steps now wait for re-verification."),
+        };
         self.ok(format!(
-            "Incident #{id} started {} UTC. Lock the account first. {reopened} done setup step{} \
-             now wait for re-verification. A false alarm? F cancels it and restores them.",
+            "Incident #{id} started {} UTC. Lock the account first. {reverify} A false alarm? F \
+             cancels it{}.",
             now.format("%H:%M"),
-            if reopened == 1 { "" } else { "s" }
+            if reopened == 0 {
+                ""
+            } else {
+                " and restores them"
+            }
         ));
     }
 

@@ -166,12 +166,20 @@ fn score_numbers(app: &App, w: usize) -> Vec<Line<'static>> {
             p.max,
         )));
     }
-    lines.push(Line::raw(format!(
-        "  {:<11} -{} points (at most {})",
-        "Reviews",
-        sc.penalty,
-        score::MAX_PENALTY
-    )));
+    lines.push(Line::raw(if sc.penalty == 0 {
+        format!(
+            "  {:<11} 0 points off (none overdue; at most {})",
+            "Reviews",
+            score::MAX_PENALTY
+        )
+    } else {
+        format!(
+            "  {:<11} -{} points (overdue reviews, at most {})",
+            "Reviews",
+            sc.penalty,
+            score::MAX_PENALTY
+        )
+    }));
     for p in &sc.penalties {
         lines.push(Line::styled(
             format!(
