@@ -58,8 +58,12 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     let items: Vec<ListItem> = steps
         .iter()
         .map(|t| {
-            let checked = finished || review.is_some_and(|r| r.in_progress.contains_key(&t.id));
-            if let Some(setup) = app.summary.set_up_first(section, &t.id)
+            let waits = app.summary.set_up_first(section, &t.id);
+            // A recorded run ticks what it asked for; an item it did not need (its setup step
+            // was never done) still says so, never a tick it did not get.
+            let checked = (finished && waits.is_none())
+                || review.is_some_and(|r| r.in_progress.contains_key(&t.id));
+            if let Some(setup) = waits
                 && !checked
             {
                 return ListItem::new(Line::from(fit(
