@@ -167,7 +167,9 @@ pub fn write(dir: &Path, saved: &fs::Metadata, state: &State) {
 /// Accounts hold no step statuses and only an open incident.
 pub fn read(dir: &Path, state_file: &Path, log: &Path, today: NaiveDate) -> Option<ForDue> {
     let bytes = crate::fileio::read_bounded(&dir.join(DUE_INDEX_FILE), INDEX_LIMIT).ok()??;
-    let index: DueIndex = serde_json::from_slice(&bytes).ok()?;
+    // Checked as UTF-8 once, so the parser does not check each string again (from_slice does).
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let index: DueIndex = serde_json::from_str(text).ok()?;
     let now = Stamp::of(&fs::metadata(state_file).ok()?);
     if index.version != INDEX_VERSION || index.stamp != now {
         return None;

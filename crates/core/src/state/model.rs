@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::event::EventKind;
-use super::time::{fast_date, fast_utc, fast_utc_opt};
+use super::time::{date, utc, utc_map, utc_opt};
 use crate::checklist::{Checklist, Section, Step};
 
 /// Version of the state file format written by this build. Version 1 kept the history inside
@@ -69,7 +69,7 @@ pub struct Account {
     /// True once the user answered the first-run persona question.
     #[serde(default)]
     pub personas_chosen: bool,
-    #[serde(deserialize_with = "fast_utc")]
+    #[serde(with = "utc")]
     pub created: DateTime<Utc>,
     /// The user's local date of the first setup progress (see [`Account::settle`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,21 +141,21 @@ pub struct FormerName {
 pub enum Status {
     Todo,
     Done {
-        #[serde(deserialize_with = "fast_utc")]
+        #[serde(with = "utc")]
         at: DateTime<Utc>,
     },
     Skipped {
-        #[serde(deserialize_with = "fast_utc")]
+        #[serde(with = "utc")]
         at: DateTime<Utc>,
         reason: String,
     },
     NotApplicable {
-        #[serde(deserialize_with = "fast_utc")]
+        #[serde(with = "utc")]
         at: DateTime<Utc>,
     },
     /// Was done, but an incident asks to verify it again.
     Reverify {
-        #[serde(deserialize_with = "fast_utc")]
+        #[serde(with = "utc")]
         since: DateTime<Utc>,
         incident: u32,
         /// The status before the incident reopened it, restored when the incident is cancelled
@@ -170,11 +170,11 @@ pub enum Status {
 #[serde(deny_unknown_fields)]
 struct StatusRepr {
     state: String,
-    #[serde(default, deserialize_with = "fast_utc_opt")]
+    #[serde(default, with = "utc_opt")]
     at: Option<DateTime<Utc>>,
     #[serde(default)]
     reason: Option<String>,
-    #[serde(default, deserialize_with = "fast_utc_opt")]
+    #[serde(default, with = "utc_opt")]
     since: Option<DateTime<Utc>>,
     #[serde(default)]
     incident: Option<u32>,
@@ -278,10 +278,10 @@ impl Default for StepState {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Completion {
-    #[serde(deserialize_with = "fast_utc")]
+    #[serde(with = "utc")]
     pub at: DateTime<Utc>,
     /// The user's local date when it was completed: schedules are computed on this.
-    #[serde(deserialize_with = "fast_date")]
+    #[serde(with = "date")]
     pub date: NaiveDate,
 }
 
@@ -291,7 +291,11 @@ pub struct Review {
     #[serde(default)]
     pub completions: Vec<Completion>,
     /// Items checked in the current, unfinished run (step id -> when).
-    #[serde(default, deserialize_with = "super::unique::map")]
+    #[serde(
+        default,
+        deserialize_with = "super::unique::map",
+        serialize_with = "utc_map"
+    )]
     pub in_progress: BTreeMap<String, DateTime<Utc>>,
     /// The reminder is hidden until this date; the schedule itself does not move.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -301,11 +305,7 @@ pub struct Review {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_on: Option<NaiveDate>,
     /// Set by an incident: the review is due now until completed after this moment.
-    #[serde(
-        default,
-        deserialize_with = "fast_utc_opt",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "utc_opt", skip_serializing_if = "Option::is_none")]
     pub due_now_since: Option<DateTime<Utc>>,
 }
 
@@ -341,10 +341,14 @@ pub struct Incident {
     /// (empty in files older than it: then `n` and the number, see [`Incident::key`]).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub uid: String,
-    #[serde(deserialize_with = "fast_utc")]
+    #[serde(with = "utc")]
     pub opened: DateTime<Utc>,
     /// Emergency step id -> when it was done.
-    #[serde(default, deserialize_with = "super::unique::map")]
+    #[serde(
+        default,
+        deserialize_with = "super::unique::map",
+        serialize_with = "utc_map"
+    )]
     pub steps: BTreeMap<String, DateTime<Utc>>,
     #[serde(default)]
     pub log: Vec<LogEntry>,
@@ -372,24 +376,24 @@ impl Incident {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewBefore {
-    #[serde(
-        default,
-        deserialize_with = "fast_utc_opt",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, with = "utc_opt", skip_serializing_if = "Option::is_none")]
     pub due_now_since: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_on: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "utc_map"
+    )]
     pub in_progress: BTreeMap<String, DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogEntry {
-    #[serde(deserialize_with = "fast_utc")]
+    #[serde(with = "utc")]
     pub at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket: Option<String>,
@@ -408,7 +412,7 @@ impl LogEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Closure {
-    #[serde(deserialize_with = "fast_utc")]
+    #[serde(with = "utc")]
     pub at: DateTime<Utc>,
     pub resolution: String,
     /// Cancelled as a false alarm: the statuses it changed were restored.
@@ -420,7 +424,7 @@ pub struct Closure {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
-    #[serde(deserialize_with = "fast_utc")]
+    #[serde(with = "utc")]
     pub at: DateTime<Utc>,
     #[serde(rename = "what")]
     pub kind: EventKind,
