@@ -103,11 +103,28 @@ pub fn write(dir: &Path, saved: &fs::Metadata, state: &State) {
         .accounts
         .iter()
         .map(|(name, a)| {
-            let mut light = a.clone();
-            light.setup_started = a.setup_started_on();
-            light.steps.clear();
-            light.incidents.retain(|i| i.closed.is_none());
-            light.new_events.clear();
+            // Built field by field, not cloned and cleared: the step statuses are the bulk of
+            // a state, and copying them only to drop them was a good part of a save.
+            let mut light = Account {
+                checklist: a.checklist.clone(),
+                personas: a.personas.clone(),
+                personas_chosen: a.personas_chosen,
+                created: a.created,
+                setup_started: a.setup_started_on(),
+                steps: BTreeMap::new(),
+                reviews: a.reviews.clone(),
+                incidents: a
+                    .incidents
+                    .iter()
+                    .filter(|i| i.closed.is_none())
+                    .cloned()
+                    .collect(),
+                label: a.label.clone(),
+                checklist_file: a.checklist_file.clone(),
+                seen: a.seen.clone(),
+                former_names: a.former_names.clone(),
+                new_events: Vec::new(),
+            };
             for r in light.reviews.values_mut() {
                 if r.completions.len() > KEPT {
                     trimmed = true;

@@ -25,6 +25,7 @@ pub mod sync;
 pub mod sys;
 pub mod union;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -554,13 +555,20 @@ impl Store {
         // Unchanged since this writer read or wrote them: what is on disk is its base.
         let stamp = disk_stamp(&self.paths);
         let unchanged = stamp.is_some() && stamp == self.stamp && saved.notices.is_empty();
-        let on_disk = if unchanged {
-            Loaded::new(self.base.clone())
+        // What is on disk: this writer's base itself when nothing changed it (borrowed, not
+        // copied: a state of many accounts costs a good part of a save to copy).
+        let (theirs, damaged_snapshot) = if unchanged && self.purging.is_none() {
+            (Cow::Borrowed(&self.base), false)
         } else {
-            read_state(&self.paths)?
+            let on_disk = if unchanged {
+                Loaded::new(self.base.clone())
+            } else {
+                read_state(&self.paths)?
+            };
+            let mut theirs = on_disk.state;
+            self.purge_in(&mut theirs);
+            (Cow::Owned(theirs), on_disk.damaged_snapshot)
         };
-        let mut theirs = on_disk.state;
-        self.purge_in(&mut theirs);
         let mut events = events.to_vec();
         combine::give_uids(&self.base, state, &mut events);
         let ours = delta::diff(&self.base, state);
@@ -572,14 +580,19 @@ impl Store {
                 .cloned()
                 .collect()
         };
-        let mut merged = theirs.clone();
+        let upgrade = self.v1.is_some() || theirs.version < STATE_VERSION;
+        // What the rest needs of their state, before it becomes the merged one.
+        let their_seq = theirs.log.as_ref().map_or(0, |p| p.seq);
+        let rev = theirs.rev.max(self.base.rev);
+        let baseline = upgrade.then(|| delta::Delta::baseline(&theirs));
+        let mut merged = theirs.into_owned();
         saved
             .notices
             .extend(combine::apply_renumbering(&mut merged, &ours, &mut events));
-        let upgrade = self.v1.is_some() || theirs.version < STATE_VERSION;
         if ours.is_empty() && events.is_empty() && !upgrade {
+            // Nothing of ours to apply (renumbering needs a change of ours): merged is theirs.
+            self.base = merged.clone();
             *state = merged;
-            self.base = theirs;
             self.stamp = stamp;
             return Ok(saved);
         }
@@ -593,12 +606,11 @@ impl Store {
         let log = self.paths.history_file();
         saved.notices.extend(history::set_aside_torn(&log)?);
         // The next sequence numbers after the log's highest (see `record`).
-        let mut seq = theirs.log.as_ref().map_or(0, |p| p.seq);
+        let mut seq = their_seq;
         let mut bytes = Vec::new();
-        if upgrade {
+        if let Some(baseline) = baseline {
             seq += 1;
-            let baseline = record::Record::new(seq, Vec::new(), delta::Delta::baseline(&theirs));
-            bytes.extend(baseline.line());
+            bytes.extend(record::Record::new(seq, Vec::new(), baseline).line());
         }
         seq += 1;
         let mut record = record::Record::new(seq, events.to_vec(), ours);
@@ -624,14 +636,14 @@ impl Store {
         }
         // Committed: the change is in the log. The checkpoint only saves the next reader work.
         merged.version = STATE_VERSION;
-        merged.rev = theirs.rev.max(self.base.rev);
+        merged.rev = rev;
         merged.log = Some(LogPosition {
             start: end - line.len() as u64,
             end,
             last: record.id.clone(),
             seq,
         });
-        if on_disk.damaged_snapshot {
+        if damaged_snapshot {
             let file = self.paths.state_file();
             let _ = std::fs::rename(&file, self.paths.data_dir.join(DAMAGED_FILE));
         }
