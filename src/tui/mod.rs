@@ -371,16 +371,16 @@ mod tests {
         assert!(row_at(&mut a, 6).contains("5-Minute Essentials"));
         assert!(row_at(&mut a, 9).contains("Monthly review"));
         click(&mut a, 9);
-        assert_eq!(a.cursor, 3);
+        assert_eq!(a.cursor(), 3);
         click(&mut a, 2); // the score gauge: not a row
-        assert_eq!(a.cursor, 3);
+        assert_eq!(a.cursor(), 3);
         click(&mut a, 23); // the footer
-        assert_eq!(a.cursor, 3);
+        assert_eq!(a.cursor(), 3);
         let mut p = app(false);
         assert_eq!(p.screen().kind(), ScreenKind::Personas);
         assert!(row_at(&mut p, 8).contains("Active trading"));
         click(&mut p, 8);
-        assert_eq!(p.cursor, 1);
+        assert_eq!(p.cursor(), 1);
     }
 
     #[test]
