@@ -243,13 +243,10 @@ pub(super) fn render_details(
 /// dropped from the end (keeping `!` first and back last) and it ends with "? more".
 fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let entries: Vec<(String, &str)> = if app.input.is_some() {
-        vec![
-            ("Enter".into(), "save"),
-            ("Esc".into(), "cancel"),
-            ("←→ Home End".into(), "move"),
-            ("Ctrl-W".into(), "delete word"),
-            ("Ctrl-U".into(), "clear"),
-        ]
+        keymap::PROMPT
+            .iter()
+            .filter_map(|b| b.footer.map(|f| (b.label(), f)))
+            .collect()
     } else {
         keymap::bindings_for(app.kind())
             .map(|b| (b.label(), b.footer))
