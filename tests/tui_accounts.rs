@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use lockstep::checklist::{BUNDLED, Checklist, Loaded, Origin, Resolved, parse, sha256_hex};
 use lockstep::state::{Account, DEFAULT_ACCOUNT, EventKind, State};
-use lockstep::tui::app::{App, Checklists, Screen, ScreenKind};
+use lockstep::tui::app::{Action, App, Checklists, ScreenKind};
 use ratatui::crossterm::event::KeyCode;
 
 fn generic() -> Checklist {
@@ -238,8 +238,7 @@ fn the_accounts_screen_lists_every_account_worst_first_and_enter_switches() {
     assert_eq!(app.kind(), ScreenKind::Accounts);
     insta::assert_snapshot!("accounts_80x24", draw(&mut app, 80, 24).backend());
     let names: Vec<&str> = app
-        .overview
-        .as_ref()
+        .overview()
         .unwrap()
         .accounts
         .iter()
@@ -257,13 +256,13 @@ fn the_accounts_screen_lists_every_account_worst_first_and_enter_switches() {
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.account, "mom");
-    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert_eq!(app.kind(), ScreenKind::Dashboard);
     let shown = text(&mut app, 80, 24);
     assert!(shown.contains("account: Mom's Crypto.com"), "{shown}");
     assert!(shown.contains("INCIDENT #1 OPEN"), "{shown}");
     press(&mut app, KeyCode::Char('q'));
     assert_eq!(app.kind(), ScreenKind::Accounts);
-    assert_eq!(app.cursor, 1, "back on the account it came from");
+    assert_eq!(app.cursor(), 1, "back on the account it came from");
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.account, "work");
@@ -314,14 +313,13 @@ fn a_changed_file_is_said_once_when_its_account_is_opened() {
     let mut app = App::open(lc, checklists, state, "default", Vec::new(), t0(), today());
     app.start_with_accounts();
     let at = app
-        .overview
-        .as_ref()
+        .overview()
         .unwrap()
         .accounts
         .iter()
         .position(|r| r.name == "k")
         .unwrap();
-    app.cursor = at;
+    app.update(Action::Select(at));
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.kind(), ScreenKind::Notices);
     insta::assert_snapshot!("notices_80x24", draw(&mut app, 80, 24).backend());
@@ -338,19 +336,19 @@ fn a_changed_file_is_said_once_when_its_account_is_opened() {
             .any(|e| matches!(&e.kind, EventKind::ChecklistChanged { changed, .. } if changed == &["totp-2fa"]))
     );
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert_eq!(app.kind(), ScreenKind::Dashboard);
     // Opened again: nothing more to say.
     press(&mut app, KeyCode::Char('q'));
-    app.cursor = app
-        .overview
-        .as_ref()
+    let at = app
+        .overview()
         .unwrap()
         .accounts
         .iter()
         .position(|r| r.name == "k")
         .unwrap();
+    app.update(Action::Select(at));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert_eq!(app.kind(), ScreenKind::Dashboard);
 }
 
 #[test]

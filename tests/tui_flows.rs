@@ -118,7 +118,7 @@ fn long_details_scroll_with_a_hint() {
         .join(" ");
     press(&mut app, KeyCode::PageDown);
     press(&mut app, KeyCode::PageDown);
-    assert!(app.scroll > 0);
+    assert!(app.scroll() > 0);
     let scrolled = screen_text(&mut app, 80, 16);
     let last_words: Vec<&str> = last_warning.split_whitespace().rev().take(2).collect();
     assert!(
@@ -127,11 +127,11 @@ fn long_details_scroll_with_a_hint() {
     );
     press(&mut app, KeyCode::PageUp);
     press(&mut app, KeyCode::PageUp);
-    assert_eq!(app.scroll, 0);
+    assert_eq!(app.scroll(), 0);
     // Moving to another step resets the scroll.
     press(&mut app, KeyCode::PageDown);
     press(&mut app, KeyCode::Up);
-    assert_eq!(app.scroll, 0);
+    assert_eq!(app.scroll(), 0);
 }
 
 #[test]
@@ -143,7 +143,7 @@ fn score_screen_scrolls_and_shows_the_formula() {
     for _ in 0..5 {
         press(&mut app, KeyCode::Down);
     }
-    assert_eq!(app.scroll, 5);
+    assert_eq!(app.scroll(), 5);
     assert_ne!(screen_text(&mut app, 80, 24), text);
     // The formula comes after the numbers, wrapped, not cut.
     for _ in 0..20 {
@@ -165,13 +165,13 @@ fn any_key_closes_help() {
     let a = key_action(&app, KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE));
     app.update(a.expect("an unbound key still closes help"));
     assert!(!app.help);
-    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert_eq!(app.kind(), ScreenKind::Dashboard);
     press(&mut app, KeyCode::Char('?'));
     press(&mut app, KeyCode::Char('!'));
     assert_eq!(
         app.screen().kind(),
-        ScreenKind::Emergency,
-        "! works from the help overlay"
+        ScreenKind::Compromise,
+        "! works from the help overlay (the steps before an incident: none is open)"
     );
 }
 
@@ -233,9 +233,11 @@ fn back_returns_to_the_same_dashboard_row() {
     app.update(Action::Select(ev));
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('q'));
-    assert_eq!(app.cursor, ev);
+    assert_eq!(app.cursor(), ev);
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.screen(), Screen::Review { section } if section == "after-integration"));
+    assert!(
+        matches!(app.screen(), Screen::Review { section, .. } if section == "after-integration")
+    );
 }
 
 #[test]
@@ -307,7 +309,7 @@ fn ctrl_u_clears_the_prompt_and_scrolling_stops_at_the_end() {
     for _ in 0..10 {
         press(&mut app, KeyCode::PageDown);
     }
-    assert_eq!(app.scroll, 0);
+    assert_eq!(app.scroll(), 0);
     let text = screen_text(&mut app, 120, 50);
     assert!(
         text.contains("Turn on authenticator-app 2FA") && !text.contains("PgUp"),

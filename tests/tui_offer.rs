@@ -123,7 +123,7 @@ fn asked_once_the_essentials_are_done_and_yes_installs_what_was_shown() {
     // Not before the essentials are all done.
     assert!(!app.wants_reminder_offer());
     shell.prepare(&mut app);
-    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert_eq!(app.kind(), ScreenKind::Dashboard);
     finish_essentials(&mut app);
     assert!(app.wants_reminder_offer());
     shell.prepare(&mut app);
@@ -137,7 +137,7 @@ fn asked_once_the_essentials_are_done_and_yes_installs_what_was_shown() {
     );
     assert!(s.recorded().is_none());
     // The plan names the crontab line with this lockstep and its data directory.
-    let Screen::Reminder { plan, .. } = app.screen().clone() else {
+    let Screen::ReminderOffer { plan, .. } = app.screen().clone() else {
         unreachable!()
     };
     let plan = plan.join("\n");
@@ -291,10 +291,7 @@ fn no_backend_here_offers_the_shell_start_line_instead() {
     shell.prepare(&mut app);
     // No question (nothing can be installed), but what works instead, ready to paste.
     assert_eq!(app.kind(), ScreenKind::ReminderResult);
-    let Screen::Reminder {
-        result: Some(r), ..
-    } = app.screen().clone()
-    else {
+    let Screen::ReminderResult { result: r, .. } = app.screen().clone() else {
         panic!("{:?}", app.screen());
     };
     let text = r.lines.join("\n");
@@ -337,7 +334,7 @@ fn never_asked_over_an_incident_a_prompt_or_when_not_allowed() {
     a.update(Action::Back);
     assert!(!a.summary.essentials_done, "the incident reopened them");
     a.update(Action::Back);
-    assert_eq!(a.screen(), &Screen::Dashboard);
+    assert_eq!(a.kind(), ScreenKind::Dashboard);
     press(&mut a, KeyCode::Enter);
     while a.screen().kind() == ScreenKind::Walkthrough {
         press(&mut a, KeyCode::Char(' '));

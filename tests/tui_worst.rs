@@ -96,7 +96,7 @@ fn the_emergency_screen_puts_the_action_first_and_never_undoes_a_done_step() {
     // Leave and come back: the cursor is on the first step not done yet.
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('!'));
-    assert_eq!(app.cursor, 1);
+    assert_eq!(app.cursor(), 1);
     // Space on the done step keeps it done and says how to undo it.
     press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Char(' '));
@@ -154,7 +154,7 @@ fn something_looks_wrong_opens_the_emergency_steps_and_is_the_first_log_entry() 
     press(&mut app, KeyCode::Char('w'));
     assert_eq!(app.kind(), ScreenKind::Compromise);
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.finding, None);
+    assert_eq!(app.finding(), None);
     // The devices list looks wrong: straight to the emergency steps of this account.
     press(&mut app, KeyCode::Char('w'));
     assert_eq!(app.kind(), ScreenKind::Compromise);
@@ -291,7 +291,7 @@ fn after_a_closed_incident_the_dashboard_says_why_the_score_dropped() {
     press(&mut app, KeyCode::Char('C'));
     typ(&mut app, "support restored access");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert_eq!(app.kind(), ScreenKind::Dashboard);
     assert!(app.summary.score.value.unwrap() < before);
     insta::assert_snapshot!(
         "dashboard_after_incident_80x24",
@@ -398,7 +398,7 @@ fn details_personas_dashboard_keys_section_end_and_steps_past_nine() {
     let small = text(&mut app, 60, 15);
     assert!(small.lines().last().unwrap().contains("Space"), "{small}");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.screen(), &Screen::Dashboard);
+    assert_eq!(app.kind(), ScreenKind::Dashboard);
     assert!(!app.acct().personas_chosen, "nothing chosen");
     assert!(!app.quit);
     // The dashboard's footer says what Esc does there: quit.
@@ -451,15 +451,15 @@ fn next_up_entries_are_selected_with_the_arrows_and_opened_with_enter() {
         press(&mut app, KeyCode::Down);
     }
     // Past the last section: the first Next up entry, the overdue review, shown selected.
-    assert_eq!(app.cursor, sections);
+    assert_eq!(app.cursor(), sections);
     insta::assert_snapshot!(
         "dashboard_next_selected_80x24",
         draw(&mut app, 80, 24).backend()
     );
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.screen(), Screen::Review { section } if section == "monthly"));
+    assert!(matches!(app.screen(), Screen::Review { section, .. } if section == "monthly"));
     press(&mut app, KeyCode::Char('q'));
-    assert_eq!(app.cursor, sections, "back where it was");
+    assert_eq!(app.cursor(), sections, "back where it was");
     // The next entry: the first setup step, opened at that step.
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);

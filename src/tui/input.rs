@@ -44,6 +44,8 @@ impl InputKind {
 pub struct Input {
     pub kind: InputKind,
     pub field: Field,
+    /// Ctrl-C was pressed once with text typed: a second one quits without it.
+    pub quit_asked: bool,
 }
 
 impl PartialEq for Input {
@@ -59,6 +61,7 @@ impl Input {
         Input {
             kind,
             field: Field::new(text.to_string()),
+            quit_asked: false,
         }
     }
 

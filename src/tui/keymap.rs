@@ -1,6 +1,9 @@
-//! The one keymap table: it maps keys to actions per screen and feeds the footer and the help overlay.
+//! The keymap tables: they map keys to actions and feed the footer and the help overlay. One
+//! table for the screens ([`KEYMAP`], scoped by [`ScreenKind`]) and one for the open text prompt
+//! ([`PROMPT`]).
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::InputRequest;
 
 use super::app::{Action, ScreenKind};
 
@@ -80,37 +83,163 @@ fn key_name(code: KeyCode, mods: KeyModifiers) -> String {
     }
 }
 
+/// Keys as the help and the footer show them, derived from the key events: each key once (a
+/// letter typed with or without Shift is one key), joined by `sep`; a run of digits as "1-9";
+/// arrows next to each other side by side ("←↑").
+fn keys_label(keys: impl Iterator<Item = (KeyCode, KeyModifiers)>, sep: &str) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for (code, mods) in keys {
+        let n = key_name(code, mods);
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    let digits: Vec<u32> = names
+        .iter()
+        .filter_map(|n| n.parse::<u32>().ok().filter(|_| n.len() == 1))
+        .collect();
+    if names.len() > 2 && digits.len() == names.len() {
+        return format!("{}-{}", digits[0], digits[digits.len() - 1]);
+    }
+    let arrow = |n: &str| matches!(n, "↑" | "↓" | "←" | "→");
+    let mut shown: Vec<String> = Vec::new();
+    for n in names {
+        match shown.last_mut() {
+            Some(last) if arrow(&n) && last.chars().all(|c| arrow(&c.to_string())) => {
+                last.push_str(&n);
+            }
+            _ => shown.push(n),
+        }
+    }
+    shown.join(sep)
+}
+
 impl Binding {
-    /// The keys as the help and the footer show them, derived from the key events: each key once
-    /// (a letter typed with or without Shift is one key), joined by "/"; a run of digits as
-    /// "1-9"; arrows side by side ("←↑").
+    /// The keys as the help and the footer show them (see [`keys_label`]), joined by "/".
     pub fn label(&self) -> String {
         let keys = match self.shown {
             0 => self.keys,
             n => &self.keys[..n.min(self.keys.len())],
         };
-        let mut names: Vec<String> = Vec::new();
-        for (code, mods) in keys {
-            let n = key_name(*code, *mods);
-            if !names.contains(&n) {
-                names.push(n);
-            }
-        }
-        let digits: Vec<u32> = names
-            .iter()
-            .filter_map(|n| n.parse::<u32>().ok().filter(|_| n.len() == 1))
-            .collect();
-        if names.len() > 2 && digits.len() == names.len() {
-            return format!("{}-{}", digits[0], digits[digits.len() - 1]);
-        }
-        if names
-            .iter()
-            .all(|n| matches!(n.as_str(), "↑" | "↓" | "←" | "→"))
-        {
-            return names.concat();
-        }
-        names.join("/")
+        keys_label(keys.iter().copied(), "/")
     }
+}
+
+/// Which modifiers a prompt key is taken with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mods {
+    Exactly(KeyModifiers),
+    /// With any modifiers (Enter and Esc, as terminals report them).
+    Any,
+}
+
+/// One key of the text prompt and what it does.
+#[derive(Debug, Clone, Copy)]
+pub struct PromptKey {
+    pub code: KeyCode,
+    pub mods: Mods,
+    pub action: Action,
+}
+
+/// Keys of the text prompt shown as one footer entry (`footer` None: taken, not shown).
+#[derive(Debug, Clone, Copy)]
+pub struct PromptBinding {
+    pub keys: &'static [PromptKey],
+    pub footer: Option<&'static str>,
+}
+
+impl PromptBinding {
+    /// The keys as the footer shows them (see [`keys_label`]), joined by a space.
+    pub fn label(&self) -> String {
+        let key = |k: &PromptKey| match k.mods {
+            Mods::Exactly(m) => (k.code, m),
+            Mods::Any => (k.code, NONE),
+        };
+        keys_label(self.keys.iter().map(key), " ")
+    }
+}
+
+macro_rules! prompt {
+    ($code:expr, $mods:expr, $action:expr) => {
+        PromptKey {
+            code: $code,
+            mods: $mods,
+            action: $action,
+        }
+    };
+}
+
+/// The text prompt's own keys, in footer order. Every other key goes to the `tui-input` field,
+/// which edits with these and more (Backspace, Delete, Ctrl-←/→, Ctrl-A/E/K, ...).
+pub const PROMPT: &[PromptBinding] = &[
+    PromptBinding {
+        keys: &[prompt!(KeyCode::Enter, Mods::Any, Action::InputSubmit)],
+        footer: Some("save"),
+    },
+    PromptBinding {
+        keys: &[prompt!(KeyCode::Esc, Mods::Any, Action::InputCancel)],
+        footer: Some("cancel"),
+    },
+    PromptBinding {
+        keys: &[
+            prompt!(
+                KeyCode::Left,
+                Mods::Exactly(NONE),
+                Action::Edit(InputRequest::GoToPrevChar)
+            ),
+            prompt!(
+                KeyCode::Right,
+                Mods::Exactly(NONE),
+                Action::Edit(InputRequest::GoToNextChar)
+            ),
+            prompt!(
+                KeyCode::Home,
+                Mods::Exactly(NONE),
+                Action::Edit(InputRequest::GoToStart)
+            ),
+            prompt!(
+                KeyCode::End,
+                Mods::Exactly(NONE),
+                Action::Edit(InputRequest::GoToEnd)
+            ),
+        ],
+        footer: Some("move"),
+    },
+    PromptBinding {
+        keys: &[prompt!(
+            KeyCode::Char('w'),
+            Mods::Exactly(CTRL),
+            Action::Edit(InputRequest::DeletePrevWord)
+        )],
+        footer: Some("delete word"),
+    },
+    PromptBinding {
+        keys: &[prompt!(
+            KeyCode::Char('u'),
+            Mods::Exactly(CTRL),
+            Action::Edit(InputRequest::DeleteLine)
+        )],
+        footer: Some("clear"),
+    },
+    PromptBinding {
+        keys: &[prompt!(
+            KeyCode::Char('c'),
+            Mods::Exactly(CTRL),
+            Action::Quit
+        )],
+        footer: None,
+    },
+];
+
+/// The action of a key of the text prompt's own (see [`PROMPT`]), or None for the field.
+pub fn prompt_action(key: KeyEvent) -> Option<Action> {
+    PROMPT.iter().flat_map(|b| b.keys).find_map(|k| {
+        let mods = match k.mods {
+            Mods::Exactly(m) => key.modifiers == m,
+            Mods::Any => true,
+        };
+        (k.code == key.code && mods).then_some(k.action)
+    })
 }
 
 /// A letter typed with or without Shift (terminals differ in reporting it).
@@ -647,6 +776,39 @@ mod tests {
         for b in KEYMAP {
             assert!(!b.label().is_empty(), "{b:?}");
         }
+    }
+
+    #[test]
+    fn the_prompt_footer_comes_from_its_keys() {
+        let footer: Vec<(String, &str)> = PROMPT
+            .iter()
+            .filter_map(|b| b.footer.map(|f| (b.label(), f)))
+            .collect();
+        let want = [
+            ("Enter", "save"),
+            ("Esc", "cancel"),
+            ("←→ Home End", "move"),
+            ("Ctrl-W", "delete word"),
+            ("Ctrl-U", "clear"),
+        ]
+        .map(|(k, f)| (k.to_string(), f));
+        assert_eq!(footer, want);
+        // The keys it shows do what tui-input would make of them (or the prompt's own action).
+        for k in PROMPT.iter().flat_map(|b| b.keys) {
+            if let (Action::Edit(req), Mods::Exactly(m)) = (k.action, k.mods) {
+                let event = ratatui::crossterm::event::Event::Key(KeyEvent::new(k.code, m));
+                assert_eq!(
+                    tui_input::backend::crossterm::to_input_request(&event),
+                    Some(req),
+                    "{k:?}"
+                );
+            }
+        }
+        assert_eq!(
+            prompt_action(KeyEvent::new(KeyCode::Enter, SHIFT)),
+            Some(Action::InputSubmit)
+        );
+        assert_eq!(prompt_action(key(KeyCode::Char('w'))), None);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+    Event, KeyEvent, KeyEventKind, MouseButton, MouseEventKind,
 };
 use ratatui::crossterm::execute;
 
@@ -42,14 +42,10 @@ pub fn key_action(app: &App, key: KeyEvent) -> Option<Action> {
         });
     }
     if app.input.is_some() {
-        return match (key.code, key.modifiers) {
-            (KeyCode::Char('c'), KeyModifiers::CONTROL) => Some(Action::Quit),
-            (KeyCode::Enter, _) => Some(Action::InputSubmit),
-            (KeyCode::Esc, _) => Some(Action::InputCancel),
-            _ => {
-                tui_input::backend::crossterm::to_input_request(&Event::Key(key)).map(Action::Edit)
-            }
-        };
+        // The prompt's own keys (the table its footer is drawn from), then the field's editing.
+        return keymap::prompt_action(key).or_else(|| {
+            tui_input::backend::crossterm::to_input_request(&Event::Key(key)).map(Action::Edit)
+        });
     }
     keymap::action_for(app.kind(), key)
 }
@@ -334,6 +330,7 @@ mod tests {
     use chrono::{NaiveDate, TimeZone, Utc};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
     fn app(personas_chosen: bool) -> App {
         let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
@@ -371,16 +368,16 @@ mod tests {
         assert!(row_at(&mut a, 6).contains("5-Minute Essentials"));
         assert!(row_at(&mut a, 9).contains("Monthly review"));
         click(&mut a, 9);
-        assert_eq!(a.cursor, 3);
+        assert_eq!(a.cursor(), 3);
         click(&mut a, 2); // the score gauge: not a row
-        assert_eq!(a.cursor, 3);
+        assert_eq!(a.cursor(), 3);
         click(&mut a, 23); // the footer
-        assert_eq!(a.cursor, 3);
+        assert_eq!(a.cursor(), 3);
         let mut p = app(false);
         assert_eq!(p.screen().kind(), ScreenKind::Personas);
         assert!(row_at(&mut p, 8).contains("Active trading"));
         click(&mut p, 8);
-        assert_eq!(p.cursor, 1);
+        assert_eq!(p.cursor(), 1);
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub fn start(args: &Start, paths: &Paths) -> Result<i32, AppError> {
         app.start_with_accounts();
     }
     app.color = args.color;
-    if (fresh || created || changed) && app.choices.is_empty() {
+    if (fresh || created || changed) && app.choices().is_empty() {
         // Record the new account (or what it saw of its checklist) right away so `lockstep due`
         // knows about it. When there is a checklist to choose, choosing records it (quitting at
         // that question leaves no trace).

@@ -1,10 +1,30 @@
 //! The accounts screen: every account worst first, and switching to one (which meets its
 //! checklist, like the CLI does at a change, and shows what changed once).
 
-use super::{App, Screen};
+use super::{Action, App, Screen};
 use crate::export::{self, Overview};
 
 impl App {
+    /// A key on the accounts screen (`!` is for the selected account: see `App::compromised`).
+    pub(super) fn on_accounts(&mut self, action: Action) {
+        if self.move_in_list(action) {
+            return;
+        }
+        match action {
+            Action::Open => self.open_account(),
+            Action::Back => self.back(),
+            _ => {}
+        }
+    }
+
+    /// The accounts screen, its cursor on `cursor`.
+    fn accounts_screen(&self, cursor: usize) -> Screen {
+        Screen::Accounts {
+            overview: self.compute_overview(),
+            cursor,
+        }
+    }
+
     /// The overview of every account with its checklist (or why it cannot be used).
     pub(super) fn compute_overview(&self) -> Overview {
         export::overview(
@@ -22,14 +42,13 @@ impl App {
 
     /// Opens the accounts screen on top (the cursor on the current account).
     pub(super) fn show_accounts(&mut self) {
-        self.push(Screen::Accounts);
-        self.refresh();
-        self.cursor = self.overview_position(&self.account.clone());
+        let screen = self.accounts_screen(0);
+        self.push(screen);
+        self.set_cursor(self.overview_position(&self.account.clone()));
     }
 
     fn overview_position(&self, name: &str) -> usize {
-        self.overview
-            .as_ref()
+        self.overview()
             .and_then(|o| o.accounts.iter().position(|r| r.name == name))
             .unwrap_or(0)
     }
@@ -44,18 +63,15 @@ impl App {
         if !notices.is_empty() {
             self.pending_notices.insert(self.account.clone(), notices);
         }
-        self.stack = vec![Screen::Accounts];
-        self.cursors.clear();
+        self.stack = vec![self.accounts_screen(0)];
         self.refresh();
-        self.cursor = 0;
     }
 
     /// Enter on the accounts screen: switch to the selected account.
     pub(super) fn open_account(&mut self) {
         let Some(name) = self
-            .overview
-            .as_ref()
-            .and_then(|o| o.accounts.get(self.cursor))
+            .overview()
+            .and_then(|o| o.accounts.get(self.cursor()))
             .map(|r| r.name.clone())
         else {
             return;
@@ -91,10 +107,7 @@ impl App {
         if *self.acct() != before {
             self.dirty = true;
         }
-        self.stack = vec![Screen::Accounts, Screen::Dashboard];
-        self.cursors = vec![at];
-        self.cursor = 0;
-        self.scroll = 0;
+        self.stack = vec![self.accounts_screen(at), Screen::dashboard()];
         self.refresh();
         if !self.acct().personas_chosen && !self.cl.personas.is_empty() {
             self.open_personas(true);

@@ -1,10 +1,35 @@
 //! The first run of a new account: which checklist it follows, when there is a choice (a user
 //! file that shares an id with a bundled checklist or another file asks first and shows its path).
 
-use super::{App, Screen};
+use super::{Action, App, Screen};
 use crate::checklist::{Loaded, Origin, Resolved};
 
 impl App {
+    /// A key on the first-run choice of a checklist.
+    pub(super) fn on_checklists(&mut self, action: Action) {
+        if self.move_in_list(action) {
+            return;
+        }
+        match action {
+            Action::Confirm => self.pick_checklist(),
+            // Leaving the first question quits without creating anything.
+            Action::Back => self.quit = true,
+            _ => {}
+        }
+    }
+
+    /// A key on the confirmation that a user file is to be followed.
+    pub(super) fn on_confirm_checklist(&mut self, action: Action) {
+        let Screen::ConfirmChecklist { choice } = *self.screen() else {
+            return;
+        };
+        match action {
+            Action::Yes => self.choose_checklist(choice),
+            Action::Back => self.back(),
+            _ => {}
+        }
+    }
+
     /// First run of a new account: offer these checklists before anything else (if more than one).
     pub fn offer_checklists(&mut self, choices: Vec<Loaded>) {
         if choices.len() > 1 {
@@ -12,23 +37,24 @@ impl App {
                 .iter()
                 .position(|c| c.checklist.id == self.cl.id && c.origin == self.origin)
                 .unwrap_or(0);
-            self.choices = choices;
-            self.push(Screen::Checklists);
-            self.cursor = at;
+            self.push(Screen::Checklists {
+                choices,
+                cursor: at,
+            });
         }
     }
 
     /// True when choice `i` is a user file whose id is a bundled checklist's or another
     /// choice's: following it needs a confirmation that shows its path.
     pub fn choice_needs_confirmation(&self, i: usize) -> bool {
-        let Some(c) = self.choices.get(i) else {
+        let Some(c) = self.choices().get(i) else {
             return false;
         };
         let id = &c.checklist.id;
         c.origin.path().is_some()
             && (crate::checklist::is_bundled(id)
                 || self
-                    .choices
+                    .choices()
                     .iter()
                     .filter(|x| &x.checklist.id == id)
                     .count()
@@ -37,8 +63,8 @@ impl App {
 
     /// Enter on the first-run choice: a plain choice is taken at once, a user file that shares an
     /// id asks first.
-    pub(super) fn pick_checklist(&mut self) {
-        let i = self.cursor;
+    fn pick_checklist(&mut self) {
+        let i = self.cursor();
         if self.choice_needs_confirmation(i) {
             self.push(Screen::ConfirmChecklist { choice: i });
         } else {
@@ -47,8 +73,8 @@ impl App {
     }
 
     /// The new account follows choice `i`. Only before any progress.
-    pub(super) fn choose_checklist(&mut self, i: usize) {
-        let Some(chosen) = self.choices.get(i).cloned() else {
+    fn choose_checklist(&mut self, i: usize) {
+        let Some(chosen) = self.choices().get(i).cloned() else {
             return;
         };
         let fresh = self.acct().new_events.len() <= 1 && self.acct().steps.is_empty();
@@ -83,10 +109,9 @@ impl App {
             };
             self.checklists.insert(self.account.clone(), Ok(resolved));
         }
-        self.choices.clear();
         while matches!(
             self.screen(),
-            Screen::Checklists | Screen::ConfirmChecklist { .. }
+            Screen::Checklists { .. } | Screen::ConfirmChecklist { .. }
         ) && self.stack.len() > 1
         {
             self.back();

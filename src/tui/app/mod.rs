@@ -7,22 +7,33 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 mod accounts;
 mod changes;
+mod dashboard;
 mod dispatch;
+mod emergency;
 mod first_run;
 mod offer;
+mod pages;
+mod review;
+mod screen;
 mod types;
+mod walk;
 
 pub use super::input::{Input, InputKind};
 pub use super::summary::{NextItem, NextUp, ReviewView, Summary};
-use crate::checklist::{Checklist, Loaded, Origin, Resolved, Section, SectionKind, Step};
+use crate::checklist::{Checklist, Loaded, Origin, Resolved, Section, Step};
 use crate::export::Overview;
 use crate::state::{Account, Event, State, Status};
 pub use offer::Offer;
-pub use types::{Action, Flash, Hits, ListHit, ReminderResult, Screen, ScreenKind, ShellError};
+pub use screen::{ReminderResult, Screen, ScreenKind};
+pub use types::{Action, Flash, Hits, ListHit, ShellError};
 
 /// Every account's checklist as the shell resolved it, or why it cannot be used.
 pub type Checklists = BTreeMap<String, Result<Resolved, String>>;
 
+/// The app: the domain data (checklist, state, account, summary), the clock, what it asks of the
+/// shell (saving, purging a note, reading the history, the reminder offer), the overlays (help,
+/// the text prompt, the message) and the stack of screens. What a screen shows and where its
+/// cursor is belongs to the screen (see [`Screen`]).
 #[derive(Debug, Clone)]
 pub struct App {
     pub cl: Checklist,
@@ -30,14 +41,12 @@ pub struct App {
     pub origin: Origin,
     /// Every account's checklist, for the accounts screen and switching.
     pub checklists: Checklists,
-    /// The accounts screen's rows, computed while it is shown.
-    pub overview: Option<Overview>,
     /// Notices for accounts not shown yet, said when the user opens them.
     pending_notices: BTreeMap<String, Vec<String>>,
     pub state: State,
     pub account: String,
+    /// The screens, the current one last (never empty).
     pub stack: Vec<Screen>,
-    pub cursor: usize,
     pub help: bool,
     pub input: Option<Input>,
     pub flash: Option<Flash>,
@@ -49,20 +58,10 @@ pub struct App {
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
     pub color: bool,
-    /// Scroll offset of the detail pane (reset when the selection changes).
-    pub scroll: u16,
     /// Score, reviews and next steps, recomputed after every change.
     pub summary: Summary,
     /// The layout of the last render.
     pub hits: Hits,
-    /// The walkthrough list was toggled with Tab (None: shown when the terminal is wide).
-    pub show_list: Option<bool>,
-    /// Ctrl-C was pressed once with text in the prompt: a second one quits.
-    quit_asked: bool,
-    /// Cursor positions of the screens below the current one, restored on the way back.
-    cursors: Vec<usize>,
-    /// Checklists offered on the first run (empty when there is no choice to make).
-    pub choices: Vec<Loaded>,
     /// This account's saved history: read from the log when the history screen first opens
     /// (the shell reads it, see [`App::wants_history`]), plus what this session saved since;
     /// each with the machine that made it when another one did (a merged history).
@@ -73,9 +72,6 @@ pub struct App {
     pub forget: Option<(String, Option<String>)>,
     /// The one-time offer of the daily reminder (see [`Offer`]).
     pub offer: Offer,
-    /// A review finding marked "something looks wrong": the first log entry of the incident
-    /// once it is started (dropped when the emergency screen is left without starting one).
-    pub finding: Option<String>,
 }
 
 /// Largest detail-pane scroll offset.
@@ -125,12 +121,10 @@ impl App {
             cl,
             origin,
             checklists,
-            overview: None,
             pending_notices: BTreeMap::new(),
             state,
             account: account.to_string(),
-            stack: vec![Screen::Dashboard],
-            cursor: 0,
+            stack: vec![Screen::dashboard()],
             help: false,
             input: None,
             flash: None,
@@ -140,18 +134,12 @@ impl App {
             now,
             today,
             color: true,
-            scroll: 0,
             summary,
             hits: Hits::default(),
-            show_list: None,
-            quit_asked: false,
-            cursors: Vec::new(),
-            choices: Vec::new(),
             saved_history: Vec::new(),
             history_loaded: false,
             forget: None,
             offer: Offer::Off,
-            finding: None,
         };
         if !app.acct().personas_chosen && !app.cl.personas.is_empty() {
             app.open_personas(true);
@@ -189,7 +177,7 @@ impl App {
     /// True when the history screen is open but the log has not been read yet: the shell reads
     /// it and calls [`App::history_read`].
     pub fn wants_history(&self) -> bool {
-        !self.history_loaded && matches!(self.screen(), Screen::History)
+        !self.history_loaded && matches!(self.screen(), Screen::History { .. })
     }
 
     /// The history as read from the log (it includes everything saved so far).
@@ -238,29 +226,81 @@ impl App {
         self.stack.last().expect("stack never empty")
     }
 
-    /// The kind of the current screen, telling the emergency screen before an incident is
-    /// started ([`ScreenKind::Compromise`]) from the one of an open incident.
+    fn screen_mut(&mut self) -> &mut Screen {
+        self.stack.last_mut().expect("stack never empty")
+    }
+
+    /// The kind of the current screen: what the keymap, the footer and the help are scoped by.
     pub fn kind(&self) -> ScreenKind {
-        match self.screen() {
-            Screen::Emergency if self.acct().open_incident().is_none() => ScreenKind::Compromise,
-            s => s.kind(),
+        self.screen().kind()
+    }
+
+    /// The row under the current screen's cursor (0 on a screen without a list).
+    pub fn cursor(&self) -> usize {
+        self.screen().cursor()
+    }
+
+    /// Moves the current screen's cursor (nothing on a screen without a list).
+    fn set_cursor(&mut self, at: usize) {
+        if let Some(c) = self.screen_mut().cursor_mut() {
+            *c = at;
         }
     }
 
+    /// The current screen's details scroll offset.
+    pub fn scroll(&self) -> u16 {
+        self.screen().scroll()
+    }
+
+    fn set_scroll(&mut self, to: u16) {
+        if let Some(s) = self.screen_mut().scroll_mut() {
+            *s = to;
+        }
+    }
+
+    /// The accounts screen's rows, while it is shown.
+    pub fn overview(&self) -> Option<&Overview> {
+        match self.screen() {
+            Screen::Accounts { overview, .. } => Some(overview),
+            _ => None,
+        }
+    }
+
+    /// The checklists offered on the first run: those of the choice on the stack (empty when
+    /// there is none).
+    pub fn choices(&self) -> &[Loaded] {
+        self.stack
+            .iter()
+            .rev()
+            .find_map(|s| match s {
+                Screen::Checklists { choices, .. } => Some(choices.as_slice()),
+                _ => None,
+            })
+            .unwrap_or(&[])
+    }
+
+    /// The review finding the emergency steps were opened for, the incident's first log entry
+    /// once it is started.
+    pub fn finding(&self) -> Option<&str> {
+        match self.screen() {
+            Screen::Compromise { finding, .. } => finding.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Opens a screen on top. The one it covers keeps its cursor, scrolled back to the top.
     fn push(&mut self, s: Screen) {
+        self.set_scroll(0);
         self.stack.push(s);
-        self.cursors.push(self.cursor);
-        self.cursor = 0;
     }
 
     fn replace(&mut self, s: Screen) {
-        *self.stack.last_mut().expect("stack never empty") = s;
+        *self.screen_mut() = s;
     }
 
     fn back(&mut self) {
         if self.stack.len() > 1 {
             self.stack.pop();
-            self.cursor = self.cursors.pop().unwrap_or(0);
         } else {
             self.quit = true;
         }
@@ -299,32 +339,27 @@ impl App {
         self.acct().applicable(section).collect()
     }
 
-    /// The walkthrough's section (on its steps or at its end).
-    pub fn walk_section(&self) -> Option<&Section> {
-        match self.screen() {
-            Screen::Walkthrough { section, .. } | Screen::SectionEnd { section } => {
-                self.cl.section(section)
-            }
-            _ => None,
-        }
-    }
-
     /// Number of rows in the current list, for cursor bounds.
     pub fn rows(&self) -> usize {
         match self.screen() {
             // The sections, then the Next up entries.
-            Screen::Dashboard => self.cl.sections.len() + self.summary.next.items.len(),
-            Screen::Review { section } => self
+            Screen::Dashboard { .. } => self.cl.sections.len() + self.summary.next.items.len(),
+            Screen::Review { section, .. } => self
                 .cl
                 .section(section)
                 .map_or(0, |s| self.visible_steps(s).len()),
-            Screen::Emergency => self.cl.emergency().map_or(0, |s| s.steps.len()),
-            Screen::History => self.events().count(),
+            Screen::Emergency { .. } | Screen::Compromise { .. } => {
+                self.cl.emergency().map_or(0, |s| s.steps.len())
+            }
+            Screen::History { .. } => self.events().count(),
             Screen::Personas { selected, .. } => selected.len(),
-            Screen::Score => 0,
-            Screen::Checklists => self.choices.len(),
-            Screen::Accounts => self.overview.as_ref().map_or(0, |o| o.accounts.len()),
-            Screen::ConfirmChecklist { .. } | Screen::Notices { .. } | Screen::Reminder { .. } => 0,
+            Screen::Checklists { choices, .. } => choices.len(),
+            Screen::Accounts { overview, .. } => overview.accounts.len(),
+            Screen::Score { .. }
+            | Screen::ConfirmChecklist { .. }
+            | Screen::Notices { .. }
+            | Screen::ReminderOffer { .. }
+            | Screen::ReminderResult { .. } => 0,
             // The steps and, last, the section's end.
             Screen::Walkthrough { .. } | Screen::SectionEnd { .. } => self
                 .walk_section()
@@ -332,184 +367,26 @@ impl App {
         }
     }
 
-    /// The current walkthrough section and step, if on a step.
-    pub fn current_step(&self) -> Option<(&Section, &Step, usize, usize)> {
-        let Screen::Walkthrough { section, index } = self.screen() else {
-            return None;
-        };
-        let s = self.cl.section(section)?;
-        let steps = self.visible_steps(s);
-        let i = (*index).min(steps.len().checked_sub(1)?);
-        Some((s, steps[i], i, steps.len()))
-    }
-
     /// The step under the cursor on the review or emergency screen.
     pub fn selected_step(&self) -> Option<(&Section, &Step)> {
         match self.screen() {
-            Screen::Review { section } => {
+            Screen::Review {
+                section, cursor, ..
+            } => {
                 let s = self.cl.section(section)?;
-                self.visible_steps(s).get(self.cursor).map(|st| (s, *st))
+                self.visible_steps(s).get(*cursor).map(|st| (s, *st))
             }
-            Screen::Emergency => {
+            Screen::Emergency { cursor, .. } | Screen::Compromise { cursor, .. } => {
                 let s = self.cl.emergency()?;
-                s.steps.get(self.cursor).map(|st| (s, st))
+                s.steps.get(*cursor).map(|st| (s, st))
             }
             _ => self.current_step().map(|(s, st, _, _)| (s, st)),
         }
     }
 
-    /// Steps of the walkthrough section still open (to do, skipped or to re-verify), with their
-    /// 0-based position in the section.
-    pub fn open_steps(&self) -> Vec<(usize, &Step)> {
-        self.walk_section().map_or_else(Vec::new, |s| {
-            self.visible_steps(s)
-                .into_iter()
-                .enumerate()
-                .filter(|(_, t)| is_open(self.acct().status(&t.id)))
-                .collect()
-        })
-    }
-
-    /// The next setup section after the walkthrough's one (wrapping around) with open steps.
-    pub fn next_unfinished(&self) -> Option<&Section> {
-        let current = self.walk_section()?;
-        let setup: Vec<&Section> = self.cl.sections_of(SectionKind::Setup).collect();
-        let at = setup.iter().position(|s| s.id == current.id)?;
-        (1..setup.len())
-            .map(|k| setup[(at + k) % setup.len()])
-            .find(|s| {
-                self.visible_steps(s)
-                    .iter()
-                    .any(|t| is_open(self.acct().status(&t.id)))
-            })
-    }
-
     /// Steps the open incident reopened that still wait for re-verification.
     pub fn reverify_count(&self) -> usize {
         self.summary.next.reverify
-    }
-
-    fn open_personas(&mut self, first_run: bool) {
-        let chosen = &self.acct().personas;
-        let selected = self
-            .cl
-            .personas
-            .iter()
-            .map(|p| chosen.contains(&p.id))
-            .collect();
-        self.push(Screen::Personas {
-            selected,
-            first_run,
-        });
-    }
-
-    /// Opens a setup section at its first step not done yet.
-    fn walk(&mut self, id: &str, replace: bool) {
-        let Some(s) = self.cl.section(id) else { return };
-        let steps = self.visible_steps(s);
-        if steps.is_empty() {
-            self.err("No steps of this section apply to your personas (press p to change them).");
-            return;
-        }
-        let index = steps
-            .iter()
-            .position(|st| !self.acct().status(&st.id).is_done())
-            .unwrap_or(0);
-        let screen = Screen::Walkthrough {
-            section: id.to_string(),
-            index,
-        };
-        if replace {
-            self.replace(screen);
-        } else {
-            self.push(screen);
-        }
-    }
-
-    fn open_section(&mut self) {
-        let Some(s) = self.cl.sections.get(self.cursor) else {
-            return self.open_next_item();
-        };
-        let id = s.id.clone();
-        match s.kind {
-            SectionKind::Setup => self.walk(&id, false),
-            SectionKind::Recurring | SectionKind::Event => {
-                self.push(Screen::Review { section: id })
-            }
-            SectionKind::Emergency => self.compromised(),
-        }
-    }
-
-    /// `Enter` on a Next up entry: the incident's steps, the review, or the walkthrough at the
-    /// step.
-    fn open_next_item(&mut self) {
-        let i = self.cursor - self.cl.sections.len();
-        let Some(item) = self.summary.next.items.get(i).cloned() else {
-            return;
-        };
-        match item {
-            NextItem::Incident => self.compromised(),
-            NextItem::Review(section) => self.push(Screen::Review { section }),
-            NextItem::Setup { section, step } => {
-                let Some(s) = self.cl.section(&section) else {
-                    return;
-                };
-                let index = self
-                    .visible_steps(s)
-                    .iter()
-                    .position(|t| t.id == step)
-                    .unwrap_or(0);
-                self.push(Screen::Walkthrough { section, index });
-            }
-        }
-    }
-
-    /// `!` or the compromise row: the emergency screen at once. Nothing is recorded: an open
-    /// incident is shown, otherwise the steps wait for an explicit start (S).
-    fn compromised(&mut self) {
-        // On the accounts screen, `!` is for the account the person is looking at: the selected
-        // row, not the one opened before.
-        if matches!(self.screen(), Screen::Accounts) && self.input.is_none() && !self.help {
-            let selected = self
-                .overview
-                .as_ref()
-                .and_then(|o| o.accounts.get(self.cursor))
-                .map(|r| r.name.clone());
-            if let Some(name) = selected
-                && name != self.account
-            {
-                self.switch_to(&name);
-                if self.account != name {
-                    // Its checklist cannot be used: switch_to said why.
-                    return;
-                }
-            }
-        }
-        if self.cl.emergency().is_none() {
-            self.err("This checklist has no emergency section.");
-            return;
-        }
-        self.help = false;
-        // The reminder question can wait: it goes, unanswered, and comes back next time.
-        self.drop_reminder_offer();
-        if self.screen().kind() != ScreenKind::Emergency {
-            self.push(Screen::Emergency);
-            // The cursor starts on the first step not done yet (step 1 before an incident):
-            // Space there marks it, and never undoes a done one.
-            self.cursor = self.first_open_emergency_step();
-        }
-    }
-
-    /// The first emergency step the open incident has not marked done (0 when none is open, or
-    /// every step is done).
-    pub fn first_open_emergency_step(&self) -> usize {
-        let (Some(em), Some(inc)) = (self.cl.emergency(), self.acct().open_incident()) else {
-            return 0;
-        };
-        em.steps
-            .iter()
-            .position(|t| !inc.steps.contains_key(&t.id))
-            .unwrap_or(0)
     }
 
     fn start_input(&mut self, kind: InputKind, text: &str) {
@@ -519,9 +396,15 @@ impl App {
     /// Recomputes the derived values after a change.
     fn refresh(&mut self) {
         self.summary = Summary::compute(&self.cl, self.acct(), self.today);
-        if matches!(self.screen(), Screen::Accounts) {
-            self.overview = Some(self.compute_overview());
+        if matches!(self.screen(), Screen::Accounts { .. }) {
+            let fresh = self.compute_overview();
+            if let Screen::Accounts { overview, .. } = self.screen_mut() {
+                *overview = fresh;
+            }
         }
+        // The emergency steps follow the account: an incident started or ended (here or by
+        // another lockstep) turns the preview into the incident's screen and back.
+        self.follow_incident();
     }
 
     /// Applies one action.
@@ -537,20 +420,24 @@ impl App {
             }
             Action::Rendered(hits) => {
                 self.hits = hits;
-                self.scroll = self.scroll.min(hits.scroll_max);
+                self.set_scroll(self.scroll().min(hits.scroll_max));
                 return;
             }
             Action::Quit => {
-                let typed = self.input.as_ref().is_some_and(|i| !i.text().is_empty());
-                if typed && !self.quit_asked {
-                    self.quit_asked = true;
-                    self.err("You have typed text that is not saved. Enter saves it, Esc drops it, Ctrl-C again quits without it.");
-                } else {
-                    self.quit = true;
+                match &mut self.input {
+                    Some(i) if !i.text().is_empty() && !i.quit_asked => {
+                        i.quit_asked = true;
+                        self.err("You have typed text that is not saved. Enter saves it, Esc drops it, Ctrl-C again quits without it.");
+                    }
+                    _ => self.quit = true,
                 }
                 return;
             }
-            _ => self.quit_asked = false,
+            _ => {
+                if let Some(i) = &mut self.input {
+                    i.quit_asked = false;
+                }
+            }
         }
         if action == Action::Compromised {
             self.compromised();
@@ -563,26 +450,6 @@ impl App {
             self.update_screen(action);
         }
         self.refresh();
-    }
-
-    /// Goes to step `i` of the walkthrough section (from a step or from the section's end);
-    /// past the last step is the section's end.
-    fn go_step(&mut self, i: usize) {
-        if let Some(s) = self.walk_section() {
-            let section = s.id.clone();
-            if i + 1 >= self.rows() {
-                self.replace(Screen::SectionEnd { section });
-            } else {
-                self.replace(Screen::Walkthrough { section, index: i });
-            }
-        }
-    }
-
-    fn section_end(&mut self) {
-        if let Some(s) = self.walk_section() {
-            let section = s.id.clone();
-            self.replace(Screen::SectionEnd { section });
-        }
     }
 
     /// Called by the shell after trying to save.

@@ -3,8 +3,7 @@
 //! decides when to ask and what was answered; the shell prepares the plan, installs and records
 //! the answer (see `tui::run`).
 
-use super::{App, Screen, ScreenKind};
-use crate::tui::app::types::ReminderResult;
+use super::{Action, App, ReminderResult, Screen, ScreenKind};
 
 /// Where the offer stands in this session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,6 +29,23 @@ const ASK_OVER: &[ScreenKind] = &[
 ];
 
 impl App {
+    /// A key on the question.
+    pub(super) fn on_reminder_offer(&mut self, action: Action) {
+        match action {
+            Action::Yes => self.answer_reminder_offer(true),
+            Action::No => self.answer_reminder_offer(false),
+            Action::Back => self.reminder_offer_later(),
+            _ => {}
+        }
+    }
+
+    /// A key on what installing did.
+    pub(super) fn on_reminder_result(&mut self, action: Action) {
+        if action == Action::Back {
+            self.back();
+        }
+    }
+
     /// The shell found that this data directory was never asked: ask once the essentials are done.
     pub fn allow_reminder_offer(&mut self) {
         if self.offer == Offer::Off {
@@ -62,7 +78,7 @@ impl App {
         if self.flash.as_ref().is_some_and(|f| !f.error) {
             self.flash = None;
         }
-        self.push(Screen::Reminder { plan, result: None });
+        self.push(Screen::ReminderOffer { plan, scroll: 0 });
     }
 
     /// No daily job can be installed here (no systemd, cron or launchd): the question is not
@@ -91,18 +107,18 @@ impl App {
                 .into(),
         );
         lines.push(format!("    {}", crate::guard::clean(shell, true)));
-        self.push(Screen::Reminder {
-            plan: Vec::new(),
-            result: Some(ReminderResult {
+        self.push(Screen::ReminderResult {
+            result: ReminderResult {
                 ok: true,
                 warned: true,
                 lines,
-            }),
+            },
+            scroll: 0,
         });
     }
 
     /// y or n on the question (`Action::Yes` / `Action::No`).
-    pub(super) fn answer_reminder_offer(&mut self, yes: bool) {
+    fn answer_reminder_offer(&mut self, yes: bool) {
         if self.offer != Offer::Asking {
             return;
         }
@@ -120,7 +136,7 @@ impl App {
 
     /// Esc or q on the question: not now. Nothing is recorded, so it is asked again the next
     /// time lockstep opens with the essentials done.
-    pub(super) fn reminder_offer_later(&mut self) {
+    fn reminder_offer_later(&mut self) {
         self.offer = Offer::Off;
         self.back();
         self.ok("Not now: lockstep asks again next time. `lockstep reminders install` sets it up.");
@@ -129,9 +145,7 @@ impl App {
     /// The question goes without an answer (the user pressed `!`): nothing is recorded, so it
     /// comes back the next time lockstep opens.
     pub(super) fn drop_reminder_offer(&mut self) {
-        if self.offer == Offer::Asking
-            && matches!(self.screen(), Screen::Reminder { result: None, .. })
-        {
+        if self.offer == Offer::Asking && matches!(self.screen(), Screen::ReminderOffer { .. }) {
             self.offer = Offer::Off;
             self.back();
         }
@@ -154,13 +168,15 @@ impl App {
         if !result.ok {
             self.err("The daily reminder was not installed.");
         }
-        if let Some(Screen::Reminder { result: r, .. }) = self.stack.last_mut() {
-            *r = Some(result);
+        let on_question = matches!(
+            self.screen(),
+            Screen::ReminderOffer { .. } | Screen::ReminderResult { .. }
+        );
+        if on_question {
+            let scroll = self.scroll();
+            self.replace(Screen::ReminderResult { result, scroll });
         } else {
-            self.push(Screen::Reminder {
-                plan: Vec::new(),
-                result: Some(result),
-            });
+            self.push(Screen::ReminderResult { result, scroll: 0 });
         }
     }
 

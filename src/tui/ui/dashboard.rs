@@ -63,13 +63,13 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     ])
     .areas(list_area);
     let block = Block::bordered().title(format!(" {} ", app.cl.service));
-    let on_section = app.cursor < app.cl.sections.len();
+    let on_section = app.cursor() < app.cl.sections.len();
     let list = render_list(
         frame,
         list_area,
         items,
         block,
-        on_section.then_some(app.cursor),
+        on_section.then_some(app.cursor()),
     );
     if next_area.height >= 3 {
         let block = Block::bordered().title(" Next up (↓ to select, Enter opens) ");
@@ -282,7 +282,7 @@ fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
     }
     // The entry under the cursor (past the sections): "> " and reverse video.
     let selected = app
-        .cursor
+        .cursor()
         .checked_sub(app.cl.sections.len())
         .and_then(|i| n.items.get(i));
     entries

@@ -47,10 +47,10 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         la,
         items,
         Block::new().borders(Borders::BOTTOM),
-        Some(app.cursor),
+        Some(app.cursor()),
     );
     let mut scroll_max = 0;
-    if let Some(st) = em.steps.get(app.cursor) {
+    if let Some(st) = em.steps.get(app.cursor()) {
         let block = Block::new().borders(Borders::BOTTOM).border_style(red);
         let mut lines = action_lines(app, st, w);
         // The whole log is in the scrollable details; the pane below shows the latest entries.

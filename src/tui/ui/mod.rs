@@ -74,8 +74,10 @@ pub fn render(app: &App, frame: &mut Frame) -> Hits {
     .areas(area);
     render_header(app, frame, header);
     let body = if let Some(inc) = app.acct().open_incident()
-        && !matches!(app.screen(), Screen::Emergency | Screen::Accounts)
-    {
+        && !matches!(
+            app.screen(),
+            Screen::Emergency { .. } | Screen::Compromise { .. } | Screen::Accounts { .. }
+        ) {
         let [banner, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
         let text = format!(
@@ -88,23 +90,28 @@ pub fn render(app: &App, frame: &mut Frame) -> Hits {
     } else {
         body
     };
+    // Each screen draws itself from its own state.
     let hits = match app.screen() {
-        Screen::Dashboard => dashboard::render(app, frame, body),
-        Screen::Walkthrough { .. } | Screen::SectionEnd { .. } => walk::render(app, frame, body),
+        Screen::Dashboard { .. } => dashboard::render(app, frame, body),
+        Screen::Walkthrough { list, .. } | Screen::SectionEnd { list, .. } => {
+            walk::render(app, frame, body, *list)
+        }
         Screen::Review { .. } => review::render(app, frame, body),
-        Screen::Emergency => emergency::render(app, frame, body),
-        Screen::History => pages::history(app, frame, body),
+        Screen::Emergency { .. } | Screen::Compromise { .. } => emergency::render(app, frame, body),
+        Screen::History { .. } => pages::history(app, frame, body),
         Screen::Personas {
             selected,
             first_run,
+            ..
         } => pages::personas(app, frame, body, selected, *first_run),
-        Screen::Score => pages::score(app, frame, body),
-        Screen::Checklists => pages::checklists(app, frame, body),
+        Screen::Score { .. } => pages::score(app, frame, body),
+        Screen::Checklists { .. } => pages::checklists(app, frame, body),
         Screen::ConfirmChecklist { choice } => pages::confirm_checklist(app, frame, body, *choice),
-        Screen::Accounts => pages::accounts(app, frame, body),
+        Screen::Accounts { .. } => pages::accounts(app, frame, body),
         Screen::Notices { lines } => pages::notices(app, frame, body, lines),
-        Screen::Reminder { plan, result } => {
-            reminder::render(app, frame, body, plan, result.as_ref())
+        Screen::ReminderOffer { plan, .. } => reminder::render(app, frame, body, plan, None),
+        Screen::ReminderResult { result, .. } => {
+            reminder::render(app, frame, body, &[], Some(result))
         }
     };
     status::render(app, frame, status, &status_plan);
@@ -143,8 +150,10 @@ pub(super) fn alert(app: &App) -> Style {
 /// The header: the checklist, whose it is (bundled or the user's file), and the account.
 fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     let title = match app.screen() {
-        Screen::Accounts => format!(" lockstep | all accounts ({})", app.state.accounts.len()),
-        Screen::Checklists | Screen::ConfirmChecklist { .. } => {
+        Screen::Accounts { .. } => {
+            format!(" lockstep | all accounts ({})", app.state.accounts.len())
+        }
+        Screen::Checklists { .. } | Screen::ConfirmChecklist { .. } => {
             format!(" lockstep | new account: {}", app.account)
         }
         _ => {
@@ -204,7 +213,7 @@ pub(super) fn render_details(
 ) -> u16 {
     let inner = block.inner(area);
     let max = (lines.len() as u16).saturating_sub(inner.height);
-    let scroll = app.scroll.min(max);
+    let scroll = app.scroll().min(max);
     // The keys are named as the keymap binds them on this screen.
     let keys = |action| keymap::label_for(app.kind(), action).unwrap_or_default();
     let block = if scroll < max {
@@ -234,13 +243,10 @@ pub(super) fn render_details(
 /// dropped from the end (keeping `!` first and back last) and it ends with "? more".
 fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let entries: Vec<(String, &str)> = if app.input.is_some() {
-        vec![
-            ("Enter".into(), "save"),
-            ("Esc".into(), "cancel"),
-            ("←→ Home End".into(), "move"),
-            ("Ctrl-W".into(), "delete word"),
-            ("Ctrl-U".into(), "clear"),
-        ]
+        keymap::PROMPT
+            .iter()
+            .filter_map(|b| b.footer.map(|f| (b.label(), f)))
+            .collect()
     } else {
         keymap::bindings_for(app.kind())
             .map(|b| (b.label(), b.footer))

@@ -21,7 +21,7 @@ pub(super) fn history(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area);
     // Only the rows on screen are built: a history may hold 100,000 events.
     let rows = list_area.height.saturating_sub(2).max(1) as usize;
-    let start = app.cursor.saturating_sub(rows - 1);
+    let start = app.cursor().saturating_sub(rows - 1);
     // Another machine's changes (a merged history) say which: "(on laptop)".
     let on = |newest_first: usize| {
         app.made_on(h.len() - 1 - newest_first)
@@ -53,14 +53,14 @@ pub(super) fn history(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     let list = List::new(items)
         .block(block)
         .highlight_style(Style::new().reversed());
-    let mut state = ListState::default().with_selected(Some(app.cursor - start));
+    let mut state = ListState::default().with_selected(Some(app.cursor() - start));
     frame.render_stateful_widget(list, list_area, &mut state);
-    if let Some(e) = h.iter().rev().nth(app.cursor) {
+    if let Some(e) = h.iter().rev().nth(app.cursor()) {
         let text = format!(
             "{} UTC: {}{}",
             e.at.format("%Y-%m-%d %H:%M:%S"),
             e.kind.describe(Some(&app.cl)),
-            on(app.cursor)
+            on(app.cursor())
         );
         frame.render_widget(
             Paragraph::new(text)
@@ -123,8 +123,14 @@ pub(super) fn personas(
             ]))
         })
         .collect();
-    let list = render_list(frame, list_area, items, Block::bordered(), Some(app.cursor));
-    if let Some(p) = app.cl.personas.get(app.cursor) {
+    let list = render_list(
+        frame,
+        list_area,
+        items,
+        Block::bordered(),
+        Some(app.cursor()),
+    );
+    if let Some(p) = app.cl.personas.get(app.cursor()) {
         frame.render_widget(
             Paragraph::new(p.description.clone())
                 .wrap(Wrap { trim: true })
@@ -262,7 +268,7 @@ pub(super) fn score(app: &App, frame: &mut Frame, area: Rect) -> Hits {
 pub(super) fn checklists(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     let [intro, list_area, detail] = Layout::vertical([
         Constraint::Length(4),
-        Constraint::Length(app.choices.len() as u16 + 2),
+        Constraint::Length(app.choices().len() as u16 + 2),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -276,7 +282,7 @@ pub(super) fn checklists(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         intro,
     );
     let items: Vec<ListItem> = app
-        .choices
+        .choices()
         .iter()
         .map(|c| {
             let source = match &c.origin {
@@ -295,8 +301,14 @@ pub(super) fn checklists(app: &App, frame: &mut Frame, area: Rect) -> Hits {
             ]))
         })
         .collect();
-    let list = render_list(frame, list_area, items, Block::bordered(), Some(app.cursor));
-    if let Some(l) = app.choices.get(app.cursor) {
+    let list = render_list(
+        frame,
+        list_area,
+        items,
+        Block::bordered(),
+        Some(app.cursor()),
+    );
+    if let Some(l) = app.choices().get(app.cursor()) {
         let c = &l.checklist;
         let steps: usize = c.sections.iter().map(|s| s.steps.len()).sum();
         let sections: Vec<&str> = c.sections.iter().map(|s| s.title.as_str()).collect();
@@ -323,7 +335,7 @@ pub(super) fn checklists(app: &App, frame: &mut Frame, area: Rect) -> Hits {
 /// Following a user file that shares an id with a bundled checklist (or another file): its path
 /// and digest, and what trusting it means, before `y`.
 pub(super) fn confirm_checklist(app: &App, frame: &mut Frame, area: Rect, choice: usize) -> Hits {
-    let Some(l) = app.choices.get(choice) else {
+    let Some(l) = app.choices().get(choice) else {
         return Hits::default();
     };
     let c = &l.checklist;
@@ -372,7 +384,7 @@ pub(super) fn confirm_checklist(app: &App, frame: &mut Frame, area: Rect, choice
 /// Every account, worst first, with the selected one's details and, when their scores measure
 /// different things, a note saying so.
 pub(super) fn accounts(app: &App, frame: &mut Frame, area: Rect) -> Hits {
-    let Some(o) = &app.overview else {
+    let Some(o) = app.overview() else {
         return Hits::default();
     };
     let note_h = if o.comparable { 0 } else { 2 };
@@ -429,8 +441,8 @@ pub(super) fn accounts(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         })
         .collect();
     let block = Block::bordered().title(" Accounts, worst first (Enter: open) ");
-    let list = render_list(frame, list_area, items, block, Some(app.cursor));
-    if let Some(r) = o.accounts.get(app.cursor) {
+    let list = render_list(frame, list_area, items, block, Some(app.cursor()));
+    if let Some(r) = o.accounts.get(app.cursor()) {
         let w = detail.width.saturating_sub(2) as usize;
         let mut lines = Vec::new();
         let who = match &r.label {

@@ -21,7 +21,7 @@ pub(super) fn list_and_detail(area: Rect, n: usize) -> (Rect, Rect) {
 }
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
-    let Screen::Review { section } = app.screen() else {
+    let Screen::Review { section, .. } = app.screen() else {
         return Hits::default();
     };
     let Some(sec) = app.cl.section(section) else {
@@ -92,10 +92,10 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         la,
         items,
         Block::bordered().title(Line::from(title)),
-        Some(app.cursor),
+        Some(app.cursor()),
     );
     let mut scroll_max = 0;
-    if let Some(st) = steps.get(app.cursor) {
+    if let Some(st) = steps.get(app.cursor()) {
         let block = Block::bordered();
         let w = block.inner(da).width as usize;
         let lines = detail_lines(app, section, st, w);

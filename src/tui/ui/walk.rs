@@ -14,7 +14,8 @@ use crate::tui::app::{App, Hits, Screen};
 /// From this width the list of steps is shown beside the details unless hidden with Tab.
 pub const WIDE: u16 = 100;
 
-pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
+/// `list`: the list of steps shown or hidden with Tab (None: shown from [`WIDE`] columns).
+pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, list: Option<bool>) -> Hits {
     let Some(section) = app.walk_section() else {
         return Hits::default();
     };
@@ -31,7 +32,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         .section(&section.id)
         .map_or((0, 0), |x| (x.done, x.applicable));
     let wide = area.width >= WIDE;
-    let shown = app.show_list.unwrap_or(wide);
+    let shown = list.unwrap_or(wide);
     let (list_area, detail_area) = if !shown {
         (None, area)
     } else if wide {
