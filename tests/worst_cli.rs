@@ -162,9 +162,20 @@ fn bang_in_the_plain_walkthrough_shows_the_emergency_steps_and_starts_only_on_ye
     assert!(out.contains("Incident #1 opened"), "{out}");
     assert!(out.contains("Do these now, in order"), "{out}");
     assert_eq!(e.state()["accounts"]["default"]["incidents"][0]["id"], 1);
-    // Once open, ! says so and how to mark the steps.
+    // Once open, the walkthrough says so at the top, and ! shows where its steps stand.
+    e.cmd(&["incident", "done", "c-lock"]).assert().success();
     let out = e.stdout_with(&["walk", "essentials"], "!\n");
-    assert!(out.contains("Incident #1 is open"), "{out}");
+    assert!(out.contains("!! Incident #1 is open (since "), "{out}");
+    assert!(out.contains("1 of 3 emergency steps done"), "{out}");
+    assert!(out.contains("Incident #1, where it stands:"), "{out}");
+    assert!(
+        out.contains("  [x] Hit the One-Button Lock now (done "),
+        "{out}"
+    );
+    assert!(
+        out.contains("  [ ] Contact support via in-app chat"),
+        "{out}"
+    );
 }
 
 impl Env {

@@ -78,6 +78,19 @@ pub fn run(
     if let Some(stale) = crate::checklist::staleness(cl, clock().today) {
         w(out, &format!("Note: {stale}"))?;
     }
+    if let Some(inc) = acct.open_incident() {
+        let total = cl.emergency().map_or(0, |s| s.steps.len());
+        w(
+            out,
+            &format!(
+                "!! Incident #{} is open (since {} UTC, {} of {total} emergency steps done): \
+                 answer ! at any prompt for its steps.",
+                inc.id,
+                inc.opened.format("%Y-%m-%d %H:%M"),
+                inc.steps.len().min(total)
+            ),
+        )?;
+    }
     if !acct.personas_chosen {
         w(
             out,
@@ -343,24 +356,38 @@ fn emergency(
     out: &mut impl Write,
 ) -> Result<Answer, AppError> {
     let w = |out: &mut dyn Write, text: &str| writeln!(out, "{}", line(text)).map_err(io_err);
+    // An open incident: its steps, done or not (the card below says what each one is).
     let (open, card) = apply_loaded(cli, paths, clock(), |a, l| {
-        Ok((
-            a.open_incident().map(|i| i.id),
-            crate::export::card(&l.checklist, None),
-        ))
+        let open = a.open_incident().map(|i| {
+            let steps = l.checklist.emergency().map_or(&[][..], |s| &s.steps[..]);
+            let done: Vec<(String, Option<chrono::DateTime<chrono::Utc>>)> = steps
+                .iter()
+                .map(|s| (s.title.clone(), i.steps.get(&s.id).copied()))
+                .collect();
+            (i.id, done)
+        });
+        Ok((open, crate::export::card(&l.checklist, None)))
     })?;
     w(out, "")?;
     for l in card.lines() {
         w(out, l)?;
     }
-    if let Some(id) = open {
+    if let Some((id, done)) = open {
         w(out, "")?;
+        w(out, &format!("Incident #{id}, where it stands:"))?;
+        for (st, at) in &done {
+            match at {
+                Some(at) => w(
+                    out,
+                    &format!("  [x] {st} (done {} UTC)", at.format("%H:%M")),
+                )?,
+                None => w(out, &format!("  [ ] {st}"))?,
+            }
+        }
         w(
             out,
-            &format!(
-                "Incident #{id} is open: mark steps with `lockstep incident done STEP`, log \
-                 tickets with `lockstep incident note --ticket N`."
-            ),
+            "Mark steps with `lockstep incident done STEP`, log tickets with `lockstep incident \
+             note --ticket N`.",
         )?;
         return Ok(Answer::Quit);
     }
