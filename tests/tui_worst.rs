@@ -465,3 +465,82 @@ fn next_up_entries_are_selected_with_the_arrows_and_opened_with_enter() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.current_step().unwrap().1.id, "anti-phishing-code");
 }
+
+#[test]
+fn the_incident_log_is_shown_once_and_long_entries_are_cut_between_words() {
+    let mut app = app();
+    press(&mut app, KeyCode::Char('!'));
+    press(&mut app, KeyCode::Char('S'));
+    press(&mut app, KeyCode::Char('n'));
+    typ(
+        &mut app,
+        "Review the device list: something looks wrong with a login from an unknown city",
+    );
+    press(&mut app, KeyCode::Enter);
+    // 80x24: the details have room for the whole log, so no second pane repeats it.
+    let wide = text(&mut app, 80, 24);
+    assert_eq!(
+        wide.matches("Note: Review the device list").count(),
+        1,
+        "{wide}"
+    );
+    assert!(wide.contains("Incident log, its one entry (UTC)"), "{wide}");
+    assert!(!wide.contains("Incident log, latest"), "{wide}");
+    // 60x15: the details scroll, the latest entry gets its own row, cut between words.
+    let small = text(&mut app, 60, 15);
+    assert!(small.contains("Incident log, latest"), "{small}");
+    let row = small
+        .lines()
+        .find(|l| l.contains("Note: Review the device list"))
+        .expect(&small);
+    assert!(row.contains("something looks wrong…"), "{row}");
+}
+
+#[test]
+fn a_long_account_label_is_cut_between_words_in_the_header_and_the_accounts_list() {
+    let mut state = State::default();
+    for name in [DEFAULT_ACCOUNT, "mom"] {
+        let mut a = Account::new("crypto-com", t0());
+        a.set_personas(vec![], t0());
+        state.accounts.insert(name.into(), a);
+    }
+    state.accounts.get_mut("mom").unwrap().label =
+        Some("Mom's very long exchange account name here: COLD".into());
+    let mut app = App::new(cl(), state, "mom", t0(), today());
+    for (w, h) in [(60, 15), (80, 24)] {
+        let screen = text(&mut app, w, h);
+        let header = screen.lines().next().unwrap().trim_matches('"').trim_end();
+        assert!(
+            header.ends_with('…') || header.ends_with("COLD"),
+            "{header}"
+        );
+        assert!(
+            !header.contains("acco\u{2502}") && !header.ends_with("acco"),
+            "{header}"
+        );
+    }
+    press(&mut app, KeyCode::Char('a'));
+    for (w, h) in [(60, 15), (80, 24)] {
+        let screen = text(&mut app, w, h);
+        // Every list row ends in a whole word or "…" before the border.
+        let list: Vec<&str> = screen
+            .lines()
+            .skip(2)
+            .take_while(|l| !l.contains('└'))
+            .filter(|l| l.contains("Mom's") || l.contains("default"))
+            .collect();
+        assert_eq!(list.len(), 2, "{screen}");
+        for row in list {
+            let inner = row.trim_matches('"').trim_end_matches('│').trim_end();
+            let last = inner.chars().last().unwrap();
+            assert!(
+                last == '…'
+                    || inner.ends_with("due")
+                    || inner.ends_with("open")
+                    || inner.ends_with("broken")
+                    || last.is_ascii_digit(),
+                "{w}x{h}: {row}\n{screen}"
+            );
+        }
+    }
+}

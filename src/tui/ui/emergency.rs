@@ -34,7 +34,22 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
 
     let below = bookkeeping(app, inc, w);
     let items = step_items(app, inc, red);
-    let log_len = inc.map_or(0, |i| i.log.len()).min(4) as u16;
+    // The selected step's details with the whole log (scrollable).
+    let lines = em
+        .steps
+        .get(app.cursor())
+        .map(|st| detail_lines(app, st, inc, w));
+    // The latest log entries get a pane of their own only when the details cannot show the
+    // whole log at once (never the same entries twice on one screen).
+    let room = inner
+        .height
+        .saturating_sub(items.len() as u16 + 1 + below.len() as u16 + 1);
+    let fits = lines.as_ref().is_none_or(|l| l.len() as u16 <= room);
+    let log_len = if fits {
+        0
+    } else {
+        inc.map_or(0, |i| i.log.len()).min(4) as u16
+    };
     let [la, da, ba, lg] = Layout::vertical([
         Constraint::Length(items.len() as u16 + 1),
         Constraint::Min(3),
@@ -50,25 +65,8 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         Some(app.cursor()),
     );
     let mut scroll_max = 0;
-    if let Some(st) = em.steps.get(app.cursor()) {
+    if let Some(lines) = lines {
         let block = Block::new().borders(Borders::BOTTOM).border_style(red);
-        let mut lines = action_lines(app, st, w);
-        // The whole log is in the scrollable details; the pane below shows the latest entries.
-        if let Some(i) = inc.filter(|i| !i.log.is_empty()) {
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                format!("Incident log, all {} entries (UTC)", i.log.len()),
-                Style::new().bold(),
-            ));
-            for e in &i.log {
-                lines.extend(hang(
-                    vec![Span::raw(format!("{} ", e.at.format("%H:%M")))],
-                    &e.describe(),
-                    Style::new(),
-                    w,
-                ));
-            }
-        }
         scroll_max = render_details(app, frame, da, lines, block);
     }
     frame.render_widget(Paragraph::new(below), ba);
@@ -79,11 +77,15 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
             "Incident log, latest (UTC; all entries: PgDn above)",
             Style::new().bold(),
         )];
+        // One row each, cut between words (the details above hold them whole).
         for e in i.log.iter().rev().take(log_len as usize).rev() {
-            lines.push(Line::raw(format!(
-                "{} {}",
-                e.at.format("%H:%M"),
-                crate::guard::line(&e.describe())
+            lines.push(Line::from(super::text::fit(
+                vec![Span::raw(format!(
+                    "{} {}",
+                    e.at.format("%H:%M"),
+                    crate::guard::line(&e.describe())
+                ))],
+                w,
             )));
         }
         frame.render_widget(Paragraph::new(lines), lg);
@@ -93,6 +95,28 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         scroll_max,
         list_shown: false,
     }
+}
+
+/// What to do for `st`, then the whole incident log.
+fn detail_lines(app: &App, st: &Step, inc: Option<&Incident>, w: usize) -> Vec<Line<'static>> {
+    let mut lines = action_lines(app, st, w);
+    if let Some(i) = inc.filter(|i| !i.log.is_empty()) {
+        lines.push(Line::raw(""));
+        let heading = match i.log.len() {
+            1 => "Incident log, its one entry (UTC)".to_string(),
+            n => format!("Incident log, all {n} entries (UTC)"),
+        };
+        lines.push(Line::styled(heading, Style::new().bold()));
+        for e in &i.log {
+            lines.extend(hang(
+                vec![Span::raw(format!("{} ", e.at.format("%H:%M")))],
+                &e.describe(),
+                Style::new(),
+                w,
+            ));
+        }
+    }
+    lines
 }
 
 /// The frame's title: whose account first, then the incident; the longest form that fits

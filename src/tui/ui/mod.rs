@@ -174,6 +174,8 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         (_, true) => Style::new().fg(Color::Black).bg(Color::Cyan),
         (_, false) => Style::new().reversed(),
     };
+    // Still too long (a long label): cut between words, never mid-word.
+    let title = Line::from(text::fit(vec![Span::raw(title)], area.width as usize));
     frame.render_widget(Paragraph::new(title).style(style), area);
 }
 

@@ -401,6 +401,8 @@ pub(super) fn accounts(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         .max()
         .unwrap_or(8)
         .clamp(8, 28);
+    // Inside the border and the "> " marker.
+    let row_w = (list_area.width as usize).saturating_sub(4);
     let items: Vec<ListItem> = o
         .accounts
         .iter()
@@ -430,14 +432,22 @@ pub(super) fn accounts(app: &App, frame: &mut Frame, area: Rect) -> Hits {
             } else {
                 format!(" {} steps open{due}", r.setup_open)
             };
-            let name = r.display();
-            let pad = name_w.saturating_sub(text::width(name));
-            ListItem::new(Line::from(vec![
-                Span::styled(format!("{mark} "), style),
-                Span::styled(format!("{name}{} ", " ".repeat(pad)), Style::new().bold()),
-                Span::styled(format!("{score:<16}"), style),
-                Span::raw(open),
-            ]))
+            // A long name or label is cut between words to its column, and the row to the
+            // list (the details below show both whole).
+            let name: String = text::fit(vec![Span::raw(r.display().to_string())], name_w)
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect();
+            let pad = name_w.saturating_sub(text::width(&name));
+            ListItem::new(Line::from(text::fit(
+                vec![
+                    Span::styled(format!("{mark} "), style),
+                    Span::styled(format!("{name}{} ", " ".repeat(pad)), Style::new().bold()),
+                    Span::styled(format!("{score:<16}"), style),
+                    Span::raw(open),
+                ],
+                row_w,
+            )))
         })
         .collect();
     let block = Block::bordered().title(" Accounts, worst first (Enter: open) ");
