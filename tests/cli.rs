@@ -390,6 +390,13 @@ fn snooze_clamps_days_and_explains_event_sections() {
         (6..=8).contains(&ahead),
         "overdue: capped at a week, got {ahead} days"
     );
+    // `status` says until when, as `due` does.
+    e.cmd(&["status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "(reminder snoozed until {until})"
+        )));
     e.cmd(&["snooze", "after-integration"])
         .assert()
         .code(2)

@@ -156,8 +156,9 @@ fn a_cli_change_made_while_the_lock_file_was_deleted_is_never_reverted_by_the_tu
 }
 
 /// A private HOME and search path for the daily reminder: fake `crontab` (keeps the crontab in a
-/// file) and `systemctl` (no user manager), so that whichever backend this machine picks, the
-/// test never touches the real crontab or systemd directories.
+/// file), `systemctl` (no user manager) and `pgrep` (a cron daemon runs), so that whichever
+/// backend this machine picks, the test never touches the real crontab or systemd directories
+/// and does not depend on what runs on the machine.
 fn reminder_sandbox(root: &Path) -> Vec<(String, String)> {
     use std::os::unix::fs::PermissionsExt;
     let bin = root.join("bin");
@@ -176,6 +177,8 @@ fn reminder_sandbox(root: &Path) -> Vec<(String, String)> {
             "systemctl",
             "echo 'Failed to connect to bus: No medium found' >&2\nexit 1\n".to_string(),
         ),
+        // A cron daemon runs, whatever runs on this machine (lockstep asks pgrep).
+        ("pgrep", "exit 0\n".to_string()),
     ] {
         let p = bin.join(name);
         std::fs::write(&p, format!("#!/bin/sh\n{body}")).unwrap();

@@ -191,10 +191,11 @@ fn systemd_without_a_user_manager_never_says_installed_and_offers_the_shell_line
         .lines()
         .find(|l| l.contains("lockstep") && l.contains("due --quiet --soon"))
         .unwrap_or_else(|| panic!("{out}"));
-    assert!(
-        line.trim_start()
-            .starts_with("command -v lockstep >/dev/null && lockstep --data-dir '"),
-        "{line}"
+    // The binary the job runs, by its real path (not `lockstep` found on PATH).
+    assert_eq!(
+        line.trim(),
+        format!("{EXE} --data-dir {} due --quiet --soon", s.data.display()),
+        "{out}"
     );
     assert!(s.units().join("lockstep-notify.timer").exists());
     // Nothing pretends a next run.
@@ -550,4 +551,88 @@ fn installing_on_a_second_backend_says_so_and_replaces_the_first() {
     let tab = fs::read_to_string(s.crontab_store()).unwrap_or_default();
     assert!(!tab.contains("lockstep-notify"), "{tab}");
     assert!(s.units().join("lockstep-notify.timer").exists());
+}
+
+#[test]
+fn a_second_backend_that_cannot_run_keeps_the_first_job() {
+    let s = Sandbox::new();
+    s.fake_crontab();
+    s.script(
+        "systemctl",
+        "echo 'Failed to connect to bus: No medium found' >&2\nexit 1\n",
+    );
+    s.cmd(&["reminders", "install", "--backend", "cron", "--yes"])
+        .assert()
+        .success();
+    s.cmd(&["reminders", "install", "--backend", "systemd", "--yes"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("removed the earlier").not())
+        .stdout(predicate::str::contains(
+            "The daily reminder is NOT installed as a running job",
+        ))
+        .stdout(predicate::str::contains(
+            "Your cron job is kept: the earlier lockstep job installed as a crontab line",
+        ));
+    let tab = fs::read_to_string(s.crontab_store()).unwrap();
+    assert!(tab.contains("# lockstep-notify"), "{tab}");
+    // Status says first that the timer will not run, then shows the cron job that does.
+    let out = s.cmd(&["reminders", "status"]).assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.starts_with(
+            "A systemd user timer is written but will NOT run: no systemd user manager answered"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("systemctl --user enable --now lockstep-notify.timer"),
+        "{text}"
+    );
+    assert!(text.contains("\nInstalled as a crontab line:\n"), "{text}");
+}
+
+#[test]
+fn cron_without_a_cron_daemon_is_not_called_installed() {
+    let s = Sandbox::new();
+    s.fake_crontab();
+    // pgrep sees the process list (the first process) but no cron daemon.
+    s.script(
+        "pgrep",
+        "case \"$*\" in '-P 0') exit 0 ;; *) exit 1 ;; esac\n",
+    );
+    s.cmd(&["reminders", "install", "--backend", "cron", "--yes"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("The daily reminder is installed").not())
+        .stdout(predicate::str::contains(
+            "The daily reminder is NOT installed as a running job: no cron daemon is running",
+        ));
+    assert!(
+        fs::read_to_string(s.crontab_store())
+            .unwrap()
+            .contains("# lockstep-notify")
+    );
+    s.cmd(&["reminders", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "A crontab line is written but will NOT run: no cron daemon is running",
+        ));
+    // Once a daemon runs, it is installed.
+    s.script("pgrep", "exit 0\n");
+    s.cmd(&["reminders", "install", "--backend", "cron", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("The daily reminder"));
+    s.cmd(&["reminders", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("Installed as a crontab line:"));
+    // A hidden process list (no first process seen) says nothing either way.
+    s.script("pgrep", "exit 1\n");
+    s.cmd(&["reminders", "status"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("Installed as a crontab line:"));
 }

@@ -1,5 +1,6 @@
 //! The worst day from the command line (assert_cmd): the emergency card, `!` in the plain
-//! walkthrough, and `na` refused on a step that applies to everyone.
+//! walkthrough, `na` refused on a step that applies to everyone (or is not one that may not
+//! apply), several accounts with none named, and closing an incident with steps left open.
 
 use std::fs;
 use std::path::PathBuf;
@@ -192,4 +193,178 @@ impl Env {
         assert!(!out.contains('\x1b'), "plain text: {out:?}");
         out
     }
+}
+
+impl Env {
+    fn incidents(&self, account: &str) -> usize {
+        self.state()["accounts"][account]["incidents"]
+            .as_array()
+            .map_or(0, Vec::len)
+    }
+}
+
+#[test]
+fn na_on_a_persona_step_gives_the_true_reason() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    // A holder-only step, for an account without the holder persona.
+    e.cmd(&["na", "t-cold-storage"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("applies to everyone").not())
+        .stderr(predicate::str::contains(
+            "'Move long-term holdings to cold storage' cannot be marked not applicable: the \
+             checklist does not list it among the steps that may not apply",
+        ))
+        .stderr(predicate::str::contains(
+            "It is a step for holder only, and this account's personas do not include it (none \
+             is chosen): the step is not shown for this account and does not count",
+        ));
+    e.cmd(&["personas", "holder"]).assert().success();
+    e.cmd(&["na", "t-cold-storage"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "It is a step for holder, one of this account's personas, so it counts as open",
+        ));
+}
+
+/// Three accounts: `main` and `mom` follow the default checklist, `gen` another one.
+fn three_accounts() -> Env {
+    let e = env();
+    e.cmd(&["--account", "main", "check", "totp-2fa"])
+        .assert()
+        .success();
+    for (name, list) in [("mom", "crypto-com"), ("gen", "generic-exchange")] {
+        e.cmd(&["--account", name, "--checklist", list, "check", "totp-2fa"])
+            .assert()
+            .success();
+    }
+    e
+}
+
+#[test]
+fn with_several_accounts_and_none_named_the_card_still_prints() {
+    let e = env();
+    e.cmd(&["--account", "main", "check", "totp-2fa"])
+        .assert()
+        .success();
+    e.cmd(&[
+        "--account",
+        "mom",
+        "--checklist",
+        "crypto-com",
+        "note",
+        "totp-2fa",
+        "x",
+    ])
+    .assert()
+    .success();
+    // One checklist: one card naming both accounts.
+    let card = e.stdout(&["card"]);
+    assert_eq!(card.matches("EMERGENCY CARD:").count(), 1, "{card}");
+    assert!(
+        card.contains("Accounts: main, mom (all follow this checklist)."),
+        "{card}"
+    );
+    assert!(card.contains("FIRST, before anything else:"), "{card}");
+    // Two checklists: one card each, naming its accounts.
+    e.cmd(&[
+        "--account",
+        "gen",
+        "--checklist",
+        "generic-exchange",
+        "check",
+        "totp-2fa",
+    ])
+    .assert()
+    .success();
+    let cards = e.stdout(&["card"]);
+    assert_eq!(cards.matches("EMERGENCY CARD:").count(), 2, "{cards}");
+    assert!(cards.contains("Account: gen."), "{cards}");
+    assert!(cards.contains("Accounts: main, mom (all"), "{cards}");
+    // Naming one still prints that one only.
+    let one = e.stdout(&["--account", "gen", "card"]);
+    assert_eq!(one.matches("EMERGENCY CARD:").count(), 1, "{one}");
+}
+
+#[test]
+fn compromised_with_several_accounts_prints_the_steps_then_refuses() {
+    let e = three_accounts();
+    let out = e
+        .cmd(&["compromised"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "3 accounts are tracked and none was named, so no incident was opened",
+        ))
+        .stderr(predicate::str::contains(
+            "`lockstep --account NAME compromised`, NAME one of: gen, main, mom",
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("Emergency steps for gen (checklist: "),
+        "{out}"
+    );
+    assert!(
+        out.contains("Emergency steps for main, mom (checklist: "),
+        "{out}"
+    );
+    assert!(out.contains("  1. [ ] Lock the account now"), "{out}");
+    for a in ["main", "mom", "gen"] {
+        assert_eq!(e.incidents(a), 0, "nothing recorded for {a}");
+    }
+    e.cmd(&["--account", "mom", "compromised"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Incident #1 opened"));
+    assert_eq!(e.incidents("mom"), 1);
+}
+
+#[test]
+fn opening_says_which_setup_steps_are_reopened_and_closing_names_the_open_steps() {
+    let e = env();
+    e.cmd(&["check", "totp-2fa"]).assert().success();
+    e.cmd(&["compromised"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "The 1 setup step that was done is reopened for re-verification.",
+        ))
+        .stdout(predicate::str::contains("Every setup step").not());
+    let history = e.stdout(&["history"]);
+    assert!(
+        history.contains("Incident #1: 1 setup step reopened for re-verification"),
+        "{history}"
+    );
+    e.cmd(&["incident", "done", "c-lock"]).assert().success();
+    let out = e
+        .cmd(&["incident", "close", "support", "restored", "access"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("incident #1 closed"))
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.starts_with("lockstep: warning: incident #1 was closed with "),
+        "{err}"
+    );
+    assert!(err.contains("emergency steps never marked done: "), "{err}");
+    assert!(
+        !err.contains("(c-lock)"),
+        "the step done is not named: {err}"
+    );
+    // A second incident on an account whose steps are all to re-verify or not done.
+    let e = env();
+    e.cmd(&["compromised"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "No setup step was done yet, so none needs re-verifying.",
+        ));
 }

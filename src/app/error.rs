@@ -52,6 +52,14 @@ pub enum AppError {
         .0.iter().map(|k| line(k).into_owned()).collect::<Vec<_>>().join(", ")
     )]
     SeveralAccounts(Vec<String>),
+    #[error(
+        "{} accounts are tracked and none was named, so no incident was opened: lockstep cannot \
+         tell which account is compromised. Open it on that account with `lockstep --account \
+         NAME compromised`, NAME one of: {}",
+        .0.len(),
+        .0.iter().map(|k| line(k).into_owned()).collect::<Vec<_>>().join(", ")
+    )]
+    WhichCompromised(Vec<String>),
     #[error("account '{}' already exists", line(.0))]
     AccountExists(String),
     #[error(

@@ -20,7 +20,8 @@ pub use context::{
 pub use error::{AppError, did_you_mean};
 pub use ics_feed::{IcsFeedError, refresh_ics};
 pub use offer::{
-    OFFER_FILE, OfferError, job, job_data_dir, offer_plan, record_offer, shell_line, should_offer,
+    OFFER_FILE, OfferError, job, job_data_dir, offer_plan, record_offer, shell_line,
+    shell_line_for, should_offer,
 };
 pub use save::{Committed, Write, commit, warn_after_save};
 

@@ -137,7 +137,25 @@ mod tests {
 }
 
 /// The line for a shell's rc file that lists what is due at every shell start (the alternative
-/// when no scheduler runs the daily job), with the data directory the job would have named.
+/// when no scheduler runs the daily job): the binary `job` runs (the running lockstep, by its
+/// real path) with the data directory it names, each quoted for a POSIX shell. Like the job, it
+/// does not depend on the binary's name or on `PATH`.
+pub fn shell_line_for(job: &Job) -> String {
+    let mut words = vec![job.exe()];
+    if let Some(d) = job.data_dir() {
+        words.extend(["--data-dir", d]);
+    }
+    words.extend(["due", "--quiet", "--soon"]);
+    words
+        .into_iter()
+        .map(reminders::job::sh_quote)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The line for a shell's rc file that lists what is due at every shell start, found on `PATH`
+/// as `lockstep` (the TUI's form, until it shows [`shell_line_for`]), with the data directory the
+/// job would have named.
 pub fn shell_line(data_dir: Option<&Path>) -> String {
     let dir = data_dir
         .map(|d| {

@@ -189,10 +189,13 @@ impl Report {
             let review = review.as_ref();
             if d.is_due()
                 && snoozed
-                && let schedule::SnoozeState::Until(until) = schedule::snooze_state(review, today)
+                && let Some(until) = schedule::snoozed_until(review, today)
             {
-                self.hidden
-                    .push(format!("{} snoozed until {until}", s.title.to_lowercase()));
+                self.hidden.push(format!(
+                    "{} {}",
+                    s.title.to_lowercase(),
+                    schedule::snoozed_words(until)
+                ));
             }
             let shown = schedule::reminds(&d, snoozed) || (soon && matches!(d, Due::Soon { .. }));
             if !shown {

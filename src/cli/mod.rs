@@ -10,6 +10,7 @@ mod output;
 mod read;
 mod reminders;
 pub mod walk;
+mod worst;
 mod write;
 
 pub use accounts::{REMOVED_DIR, remove as remove_account};
@@ -74,19 +75,21 @@ pub fn run(cli: &Cli, cmd: &Command, paths: &Paths, clock: Clock) -> Result<Exit
         Command::Personas { personas } => mutate(cli, paths, clock, |a, cl| {
             write::personas(a, cl, personas, clock)
         }),
-        Command::Compromised => {
-            let msg =
-                write::apply_loaded(cli, paths, clock, |a, l| write::compromised(a, l, clock))?;
-            output::out(&format!("{}\n", crate::guard::clean(&msg, true)))?;
-            Ok(0)
-        }
+        Command::Compromised => write::compromised_command(cli, paths, clock),
         Command::Card => read::card(cli, paths, clock),
         Command::Incident {
             command: IncidentCommand::Report { id },
         } => read::incident_report(cli, paths, *id, clock),
-        Command::Incident { command } => mutate(cli, paths, clock, |a, cl| {
-            write::incident(a, cl, command, clock)
-        }),
+        Command::Incident { command } => {
+            let (msg, warning) = write::apply(cli, paths, clock, |a, cl| {
+                write::incident(a, cl, command, clock)
+            })?;
+            output::out(&format!("{}\n", crate::guard::clean(&msg, true)))?;
+            if let Some(w) = warning {
+                eprintln!("lockstep: warning: {}", crate::guard::clean(&w, true));
+            }
+            Ok(0)
+        }
         Command::Export { format, output } => {
             read::export(cli, paths, *format, output.as_ref(), clock)
         }

@@ -124,7 +124,14 @@ pub(super) fn incident_report(
 /// worst day may be the first day), and says which one and how to pick another.
 pub(super) fn card(cli: &Cli, paths: &Paths, clock: Clock) -> Result<ExitStatus, AppError> {
     let target = cli.target();
-    if let Some(view) = open_read(&target, paths, clock)? {
+    let view = match open_read(&target, paths, clock) {
+        // The worst day: every account's card rather than a refusal.
+        Err(AppError::SeveralAccounts(names)) if target.named_account().is_none() => {
+            return super::worst::cards(paths, names, clock);
+        }
+        r => r?,
+    };
+    if let Some(view) = view {
         print_notices(&view.name, &view.notices, true);
         let about = format!(
             "Account: {}. Checklist: {}. Printed {}.",

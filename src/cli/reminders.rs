@@ -151,7 +151,7 @@ fn install(
     }
     let mut report = reminders::install(&plan, &env, &SystemRunner::new())?;
     report.warnings.extend(desktop);
-    print_install(&report, &crate::app::shell_line(dir.as_deref()))?;
+    print_install(&report, &crate::app::shell_line_for(&plan.job))?;
     if report.not_scheduled.is_some() {
         // Not installed as a running job: the offer stays, nothing else is recorded.
         return Ok(2);
@@ -187,10 +187,15 @@ fn print_install(report: &InstallReport, shell: &str) -> Result<(), AppError> {
     }
     if let Some(why) = &report.not_scheduled {
         s.push_str(&format!(
-            "The daily reminder is NOT installed as a running job: {}\n\
-             To be reminded at every shell start instead, add this line to ~/.bashrc or \
+            "The daily reminder is NOT installed as a running job: {}\n",
+            clean(why, true)
+        ));
+        for k in &report.kept {
+            s.push_str(&format!("{}\n", capitalized(&clean(k, true))));
+        }
+        s.push_str(&format!(
+            "To be reminded at every shell start instead, add this line to ~/.bashrc or \
              ~/.zshrc:\n    {}\n",
-            clean(why, true),
             clean(shell, true)
         ));
     } else if !report.changed {
@@ -203,6 +208,14 @@ fn print_install(report: &InstallReport, shell: &str) -> Result<(), AppError> {
         eprintln!("lockstep: warning: {}", clean(w, true));
     }
     Ok(())
+}
+
+/// `s` with its first letter in upper case (a sentence of its own).
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// Asks `question` on the terminal. Without a terminal on stdin, refuses (the caller says how

@@ -6,10 +6,10 @@ use super::{AppError, Cli, ExitStatus, IncidentCommand};
 use crate::app::{
     Clock, Committed, ForWrite, Write, commit, open_for_write, print_notices, warn_after_save,
 };
-use crate::checklist::{Checklist, Loaded};
+use crate::checklist::{Checklist, Loaded, Section};
 use crate::guard::{clean, line};
 use crate::schedule;
-use crate::state::{Account, OpError};
+use crate::state::{Account, OpError, Status};
 use crate::store::Paths;
 
 /// A step's title and id, for messages.
@@ -118,9 +118,9 @@ pub(super) fn snooze(
         String::new()
     };
     Ok(format!(
-        "{title} reminder snoozed until {}{cap}; the schedule is unchanged ({}). Undo with \
+        "{title} reminder {}{cap}; the schedule is unchanged ({}). Undo with \
          `lockstep snooze {section} --undo`",
-        s.until,
+        schedule::snoozed_words(s.until),
         s.due.describe()
     ))
 }
@@ -166,8 +166,9 @@ pub(super) fn compromised(a: &mut Account, l: &Loaded, clock: Clock) -> Result<S
                 .format("%Y-%m-%d %H:%M UTC")
         ),
         None => format!(
-            "Incident #{id} opened at {}. Every setup step is reopened for re-verification.\n",
-            clock.now.format("%Y-%m-%d %H:%M UTC")
+            "Incident #{id} opened at {}. {}\n",
+            clock.now.format("%Y-%m-%d %H:%M UTC"),
+            reopened_sentence(a, id)
         ),
     });
     s.push_str(&format!(
@@ -176,22 +177,7 @@ pub(super) fn compromised(a: &mut Account, l: &Loaded, clock: Clock) -> Result<S
     ));
     if let Some(em) = cl.emergency() {
         let inc = a.open_incident().expect("just opened");
-        for (i, t) in em.steps.iter().enumerate() {
-            let mark = if inc.steps.contains_key(&t.id) {
-                "[x]"
-            } else {
-                "[ ]"
-            };
-            s.push_str(&format!(
-                "  {}. {mark} {} ({})\n",
-                i + 1,
-                line(&t.title),
-                t.id
-            ));
-            for h in &t.how {
-                s.push_str(&format!("        - {}\n", line(h)));
-            }
-        }
+        s.push_str(&emergency_steps(em, |id| inc.steps.contains_key(id)));
     }
     s.push_str(
         "Log tickets with `lockstep incident note --ticket N`, mark steps with \
@@ -201,8 +187,106 @@ pub(super) fn compromised(a: &mut Account, l: &Loaded, clock: Clock) -> Result<S
     Ok(s)
 }
 
-/// The incident subcommands that change the log (`report` is read-only).
+/// The emergency steps in order, each with its instructions, marked `[x]` when `done`.
+pub(super) fn emergency_steps(em: &Section, done: impl Fn(&str) -> bool) -> String {
+    let mut s = String::new();
+    for (i, t) in em.steps.iter().enumerate() {
+        let mark = if done(&t.id) { "[x]" } else { "[ ]" };
+        s.push_str(&format!(
+            "  {}. {mark} {} ({})\n",
+            i + 1,
+            line(&t.title),
+            t.id
+        ));
+        for h in &t.how {
+            s.push_str(&format!("        - {}\n", line(h)));
+        }
+    }
+    s
+}
+
+/// `lockstep compromised`. With several accounts and none named nothing is recorded (which one
+/// is compromised cannot be guessed), but the emergency steps come first, then the refusal.
+pub(super) fn compromised_command(
+    cli: &Cli,
+    paths: &Paths,
+    clock: Clock,
+) -> Result<ExitStatus, AppError> {
+    match apply_loaded(cli, paths, clock, |a, l| compromised(a, l, clock)) {
+        Err(AppError::SeveralAccounts(names)) if cli.target().named_account().is_none() => {
+            super::worst::emergency_steps_then_refuse(paths, names)
+        }
+        r => {
+            out(&format!("{}\n", clean(&r?, true)))?;
+            Ok(0)
+        }
+    }
+}
+
+/// What opening incident `id` did to the setup steps: only those that were done are reopened.
+fn reopened_sentence(a: &Account, id: u32) -> String {
+    let n = a
+        .steps
+        .values()
+        .filter(|s| matches!(s.status, Status::Reverify { incident, .. } if incident == id))
+        .count();
+    match n {
+        0 => "No setup step was done yet, so none needs re-verifying.".into(),
+        1 => "The 1 setup step that was done is reopened for re-verification.".into(),
+        n => format!("The {n} setup steps that were done are reopened for re-verification."),
+    }
+}
+
+/// The emergency steps of the open incident never marked done, as "Title (id)", in order.
+fn open_emergency_steps(a: &Account, cl: &Checklist) -> Vec<String> {
+    let (Some(inc), Some(em)) = (a.open_incident(), cl.emergency()) else {
+        return Vec::new();
+    };
+    em.steps
+        .iter()
+        .filter(|t| !inc.steps.contains_key(&t.id))
+        .map(|t| format!("{} ({})", line(&t.title), t.id))
+        .collect()
+}
+
+/// `lockstep incident close`: closes the open incident. Emergency steps never marked done do not
+/// stop it (the resolution says what happened) but are named in a warning, as the TUI does.
+fn close(
+    a: &mut Account,
+    cl: &Checklist,
+    resolution: &str,
+    clock: Clock,
+) -> Result<(String, Option<String>), AppError> {
+    let open = open_emergency_steps(a, cl);
+    let total = cl.emergency().map_or(0, |e| e.steps.len());
+    let id = a.close_incident(resolution, clock.now)?;
+    let msg =
+        format!("incident #{id} closed. Re-verify the reopened setup steps (`lockstep status`).");
+    let warning = (!open.is_empty()).then(|| {
+        format!(
+            "incident #{id} was closed with {} of {total} emergency steps never marked done: {}",
+            open.len(),
+            open.join("; ")
+        )
+    });
+    Ok((msg, warning))
+}
+
+/// The incident subcommands that change the log (`report` is read-only): the message, and a
+/// warning to print after it is saved.
 pub(super) fn incident(
+    a: &mut Account,
+    cl: &Checklist,
+    cmd: &IncidentCommand,
+    clock: Clock,
+) -> Result<(String, Option<String>), AppError> {
+    if let IncidentCommand::Close { resolution } = cmd {
+        return close(a, cl, &resolution.join(" "), clock);
+    }
+    incident_change(a, cl, cmd, clock).map(|m| (m, None))
+}
+
+fn incident_change(
     a: &mut Account,
     cl: &Checklist,
     cmd: &IncidentCommand,
@@ -225,12 +309,6 @@ pub(super) fn incident(
             a.toggle_emergency_step(cl, step, now)?;
             Ok(format!("done: {}", title(cl, step)))
         }
-        IncidentCommand::Close { resolution } => {
-            let id = a.close_incident(&resolution.join(" "), now)?;
-            Ok(format!(
-                "incident #{id} closed. Re-verify the reopened setup steps (`lockstep status`)."
-            ))
-        }
         IncidentCommand::Cancel { reason } => {
             let (id, restored) = a.cancel_incident(&reason.join(" "), now)?;
             Ok(format!(
@@ -240,6 +318,7 @@ pub(super) fn incident(
                 if restored.len() == 1 { "its" } else { "their" }
             ))
         }
+        IncidentCommand::Close { .. } => unreachable!("close is `close`"),
         IncidentCommand::Report { .. } => unreachable!("report is read-only"),
     }
 }

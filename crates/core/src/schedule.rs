@@ -334,7 +334,21 @@ pub fn unsnooze(
 /// True when the reminder is hidden on `today` (the schedule is unchanged). A snooze recorded
 /// under a wrong clock is ignored (see [`snooze_state`]).
 pub fn is_snoozed(review: Option<&Review>, today: NaiveDate) -> bool {
-    matches!(snooze_state(review, today), SnoozeState::Until(_))
+    snoozed_until(review, today).is_some()
+}
+
+/// The day a snoozed reminder shows again: Some while [`snooze_state`] is `Until`.
+pub fn snoozed_until(review: Option<&Review>, today: NaiveDate) -> Option<NaiveDate> {
+    match snooze_state(review, today) {
+        SnoozeState::Until(until) => Some(until),
+        _ => None,
+    }
+}
+
+/// How a snoozed reminder is said, everywhere it is (`due`, `status`, the progress export):
+/// "snoozed until DATE".
+pub fn snoozed_words(until: NaiveDate) -> String {
+    format!("snoozed until {until}")
 }
 
 /// One recurring review of an account, with its state on `today`.
@@ -347,6 +361,9 @@ pub struct ReviewStatus {
     pub last: Option<NaiveDate>,
     pub due: Due,
     pub snoozed: bool,
+    /// When the snoozed reminder shows again (Some exactly when `snoozed`); not in the JSON.
+    #[serde(skip)]
+    pub snoozed_until: Option<NaiveDate>,
     /// Records from a wrong clock, ignored for scheduling (None when there are none).
     pub clock_warning: Option<ClockWarning>,
     /// Items already checked in an unfinished run / applicable items.
@@ -354,6 +371,13 @@ pub struct ReviewStatus {
 }
 
 impl ReviewStatus {
+    /// " (reminder snoozed until DATE)" while the reminder is snoozed, else "" ([`snoozed_words`]).
+    pub fn snooze_suffix(&self) -> String {
+        self.snoozed_until
+            .map(|u| format!(" (reminder {})", snoozed_words(u)))
+            .unwrap_or_default()
+    }
+
     /// Should a reminder be shown? See [`reminds`].
     pub fn remind(&self) -> bool {
         reminds(&self.due, self.snoozed)
@@ -410,6 +434,7 @@ pub fn reviews(cl: &Checklist, account: &Account, today: NaiveDate) -> Vec<Revie
                 last: last_completion(r, today).map(|c| c.date),
                 due: due(r, every, started, today),
                 snoozed: is_snoozed(r, today),
+                snoozed_until: snoozed_until(r, today),
                 clock_warning: clock_warning(r, started, today),
                 progress: (done, applicable.len()),
             }

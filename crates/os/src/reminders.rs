@@ -298,6 +298,9 @@ pub struct InstallReport {
     pub not_scheduled: Option<String>,
     /// Jobs of other backends this install replaced (one daily job per user).
     pub replaced: Vec<String>,
+    /// Jobs of other backends left in place because this one will not run
+    /// ([`InstallReport::not_scheduled`]): the earlier job still reminds.
+    pub kept: Vec<String>,
 }
 
 /// Applies `plan`: writes the files or crontab line, runs the commands. Installing the same plan
@@ -313,33 +316,55 @@ pub fn install(
         Backend::Launchd => launchd::install(plan, env, runner)?,
     };
     // One daily job per user: a job of another backend is replaced (the plan said so), once
-    // the new one is in place.
+    // the new one is in place and will run. A new job that will not run leaves the earlier one
+    // where it is: it still reminds.
     for other in Backend::ALL.into_iter().filter(|b| *b != plan.backend) {
         if let Ok(Some(found)) = inspect(other, env, runner) {
-            let removed = remove(env, runner, Some(other)).unwrap_or_else(|e| RemoveReport {
-                failed: vec![e.to_string()],
-                ..RemoveReport::default()
-            });
-            if removed.failed.is_empty() {
-                report.replaced.push(format!(
-                    "removed the earlier lockstep job installed as a {} ({})",
-                    other.describe(),
-                    found.locations.join(", ")
-                ));
-                report.changed = true;
-            } else {
-                report.warnings.push(format!(
-                    "the earlier lockstep job installed as a {} ({}) could not be removed; \
-                     `lockstep reminders remove --backend {}` removes it",
+            if report.not_scheduled.is_some() {
+                report.kept.push(format!(
+                    "your {other} job is kept: the earlier lockstep job installed as a {} ({}) \
+                     still runs the daily reminder, since the new {} cannot run.",
                     other.describe(),
                     found.locations.join(", "),
-                    other
+                    plan.backend.describe()
                 ));
+                continue;
             }
-            report.warnings.extend(removed.warnings);
+            replace(other, &found, env, runner, &mut report);
         }
     }
     Ok(report)
+}
+
+/// Removes the job `found` of the backend `other`, which a job that runs replaced.
+fn replace(
+    other: Backend,
+    found: &Installed,
+    env: &Environment,
+    runner: &dyn Runner,
+    report: &mut InstallReport,
+) {
+    let removed = remove(env, runner, Some(other)).unwrap_or_else(|e| RemoveReport {
+        failed: vec![e.to_string()],
+        ..RemoveReport::default()
+    });
+    if removed.failed.is_empty() {
+        report.replaced.push(format!(
+            "removed the earlier lockstep job installed as a {} ({})",
+            other.describe(),
+            found.locations.join(", ")
+        ));
+        report.changed = true;
+    } else {
+        report.warnings.push(format!(
+            "the earlier lockstep job installed as a {} ({}) could not be removed; \
+             `lockstep reminders remove --backend {}` removes it",
+            other.describe(),
+            found.locations.join(", "),
+            other
+        ));
+    }
+    report.warnings.extend(removed.warnings);
 }
 
 /// What the plan says about jobs of other backends it replaces (see [`install`]).
@@ -351,7 +376,8 @@ pub fn replaces(backend: Backend, env: &Environment, runner: &dyn Runner) -> Vec
             let found = inspect(other, env, runner).ok()??;
             Some(format!(
                 "Replaces the lockstep job installed as a {} ({}): there is one daily job per \
-                 user, so that one is removed once this one is in place.",
+                 user, so that one is removed once this one is in place and able to run (if it cannot run, \
+                 that one is kept).",
                 other.describe(),
                 found.locations.join(", ")
             ))
@@ -397,6 +423,26 @@ pub struct Installed {
 }
 
 impl Installed {
+    /// Why this job will not run, when that is known: the scheduler says it is not active (the
+    /// first note says why and what to do), or no systemd user manager answered (nothing
+    /// enables or fires the timer). None when it runs or nothing says otherwise.
+    pub fn will_not_run(&self) -> Option<String> {
+        match (self.backend, self.active) {
+            (Backend::Systemd, None) => Some(format!(
+                "no systemd user manager answered, so nothing enables or fires the timer. In a \
+                 login session of this user, run:\n    {}",
+                systemd::enable_hint()
+            )),
+            (_, Some(false)) => Some(
+                self.notes
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "the scheduler says it is not active".into()),
+            ),
+            _ => None,
+        }
+    }
+
     /// The data directory this job's command passes with `--data-dir`: Some(None) when it
     /// passes none, None when the command could not be read.
     pub fn data_dir(&self) -> Option<Option<PathBuf>> {
@@ -475,7 +521,13 @@ impl StatusReport {
             );
         }
         for i in &self.installed {
-            s.push_str(&format!("Installed as a {}:\n", i.backend.describe()));
+            match i.will_not_run() {
+                Some(why) => s.push_str(&format!(
+                    "A {} is written but will NOT run: {why}\n",
+                    i.backend.describe()
+                )),
+                None => s.push_str(&format!("Installed as a {}:\n", i.backend.describe())),
+            }
             for l in &i.locations {
                 s.push_str(&format!("  where: {l}\n"));
             }

@@ -135,7 +135,7 @@ fn reviews_markdown(out: &mut String, cl: &Checklist, account: &Account, today: 
                 .last
                 .map_or_else(|| "never".to_string(), |d| d.to_string());
             let _ = writeln!(out, "- Last done: {last}");
-            let snoozed = if r.snoozed { " (reminder snoozed)" } else { "" };
+            let snoozed = r.snooze_suffix();
             let _ = writeln!(out, "- State: {}{snoozed}", r.due.describe());
             let next = r
                 .due

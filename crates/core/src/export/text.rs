@@ -70,7 +70,7 @@ pub fn status_text(
                     continue;
                 };
                 let last = r.last.map_or("never".to_string(), |d| d.to_string());
-                let snoozed = if r.snoozed { " (reminder snoozed)" } else { "" };
+                let snoozed = r.snooze_suffix();
                 s.push_str(&format!(
                     "\n{} [{}]: {}{snoozed}; last done {last}\n",
                     line(&sec.title),

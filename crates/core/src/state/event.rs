@@ -318,7 +318,11 @@ impl EventKind {
             EventKind::ReviewSnoozed {
                 section: s, until, ..
             } => {
-                format!("{} reminder snoozed until {until}", section(s))
+                format!(
+                    "{} reminder {}",
+                    section(s),
+                    crate::schedule::snoozed_words(*until)
+                )
             }
             EventKind::ReviewUnsnoozed { section: s } => {
                 format!("{} reminder shown again (snooze undone)", section(s))
@@ -360,8 +364,8 @@ impl EventKind {
             EventKind::StepsReopened {
                 incident, steps, ..
             } => format!(
-                "Incident #{incident}: {} setup steps reopened for re-verification",
-                steps.len()
+                "Incident #{incident}: {} reopened for re-verification",
+                count(steps.len(), "setup step", "setup steps")
             ),
             EventKind::IncidentCancelled {
                 incident,
@@ -375,8 +379,9 @@ impl EventKind {
                     format!(" ({reason})")
                 };
                 format!(
-                    "Incident #{incident} cancelled as a false alarm{why}: {} setup steps got their status back",
-                    restored.len()
+                    "Incident #{incident} cancelled as a false alarm{why}: {} got {} status back",
+                    count(restored.len(), "setup step", "setup steps"),
+                    if restored.len() == 1 { "its" } else { "their" }
                 )
             }
             // The other kinds are described by the other parts (see `describe`).
@@ -449,20 +454,18 @@ pub fn change_summary(parts: &[(&str, &str, &Vec<String>)]) -> String {
     let said: Vec<String> = parts
         .iter()
         .filter(|(_, _, ids)| !ids.is_empty())
-        .map(|(one, many, ids)| {
-            let n = ids.len();
-            format!(
-                "{n} {} ({})",
-                if n == 1 { one } else { many },
-                ids.join(", ")
-            )
-        })
+        .map(|(one, many, ids)| format!("{} ({})", count(ids.len(), one, many), ids.join(", ")))
         .collect();
     if said.is_empty() {
         "no step or section changed".into()
     } else {
         said.join("; ")
     }
+}
+
+/// `n` and the noun, singular for one: "1 setup step", "2 setup steps", "0 setup steps".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// An incident log line: "Support ticket: T; note: text", "Support ticket: T", or "Note: text".

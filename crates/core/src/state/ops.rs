@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::event::EventKind;
 use super::model::*;
-use crate::checklist::{Checklist, SectionKind};
+use crate::checklist::{Checklist, SectionKind, Step};
 
 /// Errors from domain operations (wrong step id, wrong section kind, ...).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,6 +42,15 @@ pub enum OpError {
          marks as possibly not applicable (such as API keys or sub-accounts) can leave the score"
     )]
     AppliesToEveryone(String),
+    #[error(
+        "'{title}' cannot be marked not applicable: the checklist does not list it among the \
+         steps that may not apply (such as API keys or sub-accounts). {shown}"
+    )]
+    NotOptional {
+        title: String,
+        /// Whether the account's personas show the step, and what follows from it.
+        shown: String,
+    },
     #[error("a skip needs a reason")]
     EmptyReason,
     #[error(transparent)]
@@ -172,11 +181,41 @@ impl Account {
         if let Some((_, t)) = cl.step(step)
             && !t.may_not_apply
         {
-            return Err(OpError::AppliesToEveryone(t.title.clone()));
+            return Err(self.not_optional(t));
         }
         self.set_status(step, Status::NotApplicable { at: now });
         self.log(now, EventKind::StepNotApplicable { step: step.into() });
         Ok(())
+    }
+
+    /// Why the step `t` (not one that may not apply) cannot be marked not applicable.
+    fn not_optional(&self, t: &Step) -> OpError {
+        if t.personas.is_empty() {
+            return OpError::AppliesToEveryone(t.title.clone());
+        }
+        let theirs = t.personas.join(", ");
+        let shown = if t.applies_to(&self.personas) {
+            format!(
+                "It is a step for {theirs}, one of this account's personas, so it counts as open \
+                 until it is done (skip it with a reason if it must wait; `lockstep personas` \
+                 changes the personas)"
+            )
+        } else {
+            let mine = if self.personas.is_empty() {
+                "none is chosen".to_string()
+            } else {
+                format!("they are {}", self.personas.join(", "))
+            };
+            format!(
+                "It is a step for {theirs} only, and this account's personas do not include it \
+                 ({mine}): the step is not shown for this account and does not count \
+                 (`lockstep personas` changes the personas)"
+            )
+        };
+        OpError::NotOptional {
+            title: t.title.clone(),
+            shown,
+        }
     }
 
     /// Removes a step's note from the state and records that it was forgotten (the store then

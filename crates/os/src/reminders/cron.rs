@@ -168,7 +168,45 @@ pub(super) fn install(plan: &Plan, runner: &dyn Runner) -> Result<InstallReport,
         report.changed = true;
         report.done.push(format!("put in your crontab: {line}"));
     }
+    if daemon_runs(runner) == Some(false) {
+        report.not_scheduled = Some(format!(
+            "{NO_DAEMON}. Start one (e.g. `sudo systemctl enable --now cron`, or `crond` in a \
+             container) and the line runs from then on"
+        ));
+    }
     Ok(report)
+}
+
+/// What is said when no cron daemon runs.
+const NO_DAEMON: &str = "no cron daemon is running on this machine (no cron, crond, fcron or \
+                         bcron-sched process): the line is in your crontab, but nothing runs it";
+
+/// Whether a cron daemon runs here, asked of `pgrep` (procps) through the runner: Some(true)
+/// when a `cron`, `crond`, `fcron` or `bcron-sched` process runs; Some(false) only when none
+/// does and the process list is readable (`pgrep -P 0` finds the first process, which a
+/// `/proc` mounted with `hidepid` hides); None when that cannot be told (no `pgrep`, an error).
+/// Where cron is systemd-cron (timers generated from crontabs, no daemon), None too.
+pub fn daemon_runs(runner: &dyn Runner) -> Option<bool> {
+    let code = |args: &[&str]| run_cmd(runner, "pgrep", args, None).ok()?.code;
+    match code(&["-x", "cron|crond|fcron|bcron-sched"])? {
+        0 => Some(true),
+        1 if code(&["-P", "0"])? == 0 && !systemd_cron() => Some(false),
+        _ => None,
+    }
+}
+
+/// systemd-cron runs crontabs as systemd timers, with no daemon process.
+fn systemd_cron() -> bool {
+    [
+        "/usr/lib/systemd/system-generators",
+        "/lib/systemd/system-generators",
+    ]
+    .iter()
+    .any(|d| {
+        std::path::Path::new(d)
+            .join("systemd-crontab-generator")
+            .exists()
+    })
 }
 
 pub(super) fn inspect(
@@ -189,8 +227,15 @@ pub(super) fn inspect(
     };
     let (at, command) = parse_line(first);
     let mut notes = Vec::new();
-    if first.starts_with('#') {
+    let commented = first.starts_with('#');
+    if commented {
         notes.push("the line is commented out, so it does not run".to_owned());
+    }
+    let no_daemon = !commented && daemon_runs(runner) == Some(false);
+    if no_daemon {
+        notes.push(format!(
+            "{NO_DAEMON} until one runs (e.g. `sudo systemctl enable --now cron`)"
+        ));
     }
     if ours.len() > 1 {
         notes.push(format!(
@@ -203,7 +248,7 @@ pub(super) fn inspect(
         locations: vec!["the crontab of the current user (`crontab -l`)".into()],
         at,
         command: Some(command),
-        active: (first.starts_with('#')).then_some(false),
+        active: (commented || no_daemon).then_some(false),
         next_run: None,
         notes,
     }))

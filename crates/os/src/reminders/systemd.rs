@@ -101,7 +101,8 @@ pub(super) fn plan(env: &Environment, job: &Job) -> Plan {
     }
 }
 
-fn enable_hint() -> String {
+/// What to run in a login session to enable the timer.
+pub(super) fn enable_hint() -> String {
     format!(
         "systemctl --user daemon-reload && systemctl --user enable --now {TIMER}\n\
          (on a machine where you are not logged in, `loginctl enable-linger $USER` lets the timer run \
