@@ -268,7 +268,7 @@ fn compromise_from_any_screen_and_full_incident_flow() {
         .map(|f| f.text.clone())
         .unwrap_or_default();
     assert!(
-        started.contains("2 done setup steps now wait for re-verification. A false alarm? F cancels it and restores them."),
+        started.contains("The 2 setup steps that were done are reopened for re-verification. A false alarm? F cancels it and restores them."),
         "{started}"
     );
     let inc = app.acct().open_incident().unwrap().clone();

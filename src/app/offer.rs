@@ -153,17 +153,9 @@ pub fn shell_line_for(job: &Job) -> String {
         .join(" ")
 }
 
-/// The line for a shell's rc file that lists what is due at every shell start, found on `PATH`
-/// as `lockstep` (the TUI's form, until it shows [`shell_line_for`]), with the data directory the
-/// job would have named.
-pub fn shell_line(data_dir: Option<&Path>) -> String {
-    let dir = data_dir
-        .map(|d| {
-            format!(
-                " --data-dir '{}'",
-                d.display().to_string().replace('\'', "'\\''")
-            )
-        })
-        .unwrap_or_default();
-    format!("command -v lockstep >/dev/null && lockstep{dir} due --quiet --soon")
+/// The line for a shell's rc file that lists what is due at every shell start, naming this
+/// binary as the daily job would (its absolute path, the data directory the job would have
+/// named): where no scheduler works, what the TUI offers instead.
+pub fn shell_line(data_dir: Option<&Path>) -> Result<String, ReminderError> {
+    Ok(shell_line_for(&job(data_dir, AtTime::DEFAULT, None)?))
 }

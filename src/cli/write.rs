@@ -9,7 +9,7 @@ use crate::app::{
 use crate::checklist::{Checklist, Loaded, Section};
 use crate::guard::{clean, line};
 use crate::schedule;
-use crate::state::{Account, OpError, Status};
+use crate::state::{Account, OpError};
 use crate::store::Paths;
 
 /// A step's title and id, for messages.
@@ -168,7 +168,7 @@ pub(super) fn compromised(a: &mut Account, l: &Loaded, clock: Clock) -> Result<S
         None => format!(
             "Incident #{id} opened at {}. {}\n",
             clock.now.format("%Y-%m-%d %H:%M UTC"),
-            reopened_sentence(a, id)
+            a.reopened_sentence(id)
         ),
     });
     s.push_str(&format!(
@@ -220,20 +220,6 @@ pub(super) fn compromised_command(
             out(&format!("{}\n", clean(&r?, true)))?;
             Ok(0)
         }
-    }
-}
-
-/// What opening incident `id` did to the setup steps: only those that were done are reopened.
-fn reopened_sentence(a: &Account, id: u32) -> String {
-    let n = a
-        .steps
-        .values()
-        .filter(|s| matches!(s.status, Status::Reverify { incident, .. } if incident == id))
-        .count();
-    match n {
-        0 => "No setup step was done yet, so none needs re-verifying.".into(),
-        1 => "The 1 setup step that was done is reopened for re-verification.".into(),
-        n => format!("The {n} setup steps that were done are reopened for re-verification."),
     }
 }
 

@@ -64,8 +64,11 @@ impl OfferShell {
             }
             // No scheduler works here: the shell-start alternative instead (nothing recorded).
             Err(e) => {
-                let shell = app::shell_line(self.data_dir.as_deref());
-                app.reminder_shell_alternative(&e.to_string(), &shell);
+                match app::shell_line(self.data_dir.as_deref()) {
+                    Ok(shell) => app.reminder_shell_alternative(&e.to_string(), &shell),
+                    // Not even this binary's path can be named: say why nothing is offered.
+                    Err(_) => app.reminder_offer_unavailable(),
+                }
                 false
             }
         }
@@ -96,7 +99,7 @@ impl OfferShell {
         before_install(app);
         match reminders::install(&plan, &env, &self.runner) {
             Ok(report) if report.not_scheduled.is_some() => {
-                let shell = app::shell_line(self.data_dir.as_deref());
+                let shell = app::shell_line_for(&plan.job);
                 app.reminder_installed(not_scheduled(&report, &shell));
             }
             Ok(report) => {

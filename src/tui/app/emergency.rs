@@ -3,7 +3,6 @@
 //! closing or cancelling it). Which of the two is on the stack follows the account.
 
 use super::{Action, App, InputKind, Screen};
-use crate::state::Status;
 
 impl App {
     /// A key on the emergency steps before an incident is started.
@@ -155,17 +154,10 @@ impl App {
         {
             return self.err(e.to_string());
         }
-        let reopened = self
-            .acct()
-            .steps
-            .values()
-            .filter(|s| matches!(s.status, Status::Reverify { incident, .. } if incident == id))
-            .count();
-        let reverify = match reopened {
-            0 => "No setup step was done yet, so none needs re-verifying.".to_string(),
-            1 => "1 done setup step now waits for re-verification.".to_string(),
-            n => format!("{n} done setup steps now wait for re-verification."),
-        };
+        let (reopened, reverify) = (
+            self.acct().reopened_by(id),
+            self.acct().reopened_sentence(id),
+        );
         self.ok(format!(
             "Incident #{id} started {} UTC. Lock the account first. {reverify} A false alarm? F \
              cancels it{}.",

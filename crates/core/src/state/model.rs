@@ -523,6 +523,24 @@ impl Account {
         self.incidents.iter().rev().find(|i| i.closed.is_none())
     }
 
+    /// How many setup steps incident `id` reopened that still wait for re-verification.
+    pub fn reopened_by(&self, id: u32) -> usize {
+        self.steps
+            .values()
+            .filter(|s| matches!(s.status, Status::Reverify { incident, .. } if incident == id))
+            .count()
+    }
+
+    /// What opening incident `id` did to the setup steps, in one sentence (the command line and
+    /// the TUI say it the same way).
+    pub fn reopened_sentence(&self, id: u32) -> String {
+        match self.reopened_by(id) {
+            0 => "No setup step was done yet, so none needs re-verifying.".into(),
+            1 => "The 1 setup step that was done is reopened for re-verification.".into(),
+            n => format!("The {n} setup steps that were done are reopened for re-verification."),
+        }
+    }
+
     pub(super) fn open_incident_mut(&mut self) -> Option<&mut Incident> {
         self.incidents.iter_mut().rev().find(|i| i.closed.is_none())
     }
