@@ -544,3 +544,44 @@ fn a_long_account_label_is_cut_between_words_in_the_header_and_the_accounts_list
         }
     }
 }
+
+#[test]
+fn q_and_esc_are_named_for_what_they_do_on_the_first_screen_and_above_it() {
+    let mut state = State::default();
+    for name in [DEFAULT_ACCOUNT, "mom"] {
+        let mut a = Account::new("crypto-com", t0());
+        a.set_personas(vec![], t0());
+        state.accounts.insert(name.into(), a);
+    }
+    let mut app = App::new(cl(), state, DEFAULT_ACCOUNT, t0(), today());
+    // Several accounts, none named: the accounts screen is the first one, and q/Esc quits.
+    app.start_with_accounts();
+    assert_eq!(app.kind(), ScreenKind::Accounts);
+    let footer = |app: &mut App| text(app, 80, 24).lines().last().unwrap().to_string();
+    assert!(
+        footer(&mut app).contains("q/Esc quit"),
+        "{}",
+        footer(&mut app)
+    );
+    // The dashboard opened from it: q/Esc goes back to the accounts, and says so.
+    let row = app
+        .overview()
+        .unwrap()
+        .accounts
+        .iter()
+        .position(|r| r.name == DEFAULT_ACCOUNT)
+        .unwrap();
+    app.update(Action::Select(row));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.kind(), ScreenKind::Dashboard);
+    assert!(
+        footer(&mut app).contains("q/Esc back"),
+        "{}",
+        footer(&mut app)
+    );
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.kind(), ScreenKind::Accounts);
+    assert!(!app.quit);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.quit);
+}

@@ -40,6 +40,18 @@ pub struct Binding {
     pub footer: &'static str,
 }
 
+impl Binding {
+    /// The footer word and the help text, as they apply where the screen is: `Back` on the
+    /// first screen of the stack (nothing below to go back to) quits.
+    pub fn words(&self, first_screen: bool) -> (&'static str, &'static str) {
+        if self.action == Action::Back && first_screen {
+            ("quit", "quit (progress is already saved)")
+        } else {
+            (self.footer, self.help)
+        }
+    }
+}
+
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
@@ -650,17 +662,12 @@ pub const KEYMAP: &[Binding] = &[
         "show or hide this help",
         "help"
     ),
+    // Back to the screen below; on the first screen it quits, and the footer and help say so
+    // (see `Binding::words`).
     b!(
         &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
         Action::Back,
-        On::Only(&[Dashboard]),
-        "quit (progress is already saved)",
-        "quit"
-    ),
-    b!(
-        &[(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)],
-        Action::Back,
-        On::AllBut(&[ReminderOffer, Dashboard]),
+        On::AllBut(&[ReminderOffer]),
         "back",
         "back"
     ),

@@ -250,8 +250,9 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
             .filter_map(|b| b.footer.map(|f| (b.label(), f)))
             .collect()
     } else {
+        let first = app.stack.len() == 1;
         keymap::bindings_for(app.kind())
-            .map(|b| (b.label(), b.footer))
+            .map(|b| (b.label(), b.words(first).0))
             .collect()
     };
     let spans = footer_spans(&entries, area.width as usize);
@@ -293,13 +294,14 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     let w = 72.min(area.width);
     let inner_w = w.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
+    let first = app.stack.len() == 1;
     for b in keymap::bindings_for(kind) {
         lines.extend(text::hang(
             vec![Span::styled(
                 format!("{:>8}  ", b.label()),
                 Style::new().bold(),
             )],
-            b.help,
+            b.words(first).1,
             Style::new(),
             inner_w,
         ));
