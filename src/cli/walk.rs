@@ -72,31 +72,8 @@ pub fn run(
             .map(|s| s.id.clone())
             .collect(),
     };
+    header(out, &loaded, &acct, clock().today)?;
     let w = |out: &mut dyn Write, text: &str| writeln!(out, "{}", line(text)).map_err(io_err);
-    w(out, &format!("{} - plain walkthrough", cl.title))?;
-    w(out, &format!("Checklist: {}", loaded.describe()))?;
-    if let Some(stale) = crate::checklist::staleness(cl, clock().today) {
-        w(out, &format!("Note: {stale}"))?;
-    }
-    if let Some(inc) = acct.open_incident() {
-        let total = cl.emergency().map_or(0, |s| s.steps.len());
-        w(
-            out,
-            &format!(
-                "!! Incident #{} is open (since {} UTC, {} of {total} emergency steps done): \
-                 answer ! at any prompt for its steps.",
-                inc.id,
-                inc.opened.format("%Y-%m-%d %H:%M"),
-                inc.steps.len().min(total)
-            ),
-        )?;
-    }
-    if !acct.personas_chosen {
-        w(
-            out,
-            "Showing the steps for everyone (tailor them with `lockstep personas holder,trader`).",
-        )?;
-    }
     w(out, &format!("Answers: {CHOICES}."))?;
     let mut acct = acct;
     for id in &sections {
@@ -151,6 +128,42 @@ enum Choice {
     /// No question: the account exists, a checklist was given, or there is only one.
     NotAsked,
     Quit,
+}
+
+/// The walkthrough's first lines: the checklist, how current it is, an open incident, personas.
+fn header(
+    out: &mut impl Write,
+    loaded: &crate::checklist::Loaded,
+    acct: &Account,
+    today: chrono::NaiveDate,
+) -> Result<(), AppError> {
+    let cl = &loaded.checklist;
+    let w = |out: &mut dyn Write, text: &str| writeln!(out, "{}", line(text)).map_err(io_err);
+    w(out, &format!("{} - plain walkthrough", cl.title))?;
+    w(out, &format!("Checklist: {}", loaded.describe()))?;
+    if let Some(stale) = crate::checklist::staleness(cl, today) {
+        w(out, &format!("Note: {stale}"))?;
+    }
+    if let Some(inc) = acct.open_incident() {
+        let total = cl.emergency().map_or(0, |s| s.steps.len());
+        w(
+            out,
+            &format!(
+                "!! Incident #{} is open (since {} UTC, {} of {total} emergency steps done): \
+                 answer ! at any prompt for its steps.",
+                inc.id,
+                inc.opened.format("%Y-%m-%d %H:%M"),
+                inc.steps.len().min(total)
+            ),
+        )?;
+    }
+    if !acct.personas_chosen {
+        w(
+            out,
+            "Showing the steps for everyone (tailor them with `lockstep personas holder,trader`).",
+        )?;
+    }
+    Ok(())
 }
 
 /// On the first run (no account yet, no `--checklist`/`--checklist-file`) with several

@@ -555,20 +555,7 @@ impl Store {
         // Unchanged since this writer read or wrote them: what is on disk is its base.
         let stamp = disk_stamp(&self.paths);
         let unchanged = stamp.is_some() && stamp == self.stamp && saved.notices.is_empty();
-        // What is on disk: this writer's base itself when nothing changed it (borrowed, not
-        // copied: a state of many accounts costs a good part of a save to copy).
-        let (theirs, damaged_snapshot) = if unchanged && self.purging.is_none() {
-            (Cow::Borrowed(&self.base), false)
-        } else {
-            let on_disk = if unchanged {
-                Loaded::new(self.base.clone())
-            } else {
-                read_state(&self.paths)?
-            };
-            let mut theirs = on_disk.state;
-            self.purge_in(&mut theirs);
-            (Cow::Owned(theirs), on_disk.damaged_snapshot)
-        };
+        let (theirs, damaged_snapshot) = self.on_disk(unchanged)?;
         let mut events = events.to_vec();
         combine::give_uids(&self.base, state, &mut events);
         let ours = delta::diff(&self.base, state);
@@ -660,6 +647,23 @@ impl Store {
         self.base = merged.clone();
         *state = merged;
         Ok(saved)
+    }
+
+    /// What is on disk, and whether the snapshot was damaged: this writer's base itself when
+    /// nothing changed it (borrowed, not copied: a state of many accounts costs a good part of
+    /// a save to copy).
+    fn on_disk(&self, unchanged: bool) -> Result<(Cow<'_, State>, bool), StoreError> {
+        if unchanged && self.purging.is_none() {
+            return Ok((Cow::Borrowed(&self.base), false));
+        }
+        let on_disk = if unchanged {
+            Loaded::new(self.base.clone())
+        } else {
+            read_state(&self.paths)?
+        };
+        let mut theirs = on_disk.state;
+        self.purge_in(&mut theirs);
+        Ok((Cow::Owned(theirs), on_disk.damaged_snapshot))
     }
 
     /// This copy's machine: read (or made) once, by the first save.

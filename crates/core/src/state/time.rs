@@ -198,8 +198,7 @@ mod date_tests {
     }
 
     fn written_fast(t: &DateTime<Utc>) -> String {
-        let v = serde_json::to_string(&Rfc3339(t)).unwrap();
-        v
+        serde_json::to_string(&Rfc3339(t)).unwrap()
     }
 
     proptest! {
