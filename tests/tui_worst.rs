@@ -328,6 +328,14 @@ fn an_overdue_review_comes_first_in_next_up_and_the_top_step_says_its_worth() {
     let review = screen.find("Review Monthly review").expect(&screen);
     let setup = screen.find("Setup  [ ]").expect(&screen);
     assert!(next < review && review < setup, "{screen}");
+    // The top item, the overdue review, says what it is worth (the points it costs).
+    let penalty = app.summary.score.penalties[0].points;
+    assert!(penalty > 0);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Review Monthly review"))
+        .unwrap();
+    assert!(row.contains(&format!("+{penalty} points")), "{row}");
     assert!(
         screen.contains("Set an anti-phishing code (5-Minute Essentials) +7 points"),
         "{screen}"
@@ -584,4 +592,27 @@ fn q_and_esc_are_named_for_what_they_do_on_the_first_screen_and_above_it() {
     assert!(!app.quit);
     press(&mut app, KeyCode::Esc);
     assert!(app.quit);
+}
+
+#[test]
+fn a_terminal_too_short_for_next_up_keeps_the_cursor_on_what_is_shown() {
+    let mut app = app();
+    let sections = app.cl.sections.len();
+    // 80x24 shows Next up: the cursor goes past the sections into it.
+    draw(&mut app, 80, 24);
+    for _ in 0..sections + 2 {
+        press(&mut app, KeyCode::Down);
+    }
+    assert!(app.cursor() >= sections, "{}", app.cursor());
+    // Shrunk to 60x15, Next up is left out: the cursor comes back onto the last section and
+    // stays on the sections, so Enter never opens something not on screen.
+    draw(&mut app, 60, 15);
+    assert_eq!(app.cursor(), sections - 1);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Down);
+        draw(&mut app, 60, 15);
+    }
+    assert_eq!(app.cursor(), sections - 1);
+    let screen = text(&mut app, 60, 15);
+    assert!(screen.contains("> If you suspect"), "{screen}");
 }

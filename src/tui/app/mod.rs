@@ -343,7 +343,11 @@ impl App {
     pub fn rows(&self) -> usize {
         match self.screen() {
             // The sections, then the Next up entries.
-            Screen::Dashboard { .. } => self.cl.sections.len() + self.summary.next.items.len(),
+            // (only those on screen: a terminal too short for Next up keeps to the sections).
+            Screen::Dashboard { .. } if !self.hits.next_hidden => {
+                self.cl.sections.len() + self.summary.next.items.len()
+            }
+            Screen::Dashboard { .. } => self.cl.sections.len(),
             Screen::Review { section, .. } => self
                 .cl
                 .section(section)
@@ -421,6 +425,11 @@ impl App {
             Action::Rendered(hits) => {
                 self.hits = hits;
                 self.set_scroll(self.scroll().min(hits.scroll_max));
+                // A terminal made too short for what the cursor was on (Next up): back in range.
+                let rows = self.rows();
+                if rows > 0 && self.cursor() >= rows {
+                    self.set_cursor(rows - 1);
+                }
                 return;
             }
             Action::Quit => {

@@ -24,6 +24,9 @@ pub struct Hits {
     pub scroll_max: u16,
     /// The walkthrough's list of steps is shown.
     pub list_shown: bool,
+    /// The last render left out the dashboard's Next up pane (too short a terminal): the
+    /// cursor then stays on the sections.
+    pub next_hidden: bool,
 }
 
 /// Everything the user can do; produced by the keymap (or mouse, or the clock).

@@ -71,13 +71,15 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         block,
         on_section.then_some(app.cursor()),
     );
-    if next_area.height >= 3 {
+    let next_shown = next_area.height >= 3;
+    if next_shown {
         let block = Block::bordered().title(" Next up (↓ to select, Enter opens) ");
         let w = block.inner(next_area).width as usize;
         frame.render_widget(Paragraph::new(next_up(app, w)).block(block), next_area);
     }
     Hits {
         list: Some(list),
+        next_hidden: !next_shown,
         ..Hits::default()
     }
 }
@@ -239,11 +241,25 @@ fn next_up(app: &App, w: usize) -> Vec<Line<'static>> {
     // A due or overdue review first: it costs points every day it waits.
     for v in &app.summary.reviews {
         if let Some(r) = v.status.as_ref().filter(|r| r.due.is_due()) {
-            let line = Line::from(vec![
+            // What doing it is worth: the points it costs while overdue.
+            let worth = app
+                .summary
+                .score
+                .penalties
+                .iter()
+                .filter(|_| app.acct().open_incident().is_none())
+                .find(|p| p.section == v.section && p.points > 0)
+                .map(|p| {
+                    let s = if p.points == 1 { "" } else { "s" };
+                    Span::raw(format!(" +{} point{s}", p.points))
+                });
+            let mut spans = vec![
                 Span::styled("Review ", bold),
                 Span::raw(format!("{}: ", r.title)),
                 due_span(app, &r.due, v.snoozed_until),
-            ]);
+            ];
+            spans.extend(worth);
+            let line = Line::from(spans);
             entries.push((Some(NextItem::Review(v.section.clone())), vec![line]));
         }
     }

@@ -105,6 +105,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         list: Some(list),
         scroll_max,
         list_shown: false,
+        ..Hits::default()
     }
 }
 

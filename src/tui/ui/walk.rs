@@ -93,6 +93,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, list: Option<bool
         list,
         scroll_max,
         list_shown: shown,
+        ..Hits::default()
     }
 }
 
