@@ -383,7 +383,11 @@ fn help_overlay_comes_from_the_keymap() {
     let text = screen_text(&mut app, 80, 24);
     // The dashboard is the first screen here: q/Esc quits, and the help says so.
     for b in keymap::bindings_for(ScreenKind::Dashboard) {
-        let help = b.words(true).1;
+        let at = keymap::Context {
+            first_screen: true,
+            ..Default::default()
+        };
+        let help = b.words(at).1;
         assert!(text.contains(help), "help lacks {help:?}:\n{text}");
     }
     insta::assert_snapshot!("help_80x24", draw(&mut app, 80, 24).backend());

@@ -69,7 +69,7 @@ fn the_emergency_screen_puts_the_action_first_and_never_undoes_a_done_step() {
     assert!(action < s_key, "the action before what S records: {small}");
     // Before S every key of the incident says why it waits; nothing is recorded.
     let before = app.state.clone();
-    for c in [' ', 't', 'n', 'u'] {
+    for c in [' ', 't', 'n', 'u', 'C', 'F'] {
         press(&mut app, KeyCode::Char(c));
         assert!(flash(&app).contains("press S to start the incident first"));
         assert!(app.input.is_none());

@@ -40,14 +40,26 @@ pub struct Binding {
     pub footer: &'static str,
 }
 
+/// Where the keys are shown, for the words that depend on it (see [`Binding::words`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context {
+    /// The screen is the first of the stack: nothing below to go back to.
+    pub first_screen: bool,
+    /// The selected row is a review finding (Space answers "looks good").
+    pub on_finding: bool,
+}
+
 impl Binding {
-    /// The footer word and the help text, as they apply where the screen is: `Back` on the
-    /// first screen of the stack (nothing below to go back to) quits.
-    pub fn words(&self, first_screen: bool) -> (&'static str, &'static str) {
-        if self.action == Action::Back && first_screen {
-            ("quit", "quit (progress is already saved)")
-        } else {
-            (self.footer, self.help)
+    /// The footer word and the help text, as they apply where they are shown: `Back` on the
+    /// first screen quits; `Done` on a review finding answers "looks good".
+    pub fn words(&self, at: Context) -> (&'static str, &'static str) {
+        match self.action {
+            Action::Back if at.first_screen => ("quit", "quit (progress is already saved)"),
+            Action::Done if at.on_finding => (
+                "looks good",
+                "this finding looks good (checks the item; w if something looks wrong)",
+            ),
+            _ => (self.footer, self.help),
         }
     }
 }
@@ -631,16 +643,24 @@ pub const KEYMAP: &[Binding] = &[
         "scroll the details up",
         "scroll up"
     ),
+    // The incident's own keys before there is one (C close and F false alarm too): each says
+    // why it waits, none is silent.
     b!(
         &[
             (KeyCode::Char(' '), NONE),
             (KeyCode::Char('t'), NONE),
             (KeyCode::Char('n'), NONE),
-            (KeyCode::Char('u'), NONE)
+            (KeyCode::Char('u'), NONE),
+            (KeyCode::Char('C'), SHIFT),
+            (KeyCode::Char('C'), NONE),
+            (KeyCode::Char('F'), SHIFT),
+            (KeyCode::Char('F'), NONE)
         ],
+        shown 4,
         Action::NeedsIncident,
         On::Only(&[Compromise]),
-        "mark a step, log a ticket or a note: only once the incident is started with S",
+        "mark a step, log a ticket or a note (or close the incident): only once it is started \
+         with S",
         "after S"
     ),
     b!(

@@ -250,9 +250,9 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
             .filter_map(|b| b.footer.map(|f| (b.label(), f)))
             .collect()
     } else {
-        let first = app.stack.len() == 1;
+        let at = key_context(app);
         keymap::bindings_for(app.kind())
-            .map(|b| (b.label(), b.words(first).0))
+            .map(|b| (b.label(), b.words(at).0))
             .collect()
     };
     let spans = footer_spans(&entries, area.width as usize);
@@ -260,6 +260,15 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(Line::from(spans)).style(fg(app, Color::Gray)),
         area,
     );
+}
+
+/// Where the keys are shown (their words depend on it).
+fn key_context(app: &App) -> keymap::Context {
+    keymap::Context {
+        first_screen: app.stack.len() == 1,
+        on_finding: matches!(app.screen(), Screen::Review { .. })
+            && app.selected_step().is_some_and(|(_, st)| st.finding),
+    }
 }
 
 /// Footer entries that fit in `width` (see [`render_footer`]).
@@ -294,14 +303,14 @@ fn render_help(app: &App, frame: &mut Frame, area: Rect) {
     let w = 72.min(area.width);
     let inner_w = w.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
-    let first = app.stack.len() == 1;
+    let at = key_context(app);
     for b in keymap::bindings_for(kind) {
         lines.extend(text::hang(
             vec![Span::styled(
                 format!("{:>8}  ", b.label()),
                 Style::new().bold(),
             )],
-            b.words(first).1,
+            b.words(at).1,
             Style::new(),
             inner_w,
         ));
