@@ -616,3 +616,21 @@ fn a_terminal_too_short_for_next_up_keeps_the_cursor_on_what_is_shown() {
     let screen = text(&mut app, 60, 15);
     assert!(screen.contains("> If you suspect"), "{screen}");
 }
+
+#[test]
+fn walkthrough_titles_are_cut_between_words_when_the_list_is_narrow() {
+    let mut app = app();
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.kind(), ScreenKind::Walkthrough);
+    let screen = text(&mut app, 100, 30);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Whitelist your"))
+        .expect(&screen);
+    // Whole, or cut after a word with "…", never "Whitelist your withdrawal addres".
+    assert!(
+        row.contains("Whitelist your withdrawal addresses")
+            || row.contains("Whitelist your withdrawal…"),
+        "{row}"
+    );
+}

@@ -48,16 +48,22 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, list: Option<bool
         (Some(l), d)
     };
     let list = list_area.map(|la| {
+        // Inside the border and the "> " marker; a long title is cut between words (the
+        // details beside it show it whole).
+        let row_w = (la.width as usize).saturating_sub(4);
         let mut items: Vec<ListItem> = steps
             .iter()
             .enumerate()
             .map(|(i, t)| {
                 let st = app.acct().status(&t.id);
-                ListItem::new(Line::from(vec![
-                    Span::raw(format!("{:>2}. ", i + 1)),
-                    Span::styled(format!("{} ", st.symbol()), status_style(app, st)),
-                    Span::raw(t.title.clone()),
-                ]))
+                ListItem::new(Line::from(super::text::fit(
+                    vec![
+                        Span::raw(format!("{:>2}. ", i + 1)),
+                        Span::styled(format!("{} ", st.symbol()), status_style(app, st)),
+                        Span::raw(t.title.clone()),
+                    ],
+                    row_w,
+                )))
             })
             .collect();
         items.push(ListItem::new(Line::styled(
