@@ -42,7 +42,7 @@ Essentials = the first core setup section, Advanced = the other core setup secti
 Advice = the advice tailored to how you use the account. \
 An overdue review takes 5 points off (10 if more than a full interval late), at most 20 in all; \
 a review never done is due one interval after setup started. \
-So all essentials done gives at least 50, essentials and advanced at least 85.";
+With no review overdue, all essentials done gives at least 50, essentials and advanced at least 85.";
 
 /// Which part of the score a setup section feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
