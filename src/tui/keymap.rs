@@ -43,7 +43,7 @@ pub struct Binding {
 /// Where the keys are shown, for the words that depend on it (see [`Binding::words`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Context {
-    /// The screen is the first of the stack: nothing below to go back to.
+    /// Back quits here (the first screen, see `App::back_quits`).
     pub first_screen: bool,
     /// The selected row is a review finding (Space answers "looks good").
     pub on_finding: bool,

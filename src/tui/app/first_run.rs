@@ -12,7 +12,7 @@ impl App {
         }
         match action {
             Action::Confirm => self.pick_checklist(),
-            // Leaving the first question quits without creating anything.
+            // Leaving the first question quits without creating anything (see `back_quits`).
             Action::Back => self.quit = true,
             _ => {}
         }

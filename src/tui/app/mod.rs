@@ -298,6 +298,12 @@ impl App {
         *self.screen_mut() = s;
     }
 
+    /// Back quits here: on the first screen (nothing below it), and on the first run's choice
+    /// of a checklist (leaving it creates nothing). The footer and help say "quit" then.
+    pub fn back_quits(&self) -> bool {
+        self.stack.len() == 1 || matches!(self.screen(), Screen::Checklists { .. })
+    }
+
     fn back(&mut self) {
         if self.stack.len() > 1 {
             self.stack.pop();

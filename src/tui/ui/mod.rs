@@ -265,7 +265,7 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
 /// Where the keys are shown (their words depend on it).
 fn key_context(app: &App) -> keymap::Context {
     keymap::Context {
-        first_screen: app.stack.len() == 1,
+        first_screen: app.back_quits(),
         on_finding: matches!(app.screen(), Screen::Review { .. })
             && app.selected_step().is_some_and(|(_, st)| st.finding),
     }
