@@ -89,12 +89,6 @@ pub(super) fn personas(
     first_run: bool,
 ) -> Hits {
     let n = app.cl.personas.len() as u16;
-    let [intro, list_area, detail] = Layout::vertical([
-        Constraint::Length(PERSONA_INTRO_HEIGHT),
-        Constraint::Length(n + 2),
-        Constraint::Min(0),
-    ])
-    .areas(area);
     let text = if first_run {
         "How do you use this account? Pick all that apply (Space), then Enter. \
          Steps are tailored to your choice; steps for everyone are always shown. \
@@ -104,6 +98,15 @@ pub(super) fn personas(
          or q/Esc to leave without changing anything. Steps for everyone are always shown; \
          progress on steps you no longer see is kept."
     };
+    // As tall as the question needs at this width (a narrow terminal must not cut it).
+    let intro_h = (text::wrap_rows(text, area.width.saturating_sub(2) as usize).len() as u16 + 2)
+        .max(PERSONA_INTRO_HEIGHT);
+    let [intro, list_area, detail] = Layout::vertical([
+        Constraint::Length(intro_h),
+        Constraint::Length(n + 2),
+        Constraint::Min(0),
+    ])
+    .areas(area);
     frame.render_widget(
         Paragraph::new(text)
             .wrap(Wrap { trim: true })
@@ -266,19 +269,20 @@ pub(super) fn score(app: &App, frame: &mut Frame, area: Rect) -> Hits {
 }
 
 pub(super) fn checklists(app: &App, frame: &mut Frame, area: Rect) -> Hits {
+    const INTRO: &str = "Which checklist should this account follow? Pick one (arrows, Enter). \
+                         To track another exchange too, start lockstep with --account NAME.";
+    // As tall as the question needs at this width (a narrow terminal must not cut it).
+    let intro_h = text::wrap_rows(INTRO, area.width.saturating_sub(2) as usize).len() as u16 + 2;
     let [intro, list_area, detail] = Layout::vertical([
-        Constraint::Length(4),
+        Constraint::Length(intro_h),
         Constraint::Length(app.choices().len() as u16 + 2),
         Constraint::Min(0),
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(
-            "Which checklist should this account follow? Pick one (arrows, Enter). \
-             To track another exchange too, start lockstep with --account NAME.",
-        )
-        .wrap(Wrap { trim: true })
-        .block(Block::bordered().title(" Choose a checklist ")),
+        Paragraph::new(INTRO)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered().title(" Choose a checklist ")),
         intro,
     );
     let items: Vec<ListItem> = app
