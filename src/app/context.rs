@@ -37,7 +37,7 @@ pub fn catalog(paths: &Paths) -> Catalog {
 /// How an account names its checklist.
 pub fn wanted(acct: &Account) -> Wanted<'_> {
     Wanted {
-        id: &acct.checklist,
+        id: acct.checklist.as_str(),
         file: acct.checklist_file.as_deref(),
         legacy: acct.seen.is_none(),
     }
@@ -95,7 +95,7 @@ fn checklist_matches(target: &Target, name: &str, acct: &Account) -> Result<(), 
     {
         return Err(AppError::ChecklistMismatch {
             account: name.to_string(),
-            has: acct.checklist.clone(),
+            has: acct.checklist.to_string(),
             wanted: wanted.clone(),
         });
     }
@@ -188,7 +188,7 @@ fn open_writer(
             validate_account_name(&name)?;
             let (resolved, note) = new_checklist(target, paths)?;
             notices.extend(note);
-            let mut a = Account::new(&resolved.loaded.checklist.id, clock.now);
+            let mut a = Account::new(resolved.loaded.checklist.id.as_str(), clock.now);
             a.checklist_file = resolved.loaded.origin.path().map(|p| p.to_path_buf());
             state.accounts.insert(name.clone(), a);
             (resolved, true)
@@ -225,7 +225,7 @@ pub fn new_checklist(
         {
             return Err(AppError::FileIdMismatch {
                 id: id.clone(),
-                found: loaded.checklist.id,
+                found: loaded.checklist.id.into_string(),
                 file: file.display().to_string(),
             });
         }

@@ -57,7 +57,7 @@ fn list(paths: &Paths) -> Result<ExitStatus, AppError> {
         s.push_str(&format!(
             "{:<20} {}{}{}\n",
             line(name),
-            line(&a.checklist),
+            line(a.checklist.as_str()),
             line(&source),
             line(&label)
         ));
@@ -166,7 +166,7 @@ fn what_is_removed(name: &str, a: &Account) -> String {
          reviews, {} incidents",
         line(name),
         line(a.display(name)),
-        line(&a.checklist),
+        line(a.checklist.as_str()),
         a.incidents.len()
     )
 }
@@ -304,7 +304,7 @@ fn set_checklist(
         out(&format!(
             "account '{}' already follows {} ({})\n",
             line(name),
-            line(&cl.id),
+            line(cl.id.as_str()),
             line(&origin_words(&loaded.origin))
         ))?;
         return Ok(0);

@@ -184,8 +184,9 @@ impl Report {
         {
             let every = s.every_months.unwrap_or(1);
             // Completions recorded under a former id of the section count for it.
-            let former = checklist::former_ids(&renames, &s.id);
-            let (review, d, snoozed) = schedule::review_due(acct, &s.id, &former, every, today);
+            let former = checklist::former_ids(&renames, s.id.as_str());
+            let (review, d, snoozed) =
+                schedule::review_due(acct, s.id.as_str(), &former, every, today);
             let review = review.as_ref();
             if d.is_due()
                 && snoozed

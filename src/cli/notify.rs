@@ -41,7 +41,7 @@ pub fn account_due(
             _ => continue,
         };
         items.push(DueItem {
-            key: r.section.clone(),
+            key: r.section.to_string(),
             label: r.title.clone(),
             section_title: r.title.clone(),
             state,

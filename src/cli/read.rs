@@ -147,7 +147,7 @@ pub(super) fn card(cli: &Cli, paths: &Paths, clock: Clock) -> Result<ExitStatus,
     };
     let about = format!(
         "No account is tracked here yet. Checklist: {}, {}: {chosen}. Printed {}.",
-        line(&loaded.checklist.id),
+        line(loaded.checklist.id.as_str()),
         loaded.describe(),
         clock.today
     );
@@ -218,7 +218,7 @@ pub(super) fn checklists(paths: &Paths) -> Result<ExitStatus, AppError> {
         };
         s.push_str(&format!(
             "{:<20} {} ({} sections, {steps} steps; updated {}; {})\n",
-            line(&c.id),
+            line(c.id.as_str()),
             line(&c.title),
             c.sections.len(),
             c.updated,

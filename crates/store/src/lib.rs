@@ -39,6 +39,7 @@ pub use paths::Paths;
 
 #[cfg(test)]
 use lockstep_core::checklist;
+use lockstep_core::ids::StepId;
 use lockstep_core::{jsonpos, state};
 
 use crate::state::delta;
@@ -388,7 +389,7 @@ pub struct Store {
     stamp: Option<DiskStamp>,
     /// While `forget` saves: the (account, step) whose note is being purged, so that what is read
     /// from disk (a snapshot older than the purged log) does not bring it back.
-    purging: Option<(String, String)>,
+    purging: Option<(String, StepId)>,
     /// This copy's machine, read (or made) by the first save and kept.
     machine: Option<machine::Machine>,
 }
@@ -543,6 +544,23 @@ impl Store {
         }
     }
 
+    /// What is on disk, and whether its snapshot was damaged: this writer's base itself when
+    /// nothing changed it (borrowed, not copied: a state of many accounts costs a good part of a
+    /// save to copy).
+    fn on_disk(&self, unchanged: bool) -> Result<(Cow<'_, State>, bool), StoreError> {
+        if unchanged && self.purging.is_none() {
+            return Ok((Cow::Borrowed(&self.base), false));
+        }
+        let on_disk = if unchanged {
+            Loaded::new(self.base.clone())
+        } else {
+            read_state(&self.paths)?
+        };
+        let mut theirs = on_disk.state;
+        self.purge_in(&mut theirs);
+        Ok((Cow::Owned(theirs), on_disk.damaged_snapshot))
+    }
+
     fn commit(
         &mut self,
         state: &mut State,
@@ -555,20 +573,7 @@ impl Store {
         // Unchanged since this writer read or wrote them: what is on disk is its base.
         let stamp = disk_stamp(&self.paths);
         let unchanged = stamp.is_some() && stamp == self.stamp && saved.notices.is_empty();
-        // What is on disk: this writer's base itself when nothing changed it (borrowed, not
-        // copied: a state of many accounts costs a good part of a save to copy).
-        let (theirs, damaged_snapshot) = if unchanged && self.purging.is_none() {
-            (Cow::Borrowed(&self.base), false)
-        } else {
-            let on_disk = if unchanged {
-                Loaded::new(self.base.clone())
-            } else {
-                read_state(&self.paths)?
-            };
-            let mut theirs = on_disk.state;
-            self.purge_in(&mut theirs);
-            (Cow::Owned(theirs), on_disk.damaged_snapshot)
-        };
+        let (theirs, damaged_snapshot) = self.on_disk(unchanged)?;
         let mut events = events.to_vec();
         combine::give_uids(&self.base, state, &mut events);
         let ours = delta::diff(&self.base, state);

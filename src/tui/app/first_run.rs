@@ -52,7 +52,7 @@ impl App {
         };
         let id = &c.checklist.id;
         c.origin.path().is_some()
-            && (crate::checklist::is_bundled(id)
+            && (crate::checklist::is_bundled(id.as_str())
                 || self
                     .choices()
                     .iter()

@@ -346,7 +346,7 @@ impl App {
             Screen::Dashboard { .. } => self.cl.sections.len() + self.summary.next.items.len(),
             Screen::Review { section, .. } => self
                 .cl
-                .section(section)
+                .section(section.as_str())
                 .map_or(0, |s| self.visible_steps(s).len()),
             Screen::Emergency { .. } | Screen::Compromise { .. } => {
                 self.cl.emergency().map_or(0, |s| s.steps.len())
@@ -373,7 +373,7 @@ impl App {
             Screen::Review {
                 section, cursor, ..
             } => {
-                let s = self.cl.section(section)?;
+                let s = self.cl.section(section.as_str())?;
                 self.visible_steps(s).get(*cursor).map(|st| (s, *st))
             }
             Screen::Emergency { cursor, .. } | Screen::Compromise { cursor, .. } => {

@@ -29,7 +29,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, list: Option<bool
     let (done, counted) = app
         .summary
         .score
-        .section(&section.id)
+        .section(section.id.as_str())
         .map_or((0, 0), |x| (x.done, x.applicable));
     let wide = area.width >= WIDE;
     let shown = list.unwrap_or(wide);
@@ -52,7 +52,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, list: Option<bool
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                let st = app.acct().status(&t.id);
+                let st = app.acct().status(t.id.as_str());
                 ListItem::new(Line::from(vec![
                     Span::raw(format!("{:>2}. ", i + 1)),
                     Span::styled(format!("{} ", st.symbol()), status_style(app, st)),
@@ -108,7 +108,7 @@ fn end_lines(app: &App, w: usize) -> Vec<Line<'static>> {
     let (done, counted) = app
         .summary
         .score
-        .section(&section.id)
+        .section(section.id.as_str())
         .map_or((0, 0), |x| (x.done, x.applicable));
     let na = match n.saturating_sub(counted) {
         0 => String::new(),
@@ -143,7 +143,7 @@ fn end_lines(app: &App, w: usize) -> Vec<Line<'static>> {
             w,
         ));
         for (i, t) in &open {
-            let st = app.acct().status(&t.id);
+            let st = app.acct().status(t.id.as_str());
             let extra = match st {
                 crate::state::Status::Skipped { reason, .. } => {
                     format!(" (skipped: {})", crate::guard::line(reason))
@@ -167,7 +167,7 @@ fn end_lines(app: &App, w: usize) -> Vec<Line<'static>> {
             let left = app
                 .visible_steps(next)
                 .iter()
-                .filter(|t| crate::tui::app::is_open(app.acct().status(&t.id)))
+                .filter(|t| crate::tui::app::is_open(app.acct().status(t.id.as_str())))
                 .count();
             lines.extend(hang(
                 vec![Span::styled("Next  ", bold)],

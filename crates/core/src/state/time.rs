@@ -83,8 +83,8 @@ pub mod utc_opt {
 }
 
 /// Writes a map of timestamps (step id -> when) as [`Rfc3339`].
-pub fn utc_map<S: Serializer>(
-    m: &BTreeMap<String, DateTime<Utc>>,
+pub fn utc_map<S: Serializer, K: Serialize>(
+    m: &BTreeMap<K, DateTime<Utc>>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
     s.collect_map(m.iter().map(|(k, v)| (k, Rfc3339(v))))
@@ -198,8 +198,7 @@ mod date_tests {
     }
 
     fn written_fast(t: &DateTime<Utc>) -> String {
-        let v = serde_json::to_string(&Rfc3339(t)).unwrap();
-        v
+        serde_json::to_string(&Rfc3339(t)).unwrap()
     }
 
     proptest! {

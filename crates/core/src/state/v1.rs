@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::event::EventKind;
 use super::model::{Account, Event, Incident, Review, State, StepState};
+use crate::ids::{ChecklistId, PersonaId, SectionId, StepId};
 
 /// A version 1 state file, exactly as the previous release wrote it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -20,16 +21,16 @@ pub struct StateV1 {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountV1 {
-    pub checklist: String,
+    pub checklist: ChecklistId,
     #[serde(default)]
-    pub personas: Vec<String>,
+    pub personas: Vec<PersonaId>,
     #[serde(default)]
     pub personas_chosen: bool,
     pub created: DateTime<Utc>,
     #[serde(default, deserialize_with = "super::unique::map")]
-    pub steps: BTreeMap<String, StepState>,
+    pub steps: BTreeMap<StepId, StepState>,
     #[serde(default, deserialize_with = "super::unique::map")]
-    pub reviews: BTreeMap<String, Review>,
+    pub reviews: BTreeMap<SectionId, Review>,
     #[serde(default)]
     pub incidents: Vec<Incident>,
     #[serde(default)]
