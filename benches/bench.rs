@@ -90,7 +90,9 @@ fn big_state(cl: &Checklist, events: usize) -> State {
             };
             acct.new_events.push(Event { at, kind });
         }
-        state.accounts.insert(format!("account-{a:02}"), acct);
+        state
+            .accounts
+            .insert(format!("account-{a:02}").into(), acct);
     }
     state
 }
@@ -183,7 +185,7 @@ fn write_big(dir: &Path, cl: &Checklist, events: usize) {
     };
     let mut pending: Vec<(String, Event)> = Vec::new();
     for (name, a) in state.accounts.iter_mut() {
-        pending.extend(a.new_events.drain(..).map(|e| (name.clone(), e)));
+        pending.extend(a.new_events.drain(..).map(|e| (name.to_string(), e)));
     }
     pending.sort_by_key(|(_, e)| e.at);
     let (mut st, _) = Store::open(&p, Duration::ZERO).unwrap();

@@ -290,9 +290,14 @@ fn accounts() -> Vec<CompletionCandidate> {
     let Some(d) = data() else {
         return Vec::new();
     };
-    let mut all: Vec<(&String, &Account)> = d.state.accounts.iter().collect();
+    let mut all: Vec<(&str, &Account)> = d
+        .state
+        .accounts
+        .iter()
+        .map(|(n, a)| (n.as_str(), a))
+        .collect();
     if let Some((n, a)) = &d.account {
-        all.push((n, a));
+        all.push((n.as_str(), a));
         all.sort_by_key(|(n, _)| *n);
     }
     all.into_iter()

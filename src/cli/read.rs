@@ -88,7 +88,7 @@ pub(super) fn status_all(paths: &Paths, json: bool, clock: Clock) -> Result<Exit
         if let Err(e) = r {
             eprintln!(
                 "lockstep: error: account '{}': {}",
-                line(name),
+                line(name.as_str()),
                 clean(&e.to_string(), true)
             );
         }

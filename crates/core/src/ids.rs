@@ -1,6 +1,6 @@
-//! The identifier types of the domain: step, section, checklist and persona ids, each its own
-//! type so one cannot be passed where another is expected. On disk (and in the JSON Schema) each
-//! is exactly the string it wraps.
+//! The identifier types of the domain: step, section, checklist and persona ids and account
+//! names, each its own type so one cannot be passed where another is expected. On disk (and in
+//! the JSON Schema) each is exactly the string it wraps.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -45,6 +45,12 @@ macro_rules! id_type {
 
         impl Borrow<str> for $name {
             fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Borrow<String> for $name {
+            fn borrow(&self) -> &String {
                 &self.0
             }
         }
@@ -127,6 +133,10 @@ id_type!(
     /// A persona's id, declared by a checklist and chosen per account.
     PersonaId
 );
+id_type!(
+    /// An account's name, the key of the state's accounts ("default" unless `--account`).
+    AccountName
+);
 
 #[cfg(test)]
 mod tests {
@@ -149,6 +159,11 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&ChecklistId::from("crypto-com")).unwrap(),
             r#""crypto-com""#
+        );
+        let accounts: BTreeMap<AccountName, u32> = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            serde_json::to_string(&accounts).unwrap(),
+            serde_json::to_string(&plain).unwrap()
         );
         let id = StepId::from("s");
         assert_eq!(id.to_string(), "s");

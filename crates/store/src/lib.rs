@@ -529,13 +529,13 @@ impl Store {
     fn save_locked(&mut self, state: &mut State) -> Result<Saved, StoreError> {
         let mut events: Vec<(String, Event)> = Vec::new();
         for (name, a) in state.accounts.iter_mut() {
-            events.extend(a.new_events.drain(..).map(|e| (name.clone(), e)));
+            events.extend(a.new_events.drain(..).map(|e| (name.to_string(), e)));
         }
         match self.commit(state, &events) {
             Ok(saved) => Ok(saved),
             Err(e) => {
                 for (name, e) in events {
-                    if let Some(a) = state.accounts.get_mut(&name) {
+                    if let Some(a) = state.accounts.get_mut(name.as_str()) {
                         a.new_events.push(e);
                     }
                 }
@@ -682,7 +682,7 @@ impl Store {
         if let Some((account, step)) = &self.purging
             && let Some(s) = theirs
                 .accounts
-                .get_mut(account)
+                .get_mut(account.as_str())
                 .and_then(|a| a.steps.get_mut(step))
         {
             s.note = None;

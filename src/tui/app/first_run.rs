@@ -3,6 +3,7 @@
 
 use super::{Action, App, Screen};
 use crate::checklist::{Loaded, Origin, Resolved};
+use crate::ids::AccountName;
 
 impl App {
     /// A key on the first-run choice of a checklist.
@@ -107,7 +108,8 @@ impl App {
                 },
                 unused: Vec::new(),
             };
-            self.checklists.insert(self.account.clone(), Ok(resolved));
+            self.checklists
+                .insert(AccountName::from(self.account.clone()), Ok(resolved));
         }
         while matches!(
             self.screen(),

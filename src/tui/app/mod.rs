@@ -22,13 +22,14 @@ pub use super::input::{Input, InputKind};
 pub use super::summary::{NextItem, NextUp, ReviewView, Summary};
 use crate::checklist::{Checklist, Loaded, Origin, Resolved, Section, Step};
 use crate::export::Overview;
+use crate::ids::AccountName;
 use crate::state::{Account, Event, State, Status};
 pub use offer::Offer;
 pub use screen::{ReminderResult, Screen, ScreenKind};
 pub use types::{Action, Flash, Hits, ListHit, ShellError};
 
 /// Every account's checklist as the shell resolved it, or why it cannot be used.
-pub type Checklists = BTreeMap<String, Result<Resolved, String>>;
+pub type Checklists = BTreeMap<AccountName, Result<Resolved, String>>;
 
 /// The app: the domain data (checklist, state, account, summary), the clock, what it asks of the
 /// shell (saving, purging a note, reading the history, the reminder offer), the overlays (help,
@@ -89,7 +90,7 @@ impl App {
     ) -> App {
         let loaded = Loaded::bundled(cl);
         let checklists = BTreeMap::from([(
-            account.to_string(),
+            AccountName::from(account),
             Ok(Resolved {
                 loaded: loaded.clone(),
                 unused: Vec::new(),

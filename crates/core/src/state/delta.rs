@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Not;
 
-use crate::ids::{SectionId, StepId};
+use crate::ids::{AccountName, SectionId, StepId};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -23,7 +23,7 @@ pub struct Delta {
     #[serde(default, skip_serializing_if = "Not::not")]
     pub reset: bool,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub accounts: BTreeMap<String, AccountDelta>,
+    pub accounts: BTreeMap<AccountName, AccountDelta>,
 }
 
 /// The changes to one account.
@@ -268,7 +268,7 @@ fn apply_map<K: Clone + Ord, V: Clone>(map: &mut BTreeMap<K, V>, changes: &BTree
 /// machines opened one each before they synced): it takes the next free number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Renumbered {
-    pub account: String,
+    pub account: AccountName,
     /// The incident's key ([`Incident::key`]).
     pub key: String,
     /// Its number where it was opened, and here.

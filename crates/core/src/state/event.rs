@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::checklist::Checklist;
-use crate::ids::{ChecklistId, PersonaId, SectionId, StepId};
+use crate::ids::{AccountName, ChecklistId, PersonaId, SectionId, StepId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
@@ -163,8 +163,8 @@ pub enum EventKind {
         ids: Vec<String>,
     },
     AccountRenamed {
-        from: String,
-        to: String,
+        from: AccountName,
+        to: AccountName,
     },
     AccountLabelled {
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -15,7 +15,7 @@ use super::ops::OpError;
 use crate::checklist::{
     self, Checklist, Origin, section_digests, section_renames, step_digests, step_renames,
 };
-use crate::ids::{PersonaId, SectionId, StepId};
+use crate::ids::{AccountName, PersonaId, SectionId, StepId};
 
 /// Longest account label.
 pub const MAX_LABEL: usize = 64;
@@ -387,14 +387,14 @@ impl Account {
     /// the state).
     pub fn renamed(&mut self, from: &str, to: &str, now: DateTime<Utc>) {
         self.former_names.push(FormerName {
-            name: from.to_string(),
+            name: AccountName::from(from),
             until: now,
         });
         self.log(
             now,
             EventKind::AccountRenamed {
-                from: from.to_string(),
-                to: to.to_string(),
+                from: AccountName::from(from),
+                to: AccountName::from(to),
             },
         );
     }

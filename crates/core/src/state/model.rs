@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::event::EventKind;
 use super::time::{date, utc, utc_map, utc_opt};
 use crate::checklist::{Checklist, Section, Step};
-use crate::ids::{ChecklistId, PersonaId, SectionId, StepId};
+use crate::ids::{AccountName, ChecklistId, PersonaId, SectionId, StepId};
 
 /// Version of the state file format written by this build. Version 1 kept the history inside
 /// the state file; version 2 keeps it in an append-only log beside it; version 3 makes the log
@@ -34,7 +34,7 @@ pub struct State {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<LogPosition>,
     #[serde(default, deserialize_with = "super::unique::map")]
-    pub accounts: BTreeMap<String, Account>,
+    pub accounts: BTreeMap<AccountName, Account>,
 }
 
 /// Where in the history log a snapshot stands: the last line it reflects runs from byte `start`
@@ -125,7 +125,7 @@ pub struct Seen {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormerName {
-    pub name: String,
+    pub name: AccountName,
     pub until: DateTime<Utc>,
 }
 

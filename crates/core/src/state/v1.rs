@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::event::EventKind;
 use super::model::{Account, Event, Incident, Review, State, StepState};
-use crate::ids::{ChecklistId, PersonaId, SectionId, StepId};
+use crate::ids::{AccountName, ChecklistId, PersonaId, SectionId, StepId};
 
 /// A version 1 state file, exactly as the previous release wrote it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -15,7 +15,7 @@ use crate::ids::{ChecklistId, PersonaId, SectionId, StepId};
 pub struct StateV1 {
     pub version: u32,
     #[serde(default, deserialize_with = "super::unique::map")]
-    pub accounts: BTreeMap<String, AccountV1>,
+    pub accounts: BTreeMap<AccountName, AccountV1>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -76,7 +76,7 @@ impl StateV1 {
                 former_names: Vec::new(),
                 new_events: Vec::new(),
             };
-            history.push((name.clone(), a.history));
+            history.push((name.to_string(), a.history));
             state.accounts.insert(name, account);
         }
         (state, history)
