@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use lockstep::checklist::{BUNDLED, Checklist, SectionKind, parse};
+use lockstep::ids::StepId;
 use lockstep::state::{Account, Event, EventKind, State};
 use lockstep::store::{self, Paths, Store};
 use lockstep::tui::app::{Action, App};
@@ -46,7 +47,7 @@ fn big_state(cl: &Checklist, events: usize) -> State {
         acct.set_personas(vec!["holder".into(), "trader".into()], t0);
         for s in cl.sections_of(SectionKind::Setup) {
             for t in &s.steps {
-                acct.check(cl, &t.id, t0).unwrap();
+                acct.check(cl, t.id.as_str(), t0).unwrap();
             }
         }
         // Ten years of reviews, recorded as the app records them (the state keeps the latest
@@ -59,12 +60,12 @@ fn big_state(cl: &Checklist, events: usize) -> State {
                 .unwrap()
             {
                 let at = Utc.from_utc_datetime(&d.and_hms_opt(9, 0, 0).unwrap());
-                acct.complete_review(cl, &s.id, at, d).unwrap();
+                acct.complete_review(cl, s.id.as_str(), at, d).unwrap();
                 d = lockstep::schedule::add_months(d, every);
             }
         }
         let per = events / ACCOUNTS - acct.new_events.len();
-        let steps: Vec<String> = cl
+        let steps: Vec<StepId> = cl
             .sections
             .iter()
             .flat_map(|s| s.steps.iter().map(|t| t.id.clone()))
@@ -89,7 +90,9 @@ fn big_state(cl: &Checklist, events: usize) -> State {
             };
             acct.new_events.push(Event { at, kind });
         }
-        state.accounts.insert(format!("account-{a:02}"), acct);
+        state
+            .accounts
+            .insert(format!("account-{a:02}").into(), acct);
     }
     state
 }
@@ -182,7 +185,7 @@ fn write_big(dir: &Path, cl: &Checklist, events: usize) {
     };
     let mut pending: Vec<(String, Event)> = Vec::new();
     for (name, a) in state.accounts.iter_mut() {
-        pending.extend(a.new_events.drain(..).map(|e| (name.clone(), e)));
+        pending.extend(a.new_events.drain(..).map(|e| (name.to_string(), e)));
     }
     pending.sort_by_key(|(_, e)| e.at);
     let (mut st, _) = Store::open(&p, Duration::ZERO).unwrap();
@@ -310,7 +313,7 @@ fn process_figures(cl: &Checklist, runs: usize) {
     } else {
         println!("process: remind not installed (scripts/bench.sh installs it): no ratios");
     }
-    let steps: Vec<String> = cl
+    let steps: Vec<StepId> = cl
         .sections_of(SectionKind::Setup)
         .flat_map(|s| s.steps.iter().map(|t| t.id.clone()))
         .collect();
@@ -323,7 +326,7 @@ fn process_figures(cl: &Checklist, runs: usize) {
                     "--account",
                     "account-00",
                     verb,
-                    &steps[(i / 2) % steps.len()],
+                    steps[(i / 2) % steps.len()].as_str(),
                 ],
             )));
         }
@@ -522,7 +525,7 @@ fn main() {
             "ms",
         );
         let mut n = 0usize;
-        let steps: Vec<String> = cl
+        let steps: Vec<StepId> = cl
             .sections_of(SectionKind::Setup)
             .flat_map(|s| s.steps.iter().map(|t| t.id.clone()))
             .collect();
@@ -530,10 +533,10 @@ fn main() {
             n += 1;
             let a = state.accounts.get_mut("account-00").unwrap();
             let step = &steps[n % steps.len()];
-            if a.status(step).is_done() {
-                a.uncheck(&cl, step, now).unwrap();
+            if a.status(step.as_str()).is_done() {
+                a.uncheck(&cl, step.as_str(), now).unwrap();
             } else {
-                a.check(&cl, step, now).unwrap();
+                a.check(&cl, step.as_str(), now).unwrap();
             }
             st.save(&mut state).unwrap()
         });

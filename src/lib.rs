@@ -11,7 +11,7 @@ pub mod cli;
 pub mod startup;
 pub mod tui;
 
-pub use lockstep_core::{checklist, export, jsonpos, schedule, score, state};
+pub use lockstep_core::{checklist, export, ids, jsonpos, schedule, score, state};
 pub use lockstep_guard as guard;
 pub use lockstep_os::{dbus, notify, reminders, sys as os_sys};
 pub use lockstep_store::{self as store, fileio};

@@ -81,14 +81,14 @@ fn every_file_of_the_previous_release_migrates_without_loss() {
         // Read-only commands work on the old file and leave it byte for byte (the user-visible
         // comparison runs on the small files; the 100k-event one is compared field by field).
         let big = name.ends_with(".gz");
-        let status_before = run(&data, &["--account", &account, "status", "--json"]);
+        let status_before = run(&data, &["--account", account.as_str(), "status", "--json"]);
         assert!(
             status_before.status.success(),
             "{name}: {}",
             stderr(&status_before)
         );
         let history_before =
-            (!big).then(|| run(&data, &["--account", &account, "history", "--json"]));
+            (!big).then(|| run(&data, &["--account", account.as_str(), "history", "--json"]));
         assert!(run(&data, &["due"]).status.success(), "{name}");
         assert_eq!(fs::read(data.join("state.json")).unwrap(), bytes, "{name}");
 
@@ -125,13 +125,17 @@ fn every_file_of_the_previous_release_migrates_without_loss() {
             assert_eq!(new.steps, old.steps, "{name} {acct}");
             assert_eq!(new.reviews, old.reviews, "{name} {acct}");
             assert_eq!(new.incidents, old.incidents, "{name} {acct}");
-            assert_eq!(history.of(acct), old.history.as_slice(), "{name} {acct}");
+            assert_eq!(
+                history.of(acct.as_str()),
+                old.history.as_slice(),
+                "{name} {acct}"
+            );
         }
         // What the user sees is the same before and after.
-        let status_after = run(&data, &["--account", &account, "status", "--json"]);
+        let status_after = run(&data, &["--account", account.as_str(), "status", "--json"]);
         assert_eq!(status_after.stdout, status_before.stdout, "{name}");
         if let Some(before) = history_before {
-            let after = run(&data, &["--account", &account, "history", "--json"]);
+            let after = run(&data, &["--account", account.as_str(), "history", "--json"]);
             assert_eq!(after.stdout, before.stdout, "{name}");
         }
         // And the snapshot no longer holds the history.

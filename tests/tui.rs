@@ -32,7 +32,7 @@ fn first_run_asks_for_personas() {
     let ids: Vec<_> = app
         .visible_steps(&tailored)
         .iter()
-        .map(|s| s.id.clone())
+        .map(|s| s.id.to_string())
         .collect();
     assert!(ids.contains(&"t-small-derivatives".to_string()));
     assert!(!ids.contains(&"t-card-freeze".to_string()));
@@ -56,7 +56,7 @@ fn essentials_walkthrough_can_be_completed() {
         assert_eq!(idx, i);
         let id = step.id.clone();
         press(&mut app, KeyCode::Char(' '));
-        assert!(app.acct().status(&id).is_done(), "{id}");
+        assert!(app.acct().status(id.as_str()).is_done(), "{id}");
     }
     // Past the last step: the section's end, with nothing left open and the next section.
     assert_eq!(app.kind(), ScreenKind::SectionEnd);

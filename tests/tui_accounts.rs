@@ -128,7 +128,7 @@ fn following_a_file(c: Checklist) -> App {
     a.checklist_file = Some(PATH.into());
     a.set_personas(vec![], t0());
     state.accounts.insert(DEFAULT_ACCOUNT.into(), a);
-    let checklists: Checklists = BTreeMap::from([(DEFAULT_ACCOUNT.to_string(), ready(&loaded))]);
+    let checklists: Checklists = BTreeMap::from([(DEFAULT_ACCOUNT.into(), ready(&loaded))]);
     App::open(
         loaded,
         checklists,
@@ -219,11 +219,11 @@ fn four_accounts() -> App {
     }
     let (lc, lg) = (Loaded::bundled(c.clone()), Loaded::bundled(g));
     let checklists: Checklists = BTreeMap::from([
-        ("default".to_string(), ready(&lc)),
-        ("mom".to_string(), ready(&lc)),
-        ("work".to_string(), ready(&lg)),
+        ("default".into(), ready(&lc)),
+        ("mom".into(), ready(&lc)),
+        ("work".into(), ready(&lg)),
         (
-            "broken".to_string(),
+            "broken".into(),
             Err("/home/ana/kraken.json:3:5: expected `,` or `}`".to_string()),
         ),
     ]);
@@ -306,10 +306,8 @@ fn a_changed_file_is_said_once_when_its_account_is_opened() {
     state.accounts.insert("default".into(), fine);
     state.accounts.insert("k".into(), k);
     let lc = Loaded::bundled(before);
-    let checklists: Checklists = BTreeMap::from([
-        ("default".to_string(), ready(&lc)),
-        ("k".to_string(), ready(&new)),
-    ]);
+    let checklists: Checklists =
+        BTreeMap::from([("default".into(), ready(&lc)), ("k".into(), ready(&new))]);
     let mut app = App::open(lc, checklists, state, "default", Vec::new(), t0(), today());
     app.start_with_accounts();
     let at = app

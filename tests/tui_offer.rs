@@ -26,7 +26,7 @@ fn app() -> App {
     a.set_personas(vec![], t0());
     let steps = &cl.section("essentials").unwrap().steps;
     for t in &steps[..steps.len() - 1] {
-        a.check(&cl, &t.id, t0()).unwrap();
+        a.check(&cl, t.id.as_str(), t0()).unwrap();
     }
     let mut state = State::default();
     state.accounts.insert(DEFAULT_ACCOUNT.into(), a);

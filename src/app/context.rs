@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{AppError, Target};
 use crate::checklist::{self, Catalog, Loaded, Origin, Resolved, Unavailable, Wanted};
 use crate::guard::line;
+use crate::ids::AccountName;
 use crate::state::{Account, DEFAULT_ACCOUNT, State};
 use crate::store::{self, Paths, Store};
 
@@ -37,7 +38,7 @@ pub fn catalog(paths: &Paths) -> Catalog {
 /// How an account names its checklist.
 pub fn wanted(acct: &Account) -> Wanted<'_> {
     Wanted {
-        id: &acct.checklist,
+        id: acct.checklist.as_str(),
         file: acct.checklist_file.as_deref(),
         legacy: acct.seen.is_none(),
     }
@@ -57,7 +58,7 @@ fn catalog_for<'a>(paths: &Paths, accounts: impl Iterator<Item = &'a Account>) -
 pub fn resolve_all(
     paths: &Paths,
     state: &State,
-) -> BTreeMap<String, Result<Resolved, Unavailable>> {
+) -> BTreeMap<AccountName, Result<Resolved, Unavailable>> {
     let cat = catalog_for(paths, state.accounts.values());
     state
         .accounts
@@ -78,13 +79,13 @@ pub fn implied_account(state: &State) -> Option<&str> {
         return Some(DEFAULT_ACCOUNT);
     }
     match state.accounts.len() {
-        1 => state.accounts.keys().next().map(String::as_str),
+        1 => state.accounts.keys().next().map(AccountName::as_str),
         _ => None,
     }
 }
 
 fn known(state: &State) -> Vec<String> {
-    state.accounts.keys().cloned().collect()
+    state.accounts.keys().map(ToString::to_string).collect()
 }
 
 /// `--checklist ID` / `--checklist-file PATH` name the checklist of a new account; for an
@@ -95,7 +96,7 @@ fn checklist_matches(target: &Target, name: &str, acct: &Account) -> Result<(), 
     {
         return Err(AppError::ChecklistMismatch {
             account: name.to_string(),
-            has: acct.checklist.clone(),
+            has: acct.checklist.to_string(),
             wanted: wanted.clone(),
         });
     }
@@ -167,7 +168,12 @@ fn open_writer(
         None if state.accounts.is_empty() || target.wants_checklist() => DEFAULT_ACCOUNT.into(),
         None => match implied_account(&state) {
             Some(n) => n.to_string(),
-            None if tui => state.accounts.keys().next().cloned().expect("not empty"),
+            None if tui => state
+                .accounts
+                .keys()
+                .next()
+                .map(ToString::to_string)
+                .expect("not empty"),
             None => return Err(AppError::SeveralAccounts(known(&state))),
         },
     };
@@ -188,9 +194,9 @@ fn open_writer(
             validate_account_name(&name)?;
             let (resolved, note) = new_checklist(target, paths)?;
             notices.extend(note);
-            let mut a = Account::new(&resolved.loaded.checklist.id, clock.now);
+            let mut a = Account::new(resolved.loaded.checklist.id.as_str(), clock.now);
             a.checklist_file = resolved.loaded.origin.path().map(|p| p.to_path_buf());
-            state.accounts.insert(name.clone(), a);
+            state.accounts.insert(AccountName::from(name.clone()), a);
             (resolved, true)
         }
     };
@@ -225,7 +231,7 @@ pub fn new_checklist(
         {
             return Err(AppError::FileIdMismatch {
                 id: id.clone(),
-                found: loaded.checklist.id,
+                found: loaded.checklist.id.into_string(),
                 file: file.display().to_string(),
             });
         }

@@ -226,7 +226,7 @@ pub fn write_feed(
         .filter_map(|(name, account)| {
             let r = resolved[name].as_ref().ok()?;
             Some(IcsAccount {
-                name,
+                name: name.as_str(),
                 checklist: &r.loaded.checklist,
                 origin: &r.loaded.origin,
                 account,

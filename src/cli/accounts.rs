@@ -9,6 +9,7 @@ use super::{AccountsCommand, AppError, Cli, ExitStatus};
 use crate::app::{Clock, catalog, origin_words, validate_account_name};
 use crate::checklist::{self, Resolved, Wanted};
 use crate::guard::{clean, line};
+use crate::ids::AccountName;
 use crate::state::{Account, State};
 use crate::store::{self, Paths, Store};
 
@@ -56,8 +57,8 @@ fn list(paths: &Paths) -> Result<ExitStatus, AppError> {
             .unwrap_or_default();
         s.push_str(&format!(
             "{:<20} {}{}{}\n",
-            line(name),
-            line(&a.checklist),
+            line(name.as_str()),
+            line(a.checklist.as_str()),
             line(&source),
             line(&label)
         ));
@@ -69,7 +70,7 @@ fn list(paths: &Paths) -> Result<ExitStatus, AppError> {
 fn unknown(state: &State, name: &str) -> AppError {
     AppError::UnknownAccount {
         name: name.to_string(),
-        known: state.accounts.keys().cloned().collect(),
+        known: state.accounts.keys().map(ToString::to_string).collect(),
         creating: false,
     }
 }
@@ -118,7 +119,7 @@ fn rename(
     }
     let mut a = state.accounts.remove(from).expect("checked");
     a.renamed(from, to, clock.now);
-    state.accounts.insert(to.to_string(), a);
+    state.accounts.insert(AccountName::from(to), a);
     save(
         store,
         state,
@@ -166,7 +167,7 @@ fn what_is_removed(name: &str, a: &Account) -> String {
          reviews, {} incidents",
         line(name),
         line(a.display(name)),
-        line(&a.checklist),
+        line(a.checklist.as_str()),
         a.incidents.len()
     )
 }
@@ -304,7 +305,7 @@ fn set_checklist(
         out(&format!(
             "account '{}' already follows {} ({})\n",
             line(name),
-            line(&cl.id),
+            line(cl.id.as_str()),
             line(&origin_words(&loaded.origin))
         ))?;
         return Ok(0);

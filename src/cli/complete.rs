@@ -243,7 +243,10 @@ fn steps(which: Steps) -> Vec<CompletionCandidate> {
         return Vec::new();
     };
     // Before the first change, the account that change creates (no personas, nothing done).
-    let acct = account.map_or_else(|| Account::new(&cl.id, chrono::Utc::now()), |(_, a)| a);
+    let acct = account.map_or_else(
+        || Account::new(cl.id.as_str(), chrono::Utc::now()),
+        |(_, a)| a,
+    );
     let noted = |id: &str| acct.steps.get(id).is_some_and(|s| s.note.is_some());
     let mut out = Vec::new();
     for section in &cl.sections {
@@ -251,16 +254,19 @@ fn steps(which: Steps) -> Vec<CompletionCandidate> {
         for s in &section.steps {
             let keep = match which {
                 Steps::Open => {
-                    let open = matches!(acct.status(&s.id), Status::Todo | Status::Reverify { .. });
+                    let open = matches!(
+                        acct.status(s.id.as_str()),
+                        Status::Todo | Status::Reverify { .. }
+                    );
                     setup && acct.applies(s) && open
                 }
-                Steps::Marked => setup && !matches!(acct.status(&s.id), Status::Todo),
+                Steps::Marked => setup && !matches!(acct.status(s.id.as_str()), Status::Todo),
                 Steps::Any => true,
-                Steps::Noted => noted(&s.id),
+                Steps::Noted => noted(s.id.as_str()),
                 Steps::Emergency => section.kind == SectionKind::Emergency,
             };
             if keep {
-                out.push(candidate(&s.id, &s.title));
+                out.push(candidate(s.id.as_str(), &s.title));
             }
         }
     }
@@ -275,7 +281,7 @@ fn sections(kinds: &[SectionKind]) -> Vec<CompletionCandidate> {
     cl.sections
         .iter()
         .filter(|s| kinds.contains(&s.kind))
-        .map(|s| candidate(&s.id, &s.title))
+        .map(|s| candidate(s.id.as_str(), &s.title))
         .collect()
 }
 
@@ -284,13 +290,18 @@ fn accounts() -> Vec<CompletionCandidate> {
     let Some(d) = data() else {
         return Vec::new();
     };
-    let mut all: Vec<(&String, &Account)> = d.state.accounts.iter().collect();
+    let mut all: Vec<(&str, &Account)> = d
+        .state
+        .accounts
+        .iter()
+        .map(|(n, a)| (n.as_str(), a))
+        .collect();
     if let Some((n, a)) = &d.account {
-        all.push((n, a));
+        all.push((n.as_str(), a));
         all.sort_by_key(|(n, _)| *n);
     }
     all.into_iter()
-        .map(|(n, a)| candidate(n, a.label.as_deref().unwrap_or(&a.checklist)))
+        .map(|(n, a)| candidate(n, a.label.as_deref().unwrap_or(a.checklist.as_str())))
         .collect()
 }
 
@@ -303,7 +314,7 @@ fn checklists() -> Vec<CompletionCandidate> {
     catalog(&paths)
         .checklists
         .iter()
-        .map(|l| candidate(&l.checklist.id, &l.checklist.title))
+        .map(|l| candidate(l.checklist.id.as_str(), &l.checklist.title))
         .collect()
 }
 
@@ -314,7 +325,7 @@ fn personas() -> Vec<CompletionCandidate> {
     };
     cl.personas
         .iter()
-        .map(|p| candidate(&p.id, &p.title))
+        .map(|p| candidate(p.id.as_str(), &p.title))
         .collect()
 }
 

@@ -8,6 +8,7 @@ use super::{AppError, Cli, ExitStatus};
 use crate::app::wanted;
 use crate::checklist::{self, Catalog, Outline, SectionKind};
 use crate::guard::{clean, line};
+use crate::ids::AccountName;
 use crate::schedule::{self, Due};
 use crate::state::Account;
 use crate::store::{self, Paths};
@@ -42,11 +43,16 @@ pub(super) fn due(
     {
         return Err(AppError::UnknownAccount {
             name: wanted.clone(),
-            known: loaded.state.accounts.keys().cloned().collect(),
+            known: loaded
+                .state
+                .accounts
+                .keys()
+                .map(ToString::to_string)
+                .collect(),
             creating: false,
         });
     }
-    let accounts: Vec<(&String, &Account)> = loaded
+    let accounts: Vec<(&AccountName, &Account)> = loaded
         .state
         .accounts
         .iter()
@@ -62,13 +68,13 @@ pub(super) fn due(
     });
     for (name, acct) in &accounts {
         let prefix = if accounts.len() > 1 {
-            format!("[{}] ", line(acct.display(name)))
+            format!("[{}] ", line(acct.display(name.as_str())))
         } else {
             String::new()
         };
-        report.incident(&prefix, name, acct);
+        report.incident(&prefix, name.as_str(), acct);
         if let Some(cat) = &cat {
-            report.json_account(cat, name, acct, today);
+            report.json_account(cat, name.as_str(), acct, today);
             continue;
         }
         // Accounts that follow the same checklist share its outline (read once).
@@ -86,7 +92,7 @@ pub(super) fn due(
                     &outlines[outlines.len() - 1].1
                 }
                 Err(e) => {
-                    report.unavailable(name, &e);
+                    report.unavailable(name.as_str(), &e);
                     continue;
                 }
             },
@@ -184,8 +190,9 @@ impl Report {
         {
             let every = s.every_months.unwrap_or(1);
             // Completions recorded under a former id of the section count for it.
-            let former = checklist::former_ids(&renames, &s.id);
-            let (review, d, snoozed) = schedule::review_due(acct, &s.id, &former, every, today);
+            let former = checklist::former_ids(&renames, s.id.as_str());
+            let (review, d, snoozed) =
+                schedule::review_due(acct, s.id.as_str(), &former, every, today);
             let review = review.as_ref();
             if d.is_due()
                 && snoozed

@@ -41,7 +41,7 @@ pub fn account_due(
             _ => continue,
         };
         items.push(DueItem {
-            key: r.section.clone(),
+            key: r.section.to_string(),
             label: r.title.clone(),
             section_title: r.title.clone(),
             state,
@@ -178,17 +178,25 @@ pub(super) fn notify(
             Err(e) => {
                 eprintln!(
                     "lockstep: error: account '{}': {}",
-                    line(name),
+                    line(name.as_str()),
                     clean(&e.to_string(), true)
                 );
-                broken.push(unavailable_notification(name, &e.to_string(), &open));
+                broken.push(unavailable_notification(
+                    name.as_str(),
+                    &e.to_string(),
+                    &open,
+                ));
                 continue;
             }
         };
         acct.follow_aliases(cl, clock.now);
-        let (due, warnings) = account_due(name, cl, acct, clock.today);
+        let (due, warnings) = account_due(name.as_str(), cl, acct, clock.today);
         for w in warnings {
-            eprintln!("lockstep: warning: account '{}': {}", line(name), line(&w));
+            eprintln!(
+                "lockstep: warning: account '{}': {}",
+                line(name.as_str()),
+                line(&w)
+            );
         }
         accounts.push(due);
     }

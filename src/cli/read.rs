@@ -88,7 +88,7 @@ pub(super) fn status_all(paths: &Paths, json: bool, clock: Clock) -> Result<Exit
         if let Err(e) = r {
             eprintln!(
                 "lockstep: error: account '{}': {}",
-                line(name),
+                line(name.as_str()),
                 clean(&e.to_string(), true)
             );
         }
@@ -154,7 +154,7 @@ pub(super) fn card(cli: &Cli, paths: &Paths, clock: Clock) -> Result<ExitStatus,
     };
     let about = format!(
         "No account is tracked here yet. Checklist: {}, {}: {chosen}. Printed {}.",
-        line(&loaded.checklist.id),
+        line(loaded.checklist.id.as_str()),
         loaded.describe(),
         clock.today
     );
@@ -225,7 +225,7 @@ pub(super) fn checklists(paths: &Paths) -> Result<ExitStatus, AppError> {
         };
         s.push_str(&format!(
             "{:<20} {} ({} sections, {steps} steps; updated {}; {})\n",
-            line(&c.id),
+            line(c.id.as_str()),
             line(&c.title),
             c.sections.len(),
             c.updated,

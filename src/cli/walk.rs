@@ -69,7 +69,7 @@ pub fn run(
         }
         None => cl
             .sections_of(SectionKind::Setup)
-            .map(|s| s.id.clone())
+            .map(|s| s.id.to_string())
             .collect(),
     };
     header(out, &loaded, &acct, clock().today)?;
@@ -81,7 +81,7 @@ pub fn run(
         let steps: Vec<Step> = acct.applicable(s).cloned().collect();
         let open = |a: &Account, t: &Step| {
             matches!(
-                a.status(&t.id),
+                a.status(t.id.as_str()),
                 Status::Todo | Status::Skipped { .. } | Status::Reverify { .. }
             )
         };
@@ -209,7 +209,7 @@ fn first_run_choice(
             return Ok(Choice::Asked(Box::new(Cli {
                 data_dir: cli.data_dir.clone(),
                 account: cli.account.clone(),
-                checklist: Some(c.checklist.id.clone()),
+                checklist: Some(c.checklist.id.to_string()),
                 checklist_file: None,
                 env_account: cli.env_account.clone(),
                 wait: cli.wait,
@@ -231,7 +231,7 @@ fn print_step(
     n: usize,
     of: usize,
 ) -> Result<(), AppError> {
-    let status = acct.status(&step.id);
+    let status = acct.status(step.id.as_str());
     let mut text = vec![format!(
         "Step {n} of {of}: {} [{}]",
         step.title,
@@ -254,7 +254,7 @@ fn print_step(
     for url in &step.links {
         text.push(format!("Link: {}", crate::checklist::link(url).describe()));
     }
-    if let Some(note) = acct.note(&step.id) {
+    if let Some(note) = acct.note(step.id.as_str()) {
         text.push(format!("Your note: {note}"));
     }
     for t in text {

@@ -24,14 +24,14 @@ fn by_checklist(paths: &Paths) -> Result<Vec<(Loaded, Vec<String>)>, AppError> {
             Ok(r) => r.loaded,
             Err(source) => {
                 let e = AppError::Unavailable {
-                    account: name.clone(),
+                    account: name.to_string(),
                     source,
                 };
                 eprintln!("lockstep: warning: {}", clean(&e.to_string(), true));
                 continue;
             }
         };
-        let shown = state.accounts[&name].label_and_name(&name);
+        let shown = state.accounts[&name].label_and_name(name.as_str());
         let same =
             |l: &Loaded| l.checklist == loaded.checklist && l.describe() == loaded.describe();
         match groups.iter_mut().find(|(l, _)| same(l)) {

@@ -8,6 +8,7 @@ use crate::app::{
 };
 use crate::checklist::{Checklist, Loaded, Section};
 use crate::guard::{clean, line};
+use crate::ids::PersonaId;
 use crate::schedule;
 use crate::state::{Account, OpError};
 use crate::store::Paths;
@@ -131,12 +132,16 @@ pub(super) fn personas(
     personas: &[String],
     clock: Clock,
 ) -> Result<String, AppError> {
-    let personas: Vec<String> = personas.iter().filter(|p| !p.is_empty()).cloned().collect();
+    let personas: Vec<PersonaId> = personas
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(PersonaId::from)
+        .collect();
     for p in &personas {
         if !cl.personas.iter().any(|x| &x.id == p) {
             return Err(AppError::UnknownPersona {
-                persona: p.clone(),
-                known: cl.personas.iter().map(|x| x.id.clone()).collect(),
+                persona: p.to_string(),
+                known: cl.personas.iter().map(|x| x.id.to_string()).collect(),
             });
         }
     }
@@ -191,7 +196,7 @@ pub(super) fn compromised(a: &mut Account, l: &Loaded, clock: Clock) -> Result<S
 pub(super) fn emergency_steps(em: &Section, done: impl Fn(&str) -> bool) -> String {
     let mut s = String::new();
     for (i, t) in em.steps.iter().enumerate() {
-        let mark = if done(&t.id) { "[x]" } else { "[ ]" };
+        let mark = if done(t.id.as_str()) { "[x]" } else { "[ ]" };
         s.push_str(&format!(
             "  {}. {mark} {} ({})\n",
             i + 1,
@@ -289,7 +294,7 @@ fn incident_change(
         }
         IncidentCommand::Done { step } => {
             let inc = a.open_incident().ok_or(OpError::NoOpenIncident)?;
-            if inc.steps.contains_key(step) {
+            if inc.steps.contains_key(step.as_str()) {
                 return Ok(format!("already done: {}", title(cl, step)));
             }
             a.toggle_emergency_step(cl, step, now)?;

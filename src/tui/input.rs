@@ -3,16 +3,18 @@
 
 use tui_input::{Input as Field, InputRequest};
 
+use crate::ids::StepId;
+
 /// The longest text a prompt takes.
 pub const MAX_CHARS: usize = 500;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum InputKind {
     Note {
-        step: String,
+        step: StepId,
     },
     Skip {
-        step: String,
+        step: StepId,
     },
     IncidentNote,
     Ticket,

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::checklist::{Checklist, SectionKind};
+use crate::ids::{SectionId, StepId};
 use crate::schedule::{self, ClockWarning, Due, ReviewStatus};
 use crate::score::{self, Part, Score};
 use crate::state::{Account, Status};
@@ -11,9 +12,9 @@ use crate::state::{Account, Status};
 /// One setup step worth doing next.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NextStep {
-    pub section: String,
+    pub section: SectionId,
     pub section_title: String,
-    pub step: String,
+    pub step: StepId,
     pub title: String,
     /// The step's marker: `[ ]`, `[-]` or `[?]`.
     pub symbol: &'static str,
@@ -25,9 +26,9 @@ pub enum NextItem {
     /// The open incident's emergency steps (or what remains of it).
     Incident,
     /// A due or overdue review.
-    Review(String),
+    Review(SectionId),
     /// A setup step, in its section.
-    Setup { section: String, step: String },
+    Setup { section: SectionId, step: StepId },
 }
 
 /// What to do next, in order: emergency steps of an open incident, then setup steps (open or
@@ -59,7 +60,7 @@ const NEXT_STEPS: usize = 3;
 /// A review's state on the review screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewView {
-    pub section: String,
+    pub section: SectionId,
     /// Recurring reviews: where they stand (None for on-demand re-checks).
     pub status: Option<ReviewStatus>,
     pub last: Option<NaiveDate>,
@@ -70,7 +71,7 @@ pub struct ReviewView {
     pub clock_warning: Option<ClockWarning>,
     /// Items whose setup step was never done, with that step's title: shown as "set up first"
     /// and not needed to record the review.
-    pub set_up_first: Vec<(String, String)>,
+    pub set_up_first: Vec<(StepId, String)>,
 }
 
 /// Everything derived the screens show.
@@ -131,7 +132,7 @@ impl Summary {
         if let (Some(first), Some(v)) = (next.setup.first(), score.value) {
             let mut after = acct.clone();
             if after
-                .check(cl, &first.step, chrono::DateTime::UNIX_EPOCH)
+                .check(cl, first.step.as_str(), chrono::DateTime::UNIX_EPOCH)
                 .is_ok()
             {
                 let base = score::score(cl, &after, today).base;
@@ -208,9 +209,9 @@ pub fn next_up(cl: &Checklist, acct: &Account) -> NextUp {
     // (rank, order): essentials open or skipped, then other core steps, then advice.
     let mut candidates = Vec::new();
     for s in cl.sections_of(SectionKind::Setup) {
-        let part = score::part_of(cl, &s.id);
+        let part = score::part_of(cl, s.id.as_str());
         for t in acct.applicable(s) {
-            let st = acct.status(&t.id);
+            let st = acct.status(t.id.as_str());
             if matches!(st, Status::Reverify { .. }) {
                 next.reverify += 1;
             }
@@ -259,7 +260,7 @@ mod tests {
         let cl = parse("c.json", BUNDLED[0].1).unwrap();
         let mut a = Account::new("crypto-com", now());
         for t in &cl.section("essentials").unwrap().steps {
-            a.check(&cl, &t.id, now()).unwrap();
+            a.check(&cl, t.id.as_str(), now()).unwrap();
         }
         a.skip(&cl, "withdrawal-whitelist", "later", now()).unwrap();
         let n = next_up(&cl, &a);
@@ -268,7 +269,7 @@ mod tests {
         assert_eq!(n.setup[1].step, "passkeys");
         // Advice comes after every advanced step.
         for t in &cl.section("advanced").unwrap().steps {
-            a.check(&cl, &t.id, now()).unwrap();
+            a.check(&cl, t.id.as_str(), now()).unwrap();
         }
         let n = next_up(&cl, &a);
         assert_eq!(n.setup[0].step, "withdrawal-whitelist");
@@ -296,7 +297,7 @@ mod tests {
             "advice steps for everyone count too (Proof of Reserves is for everyone)"
         );
         for t in &cl.emergency().unwrap().steps {
-            a.toggle_emergency_step(&cl, &t.id, now()).unwrap();
+            a.toggle_emergency_step(&cl, t.id.as_str(), now()).unwrap();
         }
         assert!(next_up(&cl, &a).emergency.is_empty());
     }

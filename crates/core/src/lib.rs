@@ -9,6 +9,7 @@
 pub mod checklist;
 pub mod export;
 pub mod fnv;
+pub mod ids;
 pub mod jsonpos;
 pub mod notice;
 pub mod schedule;

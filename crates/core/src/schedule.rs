@@ -5,6 +5,7 @@ use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::checklist::{Checklist, SectionKind, former_ids};
+use crate::ids::SectionId;
 use crate::state::{Account, Completion, OpError, Review};
 
 /// How many days before the due date a review counts as "due soon".
@@ -354,7 +355,7 @@ pub fn snoozed_words(until: NaiveDate) -> String {
 /// One recurring review of an account, with its state on `today`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReviewStatus {
-    pub section: String,
+    pub section: SectionId,
     pub title: String,
     pub every_months: u32,
     /// The latest completion not from a wrong clock.
@@ -418,7 +419,8 @@ pub fn reviews(cl: &Checklist, account: &Account, today: NaiveDate) -> Vec<Revie
     cl.sections_of(SectionKind::Recurring)
         .map(|s| {
             let every = s.every_months.unwrap_or(1);
-            let record = account.review_following(&s.id, &former_ids(&renames, &s.id));
+            let record =
+                account.review_following(s.id.as_str(), &former_ids(&renames, s.id.as_str()));
             let r = record.as_deref();
             let applicable: Vec<_> = account.applicable(s).collect();
             let done = r.map_or(0, |r| {

@@ -22,6 +22,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::checklist::{Checklist, SectionKind, SectionRole};
+use crate::ids::SectionId;
 use crate::schedule::{self, Due};
 use crate::state::{Account, Status};
 
@@ -94,7 +95,7 @@ pub fn part_of(cl: &Checklist, section: &str) -> Option<Part> {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SectionScore {
-    pub section: String,
+    pub section: SectionId,
     pub title: String,
     /// The part of the score this section feeds.
     pub part: Part,
@@ -121,7 +122,7 @@ pub struct PartScore {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Penalty {
-    pub section: String,
+    pub section: SectionId,
     pub points: u32,
     pub days_overdue: i64,
 }
@@ -158,7 +159,7 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
         let mut sc = SectionScore {
             section: s.id.clone(),
             title: s.title.clone(),
-            part: part_of(cl, &s.id).expect("a setup section"),
+            part: part_of(cl, s.id.as_str()).expect("a setup section"),
             done: 0,
             applicable: 0,
             reverify: 0,
@@ -166,7 +167,7 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
             weight: 0,
         };
         for t in account.applicable(s) {
-            match account.status(&t.id) {
+            match account.status(t.id.as_str()) {
                 // Only a step the checklist says may not apply leaves the total; any other
                 // step marked so (by an older lockstep, or by hand) counts as open.
                 Status::NotApplicable { .. } if t.may_not_apply => continue,
@@ -240,6 +241,7 @@ pub fn score(cl: &Checklist, account: &Account, today: NaiveDate) -> Score {
 mod tests {
     use super::*;
     use crate::checklist::{BUNDLED, parse};
+    use crate::ids::{PersonaId, StepId};
     use crate::state::Completion;
     use chrono::{TimeZone, Utc};
     use proptest::prelude::*;
@@ -357,9 +359,9 @@ mod tests {
             .filter(|s| s.kind == SectionKind::Recurring)
             .cloned()
             .map(|mut s| {
-                s.id.push('2');
+                s.id = format!("{}2", s.id).into();
                 for t in &mut s.steps {
-                    t.id.push('2');
+                    t.id = format!("{}2", t.id).into();
                 }
                 s
             })
@@ -379,11 +381,11 @@ mod tests {
         let mut a = Account::new("crypto-com", now());
         for s in c.sections_of(SectionKind::Setup) {
             for t in &s.steps {
-                a.check(&c, &t.id, now()).unwrap();
+                a.check(&c, t.id.as_str(), now()).unwrap();
             }
         }
         for s in c.sections_of(SectionKind::Recurring) {
-            a.complete_review(&c, &s.id, now(), d(2026, 11, 25))
+            a.complete_review(&c, s.id.as_str(), now(), d(2026, 11, 25))
                 .unwrap();
         }
         assert_eq!(score(&c, &a, d(2026, 11, 25)).value, Some(100));
@@ -409,7 +411,7 @@ mod tests {
 
     /// Every setup step of `c` that applies to `a`, with whether it may be marked not applicable.
     /// Every subset of the checklist's personas (the empty one included).
-    fn persona_subsets(c: &Checklist) -> Vec<Vec<String>> {
+    fn persona_subsets(c: &Checklist) -> Vec<Vec<PersonaId>> {
         (0u32..(1 << c.personas.len()))
             .map(|mask| {
                 c.personas
@@ -422,7 +424,7 @@ mod tests {
             .collect()
     }
 
-    fn setup_steps(c: &Checklist, a: &Account) -> Vec<(String, bool)> {
+    fn setup_steps(c: &Checklist, a: &Account) -> Vec<(StepId, bool)> {
         c.sections_of(SectionKind::Setup)
             .flat_map(|s| a.applicable(s))
             .map(|t| (t.id.clone(), t.may_not_apply))
@@ -462,12 +464,12 @@ mod tests {
             for (name, text) in BUNDLED {
                 let c = parse(name, text).unwrap();
                 for personas in persona_subsets(&c) {
-                    let mut base = Account::new(&c.id, now());
+                    let mut base = Account::new(c.id.as_str(), now());
                     base.set_personas(personas.clone(), now());
                     let steps = setup_steps(&c, &base);
                     for (k, (id, _)) in steps.iter().enumerate() {
                         if done[k % 64] && !marks[k % 64] {
-                            base.check(&c, id, now()).unwrap();
+                            base.check(&c, id.as_str(), now()).unwrap();
                         }
                     }
                     let (mut with_na, mut with_done) = (base.clone(), base.clone());
@@ -475,14 +477,14 @@ mod tests {
                         if marks[k % 64] {
                             with_na.steps.entry(id.clone()).or_default().status =
                                 Status::NotApplicable { at: now() };
-                            with_done.check(&c, id, now()).unwrap();
+                            with_done.check(&c, id.as_str(), now()).unwrap();
                         }
                     }
                     let today = d(2026, 11, 25);
                     let na = score(&c, &with_na, today).value.unwrap();
                     let full = score(&c, &with_done, today).value.unwrap();
                     prop_assert!(na <= full, "{name} {personas:?}: n/a {na} > done {full}");
-                    let mut all_na = Account::new(&c.id, now());
+                    let mut all_na = Account::new(c.id.as_str(), now());
                     all_na.set_personas(personas.clone(), now());
                     for (id, _) in &steps {
                         all_na.steps.entry(id.clone()).or_default().status =
@@ -508,12 +510,12 @@ mod tests {
             for (name, text) in BUNDLED {
                 let c = parse(name, text).unwrap();
                 for personas in persona_subsets(&c) {
-                    let mut a = Account::new(&c.id, now());
+                    let mut a = Account::new(c.id.as_str(), now());
                     a.set_personas(personas.clone(), now());
                     let mut k = 0;
                     for s in c.sections_of(SectionKind::Setup) {
                         for t in &s.steps {
-                            let part = part_of(&c, &s.id).unwrap();
+                            let part = part_of(&c, s.id.as_str()).unwrap();
                             let what = match part {
                                 // Essentials (and advanced, below) done, a few not applicable.
                                 Part::Essentials
@@ -521,7 +523,7 @@ mod tests {
                                 Part::Essentials => 1,
                                 _ => others[k % 64],
                             };
-                            apply(&c, &mut a, &t.id, what);
+                            apply(&c, &mut a, t.id.as_str(), what);
                             k += 1;
                         }
                     }
@@ -531,9 +533,9 @@ mod tests {
                     prop_assert!(v >= 50, "{name} {personas:?}: essentials done gives {v}");
                     prop_assert!(v <= 100);
                     for s in c.sections_of(SectionKind::Setup) {
-                        if part_of(&c, &s.id) == Some(Part::Advanced) {
+                        if part_of(&c, s.id.as_str()) == Some(Part::Advanced) {
                             for t in &s.steps {
-                                a.check(&c, &t.id, now()).unwrap();
+                                a.check(&c, t.id.as_str(), now()).unwrap();
                             }
                         }
                     }
@@ -551,7 +553,7 @@ mod tests {
             for part in Part::ALL {
                 assert!(
                     c.sections_of(SectionKind::Setup)
-                        .any(|s| part_of(&c, &s.id) == Some(part)),
+                        .any(|s| part_of(&c, s.id.as_str()) == Some(part)),
                     "{name} has no {part:?} section"
                 );
             }

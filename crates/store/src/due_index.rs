@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 
 use crate::state::{Account, State};
 use lockstep_core::checklist::{BUNDLED_FINGERPRINT, Outline};
+use lockstep_core::ids::AccountName;
 
 /// File name of the index in the data directory.
 pub const DUE_INDEX_FILE: &str = "due-index.json";
@@ -52,7 +53,7 @@ struct DueIndex {
     trimmed: bool,
     /// Each account without its step statuses and closed incidents (the bulk of the state), its
     /// setup start filled in from them.
-    accounts: BTreeMap<String, Account>,
+    accounts: BTreeMap<AccountName, Account>,
     /// The bundled checklists of the build that wrote the outlines below
     /// ([`lockstep_core::checklist::BUNDLED_FINGERPRINT`]).
     #[serde(default)]

@@ -8,6 +8,7 @@ use super::{
     read_regular, sync, write_atomic,
 };
 use crate::state::State;
+use lockstep_core::ids::StepId;
 
 impl Store {
     /// Removes a step's note everywhere: from the state (through the domain operation, which
@@ -43,7 +44,7 @@ impl Store {
         {
             s.note = None;
         }
-        self.purging = Some((account.to_string(), step.to_string()));
+        self.purging = Some((account.to_string(), StepId::from(step)));
         let saved = self.save_locked(state);
         self.purging = None;
         let saved = saved?;
@@ -78,7 +79,7 @@ impl Store {
 /// hold it (`history.torn.N.jsonl`, which held nothing acknowledged) is removed.
 fn purge_kept_copies(paths: &Paths, account: &str, step: &str) -> Result<(), StoreError> {
     let aside = paths.data_dir.join(sync::CONFLICTS_DIR);
-    let pair = (account.to_string(), step.to_string());
+    let pair = (account.to_string(), StepId::from(step));
     let werr = |file: &Path, e: std::io::Error| StoreError::Write {
         file: file.display().to_string(),
         dir: paths.data_dir.display().to_string(),

@@ -39,6 +39,7 @@ pub use paths::Paths;
 
 #[cfg(test)]
 use lockstep_core::checklist;
+use lockstep_core::ids::StepId;
 use lockstep_core::{jsonpos, state};
 
 use crate::state::delta;
@@ -388,7 +389,7 @@ pub struct Store {
     stamp: Option<DiskStamp>,
     /// While `forget` saves: the (account, step) whose note is being purged, so that what is read
     /// from disk (a snapshot older than the purged log) does not bring it back.
-    purging: Option<(String, String)>,
+    purging: Option<(String, StepId)>,
     /// This copy's machine, read (or made) by the first save and kept.
     machine: Option<machine::Machine>,
 }
@@ -528,19 +529,36 @@ impl Store {
     fn save_locked(&mut self, state: &mut State) -> Result<Saved, StoreError> {
         let mut events: Vec<(String, Event)> = Vec::new();
         for (name, a) in state.accounts.iter_mut() {
-            events.extend(a.new_events.drain(..).map(|e| (name.clone(), e)));
+            events.extend(a.new_events.drain(..).map(|e| (name.to_string(), e)));
         }
         match self.commit(state, &events) {
             Ok(saved) => Ok(saved),
             Err(e) => {
                 for (name, e) in events {
-                    if let Some(a) = state.accounts.get_mut(&name) {
+                    if let Some(a) = state.accounts.get_mut(name.as_str()) {
                         a.new_events.push(e);
                     }
                 }
                 Err(e)
             }
         }
+    }
+
+    /// What is on disk, and whether its snapshot was damaged: this writer's base itself when
+    /// nothing changed it (borrowed, not copied: a state of many accounts costs a good part of a
+    /// save to copy).
+    fn on_disk(&self, unchanged: bool) -> Result<(Cow<'_, State>, bool), StoreError> {
+        if unchanged && self.purging.is_none() {
+            return Ok((Cow::Borrowed(&self.base), false));
+        }
+        let on_disk = if unchanged {
+            Loaded::new(self.base.clone())
+        } else {
+            read_state(&self.paths)?
+        };
+        let mut theirs = on_disk.state;
+        self.purge_in(&mut theirs);
+        Ok((Cow::Owned(theirs), on_disk.damaged_snapshot))
     }
 
     fn commit(
@@ -649,23 +667,6 @@ impl Store {
         Ok(saved)
     }
 
-    /// What is on disk, and whether the snapshot was damaged: this writer's base itself when
-    /// nothing changed it (borrowed, not copied: a state of many accounts costs a good part of
-    /// a save to copy).
-    fn on_disk(&self, unchanged: bool) -> Result<(Cow<'_, State>, bool), StoreError> {
-        if unchanged && self.purging.is_none() {
-            return Ok((Cow::Borrowed(&self.base), false));
-        }
-        let on_disk = if unchanged {
-            Loaded::new(self.base.clone())
-        } else {
-            read_state(&self.paths)?
-        };
-        let mut theirs = on_disk.state;
-        self.purge_in(&mut theirs);
-        Ok((Cow::Owned(theirs), on_disk.damaged_snapshot))
-    }
-
     /// This copy's machine: read (or made) once, by the first save.
     fn this_machine(&mut self) -> Result<machine::Machine, StoreError> {
         if let Some(m) = &self.machine {
@@ -681,7 +682,7 @@ impl Store {
         if let Some((account, step)) = &self.purging
             && let Some(s) = theirs
                 .accounts
-                .get_mut(account)
+                .get_mut(account.as_str())
                 .and_then(|a| a.steps.get_mut(step))
         {
             s.note = None;

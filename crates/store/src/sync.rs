@@ -14,6 +14,7 @@ use super::{
     read_regular, to_json, write_atomic,
 };
 use crate::state::EventKind;
+use lockstep_core::ids::StepId;
 
 /// Where conflict copies are set aside, in the data directory.
 pub const CONFLICTS_DIR: &str = "conflicts";
@@ -227,9 +228,9 @@ fn set_aside(f: &Path, of: &str, to: &Path, forgets: &Forgets) -> Result<(), Sto
 /// `Some(empty)`: a damaged copy that may hold forgotten text is not kept).
 pub fn purge_state_copy<'a>(
     bytes: &[u8],
-    notes: impl Iterator<Item = &'a (String, String)>,
+    notes: impl Iterator<Item = &'a (String, StepId)>,
 ) -> Option<Vec<u8>> {
-    let notes: Vec<&(String, String)> = notes.collect();
+    let notes: Vec<&(String, StepId)> = notes.collect();
     let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(bytes) else {
         let text = String::from_utf8_lossy(bytes);
         let risky = notes
@@ -243,7 +244,7 @@ pub fn purge_state_copy<'a>(
             .pointer_mut(&format!(
                 "/accounts/{}/steps/{}",
                 pointer(account),
-                pointer(step)
+                pointer(step.as_str())
             ))
             .and_then(serde_json::Value::as_object_mut)
         {

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::record::{Line, Record, parse_line};
 use crate::state::EventKind;
+use lockstep_core::ids::StepId;
 
 /// The merged log and what it gained over the first one.
 #[derive(Debug, Default)]
@@ -21,7 +22,7 @@ pub struct Union {
 
 /// The notes forgotten in a log: (account, step) -> the key of the last forgetting record.
 /// Every note of that step in an earlier change is purged.
-pub type Forgets = BTreeMap<(String, String), (u64, String)>;
+pub type Forgets = BTreeMap<(String, StepId), (u64, String)>;
 
 /// The lines of a log, by kind (a torn last line is left out: nothing in it was acknowledged).
 #[derive(Default)]
@@ -86,7 +87,7 @@ fn purge(r: &mut Record, forgets: &Forgets) -> bool {
         if (r.seq, &r.id) >= (*seq, id) {
             continue;
         }
-        changed |= crate::state::delta::purge_note(&mut r.delta, account, step);
+        changed |= crate::state::delta::purge_note(&mut r.delta, account, step.as_str());
         for e in r.events.iter_mut() {
             if &e.account == account
                 && matches!(&e.what, EventKind::StepNote { step: s, .. } if s == step)
@@ -195,7 +196,7 @@ pub fn purge_copy(copy: &[u8], forgets: &Forgets) -> Vec<u8> {
                 let text = String::from_utf8_lossy(line);
                 let risky = forgets
                     .keys()
-                    .any(|(_, step)| super::history::may_hold_note(&text, step));
+                    .any(|(_, step)| super::history::may_hold_note(&text, step.as_str()));
                 (!risky).then(|| raw.to_vec())
             }
         };
@@ -256,7 +257,7 @@ mod tests {
                 i as u64 + 1,
                 &format!("s{i}"),
                 EventKind::StepDone {
-                    step: format!("x{i}"),
+                    step: format!("x{i}").into(),
                 },
             ));
         }
@@ -270,7 +271,7 @@ mod tests {
                 },
                 1 => EventKind::NoteForgotten { step: "n".into() },
                 _ => EventKind::StepDone {
-                    step: format!("{m}{k}"),
+                    step: format!("{m}{k}").into(),
                 },
             };
             out.extend(rec(seq, &id, what));

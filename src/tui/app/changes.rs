@@ -29,16 +29,16 @@ impl App {
         // Clearing a note removes its text everywhere, history and backups included.
         if let InputKind::Note { step } = &input.kind
             && text.is_empty()
-            && self.acct().note(step).is_some()
+            && self.acct().note(step.as_str()).is_some()
         {
             let step = step.clone();
-            return self.forget_note(&step);
+            return self.forget_note(step.as_str());
         }
         let result = self.op(|acct, cl| match &input.kind {
             InputKind::Note { step } => acct
-                .set_note(cl, step, &text, now)
+                .set_note(cl, step.as_str(), &text, now)
                 .map(|_| "Note saved.".to_string()),
-            InputKind::Skip { step } => acct.skip(cl, step, &text, now).map(|_| {
+            InputKind::Skip { step } => acct.skip(cl, step.as_str(), &text, now).map(|_| {
                 "Skipped; it stays in the total until you do it or mark it not applicable.".into()
             }),
             InputKind::IncidentNote => acct

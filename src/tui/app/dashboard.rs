@@ -3,6 +3,7 @@
 
 use super::{Action, App, NextItem, Screen};
 use crate::checklist::SectionKind;
+use crate::ids::SectionId;
 
 impl App {
     /// A key on the dashboard.
@@ -31,7 +32,7 @@ impl App {
         };
         let id = s.id.clone();
         match s.kind {
-            SectionKind::Setup => self.walk(&id, false),
+            SectionKind::Setup => self.walk(id.as_str(), false),
             SectionKind::Recurring | SectionKind::Event => self.open_review(id),
             SectionKind::Emergency => self.compromised(),
         }
@@ -48,7 +49,7 @@ impl App {
             NextItem::Incident => self.compromised(),
             NextItem::Review(section) => self.open_review(section),
             NextItem::Setup { section, step } => {
-                let Some(s) = self.cl.section(&section) else {
+                let Some(s) = self.cl.section(section.as_str()) else {
                     return;
                 };
                 let index = self
@@ -66,7 +67,7 @@ impl App {
         }
     }
 
-    fn open_review(&mut self, section: String) {
+    fn open_review(&mut self, section: SectionId) {
         self.push(Screen::Review {
             section,
             cursor: 0,
@@ -77,9 +78,9 @@ impl App {
     /// `Z` on the dashboard: the selected row's review shows its reminder again.
     fn unsnooze_row(&mut self) {
         match self.cl.sections.get(self.cursor()) {
-            Some(s) if self.summary.review(&s.id).is_some() => {
+            Some(s) if self.summary.review(s.id.as_str()).is_some() => {
                 let section = s.id.clone();
-                self.unsnooze(&section);
+                self.unsnooze(section.as_str());
             }
             _ => self
                 .err("Z shows a snoozed review's reminder again: select that review's row first."),

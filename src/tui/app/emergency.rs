@@ -185,7 +185,7 @@ impl App {
                 at.format("%H:%M")
             ));
         }
-        match self.op(|a, cl| a.toggle_emergency_step(cl, &step, now)) {
+        match self.op(|a, cl| a.toggle_emergency_step(cl, step.as_str(), now)) {
             Ok(true) => {
                 self.dirty = true;
                 if self.cursor() + 1 < self.rows() {
@@ -220,7 +220,7 @@ impl App {
             return self
                 .err("This step is not marked done: nothing to undo (Space marks it done).");
         }
-        match self.op(|a, cl| a.toggle_emergency_step(cl, &step, now)) {
+        match self.op(|a, cl| a.toggle_emergency_step(cl, step.as_str(), now)) {
             Ok(_) => {
                 self.dirty = true;
                 self.ok(format!(

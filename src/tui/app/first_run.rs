@@ -3,6 +3,7 @@
 
 use super::{Action, App, Screen};
 use crate::checklist::{Loaded, Origin, Resolved};
+use crate::ids::AccountName;
 
 impl App {
     /// A key on the first-run choice of a checklist.
@@ -52,7 +53,7 @@ impl App {
         };
         let id = &c.checklist.id;
         c.origin.path().is_some()
-            && (crate::checklist::is_bundled(id)
+            && (crate::checklist::is_bundled(id.as_str())
                 || self
                     .choices()
                     .iter()
@@ -107,7 +108,8 @@ impl App {
                 },
                 unused: Vec::new(),
             };
-            self.checklists.insert(self.account.clone(), Ok(resolved));
+            self.checklists
+                .insert(AccountName::from(self.account.clone()), Ok(resolved));
         }
         while matches!(
             self.screen(),

@@ -22,13 +22,14 @@ pub use super::input::{Input, InputKind};
 pub use super::summary::{NextItem, NextUp, ReviewView, Summary};
 use crate::checklist::{Checklist, Loaded, Origin, Resolved, Section, Step};
 use crate::export::Overview;
+use crate::ids::AccountName;
 use crate::state::{Account, Event, State, Status};
 pub use offer::Offer;
 pub use screen::{ReminderResult, Screen, ScreenKind};
 pub use types::{Action, Flash, Hits, ListHit, ShellError};
 
 /// Every account's checklist as the shell resolved it, or why it cannot be used.
-pub type Checklists = BTreeMap<String, Result<Resolved, String>>;
+pub type Checklists = BTreeMap<AccountName, Result<Resolved, String>>;
 
 /// The app: the domain data (checklist, state, account, summary), the clock, what it asks of the
 /// shell (saving, purging a note, reading the history, the reminder offer), the overlays (help,
@@ -89,7 +90,7 @@ impl App {
     ) -> App {
         let loaded = Loaded::bundled(cl);
         let checklists = BTreeMap::from([(
-            account.to_string(),
+            AccountName::from(account),
             Ok(Resolved {
                 loaded: loaded.clone(),
                 unused: Vec::new(),
@@ -356,7 +357,7 @@ impl App {
             Screen::Dashboard { .. } => self.cl.sections.len(),
             Screen::Review { section, .. } => self
                 .cl
-                .section(section)
+                .section(section.as_str())
                 .map_or(0, |s| self.visible_steps(s).len()),
             Screen::Emergency { .. } | Screen::Compromise { .. } => {
                 self.cl.emergency().map_or(0, |s| s.steps.len())
@@ -383,7 +384,7 @@ impl App {
             Screen::Review {
                 section, cursor, ..
             } => {
-                let s = self.cl.section(section)?;
+                let s = self.cl.section(section.as_str())?;
                 self.visible_steps(s).get(*cursor).map(|st| (s, *st))
             }
             Screen::Emergency { cursor, .. } | Screen::Compromise { cursor, .. } => {

@@ -2,6 +2,7 @@
 //! score breakdown (one long page), the history and checklist notices.
 
 use super::{Action, App, MAX_SCROLL, Screen};
+use crate::ids::PersonaId;
 
 impl App {
     /// A key on the personas screen.
@@ -77,7 +78,7 @@ impl App {
         let Screen::Personas { selected, .. } = self.screen() else {
             return;
         };
-        let personas: Vec<String> = self
+        let personas: Vec<PersonaId> = self
             .cl
             .personas
             .iter()

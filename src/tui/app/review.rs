@@ -18,12 +18,12 @@ impl App {
         };
         let section = section.clone();
         match action {
-            Action::Done => self.review_item(&section, self.now, self.today),
+            Action::Done => self.review_item(section.as_str(), self.now, self.today),
             Action::LooksWrong => self.looks_wrong(),
             Action::Note => self.note_prompt(),
             Action::ForgetNote => self.forget_selected_note(),
-            Action::Snooze => self.snooze(&section),
-            Action::Unsnooze => self.unsnooze(&section),
+            Action::Snooze => self.snooze(section.as_str()),
+            Action::Unsnooze => self.unsnooze(section.as_str()),
             Action::Back => self.back(),
             _ => {}
         }
@@ -78,13 +78,13 @@ impl App {
             return;
         };
         let step = st.id.clone();
-        if let Some(setup) = self.summary.set_up_first(section, &step) {
+        if let Some(setup) = self.summary.set_up_first(section, step.as_str()) {
             return self.ok(format!(
                 "Set up first: {setup}. Until then this item has nothing to check, and the \
                  review is recorded without it."
             ));
         }
-        match self.op(|a, cl| a.toggle_review_item(cl, section, &step, now, today)) {
+        match self.op(|a, cl| a.toggle_review_item(cl, section, step.as_str(), now, today)) {
             Ok(Some(date)) => {
                 self.dirty = true;
                 let every = self.cl.section(section).and_then(|s| s.every_months);

@@ -7,6 +7,7 @@ use strum::{EnumDiscriminants, VariantArray};
 
 use crate::checklist::Loaded;
 use crate::export::Overview;
+use crate::ids::SectionId;
 
 /// A screen on the stack, with the view state that belongs to it. The screens below the current
 /// one keep theirs (a cursor is where it was when the user comes back).
@@ -20,20 +21,20 @@ pub enum Screen {
     /// terminal is wide); it stays with the walkthrough through the section's end and the next
     /// section.
     Walkthrough {
-        section: String,
+        section: SectionId,
         index: usize,
         list: Option<bool>,
         scroll: u16,
     },
     /// The end of a walkthrough section: what is still open, and the next section.
     SectionEnd {
-        section: String,
+        section: SectionId,
         list: Option<bool>,
         scroll: u16,
     },
     /// A recurring or event review: its items.
     Review {
-        section: String,
+        section: SectionId,
         cursor: usize,
         scroll: u16,
     },

@@ -3,6 +3,7 @@
 
 use super::{Action, App, InputKind, Screen, is_open};
 use crate::checklist::{Section, SectionKind, Step};
+use crate::ids::SectionId;
 use crate::state::Status;
 
 impl App {
@@ -68,7 +69,7 @@ impl App {
                 }
             }
             Action::NextSection => match self.next_unfinished().map(|s| s.id.clone()) {
-                Some(id) => self.walk(&id, true),
+                Some(id) => self.walk(id.as_str(), true),
                 None => self.ok("Every setup section is done. q: back to the dashboard."),
             },
             Action::Back => self.back(),
@@ -100,7 +101,7 @@ impl App {
     pub fn walk_section(&self) -> Option<&Section> {
         match self.screen() {
             Screen::Walkthrough { section, .. } | Screen::SectionEnd { section, .. } => {
-                self.cl.section(section)
+                self.cl.section(section.as_str())
             }
             _ => None,
         }
@@ -120,7 +121,7 @@ impl App {
         let Screen::Walkthrough { section, index, .. } = self.screen() else {
             return None;
         };
-        let s = self.cl.section(section)?;
+        let s = self.cl.section(section.as_str())?;
         let steps = self.visible_steps(s);
         let i = (*index).min(steps.len().checked_sub(1)?);
         Some((s, steps[i], i, steps.len()))
@@ -133,7 +134,7 @@ impl App {
             self.visible_steps(s)
                 .into_iter()
                 .enumerate()
-                .filter(|(_, t)| is_open(self.acct().status(&t.id)))
+                .filter(|(_, t)| is_open(self.acct().status(t.id.as_str())))
                 .collect()
         })
     }
@@ -148,7 +149,7 @@ impl App {
             .find(|s| {
                 self.visible_steps(s)
                     .iter()
-                    .any(|t| is_open(self.acct().status(&t.id)))
+                    .any(|t| is_open(self.acct().status(t.id.as_str())))
             })
     }
 
@@ -163,10 +164,10 @@ impl App {
         }
         let index = steps
             .iter()
-            .position(|st| !self.acct().status(&st.id).is_done())
+            .position(|st| !self.acct().status(st.id.as_str()).is_done())
             .unwrap_or(0);
         let screen = |list| Screen::Walkthrough {
-            section: id.to_string(),
+            section: SectionId::from(id),
             index,
             list,
             scroll: 0,
@@ -218,14 +219,14 @@ impl App {
             return;
         };
         let step = st.id.clone();
-        if self.acct().status(&step).is_done() {
-            if let Err(e) = self.op(|a, cl| a.uncheck(cl, &step, now)) {
+        if self.acct().status(step.as_str()).is_done() {
+            if let Err(e) = self.op(|a, cl| a.uncheck(cl, step.as_str(), now)) {
                 return self.err(e.to_string());
             }
             self.dirty = true;
             self.ok("Unchecked.");
         } else {
-            if let Err(e) = self.op(|a, cl| a.check(cl, &step, now)) {
+            if let Err(e) = self.op(|a, cl| a.check(cl, step.as_str(), now)) {
                 return self.err(e.to_string());
             }
             self.dirty = true;
@@ -244,11 +245,15 @@ impl App {
             return;
         };
         let (step, now) = (st.id.clone(), self.now);
-        let undo = matches!(self.acct().status(&step), Status::NotApplicable { .. });
+        let undo = matches!(
+            self.acct().status(step.as_str()),
+            Status::NotApplicable { .. }
+        );
         let result = if undo {
-            self.op(|a, cl| a.uncheck(cl, &step, now)).map(|_| ())
+            self.op(|a, cl| a.uncheck(cl, step.as_str(), now))
+                .map(|_| ())
         } else {
-            self.op(|a, cl| a.not_applicable(cl, &step, now))
+            self.op(|a, cl| a.not_applicable(cl, step.as_str(), now))
         };
         match result {
             Ok(()) if undo => {
@@ -270,7 +275,11 @@ impl App {
     pub(super) fn note_prompt(&mut self) {
         if let Some((_, st)) = self.selected_step() {
             let step = st.id.clone();
-            let existing = self.acct().note(&step).unwrap_or_default().to_string();
+            let existing = self
+                .acct()
+                .note(step.as_str())
+                .unwrap_or_default()
+                .to_string();
             self.start_input(InputKind::Note { step }, &existing);
         }
     }
@@ -279,7 +288,7 @@ impl App {
     pub(super) fn forget_selected_note(&mut self) {
         if let Some((_, st)) = self.selected_step() {
             let step = st.id.clone();
-            self.forget_note(&step);
+            self.forget_note(step.as_str());
         }
     }
 }

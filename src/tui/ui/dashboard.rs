@@ -92,7 +92,7 @@ fn section_state(app: &App, s: &Section, row_w: usize) -> Vec<Span<'static>> {
     match s.kind {
         SectionKind::Setup => {
             let (done, total, reverify) = sc
-                .section(&s.id)
+                .section(s.id.as_str())
                 .map_or((0, 0, 0), |x| (x.done, x.applicable, x.reverify));
             let style = if done == total && total > 0 {
                 fg(app, Color::Green)
@@ -118,7 +118,7 @@ fn section_state(app: &App, s: &Section, row_w: usize) -> Vec<Span<'static>> {
             }
         }
         SectionKind::Recurring => {
-            if let Some(v) = app.summary.review(&s.id)
+            if let Some(v) = app.summary.review(s.id.as_str())
                 && let Some(r) = &v.status
             {
                 // Narrow: the due state matters more than the interval's name.
@@ -134,10 +134,10 @@ fn section_state(app: &App, s: &Section, row_w: usize) -> Vec<Span<'static>> {
                     )));
                 }
             }
-            spans.extend(clock_span(app, &s.id));
+            spans.extend(clock_span(app, s.id.as_str()));
         }
         SectionKind::Event => {
-            let last = app.summary.review(&s.id).and_then(|v| v.last);
+            let last = app.summary.review(s.id.as_str()).and_then(|v| v.last);
             spans.push(Span::styled(
                 match last {
                     Some(d) => format!("on demand, last {d}"),
@@ -145,7 +145,7 @@ fn section_state(app: &App, s: &Section, row_w: usize) -> Vec<Span<'static>> {
                 },
                 fg(app, Color::DarkGray),
             ));
-            spans.extend(clock_span(app, &s.id));
+            spans.extend(clock_span(app, s.id.as_str()));
         }
         SectionKind::Emergency => {
             spans.push(Span::styled(
@@ -344,7 +344,7 @@ fn incident_lines(app: &App, id: u32, w: usize) -> Vec<Line<'static>> {
         red,
     )];
     for t in &n.emergency {
-        lines.extend(hang(vec![Span::raw("  [ ] ")], t, Style::new(), w));
+        lines.extend(hang(vec![Span::raw("  [ ] ")], t.as_str(), Style::new(), w));
     }
     lines
 }

@@ -209,7 +209,7 @@ fn action_lines(app: &App, step: &Step, w: usize) -> Vec<Line<'static>> {
         w,
     ));
     lines.extend(link_lines(app, step, w));
-    if let Some(n) = app.acct().note(&step.id) {
+    if let Some(n) = app.acct().note(step.id.as_str()) {
         lines.extend(hang(vec![Span::styled("Note ", bold)], n, Style::new(), w));
     }
     lines

@@ -195,7 +195,7 @@ fn score_numbers(app: &App, w: usize) -> Vec<Line<'static>> {
                 "    -{} {} overdue by {} days",
                 p.points,
                 app.cl
-                    .section(&p.section)
+                    .section(p.section.as_str())
                     .map_or(p.section.as_str(), |x| x.title.as_str()),
                 p.days_overdue
             ),
@@ -233,7 +233,7 @@ pub(super) fn score(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     ));
     for s in app.cl.sections_of(SectionKind::Setup) {
         for t in app.visible_steps(s) {
-            let st = app.acct().status(&t.id);
+            let st = app.acct().status(t.id.as_str());
             let left = t.may_not_apply && matches!(st, Status::NotApplicable { .. });
             if !st.is_done() && !left {
                 lines.extend(hang(
@@ -355,7 +355,7 @@ pub(super) fn confirm_checklist(app: &App, frame: &mut Frame, area: Rect, choice
     );
     lines.extend(hang(vec![Span::styled("  ", warn)], &l.describe(), warn, w));
     lines.push(Line::raw(""));
-    let why = if crate::checklist::is_bundled(&c.id) {
+    let why = if crate::checklist::is_bundled(c.id.as_str()) {
         format!(
             "It has the id of the bundled checklist '{}', which lockstep uses unless you choose \
              this file.",
@@ -465,7 +465,7 @@ pub(super) fn accounts(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         };
         let checklist = match (&r.title, &r.source) {
             (Some(t), Some(src)) => format!("{t} ({}, {src})", r.checklist),
-            _ => r.checklist.clone(),
+            _ => r.checklist.to_string(),
         };
         lines.extend(hang(
             vec![Span::styled(format!("{who}: "), Style::new().bold())],

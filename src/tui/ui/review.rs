@@ -24,11 +24,11 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     let Screen::Review { section, .. } = app.screen() else {
         return Hits::default();
     };
-    let Some(sec) = app.cl.section(section) else {
+    let Some(sec) = app.cl.section(section.as_str()) else {
         return Hits::default();
     };
     let steps = app.visible_steps(sec);
-    let view = app.summary.review(section);
+    let view = app.summary.review(section.as_str());
     let finished = view.is_some_and(|v| v.finished);
     let review = app.acct().reviews.get(&sec.id);
     let mut title = vec![Span::raw(format!(" {} ", sec.title))];
@@ -58,7 +58,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     let items: Vec<ListItem> = steps
         .iter()
         .map(|t| {
-            let waits = app.summary.set_up_first(section, &t.id);
+            let waits = app.summary.set_up_first(section.as_str(), t.id.as_str());
             // A recorded run ticks what it asked for; an item it did not need (its setup step
             // was never done) still says so, never a tick it did not get.
             let checked = (finished && waits.is_none())
@@ -98,7 +98,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     if let Some(st) = steps.get(app.cursor()) {
         let block = Block::bordered();
         let w = block.inner(da).width as usize;
-        let lines = detail_lines(app, section, st, w);
+        let lines = detail_lines(app, section.as_str(), st, w);
         scroll_max = render_details(app, frame, da, lines, block);
     }
     Hits {
@@ -120,7 +120,7 @@ fn detail_lines(app: &App, section: &str, st: &Step, w: usize) -> Vec<Line<'stat
         lines.extend(hang(vec![Span::styled("! ", warn)], &c.describe(), warn, w));
         lines.push(Line::raw(""));
     }
-    if let Some(setup) = app.summary.set_up_first(section, &st.id) {
+    if let Some(setup) = app.summary.set_up_first(section, st.id.as_str()) {
         let dim = fg(app, Color::Yellow).bold();
         lines.extend(hang(
             vec![Span::styled("Set up first: ", dim)],

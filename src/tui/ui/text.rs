@@ -136,7 +136,7 @@ pub fn source_line(app: &App, w: usize) -> Vec<Line<'static>> {
 pub fn step_lines(app: &App, step: &Step, w: usize, with_status: bool) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let bold = Style::new().bold();
-    let status = app.acct().status(&step.id);
+    let status = app.acct().status(step.id.as_str());
     if with_status {
         lines.extend(hang(
             vec![Span::styled(
@@ -198,7 +198,7 @@ pub fn step_lines(app: &App, step: &Step, w: usize, with_status: bool) -> Vec<Li
         lines.extend(hang(vec![Span::styled("/!\\ ", warn)], x, warn, w));
     }
     lines.extend(link_lines(app, step, w));
-    if let Some(n) = app.acct().note(&step.id) {
+    if let Some(n) = app.acct().note(step.id.as_str()) {
         lines.extend(hang(vec![Span::styled("Note ", bold)], n, Style::new(), w));
     }
     lines

@@ -29,7 +29,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, list: Option<bool
     let (done, counted) = app
         .summary
         .score
-        .section(&section.id)
+        .section(section.id.as_str())
         .map_or((0, 0), |x| (x.done, x.applicable));
     let wide = area.width >= WIDE;
     let shown = list.unwrap_or(wide);
@@ -55,7 +55,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, list: Option<bool
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                let st = app.acct().status(&t.id);
+                let st = app.acct().status(t.id.as_str());
                 ListItem::new(Line::from(super::text::fit(
                     vec![
                         Span::raw(format!("{:>2}. ", i + 1)),
@@ -115,7 +115,7 @@ fn end_lines(app: &App, w: usize) -> Vec<Line<'static>> {
     let (done, counted) = app
         .summary
         .score
-        .section(&section.id)
+        .section(section.id.as_str())
         .map_or((0, 0), |x| (x.done, x.applicable));
     let na = match n.saturating_sub(counted) {
         0 => String::new(),
@@ -150,7 +150,7 @@ fn end_lines(app: &App, w: usize) -> Vec<Line<'static>> {
             w,
         ));
         for (i, t) in &open {
-            let st = app.acct().status(&t.id);
+            let st = app.acct().status(t.id.as_str());
             let extra = match st {
                 crate::state::Status::Skipped { reason, .. } => {
                     format!(" (skipped: {})", crate::guard::line(reason))
@@ -174,7 +174,7 @@ fn end_lines(app: &App, w: usize) -> Vec<Line<'static>> {
             let left = app
                 .visible_steps(next)
                 .iter()
-                .filter(|t| crate::tui::app::is_open(app.acct().status(&t.id)))
+                .filter(|t| crate::tui::app::is_open(app.acct().status(t.id.as_str())))
                 .count();
             lines.extend(hang(
                 vec![Span::styled("Next  ", bold)],

@@ -2,6 +2,7 @@
 //! recorded under them follows it. An alias that is some step's (or section's) id now is ignored.
 
 use super::model::{Checklist, Section, Step};
+use crate::ids::SectionId;
 
 /// (former id, current id) for every step alias that no step has as its id now.
 pub fn step_renames(cl: &Checklist) -> Vec<(&str, &str)> {
@@ -26,7 +27,7 @@ pub fn section_renames(cl: &Checklist) -> Vec<(&str, &str)> {
 /// as its id now: the one rule, for a checklist and for an outline.
 pub fn renames<'a, I>(sections: I) -> Vec<(&'a str, &'a str)>
 where
-    I: Iterator<Item = (&'a str, &'a [String])> + Clone,
+    I: Iterator<Item = (&'a str, &'a [SectionId])> + Clone,
 {
     let ids = sections.clone();
     sections

@@ -17,6 +17,7 @@ use super::BUNDLED;
 use super::model::{Checklist, SectionKind};
 use super::parse::{ChecklistErrors, parse, read_file};
 use super::provenance::{Loaded, Origin, sha256_hex};
+use crate::ids::{ChecklistId, SectionId};
 
 /// How the catalog reaches checklist files. The domain never touches the file system: the shell
 /// passes an implementation (`lockstep_store::DiskFiles`), tests pass files held in memory.
@@ -74,7 +75,7 @@ pub fn load_followed(files: &dyn ChecklistFiles, path: &Path) -> Result<Loaded, 
 /// User files that cannot be chosen by id alone.
 #[derive(Debug, Clone)]
 pub struct Conflict {
-    pub id: String,
+    pub id: ChecklistId,
     /// The id is a bundled checklist's: the bundled one is used.
     pub bundled: bool,
     /// The valid user files with this id, sorted by path.
@@ -223,7 +224,7 @@ impl Catalog {
                 Err(e) => cat.errors.push(e),
             }
         }
-        let mut by_id: BTreeMap<String, Vec<Loaded>> = BTreeMap::new();
+        let mut by_id: BTreeMap<ChecklistId, Vec<Loaded>> = BTreeMap::new();
         for f in user_dir.map(|d| user_files(files, d)).unwrap_or_default() {
             match load_followed(files, &f) {
                 Ok(l) => by_id.entry(l.checklist.id.clone()).or_default().push(l),
@@ -231,7 +232,7 @@ impl Catalog {
             }
         }
         for (id, mut found) in by_id {
-            let bundled = is_bundled(&id);
+            let bundled = is_bundled(id.as_str());
             if !bundled && found.len() == 1 {
                 cat.checklists.push(found.remove(0));
             } else {
@@ -320,7 +321,7 @@ fn resolve_file(files: &dyn ChecklistFiles, file: &Path, id: &str) -> Result<Loa
     if loaded.checklist.id != id {
         return Err(Unavailable::WrongId {
             file: file.display().to_string(),
-            found: loaded.checklist.id,
+            found: loaded.checklist.id.into_string(),
             wanted: id.to_string(),
         });
     }
@@ -331,21 +332,21 @@ fn resolve_file(files: &dyn ChecklistFiles, file: &Path, id: &str) -> Result<Loa
 /// Steps are skipped without allocating, which keeps the shell-start path fast.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outline {
-    pub id: String,
+    pub id: ChecklistId,
     pub service: String,
     pub sections: Vec<OutlineSection>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutlineSection {
-    pub id: String,
+    pub id: SectionId,
     pub title: String,
     pub kind: SectionKind,
     #[serde(default)]
     pub every_months: Option<u32>,
     /// Former ids of the section (progress recorded under them follows it).
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub aliases: Vec<SectionId>,
 }
 
 impl From<&Checklist> for Outline {

@@ -295,7 +295,7 @@ mod tests {
     fn outline_matches_the_full_checklist() {
         for (name, text) in BUNDLED {
             let full = parse(name, text).unwrap();
-            let o = Outline::resolve(&NO_FILES, None, wanted(&full.id)).unwrap();
+            let o = Outline::resolve(&NO_FILES, None, wanted(full.id.as_str())).unwrap();
             assert_eq!(o.service, full.service);
             let a: Vec<_> = o
                 .sections

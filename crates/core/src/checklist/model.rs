@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::schema;
 #[cfg(feature = "schema")]
 use super::schema::{Date, HttpUrl, HttpsUrl, Id, Text};
+use crate::ids::{ChecklistId, PersonaId, SectionId, StepId};
 
 /// Lowest and highest `every_months` of a recurring section.
 pub const EVERY_MONTHS: (u32, u32) = (1, 24);
@@ -36,7 +37,7 @@ pub struct Checklist {
     /// Stable identifier of the checklist, e.g. "crypto-com"; name the file after it
     /// (crypto-com.json). A user checklist with the id of a bundled one replaces it.
     #[cfg_attr(feature = "schema", schemars(with = "Id"))]
-    pub id: String,
+    pub id: ChecklistId,
     /// Title shown in the TUI.
     #[cfg_attr(feature = "schema", schemars(with = "Text"))]
     pub title: String,
@@ -81,7 +82,7 @@ pub struct Source {
 pub struct Persona {
     /// Persona id that steps list in their personas, e.g. "holder". Unique in the checklist.
     #[cfg_attr(feature = "schema", schemars(with = "Id"))]
-    pub id: String,
+    pub id: PersonaId,
     /// Short label shown when the user picks personas.
     #[cfg_attr(feature = "schema", schemars(with = "Text"))]
     pub title: String,
@@ -126,12 +127,12 @@ pub struct Section {
     /// Section id, unique in the checklist, e.g. "essentials". Reviews are recorded by it: to
     /// rename it, list the old id in `aliases`.
     #[cfg_attr(feature = "schema", schemars(with = "Id"))]
-    pub id: String,
+    pub id: SectionId,
     /// Former ids of this section, so recorded reviews follow a rename. Each is unique in the
     /// checklist and is no current section's id. Optional; default: [].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "schema", schemars(with = "Vec<Id>", extend("uniqueItems" = true)))]
-    pub aliases: Vec<String>,
+    pub aliases: Vec<SectionId>,
     /// Section heading.
     #[cfg_attr(feature = "schema", schemars(with = "Text"))]
     pub title: String,
@@ -186,12 +187,12 @@ pub struct Step {
     /// Step id, unique in the whole checklist (not just the section): progress is stored by it.
     /// Never reuse one for a different step; to rename a step, list the old id in `aliases`.
     #[cfg_attr(feature = "schema", schemars(with = "Id"))]
-    pub id: String,
+    pub id: StepId,
     /// Former ids of this step, so recorded progress follows a rename. Each is unique in the
     /// checklist and is no current step's id. Optional; default: [].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "schema", schemars(with = "Vec<Id>", extend("uniqueItems" = true)))]
-    pub aliases: Vec<String>,
+    pub aliases: Vec<StepId>,
     /// Short imperative title; up to about 60 characters fits a terminal line.
     #[cfg_attr(feature = "schema", schemars(with = "Text"))]
     pub title: String,
@@ -224,13 +225,13 @@ pub struct Step {
     /// means everyone. Optional; default: [].
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(with = "Vec<Id>", extend("uniqueItems" = true)))]
-    pub personas: Vec<String>,
+    pub personas: Vec<PersonaId>,
     /// A setup step this item depends on: when that step is not applicable to the account,
     /// neither is this one (an API-key audit when the account has no API keys). The id of
     /// another step of a setup section. Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<Id>"))]
-    pub requires: Option<String>,
+    pub requires: Option<StepId>,
     /// Setup steps only: this step may not apply to everyone (a feature the person may not use,
     /// such as API keys or sub-accounts), so it may be marked not applicable and then leaves the
     /// score's total. Any other step applies to everyone and can only be done, skipped or left
@@ -255,7 +256,7 @@ fn default_weight() -> u32 {
 
 impl Step {
     /// True when the step applies to a user with the given personas (empty = everyone).
-    pub fn applies_to(&self, personas: &[String]) -> bool {
+    pub fn applies_to(&self, personas: &[PersonaId]) -> bool {
         self.personas.is_empty() || self.personas.iter().any(|p| personas.contains(p))
     }
 }

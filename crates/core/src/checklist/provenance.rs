@@ -9,6 +9,7 @@ use chrono::{Months, NaiveDate};
 use sha2::{Digest, Sha256};
 
 use super::model::Checklist;
+use crate::ids::{SectionId, StepId};
 
 /// Hex digits of a file's sha256 shown to the user.
 pub const SHA_SHOWN: usize = 12;
@@ -123,7 +124,7 @@ fn digest_of(value: &impl serde::Serialize) -> String {
 
 /// A digest of each step (id -> digest of everything the checklist says about it): two versions
 /// of a checklist differ in a step exactly when its digest differs.
-pub fn step_digests(cl: &Checklist) -> BTreeMap<String, String> {
+pub fn step_digests(cl: &Checklist) -> BTreeMap<StepId, String> {
     cl.sections
         .iter()
         .flat_map(|s| s.steps.iter())
@@ -132,7 +133,7 @@ pub fn step_digests(cl: &Checklist) -> BTreeMap<String, String> {
 }
 
 /// A digest of each section without its steps (title, kind, interval, intro, role).
-pub fn section_digests(cl: &Checklist) -> BTreeMap<String, String> {
+pub fn section_digests(cl: &Checklist) -> BTreeMap<SectionId, String> {
     cl.sections
         .iter()
         .map(|s| {

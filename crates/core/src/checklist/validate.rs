@@ -104,11 +104,13 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
     let mut duplicate_section = HashMap::new();
     let mut duplicate_step = HashMap::new();
     for (si, s) in c.sections.iter().enumerate() {
-        if let Some(first) = section_ids.see(&s.id, &format!("sections[{si}].id")) {
+        if let Some(first) = section_ids.see(s.id.as_str(), &format!("sections[{si}].id")) {
             duplicate_section.insert(si, first.clone());
         }
         for (ti, t) in s.steps.iter().enumerate() {
-            if let Some(first) = step_ids.see(&t.id, &format!("sections[{si}].steps[{ti}].id")) {
+            if let Some(first) =
+                step_ids.see(t.id.as_str(), &format!("sections[{si}].steps[{ti}].id"))
+            {
                 duplicate_step.insert((si, ti), first.clone());
             }
         }
@@ -118,7 +120,7 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
 
     for (si, s) in c.sections.iter().enumerate() {
         let sp = format!("sections[{si}]");
-        if !is_id(&s.id) {
+        if !is_id(s.id.as_str()) {
             err!(format!("{sp}.id"), KEBAB);
         }
         if let Some(first) = duplicate_section.get(&si) {
@@ -139,7 +141,7 @@ pub fn validate(c: &Checklist) -> Vec<(String, String)> {
         check_section(s, &sp, &mut out);
         for (ti, t) in s.steps.iter().enumerate() {
             let tp = format!("{sp}.steps[{ti}]");
-            if !is_id(&t.id) {
+            if !is_id(t.id.as_str()) {
                 err!(format!("{tp}.id"), KEBAB);
             }
             if let Some(first) = duplicate_step.get(&(si, ti)) {
@@ -172,7 +174,7 @@ fn check_head<'a>(c: &'a Checklist, out: &mut Vec<(String, String)>) -> Vec<&'a 
             ),
         );
     }
-    if !is_id(&c.id) {
+    if !is_id(c.id.as_str()) {
         err("id".into(), KEBAB);
     }
     if !is_text(&c.title) {
@@ -197,10 +199,10 @@ fn check_head<'a>(c: &'a Checklist, out: &mut Vec<(String, String)>) -> Vec<&'a 
     let mut persona_ids = FirstSeen::default();
     for (i, p) in c.personas.iter().enumerate() {
         let path = format!("personas[{i}].id");
-        if !is_id(&p.id) {
+        if !is_id(p.id.as_str()) {
             err(path.clone(), KEBAB);
         }
-        if let Some(first) = persona_ids.see(&p.id, &path) {
+        if let Some(first) = persona_ids.see(p.id.as_str(), &path) {
             let m = format!("duplicate persona id '{}' (first at {first})", p.id);
             err(path, &m);
         }
@@ -211,7 +213,7 @@ fn check_head<'a>(c: &'a Checklist, out: &mut Vec<(String, String)>) -> Vec<&'a 
     let mut declared: Vec<&str> = Vec::new();
     for p in &c.personas {
         if !declared.contains(&p.id.as_str()) {
-            declared.push(&p.id);
+            declared.push(p.id.as_str());
         }
     }
     declared
@@ -318,19 +320,19 @@ fn check_step(
         );
     }
     if let Some(r) = &t.requires
-        && let Some(m) = requires_problem(c, &t.id, r)
+        && let Some(m) = requires_problem(c, t.id.as_str(), r.as_str())
     {
         err(format!("{tp}.requires"), &m);
     }
     let mut listed = FirstSeen::default();
     for (pi, p) in t.personas.iter().enumerate() {
         let pp = format!("{tp}.personas[{pi}]");
-        if let Some(first) = listed.see(p, &pp) {
+        if let Some(first) = listed.see(p.as_str(), &pp) {
             let m = format!("persona '{p}' is listed twice (first at {first})");
             err(pp.clone(), &m);
         }
         if !declared.contains(&p.as_str()) {
-            err(pp, &unknown_persona(p, declared));
+            err(pp, &unknown_persona(p.as_str(), declared));
         }
     }
 }
@@ -388,8 +390,8 @@ fn requires_problem(c: &Checklist, id: &str, r: &str) -> Option<String> {
 
 /// Problems with one step's or section's aliases: not kebab-case, a current id of the same kind,
 /// or already an alias (anywhere in the checklist).
-fn alias_problems<'a>(
-    aliases: &'a [String],
+fn alias_problems<'a, A: AsRef<str>>(
+    aliases: &'a [A],
     path: &str,
     what: &str,
     current: &FirstSeen<'_>,
@@ -397,11 +399,12 @@ fn alias_problems<'a>(
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (ai, a) in aliases.iter().enumerate() {
+        let a = a.as_ref();
         let ap = format!("{path}.aliases[{ai}]");
         if !is_id(a) {
             out.push((ap.clone(), KEBAB.to_string()));
         }
-        if let Some(at) = current.0.get(a.as_str()) {
+        if let Some(at) = current.0.get(a) {
             out.push((
                 ap.clone(),
                 format!(

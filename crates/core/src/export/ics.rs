@@ -191,7 +191,7 @@ fn calendar(
             _ => base_name(a).to_string(),
         };
         for review in schedule::reviews(a.checklist, a.account, today) {
-            if let Some(section) = a.checklist.section(&review.section)
+            if let Some(section) = a.checklist.section(review.section.as_str())
                 && event(&mut out, a, &who, section, &review, today, &stamp, record)
             {
                 events += 1;
@@ -283,9 +283,9 @@ fn event(
     let summary = format!("{who}: {}", section.title);
     let uid = format!(
         "{}.{}.{}@lockstep",
-        uid_part(&section.id),
+        uid_part(section.id.as_str()),
         uid_part(a.name),
-        uid_part(&cl.id)
+        uid_part(cl.id.as_str())
     );
     let seq = record.next(&uid, date, sequence(date, a.account.incidents.len()));
     ics_line(out, "BEGIN:VEVENT");
@@ -355,7 +355,7 @@ fn review_description(a: &IcsAccount<'_>, section: &Section, review: &ReviewStat
     s.push_str("\nSteps:\n");
     for step in account.applicable(section) {
         let _ = writeln!(s, "- {}", step.title);
-        if let Some(note) = account.note(&step.id) {
+        if let Some(note) = account.note(step.id.as_str()) {
             let _ = writeln!(s, "  Note: {note}");
         }
     }

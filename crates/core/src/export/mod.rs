@@ -47,7 +47,7 @@ pub(crate) fn persona_titles(cl: &Checklist, account: &Account) -> Vec<String> {
             cl.personas
                 .iter()
                 .find(|p| &p.id == id)
-                .map_or_else(|| id.clone(), |p| p.title.clone())
+                .map_or_else(|| id.to_string(), |p| p.title.clone())
         })
         .collect()
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::checklist::{Loaded, Origin, SectionKind};
 use crate::guard::line;
+use crate::ids::{ChecklistId, PersonaId};
 use crate::schedule::{self, Due};
 use crate::score;
 use crate::state::{Account, Status};
@@ -38,7 +39,7 @@ pub struct AccountRow {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    pub checklist: String,
+    pub checklist: ChecklistId,
     /// The checklist's title, when it could be loaded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -59,7 +60,7 @@ pub struct AccountRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub broken: Option<String>,
     #[serde(skip)]
-    personas: Vec<String>,
+    personas: Vec<PersonaId>,
 }
 
 impl AccountRow {
@@ -140,11 +141,11 @@ pub fn overview<'a>(
         .map(|(name, a, checklist)| row(name, a, checklist, today))
         .collect();
     rows.sort_by_key(|r| Reverse(r.badness()));
-    let mut kinds: Vec<(&str, Option<&str>, Vec<&String>)> = rows
+    let mut kinds: Vec<(&str, Option<&str>, Vec<&PersonaId>)> = rows
         .iter()
         .filter(|r| r.broken.is_none())
         .map(|r| {
-            let mut p: Vec<&String> = r.personas.iter().collect();
+            let mut p: Vec<&PersonaId> = r.personas.iter().collect();
             p.sort();
             (r.checklist.as_str(), r.source.as_deref(), p)
         })
@@ -196,7 +197,7 @@ fn row(
         .flat_map(|s| a.applicable(s))
         .filter(|t| {
             matches!(
-                a.status(&t.id),
+                a.status(t.id.as_str()),
                 Status::Todo | Status::Skipped { .. } | Status::Reverify { .. }
             )
         })
@@ -239,8 +240,13 @@ pub fn overview_text(o: &Overview) -> String {
             "  "
         };
         let checklist = match (&r.title, &r.source) {
-            (Some(t), Some(src)) => format!("{} ({}, {})", line(t), line(&r.checklist), line(src)),
-            _ => line(&r.checklist).into_owned(),
+            (Some(t), Some(src)) => format!(
+                "{} ({}, {})",
+                line(t),
+                line(r.checklist.as_str()),
+                line(src)
+            ),
+            _ => line(r.checklist.as_str()).into_owned(),
         };
         s.push_str(&format!("{mark} {who}: {checklist}\n"));
         s.push_str(&format!("     {}\n", line(&r.summary())));

@@ -34,7 +34,7 @@ pub fn markdown(
         out,
         "- Checklist: {} ({}, updated {})",
         md(&cl.title),
-        md_code(&cl.id),
+        md_code(cl.id.as_str()),
         cl.updated
     );
     let _ = writeln!(out, "- Source: {}", md(&origin.describe(cl)));
@@ -87,7 +87,7 @@ fn setup_sections(out: &mut String, cl: &Checklist, account: &Account, sc: &scor
     for section in cl.sections_of(SectionKind::Setup) {
         let steps: Vec<&Step> = account.applicable(section).collect();
         let (done, counted) = sc
-            .section(&section.id)
+            .section(section.id.as_str())
             .map_or((0, 0), |x| (x.done, x.applicable));
         out.push('\n');
         let _ = writeln!(out, "## {} ({done}/{counted} done)", md(&section.title));
@@ -98,7 +98,7 @@ fn setup_sections(out: &mut String, cl: &Checklist, account: &Account, sc: &scor
         }
         for step in steps {
             let title = md(&step.title);
-            let _ = match account.status(&step.id) {
+            let _ = match account.status(step.id.as_str()) {
                 Status::Todo => writeln!(out, "- [ ] {title}"),
                 Status::Done { .. } => writeln!(out, "- [x] {title}"),
                 // `[-]` and `[?]` are no task-list markers: escaped, they stay text in the same
@@ -109,7 +109,7 @@ fn setup_sections(out: &mut String, cl: &Checklist, account: &Account, sc: &scor
                 Status::Reverify { .. } => writeln!(out, "- \\[?\\] {title} (re-verify)"),
                 Status::NotApplicable { .. } => writeln!(out, "- ~~{title}~~ (not applicable)"),
             };
-            if let Some(note) = account.note(&step.id) {
+            if let Some(note) = account.note(step.id.as_str()) {
                 md_quote(out, "  ", note);
             }
             links(out, step);
@@ -145,9 +145,9 @@ fn reviews_markdown(out: &mut String, cl: &Checklist, account: &Account, today: 
             if let Some(w) = &r.clock_warning {
                 let _ = writeln!(out, "- Warning: {}", w.describe());
             }
-            if let Some(section) = cl.section(&r.section) {
+            if let Some(section) = cl.section(r.section.as_str()) {
                 for step in account.applicable(section) {
-                    if let Some(note) = account.note(&step.id) {
+                    if let Some(note) = account.note(step.id.as_str()) {
                         let _ = writeln!(out, "- Note on {}:", md(&step.title));
                         md_quote(out, "  ", note);
                     }
@@ -170,7 +170,7 @@ fn step_json(section: &Section, step: &Step, account: &Account) -> Value {
     m.insert("id".into(), json!(step.id));
     m.insert("title".into(), json!(step.title));
     let (status, at): (&str, Option<DateTime<Utc>>) = match section.kind {
-        SectionKind::Setup => match account.status(&step.id) {
+        SectionKind::Setup => match account.status(step.id.as_str()) {
             Status::Todo => ("todo", None),
             Status::Done { at } => ("done", Some(*at)),
             Status::Skipped { at, reason } => {
@@ -207,7 +207,7 @@ fn step_json(section: &Section, step: &Step, account: &Account) -> Value {
     if let Some(at) = at {
         m.insert("at".into(), json!(ts(at)));
     }
-    if let Some(note) = account.note(&step.id) {
+    if let Some(note) = account.note(step.id.as_str()) {
         m.insert("note".into(), json!(note));
     }
     Value::Object(m)

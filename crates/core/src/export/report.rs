@@ -125,10 +125,15 @@ fn timeline(
         }
         match &e.kind {
             EventKind::IncidentStepDone { step, .. } => {
-                marks.push((e.at, em_order(step), "Done", step));
+                marks.push((e.at, em_order(step.as_str()), "Done", step.as_str()));
             }
             EventKind::IncidentStepUndone { step, .. } => {
-                marks.push((e.at, em_order(step), "Marked not done again", step));
+                marks.push((
+                    e.at,
+                    em_order(step.as_str()),
+                    "Marked not done again",
+                    step.as_str(),
+                ));
             }
             _ => {}
         }
@@ -138,7 +143,7 @@ fn timeline(
             .iter()
             .any(|(t, _, what, s)| t == at && *what == "Done" && s == id)
         {
-            marks.push((*at, em_order(id), "Done", id));
+            marks.push((*at, em_order(id.as_str()), "Done", id.as_str()));
         }
     }
     // Stable sort: a step done and undone at the same instant keeps its recorded order.

@@ -46,11 +46,11 @@ pub fn status_text(
         match sec.kind {
             SectionKind::Setup => {
                 let (done, total) = sc
-                    .section(&sec.id)
+                    .section(sec.id.as_str())
                     .map_or((0, 0), |x| (x.done, x.applicable));
                 s.push_str(&format!("\n{} ({done}/{total})\n", line(&sec.title)));
                 for t in steps {
-                    let st = acct.status(&t.id);
+                    let st = acct.status(t.id.as_str());
                     let extra = match st {
                         Status::Skipped { reason, .. } => format!(" - skipped: {}", line(reason)),
                         Status::Reverify { .. } => " - re-verify".into(),

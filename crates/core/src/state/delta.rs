@@ -7,6 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Not;
 
+use crate::ids::{AccountName, SectionId, StepId};
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +23,7 @@ pub struct Delta {
     #[serde(default, skip_serializing_if = "Not::not")]
     pub reset: bool,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub accounts: BTreeMap<String, AccountDelta>,
+    pub accounts: BTreeMap<AccountName, AccountDelta>,
 }
 
 /// The changes to one account.
@@ -36,10 +38,10 @@ pub struct AccountDelta {
     pub fields: Option<Box<Account>>,
     /// Steps whose record changed; `null`: no record any more.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub steps: BTreeMap<String, Option<StepState>>,
+    pub steps: BTreeMap<StepId, Option<StepState>>,
     /// Reviews whose record changed; `null`: no record any more.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub reviews: BTreeMap<String, Option<Review>>,
+    pub reviews: BTreeMap<SectionId, Option<Review>>,
     /// Incidents that are new or changed, by [`Incident::key`] (not by number: two machines
     /// may have given one number to two incidents).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -59,7 +61,7 @@ pub struct IncidentDelta {
     pub whole: Option<Box<Incident>>,
     /// Emergency steps ticked (when) or un-ticked (`null`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub steps: BTreeMap<String, Option<DateTime<Utc>>>,
+    pub steps: BTreeMap<StepId, Option<DateTime<Utc>>>,
     /// Log entries added at the end.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log_added: Vec<LogEntry>,
@@ -67,7 +69,7 @@ pub struct IncidentDelta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<Closure>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reviews_before: Option<BTreeMap<String, ReviewBefore>>,
+    pub reviews_before: Option<BTreeMap<SectionId, ReviewBefore>>,
 }
 
 impl Delta {
@@ -143,11 +145,11 @@ fn same_head(a: &Account, b: &Account) -> bool {
 }
 
 /// Per key of either map: the new value where it differs (`None`: gone).
-fn diff_map<V: Clone + PartialEq>(
-    old: &BTreeMap<String, V>,
-    new: &BTreeMap<String, V>,
-) -> BTreeMap<String, Option<V>> {
-    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+fn diff_map<K: Clone + Ord, V: Clone + PartialEq>(
+    old: &BTreeMap<K, V>,
+    new: &BTreeMap<K, V>,
+) -> BTreeMap<K, Option<V>> {
+    let keys: BTreeSet<&K> = old.keys().chain(new.keys()).collect();
     keys.into_iter()
         .filter(|k| old.get(*k) != new.get(*k))
         .map(|k| (k.clone(), new.get(k).cloned()))
@@ -167,7 +169,7 @@ fn diff_incident(old: &Incident, new: &Incident) -> Option<IncidentDelta> {
             ..IncidentDelta::default()
         });
     }
-    let keys: BTreeSet<&String> = old.steps.keys().chain(new.steps.keys()).collect();
+    let keys: BTreeSet<&StepId> = old.steps.keys().chain(new.steps.keys()).collect();
     Some(IncidentDelta {
         whole: None,
         steps: keys
@@ -249,7 +251,7 @@ pub fn diff(old: &State, new: &State) -> Delta {
     }
 }
 
-fn apply_map<V: Clone>(map: &mut BTreeMap<String, V>, changes: &BTreeMap<String, Option<V>>) {
+fn apply_map<K: Clone + Ord, V: Clone>(map: &mut BTreeMap<K, V>, changes: &BTreeMap<K, Option<V>>) {
     for (k, v) in changes {
         match v {
             Some(v) => {
@@ -266,7 +268,7 @@ fn apply_map<V: Clone>(map: &mut BTreeMap<String, V>, changes: &BTreeMap<String,
 /// machines opened one each before they synced): it takes the next free number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Renumbered {
-    pub account: String,
+    pub account: AccountName,
     /// The incident's key ([`Incident::key`]).
     pub key: String,
     /// Its number where it was opened, and here.

@@ -4,56 +4,57 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::checklist::Checklist;
+use crate::ids::{AccountName, ChecklistId, PersonaId, SectionId, StepId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventKind {
     AccountCreated {
-        checklist: String,
+        checklist: ChecklistId,
     },
     PersonasSet {
-        personas: Vec<String>,
+        personas: Vec<PersonaId>,
     },
     StepDone {
-        step: String,
+        step: StepId,
     },
     StepUnchecked {
-        step: String,
+        step: StepId,
     },
     StepSkipped {
-        step: String,
+        step: StepId,
         reason: String,
     },
     StepNotApplicable {
-        step: String,
+        step: StepId,
     },
     StepNote {
-        step: String,
+        step: StepId,
         text: String,
     },
     /// A note's text was purged from the history (`lockstep forget`): this replaces each past
     /// note event of the step.
     NoteRemoved {
-        step: String,
+        step: StepId,
     },
     /// `lockstep forget`: the step's note was removed from the state, history and backups.
     NoteForgotten {
-        step: String,
+        step: StepId,
     },
     ReviewItemDone {
-        section: String,
-        step: String,
+        section: SectionId,
+        step: StepId,
     },
     ReviewItemUndone {
-        section: String,
-        step: String,
+        section: SectionId,
+        step: StepId,
     },
     ReviewCompleted {
-        section: String,
+        section: SectionId,
         date: NaiveDate,
     },
     ReviewSnoozed {
-        section: String,
+        section: SectionId,
         until: NaiveDate,
         /// The user's local date the snooze was set (absent in events written before it was
         /// recorded).
@@ -62,7 +63,7 @@ pub enum EventKind {
     },
     /// A snoozed reminder shows again.
     ReviewUnsnoozed {
-        section: String,
+        section: SectionId,
     },
     IncidentOpened {
         incident: u32,
@@ -75,7 +76,7 @@ pub enum EventKind {
         /// The incident's unique id (absent in events older than it, and before the first save).
         #[serde(default, skip_serializing_if = "String::is_empty")]
         uid: String,
-        step: String,
+        step: StepId,
     },
     /// An emergency step marked done was un-marked (its time is no longer in the incident).
     IncidentStepUndone {
@@ -83,7 +84,7 @@ pub enum EventKind {
         /// The incident's unique id (absent in events older than it, and before the first save).
         #[serde(default, skip_serializing_if = "String::is_empty")]
         uid: String,
-        step: String,
+        step: StepId,
     },
     IncidentNote {
         incident: u32,
@@ -107,7 +108,7 @@ pub enum EventKind {
         /// The incident's unique id (absent in events older than it, and before the first save).
         #[serde(default, skip_serializing_if = "String::is_empty")]
         uid: String,
-        steps: Vec<String>,
+        steps: Vec<StepId>,
     },
     /// A false alarm: the incident is cancelled and the steps it reopened got their status back.
     IncidentCancelled {
@@ -115,7 +116,7 @@ pub enum EventKind {
         /// The incident's unique id (absent in events older than it, and before the first save).
         #[serde(default, skip_serializing_if = "String::is_empty")]
         uid: String,
-        restored: Vec<String>,
+        restored: Vec<StepId>,
         #[serde(default, skip_serializing_if = "String::is_empty")]
         reason: String,
     },
@@ -130,25 +131,25 @@ pub enum EventKind {
         /// The file's new sha256.
         sha256: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        added: Vec<String>,
+        added: Vec<StepId>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        removed: Vec<String>,
+        removed: Vec<StepId>,
         /// Steps whose text (or weight, personas ...) changed.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        changed: Vec<String>,
+        changed: Vec<StepId>,
         /// "old -> new": a step that lists its former id.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         renamed: Vec<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        sections_added: Vec<String>,
+        sections_added: Vec<SectionId>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        sections_removed: Vec<String>,
+        sections_removed: Vec<SectionId>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        sections_changed: Vec<String>,
+        sections_changed: Vec<SectionId>,
     },
     /// `lockstep accounts set-checklist`: the account follows another checklist.
     ChecklistSet {
-        checklist: String,
+        checklist: ChecklistId,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         file: Option<String>,
     },
@@ -162,8 +163,8 @@ pub enum EventKind {
         ids: Vec<String>,
     },
     AccountRenamed {
-        from: String,
-        to: String,
+        from: AccountName,
+        to: AccountName,
     },
     AccountLabelled {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -283,16 +284,22 @@ impl EventKind {
             }
             EventKind::PersonasSet { personas } if personas.is_empty() => "Personas cleared".into(),
             EventKind::PersonasSet { personas } => format!("Personas set: {}", personas.join(", ")),
-            EventKind::StepDone { step } => format!("Done: {}", title(step)),
-            EventKind::StepUnchecked { step } => format!("Unchecked: {}", title(step)),
+            EventKind::StepDone { step } => format!("Done: {}", title(step.as_str())),
+            EventKind::StepUnchecked { step } => format!("Unchecked: {}", title(step.as_str())),
             EventKind::StepSkipped { step, reason } => {
-                format!("Skipped: {} - {reason}", title(step))
+                format!("Skipped: {} - {reason}", title(step.as_str()))
             }
-            EventKind::StepNotApplicable { step } => format!("Not applicable: {}", title(step)),
-            EventKind::StepNote { step, text } => format!("Note on {}: {text}", title(step)),
-            EventKind::NoteRemoved { step } => format!("Note on {} (text removed)", title(step)),
+            EventKind::StepNotApplicable { step } => {
+                format!("Not applicable: {}", title(step.as_str()))
+            }
+            EventKind::StepNote { step, text } => {
+                format!("Note on {}: {text}", title(step.as_str()))
+            }
+            EventKind::NoteRemoved { step } => {
+                format!("Note on {} (text removed)", title(step.as_str()))
+            }
             EventKind::NoteForgotten { step } => {
-                format!("Note on {} forgotten everywhere", title(step))
+                format!("Note on {} forgotten everywhere", title(step.as_str()))
             }
             // The other kinds are described by the other parts (see `describe`).
             _ => String::new(),
@@ -307,25 +314,32 @@ impl EventKind {
     ) -> String {
         match self {
             EventKind::ReviewItemDone { section: s, step } => {
-                format!("{}: checked {}", section(s), title(step))
+                format!("{}: checked {}", section(s.as_str()), title(step.as_str()))
             }
             EventKind::ReviewItemUndone { section: s, step } => {
-                format!("{}: unchecked {}", section(s), title(step))
+                format!(
+                    "{}: unchecked {}",
+                    section(s.as_str()),
+                    title(step.as_str())
+                )
             }
             EventKind::ReviewCompleted { section: s, date } => {
-                format!("{} completed ({date})", section(s))
+                format!("{} completed ({date})", section(s.as_str()))
             }
             EventKind::ReviewSnoozed {
                 section: s, until, ..
             } => {
                 format!(
                     "{} reminder {}",
-                    section(s),
+                    section(s.as_str()),
                     crate::schedule::snoozed_words(*until)
                 )
             }
             EventKind::ReviewUnsnoozed { section: s } => {
-                format!("{} reminder shown again (snooze undone)", section(s))
+                format!(
+                    "{} reminder shown again (snooze undone)",
+                    section(s.as_str())
+                )
             }
             // The other kinds are described by the other parts (see `describe`).
             _ => String::new(),
@@ -337,12 +351,12 @@ impl EventKind {
         match self {
             EventKind::IncidentOpened { incident, .. } => format!("Incident #{incident} opened"),
             EventKind::IncidentStepDone { incident, step, .. } => {
-                format!("Incident #{incident}: done {}", title(step))
+                format!("Incident #{incident}: done {}", title(step.as_str()))
             }
             EventKind::IncidentStepUndone { incident, step, .. } => {
                 format!(
                     "Incident #{incident}: marked not done again: {}",
-                    title(step)
+                    title(step.as_str())
                 )
             }
             EventKind::IncidentNote {
@@ -407,13 +421,21 @@ impl EventKind {
                 sections_changed,
             } => {
                 let what = change_summary(&[
-                    ("step added", "steps added", added),
-                    ("step removed", "steps removed", removed),
-                    ("step changed", "steps changed", changed),
-                    ("step renamed", "steps renamed", renamed),
-                    ("section added", "sections added", sections_added),
-                    ("section removed", "sections removed", sections_removed),
-                    ("section changed", "sections changed", sections_changed),
+                    ("step added", "steps added", names(added)),
+                    ("step removed", "steps removed", names(removed)),
+                    ("step changed", "steps changed", names(changed)),
+                    ("step renamed", "steps renamed", names(renamed)),
+                    ("section added", "sections added", names(sections_added)),
+                    (
+                        "section removed",
+                        "sections removed",
+                        names(sections_removed),
+                    ),
+                    (
+                        "section changed",
+                        "sections changed",
+                        names(sections_changed),
+                    ),
                 ]);
                 format!(
                     "Checklist file {file} changed (sha256 {}): {what}",
@@ -450,7 +472,7 @@ impl EventKind {
 }
 
 /// "2 steps added (a, b); 1 step removed (c)", or "no step or section changed".
-pub fn change_summary(parts: &[(&str, &str, &Vec<String>)]) -> String {
+pub fn change_summary(parts: &[(&str, &str, Vec<&str>)]) -> String {
     let said: Vec<String> = parts
         .iter()
         .filter(|(_, _, ids)| !ids.is_empty())
@@ -466,6 +488,11 @@ pub fn change_summary(parts: &[(&str, &str, &Vec<String>)]) -> String {
 /// `n` and the noun, singular for one: "1 setup step", "2 setup steps", "0 setup steps".
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The ids of a list, as text (for [`change_summary`]).
+pub fn names<T: AsRef<str>>(ids: &[T]) -> Vec<&str> {
+    ids.iter().map(AsRef::as_ref).collect()
 }
 
 /// An incident log line: "Support ticket: T; note: text", "Support ticket: T", or "Note: text".

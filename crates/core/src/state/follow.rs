@@ -9,12 +9,13 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use super::event::{EventKind, change_summary};
+use super::event::{EventKind, change_summary, names};
 use super::model::*;
 use super::ops::OpError;
 use crate::checklist::{
     self, Checklist, Origin, section_digests, section_renames, step_digests, step_renames,
 };
+use crate::ids::{AccountName, PersonaId, SectionId, StepId};
 
 /// Longest account label.
 pub const MAX_LABEL: usize = 64;
@@ -43,7 +44,7 @@ pub struct Switched {
     /// Progress the new checklist has no place for (kept in the state, not counted).
     pub orphans: Vec<Orphan>,
     /// Personas the new checklist does not declare (cleared).
-    pub personas_dropped: Vec<String>,
+    pub personas_dropped: Vec<PersonaId>,
 }
 
 fn step_has_progress(s: &StepState) -> bool {
@@ -100,10 +101,13 @@ impl Account {
             let Some(old_review) = self.reviews.remove(old) else {
                 continue;
             };
-            absorb(self.reviews.entry(new.to_string()).or_default(), old_review);
+            absorb(
+                self.reviews.entry(SectionId::from(new)).or_default(),
+                old_review,
+            );
             for inc in &mut self.incidents {
                 if let Some(b) = inc.reviews_before.remove(old) {
-                    inc.reviews_before.entry(new.to_string()).or_insert(b);
+                    inc.reviews_before.entry(SectionId::from(new)).or_insert(b);
                 }
             }
             moved.push((old.to_string(), new.to_string()));
@@ -113,7 +117,7 @@ impl Account {
             if let Some(old_state) = self.steps.remove(old) {
                 match self.steps.get_mut(new) {
                     None => {
-                        self.steps.insert(new.to_string(), old_state);
+                        self.steps.insert(StepId::from(new), old_state);
                     }
                     Some(cur) => {
                         let mut rest = old_state;
@@ -124,7 +128,7 @@ impl Account {
                             cur.note = rest.note.take();
                         }
                         if step_has_progress(&rest) {
-                            self.steps.insert(old.to_string(), rest);
+                            self.steps.insert(StepId::from(old), rest);
                         }
                     }
                 }
@@ -132,13 +136,13 @@ impl Account {
             }
             for r in self.reviews.values_mut() {
                 if let Some(at) = r.in_progress.remove(old) {
-                    r.in_progress.entry(new.to_string()).or_insert(at);
+                    r.in_progress.entry(StepId::from(new)).or_insert(at);
                     any = true;
                 }
             }
             for inc in &mut self.incidents {
                 if let Some(at) = inc.steps.remove(old) {
-                    inc.steps.entry(new.to_string()).or_insert(at);
+                    inc.steps.entry(StepId::from(new)).or_insert(at);
                     any = true;
                 }
             }
@@ -162,7 +166,7 @@ impl Account {
     pub fn orphans(&self, cl: &Checklist) -> Vec<Orphan> {
         let mut out = Vec::new();
         for (id, s) in &self.steps {
-            if cl.step(id).is_some() || !step_has_progress(s) {
+            if cl.step(id.as_str()).is_some() || !step_has_progress(s) {
                 continue;
             }
             let mut what = match &s.status {
@@ -185,7 +189,7 @@ impl Account {
             });
         }
         for (id, r) in &self.reviews {
-            if cl.section(id).is_some() || !review_has_progress(r) {
+            if cl.section(id.as_str()).is_some() || !review_has_progress(r) {
                 continue;
             }
             let what = match r.last() {
@@ -232,7 +236,7 @@ impl Account {
                             file: path.display().to_string(),
                         },
                     );
-                    if checklist::is_bundled(&cl.id) {
+                    if checklist::is_bundled(cl.id.as_str()) {
                         notices.push(format!(
                             "this account follows your file {} instead of the bundled checklist \
                              '{}' (an earlier lockstep used the file silently). It keeps following \
@@ -329,7 +333,7 @@ impl Account {
                 file: origin.path().map(|p| p.display().to_string()),
             },
         );
-        let (kept_personas, dropped): (Vec<String>, Vec<String>) = self
+        let (kept_personas, dropped): (Vec<PersonaId>, Vec<PersonaId>) = self
             .personas
             .iter()
             .cloned()
@@ -342,12 +346,12 @@ impl Account {
         let kept = self
             .steps
             .iter()
-            .filter(|(id, s)| cl.step(id).is_some() && step_has_progress(s))
+            .filter(|(id, s)| cl.step(id.as_str()).is_some() && step_has_progress(s))
             .count()
             + self
                 .reviews
                 .iter()
-                .filter(|(id, r)| cl.section(id).is_some() && review_has_progress(r))
+                .filter(|(id, r)| cl.section(id.as_str()).is_some() && review_has_progress(r))
                 .count();
         // Seen afresh: what was reported here is not reported again.
         self.seen = Some(Seen {
@@ -383,14 +387,14 @@ impl Account {
     /// the state).
     pub fn renamed(&mut self, from: &str, to: &str, now: DateTime<Utc>) {
         self.former_names.push(FormerName {
-            name: from.to_string(),
+            name: AccountName::from(from),
             until: now,
         });
         self.log(
             now,
             EventKind::AccountRenamed {
-                from: from.to_string(),
-                to: to.to_string(),
+                from: AccountName::from(from),
+                to: AccountName::from(to),
             },
         );
     }
@@ -457,8 +461,8 @@ fn changes(
     path: &std::path::Path,
     sha256: &str,
     seen: &Seen,
-    steps: &BTreeMap<String, String>,
-    sections: &BTreeMap<String, String>,
+    steps: &BTreeMap<StepId, String>,
+    sections: &BTreeMap<SectionId, String>,
     cl: &Checklist,
 ) -> EventKind {
     let renames = step_renames(cl);
@@ -466,7 +470,7 @@ fn changes(
     let mut renamed = Vec::new();
     let mut removed = Vec::new();
     for old in seen.steps.keys().filter(|k| !steps.contains_key(*k)) {
-        match renamed_from(old) {
+        match renamed_from(old.as_str()) {
             Some(new) if !seen.steps.contains_key(new) => renamed.push(format!("{old} -> {new}")),
             _ => removed.push(old.clone()),
         }
@@ -530,12 +534,24 @@ fn describe_changes(e: &EventKind) -> String {
         return String::new();
     };
     change_summary(&[
-        ("step added", "steps added", added),
-        ("step removed", "steps removed", removed),
-        ("step with changed text", "steps with changed text", changed),
-        ("step renamed", "steps renamed", renamed),
-        ("section added", "sections added", sections_added),
-        ("section removed", "sections removed", sections_removed),
-        ("section changed", "sections changed", sections_changed),
+        ("step added", "steps added", names(added)),
+        ("step removed", "steps removed", names(removed)),
+        (
+            "step with changed text",
+            "steps with changed text",
+            names(changed),
+        ),
+        ("step renamed", "steps renamed", names(renamed)),
+        ("section added", "sections added", names(sections_added)),
+        (
+            "section removed",
+            "sections removed",
+            names(sections_removed),
+        ),
+        (
+            "section changed",
+            "sections changed",
+            names(sections_changed),
+        ),
     ])
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::event::EventKind;
 use super::time::{date, utc, utc_map, utc_opt};
 use crate::checklist::{Checklist, Section, Step};
+use crate::ids::{AccountName, ChecklistId, PersonaId, SectionId, StepId};
 
 /// Version of the state file format written by this build. Version 1 kept the history inside
 /// the state file; version 2 keeps it in an append-only log beside it; version 3 makes the log
@@ -33,7 +34,7 @@ pub struct State {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<LogPosition>,
     #[serde(default, deserialize_with = "super::unique::map")]
-    pub accounts: BTreeMap<String, Account>,
+    pub accounts: BTreeMap<AccountName, Account>,
 }
 
 /// Where in the history log a snapshot stands: the last line it reflects runs from byte `start`
@@ -63,9 +64,9 @@ impl Default for State {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
-    pub checklist: String,
+    pub checklist: ChecklistId,
     #[serde(default)]
-    pub personas: Vec<String>,
+    pub personas: Vec<PersonaId>,
     /// True once the user answered the first-run persona question.
     #[serde(default)]
     pub personas_chosen: bool,
@@ -75,9 +76,9 @@ pub struct Account {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setup_started: Option<NaiveDate>,
     #[serde(default, deserialize_with = "super::unique::map")]
-    pub steps: BTreeMap<String, StepState>,
+    pub steps: BTreeMap<StepId, StepState>,
     #[serde(default, deserialize_with = "super::unique::map")]
-    pub reviews: BTreeMap<String, Review>,
+    pub reviews: BTreeMap<SectionId, Review>,
     #[serde(default)]
     pub incidents: Vec<Incident>,
     /// A display name ("Mom's Crypto.com") shown instead of the account's name.
@@ -110,10 +111,10 @@ pub struct Seen {
     pub sha256: Option<String>,
     /// A digest of each step of the followed file (id -> digest).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub steps: BTreeMap<String, String>,
+    pub steps: BTreeMap<StepId, String>,
     /// A digest of each section of the followed file without its steps (id -> digest).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub sections: BTreeMap<String, String>,
+    pub sections: BTreeMap<SectionId, String>,
     /// Progress the checklist has no step or section for, as last reported (`step:ID`,
     /// `review:ID`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -124,7 +125,7 @@ pub struct Seen {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FormerName {
-    pub name: String,
+    pub name: AccountName,
     pub until: DateTime<Utc>,
 }
 
@@ -296,7 +297,7 @@ pub struct Review {
         deserialize_with = "super::unique::map",
         serialize_with = "utc_map"
     )]
-    pub in_progress: BTreeMap<String, DateTime<Utc>>,
+    pub in_progress: BTreeMap<StepId, DateTime<Utc>>,
     /// The reminder is hidden until this date; the schedule itself does not move.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<NaiveDate>,
@@ -349,7 +350,7 @@ pub struct Incident {
         deserialize_with = "super::unique::map",
         serialize_with = "utc_map"
     )]
-    pub steps: BTreeMap<String, DateTime<Utc>>,
+    pub steps: BTreeMap<StepId, DateTime<Utc>>,
     #[serde(default)]
     pub log: Vec<LogEntry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -357,7 +358,7 @@ pub struct Incident {
     /// What opening the incident cleared on each recurring review (a snooze, items checked in an
     /// unfinished run), put back if it is cancelled as a false alarm.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub reviews_before: BTreeMap<String, ReviewBefore>,
+    pub reviews_before: BTreeMap<SectionId, ReviewBefore>,
 }
 
 impl Incident {
@@ -387,7 +388,7 @@ pub struct ReviewBefore {
         skip_serializing_if = "BTreeMap::is_empty",
         serialize_with = "utc_map"
     )]
-    pub in_progress: BTreeMap<String, DateTime<Utc>>,
+    pub in_progress: BTreeMap<StepId, DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -435,7 +436,7 @@ impl Account {
     /// user file).
     pub fn new(checklist: &str, now: DateTime<Utc>) -> Account {
         Account {
-            checklist: checklist.to_string(),
+            checklist: ChecklistId::from(checklist),
             personas: Vec::new(),
             personas_chosen: false,
             created: now,
@@ -452,7 +453,7 @@ impl Account {
             new_events: vec![Event {
                 at: now,
                 kind: EventKind::AccountCreated {
-                    checklist: checklist.to_string(),
+                    checklist: ChecklistId::from(checklist),
                 },
             }],
         }
@@ -473,15 +474,15 @@ impl Account {
         step.applies_to(&self.personas)
             && step
                 .requires
-                .as_deref()
-                .is_none_or(|r| !matches!(self.status(r), Status::NotApplicable { .. }))
+                .as_ref()
+                .is_none_or(|r| !matches!(self.status(r.as_str()), Status::NotApplicable { .. }))
     }
 
     /// The setup step a review item checks on, when it was never set up (to do or skipped): the
     /// quarterly passkey check while no passkey was ever added. Such an item shows "set up
     /// first" and a review is recorded without it.
     pub fn waits_for_setup<'c>(&self, cl: &'c Checklist, item: &Step) -> Option<&'c Step> {
-        let r = item.requires.as_deref()?;
+        let r = item.requires.as_ref()?.as_str();
         let (_, setup) = cl.step(r)?;
         matches!(self.status(r), Status::Todo | Status::Skipped { .. }).then_some(setup)
     }

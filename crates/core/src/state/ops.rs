@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::event::EventKind;
 use super::model::*;
 use crate::checklist::{Checklist, SectionKind, Step};
+use crate::ids::{PersonaId, SectionId, StepId};
 
 /// Errors from domain operations (wrong step id, wrong section kind, ...).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -78,7 +79,7 @@ pub enum OpError {
 }
 
 impl Account {
-    pub fn set_personas(&mut self, personas: Vec<String>, now: DateTime<Utc>) {
+    pub fn set_personas(&mut self, personas: Vec<PersonaId>, now: DateTime<Utc>) {
         self.personas_chosen = true;
         if self.personas != personas {
             self.personas = personas.clone();
@@ -93,7 +94,7 @@ impl Account {
         if section.kind != SectionKind::Setup {
             return Err(OpError::NotSetupStep {
                 step: step.to_string(),
-                section: section.id.clone(),
+                section: section.id.to_string(),
                 kind: section.kind.label(),
                 hint: match section.kind {
                     SectionKind::Emergency => {
@@ -107,7 +108,7 @@ impl Account {
     }
 
     fn set_status(&mut self, step: &str, status: Status) {
-        self.steps.entry(step.to_string()).or_default().status = status;
+        self.steps.entry(StepId::from(step)).or_default().status = status;
     }
 
     /// Marks a setup step done. Idempotent: checking a done step again changes nothing.
@@ -245,7 +246,7 @@ impl Account {
             .ok_or_else(|| OpError::UnknownStep(step.to_string()))?;
         crate::guard::check_secret(text)?;
         let text = text.trim().to_string();
-        self.steps.entry(step.to_string()).or_default().note =
+        self.steps.entry(StepId::from(step)).or_default().note =
             (!text.is_empty()).then(|| text.clone());
         self.log(
             now,
@@ -285,19 +286,19 @@ impl Account {
             return Err(OpError::UnknownStep(step.to_string()));
         }
         // Items whose setup step was never done wait for it: the review is recorded without them.
-        let applicable: Vec<String> = self
+        let applicable: Vec<StepId> = self
             .applicable(s)
             .filter(|t| self.waits_for_setup(cl, t).is_none())
             .map(|t| t.id.clone())
             .collect();
-        let review = self.reviews.entry(section.to_string()).or_default();
+        let review = self.reviews.entry(SectionId::from(section)).or_default();
         let kind = if review.in_progress.remove(step).is_some() {
             EventKind::ReviewItemUndone {
                 section: section.into(),
                 step: step.into(),
             }
         } else {
-            review.in_progress.insert(step.to_string(), now);
+            review.in_progress.insert(StepId::from(step), now);
             EventKind::ReviewItemDone {
                 section: section.into(),
                 step: step.into(),
@@ -324,7 +325,7 @@ impl Account {
         today: NaiveDate,
     ) -> Result<(), OpError> {
         self.review_section(cl, section)?;
-        let review = self.reviews.entry(section.to_string()).or_default();
+        let review = self.reviews.entry(SectionId::from(section)).or_default();
         review.record(Completion {
             at: now,
             date: today,
@@ -356,7 +357,7 @@ impl Account {
         if self.review_section(cl, section)?.kind != SectionKind::Recurring {
             return Err(OpError::NoSchedule(section.to_string()));
         }
-        let r = self.reviews.entry(section.to_string()).or_default();
+        let r = self.reviews.entry(SectionId::from(section)).or_default();
         let had = r.snoozed_until;
         r.snoozed_on = snooze.map(|(on, _)| on);
         r.snoozed_until = snooze.map(|(_, until)| until);
@@ -397,10 +398,10 @@ impl Account {
         let mut reopened = Vec::new();
         for s in cl.sections_of(SectionKind::Setup) {
             for t in &s.steps {
-                if self.status(&t.id).is_done() {
-                    let previous = Some(Box::new(self.status(&t.id).clone()));
+                if self.status(t.id.as_str()).is_done() {
+                    let previous = Some(Box::new(self.status(t.id.as_str()).clone()));
                     self.set_status(
-                        &t.id,
+                        t.id.as_str(),
                         Status::Reverify {
                             since: now,
                             incident: id,
@@ -454,7 +455,7 @@ impl Account {
         &mut self,
         reason: &str,
         now: DateTime<Utc>,
-    ) -> Result<(u32, Vec<String>), OpError> {
+    ) -> Result<(u32, Vec<StepId>), OpError> {
         let reason = reason.trim().to_string();
         crate::guard::check_secret(&reason)?;
         let inc = self.open_incident().ok_or(OpError::NoOpenIncident)?;
@@ -545,7 +546,7 @@ impl Account {
             );
             return Ok(false);
         }
-        inc.steps.insert(step.to_string(), now);
+        inc.steps.insert(StepId::from(step), now);
         self.log(
             now,
             EventKind::IncidentStepDone {

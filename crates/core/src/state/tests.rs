@@ -41,7 +41,7 @@ fn check_uncheck_skip_and_history() {
     ));
     let em = c.emergency().unwrap().steps[0].id.clone();
     assert!(matches!(
-        a.check(&c, &em, t(5)),
+        a.check(&c, em.as_str(), t(5)),
         Err(OpError::NotSetupStep { .. })
     ));
 }
@@ -54,13 +54,13 @@ fn review_completes_when_all_items_checked() {
     // Items that check a setup step count once that step is done (else they wait for it).
     for s in &monthly.steps {
         if let Some(req) = &s.requires {
-            a.check(&c, req, t(0)).unwrap();
+            a.check(&c, req.as_str(), t(0)).unwrap();
         }
     }
     let n = monthly.steps.len();
     for (i, s) in monthly.steps.iter().enumerate() {
         let r = a
-            .toggle_review_item(&c, "monthly", &s.id, t(1), d(2026, 11, 25))
+            .toggle_review_item(&c, "monthly", s.id.as_str(), t(1), d(2026, 11, 25))
             .unwrap();
         assert_eq!(r.is_some(), i == n - 1);
     }
@@ -69,9 +69,9 @@ fn review_completes_when_all_items_checked() {
     assert!(r.in_progress.is_empty());
     // Untoggling an item in progress.
     let first = &monthly.steps[0].id;
-    a.toggle_review_item(&c, "monthly", first, t(2), d(2026, 11, 26))
+    a.toggle_review_item(&c, "monthly", first.as_str(), t(2), d(2026, 11, 26))
         .unwrap();
-    a.toggle_review_item(&c, "monthly", first, t(3), d(2026, 11, 26))
+    a.toggle_review_item(&c, "monthly", first.as_str(), t(3), d(2026, 11, 26))
         .unwrap();
     assert!(a.reviews["monthly"].in_progress.is_empty());
     assert!(
@@ -104,7 +104,10 @@ fn compromise_reopens_without_losing_history() {
     assert!(a.reviews["monthly"].due_now_since.is_some());
     assert_eq!(a.reviews["monthly"].completions.len(), 1);
     let em = c.emergency().unwrap();
-    assert!(a.toggle_emergency_step(&c, &em.steps[0].id, t(2)).unwrap());
+    assert!(
+        a.toggle_emergency_step(&c, em.steps[0].id.as_str(), t(2))
+            .unwrap()
+    );
     a.incident_note("chat opened", Some("#12345"), t(2))
         .unwrap();
     assert!(a.incident_note("", None, t(2)).is_err());
@@ -126,8 +129,8 @@ fn unmarking_an_emergency_step_is_logged() {
     let mut a = Account::new("crypto-com", t(0));
     a.open_compromise(&c, t(1)).unwrap();
     let step = c.emergency().unwrap().steps[0].id.clone();
-    assert!(a.toggle_emergency_step(&c, &step, t(2)).unwrap());
-    assert!(!a.toggle_emergency_step(&c, &step, t(3)).unwrap());
+    assert!(a.toggle_emergency_step(&c, step.as_str(), t(2)).unwrap());
+    assert!(!a.toggle_emergency_step(&c, step.as_str(), t(3)).unwrap());
     assert!(a.open_incident().unwrap().steps.is_empty());
     let last = a.new_events.last().unwrap();
     assert_eq!(
@@ -407,10 +410,10 @@ fn a_former_id_moves_its_progress_but_never_overwrites_the_current_one() {
     );
     assert_eq!(
         a.follow_aliases(&c, t(2)),
-        [("old-2fa".to_string(), first.clone())]
+        [("old-2fa".to_string(), first.to_string())]
     );
-    assert!(a.status(&first).is_done());
-    assert_eq!(a.note(&first), Some("app on phone"));
+    assert!(a.status(first.as_str()).is_done());
+    assert_eq!(a.note(first.as_str()), Some("app on phone"));
     assert!(!a.steps.contains_key("old-2fa"));
     // Both have a status: the current one stays, the former one is kept (and reported).
     a.steps.insert(
@@ -424,7 +427,7 @@ fn a_former_id_moves_its_progress_but_never_overwrites_the_current_one() {
         },
     );
     a.follow_aliases(&c, t(4));
-    assert!(a.status(&first).is_done());
+    assert!(a.status(first.as_str()).is_done());
     assert!(matches!(a.status("old-2fa"), Status::Skipped { .. }));
     let o = a.orphans(&c);
     assert_eq!(o.len(), 1);

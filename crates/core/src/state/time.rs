@@ -83,8 +83,8 @@ pub mod utc_opt {
 }
 
 /// Writes a map of timestamps (step id -> when) as [`Rfc3339`].
-pub fn utc_map<S: Serializer>(
-    m: &BTreeMap<String, DateTime<Utc>>,
+pub fn utc_map<S: Serializer, K: Serialize>(
+    m: &BTreeMap<K, DateTime<Utc>>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
     s.collect_map(m.iter().map(|(k, v)| (k, Rfc3339(v))))

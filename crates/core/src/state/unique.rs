@@ -9,20 +9,23 @@ use serde::Deserializer;
 use serde::de::{self, Deserialize, MapAccess, Visitor};
 
 /// Deserializes a JSON object into a map, failing on the first repeated key.
-pub fn map<'de, D, V>(d: D) -> Result<BTreeMap<String, V>, D::Error>
+pub fn map<'de, D, K, V>(d: D) -> Result<BTreeMap<K, V>, D::Error>
 where
     D: Deserializer<'de>,
+    K: Deserialize<'de> + Ord + fmt::Display,
     V: Deserialize<'de>,
 {
-    struct Unique<V>(PhantomData<V>);
-    impl<'de, V: Deserialize<'de>> Visitor<'de> for Unique<V> {
-        type Value = BTreeMap<String, V>;
+    struct Unique<K, V>(PhantomData<(K, V)>);
+    impl<'de, K: Deserialize<'de> + Ord + fmt::Display, V: Deserialize<'de>> Visitor<'de>
+        for Unique<K, V>
+    {
+        type Value = BTreeMap<K, V>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("an object with unique keys")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
             let mut out = BTreeMap::new();
-            while let Some(k) = m.next_key::<String>()? {
+            while let Some(k) = m.next_key::<K>()? {
                 if out.contains_key(&k) {
                     return Err(de::Error::custom(format_args!(
                         "duplicate key `{k}` (lockstep would keep only one of them)"

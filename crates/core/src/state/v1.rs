@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::event::EventKind;
 use super::model::{Account, Event, Incident, Review, State, StepState};
+use crate::ids::{AccountName, ChecklistId, PersonaId, SectionId, StepId};
 
 /// A version 1 state file, exactly as the previous release wrote it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -14,22 +15,22 @@ use super::model::{Account, Event, Incident, Review, State, StepState};
 pub struct StateV1 {
     pub version: u32,
     #[serde(default, deserialize_with = "super::unique::map")]
-    pub accounts: BTreeMap<String, AccountV1>,
+    pub accounts: BTreeMap<AccountName, AccountV1>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountV1 {
-    pub checklist: String,
+    pub checklist: ChecklistId,
     #[serde(default)]
-    pub personas: Vec<String>,
+    pub personas: Vec<PersonaId>,
     #[serde(default)]
     pub personas_chosen: bool,
     pub created: DateTime<Utc>,
     #[serde(default, deserialize_with = "super::unique::map")]
-    pub steps: BTreeMap<String, StepState>,
+    pub steps: BTreeMap<StepId, StepState>,
     #[serde(default, deserialize_with = "super::unique::map")]
-    pub reviews: BTreeMap<String, Review>,
+    pub reviews: BTreeMap<SectionId, Review>,
     #[serde(default)]
     pub incidents: Vec<Incident>,
     #[serde(default)]
@@ -75,7 +76,7 @@ impl StateV1 {
                 former_names: Vec::new(),
                 new_events: Vec::new(),
             };
-            history.push((name.clone(), a.history));
+            history.push((name.to_string(), a.history));
             state.accounts.insert(name, account);
         }
         (state, history)
