@@ -85,6 +85,10 @@ case "\$1" in
 esac
 EOF
 chmod +x "$t/fakebin/crontab"
+# A cron daemon "runs" (lockstep asks pgrep; a build machine or container often runs none, and the
+# job is then truthfully not called installed).
+printf '#!/bin/sh\necho 1\n' >"$t/fakebin/pgrep"
+chmod +x "$t/fakebin/pgrep"
 install_job() {
     # The package's usr/bin over the machine's, visible to this process tree only.
     unshare --mount --propagation private sh -c '
