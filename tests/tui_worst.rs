@@ -67,6 +67,9 @@ fn the_emergency_screen_puts_the_action_first_and_never_undoes_a_done_step() {
         .expect(&small);
     let s_key = small.find(" S ").expect(&small);
     assert!(action < s_key, "the action before what S records: {small}");
+    // The whole first instruction, where to trigger the lock included, above the fold.
+    let channel = small.find("chat.crypto.com").expect(&small);
+    assert!(channel < s_key, "{small}");
     // Before S every key of the incident says why it waits; nothing is recorded.
     let before = app.state.clone();
     for c in [' ', 't', 'n', 'u', 'C', 'F'] {
