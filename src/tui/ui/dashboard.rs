@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, ListItem, Paragraph};
 
-use super::text::{fit, hang, width};
+use super::text::{column, fit, hang, width};
 use super::{due_span, fg, render_list};
 use crate::checklist::{Origin, Section, SectionKind, SectionRole, staleness};
 use crate::schedule;
@@ -44,13 +44,8 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         .sections
         .iter()
         .map(|s| {
-            let title = fit(vec![Span::raw(s.title.clone())], title_w)
-                .into_iter()
-                .map(|x| x.content.into_owned())
-                .collect::<String>();
-            let pad = title_w.saturating_sub(width(&title));
             let mut spans = vec![Span::styled(
-                format!("{title}{} ", " ".repeat(pad)),
+                format!("{} ", column(&s.title, title_w)),
                 Style::new().bold(),
             )];
             spans.extend(section_state(app, s, row_w));

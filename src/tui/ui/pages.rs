@@ -99,8 +99,7 @@ pub(super) fn personas(
          progress on steps you no longer see is kept."
     };
     // As tall as the question needs at this width (a narrow terminal must not cut it).
-    let intro_h = (text::wrap_rows(text, area.width.saturating_sub(2) as usize).len() as u16 + 2)
-        .max(PERSONA_INTRO_HEIGHT);
+    let intro_h = text::box_height(text, area.width).max(PERSONA_INTRO_HEIGHT);
     let [intro, list_area, detail] = Layout::vertical([
         Constraint::Length(intro_h),
         Constraint::Length(n + 2),
@@ -272,7 +271,7 @@ pub(super) fn checklists(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     const INTRO: &str = "Which checklist should this account follow? Pick one (arrows, Enter). \
                          To track another exchange too, start lockstep with --account NAME.";
     // As tall as the question needs at this width (a narrow terminal must not cut it).
-    let intro_h = text::wrap_rows(INTRO, area.width.saturating_sub(2) as usize).len() as u16 + 2;
+    let intro_h = text::box_height(INTRO, area.width);
     let [intro, list_area, detail] = Layout::vertical([
         Constraint::Length(intro_h),
         Constraint::Length(app.choices().len() as u16 + 2),
@@ -438,15 +437,11 @@ pub(super) fn accounts(app: &App, frame: &mut Frame, area: Rect) -> Hits {
             };
             // A long name or label is cut between words to its column, and the row to the
             // list (the details below show both whole).
-            let name: String = text::fit(vec![Span::raw(r.display().to_string())], name_w)
-                .iter()
-                .map(|s| s.content.as_ref())
-                .collect();
-            let pad = name_w.saturating_sub(text::width(&name));
+            let name = text::column(r.display(), name_w);
             ListItem::new(Line::from(text::fit(
                 vec![
                     Span::styled(format!("{mark} "), style),
-                    Span::styled(format!("{name}{} ", " ".repeat(pad)), Style::new().bold()),
+                    Span::styled(format!("{name} "), Style::new().bold()),
                     Span::styled(format!("{score:<16}"), style),
                     Span::raw(open),
                 ],

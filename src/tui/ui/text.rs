@@ -45,6 +45,21 @@ pub fn fit(spans: Vec<Span<'static>>, w: usize) -> Vec<Span<'static>> {
     out
 }
 
+/// `s` as a column `w` wide: cut between words (see [`fit`]) and padded with spaces.
+pub fn column(s: &str, w: usize) -> String {
+    let cut: String = fit(vec![Span::raw(s.to_string())], w)
+        .iter()
+        .map(|x| x.content.as_ref())
+        .collect();
+    let pad = w.saturating_sub(width(&cut));
+    format!("{cut}{}", " ".repeat(pad))
+}
+
+/// Rows a bordered box needs to hold `text` wrapped to its inside at `area_w` columns.
+pub fn box_height(text: &str, area_w: u16) -> u16 {
+    wrap_rows(text, area_w.saturating_sub(2) as usize).len() as u16 + 2
+}
+
 /// Splits `text` into rows of at most `w` columns, greedily by words (a word longer than a row
 /// is cut).
 pub fn wrap_rows(text: &str, w: usize) -> Vec<String> {
