@@ -159,6 +159,8 @@ fn open_writer(
     tui: bool,
 ) -> Result<ForWrite, AppError> {
     let (store, loaded) = Store::open(paths, target.wait())?;
+    // A command saves once; the TUI saves at every change.
+    let store = if tui { store } else { store.for_one_save() };
     for w in &loaded.warnings {
         eprintln!("{}", line(w));
     }

@@ -84,7 +84,7 @@ fn open(cli: &Cli, paths: &Paths, name: &str) -> Result<(Store, State), AppError
     if !loaded.state.accounts.contains_key(name) {
         return Err(unknown(&loaded.state, name));
     }
-    Ok((store, loaded.state))
+    Ok((store.for_one_save(), loaded.state))
 }
 
 fn save(

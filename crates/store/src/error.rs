@@ -6,6 +6,10 @@ use crate::state::STATE_VERSION;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// A store opened for one save ([`crate::Store::for_one_save`]) was asked for another (a
+    /// mistake in the program, not in the data: nothing was written).
+    #[error("internal error: this command already saved once; nothing more was written")]
+    Spent,
     #[error("cannot find a home directory; pass --data-dir DIR")]
     NoHome,
     #[error(

@@ -57,7 +57,18 @@ pub(crate) fn injected_fault(stage: &str) -> Option<io::Error> {
 /// first (a hard link, or a copy across file systems); a failed backup fails the write.
 /// On any error the old file is intact.
 pub fn write_atomic(path: &Path, bytes: &[u8], backup: Option<&Path>) -> Result<(), StoreError> {
-    write_atomic_meta(path, bytes, backup).map(|_| ())
+    write_atomic_meta(path, bytes, backup, Durable::Yes).map(|_| ())
+}
+
+/// Whether an atomic write waits for the disk (fsync of the file, and of its directory after the
+/// rename). Every file the user's data depends on does. The snapshot does not: it is a
+/// checkpoint of the history log, whose append was fsynced before it is written; after a power
+/// loss it may be the previous checkpoint (caught up from the log) or unreadable (set aside and
+/// rebuilt from the log), never a lost change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durable {
+    Yes,
+    Checkpoint,
 }
 
 /// [`write_atomic`], returning the metadata of the new file as renamed into place (taken from the
@@ -66,6 +77,7 @@ pub(crate) fn write_atomic_meta(
     path: &Path,
     bytes: &[u8],
     backup: Option<&Path>,
+    durable: Durable,
 ) -> Result<fs::Metadata, StoreError> {
     let target = resolve(path)?.unwrap_or_else(|| path.to_path_buf());
     let dir = target
@@ -91,14 +103,18 @@ pub(crate) fn write_atomic_meta(
             return Err(werr(fault));
         }
         f.write_all(bytes).map_err(werr)?;
-        f.sync_all().map_err(werr)?;
+        if durable == Durable::Yes {
+            f.sync_all().map_err(werr)?;
+        }
         if let Some(bak) = backup
             && target.exists()
         {
             keep_backup(&target, bak)?;
         }
         fs::rename(&tmp, &target).map_err(werr)?;
-        File::open(dir).and_then(|d| d.sync_all()).map_err(werr)?;
+        if durable == Durable::Yes {
+            File::open(dir).and_then(|d| d.sync_all()).map_err(werr)?;
+        }
         // After the rename, which may change the file's ctime.
         f.metadata().map_err(werr)
     })();

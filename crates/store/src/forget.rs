@@ -22,6 +22,9 @@ impl Store {
         step: &str,
         old_text: Option<&str>,
     ) -> Result<(Forgotten, Saved), StoreError> {
+        if self.spent {
+            return Err(StoreError::Spent);
+        }
         self.locked(|store| store.forget_locked(state, account, step, old_text))
     }
 

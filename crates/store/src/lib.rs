@@ -392,6 +392,11 @@ pub struct Store {
     purging: Option<(String, StepId)>,
     /// This copy's machine, read (or made) by the first save and kept.
     machine: Option<machine::Machine>,
+    /// False for a store that saves once ([`Store::for_one_save`]): its save moves the base
+    /// into the new state instead of keeping a copy for a next save.
+    keep_base: bool,
+    /// A store for one save has saved (or failed to): it refuses another.
+    spent: bool,
 }
 
 /// What identifies the state file and the log without reading them: the state file's inode,
@@ -463,12 +468,22 @@ impl Store {
             stamp: stamp.filter(|_| !loaded.damaged_snapshot),
             purging: None,
             machine: None,
+            keep_base: true,
+            spent: false,
         };
         Ok((store, loaded))
     }
 
     pub fn paths(&self) -> &Paths {
         &self.paths
+    }
+
+    /// This store will save once (a command): the save uses its base as the new state instead of
+    /// copying it, and keeps no copy after, which spares two copies of the whole state (a good
+    /// part of a command's time with many accounts). A second save is refused.
+    pub fn for_one_save(mut self) -> Store {
+        self.keep_base = false;
+        self
     }
 
     /// Lets the writer lock go: every later save takes it for just as long as it writes.
@@ -496,6 +511,9 @@ impl Store {
     /// change is seen whole or not at all): the state now, when it differs from what this writer
     /// knows. This writer's base moves to it, so its next save carries only its own changes.
     pub fn catch_up(&mut self) -> Result<Option<State>, StoreError> {
+        if self.spent {
+            return Err(StoreError::Spent);
+        }
         let stamp = disk_stamp(&self.paths);
         let copies = sync::any_conflict_copy(&file::scan(&self.paths.data_dir)?);
         if stamp.is_some() && stamp == self.stamp && !copies {
@@ -523,6 +541,9 @@ impl Store {
     /// commit point) and writes the snapshot as its checkpoint. On an error nothing was logged
     /// and the events wait in the accounts for the next try.
     pub fn save(&mut self, state: &mut State) -> Result<Saved, StoreError> {
+        if self.spent {
+            return Err(StoreError::Spent);
+        }
         self.locked(|store| store.save_locked(state))
     }
 
@@ -573,10 +594,16 @@ impl Store {
         // Unchanged since this writer read or wrote them: what is on disk is its base.
         let stamp = disk_stamp(&self.paths);
         let unchanged = stamp.is_some() && stamp == self.stamp && saved.notices.is_empty();
-        let (theirs, damaged_snapshot) = self.on_disk(unchanged)?;
         let mut events = events.to_vec();
         combine::give_uids(&self.base, state, &mut events);
         let ours = delta::diff(&self.base, state);
+        let (theirs, damaged_snapshot) = if unchanged && self.purging.is_none() && !self.keep_base {
+            // Saving once: the base itself becomes the new state (no copy).
+            self.spent = true;
+            (Cow::Owned(std::mem::take(&mut self.base)), false)
+        } else {
+            self.on_disk(unchanged)?
+        };
         let overlap: Vec<String> = if unchanged {
             Vec::new()
         } else {
@@ -596,7 +623,7 @@ impl Store {
             .extend(combine::apply_renumbering(&mut merged, &ours, &mut events));
         if ours.is_empty() && events.is_empty() && !upgrade {
             // Nothing of ours to apply (renumbering needs a change of ours): merged is theirs.
-            self.base = merged.clone();
+            self.keep(&merged);
             *state = merged;
             self.stamp = stamp;
             return Ok(saved);
@@ -662,9 +689,19 @@ impl Store {
             ));
         }
         self.stamp = disk_stamp(&self.paths);
-        self.base = merged.clone();
+        self.keep(&merged);
         *state = merged;
         Ok(saved)
+    }
+
+    /// After a save: `merged` is what this writer's next changes are relative to (a store for
+    /// one save keeps nothing, and makes no other save).
+    fn keep(&mut self, merged: &State) {
+        if self.keep_base {
+            self.base = merged.clone();
+        } else {
+            self.spent = true;
+        }
     }
 
     /// This copy's machine: read (or made) once, by the first save.
@@ -711,7 +748,12 @@ impl Store {
         state.rev = self.base.rev.max(state.rev) + 1;
         let bytes = to_json(state);
         let bak = self.paths.data_dir.join(BACKUP_FILE);
-        let meta = file::write_atomic_meta(&self.paths.state_file(), &bytes, Some(&bak))?;
+        let meta = file::write_atomic_meta(
+            &self.paths.state_file(),
+            &bytes,
+            Some(&bak),
+            file::Durable::Checkpoint,
+        )?;
         due_index::write(&self.paths.data_dir, &meta, state);
         Ok(())
     }

@@ -39,13 +39,16 @@ pub fn acquire(lock_path: &Path, dir: &Path, wait: Duration) -> Result<File, Sto
             Err(fs::TryLockError::Error(e)) => return Err(write_err(e)),
         }
     }
-    lock.set_len(0).map_err(write_err)?;
-    write!(lock, "{}", std::process::id()).map_err(write_err)?;
+    // Written over the last holder's pid in place, padded to one width (any u32 fits), rather
+    // than truncating first: a truncation is a journaled change of the file's size on every save.
+    let pid = format!("{:<10}\n", std::process::id());
+    lock.write_all(pid.as_bytes()).map_err(write_err)?;
     Ok(lock)
 }
 
 /// The pid written by the holder. A holder writes it right after taking the lock, so an empty
-/// file means "just taken": look again for a moment rather than report no pid.
+/// file (a lock file never used) means "just taken": look again for a moment rather than report
+/// no pid.
 fn holder(lock_path: &Path) -> String {
     let start = Instant::now();
     loop {

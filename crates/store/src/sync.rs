@@ -121,7 +121,12 @@ pub fn merge_logs(paths: &Paths, others: &[Vec<u8>], dry_run: bool) -> Result<Me
         let bytes = to_json(&state);
         let bak = paths.data_dir.join(BACKUP_FILE);
         // A failed checkpoint costs only a rebuild at the next command: the merge is in the log.
-        if let Ok(meta) = file::write_atomic_meta(&paths.state_file(), &bytes, Some(&bak)) {
+        if let Ok(meta) = file::write_atomic_meta(
+            &paths.state_file(),
+            &bytes,
+            Some(&bak),
+            file::Durable::Checkpoint,
+        ) {
             due_index::write(&paths.data_dir, &meta, &state);
         }
     }

@@ -466,3 +466,67 @@ fn a_damaged_version_1_file_names_its_real_problem() {
         }
     }
 }
+
+#[test]
+fn a_store_for_one_save_saves_what_a_kept_store_saves_then_refuses() {
+    let c = cl();
+    let t = tempfile::tempdir().unwrap();
+    let p = paths(t.path());
+    let (mut store, loaded) = open(&p);
+    let mut s = loaded.state;
+    s.accounts.insert(
+        DEFAULT_ACCOUNT.into(),
+        Account::new("crypto-com", Utc::now()),
+    );
+    store.save(&mut s).unwrap();
+    drop(store);
+    // A command: opens, changes one step, saves once (its base moves into the new state).
+    let (store, loaded) = open(&p);
+    let mut store = store.for_one_save();
+    let mut s = loaded.state;
+    let now = Utc::now();
+    let a = s.accounts.get_mut(DEFAULT_ACCOUNT).unwrap();
+    a.check(&c, "passkeys", now).unwrap();
+    store.save(&mut s).unwrap();
+    assert!(s.accounts[DEFAULT_ACCOUNT].status("passkeys").is_done());
+    // The snapshot, the state handed back and a rebuild from the log alone agree.
+    let back = load(&p).unwrap().state;
+    assert_eq!(back, s);
+    fs::remove_file(p.state_file()).unwrap();
+    let rebuilt = load(&p).unwrap();
+    assert!(
+        rebuilt.state.accounts[DEFAULT_ACCOUNT]
+            .status("passkeys")
+            .is_done()
+    );
+    assert_eq!(
+        rebuilt.state.accounts[DEFAULT_ACCOUNT],
+        back.accounts[DEFAULT_ACCOUNT]
+    );
+    // A second save (or catch-up) is a program error, refused without writing anything.
+    let before = fs::read(p.history_file()).unwrap();
+    let a = s.accounts.get_mut(DEFAULT_ACCOUNT).unwrap();
+    a.check(&c, "totp-2fa", now).unwrap();
+    assert!(matches!(store.save(&mut s), Err(StoreError::Spent)));
+    assert!(matches!(store.catch_up(), Err(StoreError::Spent)));
+    assert_eq!(fs::read(p.history_file()).unwrap(), before);
+    drop(store);
+    // A save that finds someone else's change on disk copies it as a kept store does.
+    let (store, loaded) = open(&p);
+    let mut one = store.for_one_save();
+    one.release();
+    let mut mine = loaded.state;
+    let (mut other, loaded) = open(&p);
+    let mut theirs = loaded.state;
+    let t2 = theirs.accounts.get_mut(DEFAULT_ACCOUNT).unwrap();
+    t2.check(&c, "withdrawal-lock", now).unwrap();
+    other.save(&mut theirs).unwrap();
+    drop(other);
+    let m = mine.accounts.get_mut(DEFAULT_ACCOUNT).unwrap();
+    m.check(&c, "totp-2fa", now).unwrap();
+    one.save(&mut mine).unwrap();
+    let back = load(&p).unwrap().state;
+    let a = &back.accounts[DEFAULT_ACCOUNT];
+    assert!(a.status("withdrawal-lock").is_done() && a.status("totp-2fa").is_done());
+    assert_eq!(back, mine);
+}
