@@ -118,7 +118,7 @@ fn checklist_matches(target: &Target, name: &str, acct: &Account) -> Result<(), 
 
 pub fn resolve_one(paths: &Paths, name: &str, acct: &Account) -> Result<Resolved, AppError> {
     catalog_for(paths, std::iter::once(acct))
-        .resolve(&crate::store::DiskFiles, wanted(acct))
+        .into_resolved(&crate::store::DiskFiles, wanted(acct))
         .map_err(|source| AppError::Unavailable {
             account: name.to_string(),
             source,

@@ -121,7 +121,7 @@ impl fmt::Display for Conflict {
 
 /// The result of loading the available checklists: those that can be chosen by id, user files
 /// in conflict, and per-file errors.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Catalog {
     /// Every bundled checklist (that was asked for), and each user checklist whose id is neither
     /// bundled nor another user file's.
@@ -147,6 +147,16 @@ pub struct Wanted<'a> {
 pub struct Resolved {
     pub loaded: Loaded,
     pub unused: Vec<PathBuf>,
+}
+
+impl Resolved {
+    /// A checklist with no other file to report (one given by its path).
+    fn alone(loaded: Loaded) -> Resolved {
+        Resolved {
+            loaded,
+            unused: Vec::new(),
+        }
+    }
 }
 
 /// Why an account's checklist cannot be used.
@@ -268,39 +278,74 @@ impl Catalog {
         w: Wanted<'_>,
     ) -> Result<Resolved, Unavailable> {
         if let Some(file) = w.file {
-            return resolve_file(files, file, w.id).map(|loaded| Resolved {
-                loaded,
-                unused: Vec::new(),
-            });
+            return resolve_file(files, file, w.id).map(Resolved::alone);
         }
+        let (pick, unused) = self.pick(w)?;
+        let loaded = match pick {
+            Pick::Conflict(i) => self.conflicts[i].files[0].clone(),
+            Pick::Found(i) => self.checklists[i].clone(),
+        };
+        Ok(Resolved { loaded, unused })
+    }
+
+    /// [`Catalog::resolve`] for a catalog read for one account: the checklist is moved out of
+    /// it rather than copied.
+    pub fn into_resolved(
+        mut self,
+        files: &dyn ChecklistFiles,
+        w: Wanted<'_>,
+    ) -> Result<Resolved, Unavailable> {
+        if let Some(file) = w.file {
+            return resolve_file(files, file, w.id).map(Resolved::alone);
+        }
+        let (pick, unused) = self.pick(w)?;
+        let loaded = match pick {
+            Pick::Conflict(i) => self.conflicts.swap_remove(i).files.swap_remove(0),
+            Pick::Found(i) => self.checklists.swap_remove(i),
+        };
+        Ok(Resolved { loaded, unused })
+    }
+
+    /// Where the checklist `w.id` names is in this catalog, and the files with that id it does
+    /// not use (a checklist file given by path is not looked up here).
+    fn pick(&self, w: Wanted<'_>) -> Result<(Pick, Vec<PathBuf>), Unavailable> {
         let missing = || Unavailable::Missing {
             id: w.id.to_string(),
             broken: self.errors.clone(),
         };
-        let conflict = self.conflict(w.id);
+        let at = self.conflicts.iter().position(|c| c.id == w.id);
+        let conflict = at.map(|i| &self.conflicts[i]);
         let unused = || {
             conflict.map_or_else(Vec::new, |c| {
                 c.paths().into_iter().map(Path::to_path_buf).collect()
             })
         };
-        match conflict {
-            Some(c) if c.bundled && w.legacy && c.files.len() == 1 => Ok(Resolved {
-                loaded: c.files[0].clone(),
-                unused: Vec::new(),
-            }),
-            Some(c) if !c.bundled => Err(Unavailable::Ambiguous {
+        match (at, conflict) {
+            (Some(i), Some(c)) if c.bundled && w.legacy && c.files.len() == 1 => {
+                Ok((Pick::Conflict(i), Vec::new()))
+            }
+            (_, Some(c)) if !c.bundled => Err(Unavailable::Ambiguous {
                 id: w.id.to_string(),
                 files: unused(),
             }),
             _ => {
-                let loaded = self.find(w.id).cloned().ok_or_else(missing)?;
-                Ok(Resolved {
-                    loaded,
-                    unused: unused(),
-                })
+                let i = self
+                    .checklists
+                    .iter()
+                    .position(|l| l.checklist.id == w.id)
+                    .ok_or_else(missing)?;
+                Ok((Pick::Found(i), unused()))
             }
         }
     }
+}
+
+/// Which checklist of a catalog [`Catalog::pick`] chose.
+enum Pick {
+    /// The one user file of a conflict (an account saved by an earlier lockstep).
+    Conflict(usize),
+    /// A checklist of `checklists`.
+    Found(usize),
 }
 
 /// True when a checklist file in `dir` has the outline of checklist `id` (valid or not).

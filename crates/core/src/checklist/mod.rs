@@ -407,6 +407,27 @@ mod tests {
                 "{w:?}"
             );
         }
+        // Moving the checklist out of a catalog chooses exactly what borrowing from it does.
+        let b = dir.join("b-twin.json");
+        let by_path = Wanted {
+            id: "twin",
+            file: Some(&b),
+            legacy: false,
+        };
+        for w in [
+            wanted("crypto-com"),
+            legacy,
+            wanted("good"),
+            wanted("twin"),
+            wanted("mine"),
+            by_path,
+        ] {
+            assert_eq!(
+                format!("{:?}", cat.clone().into_resolved(&files, w)),
+                format!("{:?}", cat.resolve(&files, w)),
+                "{w:?}"
+            );
+        }
         let o = Outline::resolve(&files, Some(dir), legacy).unwrap();
         assert!(o.sections.iter().any(|s| s.title == "SHADOW monthly"));
         let o = Outline::resolve(&files, Some(dir), wanted("crypto-com")).unwrap();
