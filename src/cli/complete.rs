@@ -42,21 +42,59 @@ pub fn answer(argv: &[OsString]) -> Result<bool, AppError> {
 }
 
 /// The command line the engine completes against: the whole one while no subcommand is typed
-/// yet; once one is, the others are left as bare names. Building clap's whole command (every
-/// subcommand with the global options copied into it) costs more than the rest of an answer, and
-/// the candidates after a typed subcommand come from it alone.
+/// yet; once one is, a root with the same options and only that subcommand. Building clap's whole
+/// command (every subcommand with the global options copied into it, its name and usage worked
+/// out) costs more than the rest of an answer, and the candidates after a typed subcommand come
+/// from it alone (a test compares every subcommand's answers with the whole command's).
 fn command_for(words: &[OsString]) -> clap::Command {
     let full = Cli::command();
-    match typed_subcommand(&full, words) {
-        Some(name) => full.mut_subcommands(|sc| {
-            if sc.get_name() == name {
-                sc
-            } else {
-                clap::Command::new(sc.get_name().to_string())
-            }
-        }),
-        None => full,
+    let Some(name) = typed_subcommand(&full, words) else {
+        return names_only(full);
+    };
+    let mut typed = None;
+    let full = full.mut_subcommands(|sc| {
+        if typed.is_none() && sc.get_name() == name {
+            typed = Some(sc);
+            clap::Command::new("")
+        } else {
+            sc
+        }
+    });
+    let Some(typed) = typed else {
+        return full;
+    };
+    let mut root = clap::Command::new(full.get_name().to_string())
+        .args(full.get_arguments().cloned())
+        .subcommand(typed);
+    if let Some(v) = full.get_version() {
+        root = root.version(v.to_string());
     }
+    if let Some(about) = full.get_about() {
+        root = root.about(about.clone());
+    }
+    root
+}
+
+/// The whole command for completing before any subcommand is typed: the root's options as they
+/// are (local: with no subcommand to copy them into) and each subcommand reduced to what a
+/// candidate shows of it (its name, description, place in the list, aliases and whether it is
+/// hidden).
+fn names_only(full: clap::Command) -> clap::Command {
+    full.mut_args(|a| a.global(false)).mut_subcommands(|sc| {
+        let mut bare = clap::Command::new(sc.get_name().to_string())
+            .hide(sc.is_hide_set())
+            .display_order(sc.get_display_order())
+            .visible_aliases(sc.get_visible_aliases().map(str::to_string))
+            .aliases(
+                sc.get_all_aliases()
+                    .filter(|a| !sc.get_visible_aliases().any(|v| v == *a))
+                    .map(str::to_string),
+            );
+        if let Some(about) = sc.get_about() {
+            bare = bare.about(about.clone());
+        }
+        bare
+    })
 }
 
 /// The subcommand among the words before the one being completed (`_CLAP_COMPLETE_INDEX` for
@@ -195,7 +233,9 @@ fn data() -> Option<Data> {
                 file: None,
                 legacy: false,
             };
-            cat.resolve(files, want).ok().map(|r| r.loaded.checklist)
+            cat.into_resolved(files, want)
+                .ok()
+                .map(|r| r.loaded.checklist)
         }
         None => None,
     };
@@ -405,13 +445,17 @@ mod tests {
 
     #[test]
     fn leaving_other_subcommands_unbuilt_changes_no_answer() {
+        // Each candidate with its description, in order.
         let answer = |cmd: &mut clap::Command, w: &[&str]| -> Vec<String> {
             let words = words(w);
             let index = words.len() - 1;
             clap_complete::engine::complete(cmd, words, index, None)
                 .unwrap()
                 .iter()
-                .map(|c| c.get_value().to_string_lossy().into_owned())
+                .map(|c| {
+                    let help = c.get_help().map(|h| h.to_string()).unwrap_or_default();
+                    format!("{} {help}", c.get_value().to_string_lossy())
+                })
                 .collect()
         };
         let cases: &[&[&str]] = &[
@@ -430,7 +474,19 @@ mod tests {
             &["lockstep", "accounts", "rename", ""],
             &["lockstep", "--", "check"],
         ];
-        for w in cases {
+        // And every subcommand, its options and its own subcommands, after global options too.
+        let names: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        let mut all: Vec<Vec<&str>> = cases.iter().map(|c| c.to_vec()).collect();
+        for n in &names {
+            for typing in ["", "-", "--"] {
+                all.push(vec!["lockstep", n, typing]);
+                all.push(vec!["lockstep", "--account", "mom", n, typing]);
+            }
+        }
+        for w in &all {
             let words = words(w);
             let mut pruned = command_for(&words);
             let mut full = Cli::command();
