@@ -26,6 +26,18 @@ fn open(p: &Paths) -> (Store, Loaded) {
     Store::open(p, Duration::ZERO).unwrap()
 }
 
+/// A store on a new data directory whose first save made the default account.
+fn with_account(p: &Paths) -> (Store, State) {
+    let (mut store, loaded) = open(p);
+    let mut s = loaded.state;
+    s.accounts.insert(
+        DEFAULT_ACCOUNT.into(),
+        Account::new("crypto-com", Utc::now()),
+    );
+    store.save(&mut s).unwrap();
+    (store, s)
+}
+
 #[test]
 fn save_and_reload_with_private_permissions() {
     let t = tempfile::tempdir().unwrap();
@@ -218,13 +230,7 @@ fn a_change_saved_by_another_writer_is_merged_not_reverted() {
     let c = cl();
     let t = tempfile::tempdir().unwrap();
     let p = paths(t.path());
-    let (mut tui, loaded) = open(&p);
-    let mut mine = loaded.state;
-    mine.accounts.insert(
-        DEFAULT_ACCOUNT.into(),
-        Account::new("crypto-com", Utc::now()),
-    );
-    tui.save(&mut mine).unwrap();
+    let (mut tui, mut mine) = with_account(&p);
     // Someone deletes the lock file; another writer gets a lock of its own and saves.
     fs::remove_file(p.data_dir.join(LOCK_FILE)).unwrap();
     let (mut cli, loaded) = open(&p);
@@ -472,14 +478,7 @@ fn a_store_for_one_save_saves_what_a_kept_store_saves_then_refuses() {
     let c = cl();
     let t = tempfile::tempdir().unwrap();
     let p = paths(t.path());
-    let (mut store, loaded) = open(&p);
-    let mut s = loaded.state;
-    s.accounts.insert(
-        DEFAULT_ACCOUNT.into(),
-        Account::new("crypto-com", Utc::now()),
-    );
-    store.save(&mut s).unwrap();
-    drop(store);
+    drop(with_account(&p));
     // A command: opens, changes one step, saves once (its base moves into the new state).
     let (store, loaded) = open(&p);
     let mut store = store.for_one_save();

@@ -277,33 +277,23 @@ impl Catalog {
         files: &dyn ChecklistFiles,
         w: Wanted<'_>,
     ) -> Result<Resolved, Unavailable> {
-        if let Some(file) = w.file {
-            return resolve_file(files, file, w.id).map(Resolved::alone);
-        }
-        let (pick, unused) = self.pick(w)?;
-        let loaded = match pick {
-            Pick::Conflict(i) => self.conflicts[i].files[0].clone(),
-            Pick::Found(i) => self.checklists[i].clone(),
-        };
-        Ok(Resolved { loaded, unused })
+        choose(self, files, w, |cat, pick| match pick {
+            Pick::Conflict(i) => cat.conflicts[i].files[0].clone(),
+            Pick::Found(i) => cat.checklists[i].clone(),
+        })
     }
 
     /// [`Catalog::resolve`] for a catalog read for one account: the checklist is moved out of
     /// it rather than copied.
     pub fn into_resolved(
-        mut self,
+        self,
         files: &dyn ChecklistFiles,
         w: Wanted<'_>,
     ) -> Result<Resolved, Unavailable> {
-        if let Some(file) = w.file {
-            return resolve_file(files, file, w.id).map(Resolved::alone);
-        }
-        let (pick, unused) = self.pick(w)?;
-        let loaded = match pick {
-            Pick::Conflict(i) => self.conflicts.swap_remove(i).files.swap_remove(0),
-            Pick::Found(i) => self.checklists.swap_remove(i),
-        };
-        Ok(Resolved { loaded, unused })
+        choose(self, files, w, |mut cat, pick| match pick {
+            Pick::Conflict(i) => cat.conflicts.swap_remove(i).files.swap_remove(0),
+            Pick::Found(i) => cat.checklists.swap_remove(i),
+        })
     }
 
     /// Where the checklist `w.id` names is in this catalog, and the files with that id it does
@@ -338,6 +328,24 @@ impl Catalog {
             }
         }
     }
+}
+
+/// [`Catalog::resolve`] with the chosen checklist taken from the catalog (`cat`, borrowed or
+/// owned) by `get`.
+fn choose<C: std::borrow::Borrow<Catalog>>(
+    cat: C,
+    files: &dyn ChecklistFiles,
+    w: Wanted<'_>,
+    get: impl FnOnce(C, Pick) -> Loaded,
+) -> Result<Resolved, Unavailable> {
+    if let Some(file) = w.file {
+        return resolve_file(files, file, w.id).map(Resolved::alone);
+    }
+    let (pick, unused) = cat.borrow().pick(w)?;
+    Ok(Resolved {
+        loaded: get(cat, pick),
+        unused,
+    })
 }
 
 /// Which checklist of a catalog [`Catalog::pick`] chose.
