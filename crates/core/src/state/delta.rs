@@ -187,6 +187,11 @@ fn diff_incident(old: &Incident, new: &Incident) -> Option<IncidentDelta> {
 }
 
 fn diff_account(old: Option<&Account>, new: &Account) -> Option<AccountDelta> {
+    // Most accounts are untouched by a change: an equal one has no delta, found without
+    // building the item lists below.
+    if old == Some(new) {
+        return None;
+    }
     let empty = BTreeMap::new();
     let fields = old
         .is_none_or(|o| !same_head(o, new))
