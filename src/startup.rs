@@ -3,8 +3,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::cli::{self, AppError, Cli, Clock};
 use crate::guard;
 use crate::store::Paths;
@@ -37,7 +35,7 @@ fn run() -> Result<i32, AppError> {
     }
     let args = match cli::fast::due_args(&argv) {
         Some(a) => a,
-        None => match Cli::try_parse_from(&argv) {
+        None => match cli::pruned::parse(&argv) {
             Ok(a) => a,
             Err(e) => return Ok(argument_error(&e)),
         },

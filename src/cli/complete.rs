@@ -15,7 +15,7 @@ use clap::CommandFactory;
 use clap_complete::CompletionCandidate;
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 
-use super::{AppError, Cli};
+use super::{AppError, Cli, pruned};
 use crate::app::{catalog, implied_account, resolve_one};
 use crate::checklist::{self, Catalog, Checklist, SectionKind, Wanted};
 use crate::guard::line;
@@ -41,96 +41,22 @@ pub fn answer(argv: &[OsString]) -> Result<bool, AppError> {
         .map_err(|e| AppError::Completion(e.to_string()))
 }
 
-/// The command line the engine completes against: the whole one while no subcommand is typed
-/// yet; once one is, a root with the same options and only that subcommand. Building clap's whole
-/// command (every subcommand with the global options copied into it, its name and usage worked
-/// out) costs more than the rest of an answer, and the candidates after a typed subcommand come
-/// from it alone (a test compares every subcommand's answers with the whole command's).
+/// The command line the engine completes against: the whole one, reduced to subcommand names,
+/// while no subcommand is typed yet; once one is, a root with the same options and only that
+/// subcommand ([`pruned`]). The candidates after a typed subcommand come from it alone (a test
+/// compares every subcommand's answers with the whole command's).
 fn command_for(words: &[OsString]) -> clap::Command {
     let full = Cli::command();
-    let Some(name) = typed_subcommand(&full, words) else {
-        return names_only(full);
-    };
-    let mut typed = None;
-    let full = full.mut_subcommands(|sc| {
-        if typed.is_none() && sc.get_name() == name {
-            typed = Some(sc);
-            clap::Command::new("")
-        } else {
-            sc
-        }
-    });
-    let Some(typed) = typed else {
-        return full;
-    };
-    let mut root = clap::Command::new(full.get_name().to_string())
-        .args(full.get_arguments().cloned())
-        .subcommand(typed);
-    if let Some(v) = full.get_version() {
-        root = root.version(v.to_string());
-    }
-    if let Some(about) = full.get_about() {
-        root = root.about(about.clone());
-    }
-    root
-}
-
-/// The whole command for completing before any subcommand is typed: the root's options as they
-/// are (local: with no subcommand to copy them into) and each subcommand reduced to what a
-/// candidate shows of it (its name, description, place in the list, aliases and whether it is
-/// hidden).
-fn names_only(full: clap::Command) -> clap::Command {
-    full.mut_args(|a| a.global(false)).mut_subcommands(|sc| {
-        let mut bare = clap::Command::new(sc.get_name().to_string())
-            .hide(sc.is_hide_set())
-            .display_order(sc.get_display_order())
-            .visible_aliases(sc.get_visible_aliases().map(str::to_string))
-            .aliases(
-                sc.get_all_aliases()
-                    .filter(|a| !sc.get_visible_aliases().any(|v| v == *a))
-                    .map(str::to_string),
-            );
-        if let Some(about) = sc.get_about() {
-            bare = bare.about(about.clone());
-        }
-        bare
-    })
-}
-
-/// The subcommand among the words before the one being completed (`_CLAP_COMPLETE_INDEX` for
-/// bash, else the last word), skipping options and the values of those that take one (as the
-/// command line defines them).
-fn typed_subcommand(cmd: &clap::Command, words: &[OsString]) -> Option<String> {
+    // The word being completed: `_CLAP_COMPLETE_INDEX` for bash, else the last one.
     let current = std::env::var("_CLAP_COMPLETE_INDEX")
         .ok()
         .and_then(|i| i.parse::<usize>().ok())
         .unwrap_or(words.len().saturating_sub(1))
         .min(words.len());
-    let takes_value = |w: &str| {
-        cmd.get_arguments().any(|a| {
-            a.get_action().takes_values()
-                && (a
-                    .get_long()
-                    .is_some_and(|l| w.strip_prefix("--") == Some(l))
-                    || a.get_short().is_some_and(|c| w == format!("-{c}")))
-        })
-    };
-    let mut i = 1;
-    while i < current {
-        let w = words[i].to_str()?;
-        if w == "--" {
-            return None;
-        }
-        if w.starts_with('-') {
-            if !w.contains('=') && takes_value(w) {
-                i += 1;
-            }
-            i += 1;
-            continue;
-        }
-        return cmd.find_subcommand(w).map(|s| s.get_name().to_string());
+    match pruned::typed_subcommand(&full, &words[..current]) {
+        Some(typed) => pruned::only(full, &typed.name),
+        None => pruned::names_only(full),
     }
-    None
 }
 
 /// The script for `shell` that `lockstep completions SHELL` prints.
@@ -494,7 +420,10 @@ mod tests {
         }
         // The subcommand is found past options and their values, never in the word being typed.
         let full = Cli::command();
-        let sub = |w: &[&str]| typed_subcommand(&full, &words(w));
+        let sub = |w: &[&str]| {
+            let w = words(w);
+            pruned::typed_subcommand(&full, &w[..w.len() - 1]).map(|t| t.name)
+        };
         assert_eq!(sub(&["lockstep", "--account", "check", "st"]), None);
         assert_eq!(
             sub(&["lockstep", "--account", "mom", "check", ""]).as_deref(),

@@ -7,6 +7,7 @@ mod due;
 pub mod fast;
 mod notify;
 mod output;
+pub mod pruned;
 mod read;
 mod reminders;
 pub mod walk;
