@@ -264,10 +264,23 @@ fn process_figures(cl: &Checklist, runs: usize) {
         c.arg("--data-dir").arg(dir).arg("due");
         c
     };
+    // What a shell runs at `lockstep check <Tab>` (bash's variables, as its script sets them).
+    let complete = |dir: &Path| {
+        let mut c = Command::new(bin);
+        c.env("COMPLETE", "bash")
+            .env("_CLAP_COMPLETE_INDEX", "4")
+            .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+            .env("_CLAP_COMPLETE_SPACE", "false")
+            .args(["--", "lockstep", "--data-dir"])
+            .arg(dir)
+            .args(["check", ""]);
+        c
+    };
     let mut t_empty = Vec::new();
     let mut t_big = Vec::new();
     let mut t_huge = Vec::new();
     let mut t_remind = Vec::new();
+    let mut t_complete = Vec::new();
     for _ in 0..20 {
         run_once(&mut due(&empty));
         run_once(&mut due(&big));
@@ -280,8 +293,20 @@ fn process_figures(cl: &Checklist, runs: usize) {
         }
         t_big.push(run_once(&mut due(&big)));
         t_huge.push(run_once(&mut due(&huge)));
+        t_complete.push(run_once(&mut complete(&empty)));
     }
     let (e, b, h) = (median(t_empty), median(t_big), median(t_huge));
+    let c = median(t_complete);
+    println!(
+        "process: completion of `lockstep check <Tab>`, smallest state {:.3} ms",
+        c.as_secs_f64() * 1e3
+    );
+    report(
+        "process: completion (check <Tab>) / due, smallest state",
+        c.as_secs_f64() / e.as_secs_f64(),
+        1.5,
+        "x",
+    );
     println!(
         "process: lockstep due, median of {runs} runs interleaved with remind -q: empty state \
          {:.3} ms, large state {:.3} ms, 1M events {:.3} ms",
