@@ -207,7 +207,11 @@ fn a_checkpoint_lost_to_a_power_cut_is_rebuilt_from_the_log() {
         }
         let due = run(&data, &["due"]);
         assert!(due.status.success(), "{what}: {}", stderr(&due));
-        assert!(stdout(&due).contains("incident"), "{what}: {}", stdout(&due));
+        assert!(
+            stdout(&due).contains("incident"),
+            "{what}: {}",
+            stdout(&due)
+        );
         let o = run(&data, &["status", "--json"]);
         assert!(o.status.success(), "{what}: {}", stderr(&o));
         assert!(stderr(&o).contains("rebuilt"), "{what}: {}", stderr(&o));

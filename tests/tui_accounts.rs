@@ -154,7 +154,10 @@ fn header_dashboard_and_walkthrough_say_the_steps_come_from_your_file() {
     );
     let shown = text(&mut app, 80, 24);
     assert!(shown.contains("YOUR FILE crypto-com.json"), "{shown}");
-    assert!(shown.contains("Checklist your file: /home/ana/"), "{shown}");
+    assert!(
+        shown.contains("Checklist: your file: /home/ana/"),
+        "{shown}"
+    );
     press(&mut app, KeyCode::Enter);
     insta::assert_snapshot!(
         "walkthrough_user_file_120x40",
@@ -162,7 +165,7 @@ fn header_dashboard_and_walkthrough_say_the_steps_come_from_your_file() {
     );
     let shown = text(&mut app, 120, 40);
     assert!(
-        shown.contains("From your file:") && shown.contains(PATH),
+        shown.contains("Source: your file:") && shown.contains(PATH),
         "{shown}"
     );
     assert!(

@@ -364,7 +364,7 @@ mod tests {
     fn clicks_hit_the_rows_drawn_there() {
         let mut a = app(true);
         // Header, score (3 rows), where the checklist comes from, then the list's border.
-        assert!(row_at(&mut a, 4).contains("Checklist bundled"));
+        assert!(row_at(&mut a, 4).contains("Checklist: bundled"));
         assert!(row_at(&mut a, 6).contains("5-Minute Essentials"));
         assert!(row_at(&mut a, 9).contains("Monthly review"));
         click(&mut a, 9);

@@ -164,7 +164,7 @@ fn source_lines(app: &App, w: usize) -> Vec<Line<'static>> {
         Origin::File { .. } => fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
     };
     let mut lines = hang(
-        vec![Span::styled(" Checklist ", bold)],
+        vec![Span::styled(" Checklist: ", bold)],
         &app.origin.describe(&app.cl),
         style,
         w,

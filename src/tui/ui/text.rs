@@ -130,15 +130,15 @@ pub fn hang(first: Vec<Span<'static>>, text: &str, style: Style, w: usize) -> Ve
     out
 }
 
-/// Where the steps come from, for the walkthrough: "From bundled (lockstep 0.1.0, ...)" or, in
-/// warning colours, "From your file: PATH (sha256 ...)".
+/// Where the steps come from, for the walkthrough: "Source: bundled (lockstep 0.1.0, ...)" or, in
+/// warning colours, "Source: your file: PATH (sha256 ...)".
 pub fn source_line(app: &App, w: usize) -> Vec<Line<'static>> {
     let style = match app.origin {
         Origin::Bundled => fg(app, Color::DarkGray),
         Origin::File { .. } => fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
     };
     hang(
-        vec![Span::styled("From ", style)],
+        vec![Span::styled("Source: ", style)],
         &app.origin.describe(&app.cl),
         style,
         w,
