@@ -618,6 +618,28 @@ fn a_terminal_too_short_for_next_up_keeps_the_cursor_on_what_is_shown() {
     assert_eq!(app.cursor(), sections - 1);
     let screen = text(&mut app, 60, 15);
     assert!(screen.contains("> If you suspect"), "{screen}");
+    // The score takes one line there, so every section fits and the next step is still named.
+    assert!(screen.contains(" Score 0/100 ["), "{screen}");
+    assert!(
+        screen.contains(" Next up: Setup  [ ] Turn on authenticator-app 2FA"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("dashboard_fresh_60x15", draw(&mut app, 60, 15).backend());
+    // With an incident open: the banner and the missing score each said on one line, whole.
+    press(&mut app, KeyCode::Char('!'));
+    press(&mut app, KeyCode::Char('S'));
+    press(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.kind(), ScreenKind::Dashboard);
+    let screen = text(&mut app, 60, 15);
+    assert!(
+        screen.contains("no score: incident #1 is open (a false alarm? ! then F)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(" !! INCIDENT #1 OPEN for 0s - press ! for its steps "),
+        "{screen}"
+    );
+    insta::assert_snapshot!("dashboard_incident_60x15", draw(&mut app, 60, 15).backend());
 }
 
 #[test]

@@ -20,13 +20,17 @@ pub(super) fn bar(done: usize, total: usize, width: usize) -> String {
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     let source = source_lines(app, area.width as usize);
+    let list_h = app.cl.sections.len() as u16 + 2;
+    // Too short for the score's box, every section and a Next up box (60x15): the score takes
+    // one line, so the sections fit and Next up is named on the line left.
+    let compact = area.height < 3 + source.len() as u16 + list_h + 3;
     let [score_area, source_area, list_area] = Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(if compact { 1 } else { 3 }),
         Constraint::Length(source.len() as u16),
         Constraint::Min(3),
     ])
     .areas(area);
-    render_score(app, frame, score_area);
+    render_score(app, frame, score_area, compact);
     frame.render_widget(Paragraph::new(source), source_area);
 
     // Inside the border and the "> " marker; rows are cut between words, never mid-word.
@@ -52,11 +56,8 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
             ListItem::new(Line::from(fit(spans, row_w)))
         })
         .collect();
-    let [list_area, next_area] = Layout::vertical([
-        Constraint::Length(app.cl.sections.len() as u16 + 2),
-        Constraint::Min(0),
-    ])
-    .areas(list_area);
+    let [list_area, next_area] =
+        Layout::vertical([Constraint::Length(list_h), Constraint::Min(0)]).areas(list_area);
     let block = Block::bordered().title(format!(" {} ", app.cl.service));
     let on_section = app.cursor() < app.cl.sections.len();
     let list = render_list(
@@ -71,6 +72,14 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         let block = Block::bordered().title(" Next up (↓ to select, Enter opens) ");
         let w = block.inner(next_area).width as usize;
         frame.render_widget(Paragraph::new(next_up(app, w)).block(block), next_area);
+    } else if next_area.height > 0 {
+        // No room to select from Next up: its first entry, named on one line.
+        let w = next_area.width as usize;
+        // Unwrapped, then cut to the width between words.
+        let first = next_up(app, usize::from(u16::MAX)).into_iter().next();
+        let mut spans = vec![Span::styled(NEXT_LABEL, Style::new().bold())];
+        spans.extend(first.into_iter().flat_map(|l| l.spans.into_iter().skip(1)));
+        frame.render_widget(Paragraph::new(Line::from(fit(spans, w))), next_area);
     }
     Hits {
         list: Some(list),
@@ -181,35 +190,69 @@ fn source_lines(app: &App, w: usize) -> Vec<Line<'static>> {
 }
 
 /// The score as a label followed by a text bar (readable with or without colour).
-fn render_score(app: &App, frame: &mut Frame, area: Rect) {
+/// The label of Next up when only its first entry fits, on one line.
+const NEXT_LABEL: &str = " Next up: ";
+
+/// The score with its bar: in a box, or on one line (`compact`) where the terminal is short.
+fn render_score(app: &App, frame: &mut Frame, area: Rect, compact: bool) {
     let sc = &app.summary.score;
     let block = Block::bordered().title(" Hardening score (b: how it is computed) ");
-    let inner = block.inner(area);
+    let inner = if compact { area } else { block.inner(area) };
     let line = match sc.value {
+        Some(v) if compact => {
+            let label = format!(" Score {v}/100 ");
+            let hint = " b: how";
+            let w = (inner.width as usize).saturating_sub(label.len() + hint.len() + 2);
+            Line::from(vec![
+                Span::styled(label, Style::new().bold()),
+                Span::styled(bar(v as usize, 100, w), fg(app, score_color(v))),
+                Span::styled(hint, fg(app, Color::DarkGray)),
+            ])
+        }
         Some(v) => {
             let label = format!("{v:>3}/100 ");
             let w = (inner.width as usize).saturating_sub(label.len() + 2);
-            let color = if v >= 85 {
-                Color::Green
-            } else if v >= 50 {
-                Color::Yellow
-            } else {
-                Color::Red
-            };
             Line::from(vec![
                 Span::styled(label, Style::new().bold()),
-                Span::styled(bar(v as usize, 100, w), fg(app, color)),
+                Span::styled(bar(v as usize, 100, w), fg(app, score_color(v))),
             ])
         }
-        None => Line::styled(
-            format!(
-                "no score while incident #{} is open (a false alarm? F on the emergency screen)",
-                sc.open_incident.unwrap_or(0)
-            ),
-            fg(app, Color::Red).bold(),
-        ),
+        None => {
+            let id = sc.open_incident.unwrap_or(0);
+            let text = if compact {
+                format!(" no score: incident #{id} is open (a false alarm? ! then F)")
+            } else {
+                format!(
+                    "no score while incident #{id} is open (a false alarm? F on the emergency \
+                     screen)"
+                )
+            };
+            Line::styled(text, fg(app, Color::Red).bold())
+        }
     };
-    frame.render_widget(Paragraph::new(line).block(block), area);
+    // One line where the box would wrap: cut between words.
+    let line = if compact {
+        Line::from(fit(line.spans, inner.width as usize))
+    } else {
+        line
+    };
+    let para = Paragraph::new(line);
+    if compact {
+        frame.render_widget(para, area);
+    } else {
+        frame.render_widget(para.block(block), area);
+    }
+}
+
+/// Green from 85, yellow from 50, red below.
+fn score_color(v: u32) -> Color {
+    if v >= 85 {
+        Color::Green
+    } else if v >= 50 {
+        Color::Yellow
+    } else {
+        Color::Red
+    }
 }
 
 /// What to do next: an open incident's emergency steps (or what remains once they are done),

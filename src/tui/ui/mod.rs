@@ -80,11 +80,16 @@ pub fn render(app: &App, frame: &mut Frame) -> Hits {
         ) {
         let [banner, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
-        let text = format!(
-            " !! INCIDENT #{} OPEN for {} - press ! for the emergency steps ",
-            inc.id,
-            crate::export::elapsed(inc.opened, app.now)
-        );
+        let (id, open_for) = (inc.id, crate::export::elapsed(inc.opened, app.now));
+        // The longest that fits the width, never cut mid-word.
+        let text = [
+            format!(" !! INCIDENT #{id} OPEN for {open_for} - press ! for the emergency steps "),
+            format!(" !! INCIDENT #{id} OPEN for {open_for} - press ! for its steps "),
+            format!(" !! INCIDENT #{id} OPEN - press ! "),
+        ]
+        .into_iter()
+        .find(|t| text::width(t) <= banner.width as usize)
+        .unwrap_or_else(|| format!(" !! INCIDENT #{id} "));
         frame.render_widget(Paragraph::new(text).style(alert(app)), banner);
         rest
     } else {
