@@ -2,49 +2,10 @@
 //! walkthrough, `na` refused on a step that applies to everyone (or is not one that may not
 //! apply), several accounts with none named, and closing an incident with steps left open.
 
-use std::fs;
-use std::path::PathBuf;
+mod common;
 
-use assert_cmd::Command;
+use common::cli::{Env, env};
 use predicates::prelude::*;
-
-struct Env {
-    tmp: tempfile::TempDir,
-    data: PathBuf,
-}
-
-fn env() -> Env {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    Env { tmp, data }
-}
-
-impl Env {
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("lockstep").unwrap();
-        c.env_clear()
-            .env("HOME", self.tmp.path())
-            .env("XDG_CONFIG_HOME", self.tmp.path().join("config"))
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .arg("--data-dir")
-            .arg(&self.data)
-            .args(args);
-        c
-    }
-    fn state(&self) -> serde_json::Value {
-        serde_json::from_slice(&fs::read(self.data.join("state.json")).unwrap()).unwrap()
-    }
-    fn stdout(&self, args: &[&str]) -> String {
-        let out = self
-            .cmd(args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        String::from_utf8(out).unwrap()
-    }
-}
 
 #[test]
 fn the_card_is_one_page_of_plain_text_with_the_lock_first_and_no_notes() {
@@ -179,6 +140,7 @@ fn bang_in_the_plain_walkthrough_shows_the_emergency_steps_and_starts_only_on_ye
     );
 }
 
+/// What only these tests ask of the shared sandbox.
 impl Env {
     fn stdout_with(&self, args: &[&str], stdin: &str) -> String {
         let out = self
@@ -193,9 +155,7 @@ impl Env {
         assert!(!out.contains('\x1b'), "plain text: {out:?}");
         out
     }
-}
 
-impl Env {
     fn incidents(&self, account: &str) -> usize {
         self.state()["accounts"][account]["incidents"]
             .as_array()

@@ -1,4 +1,5 @@
-//! The sandbox of the command-line tests (`tests/cli.rs`, `tests/cli_storage.rs`): a data and a
+//! The sandbox of the command-line tests (`tests/cli.rs`, `tests/cli_storage.rs`,
+//! `tests/worst_cli.rs`): a data and a
 //! config directory of their own, a HOME and nothing else from the environment.
 
 use std::fs;
@@ -34,6 +35,17 @@ impl Env {
             .arg(&self.data)
             .args(args);
         c
+    }
+    /// The standard output of a command that must succeed.
+    pub fn stdout(&self, args: &[&str]) -> String {
+        let out = self
+            .cmd(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
     }
     pub fn state(&self) -> serde_json::Value {
         serde_json::from_slice(&fs::read(self.data.join("state.json")).unwrap()).unwrap()
