@@ -450,6 +450,14 @@ fn first_run_offers_the_checklists() {
     let mut app = fresh_app();
     assert_eq!(app.screen().kind(), ScreenKind::Checklists);
     insta::assert_snapshot!("checklists_80x24", draw(&mut app, 80, 24).backend());
+    // At 60x15 the details say what fits, whole: the count, without the section titles.
+    insta::assert_snapshot!("checklists_60x15", draw(&mut app, 60, 15).backend());
+    let small = screen_text(&mut app, 60, 15);
+    assert!(
+        small.contains("Crypto.com - 45 steps in 7 sections."),
+        "{small}"
+    );
+    assert!(!small.contains("sections: 5-Minute"), "{small}");
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.cl.id, "generic-exchange");

@@ -315,13 +315,31 @@ pub(super) fn checklists(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         let c = &l.checklist;
         let steps: usize = c.sections.iter().map(|s| s.steps.len()).sum();
         let sections: Vec<&str> = c.sections.iter().map(|s| s.title.as_str()).collect();
-        let text = format!(
-            "{} - {steps} steps in {} sections: {}. Source: {}.",
+        let count = format!(
+            "{} - {steps} steps in {} sections",
             c.service,
-            c.sections.len(),
-            sections.join(", "),
-            l.describe()
+            c.sections.len()
         );
+        // The fullest that fits the box (60x15 has room for a line or two): the section titles
+        // go first, then the source.
+        let text = [
+            format!(
+                "{count}: {}. Source: {}.",
+                sections.join(", "),
+                l.describe()
+            ),
+            format!("{count}. Source: {}.", l.describe()),
+            format!("{count}."),
+        ]
+        .into_iter()
+        .reduce(|fits, shorter| {
+            if text::box_height(&fits, detail.width) <= detail.height {
+                fits
+            } else {
+                shorter
+            }
+        })
+        .unwrap_or_default();
         frame.render_widget(
             Paragraph::new(text)
                 .wrap(Wrap { trim: true })
