@@ -250,6 +250,16 @@ fn the_accounts_screen_lists_every_account_worst_first_and_enter_switches() {
     assert_eq!(names, ["broken", "mom", "work", "default"]);
     let shown = text(&mut app, 80, 24);
     assert!(shown.contains("not comparable"), "{shown}");
+    // At 60x15 every account is listed with words that fit (no "2…"), and the note is whole in
+    // its short form.
+    insta::assert_snapshot!("accounts_60x15", draw(&mut app, 60, 15).backend());
+    let small = text(&mut app, 60, 15);
+    assert!(small.contains("21 open, 2 due"), "{small}");
+    assert!(!small.contains(", 2…"), "{small}");
+    assert!(small.contains("personas: not comparable."), "{small}");
+    for name in ["broken", "Mom's Crypto.com", "work", "default"] {
+        assert!(small.contains(name), "{name}: {small}");
+    }
     // A broken checklist cannot be opened: said, nothing changes.
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.kind(), ScreenKind::Accounts);

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Wrap};
 use super::text::{self, hang};
 use super::{fg, render_details, render_list};
 use crate::checklist::{Origin, SectionKind};
+use crate::export::AccountRow;
 use crate::schedule::Due;
 use crate::score;
 use crate::state::Status;
@@ -402,13 +403,91 @@ pub(super) fn confirm_checklist(app: &App, frame: &mut Frame, area: Rect, choice
     Hits::default()
 }
 
+/// One account's row: mark, name, score, and its open steps and due reviews in the fullest
+/// wording that fits.
+fn account_row(app: &App, r: &AccountRow, name_w: usize, row_w: usize) -> ListItem<'static> {
+    let (mark, style) = if r.broken.is_some() || r.incident.is_some() {
+        ("!!", fg(app, Color::Red).bold())
+    } else if r.due.iter().any(|d| matches!(d.due, Due::Overdue { .. })) {
+        ("! ", fg(app, Color::Red))
+    } else if !r.due.is_empty() {
+        ("! ", fg(app, Color::Yellow))
+    } else {
+        ("  ", Style::new())
+    };
+    let score = match (r.score, r.incident, &r.broken) {
+        (_, _, Some(_)) => "checklist broken".to_string(),
+        (_, Some(i), _) => format!("incident #{i}"),
+        (Some(s), None, None) => format!("{s:>3}/100"),
+        (None, None, None) => "-".into(),
+    };
+    let due = match r.due.len() {
+        0 => String::new(),
+        1 => format!(", {} {}", r.due[0].title, r.due[0].due.describe()),
+        n => format!(", {n} reviews due"),
+    };
+    // The fullest wording that fits after the name and score columns, so a narrow
+    // terminal shows "21 open, 2 due" rather than "21 steps open, 2…".
+    let room = row_w.saturating_sub(3 + name_w + 1 + 16);
+    let n = r.setup_open;
+    let open = if r.broken.is_some() {
+        String::new()
+    } else {
+        let short_due = match r.due.len() {
+            0 => String::new(),
+            k => format!(", {k} due"),
+        };
+        [
+            format!(" {n} steps open{due}"),
+            format!(" {n} steps open{short_due}"),
+            format!(" {n} open{short_due}"),
+        ]
+        .into_iter()
+        .find(|t| text::width(t) <= room)
+        .unwrap_or_else(|| format!(" {n} open"))
+    };
+    // A long name or label is cut between words to its column, and the row to the
+    // list (the details below show both whole).
+    let name = text::column(r.display(), name_w);
+    ListItem::new(Line::from(text::fit(
+        vec![
+            Span::styled(format!("{mark} "), style),
+            Span::styled(format!("{name} "), Style::new().bold()),
+            Span::styled(format!("{score:<16}"), style),
+            Span::raw(open),
+        ],
+        row_w,
+    )))
+}
+
+/// The accounts screen's note where the whole one would crowd out the list.
+const NOT_COMPARABLE_SHORT: &str = "Scores of different checklists or personas: not comparable.";
+
 /// Every account, worst first, with the selected one's details and, when their scores measure
 /// different things, a note saying so.
 pub(super) fn accounts(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     let Some(o) = app.overview() else {
         return Hits::default();
     };
-    let note_h = if o.comparable { 0 } else { 2 };
+    // The note whole, in as many rows as it needs; where that would hide accounts from the
+    // list, its short form.
+    let rows = |t: &str| text::wrap_rows(t, area.width as usize).len() as u16;
+    let note_text = if o.comparable {
+        ""
+    } else if area
+        .height
+        .saturating_sub(5 + rows(crate::export::NOT_COMPARABLE))
+        >= o.accounts.len() as u16 + 2
+    {
+        crate::export::NOT_COMPARABLE
+    } else {
+        NOT_COMPARABLE_SHORT
+    };
+    let note_h = if note_text.is_empty() {
+        0
+    } else {
+        rows(note_text)
+    };
     let [list_area, detail, note] = Layout::vertical([
         Constraint::Min(3),
         Constraint::Length(5),
@@ -427,45 +506,7 @@ pub(super) fn accounts(app: &App, frame: &mut Frame, area: Rect) -> Hits {
     let items: Vec<ListItem> = o
         .accounts
         .iter()
-        .map(|r| {
-            let (mark, style) = if r.broken.is_some() || r.incident.is_some() {
-                ("!!", fg(app, Color::Red).bold())
-            } else if r.due.iter().any(|d| matches!(d.due, Due::Overdue { .. })) {
-                ("! ", fg(app, Color::Red))
-            } else if !r.due.is_empty() {
-                ("! ", fg(app, Color::Yellow))
-            } else {
-                ("  ", Style::new())
-            };
-            let score = match (r.score, r.incident, &r.broken) {
-                (_, _, Some(_)) => "checklist broken".to_string(),
-                (_, Some(i), _) => format!("incident #{i}"),
-                (Some(s), None, None) => format!("{s:>3}/100"),
-                (None, None, None) => "-".into(),
-            };
-            let due = match r.due.len() {
-                0 => String::new(),
-                1 => format!(", {} {}", r.due[0].title, r.due[0].due.describe()),
-                n => format!(", {n} reviews due"),
-            };
-            let open = if r.broken.is_some() {
-                String::new()
-            } else {
-                format!(" {} steps open{due}", r.setup_open)
-            };
-            // A long name or label is cut between words to its column, and the row to the
-            // list (the details below show both whole).
-            let name = text::column(r.display(), name_w);
-            ListItem::new(Line::from(text::fit(
-                vec![
-                    Span::styled(format!("{mark} "), style),
-                    Span::styled(format!("{name} "), Style::new().bold()),
-                    Span::styled(format!("{score:<16}"), style),
-                    Span::raw(open),
-                ],
-                row_w,
-            )))
-        })
+        .map(|r| account_row(app, r, name_w, row_w))
         .collect();
     let block = Block::bordered().title(" Accounts, worst first (Enter: open) ");
     let list = render_list(frame, list_area, items, block, Some(app.cursor()));
@@ -489,9 +530,9 @@ pub(super) fn accounts(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         lines.extend(hang(vec![], &r.summary(), Style::new(), w));
         frame.render_widget(Paragraph::new(lines).block(Block::bordered()), detail);
     }
-    if !o.comparable {
+    if !note_text.is_empty() {
         frame.render_widget(
-            Paragraph::new(crate::export::NOT_COMPARABLE)
+            Paragraph::new(note_text)
                 .wrap(Wrap { trim: true })
                 .style(fg(app, Color::DarkGray)),
             note,
