@@ -189,11 +189,11 @@ fn source_lines(app: &App, w: usize) -> Vec<Line<'static>> {
     lines
 }
 
-/// The score as a label followed by a text bar (readable with or without colour).
 /// The label of Next up when only its first entry fits, on one line.
 const NEXT_LABEL: &str = " Next up: ";
 
-/// The score with its bar: in a box, or on one line (`compact`) where the terminal is short.
+/// The score as a label followed by a text bar (readable with or without colour): in a box, or
+/// on one line (`compact`) where the terminal is short.
 fn render_score(app: &App, frame: &mut Frame, area: Rect, compact: bool) {
     let sc = &app.summary.score;
     let block = Block::bordered().title(" Hardening score (b: how it is computed) ");
