@@ -201,6 +201,22 @@ fn the_log_is_durable_before_the_checkpoint_replaces_the_old_one() {
             .any(|l| l.contains("fsync(") && l.contains(".lockstep.tmp.state.json.")),
         "the checkpoint is fsynced, for nothing:\n{next}"
     );
+    // The change that upgrades a directory of an older format replaces a file the log cannot
+    // catch up: that snapshot, and its name in the directory, are on disk before it returns.
+    let old = tmp.path().join("v2");
+    common::data::copy_fixture("fresh", &old);
+    let up = traced_check(&strace, &old, "passkeys", &tmp.path().join("t3"));
+    let old_dir = old.display().to_string();
+    let r = pos(&up, &rename, "rename");
+    let tmp_synced = up
+        .lines()
+        .take(r)
+        .any(|l| l.contains("fsync(") && l.contains(".lockstep.tmp.state.json."));
+    let dir_synced = up
+        .lines()
+        .skip(r)
+        .any(|l| l.contains("fsync(") && l.contains(&format!("<{old_dir}>")));
+    assert!(tmp_synced && dir_synced, "upgrade not durable:\n{up}");
 }
 
 #[test]

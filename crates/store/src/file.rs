@@ -61,10 +61,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8], backup: Option<&Path>) -> Result<
 }
 
 /// Whether an atomic write waits for the disk (fsync of the file, and of its directory after the
-/// rename). Every file the user's data depends on does. The snapshot does not: it is a
-/// checkpoint of the history log, whose append was fsynced before it is written; after a power
-/// loss it may be the previous checkpoint (caught up from the log) or unreadable (set aside and
-/// rebuilt from the log), never a lost change.
+/// rename). Every file the user's data depends on does. A snapshot that replaces a checkpoint
+/// does not: it is a checkpoint of the history log, whose append was fsynced before it is
+/// written; after a power loss it may be the previous checkpoint (caught up from the log) or
+/// unreadable (set aside and rebuilt from the log), never a lost change. (One that replaces a
+/// file of an older format does: the log cannot catch that file up.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Durable {
     Yes,

@@ -679,7 +679,16 @@ impl Store {
             let file = self.paths.state_file();
             let _ = std::fs::rename(&file, self.paths.data_dir.join(DAMAGED_FILE));
         }
-        if let Err(e) = self.write_snapshot(&mut merged) {
+        // An upgrade's snapshot replaces a file of an older format, which the log cannot catch
+        // up (it names no place in the log; a version 1 file would be migrated again, over the
+        // log): it must be on disk before the change is acknowledged, as every file was before
+        // the log became the truth.
+        let durable = if upgrade {
+            file::Durable::Yes
+        } else {
+            file::Durable::Checkpoint
+        };
+        if let Err(e) = self.write_snapshot(&mut merged, durable) {
             saved.notices.push(format!(
                 "your change is saved in {}, but {} could not be brought up to date ({}); the \
                  next lockstep catches up from the log",
@@ -744,16 +753,15 @@ impl Store {
         Ok(log.len() as u64)
     }
 
-    fn write_snapshot(&mut self, state: &mut State) -> Result<(), StoreError> {
+    fn write_snapshot(
+        &mut self,
+        state: &mut State,
+        durable: file::Durable,
+    ) -> Result<(), StoreError> {
         state.rev = self.base.rev.max(state.rev) + 1;
         let bytes = to_json(state);
         let bak = self.paths.data_dir.join(BACKUP_FILE);
-        let meta = file::write_atomic_meta(
-            &self.paths.state_file(),
-            &bytes,
-            Some(&bak),
-            file::Durable::Checkpoint,
-        )?;
+        let meta = file::write_atomic_meta(&self.paths.state_file(), &bytes, Some(&bak), durable)?;
         due_index::write(&self.paths.data_dir, &meta, state);
         Ok(())
     }
