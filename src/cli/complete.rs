@@ -54,8 +54,10 @@ fn command_for(words: &[OsString]) -> clap::Command {
         .unwrap_or(words.len().saturating_sub(1))
         .min(words.len());
     match pruned::typed_subcommand(&full, &words[..current]) {
-        Some(typed) => pruned::only(full, &typed.name),
-        None => pruned::names_only(full),
+        pruned::Found::Nothing => pruned::names_only(full),
+        pruned::Found::Subcommand(typed) => pruned::only(full, &typed.name),
+        // `help SUBCOMMAND`, a word clap alone can place: the whole command.
+        pruned::Found::Other => full,
     }
 }
 
@@ -399,6 +401,12 @@ mod tests {
             &["lockstep", "--wait", "5", "history", "--"],
             &["lockstep", "accounts", "rename", ""],
             &["lockstep", "--", "check"],
+            // `help` is added by clap as it builds; nested subcommands after it.
+            &["lockstep", "help", ""],
+            &["lockstep", "help", "incident", ""],
+            &["lockstep", "help", "reminders", "i"],
+            // A word before the subcommand that is not one.
+            &["lockstep", "mom", "incident", ""],
         ];
         // And every subcommand, its options and its own subcommands, after global options too.
         let names: Vec<String> = Cli::command()
@@ -422,7 +430,10 @@ mod tests {
         let full = Cli::command();
         let sub = |w: &[&str]| {
             let w = words(w);
-            pruned::typed_subcommand(&full, &w[..w.len() - 1]).map(|t| t.name)
+            match pruned::typed_subcommand(&full, &w[..w.len() - 1]) {
+                pruned::Found::Subcommand(t) => Some(t.name),
+                _ => None,
+            }
         };
         assert_eq!(sub(&["lockstep", "--account", "check", "st"]), None);
         assert_eq!(

@@ -10,20 +10,33 @@ use clap::{CommandFactory, FromArgMatches};
 
 use super::Cli;
 
-/// The subcommand found among the words (the first word that is not an option or an option's
-/// value, as the command line defines its options).
+/// What the words before the one being completed (or all of them, for parsing) hold in the
+/// place of a subcommand.
+#[derive(Debug, PartialEq)]
+pub enum Found {
+    /// Options only: no subcommand typed yet.
+    Nothing,
+    /// A subcommand of the command line.
+    Subcommand(Typed),
+    /// Something only the whole command can make sense of: a word that is not a subcommand
+    /// (`help`, which clap adds as it builds; a typo), `--`, or a word that is not UTF-8.
+    Other,
+}
+
+/// The subcommand found among the words.
 #[derive(Debug, PartialEq)]
 pub struct Typed {
     /// Its name (an alias typed is its command's name).
     pub name: String,
-    /// Every word before it is a known option of the root, with its value: nothing there can
-    /// ask for the root's help or version or make an error that lists the other subcommands.
+    /// Every word before it is a known option of the root with its value (a value that does not
+    /// look like an option): nothing there can ask for the root's help or version or make an
+    /// error that lists the other subcommands or the root's usage.
     pub plain: bool,
 }
 
 /// The subcommand among `words` (the program name first), skipping options and the values of
 /// those that take one.
-pub fn typed_subcommand(cmd: &clap::Command, words: &[OsString]) -> Option<Typed> {
+pub fn typed_subcommand(cmd: &clap::Command, words: &[OsString]) -> Found {
     let option = |w: &str| {
         cmd.get_arguments().find(|a| {
             a.get_long()
@@ -34,9 +47,11 @@ pub fn typed_subcommand(cmd: &clap::Command, words: &[OsString]) -> Option<Typed
     let mut plain = true;
     let mut i = 1;
     while i < words.len() {
-        let w = words[i].to_str()?;
+        let Some(w) = words[i].to_str() else {
+            return Found::Other;
+        };
         if w == "--" {
-            return None;
+            return Found::Other;
         }
         if w.starts_with('-') {
             let (flag, inline) = match w.split_once('=') {
@@ -46,6 +61,11 @@ pub fn typed_subcommand(cmd: &clap::Command, words: &[OsString]) -> Option<Typed
             match option(flag) {
                 Some(a) if a.get_action().takes_values() => {
                     if !inline {
+                        // A value that looks like an option is clap's to judge.
+                        let value = words.get(i + 1).and_then(|v| v.to_str());
+                        if value.is_some_and(|v| v.starts_with('-')) {
+                            plain = false;
+                        }
                         i += 1;
                     }
                 }
@@ -54,12 +74,15 @@ pub fn typed_subcommand(cmd: &clap::Command, words: &[OsString]) -> Option<Typed
             i += 1;
             continue;
         }
-        return cmd.find_subcommand(w).map(|s| Typed {
-            name: s.get_name().to_string(),
-            plain,
-        });
+        return match cmd.find_subcommand(w) {
+            Some(s) => Found::Subcommand(Typed {
+                name: s.get_name().to_string(),
+                plain,
+            }),
+            None => Found::Other,
+        };
     }
-    None
+    Found::Nothing
 }
 
 /// A root with the options, name, version and description of `full` and only its subcommand
@@ -116,7 +139,7 @@ pub fn names_only(full: clap::Command) -> clap::Command {
 pub fn parse(argv: &[OsString]) -> Result<Cli, clap::Error> {
     let full = Cli::command();
     let mut cmd = match typed_subcommand(&full, argv) {
-        Some(Typed { name, plain: true }) => only(full, &name),
+        Found::Subcommand(Typed { name, plain: true }) => only(full, &name),
         _ => full,
     };
     let mut matches = cmd.try_get_matches_from_mut(argv)?;
@@ -220,10 +243,24 @@ mod tests {
         }
         // The root's own help and errors still list every subcommand.
         let t = Cli::command();
+        let plain = |w: &[&str]| match typed_subcommand(&t, &argv(w)) {
+            Found::Subcommand(t) => Some(t.plain),
+            _ => None,
+        };
+        assert_eq!(plain(&["--help", "check"]), Some(false));
+        assert_eq!(plain(&["--account", "--help=1", "check"]), Some(false));
+        assert_eq!(plain(&["--account", "mom", "check"]), Some(true));
         assert_eq!(
-            typed_subcommand(&t, &argv(&["--help", "check"])).map(|t| t.plain),
-            Some(false)
+            typed_subcommand(&t, &argv(&["help", "check"])),
+            Found::Other
         );
+        assert_eq!(typed_subcommand(&t, &argv(&["--", "check"])), Found::Other);
+        assert_eq!(
+            typed_subcommand(&t, &argv(&["--wait", "1"])),
+            Found::Nothing
+        );
+        // The review's case: an option's value that looks like an option.
+        same(&argv(&["--wait", "1", "--account", "--help=1", "check"])).unwrap();
     }
 
     proptest::proptest! {
