@@ -679,16 +679,7 @@ impl Store {
             let file = self.paths.state_file();
             let _ = std::fs::rename(&file, self.paths.data_dir.join(DAMAGED_FILE));
         }
-        // An upgrade's snapshot replaces a file of an older format, which the log cannot catch
-        // up (it names no place in the log; a version 1 file would be migrated again, over the
-        // log): it must be on disk before the change is acknowledged, as every file was before
-        // the log became the truth.
-        let durable = if upgrade {
-            file::Durable::Yes
-        } else {
-            file::Durable::Checkpoint
-        };
-        if let Err(e) = self.write_snapshot(&mut merged, durable) {
+        if let Err(e) = self.write_snapshot(&mut merged, upgrade) {
             saved.notices.push(format!(
                 "your change is saved in {}, but {} could not be brought up to date ({}); the \
                  next lockstep catches up from the log",
@@ -753,11 +744,16 @@ impl Store {
         Ok(log.len() as u64)
     }
 
-    fn write_snapshot(
-        &mut self,
-        state: &mut State,
-        durable: file::Durable,
-    ) -> Result<(), StoreError> {
+    /// Writes the checkpoint (and the due index). `upgrade`: it replaces a file of an older
+    /// format, which the log cannot catch up (a version 2 file names no place in the log; a
+    /// version 1 file would be migrated again, over the log), so it must be on disk before the
+    /// change is acknowledged; a checkpoint replacing a checkpoint need not be.
+    fn write_snapshot(&mut self, state: &mut State, upgrade: bool) -> Result<(), StoreError> {
+        let durable = if upgrade {
+            file::Durable::Yes
+        } else {
+            file::Durable::Checkpoint
+        };
         state.rev = self.base.rev.max(state.rev) + 1;
         let bytes = to_json(state);
         let bak = self.paths.data_dir.join(BACKUP_FILE);
