@@ -196,6 +196,7 @@ mod tests {
         "-",
         "--days",
         "3",
+        "--help=1",
     ];
 
     fn same(argv: &[OsString]) -> Result<(), String> {

@@ -82,14 +82,17 @@ pub fn render(app: &App, frame: &mut Frame) -> Hits {
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
         let (id, open_for) = (inc.id, crate::export::elapsed(inc.opened, app.now));
         // The longest that fits the width, never cut mid-word.
-        let text = [
-            format!(" !! INCIDENT #{id} OPEN for {open_for} - press ! for the emergency steps "),
-            format!(" !! INCIDENT #{id} OPEN for {open_for} - press ! for its steps "),
-            format!(" !! INCIDENT #{id} OPEN - press ! "),
-        ]
-        .into_iter()
-        .find(|t| text::width(t) <= banner.width as usize)
-        .unwrap_or_else(|| format!(" !! INCIDENT #{id} "));
+        let text = text::fullest(
+            [
+                format!(
+                    " !! INCIDENT #{id} OPEN for {open_for} - press ! for the emergency steps "
+                ),
+                format!(" !! INCIDENT #{id} OPEN for {open_for} - press ! for its steps "),
+                format!(" !! INCIDENT #{id} OPEN - press ! "),
+                format!(" !! INCIDENT #{id} "),
+            ],
+            |t| text::width(t) <= banner.width as usize,
+        );
         frame.render_widget(Paragraph::new(text).style(alert(app)), banner);
         rest
     } else {

@@ -323,24 +323,18 @@ pub(super) fn checklists(app: &App, frame: &mut Frame, area: Rect) -> Hits {
         );
         // The fullest that fits the box (60x15 has room for a line or two): the section titles
         // go first, then the source.
-        let text = [
-            format!(
-                "{count}: {}. Source: {}.",
-                sections.join(", "),
-                l.describe()
-            ),
-            format!("{count}. Source: {}.", l.describe()),
-            format!("{count}."),
-        ]
-        .into_iter()
-        .reduce(|fits, shorter| {
-            if text::box_height(&fits, detail.width) <= detail.height {
-                fits
-            } else {
-                shorter
-            }
-        })
-        .unwrap_or_default();
+        let text = text::fullest(
+            [
+                format!(
+                    "{count}: {}. Source: {}.",
+                    sections.join(", "),
+                    l.describe()
+                ),
+                format!("{count}. Source: {}.", l.describe()),
+                format!("{count}."),
+            ],
+            |t| text::box_height(t, detail.width) <= detail.height,
+        );
         frame.render_widget(
             Paragraph::new(text)
                 .wrap(Wrap { trim: true })
@@ -437,14 +431,15 @@ fn account_row(app: &App, r: &AccountRow, name_w: usize, row_w: usize) -> ListIt
             0 => String::new(),
             k => format!(", {k} due"),
         };
-        [
-            format!(" {n} steps open{due}"),
-            format!(" {n} steps open{short_due}"),
-            format!(" {n} open{short_due}"),
-        ]
-        .into_iter()
-        .find(|t| text::width(t) <= room)
-        .unwrap_or_else(|| format!(" {n} open"))
+        text::fullest(
+            [
+                format!(" {n} steps open{due}"),
+                format!(" {n} steps open{short_due}"),
+                format!(" {n} open{short_due}"),
+                format!(" {n} open"),
+            ],
+            |t| text::width(t) <= room,
+        )
     };
     // A long name or label is cut between words to its column, and the row to the
     // list (the details below show both whole).

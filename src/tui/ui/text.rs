@@ -14,6 +14,19 @@ pub fn width(s: &str) -> usize {
     Span::raw(s).width()
 }
 
+/// The fullest of `wordings` (longest first) that `fits`, else the last, shortest one: where a
+/// narrow terminal needs fewer words rather than words cut off.
+pub fn fullest<const N: usize>(wordings: [String; N], fits: impl Fn(&str) -> bool) -> String {
+    let mut last = String::new();
+    for w in wordings {
+        if fits(&w) {
+            return w;
+        }
+        last = w;
+    }
+    last
+}
+
 /// The spans of one row cut to `w` columns at a word boundary, never mid-word: a span that does
 /// not fit keeps its words that do, followed by "…" (and is dropped when none does).
 pub fn fit(spans: Vec<Span<'static>>, w: usize) -> Vec<Span<'static>> {
@@ -240,6 +253,20 @@ mod tests {
 
     fn text(lines: &[Line]) -> Vec<String> {
         lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn the_fullest_wording_that_fits_else_the_shortest() {
+        let words = || {
+            [
+                "three words here".to_string(),
+                "two words".into(),
+                "one".into(),
+            ]
+        };
+        assert_eq!(fullest(words(), |t| width(t) <= 20), "three words here");
+        assert_eq!(fullest(words(), |t| width(t) <= 10), "two words");
+        assert_eq!(fullest(words(), |t| width(t) <= 1), "one");
     }
 
     #[test]
